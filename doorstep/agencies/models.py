@@ -1,0 +1,143 @@
+"""Agencies, their teams and the professionals who work in them (ORG-1..3)."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class AgencyKind(models.TextChoices):
+    # ORG-1 (000): health, education, social work, housing, police at least.
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    CHILDRENS_SOCIAL_CARE = "csc", _("Children's social care")
+    HOUSING = "housing", _("Housing")
+    POLICE = "police", _("Police")
+    PROBATION = "probation", _("Probation")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    LEGAL = "legal", _("Legal")
+    VOLUNTARY = "voluntary", _("Voluntary sector")
+    PARTNERSHIP = "partnership", _("Safeguarding partnership")
+
+
+# MTG-2 (000): the agencies whose designated postholder may call a MARP.
+MARP_CALLING_KINDS = frozenset(
+    {AgencyKind.HEALTH, AgencyKind.EDUCATION, AgencyKind.CHILDRENS_SOCIAL_CARE, AgencyKind.HOUSING, AgencyKind.POLICE}
+)
+
+
+class Agency(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_per_agency")]
+        verbose_name = _("team")
+
+    def __str__(self) -> str:
+        return f"{self.agency.name}: {self.name}"
+
+
+class Role(models.TextChoices):
+    # ORG-2: what a person does in Doorstep; the designated-postholder power is a separate flag.
+    PRACTITIONER = "practitioner", _("Practitioner")
+    MANAGER = "manager", _("Manager")
+    BOARD_CHAIR = "board_chair", _("Board chair")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    SYSTEM = "system", _("Partner system")
+
+
+class Professional(AbstractUser):
+    """A person who signs in: a practitioner or manager of an agency, the Board chair or an administrator."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff", null=True, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
+    # ORG-3: escalations that name "the manager" resolve to this person.
+    line_manager = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("line manager")
+    )
+    # MTG-2 (000): "Each agency will designate the appropriate postholder able to call a meeting".
+    is_designated_postholder = models.BooleanField(_("designated postholder (may call a MARP)"), default=False)
+    is_duty_manager = models.BooleanField(_("duty manager"), default=False)
+    phone = models.CharField(_("work phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=[("en", "English"), ("cy", "Cymraeg")], default="en"
+    )
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("professional")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_board_chair(self) -> bool:
+        return self.role == Role.BOARD_CHAIR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    @property
+    def works_with_families(self) -> bool:
+        """Practitioners, managers and partner systems of an agency; never the Board chair or an administrator."""
+        return self.agency_id is not None and self.role in (Role.PRACTITIONER, Role.MANAGER, Role.SYSTEM)
+
+
+def _token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class AgencySystemToken(models.Model):
+    """One token per partner system of an agency; the key is shown once and stored only as a digest."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="system_tokens")
+    system_name = models.CharField(_("system name"), max_length=200)
+    # Requests made with the token act as this partner-system account, so every audit row names it.
+    account = models.OneToOneField(Professional, on_delete=models.PROTECT, related_name="system_token")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+", null=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner system token")
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.system_name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return _token_digest(key)

@@ -1,0 +1,59 @@
+"""The append-only audit log (P-3): who did what to which record, when, from where and why."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    SEARCH = "search", _("Searched")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    EXPORT = "export", _("Exported")
+    DENIED = "denied", _("Refused access")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+    ADDRESS_CHECK = "address_check", _("Checked an address")
+    TOKEN = "token", _("Partner system token")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit rows are append-only")
+
+    def delete(self):
+        raise PermissionError("Audit rows are append-only")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    # What was touched: a model label and primary key, and the family it belongs to when there is one.
+    object_type = models.CharField(_("record"), max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    family = models.ForeignKey("families.Family", on_delete=models.PROTECT, null=True, related_name="+")
+    summary = models.CharField(_("what"), max_length=300, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["family", "-at"], name="audit_family_at"),
+            models.Index(fields=["actor_agency", "-at"], name="audit_agency_at"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+        ]
+        verbose_name = _("audit event")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit rows are append-only")

@@ -1,0 +1,59 @@
+"""One merged chronology per family across agencies and record kinds (CHR-1).
+
+Every capability that changes a family writes its entry through `chronology_record` in the same
+transaction as the change, so the chronology can never disagree with the records behind it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryKind(models.TextChoices):
+    CONTACT = "contact", _("Contact")
+    INCIDENT = "incident", _("Incident")
+    MARKER = "marker", _("Warning marker")
+    MEETING = "meeting", _("Meeting")
+    DECISION = "decision", _("Decision")
+    AGREEMENT = "agreement", _("Written agreement")
+    SUPERVISION = "supervision", _("Supervision decision")
+    STATUS = "status", _("Status change")
+    INVOLVEMENT = "involvement", _("Involvement")
+    ESCALATION = "escalation", _("Escalation")
+    VISIT = "visit", _("Visit")
+    FAMILY = "family", _("Family record")
+
+
+class ChronologyEntry(models.Model):
+    family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="chronology")
+    occurred_at = models.DateTimeField(_("when it happened"))
+    recorded_at = models.DateTimeField(_("when it was recorded"), auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=EntryKind.choices)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    summary = models.CharField(_("summary"), max_length=500)
+    significant = models.BooleanField(_("significant event"), default=False)
+    # The record behind the entry, by model label and key, for the link from the chronology.
+    source_type = models.CharField(max_length=100, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    # Searchable labels (behaviours observed, outcomes), stored as "|a|b|" so both databases filter them.
+    tags = models.CharField(max_length=1000, blank=True, default="")
+    people = models.ManyToManyField("families.Person", blank=True, related_name="chronology_entries")
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["family", "-occurred_at", "-id"], name="chronology_family_time"),
+            models.Index(fields=["family", "kind", "-occurred_at"], name="chronology_family_kind"),
+            models.Index(fields=["family", "agency", "-occurred_at"], name="chronology_family_agency"),
+            models.Index(fields=["source_type", "source_id"], name="chronology_source"),
+        ]
+        verbose_name = _("chronology entry")
+        verbose_name_plural = _("chronology entries")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.get_kind_display()}: {self.summary}"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split("|") if t]

@@ -1,0 +1,163 @@
+"""Families, people and involvements under /api/v1/: the same selectors, services and audit as the pages."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from doorstep.agencies.models import Agency, Professional
+from doorstep.audit.models import AuditAction
+from doorstep.audit.services import audit_record_many
+
+from . import selectors, services
+from .models import Family, Involvement, Person
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "family", *services.PERSON_FIELDS]
+        read_only_fields = ["id", "family"]
+
+
+class InvolvementSerializer(serializers.ModelSerializer):
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+
+    class Meta:
+        model = Involvement
+        fields = ["id", "family", "agency", "agency_name", "started_on", "reason", "lead_professional", "ended_on",
+                  "end_reason"]
+        read_only_fields = ["id", "family", "ended_on", "end_reason"]
+
+
+class FamilySerializer(serializers.ModelSerializer):
+    current_address = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Family
+        fields = ["id", "reference", "name", "summary", "known_to_csc", "overall_lead", "created_at", "current_address"]
+        read_only_fields = fields
+
+    def get_current_address(self, family) -> str | None:
+        current = getattr(family, "current_addresses", None)
+        return str(current[0].address) if current else None
+
+
+class FamilyDetailSerializer(FamilySerializer):
+    members = PersonSerializer(many=True, source="_members")
+    involvements = InvolvementSerializer(many=True, source="_involvements")
+
+    class Meta(FamilySerializer.Meta):
+        fields = FamilySerializer.Meta.fields + ["members", "involvements"]
+        read_only_fields = fields
+
+
+class FamilyCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=2000)
+    summary = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    known_to_csc = serializers.BooleanField(required=False, default=False)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    town = serializers.CharField(max_length=100)
+    postcode = serializers.RegexField(r"^\s*[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\s*$", max_length=10)
+
+
+class InvolvementEndSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+def _require_family_worker(request):
+    if not request.user.works_with_families:
+        raise PermissionDenied("Only practitioners, managers and partner systems of an agency read family records.")
+
+
+class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = FamilySerializer
+
+    def get_queryset(self):
+        return selectors.family_search(professional=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        _require_family_worker(request)
+        page = self.paginate_queryset(self.get_queryset())
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API family list")
+        return self.get_paginated_response(FamilySerializer(page, many=True).data)
+
+    @extend_schema(responses=FamilyDetailSerializer)
+    def retrieve(self, request, pk=None):
+        _require_family_worker(request)
+        family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API family")
+        context = selectors.family_case_file(family=family)
+        family._members = context["members"]
+        family._involvements = context["involvements"]
+        family.current_addresses = [a for a in selectors.family_addresses(family=family) if a.moved_out is None]
+        return Response(FamilyDetailSerializer(family).data)
+
+    @extend_schema(request=FamilyCreateSerializer, responses={201: FamilySerializer})
+    def create(self, request):
+        _require_family_worker(request)
+        data = FamilyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        family = services.family_create(by=request.user, **data.validated_data)
+        return Response(FamilySerializer(family).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PersonSerializer, responses={201: PersonSerializer})
+    @action(detail=True, methods=["post"], url_path="people")
+    def add_person(self, request, pk=None):
+        _require_family_worker(request)
+        family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API add person")
+        data = PersonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = services.person_add(family=family, by=request.user, **data.validated_data)
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=InvolvementSerializer, responses={201: InvolvementSerializer})
+    @action(detail=True, methods=["post"], url_path="involvements")
+    def add_involvement(self, request, pk=None):
+        _require_family_worker(request)
+        family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API involvement")
+        data = InvolvementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        involvement = services.involvement_start(family=family, by=request.user, **{
+            k: v for k, v in data.validated_data.items() if k in ("agency", "reason", "lead_professional", "started_on")})
+        return Response(InvolvementSerializer(involvement).data, status=status.HTTP_201_CREATED)
+
+
+class PersonViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = PersonSerializer
+    queryset = Person.objects.none()
+
+    def retrieve(self, request, pk=None):
+        _require_family_worker(request)
+        return Response(PersonSerializer(selectors.person_get_for(professional=request.user, person_id=int(pk))).data)
+
+    def partial_update(self, request, pk=None):
+        _require_family_worker(request)
+        person = selectors.person_get_for(professional=request.user, person_id=int(pk))
+        data = PersonSerializer(person, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        person = services.person_update(person=person, by=request.user, **data.validated_data)
+        return Response(PersonSerializer(person).data)
+
+
+class InvolvementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = InvolvementSerializer
+    queryset = Involvement.objects.none()
+
+    def retrieve(self, request, pk=None):
+        _require_family_worker(request)
+        return Response(InvolvementSerializer(
+            selectors.involvement_get_for(professional=request.user, involvement_id=int(pk))).data)
+
+    @extend_schema(request=InvolvementEndSerializer, responses=InvolvementSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        _require_family_worker(request)
+        involvement = selectors.involvement_get_for(professional=request.user, involvement_id=int(pk))
+        data = InvolvementEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        involvement = services.involvement_end(involvement=involvement, by=request.user, **data.validated_data)
+        return Response(InvolvementSerializer(involvement).data)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FamiliesConfig(AppConfig):
+    name = "doorstep.families"
+    verbose_name = _("Families")
+
+    def ready(self):
+        from doorstep.core.homepage import HOME_SECTIONS
+
+        from .home import families_section
+
+        HOME_SECTIONS.append(families_section)

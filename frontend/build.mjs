@@ -1,0 +1,19 @@
+// Copy GOV.UK Frontend's and MOJ Frontend's compiled styles, scripts and assets into frontend/build, which
+// Django serves as static files: nothing is fetched from a CDN. Their stylesheets point at /assets/;
+// Doorstep serves the assets under /static/, so those URLs are rewritten.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+
+const out = "frontend/build";
+mkdirSync(out, { recursive: true });
+const rewrite = (from, to, prefix) =>
+  writeFileSync(to, readFileSync(from, "utf8").replaceAll("url(/assets/", `url(${prefix}`));
+cpSync("node_modules/govuk-frontend/dist/govuk/assets", `${out}/govuk/assets`, { recursive: true });
+rewrite("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css", `${out}/govuk/govuk-frontend.min.css`, "/static/govuk/assets/");
+cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/govuk/govuk-frontend.min.js`);
+cpSync("node_modules/@ministryofjustice/frontend/moj/assets", `${out}/moj/assets`, { recursive: true });
+rewrite("node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css", `${out}/moj/moj-frontend.min.css`, "/static/govuk/assets/");
+cpSync("node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js", `${out}/moj/moj-frontend.min.js`);
+cpSync("node_modules/axe-core/axe.min.js", `${out}/axe/axe.min.js`);
+cpSync("frontend/doorstep.css", `${out}/doorstep.css`);
+cpSync("frontend/doorstep.js", `${out}/doorstep.js`);
+console.log(`built ${out}`);
