@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AgenciesConfig(AppConfig):
     name = "doorstep.agencies"
     verbose_name = _("Agencies and staff")
+
+    def ready(self):
+        from . import schema  # noqa: F401  (registers the OpenAPI description of token authentication)
+        from doorstep.core.demo import DEMO_LOADERS
+
+        from .demo import load
+
+        DEMO_LOADERS.append(load)

@@ -13,6 +13,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = AuditEvent.objects.none()
     """Managers read the audit log of their own agency's staff."""
 
     serializer_class = AuditEventSerializer

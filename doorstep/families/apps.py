@@ -12,3 +12,9 @@ class FamiliesConfig(AppConfig):
         from .home import families_section
 
         HOME_SECTIONS.append(families_section)
+
+        from doorstep.core.demo import DEMO_LOADERS
+
+        from .demo import load
+
+        DEMO_LOADERS.append(load)

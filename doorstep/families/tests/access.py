@@ -1,0 +1,28 @@
+from doorstep.testing.access import AGENCY_STAFF, FAMILY, Route
+
+ROUTES = [
+    Route("families:search", AGENCY_STAFF, query="name=Testing"),
+    Route("families:create", AGENCY_STAFF),
+    Route("families:detail", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("families:person_add", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("families:person_edit", FAMILY, lambda w: {"person_id": w.child.pk}),
+    Route("families:move", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("families:involvement_add", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("families:involvement_end", FAMILY, lambda w: {"involvement_id": w.involvement.pk}),
+    Route("families:overall_lead", FAMILY, lambda w: {"family_id": w.family.pk}),
+    # The family's lead professionals (health, police) and managers of involved agencies.
+    Route("families:seen_by", frozenset({"involved_practitioner", "involved_manager", "other_involved"}),
+          lambda w: {"family_id": w.family.pk}),
+    Route("families:break_glass", AGENCY_STAFF),
+    Route("families:break_glass_review", frozenset({"involved_manager", "uninvolved_manager"})),
+    # Only the housing manager reviews the housing worker's emergency access.
+    Route("families:break_glass_review_one", frozenset({"uninvolved_manager"}),
+          lambda w: {"grant_id": w.users["break_glass"].break_glass.get().pk}),
+    Route("family-list", AGENCY_STAFF, api=True),
+    Route("family-detail", FAMILY, lambda w: {"pk": w.family.pk}, api=True),
+    Route("family-add-person", FAMILY, lambda w: {"pk": w.family.pk}, method="post", api=True),
+    Route("family-add-involvement", FAMILY, lambda w: {"pk": w.family.pk}, method="post", api=True),
+    Route("person-detail", FAMILY, lambda w: {"pk": w.child.pk}, api=True),
+    Route("involvement-detail", FAMILY, lambda w: {"pk": w.involvement.pk}, api=True),
+    Route("involvement-end", FAMILY, lambda w: {"pk": w.involvement.pk}, method="post", api=True),
+]

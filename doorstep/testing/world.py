@@ -1,0 +1,96 @@
+"""A small region built through the real services: one family, and a professional in every position the
+access rule distinguishes (P-4). Shared by the access-matrix test and by each app's tests."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from doorstep.agencies.models import AgencyKind, Professional, Role
+from doorstep.families import services as family_services
+from doorstep.families.models import ChildStatus, Family, Involvement, MemberRole, Person
+
+from .factories import AgencyFactory, ProfessionalFactory, TeamFactory
+
+# The positions the access matrix checks, in order.
+ROLES = (
+    "involved_practitioner",  # lead professional for the health agency, overall lead
+    "involved_manager",  # manager in the same agency (line manager of the practitioner)
+    "involved_postholder",  # designated postholder of another involved agency (police)
+    "other_involved",  # practitioner of the police, involved
+    "uninvolved",  # practitioner of housing, never involved
+    "uninvolved_manager",  # manager of housing
+    "ended",  # practitioner of the school, whose involvement has ended
+    "break_glass",  # practitioner of housing with emergency access
+    "board_chair",
+    "administrator",
+    "anonymous",
+)
+
+
+@dataclass
+class World:
+    family: Family
+    child: Person
+    parent: Person
+    involvement: Involvement  # the health agency's
+    ended_involvement: Involvement  # the school's
+    other_family: Family  # a family only housing is involved with
+    users: dict
+
+
+def build_world() -> World:
+    health = AgencyFactory(name="Health Board", kind=AgencyKind.HEALTH)
+    police = AgencyFactory(name="Police", kind=AgencyKind.POLICE)
+    housing = AgencyFactory(name="Housing", kind=AgencyKind.HOUSING)
+    school = AgencyFactory(name="School", kind=AgencyKind.EDUCATION)
+    health_team = TeamFactory(agency=health, name="North")
+    u = {}
+    u["involved_manager"] = ProfessionalFactory(username="health.manager", agency=health, team=health_team,
+                                                role=Role.MANAGER, is_designated_postholder=True, is_duty_manager=True)
+    u["involved_practitioner"] = ProfessionalFactory(username="health.worker", agency=health, team=health_team,
+                                                     line_manager=u["involved_manager"], phone="07700 900123")
+    police_manager = ProfessionalFactory(username="police.manager", agency=police, role=Role.MANAGER)
+    u["involved_postholder"] = ProfessionalFactory(username="police.postholder", agency=police,
+                                                   is_designated_postholder=True, line_manager=police_manager)
+    u["other_involved"] = ProfessionalFactory(username="police.worker", agency=police, line_manager=police_manager)
+    u["uninvolved_manager"] = ProfessionalFactory(username="housing.manager", agency=housing, role=Role.MANAGER)
+    u["uninvolved"] = ProfessionalFactory(username="housing.worker", agency=housing, line_manager=u["uninvolved_manager"])
+    u["break_glass"] = ProfessionalFactory(username="housing.glass", agency=housing, line_manager=u["uninvolved_manager"])
+    school_manager = ProfessionalFactory(username="school.manager", agency=school, role=Role.MANAGER)
+    u["ended"] = ProfessionalFactory(username="school.worker", agency=school, line_manager=school_manager)
+    u["board_chair"] = ProfessionalFactory(username="board.chair", agency=None, role=Role.BOARD_CHAIR)
+    u["administrator"] = ProfessionalFactory(username="admin", agency=None, role=Role.ADMINISTRATOR)
+    u["anonymous"] = None
+
+    worker = u["involved_practitioner"]
+    family = family_services.family_create(
+        by=worker, name="Testing household", reason="Health visiting concerns", line1="1 Heol y Felin",
+        town="Afonwy", postcode="AF1 1AA",
+    )
+    parent = family_services.person_add(family=family, by=worker, role=MemberRole.PARENT, given_name="Kelly",
+                                        family_name="Testing", date_of_birth=date(1990, 5, 1))
+    child = family_services.person_add(family=family, by=worker, role=MemberRole.CHILD, given_name="Alfie",
+                                       family_name="Testing", date_of_birth=date(2020, 3, 2),
+                                       child_status=ChildStatus.CHILD_IN_NEED)
+    family_services.involvement_start(family=family, by=worker, agency=police, reason="Domestic abuse call-outs",
+                                      lead_professional=u["other_involved"])
+    ended = family_services.involvement_start(family=family, by=worker, agency=school, reason="Attendance",
+                                              lead_professional=u["ended"],
+                                              started_on=timezone.localdate() - timedelta(days=30))
+    family_services.involvement_end(involvement=ended, by=u["ended"], reason="Child moved school")
+    family_services.break_glass_open(professional=u["break_glass"], family_reference=family.reference,
+                                     reason="Police called about a child at the address tonight")
+    other = family_services.family_create(
+        by=u["uninvolved"], name="Other household", reason="Rent arrears and welfare concerns",
+        line1="9 Stryd Fawr", town="Afonwy", postcode="AF2 2BB",
+    )
+    return World(
+        family=family, child=child, parent=parent,
+        involvement=Involvement.objects.get(family=family, agency=health), ended_involvement=ended,
+        other_family=other, users=u,
+    )
+
+
+def user_of(world: World, role: str) -> Professional | None:
+    return world.users[role]
