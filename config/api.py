@@ -1,20 +1,23 @@
-"""Every API route is registered here, under /api/v1/."""
+"""Every API route lives under /api/v1/. Each app's `api.py` lists its viewsets as
+`ROUTES = [(prefix, ViewSet, basename), ...]`."""
 
+import importlib
+
+from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from doorstep.agencies.api import AgencyViewSet, ProfessionalViewSet
-from doorstep.audit.api import AuditEventViewSet
-from doorstep.families.api import FamilyViewSet, InvolvementViewSet, PersonViewSet
-
 router = DefaultRouter()
-router.register("families", FamilyViewSet, basename="family")
-router.register("people", PersonViewSet, basename="person")
-router.register("involvements", InvolvementViewSet, basename="involvement")
-router.register("agencies", AgencyViewSet, basename="agency")
-router.register("professionals", ProfessionalViewSet, basename="professional")
-router.register("audit", AuditEventViewSet, basename="audit")
+for config in apps.get_app_configs():
+    if not config.name.startswith("doorstep."):
+        continue
+    try:
+        module = importlib.import_module(f"{config.name}.api")
+    except ModuleNotFoundError:
+        continue
+    for prefix, viewset, basename in getattr(module, "ROUTES", ()):
+        router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -55,6 +55,15 @@ INSTALLED_APPS = [
     "doorstep.agencies",
     "doorstep.families",
     "doorstep.chronology",
+    "doorstep.notifications",
+    "doorstep.escalations",
+    "doorstep.engagement",
+    "doorstep.markers",
+    "doorstep.incidents",
+    "doorstep.visits",
+    "doorstep.meetings",
+    "doorstep.agreements",
+    "doorstep.supervision",
 ]
 
 MIDDLEWARE = [

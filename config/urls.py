@@ -1,3 +1,8 @@
+"""Each Doorstep app with a `urls.py` is mounted at /<prefix>/ (its `URL_PREFIX`, or the app's label)."""
+
+import importlib
+
+from django.apps import apps
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -10,9 +15,16 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", core_views.language, name="language"),
     path("session/extend/", core_views.session_extend, name="session_extend"),
-    path("families/", include("doorstep.families.urls")),
-    path("audit/", include("doorstep.audit.urls")),
-    path("agencies/", include("doorstep.agencies.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", include("config.api")),
 ]
+
+for config in apps.get_app_configs():
+    if not config.name.startswith("doorstep.") or config.label == "core":
+        continue
+    try:
+        module = importlib.import_module(f"{config.name}.urls")
+    except ModuleNotFoundError:
+        continue
+    prefix = getattr(module, "URL_PREFIX", config.label)
+    urlpatterns.append(path(f"{prefix}/", include(module)))

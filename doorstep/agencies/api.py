@@ -28,3 +28,6 @@ class ProfessionalViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProfessionalSerializer
     queryset = Professional.objects.filter(is_active=True).exclude(role="system").order_by("last_name", "id")
+
+
+ROUTES = [("agencies", AgencyViewSet, "agency"), ("professionals", ProfessionalViewSet, "professional")]

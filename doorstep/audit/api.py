@@ -23,3 +23,6 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
         if not (user.works_with_families and user.is_manager):
             raise PermissionDenied("Only managers read the audit log of their agency's staff.")
         return audit_events_for_manager(manager=user)
+
+
+ROUTES = [("audit", AuditEventViewSet, "audit")]

@@ -16,6 +16,7 @@ class NavItem:
     label: str
     allowed: Callable
     prefix: str = ""
+    order: int = 50
 
 
 def _family_worker(user) -> bool:
@@ -34,23 +35,35 @@ def _board(user) -> bool:
     return user.is_board_chair
 
 
+# Apps add their own entries in AppConfig.ready(); `order` places them (home 0 ... administration 90).
 NAV_ITEMS: list[NavItem] = [
-    NavItem("home", _("Home"), lambda u: True),
-    NavItem("families:search", _("Find a family"), _family_worker, "/families/"),
-    NavItem("families:break_glass_review", _("Emergency access"), _manager, "/families/emergency-access/review/"),
-    NavItem("audit:search", _("Audit"), _manager, "/audit/"),
-    NavItem("agencies:tokens", _("Partner systems"), _administrator, "/agencies/"),
-    NavItem("admin:index", _("Administration"), _administrator, "/admin/"),
-    NavItem("api-docs", _("API"), lambda u: u.works_with_families or u.is_administrator, "/api/v1/"),
+    NavItem("home", _("Home"), lambda u: True, order=0),
+    NavItem("families:search", _("Find a family"), _family_worker, "/families/", order=10),
+    NavItem("families:break_glass_review", _("Emergency access"), _manager, "/families/emergency-access/review/",
+            order=70),
+    NavItem("audit:search", _("Audit"), _manager, "/audit/", order=75),
+    NavItem("agencies:tokens", _("Partner systems"), _administrator, "/agencies/", order=85),
+    NavItem("admin:index", _("Administration"), _administrator, "/admin/", order=90),
+    NavItem("api-docs", _("API"), lambda u: u.works_with_families or u.is_administrator, "/api/v1/", order=95),
 ]
+
+
+def is_family_worker(user) -> bool:
+    return _family_worker(user)
+
+
+def is_manager(user) -> bool:
+    return _manager(user)
 
 
 def navigation_for(user, path: str) -> list[dict]:
     items = []
-    for item in NAV_ITEMS:
+    for item in sorted(NAV_ITEMS, key=lambda i: i.order):
         if not item.allowed(user):
             continue
         href = reverse(item.url_name)
         current = path == href if not item.prefix else path.startswith(item.prefix)
+        if item.url_name == "families:search" and path.startswith("/families/emergency-access/review/"):
+            current = False
         items.append({"href": href, "text": item.label, "current": current})
     return items

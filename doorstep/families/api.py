@@ -161,3 +161,10 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         involvement = services.involvement_end(involvement=involvement, by=request.user, **data.validated_data)
         return Response(InvolvementSerializer(involvement).data)
+
+
+ROUTES = [
+    ("families", FamilyViewSet, "family"),
+    ("people", PersonViewSet, "person"),
+    ("involvements", InvolvementViewSet, "involvement"),
+]

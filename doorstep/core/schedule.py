@@ -1,0 +1,14 @@
+"""Every periodic job, declared in one place (STYLE.md: Notify's single beat schedule).
+
+Each entry: a name, how often in seconds, and the dotted path of a django-tasks task that takes no arguments.
+The worker (`manage.py run_worker`) enqueues each job when due; `ScheduledJob` rows, claimed with
+`select_for_update(skip_locked=True)`, make sure that with several workers a job is enqueued once per period.
+"""
+
+import os
+
+SWEEP_SECONDS = int(os.environ.get("DOORSTEP_SWEEP_SECONDS", "30"))
+
+SCHEDULE: list[tuple[str, int, str]] = [
+    ("email-catch-up", 60, "doorstep.notifications.tasks.email_catch_up"),
+]

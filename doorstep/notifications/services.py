@@ -1,0 +1,163 @@
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .models import MANDATORY_KINDS, EmailState, Notification, NotificationKind, NotificationPreference
+
+MAX_EMAIL_ATTEMPTS = 8
+# Retry after 30 s, 1, 2, 4 ... minutes.
+RETRY_BASE_SECONDS = 30
+# A row left in "sending" this long (a worker died mid-send) is tried again.
+STUCK_AFTER = timedelta(minutes=5)
+
+
+def _wants_email(recipient, kind: str, mandatory: bool) -> bool:
+    if not recipient.email or not recipient.is_active:
+        return False
+    if mandatory or kind in MANDATORY_KINDS:
+        return True
+    pref = NotificationPreference.objects.filter(professional=recipient, kind=kind).first()
+    return pref.email if pref else True
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: NotificationKind,
+    message: str,
+    link: str = "",
+    family=None,
+    mandatory: bool = False,
+    dedupe_key: str | None = None,
+) -> list[Notification]:
+    """Notify people in Doorstep and, where they want it (or the protocol requires it), by e-mail.
+
+    Call inside the transaction of the change that causes it: the e-mail is queued only once that commits.
+    With a dedupe_key, a recipient who already has a notification for that key is not notified again.
+    """
+    created = []
+    seen = set()
+    for recipient in recipients:
+        if recipient is None or recipient.pk in seen:
+            continue
+        seen.add(recipient.pk)
+        if dedupe_key and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
+            continue
+        email = _wants_email(recipient, kind, mandatory)
+        try:
+            with transaction.atomic():
+                note = Notification.objects.create(
+                    recipient=recipient, kind=kind, message=message[:500], link=link, family=family,
+                    mandatory=mandatory or kind in MANDATORY_KINDS, dedupe_key=dedupe_key,
+                    email_state=EmailState.CREATED if email else EmailState.NONE,
+                    email_next_attempt_at=timezone.now() if email else None,
+                )
+        except IntegrityError:  # another worker notified the same cause at the same moment
+            continue
+        created.append(note)
+    ids = [n.pk for n in created if n.email_state == EmailState.CREATED]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return created
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import deliver_email
+
+    for pk in ids:
+        deliver_email.enqueue(pk)
+
+
+def email_text(notification: Notification) -> tuple[str, str]:
+    """Subject and body of the e-mail: the kind of notification and a link, never family data."""
+    with override(notification.recipient.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("Doorstep: %(kind)s") % {"kind": notification.get_kind_display()}
+        body = _(
+            "%(kind)s.\n\nSign in to Doorstep to see it:\n%(link)s\n\n"
+            "This e-mail deliberately contains no details about any family."
+        ) % {
+            "kind": notification.get_kind_display(),
+            "link": settings.DOORSTEP_SITE_URL.rstrip("/") + (notification.link or "/"),
+        }
+    return subject, body
+
+
+def email_claim(notification_id: int) -> Notification | None:
+    """Claim one due e-mail for sending, or None if another worker has it or it is not due."""
+    now = timezone.now()
+    with transaction.atomic():
+        note = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("recipient")
+            .filter(pk=notification_id, email_state=EmailState.CREATED, email_next_attempt_at__lte=now)
+            .first()
+        )
+        if note is None:
+            return None
+        note.email_state = EmailState.SENDING
+        note.email_claimed_at = now
+        note.email_attempts += 1
+        note.save(update_fields=["email_state", "email_claimed_at", "email_attempts"])
+    return note
+
+
+def email_deliver(notification_id: int) -> str:
+    """Send one notification's e-mail; on failure schedule a retry, and after the last attempt mark it failed."""
+    note = email_claim(notification_id)
+    if note is None:
+        return "not-due"
+    subject, body = email_text(note)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email], fail_silently=False)
+    except Exception as exc:  # noqa: BLE001  (any failure to hand over to the mail server is recorded on the row)
+        failed = note.email_attempts >= MAX_EMAIL_ATTEMPTS
+        Notification.objects.filter(pk=note.pk).update(
+            email_state=EmailState.FAILED if failed else EmailState.CREATED,
+            email_last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            email_next_attempt_at=None if failed else timezone.now() + timedelta(
+                seconds=RETRY_BASE_SECONDS * 2 ** (note.email_attempts - 1)),
+        )
+        return "failed" if failed else "retry"
+    Notification.objects.filter(pk=note.pk).update(email_state=EmailState.SENT, email_sent_at=timezone.now(),
+                                                   email_last_error="")
+    return "sent"
+
+
+def email_catch_up(*, limit: int = 200) -> int:
+    """The periodic catch-up: release rows stuck in "sending" and deliver every e-mail that is due."""
+    now = timezone.now()
+    Notification.objects.filter(email_state=EmailState.SENDING, email_claimed_at__lt=now - STUCK_AFTER).update(
+        email_state=EmailState.CREATED, email_next_attempt_at=now
+    )
+    due = list(
+        Notification.objects.filter(email_state=EmailState.CREATED, email_next_attempt_at__lte=now)
+        .order_by("email_next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in due if email_deliver(pk) == "sent")
+
+
+def notification_mark_read(*, notification: Notification, by) -> Notification:
+    if notification.recipient_id != by.pk:
+        raise PermissionError("Not your notification")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def preferences_set(*, professional, email_kinds: Iterable[str]) -> None:
+    wanted = set(email_kinds)
+    with transaction.atomic():
+        for kind in NotificationKind.values:
+            if kind in MANDATORY_KINDS:
+                continue
+            NotificationPreference.objects.update_or_create(
+                professional=professional, kind=kind, defaults={"email": kind in wanted}
+            )
