@@ -14,11 +14,21 @@ from doorstep.audit.services import audit_record
 from .models import Address, BreakGlassAccess, Family, FamilyAddress, Involvement, Person
 
 
+# Further ways a professional may see a family, added by other capabilities (e.g. a specialist invited to a
+# meeting who has accepted its confidentiality terms, MTG-6): fn(professional) -> Q over Family, or None.
+EXTRA_ACCESS: list = []
+
+
 def _access_condition(professional) -> Q:
     now = timezone.now()
     involved = Involvement.objects.filter(family=OuterRef("pk"), agency_id=professional.agency_id, ended_on__isnull=True)
     glass = BreakGlassAccess.objects.filter(family=OuterRef("pk"), professional=professional, expires_at__gt=now)
-    return Q(Exists(involved)) | Q(Exists(glass))
+    condition = Q(Exists(involved)) | Q(Exists(glass))
+    for extra in EXTRA_ACCESS:
+        more = extra(professional)
+        if more is not None:
+            condition |= more
+    return condition
 
 
 def families_visible_to(*, professional) -> QuerySet[Family]:
