@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +11,10 @@ from django.utils.translation import override
 from .models import MANDATORY_KINDS, EmailState, Notification, NotificationKind, NotificationPreference
 
 MAX_EMAIL_ATTEMPTS = 8
-# Retry after 30 s, 1, 2, 4 ... minutes.
+# Retry after 30 s, 1, 2, 4 ... minutes: eight attempts span about an hour before the row is marked failed.
 RETRY_BASE_SECONDS = 30
-# A row left in "sending" this long (a worker died mid-send) is tried again.
-STUCK_AFTER = timedelta(minutes=5)
+# A row left in "sending" this long (a worker died mid-send) is tried again by the catch-up.
+STUCK_AFTER = timedelta(seconds=int(getattr(settings, "DOORSTEP_EMAIL_STUCK_SECONDS", 300)))
 
 
 def _wants_email(recipient, kind: str, mandatory: bool) -> bool:
@@ -88,6 +88,12 @@ def email_text(notification: Notification) -> tuple[str, str]:
     return subject, body
 
 
+def email_message_id(notification: Notification) -> str:
+    """The same Message-ID on every attempt, so a mail server (and a test) can tell a retry from a new e-mail."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "doorstep"
+    return f"<doorstep-notification-{notification.pk}@{domain}>"
+
+
 def email_claim(notification_id: int) -> Notification | None:
     """Claim one due e-mail for sending, or None if another worker has it or it is not due."""
     now = timezone.now()
@@ -113,8 +119,10 @@ def email_deliver(notification_id: int) -> str:
     if note is None:
         return "not-due"
     subject, body = email_text(note)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email],
+                           headers={"Message-ID": email_message_id(note)})
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email], fail_silently=False)
+        message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001  (any failure to hand over to the mail server is recorded on the row)
         failed = note.email_attempts >= MAX_EMAIL_ATTEMPTS
         Notification.objects.filter(pk=note.pk).update(
@@ -141,6 +149,28 @@ def email_catch_up(*, limit: int = 200) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(1 for pk in due if email_deliver(pk) == "sent")
+
+
+@transaction.atomic
+def email_retry_failed(*, by, notification: Notification | None = None) -> int:
+    """An administrator sends failed e-mails again (one, or all of them), with fresh attempts."""
+    from doorstep.audit.models import AuditAction
+    from doorstep.audit.services import audit_record
+
+    if not getattr(by, "is_administrator", False):
+        raise PermissionError("Only administrators retry e-mails")
+    rows = Notification.objects.select_for_update().filter(email_state=EmailState.FAILED)
+    if notification is not None:
+        rows = rows.filter(pk=notification.pk)
+    ids = list(rows.values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(email_state=EmailState.CREATED, email_attempts=0,
+                                                   email_next_attempt_at=timezone.now())
+    for pk in ids:
+        audit_record(actor=by, action=AuditAction.UPDATE, object_type="notifications.Notification",
+                     object_id=str(pk), summary="Retried an undelivered e-mail")
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
 
 
 def notification_mark_read(*, notification: Notification, by) -> Notification:
