@@ -439,7 +439,7 @@ def esc_6_missing(facts: FamilyFacts, closure: ClosureFacts, params: dict, esc_3
         reasons.append(Text(N_("the agency's last %(count)s contacts did not achieve access"), {"count": len(streak)}))
     if not reasons:
         return []
-    missing = [Text(N_("Access difficulties are unresolved: %(reasons)s."), {"reasons": reasons})]
+    missing: list[Text] = []
     others = [a for a in facts.agencies if a.id != closure.ending_agency_id]
     for agency in others:
         if agency.id not in closure.consulted_agency_ids:
@@ -453,7 +453,9 @@ def esc_6_missing(facts: FamilyFacts, closure: ClosureFacts, params: dict, esc_3
         elif not others:
             missing.append(Text(N_("Hold a multi-agency meeting and record it: no other agency would remain involved "
                                    "with the family.")))
-    return missing
+    if not missing:
+        return []
+    return [Text(N_("Access difficulties are unresolved: %(reasons)s."), {"reasons": reasons}), *missing]
 
 
 # --- ESC-8 (003 §7.9): children seen, and seen alone ------------------------------------------------------------
@@ -581,12 +583,13 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
     involved_since = facts.involved_since
     if not facts.agencies or involved_since is None:
         return result
+    # "Within the last N days" includes the day N days ago; "for more than N days" is before it.
     current_start = facts.today - timedelta(days=window)
     previous_start = current_start - timedelta(days=window)
-    current = [c for c in facts.contacts if c.occurred_on > current_start]
-    previous = [c for c in facts.contacts if previous_start < c.occurred_on <= current_start]
+    current = [c for c in facts.contacts if c.occurred_on >= current_start]
+    previous = [c for c in facts.contacts if previous_start <= c.occurred_on < current_start]
     reasons: list[Fact] = []
-    if involved_since <= current_start and not any(c.achieved for c in current):
+    if involved_since < current_start and not any(c.achieved for c in current):
         last = max((c.occurred_on for c in facts.contacts if c.achieved), default=None)
         reasons.append(Fact(Text(N_("No agency has achieved contact with the family for more than %(days)s days (last "
                                     "contact achieved: %(last)s)."),
@@ -604,14 +607,14 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
         result.wake(c.occurred_on + timedelta(days=window + 1))
     for c in previous[:1]:
         result.wake(c.occurred_on + timedelta(days=2 * window + 1))
-    if involved_since > current_start:
+    if involved_since >= current_start:
         result.wake(involved_since + timedelta(days=window + 1))
     if not reasons:
         return result
     for agency in facts.agencies:
         key = f"ESC-10:family:{facts.family_id}:agency:{agency.id}"
         since = facts.since(key)
-        if since is not None and since > current_start:  # closed within this window: wait for a whole new window
+        if since is not None and since >= current_start:  # closed within this window: wait for a whole new window
             result.wake(since + timedelta(days=window + 1))
             continue
         owner = agency.manager_id

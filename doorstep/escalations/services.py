@@ -136,7 +136,7 @@ def _require_can_act(escalation: Escalation, by) -> None:
 
 
 def _close(escalation: Escalation, *, by, state: EscalationState, note: str, action: str) -> Escalation:
-    escalation = Escalation.objects.select_for_update().select_related("owner__agency").get(pk=escalation.pk)
+    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if not escalation.is_active:
         raise ValidationError({"outcome": _("This action is already closed")})
     escalation.state = state
@@ -174,7 +174,7 @@ def escalation_cancel(*, escalation: Escalation, by, reason: str) -> Escalation:
 
 @transaction.atomic
 def escalation_acknowledge(*, escalation: Escalation, by) -> Escalation:
-    escalation = Escalation.objects.select_for_update().select_related("owner").get(pk=escalation.pk)
+    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if not escalation_can_act(escalation, by):
         raise PermissionDenied(_("Only the owner or their manager can acknowledge this action."))
     if not escalation.is_active:
