@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from .models import MANDATORY_KINDS, EmailState, Notification, NotificationKind, NotificationPreference
+
+log = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 8
 # Retry after 30 s, 1, 2, 4 ... minutes: eight attempts span about an hour before the row is marked failed.
@@ -74,6 +77,16 @@ def _enqueue(ids: list[int]) -> None:
         deliver_email.enqueue(pk)
 
 
+def _enqueue_retry(pk: int, at) -> None:
+    """Queue the next attempt for its time; if even that fails, the catch-up job finds the row (it is data)."""
+    from .tasks import deliver_email
+
+    try:
+        deliver_email.using(run_after=at).enqueue(pk)
+    except Exception:  # noqa: BLE001
+        log.warning("Could not queue the next attempt for notification %s; the catch-up will", pk, exc_info=True)
+
+
 def email_text(notification: Notification) -> tuple[str, str]:
     """Subject and body of the e-mail: the kind of notification and a link, never family data."""
     with override(notification.recipient.preferred_language or settings.LANGUAGE_CODE):
@@ -125,12 +138,15 @@ def email_deliver(notification_id: int) -> str:
         message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001  (any failure to hand over to the mail server is recorded on the row)
         failed = note.email_attempts >= MAX_EMAIL_ATTEMPTS
+        retry_at = None if failed else timezone.now() + timedelta(
+            seconds=RETRY_BASE_SECONDS * 2 ** (note.email_attempts - 1))
         Notification.objects.filter(pk=note.pk).update(
             email_state=EmailState.FAILED if failed else EmailState.CREATED,
             email_last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            email_next_attempt_at=None if failed else timezone.now() + timedelta(
-                seconds=RETRY_BASE_SECONDS * 2 ** (note.email_attempts - 1)),
+            email_next_attempt_at=retry_at,
         )
+        if retry_at is not None:
+            _enqueue_retry(note.pk, retry_at)
         return "failed" if failed else "retry"
     Notification.objects.filter(pk=note.pk).update(email_state=EmailState.SENT, email_sent_at=timezone.now(),
                                                    email_last_error="")
