@@ -92,10 +92,13 @@ def load_after_histories(region: DemoRegion) -> None:
                                  "until the core group has met.")
     # Overdue actions escalate to the owner's line manager (ORG-3).
     escalations_overdue_run(now=timezone.now())
-    # A little history: one action acknowledged, one done.
-    open_ones = list(Escalation.objects.filter(state=EscalationState.OPEN).select_related("owner").order_by("id")[:2])
-    if open_ones:
-        escalation_acknowledge(escalation=open_ones[0], by=open_ones[0].owner)
-    if len(open_ones) > 1:
-        escalation_complete(escalation=open_ones[1], by=open_ones[1].owner,
-                            outcome="Discussed in supervision; a joint visit with the school nurse is booked.")
+    # A little history: the Evans meeting acknowledged by its owner; a reflective prompt talked through and done.
+    active = Escalation.objects.filter(state=EscalationState.OPEN).select_related("owner").order_by("id")
+    first = active.filter(rule_id="ESC-1").first() or active.exclude(rule_id="ESC-2").first()
+    if first is not None:
+        escalation_acknowledge(escalation=first, by=first.owner)
+    done = active.filter(rule_id="ESC-9").first() or active.exclude(rule_id__in=["ESC-1", "ESC-2"]).first()
+    if done is not None:
+        escalation_complete(escalation=done, by=done.owner,
+                            outcome="Talked through in supervision; a joint visit with the school nurse is booked so "
+                                    "that the children are seen at home.")

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional
 from doorstep.core.workingdays import end_of_day
@@ -129,7 +129,7 @@ def protocol_rules(*, family: Family) -> None:
 
 def _plan_reasons(facts, family: Family) -> list:
     reasons: list = [
-        Text(N_("%(child)s: %(status)s"), {"child": c.name, "status": ChildStatus(c.status).label})
+        Text(gettext_noop("%(child)s: %(status)s"), {"child": c.name, "status": ChildStatus(c.status).label})
         for c in facts.children if c.status in (ChildStatus.CHILD_PROTECTION, ChildStatus.CHILD_IN_NEED,
                                                 ChildStatus.LOOKED_AFTER)
     ]
@@ -167,6 +167,6 @@ def involvement_end_check(involvement: Involvement) -> list[str]:
     missing = involvement_closure_missing(involvement=involvement)
     if not missing:
         return []
-    missing.append(Text(N_("Record the consultations and the meeting under \"Before an agency ends its involvement\" "
+    missing.append(Text(gettext_noop("Record the consultations and the meeting under \"Before an agency ends its involvement\" "
                            "on the case file (ESC-6, 001 §5.1.19).")))
     return [text_render(t) for t in missing]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from doorstep.core.workingdays import add_working_days
 
@@ -247,7 +247,7 @@ def _after(day: date, since: date | None) -> bool:
 
 
 def _contact_fact(c: ContactFact) -> Fact:
-    return Fact(Text(N_("%(date)s: %(kind)s by %(agency)s – %(outcome)s"),
+    return Fact(Text(gettext_noop("%(date)s: %(kind)s by %(agency)s – %(outcome)s"),
                      {"date": c.occurred_on, "kind": c.kind_label, "agency": c.agency_name, "outcome": c.outcome_label}),
                 ("contact", c.id))
 
@@ -274,9 +274,6 @@ def _worker_for_agency(facts: FamilyFacts, agency_id: int, contacts: Iterable[Co
 
 # --- ESC-1 (003 §7.9): the 4th defaulted visit ------------------------------------------------------------------
 
-IN_PERSON_NOTE = N_("Visits and appointments in person count; phone calls, texts, e-mails and letters do not.")
-
-
 def esc_1(facts: FamilyFacts, params: dict) -> RuleResult:
     """More than three defaulted visits alert the worker and manager to convene a multi-agency meeting.
 
@@ -291,14 +288,14 @@ def esc_1(facts: FamilyFacts, params: dict) -> RuleResult:
         return result
     trigger = defaulted[threshold - 1]
     owner = facts.overall_lead_id or trigger.recorded_by_id
-    lines = [Fact(Text(N_("Defaulted visits and appointments since %(since)s: %(count)s (the protocol's threshold is "
+    lines = [Fact(Text(gettext_noop("Defaulted visits and appointments since %(since)s: %(count)s (the protocol's threshold is "
                           "%(threshold)s)."),
                        {"since": since or defaulted[0].occurred_on, "count": len(defaulted), "threshold": threshold}),
                   ("family", facts.family_id))]
     lines += [_contact_fact(c) for c in defaulted[-10:]]
     result.outcomes.append(Raise(
         rule_id="ESC-1", clause="003 §7.9", key=key,
-        title=Text(N_("Convene a multi-agency meeting: visits and appointments keep being defaulted")),
+        title=Text(gettext_noop("Convene a multi-agency meeting: visits and appointments keep being defaulted")),
         owner_id=owner, trigger_date=trigger.occurred_on,
         deadline=_deadline(facts, trigger.occurred_on, params["deadline_working_days"]),
         facts=tuple(lines), parameters=dict(params), source=("engagement.Contact", trigger.id),
@@ -316,10 +313,10 @@ def esc_2(facts: FamilyFacts, params: dict) -> RuleResult:
     result = RuleResult()
     variants = (
         (True, "core-group", params["cp_plan_working_days"],
-         Text(N_("Convene the core group within %(days)s working days: review the child protection plan, "
+         Text(gettext_noop("Convene the core group within %(days)s working days: review the child protection plan, "
                  "including whether the children should be removed"), {"days": params["cp_plan_working_days"]})),
         (False, "meeting", params["no_plan_working_days"],
-         Text(N_("Convene a multi-agency meeting within %(days)s working days: the family is not complying and "
+         Text(gettext_noop("Convene a multi-agency meeting within %(days)s working days: the family is not complying and "
                  "concerns for the children remain"), {"days": params["no_plan_working_days"]})),
     )
     for cp_plan, suffix, days, title in variants:
@@ -332,12 +329,12 @@ def esc_2(facts: FamilyFacts, params: dict) -> RuleResult:
         first = min(findings, key=lambda f: (f.identified_on, f.id))
         recorder = first.recorded_by_id
         owner = facts.manager_of(recorder) or recorder
-        lines = [Fact(Text(N_("Evidence of non-compliance identified on %(date)s, with concerns remaining."),
+        lines = [Fact(Text(gettext_noop("Evidence of non-compliance identified on %(date)s, with concerns remaining."),
                            {"date": f.identified_on}), ("finding", f.id)) for f in findings]
         if cp_plan:
-            lines.append(Fact(Text(N_("A child in the family is on a child protection plan.")), ("family", facts.family_id)))
+            lines.append(Fact(Text(gettext_noop("A child in the family is on a child protection plan.")), ("family", facts.family_id)))
         else:
-            lines.append(Fact(Text(N_("No child in the family is on a child protection plan.")), ("family", facts.family_id)))
+            lines.append(Fact(Text(gettext_noop("No child in the family is on a child protection plan.")), ("family", facts.family_id)))
         leads = [a.lead_id for a in facts.agencies]
         result.outcomes.append(Raise(
             rule_id="ESC-2", clause="003 §7.9", key=key, title=title, owner_id=owner,
@@ -382,12 +379,12 @@ def esc_3(facts: FamilyFacts, params: dict) -> RuleResult:
         trigger = streak[threshold - 1]
         worker = agency.lead_id or trigger.recorded_by_id
         manager = facts.manager_of(worker) or agency.manager_id
-        lines = tuple([Fact(Text(N_("%(agency)s: the last %(count)s contacts did not achieve access."),
+        lines = tuple([Fact(Text(gettext_noop("%(agency)s: the last %(count)s contacts did not achieve access."),
                                  {"agency": agency.name, "count": len(streak)}), ("family", facts.family_id))]
                       + [_contact_fact(c) for c in streak[-10:]])
         result.outcomes.append(Raise(
             rule_id="ESC-3", clause="001 §5.1.9.1", key=key,
-            title=Text(N_("Discuss poor access to the family with your line manager")),
+            title=Text(gettext_noop("Discuss poor access to the family with your line manager")),
             owner_id=worker, trigger_date=trigger.occurred_on,
             deadline=_deadline(facts, trigger.occurred_on, params["discuss_working_days"]),
             facts=lines, parameters=dict(params), source=("engagement.Contact", trigger.id),
@@ -396,11 +393,11 @@ def esc_3(facts: FamilyFacts, params: dict) -> RuleResult:
         if csc_known and manager and _after(trigger.occurred_on, meeting_since):
             result.outcomes.append(Raise(
                 rule_id="ESC-3", clause="001 §5.1.10", key=meeting_key,
-                title=Text(N_("Convene a multi-agency meeting: poor access to a family known to children's social "
+                title=Text(gettext_noop("Convene a multi-agency meeting: poor access to a family known to children's social "
                               "care")),
                 owner_id=manager, trigger_date=trigger.occurred_on,
                 deadline=_deadline(facts, trigger.occurred_on, params["meeting_working_days"]),
-                facts=lines + (Fact(Text(N_("The family is known to children's social care.")),
+                facts=lines + (Fact(Text(gettext_noop("The family is known to children's social care.")),
                                     ("family", facts.family_id)),),
                 parameters=dict(params), source=("engagement.Contact", trigger.id), notify_ids=_ids(worker),
             ))
@@ -432,30 +429,30 @@ def esc_6_missing(facts: FamilyFacts, closure: ClosureFacts, params: dict, esc_3
     reasons: list[Text] = []
     open_rules = sorted({a.rule_id for a in facts.active.values() if a.rule_id in ACCESS_RULES}, key=rule_sort_key)
     if open_rules:
-        reasons.append(Text(N_("open actions about access to the family (%(rules)s)"), {"rules": ", ".join(open_rules)}))
+        reasons.append(Text(gettext_noop("open actions about access to the family (%(rules)s)"), {"rules": ", ".join(open_rules)}))
     own = [c for c in facts.contacts if c.agency_id == closure.ending_agency_id]
     streak = _no_access_streak(own)
     if len(streak) >= esc_3_params["consecutive_no_access"]:
-        reasons.append(Text(N_("the agency's last %(count)s contacts did not achieve access"), {"count": len(streak)}))
+        reasons.append(Text(gettext_noop("the agency's last %(count)s contacts did not achieve access"), {"count": len(streak)}))
     if not reasons:
         return []
     missing: list[Text] = []
     others = [a for a in facts.agencies if a.id != closure.ending_agency_id]
     for agency in others:
         if agency.id not in closure.consulted_agency_ids:
-            missing.append(Text(N_("Consult %(agency)s (no consultation recorded in the last %(days)s days)."),
+            missing.append(Text(gettext_noop("Consult %(agency)s (no consultation recorded in the last %(days)s days)."),
                                 {"agency": agency.name, "days": params["consultation_valid_days"]}))
     if closure.meeting_held_on is None:
         if closure.plan_reasons:
-            missing.append(Text(N_("Hold a multi-agency meeting or child protection conference and record it: the "
+            missing.append(Text(gettext_noop("Hold a multi-agency meeting or child protection conference and record it: the "
                                    "contact is part of a formal multi-agency plan (%(reasons)s)."),
                                 {"reasons": list(closure.plan_reasons)}))
         elif not others:
-            missing.append(Text(N_("Hold a multi-agency meeting and record it: no other agency would remain involved "
+            missing.append(Text(gettext_noop("Hold a multi-agency meeting and record it: no other agency would remain involved "
                                    "with the family.")))
     if not missing:
         return []
-    return [Text(N_("Access difficulties are unresolved: %(reasons)s."), {"reasons": reasons}), *missing]
+    return [Text(gettext_noop("Access difficulties are unresolved: %(reasons)s."), {"reasons": reasons}), *missing]
 
 
 # --- ESC-8 (003 §7.9): children seen, and seen alone ------------------------------------------------------------
@@ -467,15 +464,15 @@ def esc_8(facts: FamilyFacts, params: dict) -> RuleResult:
     result = RuleResult()
     checks = (
         ("not-seen", params["not_seen_days"], lambda c: c.last_seen,
-         N_("See %(child)s: not seen for more than %(days)s days"),
-         N_("%(child)s was last seen on %(date)s."), N_("%(child)s has not been seen since Doorstep started following "
+         gettext_noop("See %(child)s: not seen for more than %(days)s days"),
+         gettext_noop("%(child)s was last seen on %(date)s."), gettext_noop("%(child)s has not been seen since Doorstep started following "
                                                        "them on %(date)s."),
-         N_("%(child)s was seen on %(date)s.")),
+         gettext_noop("%(child)s was seen on %(date)s.")),
         ("not-seen-alone", params["not_seen_alone_days"], lambda c: c.last_seen_alone,
-         N_("See %(child)s alone: not seen alone for more than %(days)s days"),
-         N_("%(child)s was last seen alone on %(date)s."), N_("%(child)s has not been seen alone since Doorstep started "
+         gettext_noop("See %(child)s alone: not seen alone for more than %(days)s days"),
+         gettext_noop("%(child)s was last seen alone on %(date)s."), gettext_noop("%(child)s has not been seen alone since Doorstep started "
                                                              "following them on %(date)s."),
-         N_("%(child)s was seen alone on %(date)s.")),
+         gettext_noop("%(child)s was seen alone on %(date)s.")),
     )
     owner = facts.overall_lead_id
     if owner is None:
@@ -505,7 +502,7 @@ def esc_8(facts: FamilyFacts, params: dict) -> RuleResult:
                 owner_id=owner, trigger_date=trigger,
                 deadline=_deadline(facts, trigger, params["deadline_working_days"]),
                 facts=(Fact(fact_text, ("child", child.id)),
-                       Fact(Text(N_("Managers must ensure that children are seen (003 §7.9).")), None)),
+                       Fact(Text(gettext_noop("Managers must ensure that children are seen (003 §7.9).")), None)),
                 parameters={**params, "basis": basis.isoformat()}, source=("families.Person", child.id),
                 notify_ids=_ids(facts.manager_of(owner)),
             ))
@@ -537,16 +534,16 @@ def esc_9(facts: FamilyFacts, params: dict) -> RuleResult:
         worker = _worker_for_agency(facts, agency.id, contacts)
         if worker is None:
             continue
-        lines = (Fact(Text(N_("%(agency)s: %(remote)s of the %(count)s contacts since %(since)s were by phone, text, "
+        lines = (Fact(Text(gettext_noop("%(agency)s: %(remote)s of the %(count)s contacts since %(since)s were by phone, text, "
                               "e-mail or letter, and no child was seen in person."),
                            {"agency": agency.name, "remote": len(remote), "count": len(contacts),
                             "since": contacts[0].occurred_on}), ("family", facts.family_id)),
-                 Fact(Text(N_("Remote contact can come to replace visits without anyone deciding that it should "
+                 Fact(Text(gettext_noop("Remote contact can come to replace visits without anyone deciding that it should "
                               "(004 §2.3). This is a prompt to reflect together, not a finding about anyone's "
                               "practice.")), None))
         result.outcomes.append(Raise(
             rule_id="ESC-9", clause="004 §2.3", key=key,
-            title=Text(N_("Reflect in supervision: contact with the family has mostly been remote")),
+            title=Text(gettext_noop("Reflect in supervision: contact with the family has mostly been remote")),
             owner_id=worker, trigger_date=facts.today,
             deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
             facts=lines, parameters=dict(params), notify_ids=_ids(facts.manager_of(worker)),
@@ -560,12 +557,12 @@ def esc_9(facts: FamilyFacts, params: dict) -> RuleResult:
             continue
         result.outcomes.append(Raise(
             rule_id="ESC-9", clause="004 §2.3", key=key,
-            title=Text(N_("Reflect in supervision: %(child)s has never been seen alone"), {"child": child.name}),
+            title=Text(gettext_noop("Reflect in supervision: %(child)s has never been seen alone"), {"child": child.name}),
             owner_id=owner, trigger_date=facts.today,
             deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
-            facts=(Fact(Text(N_("%(child)s has been seen %(count)s times, most recently on %(date)s, and never alone."),
+            facts=(Fact(Text(gettext_noop("%(child)s has been seen %(count)s times, most recently on %(date)s, and never alone."),
                              {"child": child.name, "count": len(seen), "date": seen[-1]}), ("child", child.id)),
-                   Fact(Text(N_("Not asking to see the child alone is one of the ways hostility can shape our work "
+                   Fact(Text(gettext_noop("Not asking to see the child alone is one of the ways hostility can shape our work "
                                 "without our noticing (004 §2.3). What would help %(child)s to be seen alone?"),
                              {"child": child.name}), None)),
             parameters=dict(params), source=("families.Person", child.id), notify_ids=_ids(facts.manager_of(owner)),
@@ -591,14 +588,14 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
     reasons: list[Fact] = []
     if involved_since < current_start and not any(c.achieved for c in current):
         last = max((c.occurred_on for c in facts.contacts if c.achieved), default=None)
-        reasons.append(Fact(Text(N_("No agency has achieved contact with the family for more than %(days)s days (last "
+        reasons.append(Fact(Text(gettext_noop("No agency has achieved contact with the family for more than %(days)s days (last "
                                     "contact achieved: %(last)s)."),
-                                 {"days": window, "last": last if last else Text(N_("never"))}), ("family", facts.family_id)))
+                                 {"days": window, "last": last if last else Text(gettext_noop("never"))}), ("family", facts.family_id)))
     now_by_agency, before_by_agency = Counter(c.agency_id for c in current), Counter(c.agency_id for c in previous)
     if (len(previous) >= params["min_previous"]
             and len(current) * 100 <= len(previous) * (100 - params["drop_percent"])
             and all(now_by_agency[a] <= before_by_agency[a] for a in now_by_agency)):
-        reasons.append(Fact(Text(N_("Contact attempts by all agencies fell from %(before)s in the previous %(days)s "
+        reasons.append(Fact(Text(gettext_noop("Contact attempts by all agencies fell from %(before)s in the previous %(days)s "
                                     "days to %(now)s in the last %(days)s days."),
                                  {"before": len(previous), "now": len(current), "days": window}),
                             ("family", facts.family_id)))
@@ -622,11 +619,11 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
             continue
         result.outcomes.append(Raise(
             rule_id="ESC-10", clause="004 §3.1", key=key,
-            title=Text(N_("Everyone may be backing off: agree with the other agencies' managers how the children "
+            title=Text(gettext_noop("Everyone may be backing off: agree with the other agencies' managers how the children "
                           "will be seen")),
             owner_id=owner, trigger_date=facts.today,
             deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
-            facts=tuple(reasons) + (Fact(Text(N_("The most worrying scenario is when every agency cannot engage the "
+            facts=tuple(reasons) + (Fact(Text(gettext_noop("The most worrying scenario is when every agency cannot engage the "
                                                  "family and everyone withdraws (001 §5.1.21).")), None),),
             parameters=dict(params), notify_ids=_ids(agency.lead_id),
         ))
@@ -659,17 +656,17 @@ def esc_11(facts: FamilyFacts, params: dict) -> RuleResult:
     owner = facts.overall_lead_id
     if not engaging or not refusing or owner is None:
         return result
-    lines = [Fact(Text(N_("%(agency)s: engaged %(count)s times since %(since)s."),
+    lines = [Fact(Text(gettext_noop("%(agency)s: engaged %(count)s times since %(since)s."),
                        {"agency": name, "count": n, "since": window_start}), ("family", facts.family_id))
              for name, n, _id in sorted(engaging)]
-    lines += [Fact(Text(N_("%(agency)s: refused or met with hostility %(count)s times since %(since)s, and never "
+    lines += [Fact(Text(gettext_noop("%(agency)s: refused or met with hostility %(count)s times since %(since)s, and never "
                            "engaged."), {"agency": name, "count": n, "since": window_start}), ("family", facts.family_id))
               for name, n, _id in sorted(refusing)]
-    lines.append(Fact(Text(N_("When hostility is not universal, agencies should seek to understand why and learn from "
+    lines.append(Fact(Text(gettext_noop("When hostility is not universal, agencies should seek to understand why and learn from "
                               "each other (004 §3.1).")), None))
     result.outcomes.append(Raise(
         rule_id="ESC-11", clause="002 §4.4", key=key,
-        title=Text(N_("Share information and hold a professionals meeting: the family engages with some agencies "
+        title=Text(gettext_noop("Share information and hold a professionals meeting: the family engages with some agencies "
                       "and not others")),
         owner_id=owner, trigger_date=facts.today,
         deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
@@ -680,8 +677,6 @@ def esc_11(facts: FamilyFacts, params: dict) -> RuleResult:
 
 
 # --- The registry -----------------------------------------------------------------------------------------------
-
-WD = _("working days")
 
 rule_register(RuleDefinition(
     "ESC-1", "003 §7.9", _("Defaulted visits and appointments"),

@@ -4,6 +4,7 @@ Run as `python -m doorstep.escalations.tests.procs <command> [args]` with DATABA
 """
 
 import json
+import os
 import sys
 import time
 from datetime import timedelta
@@ -43,14 +44,26 @@ def seed(n_families: int, overdue: int) -> None:
                                  deadline=now - timedelta(days=1), facts=[{"text": "test", "link": ""}])
 
 
-def sweep(start_at: float) -> None:
-    """Wait for the agreed moment (so two workers start together), then sweep until there is nothing left."""
+def _barrier(directory: str, parties: int = 2) -> None:
+    """Start together: each process says it is ready (connected to the database), then waits for the others."""
+    from pathlib import Path
+
+    from django.db import connection
+
+    connection.ensure_connection()
+    Path(directory, f"ready-{os.getpid()}").touch()
+    deadline = time.time() + 120
+    while len(list(Path(directory).glob("ready-*"))) < parties and time.time() < deadline:
+        time.sleep(0.002)
+
+
+def sweep(barrier: str) -> None:
+    """Start with the other worker, then sweep until there is nothing left."""
     from django.utils import timezone
 
     from doorstep.escalations.evaluate import sweep_run
 
-    while time.time() < start_at:
-        time.sleep(0.005)
+    _barrier(barrier)
     idle = 0
     work = 0
     while idle < 2:
@@ -60,15 +73,14 @@ def sweep(start_at: float) -> None:
     print(json.dumps({"work": work}))
 
 
-def evaluate_all(start_at: float) -> None:
+def evaluate_all(barrier: str) -> None:
     """Evaluate every family directly, without the sweep's claims: only the locks and constraints stand between
     two workers doing the same family at the same moment."""
     from doorstep.escalations.evaluate import family_evaluate
     from doorstep.families.models import Family
 
     ids = list(Family.objects.order_by("pk").values_list("pk", flat=True))
-    while time.time() < start_at:
-        time.sleep(0.005)
+    _barrier(barrier)
     for pk in ids:
         family_evaluate(family=Family.objects.get(pk=pk))
     print(json.dumps({"work": len(ids)}))
@@ -112,9 +124,9 @@ if __name__ == "__main__":
     if command == "seed":
         seed(int(args[0]), int(args[1]))
     elif command == "sweep":
-        sweep(float(args[0]))
+        sweep(args[0])
     elif command == "evaluate_all":
-        evaluate_all(float(args[0]))
+        evaluate_all(args[0])
     elif command == "report":
         report()
     else:

@@ -5,7 +5,6 @@ True)`; on SQLite each write transaction is exclusive. Both runs assert the same
 """
 
 import json
-import time
 
 import pytest
 
@@ -15,9 +14,8 @@ FAMILIES = 40
 OVERDUE = 15
 
 
-def _both(worker_db, command: str) -> list[dict]:
-    start_at = time.time() + 4  # both processes are imported and connected by then
-    workers = [worker_db.procs(command, str(start_at)) for _ in range(2)]
+def _both(worker_db, command: str, barrier) -> list[dict]:
+    workers = [worker_db.procs(command, str(barrier)) for _ in range(2)]
     results = []
     for w in workers:
         out, err = w.communicate(timeout=240)
@@ -34,9 +32,9 @@ def _assert_no_duplicates(report: dict) -> None:
     assert report["overdue_events_per_escalation"] == [1]
 
 
-def test_two_workers_sweeping_the_same_due_rows_never_duplicate(worker_db):
+def test_two_workers_sweeping_the_same_due_rows_never_duplicate(worker_db, tmp_path):
     worker_db.run("seed", str(FAMILIES), str(OVERDUE))
-    results = _both(worker_db, "sweep")
+    results = _both(worker_db, "sweep", tmp_path)
     print("work split between the two workers:", [r["work"] for r in results])
     report = worker_db.run("report")
     _assert_no_duplicates(report)
@@ -49,9 +47,9 @@ def test_two_workers_sweeping_the_same_due_rows_never_duplicate(worker_db):
     assert report["notifications"] == report["escalations"] * 2 - OVERDUE + report["overdue_escalated"] * 2
 
 
-def test_two_workers_evaluating_the_same_families_at_once_never_duplicate(worker_db):
+def test_two_workers_evaluating_the_same_families_at_once_never_duplicate(worker_db, tmp_path):
     worker_db.run("seed", str(FAMILIES), "0")
-    _both(worker_db, "evaluate_all")
+    _both(worker_db, "evaluate_all", tmp_path)
     report = worker_db.run("report")
     _assert_no_duplicates(report | {"overdue_events_per_escalation": [1]})
     assert report["by_rule"] == {"ESC-1": FAMILIES, "ESC-3": FAMILIES}
