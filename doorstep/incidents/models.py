@@ -100,6 +100,11 @@ class Incident(models.Model):
         labels = dict(ThreatKind.choices)
         return [str(labels.get(t, t)) for t in self.threats]
 
+    def get_behaviour_labels(self) -> list[str]:
+        """The kinds other than the threat to kill, which pages show as a tag of its own."""
+        labels = dict(ThreatKind.choices)
+        return [str(labels.get(t, t)) for t in self.threats if t != ThreatKind.THREAT_TO_KILL]
+
     def get_motivation_labels(self) -> list[str]:
         labels = dict(Motivation.choices)
         return [str(labels.get(m, m)) for m in self.motivations]

@@ -231,8 +231,9 @@ def incident_apply_rules(*, incident: Incident) -> rules.Outcomes:
             action_link = reverse("incidents:worker", args=[
                 AffectedWorker.objects.get(incident=incident, professional_id=action.worker_id).pk])
         else:
-            title = _("Make sure the police are informed: %(kinds)s at %(family)s on %(when)s") % {
-                "kinds": kinds, "family": family.name, "when": when}
+            what = _("the threat to kill") if incident.threat_to_kill else _("the physical violence")
+            title = _("Make sure the police are informed of %(what)s at %(family)s on %(when)s") % {
+                "what": what, "family": family.name, "when": when}
             action_link = reverse("incidents:police", args=[incident.pk])
         escalation_raise(
             rule_id=action.rule_id, clause=action.clause, key=action.key, title=title, owner=people[action.owner_id],

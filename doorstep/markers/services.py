@@ -135,7 +135,9 @@ def marker_raise(
                 rule_id="FLG-2", clause=FLG_CLAUSE, key=authorise_key(marker),
                 title=_("Authorise or decline the warning marker raised by %(name)s for %(family)s") % {
                     "name": by, "family": family.name},
-                owner=managers[0], notify_also=managers[1:], family=family, source=marker,
+                # Only an urgent marker is on the shared record before it is authorised (its escalation would put
+                # it in the family's chronology); any other stays with the raising agency until then.
+                owner=managers[0], notify_also=managers[1:], family=family if urgent else None, source=marker,
                 deadline=working_days_deadline(now, 0 if urgent else AUTHORISE_WORKING_DAYS),
                 facts=[{"text": f"{marker.get_category_display()}: {marker.nature}",
                         "link": reverse("markers:authorise", args=[marker.pk])}],
