@@ -7,7 +7,7 @@ worker and their manager.
 """
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -22,6 +22,17 @@ from doorstep.families.selectors import family_get_for
 
 from . import selectors, services
 from .models import AffectedWorker, Incident, Motivation, Support
+
+
+# A pattern rather than an enum: the same choices appear under three field names, which drf-spectacular would
+# otherwise publish as three differently named enums.
+@extend_schema_field({"type": "string", "pattern": "^(" + "|".join(Support.values) + ")$",
+                      "description": "One kind of support: " + ", ".join(Support.values)})
+class SupportChoice(serializers.ChoiceField):
+    """One kind of support (SAF-4)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Support.choices, **kwargs)
 
 
 class AffectedSummarySerializer(serializers.ModelSerializer):
@@ -92,9 +103,9 @@ class IncidentCreateSerializer(serializers.Serializer):
     police_reference = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     manager_informed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     life_for_child = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    support_offered = serializers.ListField(child=serializers.ChoiceField(choices=Support.choices), required=False,
+    support_offered = serializers.ListField(child=SupportChoice(), required=False,
                                             default=list)
-    support_taken_up = serializers.ListField(child=serializers.ChoiceField(choices=Support.choices), required=False,
+    support_taken_up = serializers.ListField(child=SupportChoice(), required=False,
                                              default=list)
     impact = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
@@ -122,7 +133,7 @@ class AffectedWorkerSerializer(serializers.ModelSerializer):
 
 
 class FollowUpSerializer(serializers.Serializer):
-    support_offered = serializers.ListField(child=serializers.ChoiceField(choices=Support.choices), default=list)
+    support_offered = serializers.ListField(child=SupportChoice(), default=list)
     note = serializers.CharField(max_length=5000)
 
 
