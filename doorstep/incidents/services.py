@@ -342,7 +342,8 @@ def affected_worker_follow_up(*, affected: AffectedWorker, by: Professional, sup
         raise PermissionDenied(_("Only the worker's manager records the follow-up."))
     if not note.strip():
         raise ValidationError({"note": _("Enter what was discussed and agreed")})
-    affected = AffectedWorker.objects.select_for_update().select_related("incident__family").get(pk=affected.pk)
+    affected = AffectedWorker.objects.select_for_update(of=("self",)).select_related("incident__family").get(
+        pk=affected.pk)
     affected.support_offered = _validate_choices(support_offered, Support.values, "support_offered",
                                                  _("Select support from the list"))
     affected.follow_up_by = by

@@ -186,8 +186,8 @@ def _announce(marker: WarningMarker) -> None:
 
 
 def _locked(marker: WarningMarker) -> WarningMarker:
-    return WarningMarker.objects.select_for_update().select_related("family", "person", "address", "raised_agency").get(
-        pk=marker.pk)
+    return (WarningMarker.objects.select_for_update(of=("self",))
+            .select_related("family", "person", "address", "raised_agency").get(pk=marker.pk))
 
 
 @transaction.atomic

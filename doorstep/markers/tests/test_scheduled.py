@@ -3,7 +3,10 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from doorstep.escalations.evaluate import SWEEP_CHECKS, sweep_run
 from doorstep.escalations.models import Escalation, EscalationState
@@ -87,3 +90,32 @@ def test_the_review_goes_to_the_agencys_duty_manager_when_the_authoriser_has_lef
                                        is_duty_manager=True)
     marker_review_sweep(now=_at(date(2026, 11, 2)) + timedelta(hours=1))
     assert Escalation.objects.get(key=f"FLG-2:marker:{marker.pk}:review:2026-11-10").owner == duty
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_workers_sweeping_at_once_raise_one_review_action():
+    import threading
+
+    from doorstep.testing.world import build_world
+
+    world = build_world()
+    marker = services.marker_authorise(
+        marker=raise_marker(world, review_date=timezone.localdate() + timedelta(days=3)),
+        by=world.users["involved_manager"])
+    barrier, results = threading.Barrier(4), []
+
+    def sweep():
+        try:
+            barrier.wait()
+            results.append(marker_review_sweep(now=timezone.now()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(results) == 1
+    assert Escalation.objects.filter(key=f"FLG-2:marker:{marker.pk}:review:{marker.review_date.isoformat()}").count() == 1
