@@ -139,3 +139,16 @@ def test_a_draft_typed_before_the_session_timed_out_comes_back_after_signing_in(
     assert 'value="Draft household"' in html and "Typed before the timeout" in html
     # Offered once only.
     assert 'value="Draft household"' not in client.get(reverse("families:create")).content.decode()
+
+
+def test_the_person_page_shows_field_level_history(world, client):
+    worker = world.users["involved_practitioner"]
+    client.force_login(worker)
+    url = reverse("families:person_edit", args=[world.child.pk])
+    data = {"role": "child", "given_name": "Alfie", "family_name": "Testing", "date_of_birth_0": "2",
+            "date_of_birth_1": "3", "date_of_birth_2": "2020", "child_status": "cp", "literacy": "reads",
+            "correspondence_language": "cy"}
+    assert client.post(url, data).status_code == 302
+    html = client.get(url).content.decode()
+    assert "History of changes" in html
+    assert "“Child in need” → “Child protection plan”" in html and "“English” → “Welsh”" in html
