@@ -11,6 +11,5 @@ ROUTES = [
     Route("two_step_verify", SIGNED_IN),
     Route("api-schema", SIGNED_IN, api=True),
     Route("api-docs", SIGNED_IN, api=True),
-    Route("api-redoc", SIGNED_IN, api=True),
     Route("api-root", SIGNED_IN, api=True),
 ]
