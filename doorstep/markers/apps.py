@@ -7,6 +7,7 @@ class MarkersConfig(AppConfig):
     verbose_name = _("Warning markers")
 
     def ready(self):
+        from doorstep.core.board import BOARD_SECTIONS
         from doorstep.core.demo import DEMO_LOADERS
         from doorstep.core.homepage import HOME_SECTIONS
         from doorstep.core.navigation import NAV_ITEMS, NavItem, is_family_worker, is_manager
@@ -16,6 +17,7 @@ class MarkersConfig(AppConfig):
         from doorstep.families import selectors as families_selectors
 
         from .api import family_detail_markers
+        from .board import markers_figures
         from .casefile import markers_export_section, markers_side_panel, risk_banner
         from .demo import load
         from .home import markers_section
@@ -35,5 +37,6 @@ class MarkersConfig(AppConfig):
         NAV_ITEMS.append(NavItem("markers:awaiting", _("Markers to authorise"), is_manager, "/markers/awaiting/",
                                  order=65))
         HOME_SECTIONS.append(markers_section)
+        BOARD_SECTIONS.append(markers_figures)  # OVR-2
         # One loader for the markers and the incidents of the demo region (it needs both apps).
         DEMO_LOADERS.append(load)

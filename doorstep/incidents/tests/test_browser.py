@@ -8,7 +8,6 @@ E-mail: Django's locmem backend (pytest-django's default in tests) with django-t
 e-mail task that `notify` queues on commit runs synchronously inside the live server's request.
 """
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -18,12 +17,10 @@ from django.utils import timezone
 from doorstep.agencies.models import Professional
 from doorstep.families import services as family_services
 from doorstep.notifications.models import EmailState, Notification, NotificationKind
+from doorstep.testing.browser import browser_page, sign_in
 from doorstep.testing.factories import ProfessionalFactory
-from doorstep.testing.world import build_world
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-PASSWORD = "correct-horse-battery"
+PASSWORD = "correct-horse-battery"  # browser_world's password for everyone
 
 
 @pytest.fixture
@@ -34,33 +31,26 @@ def immediate_tasks(settings):
 
 def _sign_in(page, base, username):
     page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button").click()
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, username, PASSWORD)
 
 
 @pytest.mark.browser
 def test_an_incident_by_a_health_visitor_warns_police_and_school_and_alerts_their_managers(
-        live_server, immediate_tasks, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are ordinary blocking calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import expect, sync_playwright
+        live_server, browser_world, immediate_tasks):
+    from playwright.sync_api import expect
 
-    world = build_world()
+    world = browser_world
     health_visitor = world.users["involved_practitioner"]
     police_officer = world.users["other_involved"]  # the police force's lead professional
     school_manager = Professional.objects.get(username="school.manager")
-    teacher = ProfessionalFactory(username="school.teacher", agency=school_manager.agency, line_manager=school_manager)
+    teacher = ProfessionalFactory(username="school.teacher", agency=school_manager.agency, line_manager=school_manager,
+                                  password=PASSWORD)
     family_services.involvement_start(family=world.family, by=health_visitor, agency=teacher.agency,
                                       reason="Attendance and welfare", lead_professional=teacher)
     when = timezone.localtime(timezone.now() - timedelta(hours=1))
     base = live_server.url
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    with browser_page() as page:
         case_file = f"{base}/families/{world.family.pk}/"
 
         # Before: no warning on the case file.
@@ -97,7 +87,6 @@ def test_an_incident_by_a_health_visitor_warns_police_and_school_and_alerts_thei
             expect(banner).to_contain_text("Threat to kill")
             # The fact of the risk, not the health visitor's own account.
             expect(page.locator("body")).not_to_contain_text("said he would kill me")
-        browser.close()
 
     # Their managers have the alert (ESC-5) and the e-mail, which carries no family data.
     for manager in (police_officer.line_manager, school_manager):

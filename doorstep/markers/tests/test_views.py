@@ -178,3 +178,18 @@ def test_raising_a_marker_from_an_incident_in_one_step(world, client):
     })
     marker = WarningMarker.objects.get()
     assert response.status_code == 302 and marker.incident == incident and marker.urgent
+
+
+def test_the_board_chair_sees_marker_and_incident_figures_and_nothing_identifiable(world, client):
+    from doorstep.engagement.models import ThreatKind
+    from doorstep.incidents.services import incident_record
+
+    marker = raise_marker(world, urgent=True)
+    incident_record(family=world.family, by=world.users["involved_practitioner"], threat_to_kill=True,
+                    occurred_at=timezone.now() - timedelta(hours=1), affected=[world.users["involved_practitioner"]],
+                    threats=[ThreatKind.SHOUTING], account="Threatened to kill me")
+    client.force_login(world.users["board_chair"])
+    page = client.get("/").content.decode()
+    assert "Threats and violence towards professionals, last 12 months" in page and "Warning markers" in page
+    for secret in ("Testing", marker.nature, marker.advice, "Threatened to kill me"):
+        assert secret not in page
