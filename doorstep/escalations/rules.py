@@ -586,7 +586,9 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
     current = [c for c in facts.contacts if c.occurred_on >= current_start]
     previous = [c for c in facts.contacts if previous_start <= c.occurred_on < current_start]
     reasons: list[Fact] = []
-    if involved_since < current_start and not any(c.achieved for c in current):
+    # Judged from the engagement record: a family with no contact recorded at all is left to ESC-8 (children not
+    # seen), rather than every involved agency's manager being told that "everyone" has backed off.
+    if facts.contacts and involved_since < current_start and not any(c.achieved for c in current):
         last = max((c.occurred_on for c in facts.contacts if c.achieved), default=None)
         reasons.append(Fact(Text(gettext_noop("No agency has achieved contact with the family for more than %(days)s days (last "
                                     "contact achieved: %(last)s)."),

@@ -297,6 +297,10 @@ def test_esc_10_no_agency_with_access_escalates_to_every_agency_manager(nation, 
     assert {r.deadline for r in raised(result)} == {deadline}
 
 
+def test_esc_10_not_raised_for_a_family_with_no_engagement_record():
+    assert raised(esc_10(facts(contacts=[]), params("ESC-10"))) == []
+
+
 def test_esc_10_not_raised_with_access_28_days_ago():
     contacts = [c(XMAS_EVE - timedelta(days=28), outcome="seen")]
     result = esc_10(facts(contacts=contacts), params("ESC-10"))
