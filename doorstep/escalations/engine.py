@@ -86,7 +86,8 @@ def outcomes_apply(*, family: Family, gathered: Gathered, outcomes: list) -> dic
             continue
         translations = {
             language: {"title": text_render(outcome.title, language),
-                       "facts": [f["text"] for f in facts_render(outcome.facts, family_id=family.pk, language=language)]}
+                       "facts": [f["text"] for f in
+                                 facts_render(outcome.facts, family_id=family.pk, language=language)]}
             for language in other_languages()
         }
         also = [people[i] for i in outcome.notify_ids if i in people and i != owner.pk and people[i].is_active]
@@ -167,6 +168,7 @@ def involvement_end_check(involvement: Involvement) -> list[str]:
     missing = involvement_closure_missing(involvement=involvement)
     if not missing:
         return []
-    missing.append(Text(gettext_noop("Record the consultations and the meeting under \"Before an agency ends its involvement\" "
+    missing.append(Text(gettext_noop("Record the consultations and the meeting under \"Before an agency ends its "
+                                     "involvement\" "
                            "on the case file (ESC-6, 001 §5.1.19).")))
     return [text_render(t) for t in missing]

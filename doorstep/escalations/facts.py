@@ -5,7 +5,7 @@ same number of queries as a family with none (tests/test_engine.py asserts it).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Max, Q
@@ -131,7 +131,8 @@ def family_facts(*, family: Family, now: datetime) -> Gathered:
             outcome=outcome, outcome_label=OUTCOME_LABELS.get(outcome, outcome), occurred_on=_local_date(occurred_at),
             recorded_by_id=recorded_by, defaulted=defaulted, achieved=outcome in ACHIEVED_OUTCOMES,
             remote=kind in REMOTE_KINDS,
-            hostile=outcome == Outcome.REFUSED_ENTRY or bool(set(behaviours or ()) & HOSTILE_BEHAVIOURS) or bool(threats),
+            hostile=(outcome == Outcome.REFUSED_ENTRY or bool(set(behaviours or ()) & HOSTILE_BEHAVIOURS)
+                     or bool(threats)),
             child_seen=pk in child_seen_contacts,
         )
         for pk, agency_id, agency_name, kind, outcome, occurred_at, recorded_by, defaulted, behaviours, threats
@@ -169,7 +170,3 @@ def family_facts(*, family: Family, now: datetime) -> Gathered:
                 for key, row in active_rows.items()},
     )
     return Gathered(facts=facts, active_rows=active_rows)
-
-
-def consultation_window_start(*, today: date, valid_days: int) -> date:
-    return today - timedelta(days=valid_days)

@@ -248,7 +248,8 @@ def _after(day: date, since: date | None) -> bool:
 
 def _contact_fact(c: ContactFact) -> Fact:
     return Fact(Text(gettext_noop("%(date)s: %(kind)s by %(agency)s – %(outcome)s"),
-                     {"date": c.occurred_on, "kind": c.kind_label, "agency": c.agency_name, "outcome": c.outcome_label}),
+                     {"date": c.occurred_on, "kind": c.kind_label, "agency": c.agency_name,
+                      "outcome": c.outcome_label}),
                 ("contact", c.id))
 
 
@@ -288,7 +289,8 @@ def esc_1(facts: FamilyFacts, params: dict) -> RuleResult:
         return result
     trigger = defaulted[threshold - 1]
     owner = facts.overall_lead_id or trigger.recorded_by_id
-    lines = [Fact(Text(gettext_noop("Defaulted visits and appointments since %(since)s: %(count)s (the protocol's threshold is "
+    lines = [Fact(Text(gettext_noop("Defaulted visits and appointments since %(since)s: %(count)s (the protocol's "
+                                    "threshold is "
                           "%(threshold)s)."),
                        {"since": since or defaulted[0].occurred_on, "count": len(defaulted), "threshold": threshold}),
                   ("family", facts.family_id))]
@@ -316,7 +318,8 @@ def esc_2(facts: FamilyFacts, params: dict) -> RuleResult:
          Text(gettext_noop("Convene the core group within %(days)s working days: review the child protection plan, "
                  "including whether the children should be removed"), {"days": params["cp_plan_working_days"]})),
         (False, "meeting", params["no_plan_working_days"],
-         Text(gettext_noop("Convene a multi-agency meeting within %(days)s working days: the family is not complying and "
+         Text(gettext_noop("Convene a multi-agency meeting within %(days)s working days: the family is not complying "
+                           "and "
                  "concerns for the children remain"), {"days": params["no_plan_working_days"]})),
     )
     for cp_plan, suffix, days, title in variants:
@@ -332,9 +335,11 @@ def esc_2(facts: FamilyFacts, params: dict) -> RuleResult:
         lines = [Fact(Text(gettext_noop("Evidence of non-compliance identified on %(date)s, with concerns remaining."),
                            {"date": f.identified_on}), ("finding", f.id)) for f in findings]
         if cp_plan:
-            lines.append(Fact(Text(gettext_noop("A child in the family is on a child protection plan.")), ("family", facts.family_id)))
+            lines.append(Fact(Text(gettext_noop("A child in the family is on a child protection plan.")),
+                              ("family", facts.family_id)))
         else:
-            lines.append(Fact(Text(gettext_noop("No child in the family is on a child protection plan.")), ("family", facts.family_id)))
+            lines.append(Fact(Text(gettext_noop("No child in the family is on a child protection plan.")),
+                              ("family", facts.family_id)))
         leads = [a.lead_id for a in facts.agencies]
         result.outcomes.append(Raise(
             rule_id="ESC-2", clause="003 §7.9", key=key, title=title, owner_id=owner,
@@ -393,7 +398,8 @@ def esc_3(facts: FamilyFacts, params: dict) -> RuleResult:
         if csc_known and manager and _after(trigger.occurred_on, meeting_since):
             result.outcomes.append(Raise(
                 rule_id="ESC-3", clause="001 §5.1.10", key=meeting_key,
-                title=Text(gettext_noop("Convene a multi-agency meeting: poor access to a family known to children's social "
+                title=Text(gettext_noop("Convene a multi-agency meeting: poor access to a family known to children's "
+                                        "social "
                               "care")),
                 owner_id=manager, trigger_date=trigger.occurred_on,
                 deadline=_deadline(facts, trigger.occurred_on, params["meeting_working_days"]),
@@ -429,26 +435,31 @@ def esc_6_missing(facts: FamilyFacts, closure: ClosureFacts, params: dict, esc_3
     reasons: list[Text] = []
     open_rules = sorted({a.rule_id for a in facts.active.values() if a.rule_id in ACCESS_RULES}, key=rule_sort_key)
     if open_rules:
-        reasons.append(Text(gettext_noop("open actions about access to the family (%(rules)s)"), {"rules": ", ".join(open_rules)}))
+        reasons.append(Text(gettext_noop("open actions about access to the family (%(rules)s)"),
+                            {"rules": ", ".join(open_rules)}))
     own = [c for c in facts.contacts if c.agency_id == closure.ending_agency_id]
     streak = _no_access_streak(own)
     if len(streak) >= esc_3_params["consecutive_no_access"]:
-        reasons.append(Text(gettext_noop("the agency's last %(count)s contacts did not achieve access"), {"count": len(streak)}))
+        reasons.append(Text(gettext_noop("the agency's last %(count)s contacts did not achieve access"),
+                            {"count": len(streak)}))
     if not reasons:
         return []
     missing: list[Text] = []
     others = [a for a in facts.agencies if a.id != closure.ending_agency_id]
     for agency in others:
         if agency.id not in closure.consulted_agency_ids:
-            missing.append(Text(gettext_noop("Consult %(agency)s (no consultation recorded in the last %(days)s days)."),
+            missing.append(Text(gettext_noop("Consult %(agency)s (no consultation recorded in the last %(days)s "
+                                             "days)."),
                                 {"agency": agency.name, "days": params["consultation_valid_days"]}))
     if closure.meeting_held_on is None:
         if closure.plan_reasons:
-            missing.append(Text(gettext_noop("Hold a multi-agency meeting or child protection conference and record it: the "
+            missing.append(Text(gettext_noop("Hold a multi-agency meeting or child protection conference and record "
+                                             "it: the "
                                    "contact is part of a formal multi-agency plan (%(reasons)s)."),
                                 {"reasons": list(closure.plan_reasons)}))
         elif not others:
-            missing.append(Text(gettext_noop("Hold a multi-agency meeting and record it: no other agency would remain involved "
+            missing.append(Text(gettext_noop("Hold a multi-agency meeting and record it: no other agency would remain "
+                                             "involved "
                                    "with the family.")))
     if not missing:
         return []
@@ -465,12 +476,14 @@ def esc_8(facts: FamilyFacts, params: dict) -> RuleResult:
     checks = (
         ("not-seen", params["not_seen_days"], lambda c: c.last_seen,
          gettext_noop("See %(child)s: not seen for more than %(days)s days"),
-         gettext_noop("%(child)s was last seen on %(date)s."), gettext_noop("%(child)s has not been seen since Doorstep started following "
+         gettext_noop("%(child)s was last seen on %(date)s."), gettext_noop("%(child)s has not been seen since "
+                                                                            "Doorstep started following "
                                                        "them on %(date)s."),
          gettext_noop("%(child)s was seen on %(date)s.")),
         ("not-seen-alone", params["not_seen_alone_days"], lambda c: c.last_seen_alone,
          gettext_noop("See %(child)s alone: not seen alone for more than %(days)s days"),
-         gettext_noop("%(child)s was last seen alone on %(date)s."), gettext_noop("%(child)s has not been seen alone since Doorstep started "
+         gettext_noop("%(child)s was last seen alone on %(date)s."), gettext_noop("%(child)s has not been seen alone "
+                                                                                  "since Doorstep started "
                                                              "following them on %(date)s."),
          gettext_noop("%(child)s was seen alone on %(date)s.")),
     )
@@ -534,11 +547,13 @@ def esc_9(facts: FamilyFacts, params: dict) -> RuleResult:
         worker = _worker_for_agency(facts, agency.id, contacts)
         if worker is None:
             continue
-        lines = (Fact(Text(gettext_noop("%(agency)s: %(remote)s of the %(count)s contacts since %(since)s were by phone, text, "
+        lines = (Fact(Text(gettext_noop("%(agency)s: %(remote)s of the %(count)s contacts since %(since)s were by "
+                                        "phone, text, "
                               "e-mail or letter, and no child was seen in person."),
                            {"agency": agency.name, "remote": len(remote), "count": len(contacts),
                             "since": contacts[0].occurred_on}), ("family", facts.family_id)),
-                 Fact(Text(gettext_noop("Remote contact can come to replace visits without anyone deciding that it should "
+                 Fact(Text(gettext_noop("Remote contact can come to replace visits without anyone deciding that it "
+                                        "should "
                               "(004 §2.3). This is a prompt to reflect together, not a finding about anyone's "
                               "practice.")), None))
         result.outcomes.append(Raise(
@@ -557,12 +572,15 @@ def esc_9(facts: FamilyFacts, params: dict) -> RuleResult:
             continue
         result.outcomes.append(Raise(
             rule_id="ESC-9", clause="004 §2.3", key=key,
-            title=Text(gettext_noop("Reflect in supervision: %(child)s has never been seen alone"), {"child": child.name}),
+            title=Text(gettext_noop("Reflect in supervision: %(child)s has never been seen alone"),
+                       {"child": child.name}),
             owner_id=owner, trigger_date=facts.today,
             deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
-            facts=(Fact(Text(gettext_noop("%(child)s has been seen %(count)s times, most recently on %(date)s, and never alone."),
+            facts=(Fact(Text(gettext_noop("%(child)s has been seen %(count)s times, most recently on %(date)s, and "
+                                          "never alone."),
                              {"child": child.name, "count": len(seen), "date": seen[-1]}), ("child", child.id)),
-                   Fact(Text(gettext_noop("Not asking to see the child alone is one of the ways hostility can shape our work "
+                   Fact(Text(gettext_noop("Not asking to see the child alone is one of the ways hostility can shape "
+                                          "our work "
                                 "without our noticing (004 §2.3). What would help %(child)s to be seen alone?"),
                              {"child": child.name}), None)),
             parameters=dict(params), source=("families.Person", child.id), notify_ids=_ids(facts.manager_of(owner)),
@@ -590,14 +608,17 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
     # seen), rather than every involved agency's manager being told that "everyone" has backed off.
     if facts.contacts and involved_since < current_start and not any(c.achieved for c in current):
         last = max((c.occurred_on for c in facts.contacts if c.achieved), default=None)
-        reasons.append(Fact(Text(gettext_noop("No agency has achieved contact with the family for more than %(days)s days (last "
+        reasons.append(Fact(Text(gettext_noop("No agency has achieved contact with the family for more than %(days)s "
+                                              "days (last "
                                     "contact achieved: %(last)s)."),
-                                 {"days": window, "last": last if last else Text(gettext_noop("never"))}), ("family", facts.family_id)))
+                                 {"days": window, "last": last if last else Text(gettext_noop("never"))}),
+                            ("family", facts.family_id)))
     now_by_agency, before_by_agency = Counter(c.agency_id for c in current), Counter(c.agency_id for c in previous)
     if (len(previous) >= params["min_previous"]
             and len(current) * 100 <= len(previous) * (100 - params["drop_percent"])
             and all(now_by_agency[a] <= before_by_agency[a] for a in now_by_agency)):
-        reasons.append(Fact(Text(gettext_noop("Contact attempts by all agencies fell from %(before)s in the previous %(days)s "
+        reasons.append(Fact(Text(gettext_noop("Contact attempts by all agencies fell from %(before)s in the previous "
+                                              "%(days)s "
                                     "days to %(now)s in the last %(days)s days."),
                                  {"before": len(previous), "now": len(current), "days": window}),
                             ("family", facts.family_id)))
@@ -621,11 +642,13 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
             continue
         result.outcomes.append(Raise(
             rule_id="ESC-10", clause="004 §3.1", key=key,
-            title=Text(gettext_noop("Everyone may be backing off: agree with the other agencies' managers how the children "
+            title=Text(gettext_noop("Everyone may be backing off: agree with the other agencies' managers how the "
+                                    "children "
                           "will be seen")),
             owner_id=owner, trigger_date=facts.today,
             deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
-            facts=tuple(reasons) + (Fact(Text(gettext_noop("The most worrying scenario is when every agency cannot engage the "
+            facts=tuple(reasons) + (Fact(Text(gettext_noop("The most worrying scenario is when every agency cannot "
+                                                           "engage the "
                                                  "family and everyone withdraws (001 §5.1.21).")), None),),
             parameters=dict(params), notify_ids=_ids(agency.lead_id),
         ))
@@ -661,14 +684,18 @@ def esc_11(facts: FamilyFacts, params: dict) -> RuleResult:
     lines = [Fact(Text(gettext_noop("%(agency)s: engaged %(count)s times since %(since)s."),
                        {"agency": name, "count": n, "since": window_start}), ("family", facts.family_id))
              for name, n, _id in sorted(engaging)]
-    lines += [Fact(Text(gettext_noop("%(agency)s: refused or met with hostility %(count)s times since %(since)s, and never "
-                           "engaged."), {"agency": name, "count": n, "since": window_start}), ("family", facts.family_id))
+    lines += [Fact(Text(gettext_noop("%(agency)s: refused or met with hostility %(count)s times since %(since)s, and "
+                                     "never "
+                           "engaged."), {"agency": name, "count": n, "since": window_start}),
+                   ("family", facts.family_id))
               for name, n, _id in sorted(refusing)]
-    lines.append(Fact(Text(gettext_noop("When hostility is not universal, agencies should seek to understand why and learn from "
+    lines.append(Fact(Text(gettext_noop("When hostility is not universal, agencies should seek to understand why and "
+                                        "learn from "
                               "each other (004 §3.1).")), None))
     result.outcomes.append(Raise(
         rule_id="ESC-11", clause="002 §4.4", key=key,
-        title=Text(gettext_noop("Share information and hold a professionals meeting: the family engages with some agencies "
+        title=Text(gettext_noop("Share information and hold a professionals meeting: the family engages with some "
+                                "agencies "
                       "and not others")),
         owner_id=owner, trigger_date=facts.today,
         deadline=_deadline(facts, facts.today, params["deadline_working_days"]),

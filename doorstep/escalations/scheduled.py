@@ -9,7 +9,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from doorstep.families.models import Family
 

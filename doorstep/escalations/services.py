@@ -311,7 +311,8 @@ def rule_settings_update(*, rule_id: str, by, enabled: bool, parameters: Mapping
 # --- ESC-2: evidence of non-compliance --------------------------------------------------------------------------
 
 @transaction.atomic
-def non_compliance_record(*, family: Family, by, evidence: str, concerns: str, identified_on: date) -> NonComplianceFinding:
+def non_compliance_record(*, family: Family, by, evidence: str, concerns: str,
+                          identified_on: date) -> NonComplianceFinding:
     """Record evidence of non-compliance while concerns remain (003 §7.9); the engine raises ESC-2 in the same
     transaction: a multi-agency meeting within 7 working days, or the core group within 3 if a child is on a child
     protection plan."""

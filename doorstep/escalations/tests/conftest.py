@@ -1,8 +1,8 @@
 """A database that separate worker processes can share, on whichever backend the suite runs.
 
 PostgreSQL: the test database itself (tests using it are marked `django_db(transaction=True)`, so what the processes
-commit is real and is flushed afterwards). SQLite: the suite's database lives in memory, so the processes share a file copied from a
-template migrated once per session.
+commit is real and is flushed afterwards). SQLite: the suite's database lives in memory, so the processes share a
+file copied from a template migrated once per session.
 """
 
 import json

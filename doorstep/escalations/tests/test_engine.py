@@ -36,7 +36,7 @@ from doorstep.families.models import ChildStatus, Family
 from doorstep.families.services import involvement_end, person_update
 from doorstep.notifications.models import Notification, NotificationKind
 
-from .helpers import LONDON, at, contact
+from .helpers import at, contact
 
 XMAS_EVE = date(2026, 12, 24)
 
@@ -68,7 +68,8 @@ def test_fourth_defaulted_visit_raises_esc_1_in_the_contacts_transaction(world, 
     esc = Escalation.objects.get(rule_id="ESC-1")
     assert esc.key == f"ESC-1:family:{world.family.pk}" and esc.owner == worker and esc.state == EscalationState.OPEN
     assert esc.trigger_date == XMAS_EVE
-    assert timezone.localtime(esc.deadline).replace(tzinfo=None) == datetime.combine(deadline, datetime.max.time()).replace(microsecond=0)
+    local = timezone.localtime(esc.deadline)
+    assert (local.date(), local.hour, local.minute, local.second) == (deadline, 23, 59, 59)
     assert esc.parameters == {"threshold": 4, "deadline_working_days": 10}
     assert len(esc.facts) == 5 and esc.facts[1]["link"].startswith("/")
     assert set(Notification.objects.filter(dedupe_key=f"escalation:{esc.pk}:raised")
@@ -141,7 +142,8 @@ def _bulk_contacts(world, n: int) -> None:
     outcomes = [Outcome.SEEN, Outcome.NO_ANSWER, Outcome.SEEN, Outcome.REFUSED_ENTRY, Outcome.CUT_SHORT]
     rows = [Contact(family=world.family, agency_id=(worker if i % 2 else police).agency_id,
                     recorded_by=worker if i % 2 else police, kind=kinds[i % 4], outcome=outcomes[i % 5],
-                    occurred_at=start + timedelta(hours=5 * i), defaulted=outcomes[i % 5] in ("no_answer", "refused_entry"),
+                    occurred_at=start + timedelta(hours=5 * i),
+                    defaulted=outcomes[i % 5] in ("no_answer", "refused_entry"),
                     behaviours=["avoidance"] if i % 7 == 0 else [])
             for i in range(n)]
     Contact.objects.bulk_create(rows, batch_size=1000)
@@ -258,7 +260,8 @@ def test_overdue_action_escalates_to_the_owners_line_manager_once(world, decembe
     assert escalations_overdue_run(now=timezone.now()) == 0
     esc.refresh_from_db()
     assert esc.overdue_escalated_to == world.users["involved_manager"]
-    overdue = Notification.objects.filter(kind=NotificationKind.ACTION_OVERDUE, dedupe_key=f"escalation:{esc.pk}:overdue")
+    overdue = Notification.objects.filter(kind=NotificationKind.ACTION_OVERDUE,
+                                          dedupe_key=f"escalation:{esc.pk}:overdue")
     assert set(overdue.values_list("recipient__username", flat=True)) == {"health.manager", "health.worker"}
     assert esc.events.filter(action="overdue").count() == 1
     assert ChronologyEntry.objects.filter(source_id=str(esc.pk), summary__contains="overdue").count() == 1
@@ -304,7 +307,8 @@ def test_only_administrators_change_settings_and_values_are_bounded(world):
 
 def test_non_compliance_with_a_child_on_a_cp_plan_needs_the_core_group_in_3_working_days(world, december):
     december.move_to(at(XMAS_EVE, 11), tick=False)
-    person_update(person=world.child, by=world.users["involved_practitioner"], child_status=ChildStatus.CHILD_PROTECTION)
+    person_update(person=world.child, by=world.users["involved_practitioner"],
+                  child_status=ChildStatus.CHILD_PROTECTION)
     finding = non_compliance_record(family=world.family, by=world.users["involved_practitioner"],
                                     evidence="Refused the agreed visits", concerns="Injuries unexplained",
                                     identified_on=XMAS_EVE)

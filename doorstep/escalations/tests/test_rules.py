@@ -74,7 +74,8 @@ def facts(*, today=XMAS_EVE, nation=EW, contacts=(), children=(), findings=(), k
     last_closed = last_closed or {}
     return FamilyFacts(
         family_id=7, today=today, nation=nation, known_to_csc=known_to_csc, overall_lead_id=LEAD,
-        children=tuple(children), agencies=tuple(agencies), contacts=tuple(sorted(contacts, key=lambda x: x.occurred_on)),
+        children=tuple(children), agencies=tuple(agencies),
+        contacts=tuple(sorted(contacts, key=lambda x: x.occurred_on)),
         findings=tuple(findings), line_managers={LEAD: LEAD_MANAGER, POLICE_WORKER: POLICE_MANAGER},
         last_closed={k: datetime.combine(v, datetime.min.time(), tzinfo=ZoneInfo("Europe/London"))
                      for k, v in last_closed.items()},

@@ -8,7 +8,6 @@ import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django.db import transaction
-from django.utils import timezone
 
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.tests.helpers import at, contact
