@@ -3,7 +3,7 @@ pages. A refusal always says why (e.g. who may call a MARP)."""
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -15,6 +15,8 @@ from doorstep.families.selectors import family_get_for
 from . import selectors, services
 from .models import (
     AgencyRole,
+    MeetingState,
+    MinutesState,
     Invitation,
     Meeting,
     MeetingKind,
@@ -25,6 +27,21 @@ from .models import (
     Response,
     Urgency,
 )
+
+
+_CHOICE_FIELDS: dict = {}
+
+
+def _choice(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field whose schema is its own named component (e.g. `MeetingKind`), so that this app's "kind",
+    "state" or "outcome" never collides with another app's field of the same name."""
+    name = choices.__name__
+    if name not in _CHOICE_FIELDS:
+        schema = {"type": "string", "enum": list(choices.values),
+                  "description": "; ".join(f"`{value}`: {label}" for value, label in choices.choices)}
+        _CHOICE_FIELDS[name] = extend_schema_field(schema, component_name=name)(
+            type(f"{name}Field", (serializers.ChoiceField,), {}))
+    return _CHOICE_FIELDS[name](choices=choices.choices, **kwargs)
 
 
 def _require_family_worker(request):
@@ -50,6 +67,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     invitee_name = serializers.CharField(source="invitee.get_full_name", read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     confidentiality_accepted = serializers.SerializerMethodField()
+    response = _choice(Response, read_only=True)
 
     class Meta:
         model = Invitation
@@ -66,6 +84,10 @@ class MeetingSerializer(serializers.ModelSerializer):
     family_reference = serializers.CharField(source="family.reference", read_only=True)
     calling_agency_name = serializers.CharField(source="calling_agency.name", read_only=True)
     invitations = InvitationSerializer(many=True, read_only=True)
+    kind = _choice(MeetingKind, read_only=True)
+    state = _choice(MeetingState, read_only=True)
+    urgency = _choice(Urgency, read_only=True)
+    parents = _choice(ParentsAttendance, read_only=True)
 
     class Meta:
         model = Meeting
@@ -85,14 +107,14 @@ class MeetingListSerializer(MeetingSerializer):
 
 class MeetingCallSerializer(serializers.Serializer):
     family = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=MeetingKind.choices)
+    kind = _choice(MeetingKind)
     reason = serializers.CharField(max_length=5000)
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(default=60)
     location = serializers.CharField(max_length=300)
-    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.WORKING_DAYS)
+    urgency = _choice(Urgency, default=Urgency.WORKING_DAYS)
     within_working_days = serializers.IntegerField(required=False, allow_null=True)
-    parents = serializers.ChoiceField(choices=ParentsAttendance.choices, required=False, allow_null=True)
+    parents = _choice(ParentsAttendance, required=False, allow_null=True)
     parents_excluded_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     chair = serializers.PrimaryKeyRelatedField(queryset=Professional.objects.all(), required=False, allow_null=True)
     minute_taker = serializers.PrimaryKeyRelatedField(queryset=Professional.objects.all(), required=False,
@@ -148,6 +170,8 @@ class AgencyRoleSerializer(serializers.ModelSerializer):
 class MinutesSerializer(serializers.ModelSerializer):
     roles = AgencyRoleSerializer(many=True, source="agency_roles", read_only=True)
     actions = PlanActionSerializer(many=True, read_only=True)
+    state = _choice(MinutesState, read_only=True)
+    outcome = _choice(Outcome, read_only=True, allow_blank=True)
 
     class Meta:
         model = Minutes
@@ -165,7 +189,7 @@ class MinutesWriteSerializer(serializers.Serializer):
     sharing_with_family = serializers.CharField(max_length=5000, allow_blank=True, default="")
     dissent = serializers.CharField(max_length=5000, allow_blank=True, default="")
     no_dissent = serializers.BooleanField(default=False)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, default="")
+    outcome = _choice(Outcome, allow_blank=True, default="")
     outcome_detail = serializers.CharField(max_length=5000, allow_blank=True, default="")
     review_date = serializers.DateField(allow_null=True, default=None)
     actions = PlanActionWriteSerializer(many=True, required=False,
@@ -174,6 +198,7 @@ class MinutesWriteSerializer(serializers.Serializer):
 
 class RespondSerializer(serializers.Serializer):
     response = serializers.ChoiceField(choices=[Response.ACCEPTED, Response.TENTATIVE, Response.DECLINED])
+
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
