@@ -139,8 +139,9 @@ class HeldForm(GovukForm):
 
     def __init__(self, *args, invitations, parents_invited: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        specialist = _("specialist")
         self.fields["attended"].choices = [
-            (str(i.pk), f"{i.invitee} – {i.agency.name}" + (f" ({_('specialist')})" if i.is_specialist else ""))
+            (str(i.pk), f"{i.invitee} – {i.agency.name}" + (f" ({specialist})" if i.is_specialist else ""))
             for i in invitations
         ]
         if not parents_invited:

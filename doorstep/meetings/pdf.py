@@ -55,7 +55,8 @@ def minutes_pdf(context: dict, *, generated_by) -> BytesIO:
         Spacer(1, 4 * mm),
         _p(_("Present"), h2),
     ]
-    story += [_p(f"{i.invitee} – {i.agency.name}" + (f" ({_('specialist')})" if i.is_specialist else ""), body)
+    specialist = _("specialist")
+    story += [_p(f"{i.invitee} – {i.agency.name}" + (f" ({specialist})" if i.is_specialist else ""), body)
               for i in context["attended"]]
     if context["apologies"]:
         story.append(_p(_("Apologies: %(names)s") % {"names": ", ".join(
