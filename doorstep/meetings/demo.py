@@ -213,7 +213,8 @@ def _no_plan(region: DemoRegion) -> None:
 def _core_group(region: DemoRegion) -> None:
     family = next(f for f in region.families.values()
                   if f.members.filter(child_status=ChildStatus.CHILD_PROTECTION).exists()
-                  and Involvement.objects.filter(family=f, agency=region.agencies["csc"], ended_on__isnull=True).exists()
+                  and Involvement.objects.filter(family=f, agency=region.agencies["csc"],
+                                                 ended_on__isnull=True).exists()
                   and not f.meetings.exists())
     social_worker = _lead(family, "csc", region)
     trigger = _working_day(5, 9, 30)

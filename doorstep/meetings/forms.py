@@ -60,7 +60,8 @@ class CallForm(WhenFields):
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = Professional.objects.filter(agency=agency, is_active=True, role__in=STAFF_ROLES).select_related("agency")
+        staff = Professional.objects.filter(agency=agency, is_active=True, role__in=STAFF_ROLES).select_related(
+            "agency")
         for name in ("chair", "minute_taker"):
             self.fields[name].queryset = staff
             self.fields[name].label_from_instance = lambda p: f"{p}{', ' + p.job_title if p.job_title else ''}"
@@ -73,7 +74,8 @@ class InviteForm(GovukForm):
         widget=forms.CheckboxSelectMultiple, required=False,
         help_text=_("Each involved agency's lead professional is ticked"))
     specialist = forms.ModelChoiceField(
-        label=_("Invite a specialist from an agency not involved with the family"), queryset=Professional.objects.none(),
+        label=_("Invite a specialist from an agency not involved with the family"),
+        queryset=Professional.objects.none(),
         required=False,
         help_text=_("Where a specialist opinion or resource is needed (000). They must accept that everything shared "
                     "is on a basis of absolute confidentiality before they see anything, and their access ends with "
@@ -181,6 +183,24 @@ class MinutesForm(GovukForm):
                 required=False, max_length=5000)
             self.role_fields.append(name)
         self.order_fields(["concerns", *self.role_fields])
+        for name in self._needed():
+            self.fields[name].required = True
+
+    # What the chair's approval requires is shown without "(optional)"; a draft may still be saved without it.
+    NEEDED_FOR_APPROVAL = ("concerns", "plan_agreed", "sharing_with_family", "outcome")
+
+    def _needed(self) -> list[str]:
+        return [*self.NEEDED_FOR_APPROVAL, *self.role_fields]
+
+    def _clean_fields(self):
+        needed = self._needed()
+        for name in needed:
+            self.fields[name].required = False
+        try:
+            super()._clean_fields()
+        finally:
+            for name in needed:
+                self.fields[name].required = True
 
     def roles(self) -> dict[int, str]:
         return {int(name.split("_", 1)[1]): self.cleaned_data.get(name, "") for name in self.role_fields}

@@ -21,7 +21,8 @@ def board_section(request) -> dict | None:
     """The Board chair's home page: the minutes sent to them (MTG-4); the MARP figures are in BOARD_SECTIONS."""
     if not request.user.is_board_chair:
         return None
-    return {"template": "meetings/_home_board.html", "sent": list(selectors.minutes_sent_to(professional=request.user)[:5])}
+    sent = list(selectors.minutes_sent_to(professional=request.user)[:5])
+    return {"template": "meetings/_home_board.html", "sent": sent}
 
 
 def worker_section(request) -> dict | None:
@@ -47,7 +48,8 @@ def board_figures_sections() -> list[dict]:
             (_("Minutes circulated late"), marp["late"]),
             (_("Minutes awaiting circulation (overdue)"), f"{marp['awaiting']} ({marp['overdue']})"),
             (_("No proactive plan achievable"), marp["no_plan"]),
-            (_("Plan actions done / agreed (overdue)"), f"{actions['done']} / {actions['total']} ({actions['overdue']})"),
+            (_("Plan actions done / agreed (overdue)"),
+             f"{actions['done']} / {actions['total']} ({actions['overdue']})"),
         ]},
         {"title": _("MARP outcomes, last 12 months"), "rows": [(o["label"], o["n"]) for o in f["outcomes"]]},
     ]

@@ -19,7 +19,8 @@ from .models import MeetingKind, ParentsAttendance
 
 class Callers:
     # Who may call a kind of meeting.
-    MARP_POSTHOLDER = "marp_postholder"  # MTG-2 (000): a designated postholder of health, education, CSC, housing, police
+    # MTG-2 (000): a designated postholder of health, education, children's social care, housing or police.
+    MARP_POSTHOLDER = "marp_postholder"
     INVOLVED = "involved"  # any practitioner or manager of an agency involved with the family
     CHILDRENS_SOCIAL_CARE = "csc"  # children's social care staff: its statutory meetings
     MANAGER = "manager"  # ESC-3 (001 §5.1.10): "the first line manager should convene a multi-agency meeting"
@@ -45,7 +46,8 @@ DEFAULT_RULES = {
     MeetingKind.MARP: KindRule(MeetingKind.MARP, "000", Callers.MARP_POSTHOLDER, 5, Parents.DECIDE),
     MeetingKind.HARD_TO_ENGAGE: KindRule(MeetingKind.HARD_TO_ENGAGE, "001 §5.1.17", Callers.INVOLVED, 10,
                                          Parents.EXCLUDED,
-                                         gettext_lazy("A hard-to-engage professionals meeting is held without parents.")),
+                                         gettext_lazy("A hard-to-engage professionals meeting is held without "
+                                                      "parents.")),
     MeetingKind.PROFESSIONALS: KindRule(MeetingKind.PROFESSIONALS, "003 §7.4", Callers.INVOLVED, 7, Parents.EXCLUDED,
                                         gettext_lazy("A professionals meeting is held without parents, so that "
                                                      "information can be shared freely (004 §3.5).")),

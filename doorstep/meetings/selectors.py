@@ -312,7 +312,7 @@ def board_figures(*, since: date, until: date) -> dict:
     end = timezone.make_aware(datetime.combine(until, datetime.max.time()))
     called = Meeting.objects.filter(called_at__range=(start, end))
     rows = {
-        r["kind"]: r for r in called.values("kind").annotate(
+        r["kind"]: r for r in called.order_by().values("kind").annotate(
             called=Count("id"),
             held=Count("id", filter=Q(state__in=[MeetingState.HELD, MeetingState.CLOSED])),
             cancelled=Count("id", filter=Q(state=MeetingState.CANCELLED)),
@@ -328,8 +328,9 @@ def board_figures(*, since: date, until: date) -> dict:
     by_kind = [dict(rows[k], label=label) for k, label in MeetingKind.choices if k in rows]
     marp = rows.get(MeetingKind.MARP, {})
     outcomes = {
-        r["minutes__outcome"]: r["n"] for r in called.filter(kind=MeetingKind.MARP, minutes__state=MinutesState.CIRCULATED)
-        .values("minutes__outcome").annotate(n=Count("id"))
+        r["minutes__outcome"]: r["n"]
+        for r in called.filter(kind=MeetingKind.MARP, minutes__state=MinutesState.CIRCULATED)
+        .values("minutes__outcome").annotate(n=Count("id")).order_by()
     }
     by_agency = list(
         called.filter(kind=MeetingKind.MARP).values("calling_agency__kind").annotate(n=Count("id"))
@@ -354,8 +355,8 @@ def board_figures(*, since: date, until: date) -> dict:
                       for r in by_agency],
         "by_kind": by_kind,
         "actions": actions,
-        "board_copies": MinutesRecipient.objects.filter(kind=RecipientKind.BOARD_CHAIR,
-                                                        sent_at__range=(start, end)).values("minutes").distinct().count(),
+        "board_copies": MinutesRecipient.objects.filter(
+            kind=RecipientKind.BOARD_CHAIR, sent_at__range=(start, end)).values("minutes").distinct().count(),
     }
 
 

@@ -70,7 +70,8 @@ def _managed(request, meeting_id: int, purpose: str) -> Meeting:
 @login_required
 def mine(request):
     _family_worker(request)
-    return render(request, "meetings/mine.html", {**selectors.my_meetings(professional=request.user), "now": timezone.now()})
+    context = selectors.my_meetings(professional=request.user)
+    return render(request, "meetings/mine.html", {**context, "now": timezone.now()})
 
 
 @login_required
@@ -201,7 +202,8 @@ def invite(request, meeting_id: int):
     involvements = list(Involvement.objects.filter(family=meeting.family, ended_on__isnull=True))
     involved = {i.agency_id for i in involvements}
     already = set(meeting.invitations.values_list("invitee_id", flat=True))
-    leads = [i.lead_professional_id for i in involvements if i.lead_professional_id and i.lead_professional_id not in already]
+    leads = [i.lead_professional_id for i in involvements
+             if i.lead_professional_id and i.lead_professional_id not in already]
     review_of = request.GET.get("review_of")
     if review_of:
         # MTG-5: the review meeting invites the people who attended the meeting whose plan it reviews.
@@ -219,8 +221,9 @@ def invite(request, meeting_id: int):
             messages.success(request, _("Invitations are being e-mailed to %(names)s") % {
                 "names": ", ".join(str(i.invitee) for i in created)})
             return redirect("meetings:detail", meeting_id=meeting.pk)
-    return render(request, "meetings/invite.html", {"form": form, "meeting": meeting, "family": meeting.family,
-                                                    "invitations": meeting.invitations.select_related("invitee", "agency")})
+    return render(request, "meetings/invite.html", {
+        "form": form, "meeting": meeting, "family": meeting.family,
+        "invitations": meeting.invitations.select_related("invitee", "agency")})
 
 
 @login_required
