@@ -228,7 +228,7 @@ def meeting_invite(
     """Invite people. Anyone from an agency not involved with the family is a specialist (MTG-6): invited for a
     specialist opinion or resource, they see nothing until they accept the confidentiality terms."""
     _require_manager(meeting, by)
-    meeting = Meeting.objects.select_for_update().select_related("family").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("family").get(pk=meeting.pk)
     if meeting.state != MeetingState.SCHEDULED:
         raise ValidationError({"invitees": _("Only a meeting that has not yet been held can have invitations")})
     already = set(meeting.invitations.values_list("invitee_id", flat=True))
@@ -266,7 +266,7 @@ def meeting_invite(
 @transaction.atomic
 def invitation_accept_confidentiality(*, invitation: Invitation, by: Professional) -> Invitation:
     """MTG-6 (000): "the information shared will be on a basis of absolute confidentiality"."""
-    invitation = Invitation.objects.select_for_update().select_related("meeting", "meeting__family").get(
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__family").get(
         pk=invitation.pk)
     if invitation.invitee_id != by.pk:
         raise PermissionDenied(_("Only the person invited can accept the confidentiality terms."))
@@ -282,7 +282,7 @@ def invitation_accept_confidentiality(*, invitation: Invitation, by: Professiona
 
 @transaction.atomic
 def invitation_respond(*, invitation: Invitation, by: Professional, response: str, note: str = "") -> Invitation:
-    invitation = Invitation.objects.select_for_update().select_related("meeting", "meeting__family").get(
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__family").get(
         pk=invitation.pk)
     if invitation.invitee_id != by.pk:
         raise PermissionDenied(_("Only the person invited can reply."))
@@ -308,7 +308,7 @@ def meeting_reschedule(
 ) -> Meeting:
     """A new time or place: every invitee gets an updated calendar entry (a higher SEQUENCE) and replies again."""
     _require_manager(meeting, by)
-    meeting = Meeting.objects.select_for_update().select_related("family").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("family").get(pk=meeting.pk)
     if meeting.state != MeetingState.SCHEDULED:
         raise ValidationError({"starts_at": _("Only a meeting that has not yet been held can be moved")})
     errors = _validate_time(starts_at=starts_at, hold_by=meeting.hold_by, duration_minutes=duration_minutes,
@@ -339,7 +339,7 @@ def meeting_cancel(*, meeting: Meeting, by: Professional, reason: str) -> Meetin
     """Cancel: the invitees' calendars are told (METHOD:CANCEL). An escalation that asked for the meeting stays
     open: the meeting is still owed."""
     _require_manager(meeting, by)
-    meeting = Meeting.objects.select_for_update().select_related("family").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("family").get(pk=meeting.pk)
     if meeting.state != MeetingState.SCHEDULED:
         raise ValidationError({"reason": _("Only a meeting that has not yet been held can be cancelled")})
     if not reason.strip():
@@ -369,7 +369,7 @@ def meeting_record_held(
     """Record that the meeting was held, and who attended. Starts the draft minutes and the seven days in which they
     must be circulated (MTG-4), closes the escalation that asked for the meeting, and the review it was."""
     _require_manager(meeting, by)
-    meeting = Meeting.objects.select_for_update().select_related("family", "escalation", "review_of").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("family", "escalation", "review_of").get(pk=meeting.pk)
     if meeting.state != MeetingState.SCHEDULED:
         raise ValidationError({"held_on": _("This meeting has already been recorded as held or was cancelled")})
     attended = {int(pk) for pk in attended}
@@ -459,7 +459,7 @@ def minutes_save(
 ) -> Minutes:
     """Save the draft (it may be incomplete); the chair's approval checks it is complete. Changing approved
     minutes returns them to draft for the chair to approve again."""
-    minutes = Minutes.objects.select_for_update().select_related("meeting", "meeting__family").get(pk=minutes.pk)
+    minutes = Minutes.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__family").get(pk=minutes.pk)
     _require_editable(minutes, by)
     meeting = minutes.meeting
     errors = {}
@@ -499,7 +499,7 @@ def plan_action_add(
     *, minutes: Minutes, by: Professional, description: str, agency, owner: Professional, due_date: date
 ) -> PlanAction:
     """MTG-3 (000): "a plan of intervention, which will specify each agency's responsibility"."""
-    minutes = Minutes.objects.select_for_update().select_related("meeting", "meeting__family").get(pk=minutes.pk)
+    minutes = Minutes.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__family").get(pk=minutes.pk)
     _require_editable(minutes, by)
     meeting = minutes.meeting
     errors = {}
@@ -531,7 +531,7 @@ def plan_action_add(
 
 @transaction.atomic
 def plan_action_remove(*, action: PlanAction, by: Professional) -> None:
-    minutes = Minutes.objects.select_for_update().select_related("meeting", "meeting__family").get(
+    minutes = Minutes.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__family").get(
         pk=action.minutes_id)
     _require_editable(minutes, by)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=action, family=action.family,
@@ -573,7 +573,7 @@ def minutes_problems(minutes: Minutes) -> dict[str, str]:
 
 @transaction.atomic
 def minutes_approve(*, minutes: Minutes, by: Professional) -> Minutes:
-    minutes = Minutes.objects.select_for_update().select_related("meeting", "meeting__family").get(pk=minutes.pk)
+    minutes = Minutes.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__family").get(pk=minutes.pk)
     _require_chair(minutes.meeting, by)
     if minutes.state != MinutesState.DRAFT:
         raise ValidationError({"state": _("Only draft minutes can be approved")})
@@ -592,7 +592,7 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
     """Circulate approved minutes to each attending agency and a copy to the Board chair (MTG-4). The plan's
     actions become tracked actions of their owners (MTG-3), the review date a tracked action of the chair (MTG-5),
     and the meeting's business ends: invited specialists' access to the family ends with it (MTG-6)."""
-    minutes = Minutes.objects.select_for_update().select_related(
+    minutes = Minutes.objects.select_for_update(of=("self",)).select_related(
         "meeting", "meeting__family", "meeting__chair", "meeting__calling_agency").get(pk=minutes.pk)
     meeting = minutes.meeting
     family = meeting.family

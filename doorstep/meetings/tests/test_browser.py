@@ -5,6 +5,7 @@ owner sees their action; the Board chair sees the minutes and nothing else of th
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from doorstep.agencies.models import AgencyKind, Role
@@ -48,10 +49,11 @@ def test_housing_calls_a_marp_and_the_plan_reaches_each_owner_and_the_board_chai
     for lead in (health, police, social_worker):
         family_services.involvement_start(family=family, by=w.users["uninvolved"], agency=lead.agency,
                                           reason="Working with the family", lead_professional=lead)
-    escalation, _ = escalation_raise(
-        rule_id="ESC-1", clause="003 §7.9", key=f"ESC-1:family:{family.pk}", family=family, owner=w.users["uninvolved"],
-        title="Convene a multi-agency meeting: 4 defaulted visits", deadline=timezone.now() + timedelta(days=10),
-        facts=[{"text": "Fourth defaulted visit", "link": ""}])
+    with transaction.atomic():  # escalation_raise runs inside its caller's transaction
+        escalation, _ = escalation_raise(
+            rule_id="ESC-1", clause="003 §7.9", key=f"ESC-1:family:{family.pk}", family=family,
+            owner=w.users["uninvolved"], title="Convene a multi-agency meeting: 4 defaulted visits",
+            deadline=timezone.now() + timedelta(days=10), facts=[{"text": "Fourth defaulted visit", "link": ""}])
     base = live_server.url
     tomorrow = timezone.localdate() + timedelta(days=1)
 
