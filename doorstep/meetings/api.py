@@ -10,6 +10,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response as ApiResponse
 
 from doorstep.agencies.models import Agency, Professional
+from doorstep.audit.models import AuditAction
+from doorstep.audit.services import audit_record_many
 from doorstep.families.selectors import family_get_for
 
 from . import selectors, services
@@ -220,6 +222,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request, *args, **kwargs):
         _require_family_worker(request)
         page = self.paginate_queryset(self.get_queryset())
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API meeting list")
         return self.get_paginated_response(MeetingListSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
@@ -353,7 +356,9 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request, *args, **kwargs):
         _require_family_worker(request)
-        return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.get_queryset())
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API plan action list")
+        return self.get_paginated_response(PlanActionSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
         return ApiResponse(PlanActionSerializer(selectors.plan_action_get_for(
