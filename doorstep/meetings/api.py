@@ -125,18 +125,18 @@ class MeetingCallSerializer(serializers.Serializer):
     review_of = serializers.IntegerField(required=False, allow_null=True)
 
 
-class InviteSerializer(serializers.Serializer):
+class MeetingInviteSerializer(serializers.Serializer):
     invitees = serializers.PrimaryKeyRelatedField(queryset=Professional.objects.all(), many=True)
     specialist_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class HeldSerializer(serializers.Serializer):
+class MeetingHeldSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     attended = serializers.ListField(child=serializers.IntegerField(), help_text="Invitation ids of who attended")
     parents_attended = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class ReasonSerializer(serializers.Serializer):
+class MeetingCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -163,14 +163,14 @@ class PlanActionWriteSerializer(serializers.Serializer):
     due_date = serializers.DateField()
 
 
-class AgencyRoleSerializer(serializers.ModelSerializer):
+class MinutesAgencyRoleSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgencyRole
         fields = ["agency", "role"]
 
 
 class MinutesSerializer(serializers.ModelSerializer):
-    roles = AgencyRoleSerializer(many=True, source="agency_roles", read_only=True)
+    roles = MinutesAgencyRoleSerializer(many=True, source="agency_roles", read_only=True)
     actions = PlanActionSerializer(many=True, read_only=True)
     state = _choice(MinutesState, read_only=True)
     outcome = _choice(Outcome, read_only=True, allow_blank=True)
@@ -185,7 +185,7 @@ class MinutesSerializer(serializers.ModelSerializer):
 
 class MinutesWriteSerializer(serializers.Serializer):
     concerns = serializers.CharField(max_length=10000, allow_blank=True, default="")
-    roles = AgencyRoleSerializer(many=True, required=False, default=list)
+    roles = MinutesAgencyRoleSerializer(many=True, required=False, default=list)
     plan_agreed = serializers.BooleanField(allow_null=True, default=None)
     no_plan_reason = serializers.CharField(max_length=5000, allow_blank=True, default="")
     sharing_with_family = serializers.CharField(max_length=5000, allow_blank=True, default="")
@@ -198,13 +198,13 @@ class MinutesWriteSerializer(serializers.Serializer):
                                         help_text="Replaces the draft plan's actions when given")
 
 
-class RespondSerializer(serializers.Serializer):
+class InvitationRespondSerializer(serializers.Serializer):
     response = serializers.ChoiceField(choices=[Response.ACCEPTED, Response.TENTATIVE, Response.DECLINED])
 
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ProgressSerializer(serializers.Serializer):
+class PlanActionProgressSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
     completed = serializers.BooleanField(default=False)
 
@@ -246,32 +246,32 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                                         **d)
         return ApiResponse(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer(many=True)})
+    @extend_schema(request=MeetingInviteSerializer, responses={201: InvitationSerializer(many=True)})
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         _require_family_worker(request)
         meeting = _managed(request, pk, "API invite")
-        data = InviteSerializer(data=request.data)
+        data = MeetingInviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = services.meeting_invite(meeting=meeting, by=request.user, **data.validated_data)
         return ApiResponse(InvitationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=HeldSerializer, responses=MinutesSerializer)
+    @extend_schema(request=MeetingHeldSerializer, responses=MinutesSerializer)
     @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
         _require_family_worker(request)
         meeting = _managed(request, pk, "API meeting held")
-        data = HeldSerializer(data=request.data)
+        data = MeetingHeldSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         minutes = services.meeting_record_held(meeting=meeting, by=request.user, **data.validated_data)
         return ApiResponse(MinutesSerializer(minutes).data)
 
-    @extend_schema(request=ReasonSerializer, responses=MeetingSerializer)
+    @extend_schema(request=MeetingCancelSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         _require_family_worker(request)
         meeting = _managed(request, pk, "API cancel meeting")
-        data = ReasonSerializer(data=request.data)
+        data = MeetingCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return ApiResponse(MeetingSerializer(services.meeting_cancel(meeting=meeting, by=request.user,
                                                                      **data.validated_data)).data)
@@ -333,12 +333,12 @@ class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         _require_family_worker(request)
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=RespondSerializer, responses=InvitationSerializer)
+    @extend_schema(request=InvitationRespondSerializer, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
         invitation = selectors.invitation_for_invitee(professional=request.user, invitation_id=int(pk),
                                                       purpose="API reply to an invitation")
-        data = RespondSerializer(data=request.data)
+        data = InvitationRespondSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return ApiResponse(InvitationSerializer(services.invitation_respond(
             invitation=invitation, by=request.user, **data.validated_data)).data)
@@ -364,12 +364,12 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return ApiResponse(PlanActionSerializer(selectors.plan_action_get_for(
             professional=request.user, action_id=int(pk), purpose="API plan action")).data)
 
-    @extend_schema(request=ProgressSerializer, responses=PlanActionSerializer)
+    @extend_schema(request=PlanActionProgressSerializer, responses=PlanActionSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         plan_action = selectors.plan_action_get_for(professional=request.user, action_id=int(pk),
                                                     purpose="API plan action progress")
-        data = ProgressSerializer(data=request.data)
+        data = PlanActionProgressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         plan_action = services.plan_action_progress(action=plan_action, by=request.user, **data.validated_data)
         return ApiResponse(PlanActionSerializer(PlanAction.objects.select_related(
