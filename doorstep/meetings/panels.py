@@ -30,7 +30,7 @@ def worker_section(request) -> dict | None:
     if not request.user.works_with_families:
         return None
     mine = selectors.my_meetings(professional=request.user)
-    if not any(mine.values()):
+    if not (mine["invitations"] or mine["running"] or mine["actions"]):
         return None
     return {"template": "meetings/_home_worker.html", "now": timezone.now(), **mine}
 

@@ -264,6 +264,8 @@ def my_meetings(*, professional) -> dict:
         "invitations": invitations,
         "running": running,
         "actions": list(plan_actions_for_owner(professional=professional)),
+        # MTG-4: the minutes circulated to them, including those of meetings whose family they no longer see.
+        "received": list(minutes_sent_to(professional=professional)[:10]),
     }
 
 

@@ -44,6 +44,8 @@ def test_a_specialist_sees_the_family_only_once_they_accept_and_until_the_minute
     # ... but, as an attendee, the minutes were circulated to them (MTG-4).
     access = selectors.minutes_get_for(professional=world.users["uninvolved"], meeting_id=meeting.pk)
     assert access.reason == "recipient"
+    assert [r.minutes_id for r in selectors.my_meetings(professional=world.users["uninvolved"])["received"]] == [
+        access.minutes.pk]
 
 
 def test_a_specialist_who_declines_or_whose_meeting_is_cancelled_loses_access(world):
