@@ -12,4 +12,5 @@ SWEEP_SECONDS = int(os.environ.get("DOORSTEP_SWEEP_SECONDS", "30"))
 SCHEDULE: list[tuple[str, int, str]] = [
     ("email-catch-up", 60, "doorstep.notifications.tasks.email_catch_up"),
     ("escalation-sweep", SWEEP_SECONDS, "doorstep.escalations.tasks.sweep"),
+    ("meeting-invitation-catch-up", 60, "doorstep.meetings.tasks.invitation_emails_catch_up"),
 ]
