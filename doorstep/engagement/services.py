@@ -116,7 +116,7 @@ def _clean(*, family: Family, values: dict, children, adults_present, now: datet
         ("non_cooperation_codes", NonCooperationReason.values, _("Select reasons from the list")),
         ("assessment_areas_missed", AssessmentArea.values, _("Select areas of assessment from the list")),
     ):
-        chosen = list(dict.fromkeys(values.get(field) or []))
+        chosen = list(dict.fromkeys(str(v) for v in values.get(field) or []))
         if any(c not in choices for c in chosen):
             error(field, message)
         values[field] = chosen
@@ -454,7 +454,7 @@ def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable
     out on the case file (P-1). Audited; applies to contacts recorded from now on."""
     if not by.is_administrator:
         raise PermissionDenied(_("Only administrators change the engagement settings."))
-    outcomes = sorted(set(defaulted_outcomes))
+    outcomes = sorted({str(o) for o in defaulted_outcomes})
     errors = {}
     if any(o not in Outcome.values for o in outcomes):
         errors["defaulted_outcomes"] = _("Select outcomes from the list")
