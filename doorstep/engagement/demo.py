@@ -93,8 +93,9 @@ def _evans(h: History) -> None:
     for days in (150, 120, 90, 60, 30, 8):
         h.add("health", days, K.HOME_VISIT, O.REFUSED_ENTRY if days % 60 == 0 else O.NO_ANSWER,
               behaviours=[B.AVOIDANCE], follow_up="Card left and text sent offering another appointment.")
-    police = h.add("police", 100, K.HOME_VISIT, O.SEEN, adults=[1], behaviours=[B.CONFRONTATION, B.REFUSAL],
-                   threats=[T.SWEARING, T.SHOUTING], note="Welfare check after a neighbour's call.")
+    police = h.add("police", 100, K.HOME_VISIT, O.REFUSED_ENTRY, adults=[1], behaviours=[B.CONFRONTATION, B.REFUSAL],
+                   threats=[T.SWEARING, T.SHOUTING],
+                   note="Welfare check after a neighbour's call. Father spoke at the door and would not let us in.")
     h.add("csc", 40, K.HOME_VISIT, O.REFUSED_ENTRY, adults=[0], behaviours=[B.REFUSAL],
           non_cooperation_codes=[R.FEARS_REMOVAL], non_cooperation_basis="assessed",
           follow_up="Manager informed; professionals meeting requested.")
