@@ -19,10 +19,6 @@ class GovukDateWidget(forms.MultiWidget):
     def id_for_label(self, id_):
         return f"{id_}_0" if id_ else id_
 
-    def subwidgets(self, name, value, attrs=None):
-        # The three boxes, so that `field.subwidgets` in includes/field.html renders day, month and year.
-        yield from self.get_context(name, value, attrs)["widget"]["subwidgets"]
-
 
 class GovukDateField(forms.MultiValueField):
     """Day, month and year as three boxes (the GOV.UK date input pattern)."""
