@@ -41,7 +41,7 @@ class ContactChildSerializer(serializers.ModelSerializer):
         fields = ["child", "child_name", *services.OBSERVATIONS]
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class ContactFollowUpSerializer(serializers.ModelSerializer):
     by_name = serializers.CharField(source="by.__str__", read_only=True)
 
     class Meta:
@@ -60,7 +60,7 @@ class ContactSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     recorded_by_name = serializers.CharField(source="recorded_by.__str__", read_only=True)
     children = ContactChildSerializer(many=True, read_only=True)
-    follow_ups = FollowUpSerializer(many=True, read_only=True)
+    follow_ups = ContactFollowUpSerializer(many=True, read_only=True)
 
     class Meta:
         model = Contact
@@ -142,7 +142,7 @@ class ContactCorrectSerializer(ContactWriteSerializer):
                 field.default = serializers.empty
 
 
-class ReasonSerializer(serializers.Serializer):
+class ContactReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
@@ -204,23 +204,23 @@ class ContactViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         contact = services.contact_correct(contact=contact, by=request.user, reason=reason, **kwargs)
         return Response(ContactDetailSerializer(contact).data)
 
-    @extend_schema(request=ReasonSerializer, responses=ContactDetailSerializer)
+    @extend_schema(request=ContactReasonSerializer, responses=ContactDetailSerializer)
     @action(detail=True, methods=["post"], url_path="entered-in-error")
     def entered_in_error(self, request, pk=None):
         contact = self._contact("API mark a contact entered in error")
-        data = ReasonSerializer(data=request.data)
+        data = ContactReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = services.contact_enter_in_error(contact=contact, by=request.user, **data.validated_data)
         return Response(ContactDetailSerializer(contact).data)
 
-    @extend_schema(request=FollowUpSerializer, responses={201: FollowUpSerializer})
+    @extend_schema(request=ContactFollowUpSerializer, responses={201: ContactFollowUpSerializer})
     @action(detail=True, methods=["post"], url_path="follow-ups")
     def follow_ups(self, request, pk=None):
         contact = self._contact("API follow up a contact")
-        data = FollowUpSerializer(data=request.data)
+        data = ContactFollowUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         follow_up = services.contact_follow_up_record(contact=contact, by=request.user, text=data.validated_data["text"])
-        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+        return Response(ContactFollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
 ROUTES = [

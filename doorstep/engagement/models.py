@@ -145,7 +145,9 @@ class EngagementSettings(models.Model):
 
     @classmethod
     def current(cls) -> "EngagementSettings":
-        return cls.objects.get_or_create(pk=1)[0]
+        """The settings in force: the saved row, or the defaults until an administrator first saves. A read never
+        writes, so every page that reads the settings costs one query."""
+        return cls.objects.filter(pk=1).first() or cls(pk=None)
 
 
 class Contact(models.Model):

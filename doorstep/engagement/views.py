@@ -223,5 +223,5 @@ def settings_page(request):
         if run_service(form, lambda: services.engagement_settings_update(by=request.user, **form.cleaned_data)):
             messages.success(request, _("Engagement settings saved. They apply to contacts recorded from now on."))
             return redirect("engagement:settings")
-    history = config.history.select_related("history_user").order_by("-history_date")[:10]
+    history = config.history.select_related("history_user").order_by("-history_date")[:10] if config.pk else []
     return render(request, "engagement/settings.html", {"form": form, "config": config, "history": history})

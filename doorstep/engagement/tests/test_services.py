@@ -170,7 +170,7 @@ def test_defaulted_comes_from_configuration_and_stays_as_recorded(world):
     audit = AuditEvent.objects.filter(object_type="engagement.EngagementSettings").get()
     assert audit.actor == admin and audit.action == AuditAction.UPDATE
     assert "defaulted_outcomes" in audit.summary and "rescheduled" in audit.reason
-    assert EngagementSettings.current().history.count() == 2  # created, then changed
+    assert EngagementSettings.current().history.count() == 2  # created on first save, then changed
 
 
 def test_only_administrators_change_the_settings_and_bad_values_are_refused(world):
