@@ -5,30 +5,19 @@ import pytest
 from django.utils import timezone
 
 from doorstep.engagement.models import Contact, Outcome
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from doorstep.testing.browser import browser_page, sign_in
 
 
 @pytest.fixture
-def browser_page(live_server, client, world, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database checks are synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    client.force_login(world.users["involved_practitioner"])
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                              "url": live_server.url}])
-        yield context.new_page()
-        browser.close()
+def page(live_server, browser_world):
+    with browser_page() as page:
+        sign_in(page, live_server.url, "health.worker", "correct-horse-battery")
+        yield page
 
 
 @pytest.mark.browser
-def test_a_no_access_visit_takes_one_page_and_at_most_five_fields(browser_page, live_server, world):
-    page = browser_page
+def test_a_no_access_visit_takes_one_page_and_at_most_five_fields(page, live_server, browser_world):
+    world = browser_world
     page.goto(f"{live_server.url}/families/{world.family.pk}/")
     page.get_by_role("link", name="Record a contact").click()
     form_url = page.url
@@ -51,8 +40,8 @@ def test_a_no_access_visit_takes_one_page_and_at_most_five_fields(browser_page, 
 
 
 @pytest.mark.browser
-def test_the_form_works_from_the_keyboard_and_passes_axe(browser_page, live_server, world):
-    page = browser_page
+def test_the_form_works_from_the_keyboard_and_passes_axe(page, live_server, browser_world):
+    world = browser_world
     page.goto(f"{live_server.url}/engagement/families/{world.family.pk}/contacts/new/")
     # Keyboard only: arrow keys choose a radio, Tab moves on, Enter opens a section, Space ticks a box.
     page.locator("#id_kind_0").focus()
