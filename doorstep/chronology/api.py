@@ -7,6 +7,7 @@
 """
 
 from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -52,7 +53,8 @@ class FilterSerializer(serializers.Serializer):
 
     def validate(self, data):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            raise serializers.ValidationError({"date_to": "The end of the period must be on or after the start."})
+            raise serializers.ValidationError(
+                {"date_to": _("The end of the period must be the same as or after the start")})
         return data
 
     def filters(self) -> selectors.ChronologyFilters:

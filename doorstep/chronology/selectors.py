@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from doorstep.families.selectors import family_get_for
@@ -20,7 +21,11 @@ PAGE_SIZE = 50
 
 # How to link an entry to the record behind it: model label -> fn(source_id) -> URL. Capabilities register
 # their records here in AppConfig.ready() (e.g. "engagement.Contact").
-SOURCE_URLS: dict[str, Callable[[str], str]] = {}
+SOURCE_URLS: dict[str, Callable[[str], str]] = {
+    # Records of capabilities that write to the chronology without registering a link themselves.
+    "incidents.Incident": lambda pk: reverse("incidents:detail", args=[pk]),
+    "markers.WarningMarker": lambda pk: reverse("markers:detail", args=[pk]),
+}
 # Readable labels for entry tags (tag value -> label), and the tags the "behaviour" filter offers, in order.
 # The engagement record registers ENG-2 behaviours and ENG-3 threatening behaviour; others may add theirs.
 TAG_LABELS: dict[str, str] = {}
@@ -148,4 +153,9 @@ def entry_get_for(*, professional, entry_id: int, purpose: str = "chronology ent
 
 def source_url(entry: ChronologyEntry) -> str | None:
     link = SOURCE_URLS.get(entry.source_type)
-    return link(entry.source_id) if link and entry.source_id else None
+    if not link or not entry.source_id:
+        return None
+    try:
+        return link(entry.source_id)
+    except NoReverseMatch:  # the capability behind the entry is not installed
+        return None

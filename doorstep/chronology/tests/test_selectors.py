@@ -81,3 +81,24 @@ def test_recorded_at_is_kept_for_imported_records(world):
                               summary="Imported", recorded_at=then)
     entry.refresh_from_db()
     assert entry.recorded_at == then
+
+
+def test_entries_link_to_the_record_behind_them(world):
+    from django.urls import NoReverseMatch, reverse
+
+    from doorstep.chronology.selectors import SOURCE_URLS, source_url
+
+    contact = chronology_record(family=world.family, kind=EntryKind.CONTACT, occurred_at=timezone.now(), summary="x")
+    contact.source_type, contact.source_id = "engagement.Contact", "7"
+    assert source_url(contact) == reverse("engagement:detail", args=[7])
+    contact.source_type = "elsewhere.Unknown"
+    assert source_url(contact) is None
+
+    def missing(pk):
+        raise NoReverseMatch("not installed")
+
+    SOURCE_URLS["elsewhere.Unknown"] = missing
+    try:
+        assert source_url(contact) is None
+    finally:
+        del SOURCE_URLS["elsewhere.Unknown"]
