@@ -40,7 +40,7 @@ class AgreementForm(GovukForm):
         help_text=_("Explain the consequences of continued non-cooperation, up to an application for a court order."))
     other_consequences = forms.CharField(label=_("Other consequences"), widget=forms.Textarea, required=False,
                                          help_text=WRITTEN_HINT, max_length=5000)
-    review_date = GovukDateField(label=_("Review date"), help_text=_("For example, 27 3 2027"))
+    review_date = GovukDateField(label=_("Review date"), help_text=_("For example, 27 3 2027"), required=False)
     professionals = forms.TypedMultipleChoiceField(label=_("Professionals party to the agreement"), coerce=int,
                                                    widget=forms.CheckboxSelectMultiple, required=False)
 

@@ -142,7 +142,10 @@ class AgreementVersion(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
     issued_at = models.DateTimeField(null=True, blank=True)
-    # The family's answer: signed or refused, on which day, by whom, in their words.
+    # The family's answer: signed or refused, on which day, by whom, in their words (kept when the version is
+    # later replaced).
+    response = models.CharField(_("the family's answer"), max_length=16, choices=[
+        ("signed", _("Signed")), ("refused", _("Refused to sign"))], blank=True)
     response_on = models.DateField(_("date signed or refused"), null=True, blank=True)
     response_people = models.ManyToManyField("families.Person", related_name="+", blank=True,
                                              verbose_name=_("who signed or refused"))

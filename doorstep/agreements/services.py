@@ -354,11 +354,12 @@ def agreement_version_respond(
         raise ValidationError(errors)
     copy = _signed_copy_check(signed_copy) if signed_copy is not None else None
     version.state = VersionState.SIGNED if signed else VersionState.REFUSED
+    version.response = "signed" if signed else "refused"
     version.response_on = on
     version.response_note = note
     version.response_recorded_by = by
     version.response_recorded_at = timezone.now()
-    version.save(update_fields=["state", "response_on", "response_note", "response_recorded_by",
+    version.save(update_fields=["state", "response", "response_on", "response_note", "response_recorded_by",
                                 "response_recorded_at", "updated_at"])
     version.response_people.set(people)
     if copy is not None:
