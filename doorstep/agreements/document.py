@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 
 from doorstep.families.models import MemberRole
 
@@ -67,7 +67,11 @@ class AgreementDocument:
 def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
-    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+    values = {"first": ", ".join(names[:-1]), "last": names[-1]}
+    if names[-1][:1].lower() in "aeiouwyâêîôûŵŷ":
+        # Welsh writes "ac" before a vowel: "Seren ac Osian".
+        return pgettext("before a vowel", "%(first)s and %(last)s") % values
+    return _("%(first)s and %(last)s") % values
 
 
 def _day(value) -> str:
