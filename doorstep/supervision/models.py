@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SessionState(models.TextChoices):
@@ -97,9 +98,10 @@ class ReflectiveQuestion(models.TextChoices):
 
 
 class ReflectiveAnswer(models.TextChoices):
-    YES = "yes", _("Yes")
+    # The worker answers "Am I ...?" in the first person (Welsh: "Ydw" / "Nac ydw").
+    YES = "yes", pgettext_lazy("answer to a reflective question", "Yes")
     SOMETIMES = "sometimes", _("Sometimes, or not sure")
-    NO = "no", _("No")
+    NO = "no", pgettext_lazy("answer to a reflective question", "No")
 
 
 class CaseDiscussion(models.Model):

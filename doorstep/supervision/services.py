@@ -169,12 +169,14 @@ def _decide(*, case: CaseDiscussion, by: Professional, kind: str, decision: str,
     made = SupervisionDecision.objects.create(case=case, family=case.family, kind=kind, decision=decision.strip(),
                                               reason=reason.strip(), decided_by=by, decided_at=at)
     # CHR-1: the decision and its reason reach the family's chronology; nothing else of the supervision does.
-    label = _("How the work will continue safely") if kind == DecisionKind.SAFE_WORKING else _("Decision")
+    if kind == DecisionKind.SAFE_WORKING:
+        summary = _("Supervision, how the work will continue safely: %(decision)s. Reason: %(reason)s")
+    else:
+        summary = _("Supervision decision: %(decision)s. Reason: %(reason)s")
     chronology_record(
         family=case.family, kind=EntryKind.SUPERVISION, occurred_at=at, by=by, source=made,
         significant=kind == DecisionKind.SAFE_WORKING, tags=["supervision", kind],
-        summary=_("Supervision %(label)s: %(decision)s. Reason: %(reason)s") % {
-            "label": label.lower(), "decision": made.decision, "reason": made.reason},
+        summary=summary % {"decision": made.decision, "reason": made.reason},
     )
     return made
 

@@ -64,7 +64,7 @@ class TestCaseDiscussion:
                        .order_by("id"))
         assert [e.summary for e in entries] == [
             f"Supervision decision: {DECISION}. Reason: The hostility is aimed at lone female workers",
-            "Supervision how the work will continue safely: Police present at every visit. Reason: Threat to kill "
+            "Supervision, how the work will continue safely: Police present at every visit. Reason: Threat to kill "
             "made last week",
         ]
         assert entries[1].significant and entries[0].author == world.users["involved_manager"]
