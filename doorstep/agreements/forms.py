@@ -40,7 +40,7 @@ class AgreementForm(GovukForm):
         help_text=_("Explain the consequences of continued non-cooperation, up to an application for a court order."))
     other_consequences = forms.CharField(label=_("Other consequences"), widget=forms.Textarea, required=False,
                                          help_text=WRITTEN_HINT, max_length=5000)
-    review_date = GovukDateField(label=_("Review date"), help_text=_("For example, 27 3 2027"), required=False)
+    review_date = GovukDateField(label=_("Review date"), help_text=_("For example, 27 3 2027"))
     professionals = forms.TypedMultipleChoiceField(label=_("Professionals party to the agreement"), coerce=int,
                                                    widget=forms.CheckboxSelectMultiple, required=False)
 
@@ -76,21 +76,34 @@ class AgreementForm(GovukForm):
                            "other_expectations", "commitments", *self.agency_fields, "consequences",
                            "other_consequences", "review_date", "professionals"])
 
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            # Show the service's findings too, so every problem is listed at once; the service checks again.
+            from .services import agreement_content_errors
+
+            problems = agreement_content_errors(family=self.family, **self.service_kwargs())
+            for name, messages in problems.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, messages)
+        return data
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "language": data["language"],
-            "review_date": data["review_date"],
-            "people": [self.people_by_pk[pk] for pk in data["people"]],
-            "professionals": [self.professionals_by_pk[pk] for pk in data["professionals"]],
-            "behaviours": data["behaviours"],
-            "other_behaviours": data["other_behaviours"],
-            "expectations": data["expectations"],
-            "other_expectations": data["other_expectations"],
-            "commitments": data["commitments"],
+            "language": data.get("language", ""),
+            "review_date": data.get("review_date"),
+            "people": [self.people_by_pk[pk] for pk in data.get("people", [])],
+            "professionals": [self.professionals_by_pk[pk] for pk in data.get("professionals", [])
+                              if pk in self.professionals_by_pk],
+            "behaviours": data.get("behaviours", []),
+            "other_behaviours": data.get("other_behaviours", ""),
+            "expectations": data.get("expectations", []),
+            "other_expectations": data.get("other_expectations", ""),
+            "commitments": data.get("commitments", []),
             "agency_commitments": {int(n.split("_", 1)[1]): data.get(n, "") for n in self.agency_fields},
-            "consequences": data["consequences"],
-            "other_consequences": data["other_consequences"],
+            "consequences": data.get("consequences", []),
+            "other_consequences": data.get("other_consequences", ""),
         }
 
     @staticmethod

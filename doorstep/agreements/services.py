@@ -176,6 +176,16 @@ def _clean_content(
     }
 
 
+def agreement_content_errors(*, family: Family, **content) -> dict[str, list[str]]:
+    """Every problem with what an agreement would say, without writing anything: lets a form show all its errors
+    at once (GOV.UK error summary) even when one of its own fields is also wrong."""
+    try:
+        _clean_content(family=family, **content)
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
+
+
 def _write_content(version: AgreementVersion, content: dict) -> None:
     version.terms.all().delete()
     AgreementTerm.objects.bulk_create([
