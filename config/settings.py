@@ -27,6 +27,9 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 DOORSTEP_NATION = os.environ.get("DOORSTEP_NATION", "england-wales")
 if DOORSTEP_NATION not in {"england-wales", "scotland", "northern-ireland"}:
     raise RuntimeError("DOORSTEP_NATION must be england-wales, scotland or northern-ireland")
+# Roles that must use two-step verification (an authenticator app). Everyone else may turn it on.
+DOORSTEP_TWO_STEP_ROLES = [r for r in os.environ.get(
+    "DOORSTEP_TWO_STEP_ROLES", "manager,administrator,board_chair" if PRODUCTION else "").split(",") if r]
 # Break-glass access lasts this long (P-4).
 DOORSTEP_BREAK_GLASS_HOURS = int(os.environ.get("DOORSTEP_BREAK_GLASS_HOURS", "24"))
 DOORSTEP_SITE_URL = os.environ.get("DOORSTEP_SITE_URL", "http://127.0.0.1:8000")
@@ -80,6 +83,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "doorstep.audit.middleware.AuditContextMiddleware",
+    "doorstep.agencies.middleware.TwoStepMiddleware",
     "doorstep.core.middleware.DraftRescueMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -235,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+OTP_TOTP_ISSUER = "Doorstep"
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from doorstep.agencies import views as agency_views
 from doorstep.agencies.admin import site as admin_site
 from doorstep.core import views as core_views
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-step/", agency_views.two_step_setup, name="two_step"),
+    path("accounts/two-step/verify/", agency_views.two_step_verify, name="two_step_verify"),
     path("language/", core_views.language, name="language"),
     path("session/extend/", core_views.session_extend, name="session_extend"),
     path("admin/", admin_site.urls),

@@ -1,3 +1,5 @@
+from django.contrib.auth.hashers import make_password
+
 from doorstep.core.demo import DEMO_PASSWORD, DemoRegion
 
 from .models import Agency, AgencyKind, Role, Team
@@ -22,6 +24,7 @@ LAST = ["Ap Dafydd", "Bowen", "Cadwaladr", "Edwards", "Fychan", "Gruffydd", "Hop
 
 def load(region: DemoRegion) -> None:
     n = 0
+    hashed = make_password(DEMO_PASSWORD)
 
     def name():
         nonlocal n
@@ -35,7 +38,7 @@ def load(region: DemoRegion) -> None:
         first, last = name()
         manager = professional_create(
             username=f"{key}.manager", first_name=first, last_name=last, email=f"{key}.manager@example.org",
-            agency=agency, team=team, role=Role.MANAGER, job_title="Team manager", password=DEMO_PASSWORD,
+            agency=agency, team=team, role=Role.MANAGER, job_title="Team manager", password_hash=hashed,
             is_designated_postholder=True, is_duty_manager=True, phone="01632 960001",
         )
         region.staff[manager.username] = manager
@@ -44,7 +47,7 @@ def load(region: DemoRegion) -> None:
             username = f"{key}.practitioner{'' if i == 1 else i}"
             person = professional_create(
                 username=username, first_name=first, last_name=last, email=f"{username}@example.org", agency=agency,
-                team=team, role=Role.PRACTITIONER, job_title="Practitioner", password=DEMO_PASSWORD,
+                team=team, role=Role.PRACTITIONER, job_title="Practitioner", password_hash=hashed,
                 line_manager=manager, phone=f"07700 9000{n:02d}",
             )
             region.staff[username] = person
@@ -53,9 +56,9 @@ def load(region: DemoRegion) -> None:
     region.staff["board.chair"] = professional_create(
         username="board.chair", first_name="Eleri", last_name="Prosser", email="board.chair@example.org",
         agency=None, role=Role.BOARD_CHAIR, job_title="Chair, Afonwy Safeguarding Partnership Board",
-        password=DEMO_PASSWORD,
+        password_hash=hashed,
     )
     region.staff["admin.user"] = professional_create(
         username="admin.user", first_name="Alun", last_name="Gweinyddwr", email="admin@example.org", agency=None,
-        role=Role.ADMINISTRATOR, job_title="Systems administrator", password=DEMO_PASSWORD,
+        role=Role.ADMINISTRATOR, job_title="Systems administrator", password_hash=hashed,
     )

@@ -14,8 +14,9 @@ def professional_create(
     *, username: str, first_name: str, last_name: str, email: str, agency: Agency | None, role: Role,
     team: Team | None = None, job_title: str = "", line_manager: Professional | None = None,
     is_designated_postholder: bool = False, is_duty_manager: bool = False, password: str | None = None,
-    phone: str = "",
+    password_hash: str | None = None, phone: str = "",
 ) -> Professional:
+    """Create a member of staff. `password_hash` (an already hashed password) lets the demo loader hash once."""
     if role in (Role.PRACTITIONER, Role.MANAGER) and agency is None:
         raise ValidationError({"agency": _("Practitioners and managers belong to an agency")})
     if team is not None and team.agency_id != getattr(agency, "pk", None):
@@ -27,7 +28,9 @@ def professional_create(
         team=team, job_title=job_title, line_manager=line_manager, is_designated_postholder=is_designated_postholder,
         is_duty_manager=is_duty_manager, phone=phone,
     )
-    if password:
+    if password_hash:
+        person.password = password_hash
+    elif password:
         person.set_password(password)
     else:
         person.set_unusable_password()

@@ -6,8 +6,11 @@ from django.views.decorators.http import require_POST
 
 from doorstep.core.forms_support import run_service
 
-from . import services
-from .forms import TokenIssueForm
+import django_otp
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import services, two_step
+from .forms import TokenIssueForm, TwoStepCodeForm
 from .models import AgencySystemToken
 
 
@@ -36,3 +39,37 @@ def token_revoke(request, token_id: int):
     _administrator(request)
     services.system_token_revoke(by=request.user, token=get_object_or_404(AgencySystemToken, pk=token_id))
     return redirect("agencies:tokens")
+
+
+@login_required
+def two_step_setup(request):
+    device = two_step.two_step_device(request.user)
+    form = TwoStepCodeForm(request.POST or None)
+    pending = None if device else two_step.two_step_begin(professional=request.user)
+    if request.method == "POST" and pending and form.is_valid():
+        confirmed = run_service(form, lambda: two_step.two_step_confirm(professional=request.user,
+                                                                        token=form.cleaned_data["token"]))
+        if confirmed:
+            django_otp.login(request, confirmed)
+            return redirect("home")
+    return render(request, "agencies/two_step.html", {
+        "form": form, "device": device, "required": two_step.two_step_required(request.user),
+        "secret": two_step.secret_for_app(pending) if pending else "", "config_url": pending.config_url if pending else "",
+    })
+
+
+@login_required
+def two_step_verify(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if two_step.two_step_device(request.user) is None:
+        return redirect("two_step")
+    form = TwoStepCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = run_service(form, lambda: two_step.two_step_verify(professional=request.user,
+                                                                     token=form.cleaned_data["token"]))
+        if device:
+            django_otp.login(request, device)
+            return redirect(next_url)
+    return render(request, "agencies/two_step_verify.html", {"form": form, "next": next_url})

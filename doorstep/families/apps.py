@@ -13,6 +13,13 @@ class FamiliesConfig(AppConfig):
 
         HOME_SECTIONS.append(families_section)
 
+        from doorstep.core.board import BOARD_SECTIONS, board_home_section
+
+        from .board import families_figures
+
+        HOME_SECTIONS.append(board_home_section)
+        BOARD_SECTIONS.append(families_figures)
+
         from doorstep.core.demo import DEMO_LOADERS
 
         from .demo import load

@@ -48,6 +48,7 @@ def load(region: DemoRegion) -> None:
             line1=f"{1 + (i * 7) % 60} {STREETS[i % len(STREETS)]}", town=town,
             postcode=f"{district} {1 + i % 9}{'ABDEFGHJLNPQRSTUWXYZ'[i % 20]}{'ABDEFGHJLNPQRSTUWXYZ'[(i * 3) % 20]}",
             known_to_csc="csc" in pattern, moved_in=today - timedelta(days=300 + 40 * i),
+            involved_since=today - timedelta(days=280 + i),
             summary="Synthetic demo family. Parents are described by professionals as hard to engage; visits are "
             "often missed and the children are not always made available.",
         )
@@ -92,10 +93,11 @@ def load(region: DemoRegion) -> None:
         if i % 4 == 1:  # an unborn child
             person_add(family=family, by=opener, role=MemberRole.UNBORN, given_name="Unborn", family_name=surname,
                        expected_date=today + timedelta(days=60 + i))
-        for key in pattern[1:]:
+        for n, key in enumerate(pattern[1:]):
             involvement_start(
                 family=family, by=opener, agency=region.agencies[key], lead_professional=region.practitioner(key, 1 + i % 3),
                 reason=f"{region.agencies[key].name} working with the family on the concerns raised.",
+                started_on=today - timedelta(days=250 - 20 * n + i),
             )
         if i % 10 == 9 and "voluntary" not in pattern:  # an involvement that has ended
             ended = involvement_start(family=family, by=opener, agency=region.agencies["voluntary"],

@@ -17,6 +17,9 @@ from .models import Address, BreakGlassAccess, Family, FamilyAddress, Involvemen
 # Further ways a professional may see a family, added by other capabilities (e.g. a specialist invited to a
 # meeting who has accepted its confidentiality terms, MTG-6): fn(professional) -> Q over Family, or None.
 EXTRA_ACCESS: list = []
+# Further prefetches for family search results, added by other capabilities (FLG-1: warning markers), so that
+# what each result shows costs a fixed number of queries: a list of Prefetch objects.
+SEARCH_PREFETCHES: list = []
 
 
 def _access_condition(professional) -> Q:
@@ -142,6 +145,7 @@ def family_search(*, professional, name: str = "", date_of_birth=None, address: 
                 queryset=FamilyAddress.objects.filter(moved_out__isnull=True).select_related("address"),
                 to_attr="current_addresses",
             ),
+            *SEARCH_PREFETCHES,
         )
     )
 
@@ -181,3 +185,25 @@ def person_get_for(*, professional, person_id: int) -> Person:
         raise Http404("No person found")
     family_get_for(professional=professional, family_id=person.family_id, purpose="person record")
     return Person.objects.select_related("family").get(pk=person_id)
+
+
+def _display(field_name: str, value):
+    choices = dict(Person._meta.get_field(field_name).flatchoices)
+    return choices.get(value, value) if choices else value
+
+
+def person_history(*, person: Person, limit: int = 50) -> list[dict]:
+    """Field-level history of a person's record (P-3): who changed which fields, when, from what to what."""
+    records = list(person.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    changes = []
+    for newer, older in zip(records, records[1:]):
+        delta = newer.diff_against(older)
+        changes.append({
+            "at": newer.history_date,
+            "by": newer.history_user,
+            "changes": [{"field": Person._meta.get_field(c.field).verbose_name,
+                         "old": _display(c.field, c.old), "new": _display(c.field, c.new)} for c in delta.changes],
+        })
+    if len(records) <= limit and records:
+        changes.append({"at": records[-1].history_date, "by": records[-1].history_user, "changes": [], "created": True})
+    return changes

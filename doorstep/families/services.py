@@ -80,6 +80,7 @@ def family_create(
     summary: str = "",
     known_to_csc: bool = False,
     moved_in: date | None = None,
+    involved_since: date | None = None,
 ) -> Family:
     """Open a family record; the creating professional's agency becomes involved, with them as lead."""
     _require_family_worker(by)
@@ -92,7 +93,8 @@ def family_create(
     address = address_get_or_create(line1=line1, line2=line2, town=town, postcode=postcode)
     FamilyAddress.objects.create(family=family, address=address, moved_in=moved_in or timezone.localdate())
     Involvement.objects.create(
-        family=family, agency_id=by.agency_id, started_on=timezone.localdate(), reason=reason, lead_professional=by,
+        family=family, agency_id=by.agency_id, started_on=involved_since or timezone.localdate(), reason=reason,
+        lead_professional=by,
         started_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=family, family=family, summary="Opened the family record")

@@ -98,8 +98,9 @@ def _person_form_page(request, family, form, person=None):
             if saved:
                 messages.success(request, _("%(name)s saved") % {"name": saved})
                 return redirect("families:detail", family_id=family.pk)
+    history = selectors.person_history(person=person) if person is not None else []
     return render(request, "families/person_form.html",
-                  {"form": form, "family": family, "person": person, "duplicates": duplicates})
+                  {"form": form, "family": family, "person": person, "duplicates": duplicates, "history": history})
 
 
 @login_required

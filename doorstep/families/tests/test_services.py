@@ -1,0 +1,139 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from doorstep.audit.models import AuditAction, AuditEvent
+from doorstep.chronology.models import ChronologyEntry, EntryKind
+from doorstep.families import services
+from doorstep.families.models import BreakGlassAccess, FamilyAddress, Involvement, MemberRole, Person
+from doorstep.families.selectors import family_is_visible_to
+from doorstep.testing.factories import AgencyFactory, ProfessionalFactory
+
+
+def test_family_create_involves_the_creators_agency_with_audit_and_chronology(db):
+    worker = ProfessionalFactory()
+    family = services.family_create(by=worker, name="Evans household", reason="Missed health visits",
+                                    line1="1 Heol y Felin", town="Afonwy", postcode="af1 1aa")
+    assert family.reference == f"DS-{family.pk:06d}"
+    involvement = Involvement.objects.get(family=family)
+    assert (involvement.agency_id, involvement.lead_professional, involvement.ended_on) == (worker.agency_id, worker, None)
+    assert family.overall_lead == worker
+    assert FamilyAddress.objects.get(family=family).address.postcode == "AF1 1AA"
+    assert AuditEvent.objects.filter(family=family, action=AuditAction.CREATE, actor=worker).count() == 1
+    assert ChronologyEntry.objects.filter(family=family, kind=EntryKind.FAMILY).count() == 1
+
+
+def test_unborn_child_needs_an_expected_date_and_nothing_is_saved(world):
+    before = Person.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.person_add(family=world.family, by=world.users["involved_practitioner"], role=MemberRole.UNBORN,
+                            given_name="Baby", family_name="Testing")
+    assert "expected_date" in exc.value.message_dict
+    assert Person.objects.count() == before
+
+
+def test_date_of_birth_in_the_future_is_refused(world):
+    with pytest.raises(ValidationError) as exc:
+        services.person_add(family=world.family, by=world.users["involved_practitioner"], role=MemberRole.CHILD,
+                            given_name="Future", family_name="Testing",
+                            date_of_birth=timezone.localdate() + timedelta(days=1))
+    assert exc.value.message_dict["date_of_birth"] == ["Date of birth must be today or in the past"]
+
+
+def test_child_status_change_goes_on_the_chronology_as_significant(world):
+    services.person_update(person=world.child, by=world.users["involved_practitioner"], child_status="cp",
+                           child_status_since=date(2026, 11, 1))
+    entry = ChronologyEntry.objects.get(family=world.family, kind=EntryKind.STATUS)
+    assert entry.significant and "Child protection plan" in entry.summary
+    assert list(entry.people.all()) == [world.child]
+
+
+def test_an_agency_cannot_be_involved_twice_at_once(world):
+    police = world.users["other_involved"].agency
+    with pytest.raises(ValidationError) as exc:
+        services.involvement_start(family=world.family, by=world.users["involved_practitioner"], agency=police,
+                                   reason="Again")
+    assert "already involved" in exc.value.message_dict["agency"][0]
+
+
+def test_the_lead_professional_must_work_for_the_agency(world):
+    housing = world.users["uninvolved"].agency
+    with pytest.raises(ValidationError) as exc:
+        services.involvement_start(family=world.family, by=world.users["involved_practitioner"], agency=housing,
+                                   reason="Tenancy", lead_professional=world.users["other_involved"])
+    assert "lead_professional" in exc.value.message_dict
+    assert not Involvement.objects.filter(family=world.family, agency=housing).exists()
+
+
+def test_ending_an_involvement_needs_a_reason_and_ends_access(world):
+    police_worker = world.users["other_involved"]
+    involvement = Involvement.objects.get(family=world.family, agency=police_worker.agency)
+    with pytest.raises(ValidationError):
+        services.involvement_end(involvement=involvement, by=police_worker, reason="  ")
+    assert family_is_visible_to(professional=police_worker, family_id=world.family.pk)
+    services.involvement_end(involvement=involvement, by=police_worker, reason="No further call-outs")
+    assert not family_is_visible_to(professional=police_worker, family_id=world.family.pk)
+    assert ChronologyEntry.objects.filter(family=world.family, kind=EntryKind.INVOLVEMENT, significant=True).exists()
+
+
+def test_involvement_end_checks_can_refuse_with_their_reasons(world, monkeypatch):
+    monkeypatch.setattr(services, "INVOLVEMENT_END_CHECKS", [lambda inv: ["Consult the other agencies first"]])
+    with pytest.raises(ValidationError) as exc:
+        services.involvement_end(involvement=world.involvement, by=world.users["involved_practitioner"], reason="Done")
+    assert exc.value.message_dict["reason"] == ["Consult the other agencies first"]
+    world.involvement.refresh_from_db()
+    assert world.involvement.ended_on is None
+
+
+def test_break_glass_needs_a_real_reason_and_a_known_reference(world):
+    housing = world.users["uninvolved"]
+    with pytest.raises(ValidationError) as exc:
+        services.break_glass_open(professional=housing, family_reference=world.family.reference, reason="urgent")
+    assert "reason" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.break_glass_open(professional=housing, family_reference="DS-999999",
+                                  reason="A child may be at risk tonight at this address")
+    assert "reference" in exc.value.message_dict
+    assert not BreakGlassAccess.objects.filter(professional=housing).exists()
+
+
+def test_break_glass_access_ends_after_24_hours(world, time_machine):
+    time_machine.move_to(timezone.now())
+    housing = world.users["uninvolved"]
+    grant = services.break_glass_open(professional=housing, family_reference=world.family.reference.lower(),
+                                      reason="Police called about a child at the address tonight")
+    assert family_is_visible_to(professional=housing, family_id=world.family.pk)
+    assert AuditEvent.objects.get(action=AuditAction.BREAK_GLASS, actor=housing).reason == grant.reason
+    time_machine.shift(timedelta(hours=24, seconds=1))
+    assert not family_is_visible_to(professional=housing, family_id=world.family.pk)
+
+
+def test_a_move_closes_the_previous_address(world):
+    worker = world.users["involved_practitioner"]
+    services.family_move(family=world.family, by=worker, line1="4 Lôn Las", town="Cwm Glas", postcode="AF4 4DD",
+                         moved_in=timezone.localdate())
+    rows = list(FamilyAddress.objects.filter(family=world.family).order_by("moved_in", "id"))
+    assert len(rows) == 2 and rows[0].moved_out == timezone.localdate() and rows[1].moved_out is None
+    with pytest.raises(ValidationError):
+        services.family_move(family=world.family, by=worker, line1="4 Lôn Las", town="Cwm Glas", postcode="AF4 4DD",
+                             moved_in=timezone.localdate())
+
+
+def test_board_chair_and_administrator_cannot_change_family_records(world):
+    for role in ("board_chair", "administrator"):
+        with pytest.raises(Exception) as exc:
+            services.person_add(family=world.family, by=world.users[role], role=MemberRole.CHILD, given_name="X",
+                                family_name="Y")
+        assert exc.type.__name__ == "PermissionDenied"
+
+
+def test_only_a_manager_of_the_same_agency_reviews_break_glass(world):
+    grant = BreakGlassAccess.objects.get(professional=world.users["break_glass"])
+    with pytest.raises(Exception) as exc:
+        services.break_glass_review(grant=grant, by=world.users["involved_manager"], note="Seen")
+    assert exc.type.__name__ == "PermissionDenied"
+    services.break_glass_review(grant=grant, by=world.users["uninvolved_manager"], note="Justified: police call")
+    grant.refresh_from_db()
+    assert grant.reviewed_by == world.users["uninvolved_manager"] and grant.reviewed_at is not None
