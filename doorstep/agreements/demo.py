@@ -1,14 +1,16 @@
 """Demo: the Evans household (Welsh speakers) has a written agreement in Welsh. Version 1 was refused, version 2
-was signed; two breaches are recorded since, and its review date is close enough to be a tracked action."""
+was signed; two breaches are recorded since (the second from the father's threat to kill, when the incidents record
+is installed), and its review date is close enough to be a tracked action."""
 
 from datetime import datetime, time, timedelta
 
+from django.apps import apps
 from django.utils import timezone
 
 from doorstep.core.demo import DemoRegion
 from doorstep.families.models import Involvement
 
-from . import services
+from . import selectors, services
 from .models import AgreementTerm, TermSection
 
 
@@ -48,29 +50,34 @@ def load(region: DemoRegion) -> None:
     second = services.agreement_revise(agreement=agreement, by=worker)
     # Version 2 is the shorter version the parents asked for; its review date is near, so the sweep makes the
     # review a tracked action for the health visitor (AGR-1).
-    content.update(behaviours=["shouting", "swearing", "animals"], other_behaviours="",
-                   review_date=services.add_working_days(today, 3))
+    content.update(other_behaviours="", review_date=services.add_working_days(today, 3))
     services.agreement_version_update(version=second, by=worker, **content)
     second = services.agreement_version_issue(version=second, by=worker, issued_on=today - timedelta(days=35))
     services.agreement_version_respond(version=second, by=worker, signed=True, on=today - timedelta(days=35),
                                        people=parents, note="Signed at the meeting at the family centre.")
 
     shouting = AgreementTerm.objects.get(version=second, section=TermSection.BEHAVIOUR, code="shouting")
-    dog = AgreementTerm.objects.get(version=second, section=TermSection.BEHAVIOUR, code="animals")
-    # Breaches from the demo's contacts (issue 3) where there are any since the agreement was signed.
+    threats = AgreementTerm.objects.get(version=second, section=TermSection.BEHAVIOUR, code="threats")
+    # AGR-2: breaches from the record where it has them (a contact, issue 3; an incident, issue 8), else by hand.
     from doorstep.engagement.models import Contact
 
-    contacts = list(Contact.objects.filter(family=family, entered_in_error=False,
-                                           occurred_at__gte=second.issued_at).order_by("occurred_at")[:2])
-    breaches = [
-        (shouting, "Dean shouted at the health visitor on the doorstep and told her to leave before she had seen "
-                   "the children.", 20),
-        (dog, "The dog was let into the living room during the visit and the visit had to end early.", 6),
-    ]
-    for i, (term, what, days_ago) in enumerate(breaches):
-        contact = contacts[i] if i < len(contacts) else None
-        occurred = None if contact else timezone.make_aware(datetime.combine(today - timedelta(days=days_ago),
-                                                                             time(10, 30)))
-        services.agreement_breach_record(agreement=agreement, by=worker, term=term, description=what,
-                                         occurred_at=occurred, contact=contact)
+    contact = (Contact.objects.filter(family=family, entered_in_error=False, occurred_at__gte=second.issued_at)
+               .order_by("occurred_at").first())
+    services.agreement_breach_record(
+        agreement=agreement, by=worker, term=shouting, contact=contact,
+        occurred_at=None if contact else timezone.make_aware(datetime.combine(today - timedelta(days=20),
+                                                                              time(10, 30))),
+        description="Dean shouted at the health visitor on the doorstep and told her to leave before she had seen "
+                    "the children.",
+    )
+    incident = None
+    if selectors.incidents_installed():
+        incident = (apps.get_model("incidents", "Incident").objects
+                    .filter(family=family, occurred_at__gte=second.issued_at).order_by("-occurred_at").first())
+    services.agreement_breach_record(
+        agreement=agreement, by=worker, term=threats, incident_id=incident.pk if incident else None,
+        occurred_at=None if incident else timezone.make_aware(datetime.combine(today - timedelta(days=6),
+                                                                               time(16, 0))),
+        description="Dean stood over the health visitor in the doorway and said he would kill her if she came back.",
+    )
     services.agreement_reviews_sweep(now=timezone.now())

@@ -28,6 +28,29 @@ def _overdue_worker(region: DemoRegion):
     return max(candidates, key=lambda w: (counts.get(w.pk, 0), w is candidates[0]))
 
 
+def _incidents_since(region: DemoRegion, worker, today) -> None:
+    """Bring the worker's incidents since their last supervision to three, where the incidents record (issue 8)
+    is installed; without it the demo still loads and the oversight shows the figure as not available."""
+    try:
+        from doorstep.incidents.services import incident_record
+    except ImportError:
+        return
+    counts = oversight.incidents_since(since={worker.pk: timezone.now() - timedelta(days=72)}) or {}
+    families = [i.family for i in families_to_discuss(worker=worker, limit=10)]
+    stories = [
+        (45, ["intimidating_language", "swearing"], "The father swore at me in front of the children and said he "
+         "knew which car was mine."),
+        (20, ["bombarding"], "Eleven calls and texts to my work phone over one evening after I raised the "
+         "children's attendance."),
+        (9, ["body_language", "shouting"], "The mother's partner blocked the door as I tried to leave and shouted "
+         "until I agreed to go."),
+    ]
+    for (days, threats, account), family in zip(stories[:max(0, 3 - counts.get(worker.pk, 0))], families[1:]):
+        incident_record(family=family, by=worker, occurred_at=timezone.now() - timedelta(days=days),
+                        threats=threats, account=account, affected=[worker],
+                        manager_informed_at=timezone.now() - timedelta(days=days))
+
+
 def load(region: DemoRegion) -> None:
     today = timezone.localdate()
     manager = region.manager("health")
@@ -82,8 +105,9 @@ def load(region: DemoRegion) -> None:
                     decision_reason="Non-engagement is a trigger for multi-agency action (P-2).",
                 )
 
-    # SUP-4: a health visitor overdue supervision, with two cancellations since the last one.
+    # SUP-4: a health visitor overdue supervision, with two cancellations and three incidents since the last one.
     overdue = _overdue_worker(region)
+    _incidents_since(region, overdue, today)
     services.supervision_record(by=manager, worker=overdue, held_on=today - timedelta(days=72),
                                 health_and_safety_discussed=False)
     services.supervision_cancel(by=manager, worker=overdue, planned_for=today - timedelta(days=40),

@@ -2,96 +2,68 @@
 warning markers (issue 8). SUP-4 asks for incidents since the last supervision; OVR-3 for workers carrying many
 families with markers.
 
-The incidents and markers apps register their own functions here, in their AppConfig.ready():
+They are read from the incidents and markers apps when those are installed (through `apps.get_model`, so that
+supervision does not import them), and a capability may register a replacement here in its AppConfig.ready():
 
     INCIDENT_COUNTERS.append(fn)  # fn(*, since: dict[int, datetime | None]) -> dict[int, int] | None
-        for each professional id, how many incidents towards them happened after `since[id]` (all if None)
+        for each professional id, how many incidents directed at them happened after `since[id]` (all if None)
     MARKED_FAMILIES.append(fn)    # fn(*, family_ids: set[int]) -> set[int] | None
-        which of these families have an active warning marker (on a person of the family, or their address)
+        which of these families have a warning marker shown (on a person of the family, or on their address)
 
-Until they do, Doorstep reads the installed models if they have the shape issue 8 describes (an `Incident` with
-a date and the professionals affected; a `WarningMarker` on a family, person or address that can be ended). When
-neither works the figure is "not available", never a misleading zero.
+Without either app the figure is "not available", never a misleading zero.
 """
 
 import logging
 from datetime import datetime
 
 from django.apps import apps
-from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, FieldError
+from django.core.exceptions import FieldError
 
 log = logging.getLogger(__name__)
 
 INCIDENT_COUNTERS: list = []
 MARKED_FAMILIES: list = []
 
-INCIDENT_DATE_FIELDS = ("occurred_at", "happened_at", "at", "created_at")
-INCIDENT_STAFF_FIELDS = ("affected_professionals", "professionals_affected", "professionals", "affected",
-                         "staff", "targets", "professional", "affected_professional", "worker")
 
-
-def _model(app_label: str, *names: str):
-    for name in names:
-        try:
-            return apps.get_model(app_label, name)
-        except LookupError:
-            continue
-    return None
-
-
-def _field(model, names):
-    for name in names:
-        try:
-            return model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-    return None
+def _model(app_label: str, name: str):
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
 
 
 def _incidents_from_model(*, since: dict[int, datetime | None]) -> dict[int, int] | None:
-    model = _model("incidents", "Incident")
-    if model is None:
+    """INC-1: an incident names the professionals it was directed at (incidents.AffectedWorker)."""
+    affected = _model("incidents", "AffectedWorker")
+    if affected is None:
         return None
-    date_field = _field(model, INCIDENT_DATE_FIELDS)
-    staff_field = _field(model, INCIDENT_STAFF_FIELDS)
-    if date_field is None or staff_field is None or staff_field.related_model is None or \
-            staff_field.related_model._meta.label != settings.AUTH_USER_MODEL:
-        return None
+    rows = affected.objects.filter(professional_id__in=list(since))
     starts = [s for s in since.values() if s is not None]
-    qs = model.objects.filter(**{f"{staff_field.name}__in": list(since)})
     if starts and len(starts) == len(since):
-        qs = qs.filter(**{f"{date_field.name}__gt": min(starts)})
+        rows = rows.filter(incident__occurred_at__gt=min(starts))
     counts = {pk: 0 for pk in since}
-    for worker_id, when in qs.values_list(staff_field.name, date_field.name):
+    for worker_id, when in rows.values_list("professional_id", "incident__occurred_at"):
         start = since.get(worker_id)
-        if worker_id in counts and (start is None or when > start):
+        if start is None or when > start:
             counts[worker_id] += 1
     return counts
 
 
 def _marked_from_model(*, family_ids: set[int]) -> set[int] | None:
-    model = _model("markers", "WarningMarker", "Marker")
-    if model is None:
+    """FLG-1: the markers a visitor to the family sees: on a person of the family, or on its current address."""
+    marker = _model("markers", "WarningMarker")
+    if marker is None:
         return None
-    qs = model.objects.all()
-    for name, value in (("ended_at__isnull", True), ("ended_on__isnull", True), ("is_active", True)):
-        if _field(model, [name.split("__")[0]]) is not None:
-            qs = qs.filter(**{name: value})
-            break
-    else:
-        return None
-    marked: set[int] = set()
-    routes = [("family", "family_id"), ("person", "person__family_id"),
-              ("address", "address__households__family_id")]
-    found = False
-    for field_name, path in routes:
-        if _field(model, [field_name]) is None:
-            continue
-        found = True
-        extra = {"address__households__moved_out__isnull": True} if field_name == "address" else {}
-        marked |= set(qs.filter(**{f"{path}__in": family_ids}, **extra).values_list(path, flat=True))
-    return marked if found else None
+    from doorstep.families.models import FamilyAddress
+
+    shown = marker.objects.shown()
+    marked = set(shown.filter(person__family_id__in=family_ids).values_list("person__family_id", flat=True))
+    marked |= set(
+        FamilyAddress.objects.filter(family_id__in=family_ids, moved_out__isnull=True,
+                                     address_id__in=shown.filter(address__isnull=False).values("address_id"))
+        .values_list("family_id", flat=True)
+    )
+    return marked
 
 
 def incidents_since(*, since: dict[int, datetime | None]) -> dict[int, int] | None:

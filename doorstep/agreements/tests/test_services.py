@@ -38,6 +38,14 @@ def make_contact(world, *, family=None, by=None, when=None, **fields) -> Contact
                                   occurred_at=when or timezone.now(), outcome="seen", **fields)
 
 
+def make_incident(world, *, family=None, by=None):
+    from doorstep.incidents.services import incident_record
+
+    by = by or world.users["involved_practitioner"]
+    return incident_record(family=family or world.family, by=by, occurred_at=timezone.now(), threats=["shouting"],
+                           account="Shouted and threatened me at the door", affected=[by])
+
+
 @pytest.mark.django_db
 class TestDraft:
     def test_draft_writes_every_term_as_a_row(self, world):
@@ -219,12 +227,19 @@ class TestBreaches:
             services.agreement_breach_record(**kwargs)
         assert not AgreementBreach.objects.exists()
 
-    def test_an_incident_cannot_be_linked_while_the_incidents_record_is_not_installed(self, world):
+    def test_a_breach_from_an_incident_of_the_family(self, world):
         version = issued(world)
+        worker = world.users["involved_practitioner"]
+        incident = make_incident(world)
+        breach = services.agreement_breach_record(agreement=version.agreement, by=worker, term=self._term(version),
+                                                  description="Threatened me", incident_id=incident.pk)
+        assert breach.incident_id == incident.pk and breach.occurred_at == incident.occurred_at
+        other = make_incident(world, family=world.other_family, by=world.users["uninvolved"])
         with pytest.raises(ValidationError) as exc:
-            services.agreement_breach_record(agreement=version.agreement, by=world.users["involved_practitioner"],
-                                             term=self._term(version), description="Threat", incident_id=1)
+            services.agreement_breach_record(agreement=version.agreement, by=worker, term=self._term(version),
+                                             description="Threat", incident_id=other.pk)
         assert "incident" in exc.value.message_dict
+        assert AgreementBreach.objects.count() == 1
 
     def test_no_breach_of_a_draft(self, world):
         version = draft(world)

@@ -12,7 +12,7 @@ from doorstep.families import services as family_services
 
 from .builders import PDF_BYTES, issued, signed
 from .test_document import pdf_text
-from .test_services import make_contact
+from .test_services import make_contact, make_incident
 
 
 def _date(prefix, value):
@@ -113,6 +113,19 @@ def test_a_breach_needs_a_real_source(world, client, query):
     issued(world)
     client.force_login(world.users["involved_practitioner"])
     assert client.get(reverse("agreements:breach_create") + query).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_breach_from_an_incident(world, client):
+    version = issued(world)
+    incident = make_incident(world)
+    client.force_login(world.users["other_involved"])
+    url = reverse("agreements:breach_create") + f"?incident={incident.pk}"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"term": version.terms.get(code="shouting").pk, "description": "Threats at the door"})
+    assert response.status_code == 302 and AgreementBreach.objects.get().incident_id == incident.pk
+    client.force_login(world.users["uninvolved"])
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.django_db

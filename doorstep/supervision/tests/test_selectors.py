@@ -71,8 +71,33 @@ class TestOversight:
         assert row.worker == worker and row.last_held == timezone.localdate() - timedelta(days=40)
         assert row.days_since == 40 and row.overdue and row.health_and_safety is False
         assert row.families == 1  # the world's family: the worker leads it for health
-        # Incidents and markers are issue 8's: not installed on this branch, so "not available", never zero.
-        assert row.incidents is None and row.marked_families is None and not row.high_exposure
+        assert row.incidents == 0 and row.marked_families == 0 and not row.high_exposure
+        assert data["incidents_available"] and data["markers_available"]
+
+    def test_incidents_since_the_last_supervision_and_families_with_markers(self, world, settings):
+        settings.DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD = 1
+        from doorstep.incidents.services import incident_record
+        from doorstep.markers.services import marker_raise
+
+        manager, worker = world.users["involved_manager"], world.users["involved_practitioner"]
+        before = incident_record(family=world.family, by=worker, occurred_at=timezone.now() - timedelta(days=20),
+                                 threats=["shouting"], account="Shouted at me", affected=[worker])
+        held(world, days_ago=10)
+        for days in (5, 1):
+            incident_record(family=world.family, by=worker, occurred_at=timezone.now() - timedelta(days=days),
+                            threats=["swearing"], account="Swore at me", affected=[worker])
+        row = selectors.staff_oversight(manager=manager)["rows"][0]
+        assert row.incidents == 2 and before.occurred_at < timezone.now() - timedelta(days=10)
+        assert row.marked_families == 0
+        marker_raise(family=world.family, by=manager, person=world.parent, category="threats", nature="Threats",
+                     advice="Two workers", source="Incident", review_date=timezone.localdate() + timedelta(days=30))
+        row = selectors.staff_oversight(manager=manager)["rows"][0]
+        assert row.marked_families == 1 and row.high_exposure
+
+    def test_without_the_incidents_and_markers_records_the_figures_are_not_available(self, world, monkeypatch):
+        monkeypatch.setattr(oversight, "_model", lambda app_label, name: None)
+        data = selectors.staff_oversight(manager=world.users["involved_manager"])
+        assert data["rows"][0].incidents is None and data["rows"][0].marked_families is None
         assert not data["incidents_available"] and not data["markers_available"]
 
     def test_incidents_and_markers_through_the_extension_points(self, world, settings, monkeypatch):
@@ -96,7 +121,8 @@ class TestOversight:
         selectors.staff_oversight(manager=manager)
         for _ in range(12):
             ProfessionalFactory(agency=manager.agency, line_manager=manager)
-        with django_assert_max_num_queries(5):
+        # Staff with their supervision, the families they lead, markers (2), incidents, open overdue actions.
+        with django_assert_max_num_queries(6):
             rows = selectors.staff_oversight(manager=manager)["rows"]
         assert len(rows) == 13
 
