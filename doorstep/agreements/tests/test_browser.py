@@ -6,30 +6,21 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
 from doorstep.families import services as family_services
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from doorstep.testing.browser import browser_page, sign_in
 
 
 @pytest.mark.browser
-def test_draft_a_welsh_agreement_and_download_its_pdf(transactional_db, world, live_server, tmp_path):
+def test_draft_a_welsh_agreement_and_download_its_pdf(browser_world, live_server, tmp_path):
+    world = browser_world
     worker = world.users["involved_practitioner"]
-    worker.set_password("correct-horse-battery-staple")
-    worker.save()
     family_services.person_update(person=world.parent, by=worker, correspondence_language="cy")
     review = timezone.localdate() + timedelta(days=42)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(accept_downloads=True)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", worker.username)
-        page.fill("#id_password", "correct-horse-battery-staple")
-        page.get_by_role("button", name="Sign in").click()
+    with browser_page() as page:
+        sign_in(page, live_server.url, worker.username, "correct-horse-battery")
         page.goto(f"{live_server.url}/families/{world.family.pk}/")
         page.get_by_role("link", name="Draft a written agreement").click()
 
@@ -51,7 +42,6 @@ def test_draft_a_welsh_agreement_and_download_its_pdf(transactional_db, world, l
         download = download_info.value
         path = tmp_path / download.suggested_filename
         download.save_as(path)
-        browser.close()
 
     assert download.suggested_filename.startswith("cytundeb-ysgrifenedig-")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages).split())
