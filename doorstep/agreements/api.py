@@ -2,7 +2,7 @@
 pages. An agreement is family data: anyone who may see the family may read it and record a breach."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -14,7 +14,18 @@ from doorstep.families.selectors import families_visible_to, family_get_for
 
 from . import selectors, services
 from .document import agreement_document
-from .models import AgreementBreach, AgreementTerm, AgreementVersion, WrittenAgreement
+from doorstep.families.models import CorrespondenceLanguage
+
+from .models import AgreementBreach, AgreementTerm, AgreementVersion, VersionState, WrittenAgreement
+
+
+def inline_choice_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice published as a pattern rather than a shared enum component: several Doorstep models call different
+    choice sets `state` or `language`, and drf-spectacular would give them clashing enum names (W001)."""
+    field_class = extend_schema_field({"type": "string", "pattern": "^(" + "|".join(choices.values) + ")$",
+                                       "description": "One of: " + ", ".join(choices.values)})(
+        type("InlineChoiceField", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices.choices, **kwargs)
 
 
 class TermSerializer(serializers.ModelSerializer):
@@ -29,6 +40,9 @@ class TermSerializer(serializers.ModelSerializer):
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
+    language = inline_choice_field(CorrespondenceLanguage, read_only=True)
+    state = inline_choice_field(VersionState, read_only=True)
+
     class Meta:
         model = AgreementVersion
         fields = ["id", "number", "language", "state", "review_date", "issued_at", "response_on", "response_note"]

@@ -8,7 +8,7 @@ from dataclasses import fields
 
 from django.db.models import Q
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -18,7 +18,16 @@ from doorstep.audit.services import audit_record_many
 from doorstep.families.selectors import families_visible_to
 
 from . import selectors
-from .models import CaseDiscussion, SupervisionActionPlan, SupervisionDecision, SupervisionSession
+from .models import CaseDiscussion, SessionState, SupervisionActionPlan, SupervisionDecision, SupervisionSession
+
+
+def inline_choice_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice published as a pattern rather than a shared enum component: several Doorstep models call different
+    choice sets `state` or `language`, and drf-spectacular would give them clashing enum names (W001)."""
+    field_class = extend_schema_field({"type": "string", "pattern": "^(" + "|".join(choices.values) + ")$",
+                                       "description": "One of: " + ", ".join(choices.values)})(
+        type("InlineChoiceField", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices.choices, **kwargs)
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -49,6 +58,8 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    state = inline_choice_field(SessionState, read_only=True)
+
     class Meta:
         model = SupervisionSession
         fields = ["id", "supervisee", "supervisor", "state", "planned_for", "held_on", "cancelled_on",
