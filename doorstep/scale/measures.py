@@ -95,9 +95,45 @@ def _api_family_floor(s: Subject) -> list[tuple[str, list]]:
     return statements
 
 
+def _surname(s: Subject) -> str:
+    from doorstep.families.models import Family
+
+    return Family.objects.values_list("name", flat=True).get(pk=s.family_id).split()[0]
+
+
+def _search_path(s: Subject) -> str:
+    return f"/families/?name={_surname(s)}"
+
+
+def _search_floor(s: Subject) -> list[tuple[str, list]]:
+    """The first page of 20 families the professional's agency is involved with whose name, or a member's
+    name, contains the word; then their members and current addresses."""
+    from doorstep.agencies.models import Professional
+
+    agency_id = Professional.objects.values_list("agency_id", flat=True).get(pk=s.professional_id)
+    like = f"%{_surname(s)}%"
+    page = ("SELECT f.id FROM families_family f WHERE EXISTS (SELECT 1 FROM families_involvement i "
+            "WHERE i.family_id = f.id AND i.agency_id = %s AND i.ended_on IS NULL) AND (UPPER(f.name) LIKE UPPER(%s) "
+            "OR EXISTS (SELECT 1 FROM families_person p WHERE p.family_id = f.id AND (UPPER(p.given_name) LIKE "
+            "UPPER(%s) OR UPPER(p.family_name) LIKE UPPER(%s) OR UPPER(p.other_names) LIKE UPPER(%s)))) "
+            "ORDER BY f.name, f.id LIMIT 20")
+    return [
+        ("SELECT COUNT(*) FROM (" + page.replace(" ORDER BY f.name, f.id LIMIT 20", "") + ") c",
+         [agency_id, like, like, like, like]),
+        ("SELECT f.* FROM families_family f WHERE f.id IN (" + page + ") ORDER BY f.name, f.id",
+         [agency_id, like, like, like, like]),
+        ("SELECT p.* FROM families_person p WHERE p.family_id IN (" + page + ") ORDER BY p.role, p.date_of_birth",
+         [agency_id, like, like, like, like]),
+        ("SELECT fa.*, ad.* FROM families_familyaddress fa JOIN families_address ad ON ad.id = fa.address_id "
+         "WHERE fa.moved_out IS NULL AND fa.family_id IN (" + page + ")", [agency_id, like, like, like, like]),
+    ]
+
+
 PAGES: list[PageMeasure] = [
     PageMeasure("Case file", path=lambda s: f"/families/{s.family_id}/", floor=_case_file_floor),
     PageMeasure("API family", path=lambda s: f"/api/v1/families/{s.family_id}/", floor=_api_family_floor, api=True),
+    PageMeasure("Find a family, by surname", path=_search_path, floor=_search_floor, target_ratio=None,
+                note="Every family of the region is searched, through the access rule"),
     PageMeasure("Chronology, first page", pending="issue 3"),
     PageMeasure("Chronology, filtered page", pending="issue 3"),
     PageMeasure("Engagement picture", pending="issue 3"),
