@@ -107,44 +107,46 @@ def _get(client: Client, path: str, measure: PageMeasure):
     return response
 
 
-def time_page(measure: PageMeasure, subject: Subject, *, repeat: int = 30, warmup: int = 3,
-              keep_queries: bool = False) -> dict:
+def time_page(measure: PageMeasure, subject: Subject, *, repeat: int = 30, warmup: int = 3) -> dict:
+    """Server time of `repeat` requests, their queries, and each query's time in the median request."""
     client = client_for(subject)
     path = measure.path(subject)
     for _ in range(warmup):
         _get(client, path, measure)
-    times, sql_times, counts = [], [], set()
-    slowest = QueryMeter(keep=True) if keep_queries else None
+    times, meters = [], []
     for _ in range(repeat):
-        meter = QueryMeter(keep=keep_queries)
+        meter = QueryMeter(keep=True)
         with connection.execute_wrapper(meter):
             t = perf_counter()
             _get(client, path, measure)
             times.append(perf_counter() - t)
-        sql_times.append(meter.seconds)
-        counts.add(meter.count)
-        if keep_queries and (not slowest.queries or meter.seconds > slowest.seconds):
-            slowest = meter
-    result = {"path": path, "queries": max(counts), "queries_vary": len(counts) > 1, "server": summary(times),
-              "sql_in_page": summary(sql_times)}
-    if keep_queries:
-        result["queries_detail"] = [{"ms": round(t * 1000, 3), "sql": sql, "params": [str(p) for p in params or []]}
-                                    for t, sql, params in sorted(slowest.queries, key=lambda q: -q[0])]
-    return result
+        meters.append(meter)
+    counts = {m.count for m in meters}
+    median_request = meters[sorted(range(repeat), key=lambda i: times[i])[repeat // 2]]
+    return {
+        "path": path, "queries": max(counts), "queries_vary": len(counts) > 1, "server": summary(times),
+        "sql_in_page": summary([m.seconds for m in meters]),
+        "queries_detail": [{"ms": round(t * 1000, 3), "sql": sql, "params": [str(p) for p in params or []]}
+                           for t, sql, params in median_request.queries],
+    }
 
 
-def time_floor(statements: list[tuple[str, list]], *, repeat: int = 30, warmup: int = 3) -> dict:
+def time_floor(statements, *, repeat: int = 30, warmup: int = 3) -> dict:
+    """Time the floor: a list of (sql, params) run in order, or a function run(cursor) -> rows."""
     times, rows = [], 0
     with connection.cursor() as cursor:
         for i in range(warmup + repeat):
             t = perf_counter()
-            rows = 0
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                rows += len(cursor.fetchall())
+            if callable(statements):
+                rows = statements(cursor)
+            else:
+                rows = 0
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+                    rows += len(cursor.fetchall())
             if i >= warmup:
                 times.append(perf_counter() - t)
-    return {"statements": len(statements), "rows": rows, **summary(times)}
+    return {"rows": rows, **summary(times)}
 
 
 def explain(sql: str, params) -> str:
@@ -166,15 +168,15 @@ def run_pages(pages: list[PageMeasure], subjects_: list[Subject], *, repeat: int
             results.append({"name": measure.name, "pending": measure.pending})
             continue
         for subject in subjects_:
-            timed = time_page(measure, subject, repeat=repeat, keep_queries=bool(explain_top))
+            timed = time_page(measure, subject, repeat=repeat)
             floor = time_floor(measure.floor(subject), repeat=repeat) if measure.floor else None
             entry = {"name": measure.name, "family": subject.label, "family_id": subject.family_id,
                      "contacts": subject.contacts, **timed, "floor": floor}
             if floor:
                 entry["ratio"] = round(timed["server"]["median_ms"] / max(floor["median_ms"], 0.001), 1)
                 entry["target_ratio"] = measure.target_ratio
-            if explain_top and "queries_detail" in timed:
-                for q in timed["queries_detail"][:explain_top]:
+            if explain_top:
+                for q in sorted(timed["queries_detail"], key=lambda q: -q["ms"])[:explain_top]:
                     q["explain"] = explain(q["sql"], q["params"])
             results.append(entry)
     return results

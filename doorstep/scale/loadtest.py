@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,11 @@ class Gunicorn:
         self.process = None
 
     def __enter__(self):
+        with socket.socket() as probe:  # measure our own server, never one already on the port
+            try:
+                probe.bind(("127.0.0.1", self.port))
+            except OSError:
+                raise RuntimeError(f"Port {self.port} is in use: choose another with --port") from None
         env = {
             **os.environ,
             "DOORSTEP_ENV": "production",
@@ -69,22 +75,35 @@ class Gunicorn:
             "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
             "DOORSTEP_TWO_STEP_ROLES": "",
         }
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "--chdir", str(settings.BASE_DIR)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait_until_answering()
+        except BaseException:
+            self.__exit__(None, None, None)  # never leave a server behind
+            raise
+        return self
+
+    def _wait_until_answering(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("gunicorn stopped: " + self.process.stderr.read().decode()[-2000:])
+                raise RuntimeError("gunicorn stopped: " + self.output())
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v1/", timeout=2)
-                return self
+                return
             except urllib.error.HTTPError:
-                return self  # it answers (401 without a session)
+                return  # it answers (401 without a session)
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.5)
-        raise RuntimeError("gunicorn did not answer within 60 s")
+        raise RuntimeError("gunicorn did not answer within 60 s: " + self.output())
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-3000:]
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -94,6 +113,7 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.log.close()
         return False
 
 

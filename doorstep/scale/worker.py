@@ -12,6 +12,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 
@@ -29,10 +30,15 @@ class WorkerProcess:
         self.process = None
 
     def __enter__(self):
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_worker"], env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         return self
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-3000:]
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -42,6 +48,7 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.log.close()
         return False
 
 
@@ -52,7 +59,7 @@ def sweep_pickup(context=None, *, sweeps: int = 2, timeout: float | None = None)
 
     timeout = timeout or SWEEP_SECONDS * sweeps + 60
     since = timezone.now() - timedelta(seconds=1)
-    with WorkerProcess():
+    with WorkerProcess() as worker:
         deadline = time.monotonic() + timeout
         finished = []
         while time.monotonic() < deadline:
@@ -61,8 +68,9 @@ def sweep_pickup(context=None, *, sweeps: int = 2, timeout: float | None = None)
             if len(finished) >= sweeps:
                 break
             time.sleep(0.5)
-    if len(finished) < 2:
-        raise RuntimeError(f"The worker finished {len(finished)} sweep(s) in {timeout:.0f} s")
+        if len(finished) < 2:
+            raise RuntimeError(f"The worker finished {len(finished)} sweep(s) in {timeout:.0f} s:\n"
+                               + worker.output())
     gaps = [(b.enqueued_at - a.enqueued_at).total_seconds() for a, b in zip(finished, finished[1:])]
     pickups = [(r.started_at - r.enqueued_at).total_seconds() for r in finished]
     runs = [(r.finished_at - r.started_at).total_seconds() for r in finished]
