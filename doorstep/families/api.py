@@ -69,6 +69,11 @@ class InvolvementEndSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+# Further parts of the family detail response, added by other capabilities (FLG-1: warning markers):
+# fn(*, family, professional) -> dict merged into the response.
+DETAIL_EXTRAS: list = []
+
+
 def _require_family_worker(request):
     if not request.user.works_with_families:
         raise PermissionDenied("Only practitioners, managers and partner systems of an agency read family records.")
@@ -94,7 +99,10 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         family._members = context["members"]
         family._involvements = context["involvements"]
         family.current_addresses = [a for a in selectors.family_addresses(family=family) if a.moved_out is None]
-        return Response(FamilyDetailSerializer(family).data)
+        data = FamilyDetailSerializer(family).data
+        for extra in DETAIL_EXTRAS:
+            data.update(extra(family=family, professional=request.user))
+        return Response(data)
 
     @extend_schema(request=FamilyCreateSerializer, responses={201: FamilySerializer})
     def create(self, request):

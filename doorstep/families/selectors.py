@@ -17,6 +17,9 @@ from .models import Address, BreakGlassAccess, Family, FamilyAddress, Involvemen
 # Further ways a professional may see a family, added by other capabilities (e.g. a specialist invited to a
 # meeting who has accepted its confidentiality terms, MTG-6): fn(professional) -> Q over Family, or None.
 EXTRA_ACCESS: list = []
+# Further prefetches for family search results, added by other capabilities (FLG-1: warning markers), so that
+# what each result shows costs a fixed number of queries: a list of Prefetch objects.
+SEARCH_PREFETCHES: list = []
 
 
 def _access_condition(professional) -> Q:
@@ -142,6 +145,7 @@ def family_search(*, professional, name: str = "", date_of_birth=None, address: 
                 queryset=FamilyAddress.objects.filter(moved_out__isnull=True).select_related("address"),
                 to_attr="current_addresses",
             ),
+            *SEARCH_PREFETCHES,
         )
     )
 

@@ -1,0 +1,322 @@
+"""Writes to warning markers (FLG-1, FLG-2). Each is one transaction with its audit row, history event, chronology
+entry, escalations and notifications."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from doorstep.agencies.models import Professional
+from doorstep.audit.models import AuditAction
+from doorstep.audit.services import audit_record
+from doorstep.chronology.models import EntryKind
+from doorstep.chronology.services import chronology_record
+from doorstep.core.workingdays import end_of_day, working_days_deadline
+from doorstep.escalations.services import escalation_raise, escalations_close_by_key
+from doorstep.families.models import Address, Family, FamilyAddress, Involvement, Person
+from doorstep.incidents.models import Incident
+from doorstep.incidents.selectors import managers_of
+from doorstep.notifications.models import NotificationKind
+from doorstep.notifications.services import notify
+
+from .models import MarkerCategory, MarkerEvent, MarkerStatus, WarningMarker
+from .selectors import may_authorise, may_end, may_review
+
+FLG_CLAUSE = "002 §9.8; 004 §7; 004 App. 1"
+# A marker is reviewed at least yearly; the review action is raised this many days before the review date.
+MAX_REVIEW_DAYS = 366
+REVIEW_NOTICE_DAYS = 14
+# Authorisation by a manager of the raising agency: an urgent marker the same day, otherwise within two working days.
+AUTHORISE_WORKING_DAYS = 2
+
+
+def authorise_key(marker: WarningMarker) -> str:
+    return f"FLG-2:marker:{marker.pk}:authorise"
+
+
+def review_key(marker: WarningMarker, review_date: date | None = None) -> str:
+    return f"FLG-2:marker:{marker.pk}:review:{(review_date or marker.review_date).isoformat()}"
+
+
+def subject_text(marker: WarningMarker) -> str:
+    if marker.person_id:
+        return str(marker.person)
+    return _("the address %(address)s") % {"address": marker.address}
+
+
+def _d(day: date) -> str:
+    return date_format(day, "j M Y")
+
+
+def _validate_review_date(review_date: date, field: str = "review_date") -> None:
+    today = timezone.localdate()
+    if review_date <= today:
+        raise ValidationError({field: _("The review date must be in the future")})
+    if review_date > today + timedelta(days=MAX_REVIEW_DAYS):
+        raise ValidationError({field: _("The review date must be within 12 months")})
+
+
+def _event(marker, by, action, note: str = "") -> None:
+    MarkerEvent.objects.create(marker=marker, by=by, action=action, note=note)
+
+
+@transaction.atomic
+def marker_raise(
+    *,
+    family: Family,
+    by: Professional,
+    category: str,
+    nature: str,
+    advice: str,
+    source: str,
+    review_date: date,
+    person: Person | None = None,
+    address: Address | None = None,
+    urgent: bool = False,
+    incident: Incident | None = None,
+) -> WarningMarker:
+    """Raise a marker on a person or an address (FLG-2). A manager's marker is authorised by them at once; any
+    other waits for a manager of the raising agency, and an urgent one is shown meanwhile."""
+    if not by.works_with_families:
+        raise PermissionDenied(_("Only practitioners and managers of an agency can raise warning markers."))
+    errors = {}
+    if (person is None) == (address is None):
+        errors["subject"] = _("Select a person or the address")
+    if person is not None and person.family_id != family.pk:
+        errors["subject"] = _("Select a person from this family")
+    if address is not None and not (
+        FamilyAddress.objects.filter(family=family, address=address).exists()
+        or (incident is not None and incident.address_id == address.pk)
+    ):
+        errors["subject"] = _("Select an address this family has lived at")
+    if category not in MarkerCategory.values:
+        errors["category"] = _("Select the category of risk")
+    for field, value, message in (
+        ("nature", nature, _("Enter the nature of the risk")),
+        ("advice", advice, _("Enter the advice for visitors")),
+        ("source", source, _("Enter the source of the information")),
+    ):
+        if not value.strip():
+            errors[field] = message
+    if incident is not None and incident.family_id != family.pk:
+        errors["incident"] = _("The incident belongs to another family")
+    try:
+        _validate_review_date(review_date)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    marker = WarningMarker.objects.create(
+        family=family, person=person, address=address, category=category, nature=nature.strip(),
+        advice=advice.strip(), source=source.strip(), incident=incident, urgent=urgent,
+        raised_by=by, raised_agency=by.agency, raised_at=now, review_date=review_date,
+        status=MarkerStatus.ACTIVE if by.is_manager else MarkerStatus.AWAITING,
+        authorised_by=by if by.is_manager else None, authorised_at=now if by.is_manager else None,
+    )
+    _event(marker, by, MarkerEvent.Action.RAISED, _("Urgent") if urgent else "")
+    if by.is_manager:
+        _event(marker, by, MarkerEvent.Action.AUTHORISED, _("Raised by a manager of the agency"))
+    audit_record(actor=by, action=AuditAction.CREATE, obj=marker, family=family, summary="Raised a warning marker")
+    # Until a manager authorises it, a marker that is not urgent stays with the raising agency: it reaches the
+    # shared chronology when it is authorised.
+    if marker.is_shown:
+        state = (_("authorised by %(name)s") % {"name": by} if marker.status == MarkerStatus.ACTIVE
+                 else _("urgent: shown at once, awaiting authorisation"))
+        _chronicle_raised(marker, by=by, state=state, at=now)
+    if marker.status == MarkerStatus.AWAITING:
+        managers = managers_of(by)
+        if managers:
+            escalation_raise(
+                rule_id="FLG-2", clause=FLG_CLAUSE, key=authorise_key(marker),
+                title=_("Authorise or decline the warning marker raised by %(name)s for %(family)s") % {
+                    "name": by, "family": family.name},
+                # Only an urgent marker is on the shared record before it is authorised (its escalation would put
+                # it in the family's chronology); any other stays with the raising agency until then.
+                owner=managers[0], notify_also=managers[1:], family=family if urgent else None, source=marker,
+                deadline=working_days_deadline(now, 0 if urgent else AUTHORISE_WORKING_DAYS),
+                facts=[{"text": f"{marker.get_category_display()}: {marker.nature}",
+                        "link": reverse("markers:authorise", args=[marker.pk])}],
+                notification_kind=NotificationKind.MARKER,
+            )
+    if marker.is_shown:
+        _announce(marker)
+    return marker
+
+
+def _chronicle_raised(marker: WarningMarker, *, by, state: str, at) -> None:
+    chronology_record(
+        family=marker.family, kind=EntryKind.MARKER, occurred_at=at, by=by, agency=marker.raised_agency,
+        source=marker, significant=True, people=[marker.person] if marker.person_id else [],
+        tags=["marker", marker.category],
+        summary=_("Warning marker (%(category)s) raised by %(agency)s on %(subject)s, %(state)s: %(nature)s "
+                  "Advice for visitors: %(advice)s") % {
+            "category": marker.get_category_display(), "agency": marker.raised_agency.name,
+            "subject": subject_text(marker), "state": state, "nature": marker.nature, "advice": marker.advice},
+    )
+
+
+def _announce(marker: WarningMarker) -> None:
+    """FLG-2 "notified to other agencies": the lead professionals of every agency involved with the household,
+    and, for an address marker, with any other household living there now (without naming the first)."""
+    link = reverse("markers:family", args=[marker.family_id])
+    leads = [i.lead_professional for i in Involvement.objects.filter(family_id=marker.family_id, ended_on__isnull=True)
+             .select_related("lead_professional") if i.lead_professional_id and i.lead_professional_id != marker.raised_by_id]
+    notify(recipients=leads, kind=NotificationKind.MARKER, family=marker.family, link=link,
+           dedupe_key=f"marker:{marker.pk}:shown",
+           message=_("A warning marker (%(category)s) is now shown for %(family)s. Advice for visitors: %(advice)s") % {
+               "category": marker.get_category_display(), "family": marker.family.name, "advice": marker.advice})
+    if marker.address_id is None:
+        return
+    others = (FamilyAddress.objects.filter(address_id=marker.address_id, moved_out__isnull=True)
+              .exclude(family_id=marker.family_id).select_related("family"))
+    for household in others:
+        leads = [i.lead_professional for i in Involvement.objects.filter(family_id=household.family_id,
+                                                                         ended_on__isnull=True)
+                 .select_related("lead_professional") if i.lead_professional_id]
+        notify(recipients=leads, kind=NotificationKind.MARKER, family=household.family,
+               link=reverse("markers:family", args=[household.family_id]),
+               dedupe_key=f"marker:{marker.pk}:shown:family:{household.family_id}",
+               message=_("A warning marker is held on the address of %(family)s. Advice for visitors: %(advice)s") % {
+                   "family": household.family.name, "advice": marker.advice})
+
+
+def _locked(marker: WarningMarker) -> WarningMarker:
+    return (WarningMarker.objects.select_for_update(of=("self",))
+            .select_related("family", "person", "address", "raised_agency").get(pk=marker.pk))
+
+
+@transaction.atomic
+def marker_authorise(*, marker: WarningMarker, by: Professional) -> WarningMarker:
+    marker = _locked(marker)
+    if not may_authorise(marker=marker, professional=by):
+        raise PermissionDenied(_("Only a manager of the raising agency can authorise this marker."))
+    marker.status = MarkerStatus.ACTIVE
+    marker.authorised_by = by
+    marker.authorised_at = timezone.now()
+    marker.save(update_fields=["status", "authorised_by", "authorised_at"])
+    _event(marker, by, MarkerEvent.Action.AUTHORISED)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
+                 summary="Authorised a warning marker")
+    if marker.urgent:  # already in the chronology since it was raised
+        chronology_record(
+            family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.authorised_at, by=by, source=marker,
+            people=[marker.person] if marker.person_id else [],
+            summary=_("Warning marker (%(category)s) on %(subject)s authorised by %(name)s") % {
+                "category": marker.get_category_display(), "subject": subject_text(marker), "name": by},
+        )
+    else:
+        _chronicle_raised(marker, by=by, state=_("authorised by %(name)s") % {"name": by}, at=marker.authorised_at)
+    escalations_close_by_key(key=authorise_key(marker), by=by, outcome=_("Authorised"))
+    _announce(marker)
+    return marker
+
+
+@transaction.atomic
+def marker_decline(*, marker: WarningMarker, by: Professional, reason: str) -> WarningMarker:
+    marker = _locked(marker)
+    if not may_authorise(marker=marker, professional=by):
+        raise PermissionDenied(_("Only a manager of the raising agency can decide on this marker."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Enter why the marker is not authorised")})
+    was_shown = marker.is_shown
+    marker.status = MarkerStatus.DECLINED
+    marker.closed_by = by
+    marker.closed_at = timezone.now()
+    marker.close_reason = reason.strip()
+    marker.save(update_fields=["status", "closed_by", "closed_at", "close_reason"])
+    _event(marker, by, MarkerEvent.Action.DECLINED, reason.strip())
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
+                 summary="Declined a warning marker", reason=reason.strip())
+    if was_shown:  # an urgent marker others have seen: they learn it is withdrawn, and why
+        chronology_record(
+            family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.closed_at, by=by, source=marker,
+            summary=_("Urgent warning marker (%(category)s) on %(subject)s not authorised by %(name)s: %(reason)s") % {
+                "category": marker.get_category_display(), "subject": subject_text(marker), "name": by,
+                "reason": marker.close_reason},
+        )
+    escalations_close_by_key(key=authorise_key(marker), by=by, outcome=_("Not authorised"))
+    return marker
+
+
+@transaction.atomic
+def marker_review(*, marker: WarningMarker, by: Professional, review_date: date, note: str) -> WarningMarker:
+    """The marker still stands: a new review date, and why (FLG-2)."""
+    marker = _locked(marker)
+    if not may_review(marker=marker, professional=by):
+        raise PermissionDenied(_("Only the person who raised the marker or a manager of their agency can review it."))
+    if not note.strip():
+        raise ValidationError({"note": _("Enter why the marker is still needed")})
+    _validate_review_date(review_date)
+    old = marker.review_date
+    marker.review_date = review_date
+    marker.save(update_fields=["review_date"])
+    _event(marker, by, MarkerEvent.Action.REVIEWED, note.strip())
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
+                 summary="Reviewed a warning marker", reason=note.strip())
+    summary = _("Warning marker (%(category)s) on %(subject)s reviewed by %(name)s; next review %(date)s: %(note)s") % {
+        "category": marker.get_category_display(), "subject": subject_text(marker), "name": by,
+        "date": _d(review_date), "note": note.strip()}
+    chronology_record(family=marker.family, kind=EntryKind.MARKER, occurred_at=timezone.now(), by=by, source=marker,
+                      people=[marker.person] if marker.person_id else [], summary=summary)
+    escalations_close_by_key(key=review_key(marker, old), by=by, outcome=_("Reviewed: next review %(date)s") % {
+        "date": _d(review_date)})
+    return marker
+
+
+@transaction.atomic
+def marker_end(*, marker: WarningMarker, by: Professional, reason: str) -> WarningMarker:
+    """End a marker: a reason is required, and the marker stays in the history (FLG-2)."""
+    marker = _locked(marker)
+    if not may_end(marker=marker, professional=by):
+        raise PermissionDenied(_("Only a manager of the raising agency can end this marker."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Enter why the marker is ending")})
+    marker.status = MarkerStatus.ENDED
+    marker.closed_by = by
+    marker.closed_at = timezone.now()
+    marker.close_reason = reason.strip()
+    marker.save(update_fields=["status", "closed_by", "closed_at", "close_reason"])
+    _event(marker, by, MarkerEvent.Action.ENDED, reason.strip())
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
+                 summary="Ended a warning marker", reason=reason.strip())
+    chronology_record(
+        family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.closed_at, by=by, source=marker,
+        significant=True, people=[marker.person] if marker.person_id else [],
+        summary=_("Warning marker (%(category)s) on %(subject)s ended by %(name)s: %(reason)s") % {
+            "category": marker.get_category_display(), "subject": subject_text(marker), "name": by,
+            "reason": marker.close_reason},
+    )
+    outcome = _("The marker ended: %(reason)s") % {"reason": marker.close_reason}
+    escalations_close_by_key(key=authorise_key(marker), by=by, outcome=outcome)
+    escalations_close_by_key(key=review_key(marker), by=by, outcome=outcome)
+    return marker
+
+
+def review_owner(marker: WarningMarker) -> Professional:
+    """Who reviews: the manager who authorised it while they remain a manager of the agency; else the raiser's
+    manager; else the raiser."""
+    authoriser = marker.authorised_by
+    if (authoriser is not None and authoriser.is_active and authoriser.is_manager
+            and authoriser.agency_id == marker.raised_agency_id):
+        return authoriser
+    managers = managers_of(marker.raised_by)
+    return managers[0] if managers else marker.raised_by
+
+
+def marker_raise_review_action(*, marker: WarningMarker) -> bool:
+    """Raise the review action for the marker's current review date (the sweep calls this; idempotent)."""
+    escalation_raise(
+        rule_id="FLG-2", clause=FLG_CLAUSE, key=review_key(marker), owner=review_owner(marker), family=marker.family,
+        title=_("Review the warning marker (%(category)s) for %(family)s by %(date)s") % {
+            "category": marker.get_category_display(), "family": marker.family.name, "date": _d(marker.review_date)},
+        deadline=end_of_day(marker.review_date), source=marker, notification_kind=NotificationKind.MARKER,
+        facts=[{"text": f"{marker.get_category_display()}: {marker.nature}",
+                "link": reverse("markers:review", args=[marker.pk])}],
+    )
+    WarningMarker.objects.filter(pk=marker.pk).update(review_action_for=marker.review_date)
+    return True
