@@ -42,6 +42,10 @@ class PageMeasure:
     pending: str = ""
     target_ratio: float | None = 2.0  # issue 9: pages within 2x their SQL floor
     note: str = ""
+    # Extra queries a family with more records may cost, at most, whatever its size (0: exactly the same count),
+    # and why: a known, bounded exception, to be removed when the page is fixed.
+    allowance: int = 0
+    allowance_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,9 @@ def _search_floor(s: Subject):
 
 
 PAGES: list[PageMeasure] = [
-    PageMeasure("Case file", path=lambda s: f"/families/{s.family_id}/", floor=_case_file_floor),
+    PageMeasure("Case file", path=lambda s: f"/families/{s.family_id}/", floor=_case_file_floor, allowance=1,
+                allowance_reason="the incidents panel (issue 8) counts the family's incidents only when it shows a "
+                                 "full panel of five: one more query for a family with five incidents or more"),
     PageMeasure("API family", path=lambda s: f"/api/v1/families/{s.family_id}/", floor=_api_family_floor, api=True),
     PageMeasure("Find a family, by surname", path=_search_path, floor=_search_floor, target_ratio=None,
                 note="Every family of the region is searched, through the access rule"),

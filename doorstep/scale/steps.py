@@ -455,6 +455,7 @@ def contacts(region: Region, family: FamilyDraft) -> None:
     people_w = region.writer(ChronologyEntry.people.through)
     family_id = family.id
     out = family.contacts
+    threats_by_contact = family.extra.setdefault("threats", {})
     for day, inv in moments:
         key = inv["key"]
         agency_id = inv["agency_id"]
@@ -534,6 +535,8 @@ def contacts(region: Region, family: FamilyDraft) -> None:
         for child_id in seen_ids:
             people_w.add(chronologyentry_id=entry_id, person_id=child_id)
         out.append((contact_id, occurred, agency_id, author, outcome, defaulted))
+        if threats:
+            threats_by_contact[contact_id] = threats
 
 
 def audit(region: Region, family: FamilyDraft) -> None:
@@ -629,3 +632,77 @@ FAMILY_STEPS.extend([
     Step("audit", audit),
     Step("escalations", escalations),
 ])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Warning markers and incidents (issue 8, FLG-1, FLG-2, INC-1): from the contacts where violence or threats to
+# kill were recorded. Markers' review dates lie beyond the review notice, so a sweep now finds nothing due.
+
+_INCIDENT_KINDS = frozenset({ThreatKind.PHYSICAL_VIOLENCE, ThreatKind.THREAT_TO_KILL, ThreatKind.THROWING,
+                             ThreatKind.ANIMALS, ThreatKind.FOLLOWING})
+
+
+def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
+    from doorstep.incidents.models import AffectedWorker, Incident
+    from doorstep.markers.models import MarkerCategory, MarkerEvent, MarkerStatus, WarningMarker
+    from doorstep.markers.services import REVIEW_NOTICE_DAYS
+
+    rng = family.rng
+    incidents = family.extra.setdefault("incidents", [])
+    for contact_id, occurred, agency_id, author, _outcome, _defaulted in family.contacts:
+        threats = family.extra.get("threats", {}).get(contact_id)
+        if not threats or not (_INCIDENT_KINDS & set(threats)):
+            continue
+        to_kill = ThreatKind.THREAT_TO_KILL in threats
+        police = to_kill or ThreatKind.PHYSICAL_VIOLENCE in threats
+        incident_id = region.add(
+            Incident, family_id=family.id, agency_id=agency_id, recorded_by_id=author, recorded_at=occurred,
+            contact_id=contact_id, occurred_at=occurred, at_home=True, threats=list(threats), threat_to_kill=to_kill,
+            injury=ThreatKind.PHYSICAL_VIOLENCE in threats and rng.random() < 0.3, police_informed=police,
+            police_informed_at=occurred + timedelta(hours=1) if police else None,
+            manager_informed_at=occurred + timedelta(minutes=30),
+            account="The parent became angry when the worker asked to see the children's bedroom (generated).",
+            life_for_child="The children live with this anger; they were present.")
+        region.add(AffectedWorker, incident_id=incident_id, professional_id=author, support_offered=["debrief"],
+                   follow_up_by_id=region.data["manager_of"].get(author),
+                   follow_up_at=occurred + timedelta(days=1) if region.data["manager_of"].get(author) else None)
+        tags = "|incident|" + "|".join(threats) + ("|police_informed|" if police else "|")
+        _chronology(region, family, kind=EntryKind.INCIDENT, at=occurred, agency_id=agency_id, author_id=author,
+                    summary="Incident: " + ", ".join(region.data["labels"]["threat"][t] for t in threats),
+                    source_type="incidents.Incident", source_id=str(incident_id), significant=True, tags=tags)
+        incidents.append((incident_id, occurred, agency_id, author))
+    if not incidents:
+        return
+    today = region.today.toordinal()
+    adults = family.adults
+    for incident_id, occurred, agency_id, author in incidents[:2]:
+        manager = region.data["manager_of"].get(author)
+        on_person = adults and rng.random() < 0.7
+        ended = rng.random() < 0.3
+        raised_at = occurred + timedelta(hours=2)
+        authorised_at = raised_at + timedelta(hours=20)
+        review = today + REVIEW_NOTICE_DAYS + 1 + rng.randrange(0, 180)
+        address_id = None
+        if not on_person:
+            address_id = region.writer(Address).next_id - 1  # the family's most recent address row
+        marker_id = region.add(
+            WarningMarker, family_id=family.id, person_id=adults[0]["id"] if on_person else None,
+            address_id=address_id,
+            category=MarkerCategory.VIOLENCE if rng.random() < 0.6 else MarkerCategory.THREATS,
+            nature="Became physically aggressive towards a worker (generated).", advice="Visit in pairs; stay near "
+            "the door; do not visit after dark.", source="Incident report", incident_id=incident_id, urgent=False,
+            status=MarkerStatus.ENDED if ended else MarkerStatus.ACTIVE, raised_by_id=author,
+            raised_agency_id=agency_id, raised_at=raised_at, authorised_by_id=manager, authorised_at=authorised_at,
+            review_date=datetime.fromordinal(review).date(),
+            closed_by_id=manager if ended else None, closed_at=authorised_at + timedelta(days=90) if ended else None,
+            close_reason="No further incidents in 90 days." if ended else "")
+        region.add(MarkerEvent, marker_id=marker_id, at=raised_at, by_id=author, action=MarkerEvent.Action.RAISED)
+        if manager:
+            region.add(MarkerEvent, marker_id=marker_id, at=authorised_at, by_id=manager,
+                       action=MarkerEvent.Action.AUTHORISED)
+        _chronology(region, family, kind=EntryKind.MARKER, at=raised_at, agency_id=agency_id, author_id=author,
+                    summary="Warning marker raised", source_type="markers.WarningMarker", source_id=str(marker_id),
+                    significant=True, tags="|marker|violence|")
+
+
+FAMILY_STEPS.append(Step("markers and incidents", markers_and_incidents))

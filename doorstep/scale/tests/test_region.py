@@ -3,12 +3,16 @@ runs the same number of queries for a family of 50 contacts as for one of 2,000 
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from doorstep.chronology.models import ChronologyEntry
 from doorstep.engagement.models import Contact, ContactChild
+from doorstep.escalations.evaluate import sweep_run
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.families.models import Family, Involvement, MemberRole, Person
 from doorstep.families.services import family_create
+from doorstep.incidents.models import Incident
+from doorstep.markers.models import MarkerStatus, WarningMarker
 from doorstep.scale.bench import page_queries, subjects
 from doorstep.scale.measures import PAGES, current
 
@@ -40,6 +44,13 @@ def test_the_region_has_the_promised_shape(region, db):
     assert entry.tags.startswith("|") and entry.tags.endswith("|")
     assert Escalation.objects.filter(state__in=ACTIVE_STATES, overdue_escalated_at__isnull=False).exists()
     assert Escalation.objects.exclude(state__in=ACTIVE_STATES).exists()
+    assert Incident.objects.filter(family_id=largest).exists()
+    assert WarningMarker.objects.filter(status=MarkerStatus.ACTIVE).exists()
+
+
+def test_a_sweep_of_the_generated_region_finds_nothing_due(region, db):
+    """The benchmark times the sweep 'with nothing due': the region must leave nothing due."""
+    assert sum(sweep_run(now=timezone.now()).values()) == 0
 
 
 def test_the_database_sequences_are_past_the_generated_ids(region, db):
@@ -55,4 +66,6 @@ def test_the_database_sequences_are_past_the_generated_ids(region, db):
 def test_queries_do_not_grow_with_the_family(measure, region, db):
     largest, typical = subjects()
     assert largest.contacts >= CI_GIANT_CONTACTS and 40 <= typical.contacts <= 60
-    assert page_queries(measure, largest) == page_queries(measure, typical)
+    large, small = page_queries(measure, largest), page_queries(measure, typical)
+    # The same count, bar a known bounded exception the measure declares (measures.PageMeasure.allowance).
+    assert small <= large <= small + measure.allowance, measure.allowance_reason
