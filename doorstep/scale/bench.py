@@ -265,9 +265,5 @@ def subject_dict(subject: Subject) -> dict:
     return asdict(subject)
 
 
-def settings_summary() -> dict:
-    return {"debug": settings.DEBUG, "conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE")}
-
-
 def wall_clock() -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S %Z")

@@ -13,21 +13,18 @@ id is allocated in generation order, so the same `--seed`, `--families` and `--a
 All dates are relative to the anchor (by default the start of today), so "overdue" stays meaningful.
 """
 
-import logging
 import math
 import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .rows import CopySink, FastLoad, InsertSink, TableWriter, next_free_id, reset_sequences
-
-log = logging.getLogger(__name__)
 
 # Shape of the region (the figures docs/performance.md quotes).
 FAMILIES_PER_AREA = 5_000  # one local partnership of eight agencies per 5,000 families
@@ -224,12 +221,3 @@ def run_generation(plan: Plan, *, fast: bool | None = None, progress: Callable[[
 
 def areas_for(families: int) -> int:
     return max(1, math.ceil(families / FAMILIES_PER_AREA))
-
-
-def day_number(d: date) -> int:
-    return d.toordinal()
-
-
-def at_time(day: int, seconds: int) -> datetime:
-    """A moment on a day (proleptic ordinal), `seconds` after midnight UTC."""
-    return datetime.fromordinal(day).replace(tzinfo=UTC) + timedelta(seconds=seconds)

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
-from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
 _MISSING = object()

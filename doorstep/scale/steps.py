@@ -125,15 +125,6 @@ ESCALATION_RULES = [
 ]
 
 
-def _cum(pairs):
-    values, weights, total = [], [], 0.0
-    for v, w in pairs:
-        total += w
-        values.append(v)
-        weights.append(total)
-    return values, weights
-
-
 def _table(pairs, size: int = 1000) -> list:
     """A weighted choice as a lookup table: `table[int(rng.random() * len(table))]`, ten times faster than
     `rng.choices` in the loop that makes millions of contacts. Weights are kept to 1/size."""
