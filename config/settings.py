@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "doorstep.meetings",
     "doorstep.agreements",
     "doorstep.supervision",
+    "doorstep.scale",
 ]
 
 MIDDLEWARE = [
