@@ -210,6 +210,21 @@ def agencies_and_staff(region: Region) -> None:
 
 REGION_STEPS.append(Step("agencies and staff", agencies_and_staff))
 
+
+def supervision(region: Region) -> None:
+    """SUP-4: every practitioner was supervised by their manager within the last fortnight, so a sweep of the
+    generated region finds no supervision overdue (the benchmark times the sweep with nothing due)."""
+    from doorstep.supervision.models import SessionState, SupervisionSession
+
+    today = region.now.date()
+    for worker, manager in region.data["manager_of"].items():
+        held = today - timedelta(days=1 + worker % 14)
+        region.add(SupervisionSession, supervisee_id=worker, supervisor_id=manager, state=SessionState.HELD,
+                   planned_for=held, held_on=held, health_and_safety_discussed=True, recorded_by_id=manager)
+
+
+REGION_STEPS.append(Step("supervision", supervision))
+
 # ---------------------------------------------------------------------------------------------------------------
 # Each family
 
