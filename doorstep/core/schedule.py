@@ -12,4 +12,6 @@ SWEEP_SECONDS = int(os.environ.get("DOORSTEP_SWEEP_SECONDS", "30"))
 SCHEDULE: list[tuple[str, int, str]] = [
     ("email-catch-up", 60, "doorstep.notifications.tasks.email_catch_up"),
     ("escalation-sweep", SWEEP_SECONDS, "doorstep.escalations.tasks.sweep"),
+    # SAF-3: lone-worker alarms fire within 60 s of their time, on their own job so the general sweep cannot delay them.
+    ("visit-alarms", int(os.environ.get("DOORSTEP_VISIT_SWEEP_SECONDS", "10")), "doorstep.visits.tasks.alarm_sweep"),
 ]
