@@ -32,7 +32,9 @@ def _backdate(visit: Visit, *, started_minutes_ago: int, expected_back_in: int) 
     back = now + timedelta(minutes=expected_back_in)
     Visit.objects.filter(pk=visit.pk).update(planned_start=started, started_at=started, expected_back=back,
                                              next_alert_at=back)
-    VisitEvent.objects.filter(visit=visit).update(at=started)
+    VisitEvent.objects.filter(visit=visit).update(at=started - timedelta(hours=3))
+    VisitEvent.objects.filter(visit=visit, kind=VisitEvent.Kind.STARTED).update(
+        at=started, note=f"Expected back by {timezone.localtime(back):%H:%M}")
     visit.refresh_from_db()
     return visit
 

@@ -49,7 +49,8 @@ def _time(moment: datetime) -> str:
 
 
 def _lock(visit: Visit) -> Visit:
-    return Visit.objects.select_for_update().select_related("family", "worker", "agency", "address").get(pk=visit.pk)
+    return (Visit.objects.select_for_update(of=("self",)).select_related("family", "worker", "agency", "address")
+            .get(pk=visit.pk))
 
 
 def _event(visit: Visit, kind: str, *, by=None, note: str = "", at: datetime | None = None) -> VisitEvent:
@@ -481,7 +482,7 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
         owner = (duty_managers_for(worker) or recipients or [worker])[0]
         escalation_raise(
             rule_id="SAF-3", clause="004 §6.1", key=_escalation_key(visit), owner=owner, family=family,
-            deadline=now, source=visit, notification_kind=NotificationKind.VISIT_OVERDUE, mandatory=True,
+            deadline=now, source=visit, notification_kind=NotificationKind.ACTION,
             title=_("Follow the emergency procedure: %(worker)s has not reported back from a visit") % {
                 "worker": worker},
             facts=[{"text": _("Expected back at %(time)s") % {"time": expected}, "link": f"/visits/{visit.pk}/alarm/"}],

@@ -35,3 +35,17 @@ def started(world, *, minutes=60, **kwargs):
 def agreed(world, **kwargs):
     visit = plan(world, factors=kwargs.pop("factors", ["violence"]), **kwargs)
     return services.visit_decide(visit=visit, by=world.users["involved_manager"], decision="agreed")
+
+
+def dog_marker(world):
+    """An authorised marker on the family's address: dogs (FLG-1)."""
+    from doorstep.markers import services as markers
+    from doorstep.markers.models import MarkerCategory
+    from doorstep.markers.selectors import current_address_of
+
+    marker = markers.marker_raise(
+        family=world.family, by=world.users["involved_practitioner"], address=current_address_of(family=world.family),
+        category=MarkerCategory.ANIMALS, nature="Two large dogs were set on a visitor.",
+        advice="Phone ahead; do not enter unless the dogs are shut away.", source="Health visitor",
+        review_date=timezone.localdate() + timedelta(days=180))
+    return markers.marker_authorise(marker=marker, by=world.users["involved_manager"])
