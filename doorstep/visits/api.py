@@ -102,7 +102,7 @@ class DecideSerializer(serializers.Serializer):
     supervision_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -225,11 +225,11 @@ class VisitViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         return self._out(services.visit_decide(visit=visit, by=request.user, **data.validated_data))
 
-    @extend_schema(request=ReasonSerializer, responses=VisitSerializer)
+    @extend_schema(request=CancelSerializer, responses=VisitSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         visit = selectors.visit_get_for(professional=request.user, visit_id=int(pk), purpose="API cancel a visit")
-        data = ReasonSerializer(data=request.data)
+        data = CancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._out(services.visit_cancel(visit=visit, by=request.user, **data.validated_data))
 
