@@ -124,7 +124,9 @@ class CheckOutForm(GovukForm):
 
 
 class DecideForm(GovukForm):
-    decision = forms.ChoiceField(label=_("Your decision"), choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Your decision"), widget=forms.RadioSelect, choices=[
+        (Decision.AGREED, _("Agree the plan")), (Decision.CHANGED, _("Agree it with changes")),
+        (Decision.REFUSED, _("Refuse it"))])
     arrangements = forms.MultipleChoiceField(
         label=_("The arrangement, if you change it"), widget=forms.CheckboxSelectMultiple, required=False,
         help_text=_("Only if you agree with changes. With any risk factor a sole visit cannot be agreed (003 §5.3)."))

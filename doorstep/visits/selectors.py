@@ -205,11 +205,14 @@ def visit_live_for_worker(*, professional) -> Visit | None:
 
 
 def visits_for_family(*, family, professional, limit: int = 5) -> list[Visit]:
-    """The case file's visits panel: this family's visits by the reader's agency (P-4: a plan is its agency's)."""
+    """The case file's visits panel: the reader's own visits to this family, and for a manager their agency's
+    (P-4: a plan is its agency's safety record)."""
     if not professional.works_with_families:
         return []
-    return list(_queryset().filter(family=family, agency_id=professional.agency_id).order_by("-planned_start", "-id")
-                [:limit])
+    visits = _queryset().filter(family=family, agency_id=professional.agency_id)
+    if not professional.is_manager:
+        visits = visits.filter(worker=professional)
+    return list(visits.order_by("-planned_start", "-id")[:limit])
 
 
 def visits_awaiting_agreement(*, manager) -> QuerySet[Visit]:

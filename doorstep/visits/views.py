@@ -17,8 +17,7 @@ from doorstep.markers.selectors import current_address_of, markers_shown_for_fam
 
 from . import rules, selectors, services
 from .chain import emergency_procedure_for
-from .forms import (ArrangementForm, AssessmentForm, CheckOutForm, DecideForm, ReasonForm, ResolveForm, StartForm,
-                    combine)
+from .forms import ArrangementForm, AssessmentForm, CheckOutForm, DecideForm, ReasonForm, ResolveForm, StartForm
 from .models import ChainStep, Question, RiskFactor, VisitAlert, VisitStatus
 
 STEP_ONE_EXCLUDE = {"csrfmiddlewaretoken", "stage", "arrangements", "companions"}
@@ -164,7 +163,7 @@ def out(request, visit_id: int):
     })
 
 
-def _worker_action(request, visit_id: int, call, success: str, form_cls=None):
+def _worker_action(request, visit_id: int, call, success: str):
     visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="check-in")
     try:
         call(visit)
