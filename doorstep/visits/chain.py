@@ -2,13 +2,16 @@
 
 Configuration (ESC-12), most specific first:
 1. the agency's `LoneWorkingProcedure` (administration site), per step in minutes after the expected end;
-2. settings.DOORSTEP_VISIT_CHAIN, e.g. {"reminder": 0, "line_manager": 15, "duty_manager": 30, "emergency": 45};
+2. settings.DOORSTEP_VISIT_CHAIN, e.g. {"reminder": 0, "line_manager": 15, "duty_manager": 30, "emergency": 45},
+   or the environment variable of that name ("reminder=0,line_manager=15,duty_manager=30,emergency=45");
 3. the defaults below (the issue's: a reminder at the expected end, the line manager 15 minutes overdue, the team's
    duty manager after 30, then the documented emergency procedure).
 
 A step may be left out (no time), except the emergency procedure, which always closes the chain. The chain is copied
 onto the visit when it starts, so a change of procedure never alters a running visit.
 """
+
+import os
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -33,10 +36,21 @@ DEFAULT_PROCEDURE = _(
 
 
 def _configured_minutes() -> dict:
-    configured = getattr(settings, "DOORSTEP_VISIT_CHAIN", None) or {}
+    """settings.DOORSTEP_VISIT_CHAIN, or the environment's, e.g.
+    DOORSTEP_VISIT_CHAIN="reminder=0,line_manager=15,duty_manager=30,emergency=45" (an empty time leaves a step out)."""
+    configured = getattr(settings, "DOORSTEP_VISIT_CHAIN", None)
+    if configured is None:
+        text = os.environ.get("DOORSTEP_VISIT_CHAIN", "")
+        configured = {k.strip(): (int(v) if v.strip() else None)
+                      for k, v in (item.split("=", 1) for item in text.split(",") if "=" in item)}
     minutes = dict(DEFAULT_MINUTES)
     minutes.update({ChainStep(k): v for k, v in configured.items()})
     return minutes
+
+
+def _hold_minutes() -> int:
+    return int(getattr(settings, "DOORSTEP_VISIT_ACK_HOLD_MINUTES", None)
+               or os.environ.get("DOORSTEP_VISIT_ACK_HOLD_MINUTES") or DEFAULT_HOLD_MINUTES)
 
 
 def chain_for(agency) -> tuple[list[dict], int]:
@@ -50,7 +64,7 @@ def chain_for(agency) -> tuple[list[dict], int]:
         hold = procedure.acknowledgement_hold_minutes
     else:
         minutes = _configured_minutes()
-        hold = int(getattr(settings, "DOORSTEP_VISIT_ACK_HOLD_MINUTES", DEFAULT_HOLD_MINUTES))
+        hold = _hold_minutes()
     chain = validate_chain(minutes)
     return chain, hold
 

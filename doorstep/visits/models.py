@@ -114,6 +114,19 @@ class LoneWorkingProcedure(models.Model):
     def __str__(self) -> str:
         return str(self.agency)
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .chain import validate_chain
+
+        try:
+            validate_chain({ChainStep.REMINDER: self.reminder_minutes, ChainStep.LINE_MANAGER: self.line_manager_minutes,
+                            ChainStep.DUTY_MANAGER: self.duty_manager_minutes,
+                            ChainStep.EMERGENCY: self.emergency_minutes})
+        except ValueError:
+            raise ValidationError(_("Each step must come at or after the one before it, and the emergency procedure "
+                                    "last.")) from None
+
 
 class Visit(models.Model):
     family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="visits")

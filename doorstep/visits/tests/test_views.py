@@ -206,3 +206,19 @@ def test_the_case_file_panel_costs_the_same_whatever_the_number_of_visits(world,
     with CaptureQueriesContext(connection) as five:
         client.get(url)
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_administrators_set_each_agencys_lone_working_procedure(world, client):
+    from doorstep.visits.models import LoneWorkingProcedure
+
+    client.force_login(world.users["administrator"])
+    url = "/admin/visits/loneworkingprocedure/add/"
+    assert client.get(url).status_code == 200
+    agency = world.users["involved_practitioner"].agency
+    data = {"agency": agency.pk, "reminder_minutes": "0", "line_manager_minutes": "50", "duty_manager_minutes": "30",
+            "emergency_minutes": "45", "acknowledgement_hold_minutes": "15", "emergency_procedure": ""}
+    assert "Each step must come at or after the one before it" in client.post(url, data).content.decode()
+    assert client.post(url, {**data, "line_manager_minutes": "10"}).status_code == 302
+    assert LoneWorkingProcedure.objects.get(agency=agency).line_manager_minutes == 10
+    client.force_login(world.users["involved_manager"])
+    assert client.get(url).status_code == 302  # to the admin sign-in: not for managers
