@@ -222,3 +222,33 @@ def test_administrators_set_each_agencys_lone_working_procedure(world, client):
     assert LoneWorkingProcedure.objects.get(agency=agency).line_manager_minutes == 10
     client.force_login(world.users["involved_manager"])
     assert client.get(url).status_code == 302  # to the admin sign-in: not for managers
+
+
+def test_the_out_page_and_the_alarm_speak_welsh(world, client, settings):
+    from django.utils import translation
+
+    visit = plan(world)
+    client.force_login(visit.worker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    assert "Rwyf wedi cyrraedd" in page and "I&#x27;ve arrived" not in page and "I've arrived" not in page
+    # A Welsh-speaking manager's alert is written in Welsh, whatever language the sweep runs in.
+    from doorstep.agencies.models import Professional
+
+    Professional.objects.filter(pk=world.users["involved_manager"].pk).update(preferred_language="cy")
+    with translation.override("en"):
+        live = services.visit_start(visit=visit, by=visit.worker, contact_number="07700 900123", minutes=5)
+        visit_alarm_sweep(now=live.expected_back + timedelta(minutes=15))
+    note = Notification.objects.get(recipient=world.users["involved_manager"], kind=NotificationKind.VISIT_OVERDUE)
+    assert note.message.startswith(f"Nid yw {visit.worker} wedi adrodd yn ôl")
+
+
+def test_every_string_has_a_welsh_translation():
+    from pathlib import Path
+
+    po = (Path(__file__).resolve().parents[1] / "locale" / "cy" / "LC_MESSAGES" / "django.po").read_text()
+    entries = po.split("\n\n")[1:]
+    assert len(entries) > 300
+    for entry in entries:
+        assert 'msgstr ""' not in entry.replace('msgstr ""\n"', "") and '] ""' not in entry, entry
+        assert "#, fuzzy" not in entry, entry
