@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -235,8 +235,7 @@ def visits_board(*, manager, now=None) -> list[Visit]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     visits = list(_queryset().filter(agency_id=manager.agency_id).filter(
-        Q(status=VisitStatus.IN_PROGRESS) | Q(status=VisitStatus.READY, planned_start__date=today)
-    ).prefetch_related(Prefetch("alerts", queryset=VisitAlert.objects.select_related("acknowledged_by"))))
+        Q(status=VisitStatus.IN_PROGRESS) | Q(status=VisitStatus.READY, planned_start__date=today)))
     visible = set(families_visible_to(professional=manager).filter(pk__in={v.family_id for v in visits})
                   .values_list("pk", flat=True))
     for v in visits:

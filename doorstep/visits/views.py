@@ -334,6 +334,7 @@ def emergency(request, visit_id: int):
 def to_agree(request):
     _manager(request)
     page = Paginator(selectors.visits_awaiting_agreement(manager=request.user), 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page.object_list,
                       summary="Visit plans to agree")
     return render(request, "visits/to_agree.html", {"page": page})

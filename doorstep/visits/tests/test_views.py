@@ -252,3 +252,12 @@ def test_every_string_has_a_welsh_translation():
     for entry in entries:
         assert 'msgstr ""' not in entry.replace('msgstr ""\n"', "") and '] ""' not in entry, entry
         assert "#, fuzzy" not in entry, entry
+
+
+def test_the_board_chair_sees_visit_safety_as_figures_only(world, client):
+    visit = started(world, minutes=5)
+    visit_alarm_sweep(now=visit.expected_back + timedelta(minutes=15))
+    client.force_login(world.users["board_chair"])
+    page = client.get(reverse("home")).content.decode()
+    assert "Visit safety, last 90 days" in page and "Lone-worker alarms raised" in page
+    assert str(visit.worker) not in page and world.family.name not in page
