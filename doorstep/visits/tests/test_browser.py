@@ -7,6 +7,7 @@ manager receives the alert, acknowledges it and sees the emergency card.
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from doorstep.notifications.models import Notification, NotificationKind
@@ -111,6 +112,8 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
         expect(page.locator("#card-markers ~ .govuk-warning-text")).to_contain_text("Dogs or other animals")
         expect(page.locator("#visit-record ~ table")).to_contain_text("Line manager")
         expect(page.locator("#visit-record ~ table")).to_contain_text("Alert acknowledged")
+        # The database calls made while Playwright's event loop runs use their own connection: close it.
+        connections.close_all()
 
     alert = Notification.objects.get(recipient=manager, kind=NotificationKind.VISIT_OVERDUE)
     assert alert.mandatory and alert.read_at is not None
