@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
 from doorstep.agencies.models import Professional
@@ -278,7 +279,7 @@ def _escalation_key(visit: Visit) -> str:
     return f"SAF-3:visit:{visit.pk}:round:{visit.alarm_round}"
 
 
-def _stand_down(visit: Visit, *, by, now: datetime, note: str) -> None:
+def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
     """The worker has reported back (or someone on the chain has found them safe): tell everyone the alarm reached,
     close the tracked action, and start a new round so that a later alarm is a new one."""
     alerts = list(VisitAlert.objects.filter(visit=visit, round=visit.alarm_round).prefetch_related("recipients"))
@@ -353,7 +354,7 @@ def visit_extend(*, visit: Visit, by: Professional, minutes: int) -> Visit:
         raise ValidationError({"minutes": _("Extend by 15 or 30 minutes")})
     now = timezone.now()
     visit.expected_back = max(visit.expected_back, now) + timedelta(minutes=minutes)
-    _stand_down(visit, by=by, now=now, note=_("extended the visit"))
+    _stand_down(visit, by=by, now=now, note=gettext_lazy("extended the visit"))
     _schedule(visit, now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.EXTENDED, by=by, at=now,
@@ -382,7 +383,7 @@ def visit_check_out(*, visit: Visit, by: Professional, something_happened: bool 
     if visit.status != VisitStatus.IN_PROGRESS:
         raise ValidationError({"something_happened": _("This visit is not in progress")})
     now = timezone.now()
-    _stand_down(visit, by=by, now=now, note=_("reported back safe"))
+    _stand_down(visit, by=by, now=now, note=gettext_lazy("reported back safe"))
     _end(visit, by=by, now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.CHECKED_OUT, by=by, at=now)

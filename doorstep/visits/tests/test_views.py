@@ -232,6 +232,8 @@ def test_the_out_page_and_the_alarm_speak_welsh(world, client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
     page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
     assert "Rwyf wedi cyrraedd" in page and "I&#x27;ve arrived" not in page and "I've arrived" not in page
+    plan_page = client.get(reverse("visits:plan", args=[world.family.pk])).content.decode()
+    assert "Ffactorau risg (003 §5.4)" in plan_page
     # A Welsh-speaking manager's alert is written in Welsh, whatever language the sweep runs in.
     from doorstep.agencies.models import Professional
 
