@@ -4,6 +4,7 @@ manager agrees it; the worker arrives; time moves on past the deadline (the swee
 manager receives the alert, acknowledges it and sees the emergency card.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,13 @@ from doorstep.visits.scheduled import visit_alarm_sweep
 from .helpers import dog_marker
 
 PASSWORD = "correct-horse-battery"
+
+
+def _axe_serious(page) -> list[str]:
+    # axe-core from Doorstep's own static files (the CSP allows it), as in doorstep/core/tests/test_browser.py.
+    page.add_script_tag(url="/static/axe/axe.min.js")
+    result = page.evaluate("async () => JSON.stringify((await axe.run()).violations)")
+    return [v["id"] for v in json.loads(result) if v["impact"] in ("serious", "critical")]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -54,6 +62,7 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
         for question, answer in (("daylight", "yes"), ("car_targeted", "no"), ("phone", "yes"),
                                  ("neutral_venue", "no"), ("can_continue", "yes")):
             page.check(f"input[name=q_{question}][value={answer}]")
+        assert _axe_serious(page) == []
         page.get_by_role("button", name="Continue").click()
 
         # Step 2: not a sole visit; a joint visit is proposed, citing 003 §5.3.
@@ -89,6 +98,7 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
         expect(page.locator("#expected-back")).to_contain_text("Back by")
         box = page.locator("#help-now").bounding_box()
         assert box["width"] > 300 and box["height"] >= 60  # a big button on a phone
+        assert _axe_serious(page) == []
 
         # Time moves on: the sweep runs 15 minutes after the deadline (reminder, then the line manager).
         visit.refresh_from_db()
@@ -112,6 +122,7 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
         expect(page.locator("#card-markers ~ .govuk-warning-text")).to_contain_text("Dogs or other animals")
         expect(page.locator("#visit-record ~ table")).to_contain_text("Line manager")
         expect(page.locator("#visit-record ~ table")).to_contain_text("Alert acknowledged")
+        assert _axe_serious(page) == []
         # The database calls made while Playwright's event loop runs use their own connection: close it.
         connections.close_all()
 
