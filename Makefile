@@ -10,11 +10,13 @@ PYTEST_WORKERS ?= 2
 PY_STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: help setup system-packages python-packages frontend messages demo test test-sqlite test-postgres postgres worker makemessages
+.PHONY: help setup system-packages python-packages frontend messages demo test test-sqlite test-postgres postgres worker makemessages \
+	bench bench-system-packages bench-database
 
 help:
 	@echo "make demo   - set up, load the demo region into SQLite, run the web server and the worker"
 	@echo "make test   - set up, run the whole suite on SQLite and on PostgreSQL"
+	@echo "make bench  - generate the 100,000-family region in PostgreSQL (once) and measure (docs/performance.md)"
 
 # System packages (Debian): Chromium for browser tests, gettext to compile translations. Only as root.
 system-packages:
@@ -70,3 +72,27 @@ test-postgres: setup postgres
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
 test: test-sqlite test-postgres
+
+# The benchmark (issue 9, docs/performance.md): its own PostgreSQL database, generated once, then measured.
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB ?= doorstep_bench
+BENCH_URL := $(BENCH_SERVER)/$(BENCH_DB)
+BENCH_FAMILIES ?= 100000
+BENCH_SEED ?= 1
+BENCH_PORT ?= 8099
+BENCH_ARGS ?=
+
+# wrk (Debian) drives the HTTP load. Only as root.
+bench-system-packages:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "Installing system packages: wrk"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Missing system package: wrk (run 'sudo apt-get install wrk')"; exit 1; fi; }
+
+bench-database: python-packages postgres
+	@psql "$(BENCH_SERVER)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 || \
+	  psql "$(BENCH_SERVER)/postgres" -qc 'CREATE DATABASE "$(BENCH_DB)"'
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py migrate -v0
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py generate_region --if-empty --families $(BENCH_FAMILIES) --seed $(BENCH_SEED) -v2
+
+bench: bench-system-packages bench-database
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py bench --port $(BENCH_PORT) --json var/bench.json $(BENCH_ARGS)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "doorstep.meetings",
     "doorstep.agreements",
     "doorstep.supervision",
+    "doorstep.scale",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a field called "kind"; name their choice sets so the schema's enums are unambiguous.
+    "ENUM_NAME_OVERRIDES": {
+        "ContactKindEnum": "doorstep.engagement.models.ContactKind",
+        "EntryKindEnum": "doorstep.chronology.models.EntryKind",
+    },
 }
 
 OTP_TOTP_ISSUER = "Doorstep"

@@ -6,6 +6,7 @@ transaction as the change, so the chronology can never disagree with the records
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,7 +28,8 @@ class EntryKind(models.TextChoices):
 class ChronologyEntry(models.Model):
     family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="chronology")
     occurred_at = models.DateTimeField(_("when it happened"))
-    recorded_at = models.DateTimeField(_("when it was recorded"), auto_now_add=True)
+    # The moment of recording; a record imported from elsewhere (or the demo) keeps its original time.
+    recorded_at = models.DateTimeField(_("when it was recorded"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=32, choices=EntryKind.choices)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -57,3 +59,16 @@ class ChronologyEntry(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split("|") if t]
+
+
+class ChronologyComment(models.Model):
+    """A worker's analysis of an entry (CHR-2: "aid the analysis of information", 003 §7.8)."""
+
+    entry = models.ForeignKey(ChronologyEntry, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("analysis"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("analysis comment")

@@ -1,0 +1,161 @@
+"""Reading the chronology (CHR-1, CHR-2): filters, keyset pagination, exports.
+
+Pages are keyset-paginated on (occurred_at, id), newest first, so a family with thousands of entries opens and
+pages in the same few queries as a family with ten. Exports run oldest first, as a conference reads them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from doorstep.families.selectors import family_get_for
+
+from .models import ChronologyComment, ChronologyEntry
+
+PAGE_SIZE = 50
+
+# How to link an entry to the record behind it: model label -> fn(source_id) -> URL. Capabilities register
+# their records here in AppConfig.ready() (e.g. "engagement.Contact").
+SOURCE_URLS: dict[str, Callable[[str], str]] = {
+    # Records of capabilities that write to the chronology without registering a link themselves.
+    "incidents.Incident": lambda pk: reverse("incidents:detail", args=[pk]),
+    "markers.WarningMarker": lambda pk: reverse("markers:detail", args=[pk]),
+}
+# Readable labels for entry tags (tag value -> label), and the tags the "behaviour" filter offers, in order.
+# The engagement record registers ENG-2 behaviours and ENG-3 threatening behaviour; others may add theirs.
+TAG_LABELS: dict[str, str] = {}
+FILTER_TAGS: list[tuple[str, str]] = []
+
+
+@dataclass(frozen=True)
+class ChronologyFilters:
+    agency_id: int | None = None
+    person_id: int | None = None
+    kind: str = ""
+    behaviour: str = ""  # a tag: an ENG-2 behaviour or ENG-3 threatening behaviour value
+    date_from: date | None = None
+    date_to: date | None = None
+    significant_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        return any([self.agency_id, self.person_id, self.kind, self.behaviour, self.date_from, self.date_to,
+                    self.significant_only])
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def chronology_filter(*, family, filters: ChronologyFilters) -> QuerySet[ChronologyEntry]:
+    qs = ChronologyEntry.objects.filter(family=family)
+    if filters.agency_id:
+        qs = qs.filter(agency_id=filters.agency_id)
+    if filters.person_id:
+        qs = qs.filter(people__id=filters.person_id)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.behaviour:
+        qs = qs.filter(tags__contains=f"|{filters.behaviour}|")
+    if filters.date_from:
+        qs = qs.filter(occurred_at__gte=_local_midnight(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(occurred_at__lt=_local_midnight(filters.date_to + timedelta(days=1)))
+    if filters.significant_only:
+        qs = qs.filter(significant=True)
+    return qs
+
+
+def _with_related(qs: QuerySet) -> QuerySet:
+    return qs.select_related("agency", "author").prefetch_related(
+        "people", Prefetch("comments", queryset=ChronologyComment.objects.select_related("author", "author__agency")))
+
+
+# Cursors ------------------------------------------------------------------------------------------------------
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def cursor_for(entry: ChronologyEntry) -> str:
+    """The keyset position of an entry: its time in whole microseconds since the epoch, and its id."""
+    return f"{(entry.occurred_at - EPOCH) // MICROSECOND}.{entry.pk}"
+
+
+def cursor_parse(value: str | None) -> tuple[datetime, int] | None:
+    """A cursor from the address bar, or None if absent or malformed (the newest page is shown)."""
+    if not value:
+        return None
+    try:
+        micros, pk = value.split(".", 1)
+        return EPOCH + int(micros) * MICROSECOND, int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+@dataclass
+class ChronologyPage:
+    entries: list
+    older: str | None  # cursor for the next (older) page
+    newer: str | None  # cursor for the previous (newer) page
+    count: int
+    is_first: bool
+
+    def __iter__(self):
+        return iter(self.entries)
+
+
+def chronology_page(*, family, filters: ChronologyFilters, before: str | None = None, after: str | None = None,
+                    size: int = PAGE_SIZE) -> ChronologyPage:
+    """One page of the family's chronology, newest first: `before` gives the entries older than a cursor,
+    `after` those newer than it; neither gives the newest. Five queries whatever the family's size."""
+    qs = chronology_filter(family=family, filters=filters)
+    count = qs.count()
+    before_key, after_key = cursor_parse(before), cursor_parse(after)
+    if after_key:
+        moment, pk = after_key
+        rows = list(_with_related(qs.filter(Q(occurred_at__gt=moment) | Q(occurred_at=moment, id__gt=pk))
+                                  .order_by("occurred_at", "id"))[:size + 1])
+        more_newer = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return ChronologyPage(entries=rows, count=count, is_first=not more_newer,
+                              newer=cursor_for(rows[0]) if rows and more_newer else None,
+                              older=cursor_for(rows[-1]) if rows else None)
+    if before_key:
+        moment, pk = before_key
+        qs = qs.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, id__lt=pk))
+    rows = list(_with_related(qs.order_by("-occurred_at", "-id"))[:size + 1])
+    more_older = len(rows) > size
+    rows = rows[:size]
+    return ChronologyPage(entries=rows, count=count, is_first=before_key is None,
+                          newer=cursor_for(rows[0]) if rows and before_key else None,
+                          older=cursor_for(rows[-1]) if rows and more_older else None)
+
+
+def chronology_for_export(*, family, filters: ChronologyFilters) -> list[ChronologyEntry]:
+    """Every entry matching the filters, oldest first, with people and analysis comments: three queries."""
+    return list(_with_related(chronology_filter(family=family, filters=filters).order_by("occurred_at", "id")))
+
+
+def entry_get_for(*, professional, entry_id: int, purpose: str = "chronology entry") -> ChronologyEntry:
+    family_id = ChronologyEntry.objects.filter(pk=entry_id).values_list("family_id", flat=True).first()
+    if family_id is None:
+        raise Http404("No chronology entry found")
+    family_get_for(professional=professional, family_id=family_id, purpose=purpose)
+    return _with_related(ChronologyEntry.objects.filter(pk=entry_id)).select_related("family").get()
+
+
+def source_url(entry: ChronologyEntry) -> str | None:
+    link = SOURCE_URLS.get(entry.source_type)
+    if not link or not entry.source_id:
+        return None
+    try:
+        return link(entry.source_id)
+    except NoReverseMatch:  # the capability behind the entry is not installed
+        return None

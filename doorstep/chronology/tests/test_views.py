@@ -1,0 +1,188 @@
+"""CHR-1, CHR-2: a family with 5,000 entries across 8 agencies opens, filters and pages in a bounded number of
+queries, and exports to CSV and PDF with every entry in order."""
+
+import csv
+import io
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pypdf
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from doorstep.audit.models import AuditAction, AuditEvent
+from doorstep.chronology.models import ChronologyComment, ChronologyEntry
+from doorstep.engagement.models import Outcome
+from doorstep.engagement.tests.helpers import record
+from doorstep.families import casefile
+
+from .helpers import long_history
+
+# The chronology page's queries: session and user, the family and its access check and audit row, the filter
+# form's agencies and people, the count, the entries with their people and analysis. Banners from other
+# capabilities (markers, escalations) add a few of their own; none of it grows with the family.
+MAX_QUERIES = 30
+
+
+@pytest.fixture
+def worker_client(client, world):
+    client.force_login(world.users["involved_practitioner"])
+    return client
+
+
+@pytest.fixture
+def big(world):
+    return long_history(world)
+
+
+def _summaries(response) -> list[str]:
+    return re.findall(r"Entry (\d{5})", response.content.decode())
+
+
+def _cursor(response, rel: str) -> dict:
+    match = re.search(rf'href="\?([^"]*)" rel="{rel}"', response.content.decode())
+    return {k: v[0] for k, v in parse_qs(match.group(1).replace("&amp;", "&")).items()} if match else {}
+
+
+def _page_queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+def test_the_chronology_pages_in_a_bounded_number_of_queries(world, worker_client, big,
+                                                            django_assert_max_num_queries):
+    url = reverse("chronology:family", args=[world.family.pk])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        first = worker_client.get(url)
+    shown = _summaries(first)
+    assert shown == [f"{i:05d}" for i in range(4999, 4949, -1)]  # the newest 50, newest first
+    total = ChronologyEntry.objects.filter(family=world.family).count()
+    assert total > 5000 and f"{total} entries from every agency" in first.content.decode()
+    older = _cursor(first, "next")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        second = worker_client.get(url, older)
+    assert _summaries(second) == [f"{i:05d}" for i in range(4949, 4899, -1)]
+    with django_assert_max_num_queries(MAX_QUERIES):
+        back = worker_client.get(url, _cursor(second, "prev"))
+    assert _summaries(back) == shown
+    # Health is agency 0 of 8, shouting is tagged on every 10th entry and every 50th is significant.
+    filters = {"agency": str(world.users["involved_practitioner"].agency_id), "behaviour": "shouting",
+               "significant_only": "on"}
+    with django_assert_max_num_queries(MAX_QUERIES):
+        filtered = worker_client.get(url, filters)
+    assert _summaries(filtered) == [f"{i:05d}" for i in range(4800, -1, -200)]
+    assert "Significant events only" in filtered.content.decode()
+
+
+def test_query_count_does_not_grow_with_the_family(world, worker_client):
+    url = reverse("chronology:family", args=[world.family.pk])
+    record(world, outcome=Outcome.NO_ANSWER)
+    small = _page_queries(worker_client, url)
+    long_history(world)
+    assert _page_queries(worker_client, url) == small
+    assert _page_queries(worker_client, url, {"kind": "incident", "date_from_0": "1", "date_from_1": "1",
+                                              "date_from_2": "2020"}) <= small + 1
+
+
+def test_paging_through_a_filtered_chronology_visits_every_entry_once(world, worker_client, big):
+    url = reverse("chronology:family", args=[world.family.pk])
+    params = {"agency": str(big[3].agency_id)}  # entries 3, 11, 19, ... (625 of them)
+    seen = []
+    for _ in range(20):
+        response = worker_client.get(url, params)
+        seen += _summaries(response)
+        older = _cursor(response, "next")
+        if not older:
+            break
+        params = {**older}
+    assert seen == [f"{i:05d}" for i in range(4995, -1, -8)]
+
+
+def test_filters_by_person_kind_period_and_behaviour(world, worker_client, big):
+    url = reverse("chronology:family", args=[world.family.pk])
+    child = _summaries(worker_client.get(url, {"person": str(world.child.pk), "kind": "incident"}))
+    assert child == [f"{i:05d}" for i in range(4999, -1, -1) if i % 3 == 0 and i % 5 == 3][:50]
+    day = timezone.localtime(big[4000].occurred_at).date()
+    period = _summaries(worker_client.get(url, {
+        "date_from_0": day.day, "date_from_1": day.month, "date_from_2": day.year,
+        "date_to_0": day.day, "date_to_1": day.month, "date_to_2": day.year}))
+    expected = [f"{i:05d}" for i in range(4999, -1, -1)
+                if timezone.localtime(big[i].occurred_at).date() == day]
+    assert period == expected and 3 <= len(expected) <= 4
+    bad = worker_client.get(url, {"date_from_0": "31", "date_from_1": "2", "date_from_2": "2026"})
+    assert "From must be a real date" in bad.content.decode()
+
+
+def _read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_csv_export_has_every_entry_in_order_and_the_export_sections(world, worker_client, big, monkeypatch,
+                                                                    django_assert_max_num_queries):
+    monkeypatch.setattr(casefile, "EXPORT_SECTIONS", [
+        lambda *, family: {"title": "Warning markers", "lines": ["Dog at the address (police, 2026)"]}])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = worker_client.get(reverse("chronology:csv", args=[world.family.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = _read_csv(response)
+    assert rows[0] == ["Multi-agency chronology", f"Testing household ({world.family.reference})"]
+    text = "\n".join(",".join(r) for r in rows)
+    assert "Warning markers" in text and "Dog at the address (police, 2026)" in text
+    assert re.search(r"Generated by,.*Health Board", text)
+    header = rows.index(next(r for r in rows if r[:2] == ["Date", "Time"]))
+    summaries = [re.match(r"Entry (\d{5})", r[7]).group(1) for r in rows[header + 1:] if r[7].startswith("Entry ")]
+    assert summaries == [f"{i:05d}" for i in range(5000)]  # oldest first
+    total = ChronologyEntry.objects.filter(family=world.family).count()
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, family=world.family,
+                                     summary=f"Exported the chronology as CSV ({total} entries)").exists()
+
+
+def test_pdf_export_is_a_conference_document_with_the_entries_in_order(world, worker_client, big, monkeypatch):
+    monkeypatch.setattr(casefile, "EXPORT_SECTIONS", [
+        lambda *, family: {"title": "Incidents known to agencies", "lines": ["Officer pushed down the steps"]}])
+    response = worker_client.get(reverse("chronology:pdf", args=[world.family.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith(f'attachment; filename="chronology-{world.family.reference}')
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    first_page = reader.pages[0].extract_text()
+    for expected in ("Multi-agency chronology", "Testing household", "Period:", "Agencies:", "Health Board",
+                     "Generated by:", "Incidents known to agencies", "Officer pushed down the steps"):
+        assert expected in first_page
+    assert re.findall(r"Entry (\d{5})", text) == [f"{i:05d}" for i in range(5000)]
+    assert f"Page 1 of {len(reader.pages)}" in first_page
+
+
+def test_filtered_export_says_which_filters(world, worker_client, big):
+    response = worker_client.get(reverse("chronology:csv", args=[world.family.pk]), {"behaviour": "shouting"})
+    rows = _read_csv(response)
+    assert ["Filters", "Behaviour: Threatening: Shouting"] in rows
+    header = rows.index(next(r for r in rows if r[:2] == ["Date", "Time"]))
+    assert len(rows) - header - 1 == 500
+
+
+def test_analysis_comment_on_an_entry(world, worker_client):
+    contact = record(world, outcome=Outcome.REFUSED_ENTRY)
+    entry = ChronologyEntry.objects.get(source_type="engagement.Contact", source_id=str(contact.pk))
+    url = reverse("chronology:comment", args=[entry.pk])
+    assert "Enter your analysis" in worker_client.post(url, {"text": "  "}).content.decode()
+    response = worker_client.post(url, {"text": "Third refusal this month"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#entry-{entry.pk}")
+    comment = ChronologyComment.objects.get()
+    assert comment.author == world.users["involved_practitioner"] and comment.entry == entry
+    page = worker_client.get(reverse("chronology:family", args=[world.family.pk])).content.decode()
+    assert "Third refusal this month" in page and reverse("engagement:detail", args=[contact.pk]) in page
+    rows = _read_csv(worker_client.get(reverse("chronology:csv", args=[world.family.pk])))
+    assert any(r and "Third refusal this month" in r[-1] for r in rows)
+
+
+def test_significant_and_late_entries_stand_out(world, worker_client):
+    record(world, outcome=Outcome.REFUSED_ENTRY, threats=["threat_to_kill"], ago=timedelta(days=4))
+    page = worker_client.get(reverse("chronology:family", args=[world.family.pk])).content.decode()
+    assert "ds-stand-out" in page and "govuk-tag--red" in page and "Late entry: recorded" in page
+    assert "Threat to kill" in page

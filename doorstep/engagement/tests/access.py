@@ -1,0 +1,38 @@
+from doorstep.testing.access import ADMINISTRATOR, FAMILY, Route
+
+from .helpers import world_contact, world_letter
+
+# The contact is recorded by the health practitioner: they and their agency's manager may correct it.
+AMEND = frozenset({"involved_practitioner", "involved_manager"})
+
+
+def _contact(w):
+    return {"contact_id": world_contact(w).pk}
+
+
+def _contact_pk(w):
+    return {"pk": world_contact(w).pk}
+
+
+ROUTES = [
+    Route("engagement:record", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("engagement:defaulted", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("engagement:picture", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("engagement:detail", FAMILY, _contact),
+    Route("engagement:correct", AMEND, _contact),
+    Route("engagement:entered_in_error", AMEND, _contact),
+    # Staff of the recording agency (health) follow up its defaulted contacts.
+    Route("engagement:follow_up", AMEND, _contact),
+    Route("engagement:letter_create", FAMILY, _contact),
+    Route("engagement:letter_detail", FAMILY, lambda w: {"letter_id": world_letter(w).pk}),
+    Route("engagement:letter_pdf", FAMILY, lambda w: {"letter_id": world_letter(w).pk}),
+    Route("engagement:settings", ADMINISTRATOR),
+    Route("family-contacts-list", FAMILY, lambda w: {"family_id": w.family.pk}, api=True),
+    Route("contact-detail", FAMILY, _contact_pk, api=True),
+    Route("contact-correct", AMEND, _contact_pk, method="post", api=True,
+          data=lambda w: {"reason": "Wrong time recorded", "note": "Corrected note"}),
+    Route("contact-entered-in-error", AMEND, _contact_pk, method="post", api=True,
+          data=lambda w: {"reason": "Recorded against the wrong family"}),
+    Route("contact-follow-ups", AMEND, _contact_pk, method="post", api=True,
+          data=lambda w: {"text": "Letter sent offering a new appointment"}),
+]

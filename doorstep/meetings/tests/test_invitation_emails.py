@@ -1,0 +1,177 @@
+"""Invitation e-mails with an iCalendar attachment that calendar programs accept (Europe/London), delivered rows
+first with bounded retries, and arriving at a real SMTP server. They name no one in the family."""
+
+import email
+import socket
+from datetime import datetime, timedelta
+from email import policy
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+
+from doorstep.meetings import delivery, services
+from doorstep.meetings.ics import meeting_calendar
+from doorstep.meetings.models import CalendarMethod, DeliveryState, InvitationEmail
+
+from . import helpers as h
+
+LONDON = ZoneInfo("Europe/London")
+FAMILY_WORDS = ("Testing household", "Kelly", "Alfie", "Heol y Felin")
+
+
+def _parse(ics: bytes) -> Calendar:
+    calendar = Calendar.from_ical(ics)
+    assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+    return calendar
+
+
+@pytest.mark.parametrize("start, utc_offset", [
+    (datetime(2026, 11, 25, 10, 0, tzinfo=LONDON), timedelta(0)),  # GMT
+    (datetime(2027, 6, 10, 14, 30, tzinfo=LONDON), timedelta(hours=1)),  # BST
+])
+def test_the_ics_parses_and_carries_the_europe_london_time_zone(world, time_machine, start, utc_offset):
+    time_machine.move_to(start - timedelta(days=2), tick=False)
+    meeting = h.call_marp(world, starts_in=timedelta(days=2))
+    invitee = world.users["other_involved"]
+    calendar = _parse(meeting_calendar(meeting=meeting, invitee=invitee, method="REQUEST", sequence=0))
+    assert calendar["METHOD"] == "REQUEST"
+    (vtimezone,) = calendar.walk("VTIMEZONE")
+    assert vtimezone["TZID"] == "Europe/London"
+    # The VTIMEZONE itself gives the right offsets in winter and in summer, as a calendar program computes them.
+    tz = vtimezone.to_tz()
+    assert datetime(2026, 1, 15, 12, 0, tzinfo=tz).utcoffset() == timedelta(0)
+    assert datetime(2026, 7, 15, 12, 0, tzinfo=tz).utcoffset() == timedelta(hours=1)
+    (event,) = calendar.walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Europe/London"
+    assert event.start == start and event.start.utcoffset() == utc_offset
+    assert event.end == start + timedelta(minutes=60)
+    assert str(event["UID"]) == f"meeting-{meeting.pk}@127.0.0.1" and event["SEQUENCE"] == 0
+    assert world.family.reference in str(event["SUMMARY"]) and "MARP" in str(event["SUMMARY"])
+    assert str(event["ATTENDEE"]) == f"mailto:{invitee.email}"
+    text = calendar.to_ical().decode()
+    assert not any(word in text for word in FAMILY_WORDS)
+
+
+def test_a_cancellation_is_method_cancel_with_a_higher_sequence(world):
+    meeting = h.call_marp(world)
+    services.meeting_cancel(meeting=meeting, by=world.users["involved_manager"], reason="Moved away")
+    meeting.refresh_from_db()
+    calendar = _parse(meeting_calendar(meeting=meeting, invitee=world.users["involved_manager"], method="CANCEL",
+                                       sequence=meeting.sequence))
+    (event,) = calendar.walk("VEVENT")
+    assert calendar["METHOD"] == "CANCEL" and event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
+
+
+class Sink:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    sink = Sink()
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    yield sink
+    controller.stop()
+
+
+def test_invitations_arrive_at_a_real_smtp_server_once_the_invitation_commits(world, smtp_server,
+                                                                              django_capture_on_commit_callbacks):
+    meeting = h.call_marp(world)
+    smtp_server.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations = h.invite(world, meeting, "other_involved", "uninvolved")
+        assert smtp_server.messages == []  # nothing leaves before the transaction commits
+    received = {}
+    for envelope in smtp_server.messages:
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        calendars = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        if calendars:
+            received[envelope.rcpt_tos[0]] = (message, calendars[0])
+    assert set(received) == {"police.worker@example.org", "housing.worker@example.org"}
+    for address, (message, part) in received.items():
+        assert part.get_param("method") == "REQUEST" and part.get_filename() == "invite.ics"
+        calendar = _parse(part.get_payload(decode=True))
+        assert calendar.walk("VEVENT")[0]["DTSTART"].params["TZID"] == "Europe/London"
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        assert world.family.reference in message["Subject"] and world.family.reference in body
+        assert f"/meetings/{meeting.pk}/" in body
+        assert not any(word in message.as_string() for word in FAMILY_WORDS)
+    specialist_body = received["housing.worker@example.org"][0].get_body(preferencelist=("plain",)).get_content()
+    assert "absolute confidentiality" in specialist_body
+    assert all(InvitationEmail.objects.get(invitation=i).state == DeliveryState.SENT for i in invitations)
+
+
+def _unused_port(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _free_port(), 2
+
+
+def test_a_mail_server_that_is_down_is_retried_with_growing_delays_then_the_row_fails(world, settings, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    (invitation,) = h.invite(world, h.call_marp(world), "other_involved")
+    row = InvitationEmail.objects.get(invitation=invitation)
+    _unused_port(settings)
+    delays = []
+    for attempt in range(1, delivery.MAX_ATTEMPTS + 1):
+        result = delivery.invitation_email_deliver(row.pk)
+        row.refresh_from_db()
+        assert row.attempts == attempt and row.last_error
+        if attempt < delivery.MAX_ATTEMPTS:
+            assert result == "retry" and row.state == DeliveryState.CREATED
+            delays.append(row.next_attempt_at - timezone.now())
+            assert delivery.invitation_email_deliver(row.pk) == "not-due"
+            time_machine.move_to(row.next_attempt_at)
+    assert result == "failed" and row.state == DeliveryState.FAILED and row.next_attempt_at is None
+    assert delays[:3] == [timedelta(seconds=30), timedelta(seconds=60), timedelta(seconds=120)]
+
+
+def test_the_catch_up_job_sends_rows_left_behind_by_a_dead_worker(world, time_machine):
+    (invitation,) = h.invite(world, h.call_marp(world), "other_involved")
+    row = InvitationEmail.objects.get(invitation=invitation)
+    InvitationEmail.objects.filter(pk=row.pk).update(state=DeliveryState.SENDING, claimed_at=timezone.now())
+    assert delivery.invitation_emails_catch_up() == 2  # the chair's and minute-taker's, which were due
+    row.refresh_from_db()
+    assert row.state == DeliveryState.SENDING  # not stuck long enough: another worker may be sending it
+    mail.outbox.clear()
+    time_machine.move_to(timezone.now() + delivery.STUCK_AFTER + timedelta(seconds=1))
+    assert delivery.invitation_emails_catch_up() == 1
+    row.refresh_from_db()
+    assert row.state == DeliveryState.SENT
+    assert [m.to for m in mail.outbox if "police.worker@example.org" in m.to] == [["police.worker@example.org"]]
+
+
+def test_someone_without_an_address_is_recorded_as_failed_at_once(world):
+    police = world.users["other_involved"]
+    police.email = ""
+    police.save()
+    (invitation,) = h.invite(world, h.call_marp(world), "other_involved")
+    row = InvitationEmail.objects.get(invitation=invitation)
+    assert row.state == DeliveryState.FAILED and "No e-mail address" in row.last_error
+
+
+def test_the_cancellation_email_says_so(world):
+    meeting = h.call_marp(world)
+    services.meeting_cancel(meeting=meeting, by=world.users["involved_manager"], reason="x")
+    row = InvitationEmail.objects.filter(method=CalendarMethod.CANCEL).first()
+    message = delivery.invitation_email_message(row)
+    assert message.subject.startswith("Doorstep: cancelled: MARP") and "cancelled" in message.body

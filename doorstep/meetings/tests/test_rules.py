@@ -1,0 +1,76 @@
+"""MTG-1, MTG-2: each kind of meeting's rules, as pure functions of plain facts."""
+
+import pytest
+
+from doorstep.agencies.models import AgencyKind
+from doorstep.meetings import rules
+from doorstep.meetings.models import MeetingKind, ParentsAttendance
+
+
+def caller(**overrides) -> rules.Caller:
+    facts = dict(works_with_families=True, agency_kind=AgencyKind.HOUSING, is_designated_postholder=True,
+                 is_manager=False, agency_involved=True)
+    facts.update(overrides)
+    return rules.Caller(**facts)
+
+
+@pytest.mark.parametrize("kind", [AgencyKind.HEALTH, AgencyKind.EDUCATION, AgencyKind.CHILDRENS_SOCIAL_CARE,
+                                  AgencyKind.HOUSING, AgencyKind.POLICE])
+def test_a_designated_postholder_of_the_five_agencies_calls_a_marp(kind):
+    assert rules.refusal(MeetingKind.MARP, caller(agency_kind=kind)) is None
+
+
+def test_a_practitioner_who_is_not_the_postholder_is_refused_a_marp_with_the_reason():
+    reason = rules.refusal(MeetingKind.MARP, caller(is_designated_postholder=False))
+    assert "designated postholder" in reason and "Each agency will designate" in reason
+
+
+@pytest.mark.parametrize("kind", [AgencyKind.PROBATION, AgencyKind.MENTAL_HEALTH, AgencyKind.VOLUNTARY,
+                                  AgencyKind.LEGAL])
+def test_other_agencies_cannot_call_a_marp_even_with_a_postholder(kind):
+    reason = rules.refusal(MeetingKind.MARP, caller(agency_kind=kind))
+    assert "health, education, children's social care, housing or police" in reason
+
+
+def test_an_agency_not_involved_calls_nothing():
+    facts = caller(agency_involved=False)
+    assert rules.callable_kinds(facts) == []
+    assert "must be involved" in rules.refusal(MeetingKind.PROFESSIONALS, facts)
+
+
+def test_the_board_chair_calls_nothing():
+    assert rules.callable_kinds(caller(works_with_families=False, agency_kind=None)) == []
+
+
+def test_statutory_meetings_are_called_by_childrens_social_care():
+    housing = caller(is_designated_postholder=False)
+    assert set(rules.callable_kinds(housing)) == {MeetingKind.HARD_TO_ENGAGE, MeetingKind.PROFESSIONALS,
+                                                  MeetingKind.FAMILY_SUPPORT}
+    csc = caller(agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_designated_postholder=False)
+    assert MeetingKind.CORE_GROUP in rules.callable_kinds(csc)
+    assert MeetingKind.MARP not in rules.callable_kinds(csc)
+
+
+def test_timescales_and_parents_per_kind():
+    assert rules.rule_for(MeetingKind.CORE_GROUP).working_days == 3  # ESC-2 (003 §7.9)
+    assert rules.rule_for(MeetingKind.PROFESSIONALS).working_days == 7
+    assert rules.default_parents(MeetingKind.PROFESSIONALS) == ParentsAttendance.EXCLUDED  # 003 §7.4
+    assert rules.default_parents(MeetingKind.CORE_GROUP) == ParentsAttendance.INVITED
+
+
+def test_an_area_overrides_a_rule_in_its_settings(settings):
+    settings.DOORSTEP_MEETING_RULES = {"marp": {"working_days": 2}}
+    assert rules.rule_for(MeetingKind.MARP).working_days == 2
+    assert rules.rule_for(MeetingKind.CORE_GROUP).working_days == 3
+
+
+@pytest.mark.parametrize("rule_id, on_plan, kind", [
+    ("ESC-1", False, MeetingKind.MARP),
+    ("ESC-2", True, MeetingKind.CORE_GROUP),
+    ("ESC-2", False, MeetingKind.PROFESSIONALS),
+    ("ESC-3", False, MeetingKind.PROFESSIONALS),
+    ("ESC-7", False, MeetingKind.HARD_TO_ENGAGE),
+    ("ESC-11", False, MeetingKind.PROFESSIONALS),
+])
+def test_the_kind_each_escalation_asks_for(rule_id, on_plan, kind):
+    assert rules.kind_for_escalation(rule_id, child_on_plan=on_plan) == kind

@@ -1,0 +1,171 @@
+"""The meetings pages: refusals with reasons, calling from an escalation, the specialist's confidentiality step,
+minutes through to circulation, the case file's plan panel and the PDF."""
+
+import io
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from doorstep.meetings.models import Meeting, MeetingKind, MeetingState, MinutesState
+
+from . import helpers as h
+
+
+def _when(days=1) -> dict:
+    day = timezone.localdate() + timedelta(days=days)
+    return {"starts_on_0": day.day, "starts_on_1": day.month, "starts_on_2": day.year, "start_time": "14:30",
+            "duration_minutes": 90, "location": "Civic Centre"}
+
+
+def _call_data(world, **overrides) -> dict:
+    data = {"kind": MeetingKind.MARP, "reason": "Fourth defaulted visit", "urgency": "working_days",
+            "within_working_days": "", "parents": "excluded", "parents_excluded_reason": "Threats to staff",
+            "chair": world.users["involved_manager"].pk, "minute_taker": world.users["involved_manager"].pk, **_when()}
+    data.update(overrides)
+    return data
+
+
+def test_the_call_page_refuses_a_marp_to_someone_who_is_not_a_designated_postholder(world, client):
+    worker = world.users["involved_practitioner"]
+    client.force_login(worker)
+    url = reverse("meetings:call", args=[world.family.pk])
+    html = client.get(url + "?kind=marp").content.decode()
+    assert "Only your agency&#x27;s designated postholder can call a MARP" in html
+    response = client.post(url, _call_data(world, chair=worker.pk, minute_taker=worker.pk))
+    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+    assert "designated postholder" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_emergency_access_does_not_call_meetings(world, client):
+    client.force_login(world.users["break_glass"])
+    response = client.get(reverse("meetings:call", args=[world.family.pk]))
+    assert response.status_code == 403 and "must be involved" in response.content.decode()
+
+
+def test_a_meeting_is_called_from_an_escalation_in_one_step(world, client):
+    escalation = h.esc1(world)
+    client.force_login(world.users["involved_manager"])
+    response = client.get(reverse("meetings:call_from_escalation", args=[escalation.pk]))
+    url = reverse("meetings:call", args=[world.family.pk]) + f"?escalation={escalation.pk}"
+    assert response.status_code == 302 and response["Location"] == url
+    html = client.get(url).content.decode()
+    assert "ESC-1" in html and 'value="marp" checked' in html and "4th defaulted visit" in html
+    response = client.post(reverse("meetings:call", args=[world.family.pk]),
+                           _call_data(world, escalation=escalation.pk))
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("meetings:invite", args=[meeting.pk])
+    assert meeting.escalation == escalation and meeting.kind == MeetingKind.MARP
+    assert meeting.hold_by <= escalation.deadline
+
+
+def test_the_case_file_offers_the_meeting_an_escalation_asks_for_and_shows_the_plan(world, client):
+    escalation = h.esc1(world)
+    client.force_login(world.users["other_involved"])
+    html = client.get(reverse("families:detail", args=[world.family.pk])).content.decode()
+    assert "Call the meeting this asks for" in html and f"?escalation={escalation.pk}" in html
+    assert "No multi-agency plan has been agreed yet." in html
+    minutes = h.circulated(world, specialist=False)
+    html = client.get(reverse("families:detail", args=[world.family.pk])).content.decode()
+    assert "Joint visit with the health visitor" in html
+    assert reverse("meetings:minutes", args=[minutes.meeting_id]) in html
+
+
+def test_a_specialist_sees_only_the_confidentiality_terms_until_they_accept(world, client):
+    meeting = h.with_specialist(world, accepted=False)
+    invitation = world.specialist_invitation
+    client.force_login(world.users["uninvolved"])
+    terms = reverse("meetings:confidentiality", args=[invitation.pk])
+    assert client.get(reverse("meetings:detail", args=[meeting.pk]))["Location"] == terms
+    assert client.get(reverse("meetings:respond", args=[invitation.pk]))["Location"] == terms
+    assert client.get(reverse("families:detail", args=[world.family.pk])).status_code == 404
+    html = client.get(terms).content.decode()
+    assert "absolute confidentiality" in html and "Testing household" not in html and "Kelly" not in html
+    response = client.post(terms, {})
+    assert "Tick to accept the confidentiality terms" in response.content.decode()
+    response = client.post(terms, {"accept": "on"})
+    assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
+    assert "Testing household" in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert client.get(reverse("families:detail", args=[world.family.pk])).status_code == 200
+
+
+def test_a_specialist_may_decline_without_accepting(world, client):
+    h.with_specialist(world, accepted=False)
+    client.force_login(world.users["uninvolved"])
+    response = client.post(reverse("meetings:confidentiality", args=[world.specialist_invitation.pk]), {"decline": "1"})
+    assert response["Location"] == reverse("meetings:mine")
+    world.specialist_invitation.refresh_from_db()
+    assert world.specialist_invitation.response == "declined"
+
+
+def test_minutes_from_draft_to_circulation_through_the_pages(world, client):
+    minutes = h.held(world)
+    meeting = minutes.meeting
+    police = world.users["other_involved"]
+    chair = world.users["involved_manager"]
+    client.force_login(chair)
+    edit = reverse("meetings:minutes_edit", args=[meeting.pk])
+    html = client.get(edit).content.decode()
+    assert "Role of Police, reviewed" in html and "Role of Health Board, reviewed" in html
+    data = {"concerns": "Not seen", f"role_{police.agency_id}": "Police checks",
+            f"role_{chair.agency_id}": "Health visiting", "plan_agreed": "yes", "sharing_with_family": "By letter",
+            "no_dissent": "on", "outcome": "continue"}
+    response = client.post(edit, {**data, "approve": "1"})
+    assert "Add the plan&#x27;s actions" in response.content.decode()  # approval refused: no actions yet
+    response = client.post(edit, {**data, "add_action": "1"})
+    assert response["Location"] == reverse("meetings:action_add", args=[meeting.pk])
+    due = timezone.localdate() + timedelta(days=7)
+    response = client.post(response["Location"], {"description": "Police welfare check", "agency": police.agency_id,
+                                                  "owner": police.pk, "due_date_0": due.day, "due_date_1": due.month,
+                                                  "due_date_2": due.year})
+    assert response["Location"] == edit
+    response = client.post(edit, {**data, "approve": "1"})
+    assert response["Location"] == reverse("meetings:minutes", args=[meeting.pk])
+    response = client.post(reverse("meetings:minutes_circulate", args=[meeting.pk]))
+    minutes.refresh_from_db()
+    assert minutes.state == MinutesState.CIRCULATED and minutes.meeting.state == MeetingState.CLOSED
+    client.force_login(police)
+    html = client.get(reverse("meetings:mine")).content.decode()
+    assert "Police welfare check" in html
+
+
+def test_the_board_chair_reads_the_minutes_and_their_pdf_and_nothing_else(world, client):
+    minutes = h.circulated(world)
+    client.force_login(world.users["board_chair"])
+    home = client.get(reverse("home")).content.decode()
+    assert "Minutes sent to you" in home and reverse("meetings:minutes", args=[minutes.meeting_id]) in home
+    assert "MARP activity, last 12 months" in home
+    html = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
+    assert "Joint visit with the health visitor" in html
+    assert reverse("families:detail", args=[world.family.pk]) not in html  # no way into the case file
+    assert reverse("meetings:action", args=[minutes.actions.get().pk]) not in html
+    pdf = client.get(reverse("meetings:minutes_pdf", args=[minutes.meeting_id]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
+    assert "Minutes: Multi-agency risk panel (MARP)" in text and world.family.reference in text
+    assert text.index("Concerns") < text.index("Joint visit with the health visitor") < text.index("Outcome")
+    for url in (reverse("families:detail", args=[world.family.pk]), reverse("meetings:detail", args=[minutes.meeting_id]),
+                reverse("meetings:action", args=[minutes.actions.get().pk])):
+        assert client.get(url).status_code == 404
+
+
+def test_the_owner_of_an_action_records_that_it_is_done(world, client):
+    minutes = h.circulated(world, owner_role="uninvolved")
+    action = minutes.actions.get()
+    client.force_login(world.users["uninvolved"])
+    page = reverse("meetings:action", args=[action.pk])
+    assert "Record progress" in client.get(page).content.decode()
+    response = client.post(reverse("meetings:action_progress", args=[action.pk]), {"note": "Done", "completed": "on"})
+    assert response["Location"] == page
+    action.escalation.refresh_from_db()
+    assert action.escalation.state == "done"
+
+
+def test_the_pages_speak_welsh(world, client):
+    minutes = h.circulated(world)
+    client.force_login(world.users["involved_manager"])
+    client.cookies["doorstep_language"] = "cy"
+    html = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
+    assert '<html lang="cy"' in html and "Cynllun ymyrraeth" in html

@@ -1,0 +1,71 @@
+"""Issue 9 in CI: the generator makes the promised region at small scale, and every measured page and endpoint
+runs the same number of queries for a family of 50 contacts as for one of 2,000 (PAGES in measures.py)."""
+
+import pytest
+from django.db.models import Count
+from django.utils import timezone
+
+from doorstep.chronology.models import ChronologyEntry
+from doorstep.engagement.models import Contact, ContactChild
+from doorstep.escalations.evaluate import sweep_run
+from doorstep.escalations.models import ACTIVE_STATES, Escalation
+from doorstep.families.models import Family, Involvement, MemberRole, Person
+from doorstep.families.services import family_create
+from doorstep.incidents.models import Incident
+from doorstep.markers.models import MarkerStatus, WarningMarker
+from doorstep.scale.bench import page_queries, subjects
+from doorstep.scale.measures import PAGES, current
+
+from .conftest import CI_FAMILIES, CI_GIANT_CONTACTS
+
+MEASURED = [m for m in current(PAGES) if not m.pending]
+
+
+def test_the_region_has_the_promised_shape(region, db):
+    assert Family.objects.count() == CI_FAMILIES
+    per_family = dict(Contact.objects.values_list("family_id").annotate(n=Count("id")).order_by())
+    largest = max(per_family, key=per_family.get)
+    assert per_family[largest] >= CI_GIANT_CONTACTS
+    assert Involvement.objects.filter(family_id=largest, ended_on__isnull=True).values("agency").distinct().count() == 8
+    assert Contact.objects.filter(family_id=largest).values("agency").distinct().count() == 8
+    ordinary = sorted(n for f, n in per_family.items() if f != largest)
+    assert 25 <= sum(ordinary) / len(ordinary) <= 90  # about 50 on average ...
+    assert ordinary[-1] > 4 * ordinary[len(ordinary) // 2]  # ... with a long tail
+    for role in (MemberRole.CHILD, MemberRole.UNBORN, MemberRole.PARENT, MemberRole.PARTNER,
+                 MemberRole.ADULT_VISITING):
+        assert Person.objects.filter(role=role).exists(), role
+    assert Involvement.objects.filter(ended_on__isnull=False).exists()
+    assert Contact.objects.filter(defaulted=True).exists() and Contact.objects.filter(defaulted=False).exists()
+    assert Contact.objects.exclude(behaviours=[]).exists() and Contact.objects.exclude(threats=[]).exists()
+    assert ContactChild.objects.filter(seen_alone=True).exists()
+    # CHR-1: one chronology entry per contact, tagged "|seen|avoidance|"-style.
+    assert ChronologyEntry.objects.filter(source_type="engagement.Contact").count() == Contact.objects.count()
+    entry = ChronologyEntry.objects.filter(source_type="engagement.Contact", tags__contains="|seen|").first()
+    assert entry.tags.startswith("|") and entry.tags.endswith("|")
+    assert Escalation.objects.filter(state__in=ACTIVE_STATES, overdue_escalated_at__isnull=False).exists()
+    assert Escalation.objects.exclude(state__in=ACTIVE_STATES).exists()
+    assert Incident.objects.filter(family_id=largest).exists()
+    assert WarningMarker.objects.filter(status=MarkerStatus.ACTIVE).exists()
+
+
+def test_a_sweep_of_the_generated_region_finds_nothing_due(region, db):
+    """The benchmark times the sweep 'with nothing due': the region must leave nothing due."""
+    assert sum(sweep_run(now=timezone.now()).values()) == 0
+
+
+def test_the_database_sequences_are_past_the_generated_ids(region, db):
+    from doorstep.agencies.models import Professional
+
+    by = Professional.objects.filter(role="practitioner").order_by("id").first()
+    family = family_create(by=by, name="After generation household", reason="Testing the sequences",
+                           line1="1 New Road", town="Afonwy", postcode="AF1 1AA")
+    assert family.pk > max(Family.objects.exclude(pk=family.pk).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("measure", MEASURED, ids=[m.name for m in MEASURED])
+def test_queries_do_not_grow_with_the_family(measure, region, db):
+    largest, typical = subjects()
+    assert largest.contacts >= CI_GIANT_CONTACTS and 40 <= typical.contacts <= 60
+    large, small = page_queries(measure, largest), page_queries(measure, typical)
+    # The same count, bar a known bounded exception the measure declares (measures.PageMeasure.allowance).
+    assert small <= large <= small + measure.allowance, measure.allowance_reason

@@ -1,0 +1,189 @@
+"""SUP-1..5: supervision records, case discussions, decisions on the chronology, action plans, overdue supervision."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from doorstep.chronology.models import ChronologyEntry, EntryKind
+from doorstep.escalations.models import Escalation, EscalationState
+from doorstep.escalations.services import escalation_cancel
+from doorstep.notifications.models import Notification
+from doorstep.supervision import selectors, services
+from doorstep.supervision.models import CaseDiscussion, SessionState, SupervisionActionPlan, SupervisionDecision
+
+from .builders import DECISION, REFLECTION, answers, case, held
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.django_db
+class TestRecord:
+    def test_only_the_line_manager_records_a_workers_supervision(self, world):
+        for who in ("uninvolved_manager", "involved_practitioner", "other_involved"):
+            with pytest.raises(PermissionDenied):
+                services.supervision_record(by=world.users[who], worker=world.users["involved_practitioner"],
+                                            held_on=timezone.localdate(), health_and_safety_discussed=False)
+
+    def test_recorded_supervision_tells_the_worker(self, world):
+        session = held(world)
+        assert session.state == SessionState.HELD and session.supervisor == world.users["involved_manager"]
+        note = Notification.objects.get(recipient=world.users["involved_practitioner"])
+        assert note.link == f"/supervision/{session.pk}/" and note.kind == "supervision"
+
+    @pytest.mark.parametrize("overrides, field", [
+        ({"held_on": date(2999, 1, 1)}, "held_on"),
+        ({"health_and_safety_note": ""}, "health_and_safety_note"),
+    ])
+    def test_bad_input(self, world, overrides, field):
+        with pytest.raises(ValidationError) as exc:
+            held(world, **overrides)
+        assert field in exc.value.message_dict
+
+    def test_planned_then_cancelled_is_counted(self, world):
+        manager, worker = world.users["involved_manager"], world.users["involved_practitioner"]
+        planned = services.supervision_plan(by=manager, worker=worker, planned_for=timezone.localdate())
+        with pytest.raises(ValidationError) as exc:
+            services.supervision_cancel(by=manager, session=planned, cancelled_by_whom="manager", reason="")
+        assert "reason" in exc.value.message_dict
+        services.supervision_cancel(by=manager, session=planned, cancelled_by_whom="worker", reason="Sick")
+        services.supervision_cancel(by=manager, worker=worker, planned_for=timezone.localdate() - timedelta(days=3),
+                                    cancelled_by_whom="manager", reason="Strategy meeting")
+        row = selectors.staff_oversight(manager=manager)["rows"][0]
+        assert row.worker == worker and row.cancelled == 2 and row.last_held is None
+
+
+@pytest.mark.django_db
+class TestCaseDiscussion:
+    def test_decisions_reach_the_chronology_and_reflections_do_not(self, world):
+        discussion = case(world, hostility_significant=True, safe_working="Police present at every visit",
+                          safe_working_reason="Threat to kill made last week")
+        entries = list(ChronologyEntry.objects.filter(family=world.family, kind=EntryKind.SUPERVISION)
+                       .order_by("id"))
+        assert [e.summary for e in entries] == [
+            f"Supervision decision: {DECISION}. Reason: The hostility is aimed at lone female workers",
+            "Supervision, how the work will continue safely: Police present at every visit. Reason: Threat to kill "
+            "made last week",
+        ]
+        assert entries[1].significant and entries[0].author == world.users["involved_manager"]
+        everything = " ".join(ChronologyEntry.objects.values_list("summary", flat=True))
+        for private in (REFLECTION, "Anxious before visits", "Alfie lives with shouting every day"):
+            assert private not in everything
+        assert discussion.decisions.count() == 2
+
+    @pytest.mark.parametrize("overrides, field", [
+        ({"reflective_answers": answers(afraid=None)}, "reflective_answers"),
+        ({"plan": ""}, "plan"),  # SUP-3: hostility experienced needs an action plan
+        ({"hostility_significant": True}, "safe_working"),  # SUP-5
+        ({"decision": " "}, "decision"),
+        ({"decision_reason": ""}, "decision_reason"),
+        ({"risk_to_child": ""}, "risk_to_child"),
+        ({"hostility_detail": ""}, "hostility_detail"),
+        ({"measures": ["sole_visit"]}, "measures"),
+    ])
+    def test_each_missing_part_is_named_and_nothing_is_saved(self, world, overrides, field):
+        session = held(world)
+        with pytest.raises(ValidationError) as exc:
+            case(world, session=session, **overrides)
+        assert field in exc.value.message_dict
+        assert not CaseDiscussion.objects.exists() and not SupervisionDecision.objects.exists()
+        assert not ChronologyEntry.objects.filter(kind=EntryKind.SUPERVISION).exists()
+
+    def test_a_family_the_workers_agency_does_not_work_with_is_refused(self, world):
+        with pytest.raises(ValidationError) as exc:
+            case(world, family=world.other_family)
+        assert "family" in exc.value.message_dict
+
+    def test_no_hostility_needs_no_action_plan(self, world):
+        discussion = case(world, hostility="none", hostility_detail="", plan="", measures=[])
+        assert not SupervisionActionPlan.objects.filter(case=discussion).exists()
+
+    def test_cases_only_in_a_supervision_that_was_held(self, world):
+        planned = services.supervision_plan(by=world.users["involved_manager"],
+                                            worker=world.users["involved_practitioner"],
+                                            planned_for=timezone.localdate())
+        with pytest.raises(ValidationError):
+            case(world, session=planned)
+
+
+@pytest.mark.django_db
+class TestActionPlan:
+    def test_the_current_plan_is_the_managers_agreement_for_a_visit(self, world):
+        worker = world.users["involved_practitioner"]
+        discussion = case(world, plan_review_by=timezone.localdate() + timedelta(days=10))
+        current = selectors.action_plan_current(worker=worker, family=world.family)
+        assert current == discussion.action_plan and current.agreed_by == world.users["involved_manager"]
+        assert current.measures == ["two_workers"]
+        assert selectors.action_plan_current(worker=worker, family=world.family,
+                                             on=timezone.localdate() + timedelta(days=11)) is None
+        assert selectors.action_plan_current(worker=world.users["other_involved"], family=world.family) is None
+        services.action_plan_withdraw(plan=current, by=world.users["involved_manager"], reason="Family moved")
+        assert selectors.action_plan_current(worker=worker, family=world.family) is None
+
+    def test_only_the_manager_withdraws_it(self, world):
+        plan = case(world).action_plan
+        with pytest.raises(PermissionDenied):
+            services.action_plan_withdraw(plan=plan, by=world.users["involved_practitioner"], reason="No")
+
+
+@pytest.mark.django_db
+def test_only_the_worker_confirms_reading(world):
+    session = held(world)
+    with pytest.raises(PermissionDenied):
+        services.supervision_acknowledge(session=session, by=world.users["involved_manager"])
+    services.supervision_acknowledge(session=session, by=world.users["involved_practitioner"], comment="Agreed")
+    session.refresh_from_db()
+    assert session.worker_read_at is not None and session.worker_comment == "Agreed"
+    with pytest.raises(ValidationError):
+        services.supervision_acknowledge(session=session, by=world.users["involved_practitioner"])
+
+
+@pytest.mark.django_db
+class TestOverdue:
+    """SUP-4 (004 §6.2): overdue supervision is a tracked action for the manager, the interval configuration."""
+
+    def test_raised_the_day_after_it_falls_due_never_before(self, world, time_machine, settings):
+        settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 28
+        worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
+        time_machine.move_to(datetime(2026, 10, 1, 10, 0, tzinfo=LONDON))
+        held(world, days_ago=0)
+        time_machine.move_to(datetime(2026, 10, 29, 23, 59, tzinfo=LONDON))  # due by the end of 29 October
+        assert services.supervision_overdue_sweep(now=timezone.now()) == 0
+        time_machine.move_to(datetime(2026, 10, 30, 0, 1, tzinfo=LONDON))
+        assert services.supervision_overdue_sweep(now=timezone.now()) == 1
+        escalation = Escalation.objects.get(key=services.overdue_key(worker.pk))
+        assert escalation.owner == manager and escalation.family is None and escalation.rule_id == "SUP-4"
+        # Due 29 October + 5 working days = Thursday 5 November 2026, end of the day.
+        assert escalation.deadline == datetime(2026, 11, 5, 23, 59, 59, tzinfo=LONDON)
+        assert Notification.objects.filter(recipient=manager, kind="supervision").exists()
+        assert services.supervision_overdue_sweep(now=timezone.now()) == 0
+        # Everyone else in the world joined today: not overdue.
+        assert Escalation.objects.filter(rule_id="SUP-4").count() == 1
+        held(world, days_ago=0)
+        assert Escalation.objects.get(pk=escalation.pk).state == EscalationState.DONE
+
+    def test_a_closed_action_is_not_raised_again_until_the_next_supervision_falls_due(self, world, time_machine,
+                                                                                       settings):
+        settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 14
+        manager = world.users["involved_manager"]
+        time_machine.move_to(datetime(2026, 10, 1, 10, 0, tzinfo=LONDON))
+        held(world, days_ago=0)
+        time_machine.move_to(datetime(2026, 10, 20, 10, 0, tzinfo=LONDON))
+        services.supervision_overdue_sweep(now=timezone.now())
+        escalation = Escalation.objects.get(rule_id="SUP-4")
+        escalation_cancel(escalation=escalation, by=manager, reason="Worker on leave")
+        time_machine.move_to(datetime(2026, 10, 25, 10, 0, tzinfo=LONDON))
+        assert services.supervision_overdue_sweep(now=timezone.now()) == 0
+        held(world, days_ago=0)  # 25 October: next due 8 November
+        time_machine.move_to(datetime(2026, 11, 9, 10, 0, tzinfo=LONDON))
+        assert services.supervision_overdue_sweep(now=timezone.now()) == 1
+
+    def test_the_interval_is_configuration(self, world, settings):
+        settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 7
+        held(world, days_ago=8)
+        assert services.supervision_overdue_sweep(now=timezone.now()) == 1
+        settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 60
+        row = selectors.staff_oversight(manager=world.users["involved_manager"])["rows"][0]
+        assert not row.overdue and row.due == timezone.localdate() + timedelta(days=52)

@@ -1,0 +1,620 @@
+"""Writes to visits (SAF-1..4). Each is one transaction with its audit row, the worker's visit record (a
+`VisitEvent`), chronology entry and notifications, and locks the visit row so that a check-in and the sweep never
+cross: a worker who reports back at the very moment a step is due either stops it or is told it went.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import override
+
+from doorstep.agencies.models import Professional
+from doorstep.audit.models import AuditAction
+from doorstep.audit.services import audit_record
+from doorstep.chronology.models import EntryKind
+from doorstep.chronology.services import chronology_record
+from doorstep.escalations.models import ACTIVE_STATES, Escalation
+from doorstep.escalations.services import escalation_acknowledge, escalation_raise, escalations_close_by_key
+from doorstep.families.models import Family, FamilyAddress
+from doorstep.incidents.selectors import managers_of
+from doorstep.notifications.models import NotificationKind
+from doorstep.notifications.services import notify
+
+from . import rules
+from .chain import chain_for, duty_managers_for, recipients_for
+from .models import ACCOMPANIED, ChainStep, Decision, Question, RiskFactor, Visit, VisitAlert, VisitEvent, VisitStatus
+from .selectors import may_decide, may_manage, on_chain, risk_suggestions
+
+MIN_MINUTES, MAX_MINUTES = 5, 8 * 60
+EXTENSIONS = (15, 30)
+# A plan is made before the visit (002 §9.5): its start may be a little in the past (planned on the doorstep of
+# the office), never hours ago.
+PLAN_GRACE = timedelta(minutes=30)
+PHONE = re.compile(r"^\+?[\d\s()-]{7,20}$")
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "j M Y H:i")
+
+
+def _time(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "H:i")
+
+
+def _lock(visit: Visit) -> Visit:
+    return (Visit.objects.select_for_update(of=("self",)).select_related("family", "worker", "agency", "address")
+            .get(pk=visit.pk))
+
+
+def _event(visit: Visit, kind: str, *, by=None, note: str = "", at: datetime | None = None) -> VisitEvent:
+    return VisitEvent.objects.create(visit=visit, kind=kind, by=by, note=note, at=at or timezone.now())
+
+
+def _notify_each(recipients: Iterable[Professional], *, kind, message, link: str, family, mandatory: bool,
+                 dedupe_key: str | None) -> None:
+    """Notify each person in their own language (the message is stored as text)."""
+    for person in recipients:
+        with override(person.preferred_language or settings.LANGUAGE_CODE):
+            notify(recipients=[person], kind=kind, message=message(), link=link, family=family, mandatory=mandatory,
+                   dedupe_key=dedupe_key)
+
+
+def _require_family_worker(by) -> None:
+    if not by.works_with_families:
+        raise PermissionDenied(_("Only practitioners and managers of an agency plan visits."))
+
+
+def _require_worker(visit: Visit, by) -> None:
+    if by.pk != visit.worker_id:
+        raise PermissionDenied(_("Only the worker making the visit can do this."))
+
+
+def _clean_answers(answers: Mapping[str, bool | None]) -> dict:
+    missing = [q for q in Question.values if answers.get(q) is None]
+    if missing:
+        raise ValidationError({f"q_{missing[0]}": _("Answer every question")})
+    return {q: bool(answers[q]) for q in Question.values}
+
+
+# Planning (SAF-1, SAF-2).
+
+@transaction.atomic
+def visit_plan(
+    *,
+    family: Family,
+    by: Professional,
+    planned_start: datetime,
+    planned_minutes: int,
+    purpose: str,
+    contingency: str,
+    factors: Iterable[str],
+    answers: Mapping[str, bool | None],
+    arrangements: Iterable[str],
+    at_home: bool = True,
+    venue: str = "",
+    companions: str = "",
+    assessment_notes: str = "",
+    replaces: Visit | None = None,
+) -> Visit:
+    """Plan a visit with its risk assessment. Where risk is indicated it waits for the line manager's agreement
+    (003 §5.3, 002 §9.5), and they are notified; otherwise it is ready to start."""
+    _require_family_worker(by)
+    now = timezone.now()
+    errors = {}
+    factors = list(dict.fromkeys(factors))
+    if set(factors) - set(RiskFactor.values):
+        errors["factors"] = _("Select risk factors from the list")
+    arrangements = list(dict.fromkeys(arrangements))
+    if planned_start < now - PLAN_GRACE:
+        errors["planned_on"] = _("A visit is planned before it is made: the start must be in the future")
+    if not MIN_MINUTES <= planned_minutes <= MAX_MINUTES:
+        errors["planned_minutes"] = _("A visit lasts between 5 minutes and 8 hours")
+    address = None
+    if at_home:
+        current = FamilyAddress.objects.filter(family=family, moved_out__isnull=True).select_related("address").first()
+        address = current.address if current else None
+        if address is None:
+            errors["where"] = _("The family has no address recorded: choose a neutral venue")
+        venue = ""
+    elif not venue.strip():
+        errors["venue"] = _("Enter the neutral venue")
+    if not purpose.strip():
+        errors["purpose"] = _("Enter the purpose of the visit")
+    if not contingency.strip():
+        errors["contingency"] = _("Enter what you will do if there is no access")
+    try:
+        answers = _clean_answers(answers)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        answers = {}
+    arrangement_errors = rules.arrangement_errors(factors=factors, arrangements=arrangements, at_home=at_home)
+    if arrangement_errors:
+        errors["arrangements"] = arrangement_errors
+    if set(arrangements) & ACCOMPANIED and not companions.strip():
+        errors["companions"] = _("Say who is going with you: their name and agency")
+    if replaces is not None and (replaces.family_id != family.pk or replaces.worker_id != by.pk):
+        errors["replaces"] = _("You can only plan again from your own plan for this family")
+    if errors:
+        raise ValidationError(errors)
+
+    known = risk_suggestions(family=family, professional=by)
+    proposal = rules.propose(factors=factors, answers=answers, at_home=at_home)
+    status = VisitStatus.AWAITING_AGREEMENT if proposal.agreement_required else VisitStatus.READY
+    visit = Visit.objects.create(
+        family=family, worker=by, agency=by.agency, planned_start=planned_start, planned_minutes=planned_minutes,
+        at_home=at_home, address=address, venue=venue.strip(), purpose=purpose.strip(),
+        contingency=contingency.strip(), companions=companions.strip(), factors=factors,
+        factors_suggested=known["factors"], known_to=", ".join(known["known_to"])[:500],
+        assessment_notes=assessment_notes.strip(), answers=answers,
+        proposal=[p.as_dict() for p in proposal.proposed], arrangements=arrangements,
+        agreement_required=proposal.agreement_required, status=status, replaces=replaces,
+    )
+    _event(visit, VisitEvent.Kind.PLANNED, by=by, note=", ".join(visit.get_arrangement_labels()))
+    audit_record(actor=by, action=AuditAction.CREATE, obj=visit, family=family,
+                 summary=f"Visit planned for {_when(planned_start)}")
+    chronology_record(
+        family=family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
+        summary=_("Visit planned for %(when)s: %(arrangement)s") % {
+            "when": _when(planned_start), "arrangement": ", ".join(visit.get_arrangement_labels())},
+    )
+    if status == VisitStatus.AWAITING_AGREEMENT:
+        _event(visit, VisitEvent.Kind.SENT_FOR_AGREEMENT, by=by)
+        _notify_each(
+            managers_of(by), kind=NotificationKind.ACTION, link=f"/visits/{visit.pk}/decide/", family=family,
+            mandatory=False, dedupe_key=f"visit:{visit.pk}:agreement",
+            message=lambda: _("%(worker)s asks you to agree a visit plan: %(family)s, %(when)s") % {
+                "worker": by, "family": family.name, "when": _when(planned_start)},
+        )
+    return visit
+
+
+@transaction.atomic
+def visit_decide(
+    *,
+    visit: Visit,
+    by: Professional,
+    decision: str,
+    reason: str = "",
+    arrangements: Iterable[str] | None = None,
+    companions: str | None = None,
+    supervision_reference: str = "",
+) -> Visit:
+    """The manager agrees the plan, agrees it with changes, or refuses it with a reason (003 §5.3, 002 §9.5)."""
+    visit = _lock(visit)
+    if not may_decide(visit=visit, professional=by):
+        if visit.status != VisitStatus.AWAITING_AGREEMENT:
+            raise ValidationError({"decision": _("This plan is not waiting for agreement")})
+        raise PermissionDenied(_("Only a manager of the worker's agency can agree this plan."))
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Select agree, agree with changes or refuse")})
+    errors = {}
+    if decision in (Decision.CHANGED, Decision.REFUSED) and not reason.strip():
+        errors["reason"] = (_("Enter why you are refusing the plan") if decision == Decision.REFUSED
+                            else _("Enter what you changed and why"))
+    if decision == Decision.CHANGED:
+        arrangements = list(dict.fromkeys(arrangements or []))
+        companions = visit.companions if companions is None else companions.strip()
+        problems = rules.arrangement_errors(factors=visit.factors, arrangements=arrangements, at_home=visit.at_home)
+        if problems:
+            errors["arrangements"] = problems
+        elif set(arrangements) == set(visit.arrangements) and companions == visit.companions:
+            errors["arrangements"] = _("Change the arrangement, or choose agree")
+        if set(arrangements) & ACCOMPANIED and not companions:
+            errors["companions"] = _("Say who is going with the worker: their name and agency")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    before = ", ".join(visit.get_arrangement_labels())
+    if decision == Decision.CHANGED:
+        visit.arrangements, visit.companions = arrangements, companions
+    visit.decision, visit.decided_by, visit.decided_at = decision, by, now
+    visit.decision_reason, visit.supervision_reference = reason.strip(), supervision_reference.strip()[:200]
+    visit.status = VisitStatus.REFUSED if decision == Decision.REFUSED else VisitStatus.READY
+    visit.save()
+    kind = {Decision.AGREED: VisitEvent.Kind.AGREED, Decision.CHANGED: VisitEvent.Kind.CHANGED,
+            Decision.REFUSED: VisitEvent.Kind.REFUSED}[decision]
+    note = visit.decision_reason
+    if decision == Decision.CHANGED:
+        note = f"{before} → {', '.join(visit.get_arrangement_labels())}. {note}"
+    _event(visit, kind, by=by, note=note, at=now)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=f"Visit plan {decision}", reason=visit.decision_reason)
+    chronology_record(
+        family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
+        summary=(_("Manager refused the visit plan for %(when)s") if decision == Decision.REFUSED
+                 else _("Manager agreed the visit plan for %(when)s: %(arrangement)s")) % {
+            "when": _when(visit.planned_start), "arrangement": ", ".join(visit.get_arrangement_labels())},
+    )
+    messages = {
+        Decision.AGREED: lambda: _("%(manager)s agreed your visit plan: %(family)s, %(when)s"),
+        Decision.CHANGED: lambda: _("%(manager)s agreed your visit plan with changes: %(family)s, %(when)s"),
+        Decision.REFUSED: lambda: _("%(manager)s refused your visit plan: %(family)s, %(when)s"),
+    }
+    _notify_each([visit.worker], kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/", family=visit.family,
+                 mandatory=False, dedupe_key=f"visit:{visit.pk}:decision",
+                 message=lambda: messages[decision]() % {"manager": by, "family": visit.family.name,
+                                                         "when": _when(visit.planned_start)})
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, visit: Visit, by: Professional, reason: str) -> Visit:
+    visit = _lock(visit)
+    if by.pk != visit.worker_id and not may_manage(visit=visit, professional=by):
+        raise PermissionDenied(_("Only the worker or a manager of their agency can cancel this visit."))
+    if visit.status not in (VisitStatus.AWAITING_AGREEMENT, VisitStatus.READY):
+        raise ValidationError({"reason": _("Only a visit that has not started can be cancelled")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Enter why the visit is cancelled")})
+    visit.status, visit.ended_at, visit.ended_by, visit.end_note = VisitStatus.CANCELLED, timezone.now(), by, reason.strip()
+    visit.save()
+    _event(visit, VisitEvent.Kind.CANCELLED, by=by, note=visit.end_note)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Visit cancelled",
+                 reason=visit.end_note)
+    return visit
+
+
+# Out on the visit (SAF-3).
+
+def _schedule(visit: Visit, *, now: datetime) -> None:
+    """Set what is due next from the expected end, the chain and any acknowledgement's hold."""
+    if visit.next_step >= len(visit.chain):
+        visit.next_alert_at = None
+        return
+    due = visit.expected_back + timedelta(minutes=visit.chain[visit.next_step]["minutes"])
+    if visit.acknowledged_at is not None and visit.escalated_at is not None:
+        due = max(due, visit.acknowledged_at + timedelta(minutes=visit.hold_minutes))
+    visit.next_alert_at = due
+
+
+def _escalation_key(visit: Visit) -> str:
+    return f"SAF-3:visit:{visit.pk}:round:{visit.alarm_round}"
+
+
+def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
+    """The worker has reported back (or someone on the chain has found them safe): tell everyone the alarm reached,
+    close the tracked action, and start a new round so that a later alarm is a new one."""
+    alerts = list(VisitAlert.objects.filter(visit=visit, round=visit.alarm_round).prefetch_related("recipients"))
+    if alerts:
+        told = {p.pk: p for a in alerts if a.step != ChainStep.REMINDER for p in a.recipients.all()}
+        told.pop(by.pk if by else None, None)
+        told.pop(visit.worker_id, None)
+        _notify_each(
+            told.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/", family=visit.family,
+            mandatory=True, dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:stood-down",
+            message=lambda: _("Stand down: %(worker)s is safe (%(note)s, %(time)s)") % {
+                "worker": visit.worker, "note": note, "time": _time(now)},
+        )
+        if Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).exists():
+            escalations_close_by_key(key=_escalation_key(visit), by=by, outcome=note)
+        visit.alarm_round += 1
+    visit.next_step = 0
+    visit.alarm_step = ""
+    visit.escalated_at = visit.acknowledged_at = visit.acknowledged_by = None
+    visit.alarm_error = ""
+
+
+@transaction.atomic
+def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle: str = "",
+                minutes: int | None = None) -> Visit:
+    """"I've arrived": the monitored visit starts, with the contact number for this visit (SAF-3, 003 §5.4)."""
+    visit = _lock(visit)
+    _require_worker(visit, by)
+    if visit.status == VisitStatus.AWAITING_AGREEMENT:
+        raise ValidationError({"contact_number": _("Your manager has not agreed this plan yet: you cannot start "
+                                                   "the visit")})
+    if visit.status != VisitStatus.READY:
+        raise ValidationError({"contact_number": _("This visit cannot be started: it is %(status)s") % {
+            "status": visit.get_status_display().lower()}})
+    minutes = visit.planned_minutes if minutes is None else minutes
+    errors = {}
+    if not PHONE.match(contact_number.strip()):
+        errors["contact_number"] = _("Enter the mobile number you will have with you, like 07700 900123")
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        errors["minutes"] = _("A visit lasts between 5 minutes and 8 hours")
+    if Visit.objects.filter(worker=by, status=VisitStatus.IN_PROGRESS).exclude(pk=visit.pk).exists():
+        errors["contact_number"] = _("You are already out on another visit: say you are safe and leaving first")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    visit.chain, visit.hold_minutes = chain_for(visit.agency)
+    visit.contact_number, visit.vehicle = contact_number.strip(), vehicle.strip().upper()[:20]
+    visit.status, visit.started_at = VisitStatus.IN_PROGRESS, now
+    visit.expected_back = now + timedelta(minutes=minutes)
+    visit.alarm_round, visit.next_step, visit.alarm_step = 1, 0, ""
+    visit.escalated_at = visit.acknowledged_at = visit.acknowledged_by = None
+    _schedule(visit, now=now)
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:  # the same worker started another visit at the same moment
+        raise ValidationError({"contact_number": _("You are already out on another visit")}) from None
+    _event(visit, VisitEvent.Kind.STARTED, by=by, at=now,
+           note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Visit started")
+    return visit
+
+
+@transaction.atomic
+def visit_extend(*, visit: Visit, by: Professional, minutes: int) -> Visit:
+    """"Extend by 15 / 30 minutes": a check-in. If an alarm has started it is stood down."""
+    visit = _lock(visit)
+    _require_worker(visit, by)
+    if visit.status != VisitStatus.IN_PROGRESS:
+        raise ValidationError({"minutes": _("This visit is not in progress")})
+    if minutes not in EXTENSIONS:
+        raise ValidationError({"minutes": _("Extend by 15 or 30 minutes")})
+    now = timezone.now()
+    visit.expected_back = max(visit.expected_back, now) + timedelta(minutes=minutes)
+    _stand_down(visit, by=by, now=now, note=gettext_lazy("extended the visit"))
+    _schedule(visit, now=now)
+    visit.save()
+    _event(visit, VisitEvent.Kind.EXTENDED, by=by, at=now,
+           note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=f"Visit extended by {minutes} minutes")
+    return visit
+
+
+def _end(visit: Visit, *, by, now: datetime) -> None:
+    visit.status, visit.ended_at, visit.ended_by = VisitStatus.COMPLETED, now, by
+    visit.next_alert_at = None
+    chronology_record(
+        family=visit.family, kind=EntryKind.VISIT, occurred_at=visit.started_at, by=visit.worker, source=visit,
+        summary=_("Visit made by %(worker)s, %(start)s to %(end)s") % {
+            "worker": visit.worker, "start": _when(visit.started_at), "end": _time(now)},
+    )
+
+
+@transaction.atomic
+def visit_check_out(*, visit: Visit, by: Professional, something_happened: bool = False) -> Visit:
+    """"I'm safe, leaving". If something happened (SAF-4, 004 §6.1), the manager is told at once; the incident is
+    recorded next, on the incident form."""
+    visit = _lock(visit)
+    _require_worker(visit, by)
+    if visit.status != VisitStatus.IN_PROGRESS:
+        raise ValidationError({"something_happened": _("This visit is not in progress")})
+    now = timezone.now()
+    _stand_down(visit, by=by, now=now, note=gettext_lazy("reported back safe"))
+    _end(visit, by=by, now=now)
+    visit.save()
+    _event(visit, VisitEvent.Kind.CHECKED_OUT, by=by, at=now)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Visit ended: safe")
+    if something_happened:
+        _something_happened(visit, by=by, now=now)
+    return visit
+
+
+def _something_happened(visit: Visit, *, by, now: datetime) -> None:
+    visit.something_happened = True
+    visit.save(update_fields=["something_happened"])
+    _event(visit, VisitEvent.Kind.SOMETHING_HAPPENED, by=by, at=now)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary="Something happened at the visit: manager told")
+    # SAF-4 (004 §6.1): "Contact the Manager immediately".
+    _notify_each(
+        managers_of(by), kind=NotificationKind.VIOLENCE, link=f"/visits/{visit.pk}/", family=visit.family,
+        mandatory=True, dedupe_key=f"visit:{visit.pk}:something-happened",
+        message=lambda: _("%(worker)s says something happened at a visit to %(family)s (%(time)s). They are safe and "
+                          "recording the incident: contact them now.") % {
+            "worker": by, "family": visit.family.name, "time": _time(now)},
+    )
+    chronology_record(
+        family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit, significant=True,
+        summary=_("%(worker)s reported that something happened at a visit; the manager was told at once") % {
+            "worker": by},
+    )
+
+
+# After check-out the worker may still say something happened (SAF-4), for this long.
+REPORT_AFTER = timedelta(hours=24)
+
+
+@transaction.atomic
+def visit_something_happened(*, visit: Visit, by: Professional) -> Visit:
+    """"Something happened", said after checking out: the manager is told at once (SAF-4, 004 §6.1)."""
+    visit = _lock(visit)
+    _require_worker(visit, by)
+    now = timezone.now()
+    if visit.status == VisitStatus.IN_PROGRESS:
+        raise ValidationError({"something_happened": _("Say you are safe and leaving first")})
+    if visit.status != VisitStatus.COMPLETED or visit.ended_at < now - REPORT_AFTER:
+        raise ValidationError({"something_happened": _("Record an incident from the family's case file")})
+    if not visit.something_happened:
+        _something_happened(visit, by=by, now=now)
+    return visit
+
+
+def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitAlert | None:
+    """One step of the chain: the alert row (once per round, whatever happens), the notifications, the record."""
+    recipients = recipients_for(visit.worker, step)
+    try:
+        with transaction.atomic():
+            alert = VisitAlert.objects.create(visit=visit, round=visit.alarm_round, step=step, due_at=due_at,
+                                              fired_at=now)
+    except IntegrityError:  # already fired by another sweeper: never twice
+        return None
+    alert.recipients.set(recipients)
+    visit.alarm_step = step
+    worker, family = visit.worker, visit.family
+    expected = _time(visit.expected_back)
+    names = ", ".join(str(p) for p in recipients)
+    if step == ChainStep.REMINDER:
+        _notify_each(
+            recipients, kind=NotificationKind.ACTION, link=f"/visits/{visit.pk}/go/", family=family, mandatory=True,
+            dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:{step}",
+            message=lambda: _("You were due back from your visit at %(time)s. Say you are safe, or extend the "
+                              "visit.") % {"time": expected},
+        )
+    else:
+        if visit.escalated_at is None:
+            visit.escalated_at = now
+        if step == ChainStep.HELP:
+            message = lambda: _("HELP: %(worker)s needs help now at a visit to %(family)s. Open the emergency card.") % {
+                "worker": worker, "family": family.name}
+        else:
+            message = lambda: _("%(worker)s has not reported back from a visit to %(family)s (expected back at "
+                                "%(time)s). Open the emergency card and acknowledge.") % {
+                "worker": worker, "family": family.name, "time": expected}
+        _notify_each(recipients, kind=NotificationKind.VISIT_OVERDUE, link=f"/visits/{visit.pk}/alarm/",
+                     family=family, mandatory=True, dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:{step}",
+                     message=message)
+    _event(visit, VisitEvent.Kind.ALERT, at=now, note=f"{ChainStep(step).label}: {names}")
+    audit_record(actor=None, action=AuditAction.CREATE, obj=alert, family=family,
+                 summary=f"Lone-worker alert ({step}, round {visit.alarm_round}) to {names}"[:300])
+    if step != ChainStep.REMINDER and not VisitAlert.objects.filter(
+            visit=visit, round=visit.alarm_round).exclude(pk=alert.pk).exclude(step=ChainStep.REMINDER).exists():
+        chronology_record(
+            family=family, kind=EntryKind.VISIT, occurred_at=now, agency=visit.agency, source=visit, significant=True,
+            summary=(_("Lone-worker alarm: %(worker)s asked for help during a visit") if step == ChainStep.HELP else
+                     _("Lone-worker alarm: %(worker)s had not reported back from a visit by %(time)s")) % {
+                "worker": worker, "time": expected},
+        )
+    if step in (ChainStep.EMERGENCY, ChainStep.HELP):
+        # The top of the chain is a tracked action too (ESC-12 engine): someone owns it until the worker is safe.
+        owner = (duty_managers_for(worker) or recipients or [worker])[0]
+        escalation_raise(
+            rule_id="SAF-3", clause="004 §6.1", key=_escalation_key(visit), owner=owner, family=family,
+            deadline=now, source=visit, notification_kind=NotificationKind.ACTION,
+            title=_("Follow the emergency procedure: %(worker)s has not reported back from a visit") % {
+                "worker": worker},
+            facts=[{"text": _("Expected back at %(time)s") % {"time": expected}, "link": f"/visits/{visit.pk}/alarm/"}],
+        )
+    return alert
+
+
+def visit_alarm_fire_due(*, visit: Visit, now: datetime) -> list[VisitAlert]:
+    """Fire every step of the chain that is due at `now` (several, if the sweep was down), in order, and schedule
+    the next. Call inside the transaction that claimed the visit."""
+    fired = []
+    while visit.status == VisitStatus.IN_PROGRESS and visit.next_alert_at is not None and visit.next_alert_at <= now:
+        step = visit.chain[visit.next_step]["step"]
+        alert = _fire(visit, step=step, due_at=visit.next_alert_at, now=now)
+        if alert is not None:
+            fired.append(alert)
+        visit.next_step += 1
+        _schedule(visit, now=now)
+    visit.alarm_error = ""
+    visit.save()
+    return fired
+
+
+@transaction.atomic
+def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
+    """"I need help now": straight to the top of the chain, at once (not waiting for the sweep)."""
+    visit = _lock(visit)
+    _require_worker(visit, by)
+    if visit.status != VisitStatus.IN_PROGRESS:
+        raise ValidationError({"help": _("This visit is not in progress: phone 999 if you are in danger")})
+    now = timezone.now()
+    if visit.help_requested_at is None or not VisitAlert.objects.filter(
+            visit=visit, round=visit.alarm_round, step=ChainStep.HELP).exists():
+        visit.help_requested_at = now
+    _event(visit, VisitEvent.Kind.HELP, by=by, at=now)
+    alert = _fire(visit, step=ChainStep.HELP, due_at=now, now=now)
+    # Nothing more is timed: everyone on the chain has it. It ends when someone records the outcome.
+    visit.next_alert_at = None
+    visit.next_step = len(visit.chain)
+    visit.save()
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Help requested")
+    return alert
+
+
+# The people on the chain.
+
+@transaction.atomic
+def visit_acknowledge(*, visit: Visit, by: Professional) -> Visit:
+    """Someone on the chain has the alert and is dealing with it: the chain holds for the procedure's hold time,
+    then moves on if the worker has still not been found safe."""
+    visit = _lock(visit)
+    if not (visit.escalation_started and on_chain(visit=visit, professional=by)):
+        raise PermissionDenied(_("Only the people this alarm has gone to can acknowledge it, while it is running."))
+    now = timezone.now()
+    pending = VisitAlert.objects.filter(visit=visit, round=visit.alarm_round, acknowledged_at__isnull=True).exclude(
+        step=ChainStep.REMINDER)
+    if not pending.exists():
+        return visit
+    pending.update(acknowledged_at=now, acknowledged_by=by)
+    visit.acknowledged_at, visit.acknowledged_by = now, by
+    _schedule(visit, now=now)
+    visit.save()
+    _event(visit, VisitEvent.Kind.ACKNOWLEDGED, by=by, at=now)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Alarm acknowledged")
+    escalation = Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).first()
+    if escalation is not None:
+        try:
+            escalation_acknowledge(escalation=escalation, by=by)
+        except PermissionDenied:
+            pass  # acknowledged on the visit; the tracked action stays with its owner
+    others = {p.pk: p for a in VisitAlert.objects.filter(visit=visit, round=visit.alarm_round)
+              .exclude(step=ChainStep.REMINDER).prefetch_related("recipients") for p in a.recipients.all()}
+    others.pop(by.pk, None)
+    _notify_each(others.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/",
+                 family=visit.family, mandatory=False,
+                 dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:ack:{now.timestamp():.0f}",
+                 message=lambda: _("%(person)s has acknowledged the alarm for %(worker)s and is dealing with it") % {
+                     "person": by, "worker": visit.worker})
+    return visit
+
+
+RESOLVE_ENDED, RESOLVE_CONTINUING = "ended", "continuing"
+
+
+@transaction.atomic
+def visit_resolve(*, visit: Visit, by: Professional, outcome: str, note: str, minutes: int | None = None) -> Visit:
+    """Someone on the chain records that the worker is safe: the visit has ended, or it goes on and the worker is
+    expected back in `minutes` (a new round of monitoring)."""
+    visit = _lock(visit)
+    if not (visit.escalation_started and on_chain(visit=visit, professional=by)):
+        raise PermissionDenied(_("Only the people this alarm has gone to can record its outcome, while it is running."))
+    errors = {}
+    if outcome not in (RESOLVE_ENDED, RESOLVE_CONTINUING):
+        errors["outcome"] = _("Say whether the visit has ended or goes on")
+    if not note.strip():
+        errors["note"] = _("Enter how you know the worker is safe")
+    if outcome == RESOLVE_CONTINUING and minutes not in (15, 30, 60):
+        errors["minutes"] = _("Say when they are now expected back")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    _event(visit, VisitEvent.Kind.RESOLVED, by=by, at=now, note=note.strip())
+    _stand_down(visit, by=by, now=now, note=note.strip())
+    if outcome == RESOLVE_ENDED:
+        _end(visit, by=by, now=now)
+        visit.end_note = note.strip()
+    else:
+        visit.expected_back = now + timedelta(minutes=minutes)
+        visit.help_requested_at = None
+        _schedule(visit, now=now)
+    visit.save()
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=f"Alarm resolved: {outcome}", reason=note.strip())
+    chronology_record(family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
+                      summary=_("Lone-worker alarm over: %(worker)s is safe") % {"worker": visit.worker})
+    return visit
+
+
+@transaction.atomic
+def visit_escalate_now(*, visit: Visit, by: Professional) -> VisitAlert | None:
+    """Someone on the chain starts the emergency procedure without waiting for its time."""
+    visit = _lock(visit)
+    if not (visit.escalation_started and on_chain(visit=visit, professional=by)):
+        raise PermissionDenied(_("Only the people this alarm has gone to can start the emergency procedure."))
+    now = timezone.now()
+    _event(visit, VisitEvent.Kind.ESCALATED, by=by, at=now)
+    alert = _fire(visit, step=ChainStep.EMERGENCY, due_at=now, now=now)
+    emergency = next((i for i, s in enumerate(visit.chain) if s["step"] == ChainStep.EMERGENCY), len(visit.chain))
+    visit.next_step = max(visit.next_step, emergency + 1)
+    _schedule(visit, now=now)
+    visit.save()
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary="Emergency procedure started")
+    return alert

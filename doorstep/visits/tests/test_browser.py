@@ -1,0 +1,131 @@
+"""Done-when for issue 5, in a real browser on a phone-sized screen (Debian's Chromium through Playwright, against
+live_server): a health visitor plans a visit to a family with a dog marker and sees the joint-visit proposal; the
+manager agrees it; the worker arrives; time moves on past the deadline (the sweep runs with a later `now`); the
+manager receives the alert, acknowledges it and sees the emergency card.
+"""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from doorstep.notifications.models import Notification, NotificationKind
+from doorstep.testing.browser import browser_page, sign_in
+from doorstep.visits.models import Visit, VisitStatus
+from doorstep.visits.scheduled import visit_alarm_sweep
+
+from .helpers import dog_marker
+
+PASSWORD = "correct-horse-battery"
+
+
+def _axe_serious(page) -> list[str]:
+    # axe-core from Doorstep's own static files (the CSP allows it), as in doorstep/core/tests/test_browser.py.
+    page.add_script_tag(url="/static/axe/axe.min.js")
+    result = page.evaluate("async () => JSON.stringify((await axe.run()).violations)")
+    return [v["id"] for v in json.loads(result) if v["impact"] in ("serious", "critical")]
+PHONE = {"width": 390, "height": 844}
+
+
+def _sign_in(page, base, user):
+    page.context.clear_cookies()
+    sign_in(page, base, user.username, PASSWORD)
+
+
+@pytest.mark.browser
+def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(live_server, browser_world):
+    from playwright.sync_api import expect
+
+    world = browser_world
+    worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
+    dog_marker(world)
+    base = live_server.url
+    when = timezone.localtime(timezone.now() + timedelta(minutes=10))
+
+    with browser_page(**PHONE) as page:
+        # The worker plans the visit from the case file; the dog marker comes first and is already ticked.
+        _sign_in(page, base, worker)
+        page.goto(f"{base}/families/{world.family.pk}/")
+        page.locator("#visits-panel ~ p a", has_text="Plan a visit").click()
+        expect(page.locator("#risk-banner")).to_contain_text("Dogs or other animals")
+        expect(page.locator("input[name=factors][value=animals]")).to_be_checked()
+        expect(page.locator("input[name=factors][value=warning_markers]")).to_be_checked()
+        page.fill("#id_planned_on_0", str(when.day))
+        page.fill("#id_planned_on_1", str(when.month))
+        page.fill("#id_planned_on_2", str(when.year))
+        page.fill("#id_planned_time", when.strftime("%H:%M"))
+        page.select_option("#id_planned_minutes", "30")
+        page.fill("#id_purpose", "New birth visit: weigh the baby.")
+        page.fill("#id_contingency", "Offer a clinic appointment and tell the social worker.")
+        for question, answer in (("daylight", "yes"), ("car_targeted", "no"), ("phone", "yes"),
+                                 ("neutral_venue", "no"), ("can_continue", "yes")):
+            page.check(f"input[name=q_{question}][value={answer}]")
+        assert _axe_serious(page) == []
+        page.get_by_role("button", name="Continue").click()
+
+        # Step 2: not a sole visit; a joint visit is proposed, citing 003 §5.3.
+        expect(page.locator("#no-sole-visit")).to_be_visible()
+        proposal = page.locator("#proposal")
+        expect(proposal).to_contain_text("Two workers")
+        expect(proposal).to_contain_text("Joint visit with another agency")
+        expect(proposal).to_contain_text("003 §5.3")
+        expect(page.locator("input[name=arrangements][value=sole]")).to_have_count(0)
+        page.check("input[name=arrangements][value=joint_agency]")
+        page.uncheck("input[name=arrangements][value=two_workers]")
+        page.fill("#id_companions", "Sam Oakley, Afonwy Children's Services")
+        page.get_by_role("button", name="Send to my manager for agreement").click()
+        expect(page.locator("#visit-status")).to_have_text("Awaiting agreement")
+        visit = Visit.objects.get()
+
+        # The manager agrees it from their queue.
+        _sign_in(page, base, manager)
+        page.get_by_role("link", name="1 visit plan waits for your agreement").click()
+        page.get_by_role("link", name=world.family.name).click()
+        expect(page.locator("#plan-factors")).to_contain_text("Dogs or other animals at the address")
+        page.check("input[name=decision][value=agreed]")
+        page.get_by_role("button", name="Save the decision").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Plan agreed")
+
+        # The worker arrives: a phone-sized page with big buttons.
+        _sign_in(page, base, worker)
+        page.goto(f"{base}/visits/mine/")
+        page.get_by_role("link", name=world.family.name).click()
+        expect(page.locator("#id_contact_number")).to_have_value("07700 900123")
+        page.fill("#id_vehicle", "CY21 ABC")
+        page.get_by_role("button", name="I've arrived").click()
+        expect(page.locator("#expected-back")).to_contain_text("Back by")
+        box = page.locator("#help-now").bounding_box()
+        assert box["width"] > 300 and box["height"] >= 60  # a big button on a phone
+        assert _axe_serious(page) == []
+
+        # Time moves on: the sweep runs 15 minutes after the deadline (reminder, then the line manager).
+        visit.refresh_from_db()
+        assert visit.status == VisitStatus.IN_PROGRESS
+        assert visit_alarm_sweep(now=visit.expected_back + timedelta(minutes=15)) == 2
+
+        # The manager has the alert, opens it, acknowledges it and sees the emergency card.
+        _sign_in(page, base, manager)
+        expect(page.locator(".govuk-notification-banner", has_text="Lone-worker alarm")).to_contain_text(str(worker))
+        page.goto(f"{base}/notifications/")
+        row = page.locator("tr", has_text="has not reported back")
+        row.get_by_role("button", name="Open").click()
+        expect(page.locator("#card-title")).to_contain_text("Emergency card")
+        page.get_by_role("button", name="Acknowledge: I am dealing with this").click()
+        expect(page.locator("#acknowledged")).to_contain_text(f"Acknowledged by {manager}")
+        card = page.locator("#emergency-card")
+        expect(card).to_contain_text(str(worker))
+        expect(card).to_contain_text("1 Heol y Felin")
+        expect(page.locator("#contact-number")).to_contain_text("07700 900123")
+        expect(page.locator("#vehicle")).to_have_text("CY21 ABC")
+        expect(page.locator("#card-markers ~ .govuk-warning-text")).to_contain_text("Dogs or other animals")
+        expect(page.locator("#visit-record ~ table")).to_contain_text("Line manager")
+        expect(page.locator("#visit-record ~ table")).to_contain_text("Alert acknowledged")
+        assert _axe_serious(page) == []
+        # The database calls made while Playwright's event loop runs use their own connection: close it.
+        connections.close_all()
+
+    alert = Notification.objects.get(recipient=manager, kind=NotificationKind.VISIT_OVERDUE)
+    assert alert.mandatory and alert.read_at is not None
+    assert Visit.objects.get().acknowledged_by == manager

@@ -1,0 +1,361 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doorstep.audit.models import AuditAction
+from doorstep.audit.services import audit_record_many
+from doorstep.core.drafts import form_data
+from doorstep.core.forms_support import run_service
+from doorstep.families.selectors import family_get_for
+from doorstep.markers.selectors import current_address_of, markers_shown_for_family
+
+from . import rules, selectors, services
+from .chain import emergency_procedure_for
+from .forms import ArrangementForm, AssessmentForm, CheckOutForm, DecideForm, ReasonForm, ResolveForm, StartForm
+from .models import ChainStep, Question, RiskFactor, VisitAlert, VisitStatus
+
+STEP_ONE_EXCLUDE = {"csrfmiddlewaretoken", "stage", "arrangements", "companions"}
+
+
+def _family_worker(request):
+    if not request.user.works_with_families:
+        raise PermissionDenied(_("Only practitioners and managers of an agency make visits."))
+
+
+def _manager(request):
+    if not (request.user.works_with_families and request.user.is_manager):
+        raise PermissionDenied(_("Only managers see this page."))
+
+
+def _initial_from(visit) -> dict:
+    """"Plan again" from an earlier plan (e.g. one the manager refused): what it said."""
+    start = timezone.localtime(visit.planned_start)
+    initial = {
+        "planned_on": start.date(), "planned_time": start.strftime("%H:%M"),
+        "planned_minutes": str(visit.planned_minutes), "where": "home" if visit.at_home else "venue",
+        "venue": visit.venue, "purpose": visit.purpose, "contingency": visit.contingency, "factors": visit.factors,
+        "assessment_notes": visit.assessment_notes,
+    }
+    initial.update({f"q_{q}": "yes" if a else "no" for q, a in visit.answers.items()})
+    return initial
+
+
+def _factor_rows(form, suggestions: dict) -> list[dict]:
+    """Each risk factor as a checkbox with what the record says about it (SAF-1: pre-filled from the record)."""
+    value = form["factors"].value() or []
+    return [{"value": v, "label": label, "checked": v in value, "why": suggestions.get(v, []),
+             "id": f"id_factors_{i}"} for i, (v, label) in enumerate(RiskFactor.choices)]
+
+
+@login_required
+def plan(request, family_id: int):
+    """Plan a visit (SAF-1, SAF-2): step 1 the visit and the risk assessment, step 2 the arrangement the rules
+    propose. Works without JavaScript: step 2 carries step 1's answers as hidden fields."""
+    _family_worker(request)
+    family = family_get_for(professional=request.user, family_id=family_id, purpose="plan a visit")
+    address = current_address_of(family=family)
+    known = selectors.risk_suggestions(family=family, professional=request.user)
+    replaces = None
+    source = request.GET.get("from", "")
+    if source.isdigit():
+        replaces = selectors.own_visit_get(professional=request.user, visit_id=int(source), purpose="plan again")
+        if replaces.family_id != family.pk:
+            replaces = None
+    initial = _initial_from(replaces) if replaces else {
+        "factors": list(known["factors"]), "where": "home" if address else "venue", "planned_minutes": "60"}
+    stage = request.POST.get("stage", "") if request.method == "POST" else ""
+    assess = AssessmentForm(form_data(request), initial=initial, address=address)
+    context = {"family": family, "address": address, "known": known, "replaces": replaces,
+               "markers": markers_shown_for_family(family=family, professional=request.user),
+               "incidents": selectors.recent_incidents(family=family)}
+    if stage in ("assess", "save") and assess.is_valid():
+        kwargs = assess.service_kwargs()
+        proposal = rules.propose(factors=kwargs["factors"], answers=kwargs["answers"], at_home=kwargs["at_home"])
+        arrange = ArrangementForm(request.POST if stage == "save" else None, sole_allowed=proposal.sole_allowed,
+                                  initial={"arrangements": proposal.ticked})
+        if stage == "save" and arrange.is_valid():
+            visit = _save_plan(request, family, assess, arrange, kwargs, replaces)
+            if visit is not None:
+                if visit.status == VisitStatus.AWAITING_AGREEMENT:
+                    messages.success(request, _("Visit planned and sent to your manager: it needs their agreement "
+                                                "before you go."))
+                else:
+                    messages.success(request, _("Visit planned. On the day, open it from My visits and say when "
+                                                "you have arrived."))
+                return redirect("visits:detail", visit_id=visit.pk)
+        if not assess.errors:
+            carried = [(k, v) for k in request.POST if k not in STEP_ONE_EXCLUDE for v in request.POST.getlist(k)]
+            answers = kwargs["answers"]
+            return render(request, "visits/plan_arrangement.html", {
+                **context, "form": arrange, "assess": assess, "proposal": proposal, "carried": carried,
+                "summary": kwargs, "factor_labels": [RiskFactor(f).label for f in kwargs["factors"]],
+                "answer_rows": [(label, answers.get(v)) for v, label in Question.choices],
+                "proposed": proposal.proposed, "managers": services.managers_of(request.user),
+            })
+    return render(request, "visits/plan.html", {**context, "form": assess,
+                                                "factor_rows": _factor_rows(assess, known["factors"])})
+
+
+def _save_plan(request, family, assess, arrange, kwargs, replaces):
+    try:
+        return services.visit_plan(family=family, by=request.user, replaces=replaces, **kwargs,
+                                   arrangements=arrange.cleaned_data["arrangements"],
+                                   companions=arrange.cleaned_data["companions"])
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            target = arrange if field in arrange.fields else assess
+            target.add_error(field if field in target.fields else None, errors)
+        return None
+
+
+@login_required
+def detail(request, visit_id: int):
+    visit = selectors.visit_get_for(professional=request.user, visit_id=visit_id)
+    user = request.user
+    return render(request, "visits/detail.html", {
+        "visit": visit, "family": visit.family, "state": selectors.visit_state(visit),
+        "is_worker": visit.worker_id == user.pk,
+        "may_decide": selectors.may_decide(visit=visit, professional=user),
+        "may_cancel": visit.status in (VisitStatus.AWAITING_AGREEMENT, VisitStatus.READY) and (
+            visit.worker_id == user.pk or selectors.may_manage(visit=visit, professional=user)),
+        "on_chain": selectors.on_chain(visit=visit, professional=user, current_round=False),
+        "proposed": _proposed(visit), **selectors.visit_record(visit=visit),
+    })
+
+
+def _proposed(visit) -> list[dict]:
+    rows = []
+    for p in visit.proposal:
+        clause, why = rules.step_text(p["rule"])
+        rows.append({**p, "label": dict(rules.Arrangement.choices).get(p["arrangement"], p["arrangement"]),
+                     "reason": why, "clause": clause})
+    return rows
+
+
+@login_required
+def out(request, visit_id: int):
+    """Out on a visit (SAF-3): the worker's mobile page. Big buttons; every one is a plain form."""
+    visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id)
+    start = StartForm(form_data(request) if request.method == "POST" else None, initial={
+        "contact_number": visit.contact_number or request.user.phone, "vehicle": visit.vehicle,
+        "minutes": str(visit.planned_minutes)})
+    if request.method == "POST":
+        if start.is_valid():
+            d = start.cleaned_data
+            if run_service(start, lambda: services.visit_start(visit=visit, by=request.user,
+                                                               contact_number=d["contact_number"],
+                                                               vehicle=d["vehicle"], minutes=int(d["minutes"]))):
+                messages.success(request, _("You have arrived. Say you are safe when you leave."))
+                return redirect("visits:out", visit_id=visit.pk)
+    now = timezone.now()
+    return render(request, "visits/out.html", {
+        "visit": visit, "family": visit.family, "form": start, "state": selectors.visit_state(visit, now=now),
+        "overdue": visit.is_live and visit.expected_back <= now,
+        "minutes_left": max(0, int((visit.expected_back - now).total_seconds() // 60)) if visit.is_live else None,
+        "markers": markers_shown_for_family(family=visit.family, professional=request.user),
+        "checkout_form": CheckOutForm(),
+    })
+
+
+def _worker_action(request, visit_id: int, call, success: str):
+    visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="check-in")
+    try:
+        call(visit)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("visits:out", visit_id=visit.pk), visit, False
+    if success:
+        messages.success(request, success)
+    return redirect("visits:out", visit_id=visit.pk), visit, True
+
+
+@require_POST
+@login_required
+def extend(request, visit_id: int):
+    minutes = request.POST.get("minutes", "")
+    minutes = int(minutes) if minutes.isdigit() else 0
+    response, _visit, _ok = _worker_action(
+        request, visit_id, lambda v: services.visit_extend(visit=v, by=request.user, minutes=minutes),
+        _("Visit extended by %(minutes)s minutes.") % {"minutes": minutes})
+    return response
+
+
+@require_POST
+@login_required
+def check_out(request, visit_id: int):
+    """"I'm safe, leaving" in one tap; "I've left, and something happened" tells the manager at once and goes on
+    to the incident form (SAF-4)."""
+    form = CheckOutForm(request.POST)
+    happened = form.is_valid() and form.cleaned_data["something_happened"]
+    response, visit, ok = _worker_action(
+        request, visit_id, lambda v: services.visit_check_out(visit=v, by=request.user, something_happened=happened),
+        _("You have reported back safe."))
+    if ok and happened:
+        return _to_incident(request, visit)
+    return response
+
+
+def _to_incident(request, visit):
+    messages.success(request, _("Your manager has been told that something happened. Record the incident now."))
+    return redirect(f"{reverse('incidents:create', args=[visit.family_id])}?visit={visit.pk}")
+
+
+@require_POST
+@login_required
+def something_happened(request, visit_id: int):
+    response, visit, ok = _worker_action(
+        request, visit_id, lambda v: services.visit_something_happened(visit=v, by=request.user), "")
+    return _to_incident(request, visit) if ok else response
+
+
+@require_POST
+@login_required
+def help_now(request, visit_id: int):
+    visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="help requested")
+    try:
+        alert = services.visit_help(visit=visit, by=request.user)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("visits:out", visit_id=visit.pk)
+    if alert is None:
+        messages.error(request, _("Help was already requested: everyone on the chain has the alarm."))
+    else:
+        names = ", ".join(str(p) for p in alert.recipients.all())
+        messages.error(request, _("Help requested. Alerted now: %(names)s. If you are in immediate danger, call "
+                                  "999.") % {"names": names})
+    return redirect("visits:out", visit_id=visit.pk)
+
+
+@login_required
+def decide(request, visit_id: int):
+    """The manager agrees the plan, changes it or refuses it with a reason (003 §5.3, 002 §9.5)."""
+    visit = selectors.visit_get_for(professional=request.user, visit_id=visit_id, purpose="agree a visit plan")
+    if not selectors.may_decide(visit=visit, professional=request.user):
+        raise PermissionDenied(_("Only a manager of the worker's agency can agree this plan, while it waits."))
+    sole_allowed = not visit.factors
+    form = DecideForm(form_data(request), sole_allowed=sole_allowed,
+                      initial={"arrangements": visit.arrangements, "companions": visit.companions})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        result = run_service(form, lambda: services.visit_decide(
+            visit=visit, by=request.user, decision=d["decision"], reason=d["reason"],
+            arrangements=d["arrangements"], companions=d["companions"],
+            supervision_reference=d["supervision_reference"]))
+        if result:
+            messages.success(request, {"agreed": _("Plan agreed. The worker has been told."),
+                                       "changed": _("Plan agreed with your changes. The worker has been told."),
+                                       "refused": _("Plan refused. The worker has been told why.")}[d["decision"]])
+            return redirect("visits:to_agree")
+    return render(request, "visits/decide.html", {
+        "visit": visit, "family": visit.family, "form": form, "proposed": _proposed(visit),
+        "markers": markers_shown_for_family(family=visit.family, professional=request.user),
+        "incidents": selectors.recent_incidents(family=visit.family),
+    })
+
+
+@login_required
+def cancel(request, visit_id: int):
+    visit = selectors.visit_get_for(professional=request.user, visit_id=visit_id, purpose="cancel a visit")
+    if visit.worker_id != request.user.pk and not selectors.may_manage(visit=visit, professional=request.user):
+        raise PermissionDenied(_("Only the worker or a manager of their agency can cancel this visit."))
+    form = ReasonForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.visit_cancel(visit=visit, by=request.user, **form.cleaned_data)):
+            messages.success(request, _("Visit cancelled"))
+            return redirect("visits:detail", visit_id=visit.pk)
+    return render(request, "visits/cancel.html", {"visit": visit, "family": visit.family, "form": form})
+
+
+@login_required
+def alarm(request, visit_id: int):
+    """The emergency card (SAF-3): who, where, expected back when, contact number, vehicle, the family's markers and
+    every check-in. Only the people on the chain, only while the escalation runs; every opening audited."""
+    visit, live = selectors.emergency_card_get_for(professional=request.user, visit_id=visit_id)
+    pending = live and VisitAlert.objects.filter(visit=visit, round=visit.alarm_round, recipients=request.user,
+                                                 acknowledged_at__isnull=True).exclude(step=ChainStep.REMINDER).exists()
+    fired = {a.step for a in VisitAlert.objects.filter(visit=visit, round=visit.alarm_round)}
+    return render(request, "visits/alarm.html", {
+        "visit": visit, "family": visit.family, "live": live, "pending": pending,
+        "state": selectors.visit_state(visit), "emergency_fired": ChainStep.EMERGENCY in fired,
+        "procedure": emergency_procedure_for(visit.agency),
+        "card": selectors.emergency_card(visit=visit, professional=request.user) if live else
+        selectors.visit_record(visit=visit),
+        "now": timezone.now(),
+    })
+
+
+@require_POST
+@login_required
+def acknowledge(request, visit_id: int):
+    visit, live = selectors.emergency_card_get_for(professional=request.user, visit_id=visit_id)
+    if not live:
+        messages.success(request, _("The alarm is already over."))
+        return redirect("visits:alarm", visit_id=visit.pk)
+    services.visit_acknowledge(visit=visit, by=request.user)
+    messages.success(request, _("Acknowledged: you are dealing with it. If the worker is not found safe within "
+                                "%(minutes)s minutes, the next step of the chain fires.") % {
+        "minutes": visit.hold_minutes})
+    return redirect("visits:alarm", visit_id=visit.pk)
+
+
+@login_required
+def resolve(request, visit_id: int):
+    visit, live = selectors.emergency_card_get_for(professional=request.user, visit_id=visit_id)
+    if not live:
+        messages.success(request, _("The alarm is already over."))
+        return redirect("visits:alarm", visit_id=visit.pk)
+    form = ResolveForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.visit_resolve(visit=visit, by=request.user, **form.cleaned_data)):
+            messages.success(request, _("Recorded. Everyone the alarm reached has been told to stand down."))
+            return redirect("visits:alarm", visit_id=visit.pk)
+    return render(request, "visits/resolve.html", {"visit": visit, "family": visit.family, "form": form})
+
+
+@require_POST
+@login_required
+def emergency(request, visit_id: int):
+    visit, live = selectors.emergency_card_get_for(professional=request.user, visit_id=visit_id)
+    if live:
+        services.visit_escalate_now(visit=visit, by=request.user)
+        messages.success(request, _("Emergency procedure started: everyone on the chain has been alerted."))
+    return redirect("visits:alarm", visit_id=visit.pk)
+
+
+@login_required
+def to_agree(request):
+    _manager(request)
+    page = Paginator(selectors.visits_awaiting_agreement(manager=request.user), 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page.object_list,
+                      summary="Visit plans to agree")
+    return render(request, "visits/to_agree.html", {"page": page})
+
+
+@login_required
+def board(request):
+    """"Out on visits now" (SAF-3, 004 §6.2): the agency's live visits and their states."""
+    _manager(request)
+    visits = selectors.visits_board(manager=request.user)
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits, summary="Out on visits now")
+    return render(request, "visits/board.html", {"visits": visits, "now": timezone.now(),
+                                                 "awaiting": selectors.visits_awaiting_agreement(
+                                                     manager=request.user).count()})
+
+
+@login_required
+def mine(request):
+    _family_worker(request)
+    visits = selectors.visits_for_worker(professional=request.user)
+    now = timezone.now()
+    for v in visits:
+        v.state = selectors.visit_state(v, now=now)
+    return render(request, "visits/mine.html", {"visits": visits})
