@@ -9,7 +9,7 @@ from doorstep.core.demo import DEMO_LOADERS, DemoRegion
 from doorstep.engagement.models import Contact, ContactChild, ContactKind, Outcome
 from doorstep.families.models import Involvement, Person
 
-from .evaluate import family_evaluate
+from .evaluate import evaluation_defer, evaluation_resume, family_evaluate
 from .models import ClosureStepKind, Escalation, EscalationState
 from .scheduled import escalations_overdue_run
 from .services import closure_step_record, escalation_acknowledge, escalation_complete, non_compliance_record
@@ -17,8 +17,12 @@ from .services import closure_step_record, escalation_acknowledge, escalation_co
 
 def load(region: DemoRegion) -> None:
     """Runs after agencies and families; the engine's own part must run after every other capability has given the
-    families their histories (contacts, incidents, meetings), so it is queued at the end of the loaders."""
-    DEMO_LOADERS.append(load_after_histories)
+    families their histories (contacts, incidents, meetings), so it is queued at the end of the loaders. Until then
+    the histories are recorded without evaluating the rules after each record (they are evaluated once, at the
+    end, as of today)."""
+    evaluation_defer()
+    if load_after_histories not in DEMO_LOADERS:  # appended once per process, behind every other loader
+        DEMO_LOADERS.append(load_after_histories)
 
 
 def _contact(family, by, *, days_ago: int, kind=ContactKind.HOME_VISIT, outcome=Outcome.NO_ANSWER,
@@ -62,6 +66,7 @@ def _histories_for_the_engine(region: DemoRegion) -> None:
 
 
 def load_after_histories(region: DemoRegion) -> None:
+    evaluation_resume()
     if not Contact.objects.exists():
         _histories_for_the_engine(region)
     today = timezone.localdate()

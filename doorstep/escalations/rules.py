@@ -512,8 +512,10 @@ def esc_8(facts: FamilyFacts, params: dict) -> RuleResult:
                 Text(never_text, {"child": child.name, "date": child.tracked_since})
             result.outcomes.append(Raise(
                 rule_id="ESC-8", clause="003 §7.9", key=key, title=Text(title, {"child": child.name, "days": days}),
-                owner_id=owner, trigger_date=trigger,
-                deadline=_deadline(facts, trigger, params["deadline_working_days"]),
+                # The sweep looks on the day the period ends, so the clock starts then; a history recorded late
+                # (an import, the demo) starts it on the day Doorstep first knew, not weeks in the past.
+                owner_id=owner, trigger_date=facts.today,
+                deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
                 facts=(Fact(fact_text, ("child", child.id)),
                        Fact(Text(gettext_noop("Managers must ensure that children are seen (003 §7.9).")), None)),
                 parameters={**params, "basis": basis.isoformat()}, source=("families.Person", child.id),
@@ -604,14 +606,15 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
     current = [c for c in facts.contacts if c.occurred_on >= current_start]
     previous = [c for c in facts.contacts if previous_start <= c.occurred_on < current_start]
     reasons: list[Fact] = []
-    # Judged from the engagement record: a family with no contact recorded at all is left to ESC-8 (children not
-    # seen), rather than every involved agency's manager being told that "everyone" has backed off.
-    if facts.contacts and involved_since < current_start and not any(c.achieved for c in current):
+    # "No agency with access": agencies are still trying, and none gets in. (Agencies that stopped trying are
+    # "falling away", below; children nobody has seen, whatever the record, are ESC-8's.)
+    if current and involved_since < current_start and not any(c.achieved for c in current):
         last = max((c.occurred_on for c in facts.contacts if c.achieved), default=None)
         reasons.append(Fact(Text(gettext_noop("No agency has achieved contact with the family for more than %(days)s "
-                                              "days (last "
-                                    "contact achieved: %(last)s)."),
-                                 {"days": window, "last": last if last else Text(gettext_noop("never"))}),
+                                              "days, despite %(attempts)s attempts in that time (last contact "
+                                              "achieved: %(last)s)."),
+                                 {"days": window, "attempts": len(current),
+                                  "last": last if last else Text(gettext_noop("never"))}),
                             ("family", facts.family_id)))
     now_by_agency, before_by_agency = Counter(c.agency_id for c in current), Counter(c.agency_id for c in previous)
     if (len(previous) >= params["min_previous"]
@@ -769,7 +772,8 @@ rule_register(RuleDefinition(
 ))
 rule_register(RuleDefinition(
     "ESC-10", "004 §3.1, 001 §5.1.21", _("Everyone backing off"),
-    _("No agency has achieved contact for the set period, or contact by all agencies has fallen away."),
+    _("Agencies keep trying and none has achieved contact for the set period, or contact by all agencies has fallen "
+      "away."),
     _("The manager of every involved agency, one action each."),
     (Parameter("window_days", _("Period (days)"), 28, 7, 365),
      Parameter("drop_percent", _("Fall in contact attempts that counts as falling away (per cent)"), 50, 1, 100),

@@ -7,6 +7,7 @@ True)`; on SQLite each write transaction is exclusive. Both runs assert the same
 import json
 
 import pytest
+from django.db import connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,8 +42,11 @@ def test_two_workers_sweeping_the_same_due_rows_never_duplicate(worker_db, tmp_p
     # Every family's 4th defaulted visit raised ESC-1 once, and ESC-3 for the health agency once.
     assert report["by_rule"]["ESC-1"] == FAMILIES and report["by_rule"]["ESC-3"] == FAMILIES
     assert report["overdue_escalated"] >= OVERDUE
-    # Both workers did work: the rows were shared between them, not done twice.
-    assert all(r["work"] > 0 for r in results)
+    # The rows were shared between the workers, not done twice. (On PostgreSQL both claim rows side by side with
+    # SKIP LOCKED; SQLite serialises writers, and one may take every row before the other gets the lock.)
+    assert sum(r["work"] for r in results) >= FAMILIES + OVERDUE
+    if connection.vendor == "postgresql":
+        assert all(r["work"] > 0 for r in results)
     # ESC-1 notifies the worker and their manager once each; ESC-3 the worker and manager once each.
     assert report["notifications"] == report["escalations"] * 2 - OVERDUE + report["overdue_escalated"] * 2
 

@@ -367,3 +367,24 @@ def test_the_world_raises_nothing(world):
     family_evaluate(family=world.other_family)
     assert not Escalation.objects.exists()
     assert not EscalationEvent.objects.exists()
+
+
+def test_a_bulk_load_defers_evaluation_to_the_end(world, december):
+    from doorstep.escalations.evaluate import evaluation_defer, evaluation_resume
+
+    december.move_to(at(XMAS_EVE, 16), tick=False)
+    with transaction.atomic():
+        evaluation_defer()
+        four_defaults(world, XMAS_EVE)
+        family_evaluate(family=world.family)
+        family_evaluate(family=world.family)
+        assert not Escalation.objects.exists()
+        assert evaluation_resume() == 1
+    assert Escalation.objects.filter(rule_id="ESC-1").count() == 1
+    # A load that fails leaves nothing deferred behind it.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        evaluation_defer()
+        raise RuntimeError("the load failed")
+    contact(world.family, world.users["involved_practitioner"], XMAS_EVE, hour=17)
+    family_evaluate(family=world.family)
+    assert "5" in Escalation.objects.get(rule_id="ESC-1").facts[0]["text"]

@@ -248,6 +248,13 @@ def test_esc_8_not_seen_alone_and_resolution_when_seen():
     assert isinstance(resolve, Resolve) and resolve.key == r.key
 
 
+def test_esc_8_found_late_counts_its_deadline_from_the_day_it_is_found():
+    last_seen = XMAS_EVE - timedelta(days=60)
+    r = raised(esc_8(facts(children=[child(seen=[last_seen], alone=[last_seen])]), params("ESC-8")))[0]
+    assert r.key.endswith(":not-seen") and r.trigger_date == XMAS_EVE and r.deadline == date(2027, 1, 5)
+    assert r.parameters["basis"] == last_seen.isoformat()
+
+
 def test_esc_8_a_never_seen_child_counts_from_when_doorstep_started_following_them():
     result = esc_8(facts(children=[child(since=XMAS_EVE - timedelta(days=29))]), params("ESC-8"))
     assert [r.key for r in raised(result)] == ["ESC-8:child:55:not-seen"]
@@ -298,8 +305,10 @@ def test_esc_10_no_agency_with_access_escalates_to_every_agency_manager(nation, 
     assert {r.deadline for r in raised(result)} == {deadline}
 
 
-def test_esc_10_not_raised_for_a_family_with_no_engagement_record():
+def test_esc_10_not_raised_when_nobody_is_trying_that_is_esc_8s_business():
     assert raised(esc_10(facts(contacts=[]), params("ESC-10"))) == []
+    # Seen 60 days ago, nothing since: no attempts to fail, and too few before to "fall away".
+    assert raised(esc_10(facts(contacts=[c(XMAS_EVE - timedelta(days=60), outcome="seen")]), params("ESC-10"))) == []
 
 
 def test_esc_10_not_raised_with_access_28_days_ago():
