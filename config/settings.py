@@ -243,6 +243,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ContactKindEnum": "doorstep.engagement.models.ContactKind",
         "EntryKindEnum": "doorstep.chronology.models.EntryKind",
+        "ContactOutcomeEnum": "doorstep.engagement.models.Outcome",
+        "MeetingOutcomeEnum": "doorstep.meetings.models.Outcome",
+        "AgreementReviewOutcomeEnum": "doorstep.agreements.models.AgreementReviewOutcome",
     },
 }
 
