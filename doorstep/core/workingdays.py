@@ -10,7 +10,9 @@ forward, a day counts when it is Monday to Friday and not a bank holiday of the 
 - Thursday 24 December 2026 + 7 working days -> Thursday 7 January 2027 (25 December, 28 December as the
   Boxing Day substitute and 1 January are bank holidays). In Scotland, where 2 January (4 January substitute)
   is also a holiday, the same trigger gives Friday 8 January 2027.
-- A trigger on a Saturday counts from the Monday: Saturday 7 November 2026 + 1 -> Monday 9 November.
+- A trigger on a weekend or bank holiday is still day 0, so the first working day after it is day 1:
+  Saturday 7 November 2026 + 1 working day -> Monday 9 November 2026.
+- + 0 working days is the end of the trigger day itself.
 
 Clock changes do not move a deadline: days are counted as calendar dates in the deployment's time zone, and
 the deadline is the end of the local day (so 23:59:59 GMT in winter, 23:59:59 BST in summer).
@@ -23,7 +25,8 @@ import holidays
 from django.conf import settings
 from django.utils import timezone
 
-NATION_SUBDIVISION = {"england-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
+# England and Wales share their bank holidays (the `holidays` package's ENG and WLS calendars are the same).
+NATION_SUBDIVISION = {"england-wales": "WLS", "scotland": "SCT", "northern-ireland": "NIR"}
 
 
 @lru_cache(maxsize=16)

@@ -3,20 +3,70 @@
 - On every relevant change: a service that changes a family calls `family_evaluate(family=...)` inside its
   own transaction, so a contact and the escalation it causes commit together.
 - Periodically: the sweep (`tasks.sweep`, every DOORSTEP_SWEEP_SECONDS in the worker) runs every check in
-  `SWEEP_CHECKS` for time-based rules (overdue actions, children not seen for N days, visits not reported back).
+  `SWEEP_CHECKS` for time-based rules. The engine's own checks evaluate each family when it is due (a child about
+  to pass the not-seen period; at least nightly) and escalate overdue actions to the owner's manager.
 
 Capabilities register their evaluators here in AppConfig.ready():
-  FAMILY_EVALUATORS.append(fn)   # fn(*, family) -> None: applies the pure rules' outcomes for one family
-  SWEEP_CHECKS.append(fn)        # fn(*, now) -> int: does what is due, safe with several workers at once
+  FAMILY_EVALUATORS.append(fn)   # fn(*, family) -> None: applies the pure rules' outcomes for one family. Runs on
+                                 # every change and at least nightly for every family, in one transaction.
+  SWEEP_CHECKS.append(fn)        # fn(*, now) -> int: does what is due, safe with several workers at once (claim
+                                 # due rows with select_for_update(skip_locked=True), one per transaction).
+A rule with settings an administrator can change registers its definition with
+`doorstep.escalations.rules.rule_register(RuleDefinition(...))` and reads them with
+`doorstep.escalations.services.rule_settings(rule_id)`.
 """
+
+import threading
+
+from django.db import connection
 
 FAMILY_EVALUATORS: list = []
 SWEEP_CHECKS: list = []
 
+# During a bulk load (the demo region, an import of past records) evaluating after every record would raise and
+# resolve actions against history recorded in order; the families are noted instead and evaluated once at the end.
+# The deferral belongs to the transaction that started it: if that transaction ends without evaluation_resume()
+# (the load failed), evaluation simply carries on as normal.
+_deferred: set[int] | None = None
+_deferred_depth = 0
+_deferred_thread = 0
+
+
+def _deferring() -> bool:
+    global _deferred
+    if _deferred is None or threading.get_ident() != _deferred_thread:
+        return False
+    if len(connection.atomic_blocks) < _deferred_depth:
+        _deferred = None
+    return _deferred is not None
+
 
 def family_evaluate(*, family) -> None:
+    if _deferring():
+        _deferred.add(family.pk)
+        return
     for evaluator in FAMILY_EVALUATORS:
         evaluator(family=family)
+
+
+def evaluation_defer() -> None:
+    """Start a bulk load, inside its transaction: family_evaluate only notes the family until evaluation_resume()."""
+    global _deferred, _deferred_depth, _deferred_thread
+    if not _deferring():
+        _deferred, _deferred_depth = set(), max(len(connection.atomic_blocks), 1)
+        _deferred_thread = threading.get_ident()
+
+
+def evaluation_resume() -> int:
+    """End a bulk load: evaluate each family noted since evaluation_defer(), once. Returns how many."""
+    global _deferred
+    from doorstep.families.models import Family
+
+    noted = sorted(_deferred or ()) if _deferring() else []
+    _deferred = None
+    for family in Family.objects.filter(pk__in=noted).order_by("pk"):
+        family_evaluate(family=family)
+    return len(noted)
 
 
 def sweep_run(*, now) -> dict[str, int]:

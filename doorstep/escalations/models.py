@@ -1,9 +1,14 @@
 """Escalations are the protocol's rules made into tracked actions (ESC-1..12): each has an owner, an exact
-deadline, the facts that raised it, a state and a history. The same facts never raise a second copy."""
+deadline, the facts that raised it, a state and a history. The same facts never raise a second copy.
+
+Beside them live the engine's own records: the rule settings an administrator changes (ESC-12), when each family
+is next due for a time-based check (the sweep's due rows), evidence of non-compliance (the ESC-2 trigger) and the
+consultations and meetings that must come before an involvement ends while access is difficult (ESC-6)."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +20,7 @@ class EscalationState(models.TextChoices):
 
 
 ACTIVE_STATES = (EscalationState.OPEN, EscalationState.ACKNOWLEDGED)
+CLOSED_STATES = (EscalationState.DONE, EscalationState.CANCELLED)
 
 
 class Escalation(models.Model):
@@ -27,9 +33,15 @@ class Escalation(models.Model):
                                related_name="escalations")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalations")
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    # The day the clock started (the trigger), from which the deadline was counted.
+    trigger_date = models.DateField(_("triggered on"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=EscalationState.choices, default=EscalationState.OPEN)
     # What raised it: a list of {"text": ..., "link": ...}, shown to the reader.
     facts = models.JSONField(_("why"), default=list, blank=True)
+    # The title and facts in the other languages, when the rule provided them: {"cy": {"title": ..., "facts": [...]}}.
+    translations = models.JSONField(default=dict, blank=True)
+    # The rule's settings when it was raised (ESC-12: a later change of settings applies to new escalations only).
+    parameters = models.JSONField(default=dict, blank=True)
     # The record it is about (a meeting, a marker, a visit), by model label and key.
     source_type = models.CharField(max_length=100, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
@@ -55,6 +67,8 @@ class Escalation(models.Model):
             models.Index(fields=["family", "state"], name="escalation_family_state"),
             models.Index(fields=["state", "deadline"], name="escalation_due"),
             models.Index(fields=["source_type", "source_id"], name="escalation_source"),
+            models.Index(fields=["overdue_escalated_to", "state"], name="escalation_escalated_to"),
+            models.Index(fields=["family", "key", "closed_at"], name="escalation_family_key_closed"),
         ]
         verbose_name = _("escalation")
 
@@ -64,6 +78,26 @@ class Escalation(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_active and self.deadline is not None and self.deadline < timezone.now()
+
+    def _translated(self, part: str, default):
+        language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        return (self.translations.get(language) or {}).get(part) or default
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language when the rule gave one."""
+        return self._translated("title", self.title)
+
+    @property
+    def display_facts(self) -> list[dict]:
+        texts = self._translated("facts", None)
+        if not texts or len(texts) != len(self.facts):
+            return self.facts
+        return [{**fact, "text": text} for fact, text in zip(self.facts, texts, strict=True)]
 
 
 class EscalationEvent(models.Model):
@@ -77,3 +111,102 @@ class EscalationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    ACTION_LABELS = {
+        "raised": _("Raised"),
+        "updated": _("New facts"),
+        "acknowledged": _("Acknowledged"),
+        "done": _("Done"),
+        "cancelled": _("Cancelled"),
+        "overdue": _("Overdue: escalated to the manager"),
+        "resolved": _("Resolved"),
+    }
+
+    @property
+    def action_display(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
+
+
+class RuleSetting(models.Model):
+    """An administrator's settings for one rule (ESC-12): thresholds and timescales, and whether it is switched on.
+    A rule without a row uses the protocol's defaults (rules.py)."""
+
+    rule_id = models.CharField(max_length=16, primary_key=True)
+    enabled = models.BooleanField(default=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+
+class RuleSettingChange(models.Model):
+    """Every change of a rule's settings, with who, when and why (P-3, ESC-12)."""
+
+    rule_id = models.CharField(max_length=16)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["rule_id", "-changed_at"], name="rule_change_history")]
+
+
+class FamilyCheck(models.Model):
+    """When a family is next due for the time-based rules (a child not seen for N days, contact falling away).
+
+    Due work is data (STYLE.md): the sweep claims due rows with `select_for_update(skip_locked=True)`, one family per
+    transaction, and records a failure on the row rather than only logging it."""
+
+    family = models.OneToOneField("families.Family", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    due_at = models.DateTimeField()
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["due_at"], name="family_check_due")]
+
+
+class NonComplianceFinding(models.Model):
+    """ESC-2 (003 §7.9): evidence that the family is not complying while concerns for the children remain."""
+
+    family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="non_compliance_findings")
+    identified_on = models.DateField(_("date the evidence was identified"))
+    evidence = models.TextField(_("evidence of non-compliance"))
+    concerns = models.TextField(_("concerns that remain for the children"))
+    # Whether any child was on a child protection plan when it was recorded: this decides the timescale.
+    child_protection_plan = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["family", "recorded_at"], name="non_compliance_family")]
+        verbose_name = _("evidence of non-compliance")
+
+
+class ClosureStepKind(models.TextChoices):
+    # ESC-6 (001 §5.1.19)
+    CONSULTATION = "consultation", _("Consultation with another agency")
+    MEETING = "meeting", _("Multi-agency meeting or child protection conference")
+
+
+class ClosureStep(models.Model):
+    """ESC-6 (001 §5.1.19): a consultation with another agency, or a meeting held, before an agency ends its
+    involvement with a family while access is difficult."""
+
+    involvement = models.ForeignKey("families.Involvement", on_delete=models.CASCADE, related_name="closure_steps")
+    family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("what was done"), max_length=16, choices=ClosureStepKind.choices)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("agency consulted"))
+    person = models.CharField(_("who was consulted or attended"), max_length=300, blank=True)
+    held_on = models.DateField(_("date"))
+    note = models.TextField(_("what was agreed"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]

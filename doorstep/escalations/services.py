@@ -1,22 +1,55 @@
-"""Raising and closing escalations. Other capabilities call these inside their own transaction, so that a
-change and the escalation it causes commit together (issue 4)."""
+"""Raising and closing escalations, and the engine's other writes. Other capabilities call `escalation_raise` and
+`escalations_close_by_key` inside their own transaction, so that a change and the escalation it causes commit
+together (issue 4)."""
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.families.models import ChildStatus, Family, Involvement, Person
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
-from .models import ACTIVE_STATES, Escalation, EscalationEvent, EscalationState
+from .models import (
+    ACTIVE_STATES,
+    ClosureStep,
+    ClosureStepKind,
+    Escalation,
+    EscalationEvent,
+    EscalationState,
+    FamilyCheck,
+    NonComplianceFinding,
+    RuleSetting,
+    RuleSettingChange,
+)
+from .rules import RULES
+
+
+def _language_of(professional) -> str:
+    return (getattr(professional, "preferred_language", "") or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def _notify_in_languages(*, recipients: Iterable, escalation: Escalation, kind, message: str,
+                         translations: Mapping[str, str], mandatory: bool, dedupe_key: str) -> None:
+    """Each recipient's in-app message in their own language, when the rule gave one (e-mails carry no message)."""
+    groups: dict[str, list] = {}
+    for person in recipients:
+        if person is not None:
+            groups.setdefault(_language_of(person), []).append(person)
+    for language, people in groups.items():
+        notify(recipients=people, kind=kind, family=escalation.family, mandatory=mandatory,
+               message=translations.get(language) or message, link=f"/escalations/{escalation.pk}/",
+               dedupe_key=dedupe_key)
 
 
 def escalation_raise(
@@ -33,41 +66,68 @@ def escalation_raise(
     notify_also: Iterable = (),
     notification_kind: NotificationKind = NotificationKind.ACTION,
     mandatory: bool = False,
+    trigger_date: date | None = None,
+    parameters: Mapping | None = None,
+    translations: Mapping | None = None,
+    source_ref: tuple[str, str] | None = None,
 ) -> tuple[Escalation, bool]:
     """Raise the action for `key`, or bring the active one up to date with the new facts (idempotent).
 
     Returns (escalation, created). The owner (and `notify_also`) are notified only when it is first raised.
+    `translations` ({"cy": {"title": ..., "facts": [...]}}) lets readers see it in their language; `parameters`
+    records the rule's settings it was raised under (ESC-12); `source_ref` names the source record by
+    (model label, key) when there is no instance at hand.
     """
     facts = list(facts)
+    translations = dict(translations or {})
     existing = Escalation.objects.select_for_update().filter(key=key, state__in=ACTIVE_STATES).first()
     if existing is not None:
         # New facts update the open action; its deadline stands (the first trigger started the clock).
         if existing.facts != facts:
             existing.facts = facts
-            existing.save(update_fields=["facts", "updated_at"])
+            existing.translations = translations or existing.translations
+            existing.save(update_fields=["facts", "translations", "updated_at"])
             EscalationEvent.objects.create(escalation=existing, action="updated", note="New facts")
         return existing, False
+    if source is not None:
+        source_type, source_id = source._meta.label, str(source.pk)
+    else:
+        source_type, source_id = source_ref or ("", "")
     try:
         with transaction.atomic():
             escalation = Escalation.objects.create(
                 rule_id=rule_id, clause=clause, key=key, title=title[:300], owner=owner, family=family,
-                deadline=deadline, facts=facts,
-                source_type=source._meta.label if source is not None else "",
-                source_id=str(source.pk) if source is not None else "",
+                deadline=deadline, trigger_date=trigger_date, facts=facts, translations=translations,
+                parameters=dict(parameters or {}), source_type=source_type, source_id=source_id,
             )
     except IntegrityError:  # raised by another worker at the same moment
         return Escalation.objects.get(key=key, state__in=ACTIVE_STATES), False
     EscalationEvent.objects.create(escalation=escalation, action="raised")
+    audit_record(actor=None, action=AuditAction.CREATE, obj=escalation, family=family,
+                 summary=f"Raised {rule_id} for {owner}")
     if family is not None:
         chronology_record(
             family=family, kind=EntryKind.ESCALATION, occurred_at=timezone.now(), agency=owner.agency,
             summary=f"{rule_id}: {title}"[:500], source=escalation, significant=True,
         )
-    notify(
-        recipients=[owner, *notify_also], kind=notification_kind, family=family, mandatory=mandatory,
-        message=title, link=f"/escalations/{escalation.pk}/", dedupe_key=f"escalation:{escalation.pk}:raised",
+    _notify_in_languages(
+        recipients=[owner, *notify_also], escalation=escalation, kind=notification_kind, message=title,
+        translations={lang: t.get("title", "") for lang, t in translations.items()}, mandatory=mandatory,
+        dedupe_key=f"escalation:{escalation.pk}:raised",
     )
     return escalation, True
+
+
+def escalation_can_act(escalation: Escalation, professional) -> bool:
+    """The owner, the person it was escalated to, the owner's line manager and managers of the owner's agency
+    (ORG-3) may acknowledge, complete or cancel an action."""
+    if not getattr(professional, "is_authenticated", False) or not professional.works_with_families:
+        return False
+    owner = escalation.owner
+    return (
+        professional.pk in (escalation.owner_id, escalation.overdue_escalated_to_id, owner.line_manager_id)
+        or (professional.is_manager and professional.agency_id == owner.agency_id)
+    )
 
 
 def _close(escalation: Escalation, *, by, state: EscalationState, note: str, action: str) -> Escalation:
@@ -80,17 +140,20 @@ def _close(escalation: Escalation, *, by, state: EscalationState, note: str, act
     escalation.closed_by = by
     escalation.save(update_fields=["state", "outcome", "closed_at", "closed_by", "updated_at"])
     EscalationEvent.objects.create(escalation=escalation, by=by, action=action, note=note)
-    if by is not None:
-        audit_record(actor=by, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
-                     summary=f"{action} {escalation.rule_id}", reason=note)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
+                 summary=f"{action.capitalize()} {escalation.rule_id}", reason=note)
     if escalation.family is not None:
         chronology_record(
-            family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=timezone.now(), by=by,
+            family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=escalation.closed_at, by=by,
             agency=getattr(by, "agency", None) or escalation.owner.agency, source=escalation,
             summary=f"{escalation.rule_id} {escalation.get_state_display().lower()}: {note or escalation.title}"[:500],
         )
     return escalation
 
+
+# Who may close an action is the caller's decision: the pages and the API let the owner and their managers
+# (`escalation_can_act`); other capabilities close the actions their own records discharge (the meeting ESC-1 asked
+# for, held and recorded by its chair, whoever owned the action).
 
 @transaction.atomic
 def escalation_complete(*, escalation: Escalation, by, outcome: str) -> Escalation:
@@ -109,10 +172,10 @@ def escalation_cancel(*, escalation: Escalation, by, reason: str) -> Escalation:
 @transaction.atomic
 def escalation_acknowledge(*, escalation: Escalation, by) -> Escalation:
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
-    if by.pk not in (escalation.owner_id, escalation.overdue_escalated_to_id) and not (
-        by.is_manager and by.agency_id == escalation.owner.agency_id
-    ):
+    if not escalation_can_act(escalation, by):
         raise PermissionDenied(_("Only the owner or their manager can acknowledge this action."))
+    if not escalation.is_active:
+        raise ValidationError({"outcome": _("This action is already closed")})
     if escalation.state == EscalationState.OPEN:
         escalation.state = EscalationState.ACKNOWLEDGED
         escalation.save(update_fields=["state", "updated_at"])
@@ -129,3 +192,199 @@ def escalations_close_by_key(*, key: str, by, outcome: str) -> int:
         _close(escalation, by=by, state=EscalationState.DONE, note=outcome, action="done")
         closed += 1
     return closed
+
+
+def escalation_resolve(*, key: str, outcome: str) -> int:
+    """The engine closes an action whose facts no longer hold (e.g. the child not seen has been seen)."""
+    closed = 0
+    for escalation in Escalation.objects.filter(key=key, state__in=ACTIVE_STATES):
+        _close(escalation, by=None, state=EscalationState.DONE, note=outcome, action="resolved")
+        closed += 1
+    return closed
+
+
+# --- Overdue: escalate to the owner's manager once (ORG-3) ------------------------------------------------------
+
+def _manager_for(owner: Professional) -> Professional | None:
+    if owner.line_manager_id and owner.line_manager.is_active:
+        return owner.line_manager
+    if owner.agency_id is None:
+        return None
+    return (Professional.objects.filter(agency_id=owner.agency_id, role=Role.MANAGER, is_active=True)
+            .exclude(pk=owner.pk).order_by("-is_duty_manager", "id").first())
+
+
+def escalation_escalate_overdue(*, escalation: Escalation, now: datetime) -> Escalation:
+    """Call inside a transaction holding the row's lock: tell the owner's line manager, once."""
+    if escalation.overdue_escalated_at is not None or not escalation.is_active:
+        return escalation
+    owner = escalation.owner
+    manager = _manager_for(owner)
+    escalation.overdue_escalated_at = now
+    escalation.overdue_escalated_to = manager
+    escalation.save(update_fields=["overdue_escalated_at", "overdue_escalated_to", "updated_at"])
+    EscalationEvent.objects.create(escalation=escalation, action="overdue",
+                                   note=f"Escalated to {manager}" if manager else "No manager to escalate to")
+    audit_record(actor=None, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
+                 summary=f"Overdue {escalation.rule_id}: escalated to {manager or 'nobody'}")
+    if escalation.family is not None:
+        chronology_record(
+            family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=now, agency=owner.agency,
+            source=escalation, significant=True,
+            summary=f"{escalation.rule_id} overdue: {escalation.title} (owner {owner}"
+                    f"{f', escalated to {manager}' if manager else ''})"[:500],
+        )
+    titles = {lang: t.get("title", "") for lang, t in escalation.translations.items()}
+    _notify_in_languages(
+        recipients=[manager, owner], escalation=escalation, kind=NotificationKind.ACTION_OVERDUE,
+        message=escalation.title, translations=titles, mandatory=False,
+        dedupe_key=f"escalation:{escalation.pk}:overdue",
+    )
+    return escalation
+
+
+# --- Rule settings (ESC-12) -------------------------------------------------------------------------------------
+
+def rule_settings_all() -> dict[str, tuple[bool, dict]]:
+    """Every rule's (enabled, parameters), defaults merged with the administrator's settings, in one query."""
+    from .rules import settings_merge
+
+    stored = {s.rule_id: s for s in RuleSetting.objects.all()}
+    result = {}
+    for rule_id, definition in RULES.items():
+        row = stored.get(rule_id)
+        result[rule_id] = (row.enabled if row else True, settings_merge(definition, row.parameters if row else None))
+    return result
+
+
+def rule_settings(rule_id: str) -> tuple[bool, dict]:
+    """One rule's (enabled, parameters), for other capabilities' rules registered in rules.RULES."""
+    from .rules import settings_merge
+
+    row = RuleSetting.objects.filter(rule_id=rule_id).first()
+    return (row.enabled if row else True, settings_merge(RULES[rule_id], row.parameters if row else None))
+
+
+@transaction.atomic
+def rule_settings_update(*, rule_id: str, by, enabled: bool, parameters: Mapping[str, int], reason: str) -> RuleSetting:
+    """An administrator changes a rule's thresholds and timescales (ESC-12). Audited; open escalations keep the
+    settings they were raised with, so the change applies to new escalations only."""
+    if not getattr(by, "is_administrator", False):
+        raise PermissionDenied(_("Only administrators change the rules' settings."))
+    definition = RULES.get(rule_id)
+    if definition is None:
+        raise ValidationError({"rule_id": _("There is no rule %(rule)s") % {"rule": rule_id}})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Enter why the settings are changing")})
+    errors = {}
+    values = {}
+    for p in definition.parameters:
+        value = parameters.get(p.name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            errors[p.name] = _("Enter a whole number")
+        elif not p.minimum <= value <= p.maximum:
+            errors[p.name] = _("Enter a number from %(min)s to %(max)s") % {"min": p.minimum, "max": p.maximum}
+        else:
+            values[p.name] = value
+    if errors:
+        raise ValidationError(errors)
+    before_enabled, before_params = rule_settings(rule_id)
+    setting, _created = RuleSetting.objects.select_for_update().get_or_create(rule_id=rule_id)
+    setting.enabled = enabled
+    setting.parameters = values
+    setting.updated_by = by
+    setting.save()
+    before = {"enabled": before_enabled, **before_params}
+    after = {"enabled": enabled, **values}
+    RuleSettingChange.objects.create(rule_id=rule_id, changed_by=by, before=before, after=after, reason=reason.strip())
+    changed = ", ".join(f"{k} {before.get(k)} -> {v}" for k, v in after.items() if before.get(k) != v) or "no change"
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=setting, summary=f"Rule settings {rule_id}: {changed}",
+                 reason=reason.strip())
+    # New thresholds may make families due now: look at every family again soon (the sweep spreads the work).
+    FamilyCheck.objects.filter(due_at__gt=timezone.now()).update(due_at=timezone.now())
+    return setting
+
+
+# --- ESC-2: evidence of non-compliance --------------------------------------------------------------------------
+
+@transaction.atomic
+def non_compliance_record(*, family: Family, by, evidence: str, concerns: str,
+                          identified_on: date) -> NonComplianceFinding:
+    """Record evidence of non-compliance while concerns remain (003 §7.9); the engine raises ESC-2 in the same
+    transaction: a multi-agency meeting within 7 working days, or the core group within 3 if a child is on a child
+    protection plan."""
+    from .evaluate import family_evaluate
+
+    if not getattr(by, "works_with_families", False):
+        raise PermissionDenied(_("Only practitioners and managers of an agency record evidence of non-compliance."))
+    errors = {}
+    if not evidence.strip():
+        errors["evidence"] = _("Enter the evidence of non-compliance")
+    if not concerns.strip():
+        errors["concerns"] = _("Enter the concerns that remain for the children")
+    today = timezone.localdate()
+    if identified_on > today:
+        errors["identified_on"] = _("The date the evidence was identified must be today or in the past")
+    elif identified_on < today - timedelta(days=366):
+        errors["identified_on"] = _("The date the evidence was identified must be within the last year")
+    if errors:
+        raise ValidationError(errors)
+    cp_plan = Person.objects.filter(family=family, child_status=ChildStatus.CHILD_PROTECTION).exists()
+    finding = NonComplianceFinding.objects.create(
+        family=family, identified_on=identified_on, evidence=evidence.strip(), concerns=concerns.strip(),
+        child_protection_plan=cp_plan, recorded_by=by,
+    )
+    audit_record(actor=by, action=AuditAction.CREATE, obj=finding, family=family,
+                 summary="Recorded evidence of non-compliance")
+    chronology_record(
+        family=family, kind=EntryKind.DECISION, by=by, source=finding, significant=True,
+        occurred_at=timezone.make_aware(datetime.combine(identified_on, datetime.min.time())),
+        summary=_("Evidence of non-compliance with concerns remaining: %(evidence)s") % {"evidence": evidence.strip()},
+    )
+    family_evaluate(family=family)
+    return finding
+
+
+# --- ESC-6: consultations and meetings before an involvement ends ------------------------------------------------
+
+@transaction.atomic
+def closure_step_record(*, involvement: Involvement, by, kind: str, held_on: date, note: str, agency=None,
+                        person: str = "") -> ClosureStep:
+    """Record a consultation with another agency, or a meeting held, before an agency ends its involvement while
+    access is difficult (ESC-6, 001 §5.1.19)."""
+    if not getattr(by, "works_with_families", False):
+        raise PermissionDenied(_("Only practitioners and managers of an agency record this."))
+    errors = {}
+    if involvement.ended_on is not None:
+        errors["kind"] = _("This involvement has already ended")
+    if kind not in ClosureStepKind.values:
+        errors["kind"] = _("Select what was done")
+    if kind == ClosureStepKind.CONSULTATION:
+        if agency is None:
+            errors["agency"] = _("Select the agency consulted")
+        elif agency.pk == involvement.agency_id or not Involvement.objects.filter(
+                family_id=involvement.family_id, agency=agency, ended_on__isnull=True).exists():
+            errors["agency"] = _("Select another agency involved with the family")
+    elif agency is not None:
+        agency = None
+    if held_on > timezone.localdate():
+        errors["held_on"] = _("The date must be today or in the past")
+    if not note.strip():
+        errors["note"] = _("Enter what was agreed")
+    if errors:
+        raise ValidationError(errors)
+    step = ClosureStep.objects.create(
+        involvement=involvement, family_id=involvement.family_id, kind=kind, agency=agency, person=person.strip(),
+        held_on=held_on, note=note.strip(), recorded_by=by,
+    )
+    audit_record(actor=by, action=AuditAction.CREATE, obj=step, family=involvement.family,
+                 summary=f"Before ending {involvement.agency.name}'s involvement: {kind}")
+    if kind == ClosureStepKind.CONSULTATION:
+        summary = _("Before %(ending)s ends its involvement, %(agency)s was consulted: %(note)s") % {
+            "ending": involvement.agency.name, "agency": agency.name, "note": note.strip()}
+    else:
+        summary = _("Before %(ending)s ends its involvement, a multi-agency meeting was held: %(note)s") % {
+            "ending": involvement.agency.name, "note": note.strip()}
+    chronology_record(family=involvement.family, kind=EntryKind.INVOLVEMENT, by=by, source=step, summary=summary,
+                      occurred_at=timezone.make_aware(datetime.combine(held_on, datetime.min.time())))
+    return step

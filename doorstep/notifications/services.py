@@ -1,8 +1,10 @@
+import logging
+import os
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,11 +12,13 @@ from django.utils.translation import override
 
 from .models import MANDATORY_KINDS, EmailState, Notification, NotificationKind, NotificationPreference
 
+log = logging.getLogger(__name__)
+
 MAX_EMAIL_ATTEMPTS = 8
-# Retry after 30 s, 1, 2, 4 ... minutes.
+# Retry after 30 s, 1, 2, 4 ... minutes: eight attempts span about an hour before the row is marked failed.
 RETRY_BASE_SECONDS = 30
-# A row left in "sending" this long (a worker died mid-send) is tried again.
-STUCK_AFTER = timedelta(minutes=5)
+# A row left in "sending" this long (a worker died mid-send) is tried again by the catch-up.
+STUCK_AFTER = timedelta(seconds=int(os.environ.get("DOORSTEP_EMAIL_STUCK_SECONDS", "300")))
 
 
 def _wants_email(recipient, kind: str, mandatory: bool) -> bool:
@@ -74,6 +78,16 @@ def _enqueue(ids: list[int]) -> None:
         deliver_email.enqueue(pk)
 
 
+def _enqueue_retry(pk: int, at) -> None:
+    """Queue the next attempt for its time; if even that fails, the catch-up job finds the row (it is data)."""
+    from .tasks import deliver_email
+
+    try:
+        deliver_email.using(run_after=at).enqueue(pk)
+    except Exception:  # noqa: BLE001
+        log.warning("Could not queue the next attempt for notification %s; the catch-up will", pk, exc_info=True)
+
+
 def email_text(notification: Notification) -> tuple[str, str]:
     """Subject and body of the e-mail: the kind of notification and a link, never family data."""
     with override(notification.recipient.preferred_language or settings.LANGUAGE_CODE):
@@ -86,6 +100,12 @@ def email_text(notification: Notification) -> tuple[str, str]:
             "link": settings.DOORSTEP_SITE_URL.rstrip("/") + (notification.link or "/"),
         }
     return subject, body
+
+
+def email_message_id(notification: Notification) -> str:
+    """The same Message-ID on every attempt, so a mail server (and a test) can tell a retry from a new e-mail."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "doorstep"
+    return f"<doorstep-notification-{notification.pk}@{domain}>"
 
 
 def email_claim(notification_id: int) -> Notification | None:
@@ -113,16 +133,21 @@ def email_deliver(notification_id: int) -> str:
     if note is None:
         return "not-due"
     subject, body = email_text(note)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email],
+                           headers={"Message-ID": email_message_id(note)})
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email], fail_silently=False)
+        message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001  (any failure to hand over to the mail server is recorded on the row)
         failed = note.email_attempts >= MAX_EMAIL_ATTEMPTS
+        retry_at = None if failed else timezone.now() + timedelta(
+            seconds=RETRY_BASE_SECONDS * 2 ** (note.email_attempts - 1))
         Notification.objects.filter(pk=note.pk).update(
             email_state=EmailState.FAILED if failed else EmailState.CREATED,
             email_last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            email_next_attempt_at=None if failed else timezone.now() + timedelta(
-                seconds=RETRY_BASE_SECONDS * 2 ** (note.email_attempts - 1)),
+            email_next_attempt_at=retry_at,
         )
+        if retry_at is not None:
+            _enqueue_retry(note.pk, retry_at)
         return "failed" if failed else "retry"
     Notification.objects.filter(pk=note.pk).update(email_state=EmailState.SENT, email_sent_at=timezone.now(),
                                                    email_last_error="")
@@ -141,6 +166,28 @@ def email_catch_up(*, limit: int = 200) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(1 for pk in due if email_deliver(pk) == "sent")
+
+
+@transaction.atomic
+def email_retry_failed(*, by, notification: Notification | None = None) -> int:
+    """An administrator sends failed e-mails again (one, or all of them), with fresh attempts."""
+    from doorstep.audit.models import AuditAction
+    from doorstep.audit.services import audit_record
+
+    if not getattr(by, "is_administrator", False):
+        raise PermissionError("Only administrators retry e-mails")
+    rows = Notification.objects.select_for_update().filter(email_state=EmailState.FAILED)
+    if notification is not None:
+        rows = rows.filter(pk=notification.pk)
+    ids = list(rows.values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(email_state=EmailState.CREATED, email_attempts=0,
+                                                   email_next_attempt_at=timezone.now())
+    for pk in ids:
+        audit_record(actor=by, action=AuditAction.UPDATE, object_type="notifications.Notification",
+                     object_id=str(pk), summary="Retried an undelivered e-mail")
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
 
 
 def notification_mark_read(*, notification: Notification, by) -> Notification:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:notification_id>/open/", views.open_notification, name="open"),
     path("preferences/", views.preferences, name="preferences"),
     path("failed/", views.failed, name="failed"),
+    path("failed/retry/", views.retry, name="retry"),
 ]

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -47,3 +48,18 @@ def failed(request):
         raise PermissionDenied(_("Only administrators see undelivered e-mails."))
     page = Paginator(selectors.failed_emails(), 50).get_page(request.GET.get("page"))
     return render(request, "notifications/failed.html", {"page": page})
+
+
+@require_POST
+@login_required
+def retry(request):
+    """An administrator sends failed e-mails again: one (`notification`) or all."""
+    if not request.user.is_administrator:
+        raise PermissionDenied(_("Only administrators see undelivered e-mails."))
+    note = None
+    if request.POST.get("notification"):
+        note = get_object_or_404(Notification, pk=request.POST["notification"])
+    count = services.email_retry_failed(by=request.user, notification=note)
+    messages.success(request, ngettext("%(count)s e-mail will be sent again", "%(count)s e-mails will be sent again",
+                                       count) % {"count": count})
+    return redirect("notifications:failed")

@@ -14,5 +14,6 @@ ROUTES = [
     Route("notifications:open", frozenset({"involved_practitioner"}), _own_notification, method="post"),
     Route("notifications:preferences", SIGNED_IN),
     Route("notifications:failed", ADMINISTRATOR),
+    Route("notifications:retry", ADMINISTRATOR, method="post"),
     Route("notification-list", SIGNED_IN, api=True),
 ]

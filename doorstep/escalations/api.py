@@ -1,0 +1,138 @@
+"""Escalations under /api/v1/: the same selectors, services and audit as the pages."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from doorstep.audit.models import AuditAction
+from doorstep.audit.services import audit_record_many
+
+from . import selectors, services
+from .models import Escalation, EscalationEvent
+
+
+class EventSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField()
+
+    class Meta:
+        model = EscalationEvent
+        fields = ["at", "by", "action", "note"]
+
+
+class FactSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    link = serializers.CharField(allow_blank=True, required=False)
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title", read_only=True)
+    facts = FactSerializer(source="display_facts", many=True, read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner")
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+
+    class Meta:
+        model = Escalation
+        fields = ["id", "rule_id", "clause", "key", "title", "family", "owner", "owner_name", "state", "deadline",
+                  "trigger_date", "overdue", "overdue_escalated_at", "overdue_escalated_to", "facts", "outcome",
+                  "created_at", "closed_at"]
+        read_only_fields = fields
+
+
+class EscalationDetailSerializer(EscalationSerializer):
+    events = EventSerializer(many=True, read_only=True)
+    parameters = serializers.JSONField(read_only=True)
+
+    class Meta(EscalationSerializer.Meta):
+        fields = EscalationSerializer.Meta.fields + ["parameters", "events"]
+        read_only_fields = fields
+
+
+class CompleteSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=5000)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tracked actions (ESC-1..12): yours by default, `?scope=team` for a manager's team queue,
+    `?state=closed` for closed ones."""
+
+    queryset = Escalation.objects.none()
+
+    def get_serializer_class(self):
+        return EscalationDetailSerializer if self.action == "retrieve" else EscalationSerializer
+
+    def _require_family_worker(self):
+        if not self.request.user.works_with_families:
+            raise PermissionDenied("Only practitioners, managers and partner systems of an agency have actions.")
+
+    @extend_schema(parameters=[
+        OpenApiParameter("scope", str, enum=["mine", "team"]), OpenApiParameter("state", str, enum=["open", "closed"]),
+        OpenApiParameter("rule", str)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        self._require_family_worker()
+        user = self.request.user
+        closed = self.request.query_params.get("state") == "closed"
+        if self.request.query_params.get("scope") == "team":
+            if not user.is_manager:
+                raise PermissionDenied("Only managers have a team queue.")
+            return selectors.team_actions_for(manager=user, closed=closed,
+                                              rule_id=self.request.query_params.get("rule", ""))
+        qs = selectors.actions_for(professional=user, closed=closed)
+        rule = self.request.query_params.get("rule")
+        return qs.filter(rule_id=rule) if rule else qs
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            audit_record_many(actor=self.request.user, action=AuditAction.VIEW,
+                              objects={e.family for e in page if e.family_id}, summary="Listed in actions (API)")
+        return page
+
+    def get_object(self):
+        self._require_family_worker()
+        return selectors.escalation_get_for(professional=self.request.user, escalation_id=int(self.kwargs["pk"]))
+
+    def _act(self, escalation):
+        if not services.escalation_can_act(escalation, self.request.user):
+            raise PermissionDenied("Only the owner of this action or their manager can change it.")
+
+    @extend_schema(request=None, responses=EscalationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        escalation = self.get_object()
+        self._act(escalation)
+        escalation = services.escalation_acknowledge(escalation=escalation, by=request.user)
+        return Response(EscalationDetailSerializer(escalation).data)
+
+    @extend_schema(request=CompleteSerializer, responses=EscalationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        escalation = self.get_object()
+        self._act(escalation)
+        data = CompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        escalation = services.escalation_complete(escalation=escalation, by=request.user,
+                                                  outcome=data.validated_data["outcome"])
+        return Response(EscalationDetailSerializer(escalation).data)
+
+    @extend_schema(request=CancelSerializer, responses=EscalationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        escalation = self.get_object()
+        self._act(escalation)
+        data = CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        escalation = services.escalation_cancel(escalation=escalation, by=request.user,
+                                                reason=data.validated_data["reason"])
+        return Response(EscalationDetailSerializer(escalation).data)
+
+
+ROUTES = [("escalations", EscalationViewSet, "escalation")]

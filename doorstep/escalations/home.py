@@ -1,0 +1,40 @@
+"""The escalation engine's pieces of other pages: the first section of the landing page ("My actions"), the case
+file's banner of open actions, and the case file's side panel of protocol steps."""
+
+from doorstep.audit.models import AuditAction
+from doorstep.audit.services import audit_record_many
+from doorstep.families.models import Involvement
+
+from .selectors import actions_for, family_open_escalations
+
+HOME_LIMIT = 10
+
+
+def my_actions_section(request):
+    """The landing page after login starts with the person's own actions, soonest deadline first."""
+    if not request.user.works_with_families:
+        return None
+    qs = actions_for(professional=request.user)
+    actions = list(qs[:HOME_LIMIT + 1])
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects={e.family for e in actions if e.family_id},
+                      summary="Listed in my actions")
+    return {"template": "escalations/_home_actions.html", "actions": actions[:HOME_LIMIT],
+            "more": len(actions) > HOME_LIMIT, "overdue": sum(1 for e in actions if e.is_overdue)}
+
+
+def open_escalations_banner(*, family, professional):
+    """Every page about the family shows its open actions (one query)."""
+    escalations = family_open_escalations(family=family)
+    if not escalations:
+        return None
+    return {"template": "escalations/_banner.html", "escalations": escalations,
+            "overdue": [e for e in escalations if e.is_overdue]}
+
+
+def protocol_steps_panel(*, family, professional):
+    """Side panel: record evidence of non-compliance (ESC-2) and the steps before ending an involvement (ESC-6)."""
+    if not getattr(professional, "works_with_families", False):
+        return None
+    involvements = list(Involvement.objects.filter(family=family, ended_on__isnull=True).select_related("agency")
+                        .order_by("agency__name"))
+    return {"template": "escalations/_side.html", "family": family, "involvements": involvements}

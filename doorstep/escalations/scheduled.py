@@ -1,0 +1,77 @@
+"""The escalation engine's periodic work, run by the sweep (tasks.sweep, declared in doorstep/core/schedule.py).
+
+Each check claims due rows with `select_for_update(skip_locked=True)`, one item per transaction, so several workers
+sweeping at once share the work and never do one item twice; a failure is recorded on the row and tried again later.
+With nothing due, each check is one indexed query.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from doorstep.families.models import Family
+
+from .evaluate import family_evaluate
+from .models import ACTIVE_STATES, Escalation, FamilyCheck
+from .services import escalation_escalate_overdue
+
+log = logging.getLogger(__name__)
+
+# How many items one sweep takes on, per check: the rest wait for the next sweep (every 30 seconds).
+BATCH = 300
+# Families never evaluated yet (e.g. opened before the engine ran) get a due row, this many per sweep.
+NEW_FAMILIES_BATCH = 2000
+
+
+def family_checks_create_missing(*, now: datetime) -> int:
+    missing = list(
+        Family.objects.filter(closed_at__isnull=True)
+        .exclude(pk__in=FamilyCheck.objects.values("family_id"))
+        .values_list("pk", flat=True)[:NEW_FAMILIES_BATCH]
+    )
+    if missing:
+        FamilyCheck.objects.bulk_create([FamilyCheck(family_id=pk, due_at=now) for pk in missing],
+                                        ignore_conflicts=True)
+    return len(missing)
+
+
+def family_checks_run(*, now: datetime, limit: int = BATCH) -> int:
+    """Evaluate every family that is due (a child about to pass the not-seen period, the nightly look)."""
+    family_checks_create_missing(now=now)
+    done = 0
+    while done < limit:
+        with transaction.atomic():
+            check = (FamilyCheck.objects.select_for_update(skip_locked=True)
+                     .filter(due_at__lte=now).order_by("due_at").first())
+            if check is None:
+                break
+            try:
+                with transaction.atomic():
+                    family_evaluate(family=Family.objects.get(pk=check.family_id))
+            except Exception as exc:  # noqa: BLE001  (recorded on the row and tried again, with a growing pause)
+                log.exception("Evaluating family %s failed", check.family_id)
+                check.failures = min(check.failures + 1, 30)
+                check.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                check.due_at = now + timedelta(minutes=min(2 ** check.failures, 24 * 60))
+                check.save(update_fields=["failures", "last_error", "due_at"])
+            else:
+                # An evaluator that does not reschedule (none should) must not make the family due for ever.
+                FamilyCheck.objects.filter(pk=check.pk, due_at__lte=now).update(due_at=now + timedelta(days=1))
+        done += 1
+    return done
+
+
+def escalations_overdue_run(*, now: datetime, limit: int = BATCH) -> int:
+    """Escalate each overdue action to the owner's line manager, once (ORG-3)."""
+    done = 0
+    while done < limit:
+        with transaction.atomic():
+            escalation = (Escalation.objects.select_for_update(skip_locked=True)
+                          .filter(state__in=ACTIVE_STATES, deadline__lt=now, overdue_escalated_at__isnull=True)
+                          .order_by("deadline", "id").first())
+            if escalation is None:
+                break
+            escalation_escalate_overdue(escalation=escalation, now=now)
+        done += 1
+    return done

@@ -1,0 +1,390 @@
+"""The engine against the database: facts gathered, outcomes applied in the caller's transaction, idempotent, the
+sweep for time-based rules, overdue actions escalated once, settings that apply to new escalations only, ESC-2's
+trigger and ESC-6's refusal."""
+
+import time
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from doorstep.audit.models import AuditEvent
+from doorstep.chronology.models import ChronologyEntry, EntryKind
+from doorstep.engagement.models import Contact, ContactChild, ContactKind, Outcome
+from doorstep.escalations.evaluate import family_evaluate, sweep_run
+from doorstep.escalations.facts import family_facts
+from doorstep.escalations.models import (
+    ClosureStepKind,
+    Escalation,
+    EscalationEvent,
+    EscalationState,
+    FamilyCheck,
+    NonComplianceFinding,
+    RuleSettingChange,
+)
+from doorstep.escalations.scheduled import escalations_overdue_run, family_checks_run
+from doorstep.escalations.services import (
+    closure_step_record,
+    escalation_complete,
+    non_compliance_record,
+    rule_settings_update,
+)
+from doorstep.families.models import ChildStatus, Family
+from doorstep.families.services import involvement_end, person_update
+from doorstep.notifications.models import Notification, NotificationKind
+
+from .helpers import at, contact
+
+XMAS_EVE = date(2026, 12, 24)
+
+
+@pytest.fixture
+def december(time_machine):
+    """The world built on 1 December 2026, evaluated at once (nothing is due)."""
+    time_machine.move_to(at(date(2026, 12, 1), 9), tick=False)
+    return time_machine
+
+
+def local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def four_defaults(world, last: date):
+    worker = world.users["involved_practitioner"]
+    return [contact(world.family, worker, last - timedelta(days=d)) for d in (21, 14, 7, 0)]
+
+
+@pytest.mark.parametrize("nation, deadline", [("england-wales", date(2027, 1, 12)), ("scotland", date(2027, 1, 13))])
+def test_fourth_defaulted_visit_raises_esc_1_in_the_contacts_transaction(world, december, settings, nation, deadline):
+    settings.DOORSTEP_NATION = nation
+    december.move_to(at(XMAS_EVE, 16), tick=False)
+    worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
+    with transaction.atomic():
+        four_defaults(world, XMAS_EVE)
+        family_evaluate(family=world.family)  # what issue 3's contact service does in its transaction
+    esc = Escalation.objects.get(rule_id="ESC-1")
+    assert esc.key == f"ESC-1:family:{world.family.pk}" and esc.owner == worker and esc.state == EscalationState.OPEN
+    assert esc.trigger_date == XMAS_EVE
+    local = timezone.localtime(esc.deadline)
+    assert (local.date(), local.hour, local.minute, local.second) == (deadline, 23, 59, 59)
+    assert esc.parameters == {"threshold": 4, "deadline_working_days": 10}
+    assert len(esc.facts) == 5 and esc.facts[1]["link"].startswith("/")
+    assert set(Notification.objects.filter(dedupe_key=f"escalation:{esc.pk}:raised")
+               .values_list("recipient__username", flat=True)) == {worker.username, manager.username}
+    assert ChronologyEntry.objects.filter(family=world.family, kind=EntryKind.ESCALATION, significant=True).exists()
+    assert AuditEvent.objects.filter(object_type="escalations.Escalation", object_id=str(esc.pk)).exists()
+    # The family is next due in the small hours of tomorrow.
+    assert local_day(FamilyCheck.objects.get(family=world.family).due_at) == XMAS_EVE + timedelta(days=1)
+
+
+def test_a_rolled_back_contact_leaves_no_escalation(world, december):
+    december.move_to(at(XMAS_EVE, 16), tick=False)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        four_defaults(world, XMAS_EVE)
+        family_evaluate(family=world.family)
+        raise RuntimeError("the contact did not save")
+    assert not Escalation.objects.exists() and not Notification.objects.exists()
+
+
+def test_the_same_facts_never_raise_a_second_copy_and_new_facts_update_the_open_one(world, december):
+    december.move_to(at(XMAS_EVE, 16), tick=False)
+    four_defaults(world, XMAS_EVE)
+    family_evaluate(family=world.family)
+    family_evaluate(family=world.family)
+    assert Escalation.objects.filter(rule_id="ESC-1").count() == 1
+    esc = Escalation.objects.get(rule_id="ESC-1")
+    notes = Notification.objects.count()
+    december.move_to(at(date(2026, 12, 29), 10), tick=False)
+    contact(world.family, world.users["involved_practitioner"], date(2026, 12, 29))
+    family_evaluate(family=world.family)
+    esc2 = Escalation.objects.get(rule_id="ESC-1")
+    assert esc2.pk == esc.pk and esc2.deadline == esc.deadline  # the first trigger started the clock
+    assert "5" in esc2.facts[0]["text"]
+    assert list(esc2.events.values_list("action", flat=True)) == ["raised", "updated"]
+    assert Notification.objects.count() == notes  # updates notify nobody again
+
+
+def test_closing_esc_1_starts_the_count_again(world, december):
+    december.move_to(at(XMAS_EVE, 16), tick=False)
+    four_defaults(world, XMAS_EVE)
+    family_evaluate(family=world.family)
+    esc = Escalation.objects.get(rule_id="ESC-1")
+    december.move_to(at(date(2027, 1, 4), 12), tick=False)
+    escalation_complete(escalation=esc, by=world.users["involved_manager"], outcome="MARP held on 4 January")
+    worker = world.users["involved_practitioner"]
+    for day in (5, 6, 7):
+        contact(world.family, worker, date(2027, 1, day))
+    family_evaluate(family=world.family)
+    assert Escalation.objects.filter(rule_id="ESC-1").count() == 1  # three since the meeting: under the threshold
+    contact(world.family, worker, date(2027, 1, 7), hour=15)
+    family_evaluate(family=world.family)
+    assert Escalation.objects.filter(rule_id="ESC-1", state=EscalationState.OPEN).count() == 1
+    assert Escalation.objects.filter(rule_id="ESC-1").count() == 2
+
+
+def test_entered_in_error_contacts_do_not_count(world, december):
+    december.move_to(at(XMAS_EVE, 16), tick=False)
+    worker = world.users["involved_practitioner"]
+    for d in (21, 14, 7):
+        contact(world.family, worker, XMAS_EVE - timedelta(days=d))
+    contact(world.family, worker, XMAS_EVE, entered_in_error=True)
+    family_evaluate(family=world.family)
+    assert not Escalation.objects.filter(rule_id="ESC-1").exists()
+
+
+def _bulk_contacts(world, n: int) -> None:
+    worker, police = world.users["involved_practitioner"], world.users["other_involved"]
+    start = timezone.now() - timedelta(days=3 * 365)
+    kinds = [ContactKind.HOME_VISIT, ContactKind.PHONE, ContactKind.SCHOOL, ContactKind.OFFICE]
+    outcomes = [Outcome.SEEN, Outcome.NO_ANSWER, Outcome.SEEN, Outcome.REFUSED_ENTRY, Outcome.CUT_SHORT]
+    rows = [Contact(family=world.family, agency_id=(worker if i % 2 else police).agency_id,
+                    recorded_by=worker if i % 2 else police, kind=kinds[i % 4], outcome=outcomes[i % 5],
+                    occurred_at=start + timedelta(hours=5 * i),
+                    defaulted=outcomes[i % 5] in ("no_answer", "refused_entry"),
+                    behaviours=["avoidance"] if i % 7 == 0 else [])
+            for i in range(n)]
+    Contact.objects.bulk_create(rows, batch_size=1000)
+    ids = list(Contact.objects.filter(family=world.family, outcome=Outcome.SEEN).values_list("pk", flat=True))
+    ContactChild.objects.bulk_create([ContactChild(contact_id=pk, child=world.child, seen=True, seen_alone=pk % 3 == 0)
+                                      for pk in ids], batch_size=1000)
+
+
+def test_fact_gathering_takes_a_fixed_number_of_queries_for_5000_contacts(world, december):
+    _bulk_contacts(world, 10)
+    with CaptureQueriesContext(connection) as small:
+        family_facts(family=world.family, now=timezone.now())
+    Contact.objects.all().delete()
+    _bulk_contacts(world, 5000)
+    with CaptureQueriesContext(connection) as large:
+        gathered = family_facts(family=world.family, now=timezone.now())
+    assert len(gathered.facts.contacts) == 5000
+    assert len(large.captured_queries) == len(small.captured_queries) <= 10
+    # The whole evaluation, raising what the history calls for, is bounded too; a second one raises nothing.
+    family_evaluate(family=world.family)
+    with CaptureQueriesContext(connection) as again:
+        started = time.perf_counter()
+        family_evaluate(family=world.family)
+        elapsed = time.perf_counter() - started
+    assert len(again.captured_queries) <= 15
+    assert elapsed < 3, elapsed
+
+
+# --- The sweep: time-based rules ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("nation, deadline", [("england-wales", date(2027, 1, 5)), ("scotland", date(2027, 1, 6))])
+def test_sweep_raises_esc_8_the_day_after_the_period_and_not_before(world, december, settings, nation, deadline):
+    settings.DOORSTEP_NATION = nation
+    worker = world.users["involved_practitioner"]
+    seen_on = XMAS_EVE - timedelta(days=29)  # Wednesday 25 November
+    contact(world.family, worker, seen_on, outcome=Outcome.SEEN, seen=[world.child], seen_alone=[world.child])
+    family_evaluate(family=world.family)
+    check = FamilyCheck.objects.get(family=world.family)
+    december.move_to(at(XMAS_EVE - timedelta(days=1), 23, 50), tick=False)  # 28 days: not longer than 28
+    sweep_run(now=timezone.now())
+    assert not Escalation.objects.filter(rule_id="ESC-8").exists()
+    december.move_to(at(XMAS_EVE, 9), tick=False)
+    check.refresh_from_db()
+    assert check.due_at <= timezone.now()
+    result = sweep_run(now=timezone.now())
+    assert result["doorstep.escalations.scheduled.family_checks_run"] >= 1
+    esc = Escalation.objects.get(rule_id="ESC-8")
+    assert esc.key == f"ESC-8:child:{world.child.pk}:not-seen" and esc.trigger_date == XMAS_EVE
+    assert local_day(esc.deadline) == deadline
+    assert esc.owner == worker
+    # Seen again: the engine resolves it, with the reason.
+    december.move_to(at(date(2026, 12, 29), 11), tick=False)
+    contact(world.family, worker, date(2026, 12, 29), outcome=Outcome.SEEN, seen=[world.child])
+    family_evaluate(family=world.family)
+    esc.refresh_from_db()
+    assert esc.state == EscalationState.DONE and "seen on 29 December 2026" in esc.outcome
+    assert esc.events.last().action == "resolved"
+
+
+def test_sweep_with_nothing_due_does_nothing_quickly(world, december):
+    family_evaluate(family=world.family)
+    family_evaluate(family=world.other_family)
+    with CaptureQueriesContext(connection) as queries:
+        result = sweep_run(now=timezone.now())
+    assert all(v == 0 for v in result.values())
+    # One query per check (the engine's: families never evaluated, due families, overdue actions; and one for each
+    # check other capabilities registered), besides savepoints.
+    from doorstep.escalations.evaluate import SWEEP_CHECKS
+
+    real = [q for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(real) == len(SWEEP_CHECKS) + 1
+
+
+def test_sweep_over_10000_families_with_nothing_due_takes_seconds(world, december):
+    families = Family.objects.bulk_create(
+        [Family(reference=f"DS-9{i:06d}", name=f"Household {i}") for i in range(10_000)], batch_size=2000)
+    tomorrow = timezone.now() + timedelta(days=1)
+    FamilyCheck.objects.bulk_create([FamilyCheck(family=f, due_at=tomorrow) for f in families]
+                                    + [FamilyCheck(family=f, due_at=tomorrow)
+                                       for f in (world.family, world.other_family)], batch_size=2000)
+    started = time.perf_counter()
+    result = sweep_run(now=timezone.now())
+    elapsed = time.perf_counter() - started
+    print(f"\nSweep over {Family.objects.count()} families with nothing due: {elapsed * 1000:.1f} ms")
+    assert all(v == 0 for v in result.values())
+    assert elapsed < 2, elapsed
+
+
+def test_a_failing_evaluation_is_recorded_on_the_row_and_tried_again(world, december, monkeypatch):
+    from doorstep.escalations import evaluate
+
+    def broken(*, family):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(evaluate, "FAMILY_EVALUATORS", [broken])
+    family_checks_run(now=timezone.now())
+    check = FamilyCheck.objects.get(family=world.family)
+    assert check.failures == 1 and "boom" in check.last_error and check.due_at > timezone.now()
+
+
+# --- Overdue: escalated to the line manager once (ORG-3) ---------------------------------------------------------
+
+def test_overdue_action_escalates_to_the_owners_line_manager_once(world, december):
+    december.move_to(at(XMAS_EVE, 16), tick=False)
+    four_defaults(world, XMAS_EVE)
+    family_evaluate(family=world.family)
+    esc = Escalation.objects.get(rule_id="ESC-1")
+    december.move_to(at(date(2027, 1, 12), 23, 59), tick=False)
+    escalations_overdue_run(now=timezone.now())  # ESC-3's discussion (due 30 December) is overdue; ESC-1 is not
+    esc.refresh_from_db()
+    assert esc.overdue_escalated_at is None  # due by the end of 12 January
+    december.move_to(at(date(2027, 1, 13), 0, 1), tick=False)
+    assert escalations_overdue_run(now=timezone.now()) == 1
+    assert escalations_overdue_run(now=timezone.now()) == 0
+    esc.refresh_from_db()
+    assert esc.overdue_escalated_to == world.users["involved_manager"]
+    overdue = Notification.objects.filter(kind=NotificationKind.ACTION_OVERDUE,
+                                          dedupe_key=f"escalation:{esc.pk}:overdue")
+    assert set(overdue.values_list("recipient__username", flat=True)) == {"health.manager", "health.worker"}
+    assert esc.events.filter(action="overdue").count() == 1
+    assert ChronologyEntry.objects.filter(source_id=str(esc.pk), summary__contains="overdue").count() == 1
+
+
+# --- Settings: changes apply to new escalations only (ESC-12) ------------------------------------------------------
+
+def test_changed_settings_apply_to_new_escalations_only(world, december):
+    december.move_to(at(XMAS_EVE, 16), tick=False)
+    admin = world.users["administrator"]
+    non_compliance_record(family=world.family, by=world.users["involved_practitioner"], evidence="Did not attend",
+                          concerns="Neglect", identified_on=XMAS_EVE)
+    first = Escalation.objects.get(rule_id="ESC-2")
+    assert local_day(first.deadline) == date(2027, 1, 7)  # 7 working days
+    rule_settings_update(rule_id="ESC-2", by=admin, enabled=True, reason="Local protocol: 5 working days",
+                         parameters={"no_plan_working_days": 5, "cp_plan_working_days": 3})
+    family_evaluate(family=world.family)
+    first.refresh_from_db()
+    assert local_day(first.deadline) == date(2027, 1, 7) and first.parameters["no_plan_working_days"] == 7
+    assert RuleSettingChange.objects.get().after["no_plan_working_days"] == 5
+    assert AuditEvent.objects.filter(actor=admin, summary__contains="no_plan_working_days 7 -> 5").exists()
+    escalation_complete(escalation=first, by=world.users["involved_manager"], outcome="Meeting held")
+    december.move_to(at(date(2027, 1, 8), 10), tick=False)
+    non_compliance_record(family=world.family, by=world.users["involved_practitioner"], evidence="Again",
+                          concerns="Neglect", identified_on=date(2027, 1, 8))
+    second = Escalation.objects.get(rule_id="ESC-2", state=EscalationState.OPEN)
+    assert local_day(second.deadline) == date(2027, 1, 15)  # 5 working days
+
+
+def test_only_administrators_change_settings_and_values_are_bounded(world):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        rule_settings_update(rule_id="ESC-1", by=world.users["involved_manager"], enabled=True,
+                             parameters={"threshold": 3, "deadline_working_days": 5}, reason="x")
+    with pytest.raises(ValidationError) as error:
+        rule_settings_update(rule_id="ESC-1", by=world.users["administrator"], enabled=True,
+                             parameters={"threshold": 1, "deadline_working_days": 5}, reason="x")
+    assert "threshold" in error.value.message_dict
+
+
+# --- ESC-2's trigger ---------------------------------------------------------------------------------------------
+
+def test_non_compliance_with_a_child_on_a_cp_plan_needs_the_core_group_in_3_working_days(world, december):
+    december.move_to(at(XMAS_EVE, 11), tick=False)
+    person_update(person=world.child, by=world.users["involved_practitioner"],
+                  child_status=ChildStatus.CHILD_PROTECTION)
+    finding = non_compliance_record(family=world.family, by=world.users["involved_practitioner"],
+                                    evidence="Refused the agreed visits", concerns="Injuries unexplained",
+                                    identified_on=XMAS_EVE)
+    assert finding.child_protection_plan
+    esc = Escalation.objects.get(rule_id="ESC-2")
+    assert esc.key.endswith(":core-group") and local_day(esc.deadline) == date(2026, 12, 31)
+    assert esc.owner == world.users["involved_manager"]  # the recorder's manager acts
+    told = set(Notification.objects.filter(dedupe_key=f"escalation:{esc.pk}:raised")
+               .values_list("recipient__username", flat=True))
+    assert told == {"health.manager", "health.worker", "police.worker"}  # and every involved agency's lead
+
+
+def test_non_compliance_rejects_bad_input_and_saves_nothing(world, december):
+    with pytest.raises(ValidationError) as error:
+        non_compliance_record(family=world.family, by=world.users["involved_practitioner"], evidence=" ",
+                              concerns="", identified_on=date(2026, 12, 2))
+    assert set(error.value.message_dict) == {"evidence", "concerns", "identified_on"}
+    assert not NonComplianceFinding.objects.exists() and not Escalation.objects.exists()
+
+
+# --- ESC-6: ending an involvement -------------------------------------------------------------------------------
+
+def test_ending_an_involvement_is_refused_while_access_is_difficult_until_consulted(world, december):
+    worker = world.users["involved_practitioner"]
+    for d in (3, 2):
+        contact(world.family, worker, date(2026, 12, 1) - timedelta(days=d))
+    family_evaluate(family=world.family)
+    with pytest.raises(ValidationError) as error:
+        involvement_end(involvement=world.involvement, by=worker, reason="Family will not engage")
+    reasons = error.value.message_dict["reason"]
+    assert any("Access difficulties are unresolved" in r and "ESC-3" in r for r in reasons)
+    assert any(r.startswith("Consult Police") for r in reasons)
+    assert any("multi-agency plan (Alfie Testing: Child in need)" in r for r in reasons)
+    police = world.users["other_involved"].agency
+    closure_step_record(involvement=world.involvement, by=worker, kind=ClosureStepKind.CONSULTATION, agency=police,
+                        held_on=date(2026, 12, 1), person="PC Jones", note="Police agree; they stay involved")
+    with pytest.raises(ValidationError) as error:
+        involvement_end(involvement=world.involvement, by=worker, reason="Family will not engage")
+    assert not any(r.startswith("Consult") for r in error.value.message_dict["reason"])
+    closure_step_record(involvement=world.involvement, by=worker, kind=ClosureStepKind.MEETING,
+                        held_on=date(2026, 12, 1), note="Professionals meeting agreed health may close")
+    ended = involvement_end(involvement=world.involvement, by=worker, reason="Agreed at the professionals meeting")
+    assert ended.ended_on == date(2026, 12, 1)
+
+
+def test_consulting_an_agency_not_involved_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        closure_step_record(involvement=world.involvement, by=world.users["involved_practitioner"],
+                            kind=ClosureStepKind.CONSULTATION, agency=world.users["uninvolved"].agency,
+                            held_on=timezone.localdate(), note="x")
+    assert "agency" in error.value.message_dict
+
+
+def test_the_world_raises_nothing(world):
+    family_evaluate(family=world.family)
+    family_evaluate(family=world.other_family)
+    assert not Escalation.objects.exists()
+    assert not EscalationEvent.objects.exists()
+
+
+def test_a_bulk_load_defers_evaluation_to_the_end(world, december):
+    from doorstep.escalations.evaluate import evaluation_defer, evaluation_resume
+
+    december.move_to(at(XMAS_EVE, 16), tick=False)
+    with transaction.atomic():
+        evaluation_defer()
+        four_defaults(world, XMAS_EVE)
+        family_evaluate(family=world.family)
+        family_evaluate(family=world.family)
+        assert not Escalation.objects.exists()
+        assert evaluation_resume() == 1
+    assert Escalation.objects.filter(rule_id="ESC-1").count() == 1
+    # A load that fails leaves nothing deferred behind it.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        evaluation_defer()
+        raise RuntimeError("the load failed")
+    contact(world.family, world.users["involved_practitioner"], XMAS_EVE, hour=17)
+    family_evaluate(family=world.family)
+    assert "5" in Escalation.objects.get(rule_id="ESC-1").facts[0]["text"]
