@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "ContactKindEnum": "doorstep.engagement.models.ContactKind",
         "EntryKindEnum": "doorstep.chronology.models.EntryKind",
         "ContactOutcomeEnum": "doorstep.engagement.models.Outcome",
+        "MeetingOutcomeEnum": "doorstep.meetings.models.Outcome",
+        "AgreementReviewOutcomeEnum": "doorstep.agreements.models.AgreementReviewOutcome",
     },
 }
 
