@@ -13,7 +13,7 @@ from . import selectors, services
 from .models import Escalation, EscalationEvent
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EscalationEventSerializer(serializers.ModelSerializer):
     by = serializers.StringRelatedField()
 
     class Meta:
@@ -21,14 +21,14 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["at", "by", "action", "note"]
 
 
-class FactSerializer(serializers.Serializer):
+class EscalationFactSerializer(serializers.Serializer):
     text = serializers.CharField()
     link = serializers.CharField(allow_blank=True, required=False)
 
 
 class EscalationSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="display_title", read_only=True)
-    facts = FactSerializer(source="display_facts", many=True, read_only=True)
+    facts = EscalationFactSerializer(source="display_facts", many=True, read_only=True)
     owner_name = serializers.StringRelatedField(source="owner")
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
@@ -41,7 +41,7 @@ class EscalationSerializer(serializers.ModelSerializer):
 
 
 class EscalationDetailSerializer(EscalationSerializer):
-    events = EventSerializer(many=True, read_only=True)
+    events = EscalationEventSerializer(many=True, read_only=True)
     parameters = serializers.JSONField(read_only=True)
 
     class Meta(EscalationSerializer.Meta):
@@ -49,11 +49,11 @@ class EscalationDetailSerializer(EscalationSerializer):
         read_only_fields = fields
 
 
-class CompleteSerializer(serializers.Serializer):
+class EscalationCompleteSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=5000)
 
 
-class CancelSerializer(serializers.Serializer):
+class EscalationCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
@@ -112,23 +112,23 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         escalation = services.escalation_acknowledge(escalation=escalation, by=request.user)
         return Response(EscalationDetailSerializer(escalation).data)
 
-    @extend_schema(request=CompleteSerializer, responses=EscalationDetailSerializer)
+    @extend_schema(request=EscalationCompleteSerializer, responses=EscalationDetailSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         escalation = self.get_object()
         self._act(escalation)
-        data = CompleteSerializer(data=request.data)
+        data = EscalationCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         escalation = services.escalation_complete(escalation=escalation, by=request.user,
                                                   outcome=data.validated_data["outcome"])
         return Response(EscalationDetailSerializer(escalation).data)
 
-    @extend_schema(request=CancelSerializer, responses=EscalationDetailSerializer)
+    @extend_schema(request=EscalationCancelSerializer, responses=EscalationDetailSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         escalation = self.get_object()
         self._act(escalation)
-        data = CancelSerializer(data=request.data)
+        data = EscalationCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         escalation = services.escalation_cancel(escalation=escalation, by=request.user,
                                                 reason=data.validated_data["reason"])

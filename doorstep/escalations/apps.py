@@ -36,3 +36,14 @@ class EscalationsConfig(AppConfig):
                                  "/escalations/rules/", order=80))
 
         DEMO_LOADERS.append(demo.load)
+
+        from django.apps import apps
+
+        if apps.is_installed("doorstep.scale"):
+            # The generated region (issue 9): every family's due row, after the built-in steps that make it.
+            from doorstep.scale import steps  # noqa: F401  (registers the built-in steps first)
+            from doorstep.scale.generate import FAMILY_STEPS, Step
+
+            from .generation import family_check_step
+
+            FAMILY_STEPS.append(Step("escalation engine: when each family is next due", family_check_step))

@@ -70,11 +70,11 @@ def load_after_histories(region: DemoRegion) -> None:
     if not Contact.objects.exists():
         _histories_for_the_engine(region)
     today = timezone.localdate()
-    # ESC-2 directly: a child on a child protection plan (Evans: core group within 3 working days, now overdue) and
+    # ESC-2 directly: a child on a child protection plan (Morgan: core group within 3 working days, now overdue) and
     # none (Pritchard: a multi-agency meeting within 7 working days).
-    evans, pritchard = region.families["evans"], region.families["pritchard"]
+    morgan, pritchard = region.families["morgan"], region.families["pritchard"]
     non_compliance_record(
-        family=evans, by=evans.overall_lead, identified_on=today - timedelta(days=10),
+        family=morgan, by=morgan.overall_lead, identified_on=today - timedelta(days=10),
         evidence="Mother agreed to attend the parenting assessment and to let the health visitor see the baby's "
                  "sleeping arrangements; neither has happened, and the last three appointments were cancelled.",
         concerns="Neglect of the younger children's basic care; the home conditions seen in the summer.",
@@ -88,7 +88,8 @@ def load_after_histories(region: DemoRegion) -> None:
         family_evaluate(family=family)
     # ESC-6: the police have begun consulting the other agencies before ending their involvement with the Evans
     # household, where access is difficult.
-    police = Involvement.objects.filter(family=evans, agency=region.agencies["police"], ended_on__isnull=True).first()
+    police = Involvement.objects.filter(family=region.families["evans"], agency=region.agencies["police"],
+                                        ended_on__isnull=True).first()
     if police is not None:
         closure_step_record(involvement=police, by=police.lead_professional or region.practitioner("police"),
                             kind=ClosureStepKind.CONSULTATION, agency=region.agencies["csc"], held_on=today,

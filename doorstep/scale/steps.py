@@ -585,7 +585,10 @@ def escalations(region: Region, family: FamilyDraft) -> None:
         owner = inv["lead_id"]
         if is_open:
             raised = now - timedelta(days=rng.randrange(1, 30), seconds=rng.randrange(0, 30000))
-            deadline = now + timedelta(days=rng.randrange(-10, 15), seconds=rng.randrange(0, 30000))
+            days = rng.randrange(-10, 15)
+            # Overdue before the anchor day, or due on a later day: a deadline later on the anchor day itself would
+            # fall due while the region is in use, and the overdue sweep would find it (issue 4's engine).
+            deadline = now + timedelta(days=days if days < 0 else days + 1, seconds=rng.randrange(0, 30000))
             state = EscalationState.OPEN if rng.random() < 0.8 else EscalationState.ACKNOWLEDGED
         else:
             raised = now - timedelta(days=rng.randrange(30, 900), seconds=rng.randrange(0, 30000))
