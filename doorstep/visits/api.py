@@ -102,7 +102,7 @@ class DecideSerializer(serializers.Serializer):
     supervision_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class CancelSerializer(serializers.Serializer):
+class VisitCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -126,7 +126,7 @@ class ResolveSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class VisitEventSerializer(serializers.ModelSerializer):
     by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -225,11 +225,11 @@ class VisitViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         return self._out(services.visit_decide(visit=visit, by=request.user, **data.validated_data))
 
-    @extend_schema(request=CancelSerializer, responses=VisitSerializer)
+    @extend_schema(request=VisitCancelSerializer, responses=VisitSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         visit = selectors.visit_get_for(professional=request.user, visit_id=int(pk), purpose="API cancel a visit")
-        data = CancelSerializer(data=request.data)
+        data = VisitCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._out(services.visit_cancel(visit=visit, by=request.user, **data.validated_data))
 
@@ -271,12 +271,12 @@ class VisitViewSet(viewsets.GenericViewSet):
         visit.refresh_from_db()
         return self._out(visit)
 
-    @extend_schema(responses=EventSerializer(many=True))
+    @extend_schema(responses=VisitEventSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="check-ins")
     def check_ins(self, request, pk=None):
         """The visit's record: every check-in, alert and acknowledgement."""
         visit = selectors.visit_get_for(professional=request.user, visit_id=int(pk), purpose="API visit record")
-        return Response(EventSerializer(VisitEvent.objects.filter(visit=visit).select_related("by"), many=True).data)
+        return Response(VisitEventSerializer(VisitEvent.objects.filter(visit=visit).select_related("by"), many=True).data)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"], url_path="emergency-card")
@@ -296,7 +296,7 @@ class VisitViewSet(viewsets.GenericViewSet):
                          "person": str(m.person) if m.person_id else None,
                          "nature": None if m.redacted else m.nature, "advice": m.advice} for m in card["markers"]],
             "procedure": emergency_procedure_for(visit.agency),
-            "check_ins": EventSerializer(card["events"], many=True).data,
+            "check_ins": VisitEventSerializer(card["events"], many=True).data,
             "alerts": AlertSerializer(card["alerts"], many=True).data,
         })
 
