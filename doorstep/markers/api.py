@@ -147,6 +147,14 @@ class WarningMarkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return selectors.marker_get_for(professional=request.user, marker_id=int(pk), purpose=purpose)
 
     @extend_schema(request=None, responses=WarningMarkerSerializer)
+    def _change(self, request, pk, purpose: str, serializer_class, service):
+        """Validate the body, then apply one marker service to a marker the requester may see."""
+        marker = self._marker(request, pk, purpose)
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        marker = service(marker=marker, by=request.user, **data.validated_data)
+        return Response(WarningMarkerSerializer(marker).data)
+
     @action(detail=True, methods=["post"])
     def authorise(self, request, pk=None):
         marker = services.marker_authorise(marker=self._marker(request, pk, "API authorise marker"), by=request.user)
@@ -155,29 +163,17 @@ class WarningMarkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @extend_schema(request=ReasonSerializer, responses=WarningMarkerSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        marker = self._marker(request, pk, "API decline marker")
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        marker = services.marker_decline(marker=marker, by=request.user, **data.validated_data)
-        return Response(WarningMarkerSerializer(marker).data)
+        return self._change(request, pk, "API decline marker", ReasonSerializer, services.marker_decline)
 
     @extend_schema(request=ReviewSerializer, responses=WarningMarkerSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        marker = self._marker(request, pk, "API review marker")
-        data = ReviewSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        marker = services.marker_review(marker=marker, by=request.user, **data.validated_data)
-        return Response(WarningMarkerSerializer(marker).data)
+        return self._change(request, pk, "API review marker", ReviewSerializer, services.marker_review)
 
     @extend_schema(request=ReasonSerializer, responses=WarningMarkerSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        marker = self._marker(request, pk, "API end marker")
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        marker = services.marker_end(marker=marker, by=request.user, **data.validated_data)
-        return Response(WarningMarkerSerializer(marker).data)
+        return self._change(request, pk, "API end marker", ReasonSerializer, services.marker_end)
 
 
 class AddressCheckQuerySerializer(serializers.Serializer):
