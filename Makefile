@@ -65,11 +65,19 @@ demo: setup
 worker: python-packages
 	$(PY) manage.py run_worker
 
+# Two calendars in every run (issue 12): the SQLite pass starts each test on today's real date, the PostgreSQL pass
+# on a fixed date far from it, in British Summer Time. Set either with SQLITE_CLOCK / POSTGRES_CLOCK
+# ("today" or "YYYY-MM-DD HH:MM", Europe/London).
+SQLITE_CLOCK ?= today
+POSTGRES_CLOCK ?= 2027-07-15 14:00
+
 test-sqlite: setup
-	env -u DATABASE_URL $(PY) -m pytest -n $(PYTEST_WORKERS) -q
+	@echo "== SQLite pass, clock: $(SQLITE_CLOCK)"
+	env -u DATABASE_URL DOORSTEP_TEST_CLOCK="$(SQLITE_CLOCK)" $(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
 test-postgres: setup postgres
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -q
+	@echo "== PostgreSQL pass, clock: $(POSTGRES_CLOCK)"
+	DATABASE_URL=$(PG_URL) DOORSTEP_TEST_CLOCK="$(POSTGRES_CLOCK)" $(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
 test: test-sqlite test-postgres
 

@@ -1,12 +1,62 @@
+import os
+
+import factory.random
 import pytest
 from django.conf import settings
 
+from doorstep.testing import clock as test_clock
 from doorstep.testing.world import build_world
+
+CLOCK = pytest.StashKey[test_clock.Clock]()
 
 
 def pytest_configure(config):
     # Hashing passwords properly costs a quarter of a second each: tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    config.addinivalue_line("markers", "clock(moment=None, tick=False): the moment this test starts at (Europe/London), "
+                                       "before any of its data is built; tick=True lets the clock run")
+    # Resolve the base clock once, in the controlling process, so that every xdist worker uses the same moment.
+    os.environ[test_clock.ENV] = test_clock.base().isoformat()
+
+
+def pytest_sessionstart(session):
+    # Printed even with -q, by the controlling process only: the date this pass runs on (issue 12).
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not hasattr(session.config, "workerinput"):
+        reporter.write_line(f"clock: every test starts at {test_clock.describe(test_clock.base())} unless it "
+                            f"declares another ({test_clock.ENV})")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item):
+    """Issue 12: set the clock before any fixture runs, so every test's data is made on it; seed Faker per test."""
+    marker = item.get_closest_marker("clock")
+    moment = marker.args[0] if marker and marker.args else marker.kwargs.get("moment") if marker else None
+    start = test_clock.parse(moment) if moment else test_clock.base()
+    item.stash[CLOCK] = running = test_clock.Clock()
+    running.start(start, tick=bool(marker and marker.kwargs.get("tick")))
+    factory.random.reseed_random(item.nodeid)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if CLOCK in item.stash:
+            item.stash[CLOCK].stop()
+
+
+@pytest.fixture
+def time_machine(request):
+    """The test's clock (set before its data was built); it moves only forward."""
+    return request.node.stash[CLOCK]
+
+
+@pytest.fixture
+def clock(time_machine):
+    return time_machine
 
 
 @pytest.fixture(autouse=True)

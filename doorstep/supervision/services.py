@@ -2,7 +2,7 @@
 its chronology entry (CHR-1), the only part of supervision that reaches the family's record."""
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -326,7 +326,10 @@ def supervision_overdue_sweep(*, now: datetime) -> int:
         Professional.objects.filter(is_active=True, line_manager__isnull=False, agency__isnull=False,
                                     role__in=SUPERVISED_ROLES)
         .annotate(last_held=Subquery(last_held))
-        .filter(Q(last_held__lt=today - interval) | Q(last_held__isnull=True, date_joined__lt=now - interval))
+        .filter(Q(last_held__lt=today - interval)
+                # Never supervised: due `interval` days after the day they joined, overdue from the day after.
+                | Q(last_held__isnull=True,
+                    date_joined__lt=timezone.make_aware(datetime.combine(today - interval, time.min))))
         .select_related("line_manager")
     )
     raised = 0

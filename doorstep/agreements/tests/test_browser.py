@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from doorstep.families import services as family_services
@@ -35,7 +36,7 @@ def test_draft_a_welsh_agreement_and_download_its_pdf(browser_world, live_server
         page.locator("#id_review_date_1").fill(str(review.month))
         page.locator("#id_review_date_2").fill(str(review.year))
         page.get_by_role("button", name="Save draft").click()
-        assert page.get_by_role("heading", name="Written agreement, version 1").is_visible()
+        expect(page.get_by_role("heading", name="Written agreement, version 1")).to_be_visible()  # waits for the page
 
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Download the PDF").click()

@@ -114,13 +114,14 @@ class TestVersions:
         assert "version 1" in entry.summary and entry.significant and list(entry.people.all()) == [world.parent]
         assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["police.worker"]
 
-    def test_revising_keeps_the_earlier_version_unchanged(self, world):
+    def test_revising_keeps_the_earlier_version_unchanged(self, world, time_machine):
         v1 = issued(world)
         v2 = services.agreement_revise(agreement=v1.agreement, by=world.users["involved_practitioner"])
         services.agreement_version_update(version=v2, by=world.users["involved_practitioner"],
                                           **content(world, behaviours=["violence"]))
         with pytest.raises(ValidationError):
             services.agreement_revise(agreement=v1.agreement, by=world.users["involved_practitioner"])
+        time_machine.shift(timedelta(hours=1))  # given to the family later than the first
         services.agreement_version_issue(version=v2, by=world.users["involved_practitioner"])
         v1.refresh_from_db()
         assert v1.state == VersionState.SUPERSEDED
@@ -203,7 +204,7 @@ class TestBreaches:
 
     @pytest.mark.parametrize("case", ["other_family", "old_version", "consequence", "before_issue", "future",
                                       "no_time", "empty"])
-    def test_bad_breaches_are_refused_and_nothing_is_saved(self, world, case):
+    def test_bad_breaches_are_refused_and_nothing_is_saved(self, world, case, time_machine):
         version = issued(world)
         by = world.users["involved_practitioner"]
         kwargs = dict(agreement=version.agreement, by=by, term=self._term(version), description="It happened",
@@ -212,6 +213,7 @@ class TestBreaches:
             kwargs["contact"] = make_contact(world, family=world.other_family, by=world.users["uninvolved"])
         elif case == "old_version":
             v2 = services.agreement_revise(agreement=version.agreement, by=by)
+            time_machine.shift(timedelta(hours=1))  # given to the family later than the first
             services.agreement_version_issue(version=v2, by=by)
         elif case == "consequence":
             kwargs["term"] = version.terms.filter(section=TermSection.CONSEQUENCE).first()
@@ -250,9 +252,9 @@ class TestBreaches:
 
 @pytest.mark.django_db
 class TestReviewEscalation:
+    @pytest.mark.clock("2026-11-02 09:00")
     def test_raised_five_working_days_before_owned_by_the_lead_and_due_at_the_end_of_the_day(self, world,
                                                                                            time_machine):
-        time_machine.move_to(datetime(2026, 11, 2, 9, 0, tzinfo=LONDON))  # a Monday
         # Review on Friday 13 November 2026: the action is raised on Friday 6 November (5 working days before).
         version = issued(world, review_date=date(2026, 11, 13))
         time_machine.move_to(datetime(2026, 11, 5, 18, 0, tzinfo=LONDON))
@@ -269,8 +271,8 @@ class TestReviewEscalation:
         assert services.agreement_reviews_sweep(now=timezone.now()) == 0
         assert Escalation.objects.filter(key=escalation.key).count() == 1
 
+    @pytest.mark.clock("2026-11-02 09:00")
     def test_a_review_closes_the_action_and_the_next_date_raises_it_again(self, world, time_machine):
-        time_machine.move_to(datetime(2026, 11, 2, 9, 0, tzinfo=LONDON))
         version = issued(world, review_date=date(2026, 11, 4))
         services.agreement_reviews_sweep(now=timezone.now())
         key = services.review_key(version.agreement_id)

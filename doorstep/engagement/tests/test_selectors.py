@@ -24,8 +24,8 @@ def _at(day: date, hour: int = 12, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
 
 
+@pytest.mark.clock("2026-06-15 12:00")
 def test_child_panel_last_seen_and_seen_alone_by_whom(world, time_machine):
-    time_machine.move_to(_at(date(2026, 6, 15)), tick=False)
     police = world.users["other_involved"]
     record(world, children={world.child: {"seen": True, "seen_alone": True}}, ago=timedelta(days=50))
     record(world, by=police, children={world.child: {"seen": True}}, ago=timedelta(days=10))
@@ -46,8 +46,8 @@ def test_child_never_seen_stands_out(world):
     assert row["last_seen"] is None and row["not_seen"] and row["not_seen_alone"]
 
 
+@pytest.mark.clock("2026-06-15 12:00")
 def test_stand_out_period_is_configuration(world, time_machine):
-    time_machine.move_to(_at(date(2026, 6, 15)), tick=False)
     record(world, children={world.child: {"seen": True, "seen_alone": True}}, ago=timedelta(days=20))
     assert child_panel(family=world.family)[0]["not_seen_alone"] is False
     services.engagement_settings_update(by=world.users["administrator"], defaulted_outcomes=[],
@@ -56,8 +56,8 @@ def test_stand_out_period_is_configuration(world, time_machine):
     assert row["not_seen"] and row["not_seen_alone"]
 
 
+@pytest.mark.clock("2026-06-15 12:00")
 def test_defaulted_summary_per_family_and_child_since_when(world, time_machine):
-    time_machine.move_to(_at(date(2026, 6, 15)), tick=False)
     worker = world.users["involved_practitioner"]
     record(world, outcome=Outcome.NO_ANSWER, ago=timedelta(days=40))
     sibling = family_services.person_add(family=world.family, by=worker, role=MemberRole.CHILD, given_name="Mali",
@@ -79,8 +79,8 @@ def test_defaulted_summary_per_family_and_child_since_when(world, time_machine):
     assert [f.text for f in summary["recent"][1].follow_ups.all()] == ["Asked school to check on Mali"]
 
 
+@pytest.mark.clock("2026-06-15 12:00")
 def test_grid_counts_by_agency_adult_and_month_in_local_time(world, time_machine):
-    time_machine.move_to(_at(date(2026, 6, 15)), tick=False)
     police = world.users["other_involved"]
     # 00:30 on 1 April in London is 23:30 on 31 March UTC: it belongs to April.
     services.contact_record(family=world.family, by=police, kind=ContactKind.HOME_VISIT, outcome=Outcome.SEEN,

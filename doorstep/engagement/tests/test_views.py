@@ -75,8 +75,8 @@ def test_a_full_contact_from_the_form(world, worker_client):
     ("child_seen", "means nobody was seen, but you recorded that Alfie Testing was seen"),
     ({"unknown_adults_present": "-1"}, "The number of unknown adults cannot be negative"),
 ])
+@pytest.mark.clock("2026-06-15 10:00")
 def test_bad_input_shows_a_specific_error_and_saves_nothing(world, worker_client, time_machine, extra, message):
-    time_machine.move_to(timezone.make_aware(timezone.datetime(2026, 6, 15, 10, 0)), tick=False)
     if extra == "child_seen":
         extra = {f"child_{world.child.pk}": ["seen"]}
     audit_before = AuditEvent.objects.exclude(action=AuditAction.VIEW).count()

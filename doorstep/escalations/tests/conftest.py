@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from doorstep.testing.clock import python_on_clock
+
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -36,14 +38,14 @@ class WorkerDB:
         return _env(self.url, **extra)
 
     def popen(self, *args: str, **extra) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=self.env(**extra), stdout=subprocess.PIPE,
+        return subprocess.Popen(python_on_clock(*args), cwd=ROOT, env=self.env(**extra), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
 
     def procs(self, *args: str, **extra) -> subprocess.Popen:
         return self.popen("-m", "doorstep.escalations.tests.procs", *args, **extra)
 
     def run(self, *args: str, timeout: float = 120, **extra) -> dict | None:
-        done = subprocess.run([sys.executable, "-m", "doorstep.escalations.tests.procs", *args], cwd=ROOT,
+        done = subprocess.run(python_on_clock("-m", "doorstep.escalations.tests.procs", *args), cwd=ROOT,
                               env=self.env(**extra), capture_output=True, text=True, timeout=timeout)
         assert done.returncode == 0, done.stderr[-3000:]
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]

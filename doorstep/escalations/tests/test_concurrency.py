@@ -9,7 +9,8 @@ import json
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Real worker processes on the test's clock, which runs (issue 12).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.clock(tick=True)]
 
 FAMILIES = 40
 OVERDUE = 15

@@ -41,11 +41,8 @@ from .helpers import at, contact
 XMAS_EVE = date(2026, 12, 24)
 
 
-@pytest.fixture
-def december(time_machine):
-    """The world built on 1 December 2026, evaluated at once (nothing is due)."""
-    time_machine.move_to(at(date(2026, 12, 1), 9), tick=False)
-    return time_machine
+# The world built on 1 December 2026 at 09:00, before any test's data (issue 12), evaluated at once (nothing is due).
+december = pytest.mark.clock("2026-12-01 09:00")
 
 
 def local_day(moment: datetime) -> date:
@@ -57,10 +54,11 @@ def four_defaults(world, last: date):
     return [contact(world.family, worker, last - timedelta(days=d)) for d in (21, 14, 7, 0)]
 
 
+@december
 @pytest.mark.parametrize("nation, deadline", [("england-wales", date(2027, 1, 12)), ("scotland", date(2027, 1, 13))])
-def test_fourth_defaulted_visit_raises_esc_1_in_the_contacts_transaction(world, december, settings, nation, deadline):
+def test_fourth_defaulted_visit_raises_esc_1_in_the_contacts_transaction(world, time_machine, settings, nation, deadline):
     settings.DOORSTEP_NATION = nation
-    december.move_to(at(XMAS_EVE, 16), tick=False)
+    time_machine.move_to(at(XMAS_EVE, 16), tick=False)
     worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
     with transaction.atomic():
         four_defaults(world, XMAS_EVE)
@@ -80,8 +78,9 @@ def test_fourth_defaulted_visit_raises_esc_1_in_the_contacts_transaction(world, 
     assert local_day(FamilyCheck.objects.get(family=world.family).due_at) == XMAS_EVE + timedelta(days=1)
 
 
-def test_a_rolled_back_contact_leaves_no_escalation(world, december):
-    december.move_to(at(XMAS_EVE, 16), tick=False)
+@december
+def test_a_rolled_back_contact_leaves_no_escalation(world, time_machine):
+    time_machine.move_to(at(XMAS_EVE, 16), tick=False)
     with pytest.raises(RuntimeError), transaction.atomic():
         four_defaults(world, XMAS_EVE)
         family_evaluate(family=world.family)
@@ -89,15 +88,16 @@ def test_a_rolled_back_contact_leaves_no_escalation(world, december):
     assert not Escalation.objects.exists() and not Notification.objects.exists()
 
 
-def test_the_same_facts_never_raise_a_second_copy_and_new_facts_update_the_open_one(world, december):
-    december.move_to(at(XMAS_EVE, 16), tick=False)
+@december
+def test_the_same_facts_never_raise_a_second_copy_and_new_facts_update_the_open_one(world, time_machine):
+    time_machine.move_to(at(XMAS_EVE, 16), tick=False)
     four_defaults(world, XMAS_EVE)
     family_evaluate(family=world.family)
     family_evaluate(family=world.family)
     assert Escalation.objects.filter(rule_id="ESC-1").count() == 1
     esc = Escalation.objects.get(rule_id="ESC-1")
     notes = Notification.objects.count()
-    december.move_to(at(date(2026, 12, 29), 10), tick=False)
+    time_machine.move_to(at(date(2026, 12, 29), 10), tick=False)
     contact(world.family, world.users["involved_practitioner"], date(2026, 12, 29))
     family_evaluate(family=world.family)
     esc2 = Escalation.objects.get(rule_id="ESC-1")
@@ -107,12 +107,13 @@ def test_the_same_facts_never_raise_a_second_copy_and_new_facts_update_the_open_
     assert Notification.objects.count() == notes  # updates notify nobody again
 
 
-def test_closing_esc_1_starts_the_count_again(world, december):
-    december.move_to(at(XMAS_EVE, 16), tick=False)
+@december
+def test_closing_esc_1_starts_the_count_again(world, time_machine):
+    time_machine.move_to(at(XMAS_EVE, 16), tick=False)
     four_defaults(world, XMAS_EVE)
     family_evaluate(family=world.family)
     esc = Escalation.objects.get(rule_id="ESC-1")
-    december.move_to(at(date(2027, 1, 4), 12), tick=False)
+    time_machine.move_to(at(date(2027, 1, 4), 12), tick=False)
     escalation_complete(escalation=esc, by=world.users["involved_manager"], outcome="MARP held on 4 January")
     worker = world.users["involved_practitioner"]
     for day in (5, 6, 7):
@@ -125,8 +126,9 @@ def test_closing_esc_1_starts_the_count_again(world, december):
     assert Escalation.objects.filter(rule_id="ESC-1").count() == 2
 
 
-def test_entered_in_error_contacts_do_not_count(world, december):
-    december.move_to(at(XMAS_EVE, 16), tick=False)
+@december
+def test_entered_in_error_contacts_do_not_count(world, time_machine):
+    time_machine.move_to(at(XMAS_EVE, 16), tick=False)
     worker = world.users["involved_practitioner"]
     for d in (21, 14, 7):
         contact(world.family, worker, XMAS_EVE - timedelta(days=d))
@@ -152,7 +154,8 @@ def _bulk_contacts(world, n: int) -> None:
                                       for pk in ids], batch_size=1000)
 
 
-def test_fact_gathering_takes_a_fixed_number_of_queries_for_5000_contacts(world, december):
+@december
+def test_fact_gathering_takes_a_fixed_number_of_queries_for_5000_contacts(world, time_machine):
     _bulk_contacts(world, 10)
     with CaptureQueriesContext(connection) as small:
         family_facts(family=world.family, now=timezone.now())
@@ -175,18 +178,19 @@ def test_fact_gathering_takes_a_fixed_number_of_queries_for_5000_contacts(world,
 
 # --- The sweep: time-based rules ---------------------------------------------------------------------------------
 
+@december
 @pytest.mark.parametrize("nation, deadline", [("england-wales", date(2027, 1, 5)), ("scotland", date(2027, 1, 6))])
-def test_sweep_raises_esc_8_the_day_after_the_period_and_not_before(world, december, settings, nation, deadline):
+def test_sweep_raises_esc_8_the_day_after_the_period_and_not_before(world, time_machine, settings, nation, deadline):
     settings.DOORSTEP_NATION = nation
     worker = world.users["involved_practitioner"]
     seen_on = XMAS_EVE - timedelta(days=29)  # Wednesday 25 November
     contact(world.family, worker, seen_on, outcome=Outcome.SEEN, seen=[world.child], seen_alone=[world.child])
     family_evaluate(family=world.family)
     check = FamilyCheck.objects.get(family=world.family)
-    december.move_to(at(XMAS_EVE - timedelta(days=1), 23, 50), tick=False)  # 28 days: not longer than 28
+    time_machine.move_to(at(XMAS_EVE - timedelta(days=1), 23, 50), tick=False)  # 28 days: not longer than 28
     sweep_run(now=timezone.now())
     assert not Escalation.objects.filter(rule_id="ESC-8").exists()
-    december.move_to(at(XMAS_EVE, 9), tick=False)
+    time_machine.move_to(at(XMAS_EVE, 9), tick=False)
     check.refresh_from_db()
     assert check.due_at <= timezone.now()
     result = sweep_run(now=timezone.now())
@@ -196,7 +200,7 @@ def test_sweep_raises_esc_8_the_day_after_the_period_and_not_before(world, decem
     assert local_day(esc.deadline) == deadline
     assert esc.owner == worker
     # Seen again: the engine resolves it, with the reason.
-    december.move_to(at(date(2026, 12, 29), 11), tick=False)
+    time_machine.move_to(at(date(2026, 12, 29), 11), tick=False)
     contact(world.family, worker, date(2026, 12, 29), outcome=Outcome.SEEN, seen=[world.child])
     family_evaluate(family=world.family)
     esc.refresh_from_db()
@@ -204,7 +208,8 @@ def test_sweep_raises_esc_8_the_day_after_the_period_and_not_before(world, decem
     assert esc.events.last().action == "resolved"
 
 
-def test_sweep_with_nothing_due_does_nothing_quickly(world, december):
+@december
+def test_sweep_with_nothing_due_does_nothing_quickly(world, time_machine):
     family_evaluate(family=world.family)
     family_evaluate(family=world.other_family)
     with CaptureQueriesContext(connection) as queries:
@@ -218,7 +223,8 @@ def test_sweep_with_nothing_due_does_nothing_quickly(world, december):
     assert len(real) == len(SWEEP_CHECKS) + 1
 
 
-def test_sweep_over_10000_families_with_nothing_due_takes_seconds(world, december):
+@december
+def test_sweep_over_10000_families_with_nothing_due_takes_seconds(world, time_machine):
     families = Family.objects.bulk_create(
         [Family(reference=f"DS-9{i:06d}", name=f"Household {i}") for i in range(10_000)], batch_size=2000)
     tomorrow = timezone.now() + timedelta(days=1)
@@ -233,7 +239,8 @@ def test_sweep_over_10000_families_with_nothing_due_takes_seconds(world, decembe
     assert elapsed < 2, elapsed
 
 
-def test_a_failing_evaluation_is_recorded_on_the_row_and_tried_again(world, december, monkeypatch):
+@december
+def test_a_failing_evaluation_is_recorded_on_the_row_and_tried_again(world, time_machine, monkeypatch):
     from doorstep.escalations import evaluate
 
     def broken(*, family):
@@ -247,16 +254,17 @@ def test_a_failing_evaluation_is_recorded_on_the_row_and_tried_again(world, dece
 
 # --- Overdue: escalated to the line manager once (ORG-3) ---------------------------------------------------------
 
-def test_overdue_action_escalates_to_the_owners_line_manager_once(world, december):
-    december.move_to(at(XMAS_EVE, 16), tick=False)
+@december
+def test_overdue_action_escalates_to_the_owners_line_manager_once(world, time_machine):
+    time_machine.move_to(at(XMAS_EVE, 16), tick=False)
     four_defaults(world, XMAS_EVE)
     family_evaluate(family=world.family)
     esc = Escalation.objects.get(rule_id="ESC-1")
-    december.move_to(at(date(2027, 1, 12), 23, 59), tick=False)
+    time_machine.move_to(at(date(2027, 1, 12), 23, 59), tick=False)
     escalations_overdue_run(now=timezone.now())  # ESC-3's discussion (due 30 December) is overdue; ESC-1 is not
     esc.refresh_from_db()
     assert esc.overdue_escalated_at is None  # due by the end of 12 January
-    december.move_to(at(date(2027, 1, 13), 0, 1), tick=False)
+    time_machine.move_to(at(date(2027, 1, 13), 0, 1), tick=False)
     assert escalations_overdue_run(now=timezone.now()) == 1
     assert escalations_overdue_run(now=timezone.now()) == 0
     esc.refresh_from_db()
@@ -270,8 +278,9 @@ def test_overdue_action_escalates_to_the_owners_line_manager_once(world, decembe
 
 # --- Settings: changes apply to new escalations only (ESC-12) ------------------------------------------------------
 
-def test_changed_settings_apply_to_new_escalations_only(world, december):
-    december.move_to(at(XMAS_EVE, 16), tick=False)
+@december
+def test_changed_settings_apply_to_new_escalations_only(world, time_machine):
+    time_machine.move_to(at(XMAS_EVE, 16), tick=False)
     admin = world.users["administrator"]
     non_compliance_record(family=world.family, by=world.users["involved_practitioner"], evidence="Did not attend",
                           concerns="Neglect", identified_on=XMAS_EVE)
@@ -285,7 +294,7 @@ def test_changed_settings_apply_to_new_escalations_only(world, december):
     assert RuleSettingChange.objects.get().after["no_plan_working_days"] == 5
     assert AuditEvent.objects.filter(actor=admin, summary__contains="no_plan_working_days 7 -> 5").exists()
     escalation_complete(escalation=first, by=world.users["involved_manager"], outcome="Meeting held")
-    december.move_to(at(date(2027, 1, 8), 10), tick=False)
+    time_machine.move_to(at(date(2027, 1, 8), 10), tick=False)
     non_compliance_record(family=world.family, by=world.users["involved_practitioner"], evidence="Again",
                           concerns="Neglect", identified_on=date(2027, 1, 8))
     second = Escalation.objects.get(rule_id="ESC-2", state=EscalationState.OPEN)
@@ -306,8 +315,9 @@ def test_only_administrators_change_settings_and_values_are_bounded(world):
 
 # --- ESC-2's trigger ---------------------------------------------------------------------------------------------
 
-def test_non_compliance_with_a_child_on_a_cp_plan_needs_the_core_group_in_3_working_days(world, december):
-    december.move_to(at(XMAS_EVE, 11), tick=False)
+@december
+def test_non_compliance_with_a_child_on_a_cp_plan_needs_the_core_group_in_3_working_days(world, time_machine):
+    time_machine.move_to(at(XMAS_EVE, 11), tick=False)
     person_update(person=world.child, by=world.users["involved_practitioner"],
                   child_status=ChildStatus.CHILD_PROTECTION)
     finding = non_compliance_record(family=world.family, by=world.users["involved_practitioner"],
@@ -322,7 +332,8 @@ def test_non_compliance_with_a_child_on_a_cp_plan_needs_the_core_group_in_3_work
     assert told == {"health.manager", "health.worker", "police.worker"}  # and every involved agency's lead
 
 
-def test_non_compliance_rejects_bad_input_and_saves_nothing(world, december):
+@december
+def test_non_compliance_rejects_bad_input_and_saves_nothing(world, time_machine):
     with pytest.raises(ValidationError) as error:
         non_compliance_record(family=world.family, by=world.users["involved_practitioner"], evidence=" ",
                               concerns="", identified_on=date(2026, 12, 2))
@@ -332,7 +343,8 @@ def test_non_compliance_rejects_bad_input_and_saves_nothing(world, december):
 
 # --- ESC-6: ending an involvement -------------------------------------------------------------------------------
 
-def test_ending_an_involvement_is_refused_while_access_is_difficult_until_consulted(world, december):
+@december
+def test_ending_an_involvement_is_refused_while_access_is_difficult_until_consulted(world, time_machine):
     worker = world.users["involved_practitioner"]
     for d in (3, 2):
         contact(world.family, worker, date(2026, 12, 1) - timedelta(days=d))
@@ -370,10 +382,11 @@ def test_the_world_raises_nothing(world):
     assert not EscalationEvent.objects.exists()
 
 
-def test_a_bulk_load_defers_evaluation_to_the_end(world, december):
+@december
+def test_a_bulk_load_defers_evaluation_to_the_end(world, time_machine):
     from doorstep.escalations.evaluate import evaluation_defer, evaluation_resume
 
-    december.move_to(at(XMAS_EVE, 16), tick=False)
+    time_machine.move_to(at(XMAS_EVE, 16), tick=False)
     with transaction.atomic():
         evaluation_defer()
         four_defaults(world, XMAS_EVE)

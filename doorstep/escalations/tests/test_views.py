@@ -114,8 +114,8 @@ def test_case_file_banner_shows_open_actions_in_a_fixed_number_of_queries(world,
     assert "Record evidence of non-compliance" in page  # the side panel
 
 
+@pytest.mark.clock("2026-12-24 10:00")
 def test_recording_non_compliance_raises_esc_2_for_the_manager(world, client, time_machine):
-    time_machine.move_to(at(date(2026, 12, 24), 10), tick=False)
     login(client, world, "involved_practitioner")
     url = f"/escalations/families/{world.family.pk}/non-compliance/"
     response = client.post(url, {"evidence": "", "concerns": "", "identified_on_0": "31", "identified_on_1": "12",

@@ -30,10 +30,10 @@ def record(world, **overrides):
     return services.incident_record(**values)
 
 
+@pytest.mark.clock("2026-11-02 10:00")
 def test_recording_alerts_the_line_manager_at_once_with_a_mandatory_email_and_a_follow_up_due_next_working_day(
         world, time_machine):
     # Monday 2 November 2026, 10:00: the follow-up is due by the end of Tuesday 3 November (ESC-4).
-    time_machine.move_to(datetime(2026, 11, 2, 10, 0, tzinfo=LONDON), tick=False)
     incident = record(world)
     manager = world.users["involved_manager"]
     follow_up = Escalation.objects.get(key=f"ESC-4:incident:{incident.pk}:follow-up:{world.users['involved_practitioner'].pk}")
@@ -43,8 +43,8 @@ def test_recording_alerts_the_line_manager_at_once_with_a_mandatory_email_and_a_
     assert note.mandatory and note.email_state == EmailState.CREATED
 
 
+@pytest.mark.clock("2026-11-02 10:00")
 def test_threats_to_kill_create_the_police_report_action_due_the_same_day(world, time_machine):
-    time_machine.move_to(datetime(2026, 11, 2, 10, 0, tzinfo=LONDON), tick=False)
     incident = record(world, threat_to_kill=True)
     police = Escalation.objects.get(key=f"ESC-4:incident:{incident.pk}:police")
     assert police.owner == world.users["involved_manager"]

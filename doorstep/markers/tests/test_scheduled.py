@@ -26,8 +26,8 @@ def test_the_sweep_is_registered_with_the_escalation_engine():
     assert marker_review_sweep in SWEEP_CHECKS
 
 
+@pytest.mark.clock("2026-11-02 09:00")
 def test_the_review_action_is_raised_fourteen_days_ahead_once_and_due_on_the_review_date(world, time_machine):
-    time_machine.move_to(_at(date(2026, 11, 2)), tick=False)
     marker = services.marker_authorise(marker=raise_marker(world, review_date=date(2027, 1, 20)),
                                        by=world.users["involved_manager"])
     time_machine.move_to(_at(date(2027, 1, 5)), tick=False)  # 15 days before: not yet
@@ -42,9 +42,9 @@ def test_the_review_action_is_raised_fourteen_days_ahead_once_and_due_on_the_rev
     assert Escalation.objects.filter(key__contains=":review:").count() == 1
 
 
+@pytest.mark.clock("2026-11-02 09:00")
 def test_completing_the_action_without_reviewing_does_not_raise_it_again_but_the_banner_says_overdue(
         world, client, time_machine):
-    time_machine.move_to(_at(date(2026, 11, 2)), tick=False)
     marker = services.marker_authorise(marker=raise_marker(world, review_date=date(2026, 12, 1)),
                                        by=world.users["involved_manager"])
     time_machine.move_to(_at(date(2026, 12, 3)), tick=False)
@@ -56,8 +56,8 @@ def test_completing_the_action_without_reviewing_does_not_raise_it_again_but_the
     assert "Review overdue since 1 Dec 2026" in page  # still shown: never silently dropped
 
 
+@pytest.mark.clock("2026-11-02 09:00")
 def test_a_review_closes_the_action_and_the_next_date_gets_its_own(world, time_machine):
-    time_machine.move_to(_at(date(2026, 11, 2)), tick=False)
     marker = services.marker_authorise(marker=raise_marker(world, review_date=date(2026, 11, 10)),
                                        by=world.users["involved_manager"])
     assert marker_review_sweep(now=_at(date(2026, 11, 2))) == 1
@@ -69,8 +69,8 @@ def test_a_review_closes_the_action_and_the_next_date_gets_its_own(world, time_m
     assert Escalation.objects.get(key=f"FLG-2:marker:{marker.pk}:review:2027-03-01").state == EscalationState.OPEN
 
 
+@pytest.mark.clock("2026-11-02 09:00")
 def test_ended_and_unauthorised_markers_are_not_swept(world, time_machine):
-    time_machine.move_to(_at(date(2026, 11, 2)), tick=False)
     waiting = raise_marker(world, review_date=date(2026, 11, 5))
     ended = services.marker_authorise(marker=raise_marker(world, review_date=date(2026, 11, 5)),
                                       by=world.users["involved_manager"])
@@ -79,10 +79,10 @@ def test_ended_and_unauthorised_markers_are_not_swept(world, time_machine):
     assert waiting.pk and not Escalation.objects.filter(key__contains=":review:").exists()
 
 
+@pytest.mark.clock("2026-11-02 09:00")
 def test_the_review_goes_to_the_agencys_duty_manager_when_the_authoriser_has_left(world, time_machine):
     from doorstep.agencies.models import Professional, Role
 
-    time_machine.move_to(_at(date(2026, 11, 2)), tick=False)
     manager = world.users["involved_manager"]
     marker = services.marker_authorise(marker=raise_marker(world, review_date=date(2026, 11, 10)), by=manager)
     Professional.objects.filter(pk=manager.pk).update(is_active=False)

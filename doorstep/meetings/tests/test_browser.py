@@ -111,7 +111,9 @@ def test_housing_calls_a_marp_and_the_plan_reaches_each_owner_and_the_board_chai
             page.select_option("#id_owner", str(owner.pk))
             _fill_date(page, "due_date", due)
             page.click("button:has-text('Add it and add another')" if n < 2 else "button:has-text('Add the action')")
-        assert page.locator("table tbody tr").count() == 3
+        from playwright.sync_api import expect
+
+        expect(page.locator("table tbody tr")).to_have_count(3)  # waits for the page the last click loads
         page.click("button:has-text('Save and approve')")
         assert "Minutes approved" in page.inner_text("main")
         page.click("button:has-text('Circulate the minutes')")

@@ -33,10 +33,8 @@ from . import helpers as h
 LONDON = ZoneInfo("Europe/London")
 
 
-@pytest.fixture
-def monday_2_november(time_machine):
-    # Before the world is built (list this fixture first), so everything happens on that Monday morning.
-    time_machine.move_to(datetime(2026, 11, 2, 9, 0, tzinfo=LONDON), tick=False)
+# Everything happens on that Monday morning: the clock is set before the world is built (issue 12).
+monday_2_november = pytest.mark.clock("2026-11-02 09:00")
 
 
 def _marp(world, by="involved_manager", **kwargs):
@@ -49,7 +47,8 @@ def _marp(world, by="involved_manager", **kwargs):
 
 # --- Calling (MTG-2) ---------------------------------------------------------------------------------------------
 
-def test_a_designated_postholder_calls_a_marp_that_their_agency_chairs_and_minutes(monday_2_november, world):
+@monday_2_november
+def test_a_designated_postholder_calls_a_marp_that_their_agency_chairs_and_minutes(world):
     meeting = _marp(world)
     assert meeting.calling_agency == world.users["involved_manager"].agency
     assert meeting.chair == meeting.minute_taker == world.users["involved_manager"]
@@ -77,14 +76,14 @@ def test_a_postholder_of_an_agency_not_involved_cannot_call_one(world):
         _marp(world, by="uninvolved_manager")
 
 
+@pytest.mark.clock("2026-11-06 15:00")
 def test_urgency_immediate_means_by_the_end_of_the_next_working_day(time_machine, world):
-    time_machine.move_to(datetime(2026, 11, 6, 15, 0, tzinfo=LONDON), tick=False)  # a Friday
     meeting = _marp(world, urgency=Urgency.IMMEDIATE, starts_at=datetime(2026, 11, 9, 9, 30, tzinfo=LONDON))
     assert meeting.hold_by == datetime(2026, 11, 9, 23, 59, 59, tzinfo=LONDON)
 
 
+@pytest.mark.clock("2026-12-24 10:00")
 def test_seven_working_days_over_christmas(time_machine, world):
-    time_machine.move_to(datetime(2026, 12, 24, 10, 0, tzinfo=LONDON), tick=False)
     meeting = _marp(world, kind=MeetingKind.PROFESSIONALS, by="involved_practitioner",
                     starts_at=datetime(2027, 1, 7, 10, 0, tzinfo=LONDON))
     # 25 December, 28 December (Boxing Day substitute) and 1 January are bank holidays in England and Wales.
@@ -92,7 +91,8 @@ def test_seven_working_days_over_christmas(time_machine, world):
     assert meeting.parents == "excluded" and meeting.parents_excluded_reason  # 003 §7.4: without parents
 
 
-def test_a_meeting_after_its_deadline_is_refused_and_nothing_is_saved(monday_2_november, world):
+@monday_2_november
+def test_a_meeting_after_its_deadline_is_refused_and_nothing_is_saved(world):
     with pytest.raises(ValidationError) as error:
         _marp(world, starts_at=datetime(2026, 11, 10, 10, 0, tzinfo=LONDON))
     assert "must be held by 9 Nov 2026" in str(error.value.message_dict["starts_at"])
@@ -105,7 +105,8 @@ def test_parents_excluded_needs_a_reason_and_the_chair_comes_from_the_calling_ag
     assert set(error.value.message_dict) == {"parents_excluded_reason", "chair"}
 
 
-def test_called_from_an_escalation_takes_its_sooner_deadline_and_closes_it_when_held(monday_2_november, world):
+@monday_2_november
+def test_called_from_an_escalation_takes_its_sooner_deadline_and_closes_it_when_held(world):
     escalation = h.esc1(world)  # deadline: 12 November 09:00
     escalation.deadline = datetime(2026, 11, 4, 17, 0, tzinfo=LONDON)
     escalation.save()
@@ -180,7 +181,8 @@ def test_cancelling_tells_every_calendar_and_leaves_the_escalation_that_asked_fo
 
 # --- Held, and the seven days (MTG-4) ----------------------------------------------------------------------------
 
-def test_recording_held_starts_the_seven_days_on_the_chair(monday_2_november, world):
+@monday_2_november
+def test_recording_held_starts_the_seven_days_on_the_chair(world):
     minutes = h.held(world)
     meeting = minutes.meeting
     assert meeting.state == MeetingState.HELD
@@ -193,8 +195,8 @@ def test_recording_held_starts_the_seven_days_on_the_chair(monday_2_november, wo
     assert "Health Board" in entry.summary and "Police" in entry.summary
 
 
+@pytest.mark.clock("2026-10-20 09:00")
 def test_seven_days_across_the_clock_change_end_at_midnight_gmt(time_machine, world):
-    time_machine.move_to(datetime(2026, 10, 20, 9, 0, tzinfo=LONDON), tick=False)  # BST
     minutes = h.held(world)
     assert minutes.circulate_by == datetime(2026, 10, 27, 23, 59, 59, tzinfo=ZoneInfo("UTC"))  # GMT again
 
@@ -257,7 +259,8 @@ def test_a_plan_action_is_owned_by_a_person_of_the_agency_named(world):
     assert not minutes.actions.exists()
 
 
-def test_circulating_sends_to_attendees_and_the_board_chair_and_gives_each_owner_their_action(monday_2_november,
+@monday_2_november
+def test_circulating_sends_to_attendees_and_the_board_chair_and_gives_each_owner_their_action(
                                                                                              world):
     minutes = h.circulated(world, specialist=True, owner_role="uninvolved")
     meeting = minutes.meeting
@@ -278,8 +281,8 @@ def test_circulating_sends_to_attendees_and_the_board_chair_and_gives_each_owner
     assert "|outcome:continue|" in decision.tags
 
 
+@pytest.mark.clock("2026-11-02 09:00")
 def test_minutes_circulated_after_seven_days_are_late(time_machine, world):
-    time_machine.move_to(datetime(2026, 11, 2, 9, 0, tzinfo=LONDON), tick=False)
     minutes = h.complete(world, h.held(world))
     services.minutes_approve(minutes=minutes, by=world.users["involved_manager"])
     time_machine.move_to(datetime(2026, 11, 10, 0, 0, 1, tzinfo=LONDON), tick=False)

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from doorstep.agencies.models import Professional
 from doorstep.chronology.models import ChronologyEntry, EntryKind
 from doorstep.escalations.models import Escalation, EscalationState
 from doorstep.escalations.services import escalation_cancel
@@ -15,6 +16,9 @@ from doorstep.supervision import selectors, services
 from doorstep.supervision.models import CaseDiscussion, SessionState, SupervisionActionPlan, SupervisionDecision
 
 from .builders import DECISION, REFLECTION, answers, case, held
+
+# Everyone in the world who has a line manager: supervised (SUP-4).
+SUPERVISED = {"health.worker", "police.postholder", "police.worker", "housing.worker", "housing.glass", "school.worker"}
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -144,35 +148,36 @@ def test_only_the_worker_confirms_reading(world):
 class TestOverdue:
     """SUP-4 (004 §6.2): overdue supervision is a tracked action for the manager, the interval configuration."""
 
+    @pytest.mark.clock("2026-10-01 10:00")
     def test_raised_the_day_after_it_falls_due_never_before(self, world, time_machine, settings):
         settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 28
         worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
-        time_machine.move_to(datetime(2026, 10, 1, 10, 0, tzinfo=LONDON))
         held(world, days_ago=0)
         time_machine.move_to(datetime(2026, 10, 29, 23, 59, tzinfo=LONDON))  # due by the end of 29 October
         assert services.supervision_overdue_sweep(now=timezone.now()) == 0
         time_machine.move_to(datetime(2026, 10, 30, 0, 1, tzinfo=LONDON))
-        assert services.supervision_overdue_sweep(now=timezone.now()) == 1
+        # The worker, and everyone else supervised, who joined on 1 October and has never had a supervision.
+        assert services.supervision_overdue_sweep(now=timezone.now()) == 6
+        assert set(Escalation.objects.filter(rule_id="SUP-4").values_list("source_id", flat=True)) == {
+            str(p.pk) for p in Professional.objects.filter(username__in=SUPERVISED)}
         escalation = Escalation.objects.get(key=services.overdue_key(worker.pk))
         assert escalation.owner == manager and escalation.family is None and escalation.rule_id == "SUP-4"
         # Due 29 October + 5 working days = Thursday 5 November 2026, end of the day.
         assert escalation.deadline == datetime(2026, 11, 5, 23, 59, 59, tzinfo=LONDON)
         assert Notification.objects.filter(recipient=manager, kind="supervision").exists()
         assert services.supervision_overdue_sweep(now=timezone.now()) == 0
-        # Everyone else in the world joined today: not overdue.
-        assert Escalation.objects.filter(rule_id="SUP-4").count() == 1
         held(world, days_ago=0)
         assert Escalation.objects.get(pk=escalation.pk).state == EscalationState.DONE
 
+    @pytest.mark.clock("2026-10-01 10:00")
     def test_a_closed_action_is_not_raised_again_until_the_next_supervision_falls_due(self, world, time_machine,
                                                                                        settings):
         settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 14
-        manager = world.users["involved_manager"]
-        time_machine.move_to(datetime(2026, 10, 1, 10, 0, tzinfo=LONDON))
+        worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
         held(world, days_ago=0)
         time_machine.move_to(datetime(2026, 10, 20, 10, 0, tzinfo=LONDON))
         services.supervision_overdue_sweep(now=timezone.now())
-        escalation = Escalation.objects.get(rule_id="SUP-4")
+        escalation = Escalation.objects.get(key=services.overdue_key(worker.pk))
         escalation_cancel(escalation=escalation, by=manager, reason="Worker on leave")
         time_machine.move_to(datetime(2026, 10, 25, 10, 0, tzinfo=LONDON))
         assert services.supervision_overdue_sweep(now=timezone.now()) == 0

@@ -11,7 +11,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from doorstep.testing.clock import python_on_clock
 
 ROOT = Path(settings.BASE_DIR)
 SWEEP_SECONDS = 5
@@ -59,7 +60,7 @@ class Database:
                     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "PYTHONUNBUFFERED": "1"}
 
     def run(self, *args, **kwargs) -> str:
-        result = subprocess.run([sys.executable, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+        result = subprocess.run(python_on_clock(*args), cwd=ROOT, env=self.env, capture_output=True, text=True,
                                 timeout=120, check=False, **kwargs)
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout
@@ -74,7 +75,7 @@ class Database:
 
 
 def _start_worker(db: Database, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=db.env,
+    return subprocess.Popen(python_on_clock("manage.py", "run_worker"), cwd=ROOT, env=db.env,
                             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -95,6 +96,7 @@ def _wait_for(check, *, timeout: float, step: float = 0.25):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.clock(tick=True)  # real worker processes on the test's clock, which runs (issue 12)
 def test_a_worker_killed_during_a_visit_and_restarted_after_the_deadline_alerts_once(tmp_path):
     db = Database(tmp_path)
     if db.sqlite:

@@ -23,7 +23,7 @@ from doorstep.visits.scheduled import visit_alarm_sweep
 from .helpers import plan, started
 
 LONDON = ZoneInfo("Europe/London")
-ARRIVED = datetime(2026, 11, 24, 14, 0, tzinfo=LONDON)
+ARRIVED = datetime(2026, 11, 24, 14, 0, tzinfo=LONDON)  # each test starts then: @pytest.mark.clock("2026-11-24 14:00")
 SECOND = timedelta(seconds=1)
 
 
@@ -45,10 +45,10 @@ def test_the_sweep_is_registered_and_has_its_own_faster_schedule():
     assert job[2] == "doorstep.visits.tasks.alarm_sweep" and job[1] <= 30
 
 
+@pytest.mark.clock("2026-11-24 14:00")
 def test_each_step_fires_at_its_exact_time_and_never_before(world, time_machine):
     duty = _duty_manager(world)
     worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
-    time_machine.move_to(ARRIVED, tick=False)
     visit = started(world, minutes=60)
     end = ARRIVED + timedelta(minutes=60)
     expected = [
@@ -88,8 +88,8 @@ def test_each_step_fires_at_its_exact_time_and_never_before(world, time_machine)
     assert AuditEvent.objects.filter(object_type="visits.VisitAlert").count() == 4
 
 
+@pytest.mark.clock("2026-11-24 14:00")
 def test_a_sweep_that_was_down_fires_every_step_that_fell_due_meanwhile_once(world, time_machine):
-    time_machine.move_to(ARRIVED, tick=False)
     visit = started(world, minutes=30)
     late = ARRIVED + timedelta(minutes=30 + 31)
     time_machine.move_to(late, tick=False)
@@ -99,8 +99,8 @@ def test_a_sweep_that_was_down_fires_every_step_that_fell_due_meanwhile_once(wor
         timedelta(minutes=30), timedelta(minutes=45), timedelta(minutes=60)]
 
 
+@pytest.mark.clock("2026-11-24 14:00")
 def test_checking_in_stops_the_chain_and_stands_everyone_down(world, time_machine):
-    time_machine.move_to(ARRIVED, tick=False)
     visit = started(world, minutes=30)
     at = ARRIVED + timedelta(minutes=46)
     time_machine.move_to(at, tick=False)
@@ -116,10 +116,10 @@ def test_checking_in_stops_the_chain_and_stands_everyone_down(world, time_machin
     assert VisitAlert.objects.filter(visit=visit, round=2).get().step == ChainStep.REMINDER
 
 
+@pytest.mark.clock("2026-11-24 14:00")
 def test_an_acknowledgement_holds_the_chain_then_it_moves_on_if_the_worker_is_not_found(world, time_machine):
     duty = _duty_manager(world)
     manager = world.users["involved_manager"]
-    time_machine.move_to(ARRIVED, tick=False)
     visit = started(world, minutes=30)
     line_manager_at = ARRIVED + timedelta(minutes=45)
     time_machine.move_to(line_manager_at, tick=False)
@@ -136,8 +136,8 @@ def test_an_acknowledgement_holds_the_chain_then_it_moves_on_if_the_worker_is_no
     assert VisitAlert.objects.get(visit=visit, step=ChainStep.DUTY_MANAGER).recipients.get() == duty
 
 
+@pytest.mark.clock("2026-11-24 14:00")
 def test_someone_on_the_chain_records_the_worker_safe(world, time_machine):
-    time_machine.move_to(ARRIVED, tick=False)
     visit = started(world, minutes=30)
     at = ARRIVED + timedelta(minutes=90)
     time_machine.move_to(at, tick=False)
@@ -150,9 +150,9 @@ def test_someone_on_the_chain_records_the_worker_safe(world, time_machine):
     assert visit_alarm_sweep(now=at + timedelta(hours=1)) == 0
 
 
+@pytest.mark.clock("2026-11-24 14:00")
 def test_i_need_help_now_goes_straight_to_the_top_at_once(world, time_machine):
     duty = _duty_manager(world)
-    time_machine.move_to(ARRIVED, tick=False)
     visit = started(world, minutes=60)
     time_machine.move_to(ARRIVED + timedelta(minutes=10), tick=False)
     alert = services.visit_help(visit=visit, by=visit.worker)
@@ -165,11 +165,11 @@ def test_i_need_help_now_goes_straight_to_the_top_at_once(world, time_machine):
     assert services.visit_help(visit=visit, by=visit.worker) is None  # pressed twice: alerted once
 
 
+@pytest.mark.clock("2026-11-24 14:00")
 def test_the_chain_follows_the_agencys_own_procedure_and_a_running_visit_keeps_its_own(world, time_machine):
     agency = world.users["involved_practitioner"].agency
     LoneWorkingProcedure.objects.create(agency=agency, reminder_minutes=None, line_manager_minutes=5,
                                         duty_manager_minutes=None, emergency_minutes=20)
-    time_machine.move_to(ARRIVED, tick=False)
     visit = started(world, minutes=30)
     assert visit.chain == [{"step": "line_manager", "minutes": 5}, {"step": "emergency", "minutes": 20}]
     LoneWorkingProcedure.objects.filter(agency=agency).update(line_manager_minutes=1)
@@ -179,10 +179,10 @@ def test_the_chain_follows_the_agencys_own_procedure_and_a_running_visit_keeps_i
     assert _steps(visit) == ["line_manager"]
 
 
+@pytest.mark.clock("2026-11-24 14:00")
 def test_a_failure_to_fire_is_recorded_on_the_visit_and_tried_again(world, time_machine, monkeypatch):
     from doorstep.visits import scheduled
 
-    time_machine.move_to(ARRIVED, tick=False)
     visit = started(world, minutes=30)
     at = ARRIVED + timedelta(minutes=30)
 
