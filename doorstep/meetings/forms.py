@@ -174,6 +174,9 @@ class MinutesForm(GovukForm):
     review_date = GovukDateField(label=_("Review meeting by"), required=False,
                                  help_text=_("When the plan and any outcome will be reviewed (000)"))
 
+    # Issue 13, finding 10: a role posted for an agency that did not attend is refused, not dropped.
+    offered_only = {"role_": _("Roles are reviewed only for the agencies that attended")}
+
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.role_fields = []
