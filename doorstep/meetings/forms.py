@@ -27,8 +27,8 @@ class WhenFields(GovukForm):
     duration_minutes = forms.IntegerField(label=_("Length in minutes"), min_value=15, max_value=480, initial=60,
                                           widget=forms.NumberInput(attrs={"data-width": "short"}))
     location = forms.CharField(label=_("Where"), max_length=300,
-                               help_text=_("An address or a video call. Those invited see it in Doorstep: the invitation "
-                                           "e-mail does not carry it."))
+                               help_text=_("An address or a video call. Those invited see it in Doorstep: the "
+                                           "invitation e-mail does not carry it."))
 
     def starts_at(self) -> datetime | None:
         day, time = self.cleaned_data.get("starts_on"), self.cleaned_data.get("start_time")

@@ -26,7 +26,8 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(cell):
 
 
 @pytest.mark.parametrize("cell, written", [
-    ("Testing household", "Testing household"), ("Seen: Alfie (alone) - home visit", "Seen: Alfie (alone) - home visit"),
+    ("Testing household", "Testing household"),
+    ("Seen: Alfie (alone) - home visit", "Seen: Alfie (alone) - home visit"),
     ("2026-12-24", "2026-12-24"), ("", ""), (None, ""), (3, "3"), ("it's = fine", "it's = fine"),
 ])
 def test_other_cells_are_written_as_they_are(cell, written):
