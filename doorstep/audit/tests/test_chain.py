@@ -1,6 +1,7 @@
 """Issue 13 finding 12: the audit hash chain, `manage.py audit_verify`, and the data migration that seals old rows."""
 
 import importlib
+from io import StringIO
 import threading
 import time
 from types import SimpleNamespace
@@ -27,8 +28,6 @@ def _as_owner(sql: str, params=()) -> None:
 
 
 def _verify() -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("audit_verify", batch=3, stdout=out)
     return out.getvalue()
@@ -70,6 +69,22 @@ def test_audit_verify_finds_a_deleted_row_at_the_row_after_it(world):
     assert broken.value.returncode == 1
     assert str(broken.value).startswith(f"Broken at audit row {after.pk}")
     assert f"does not match row {first.pk}" in str(broken.value)
+
+
+def test_audit_verify_finds_a_chain_rewritten_after_its_head_was_kept(world):
+    kept = AuditEvent.objects.order_by("id")[4]
+    call_command("audit_verify", anchor=f"{kept.pk}:{kept.row_hash}", stdout=StringIO())
+    # The owner changes a row and recomputes every hash from it onwards: the chain is whole again...
+    _as_owner("UPDATE audit_auditevent SET summary = %s WHERE id = %s", ["nothing to see", kept.pk])
+    _as_owner("UPDATE audit_auditevent SET previous_hash = '', row_hash = ''")
+    from django.apps import apps
+
+    importlib.import_module("doorstep.audit.migrations.0004_seal_existing_rows").forwards(
+        apps, SimpleNamespace(connection=connection))
+    assert _verify().startswith("OK")
+    # ... but not the head kept elsewhere.
+    with pytest.raises(CommandError, match=f"Broken at audit row {kept.pk}: the chain no longer holds"):
+        call_command("audit_verify", anchor=f"{kept.pk}:{kept.row_hash}", stdout=StringIO())
 
 
 def test_audit_verify_finds_a_row_slipped_in_without_the_audit_service(world):
