@@ -8,7 +8,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+
+
+class Router(DefaultRouter):
+    """Issue 13 (finding 7): every id in an API route is a number, so anything else is the URL resolver's 404
+    and never reaches a lookup (where it was a 500). A viewset may still declare its own `lookup_value_regex`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._default_value_pattern = "[0-9]+"  # as Django's <int:...>; \d would also match other scripts' digits
+
+
+router = Router()
 for config in apps.get_app_configs():
     if not config.name.startswith("doorstep."):
         continue
