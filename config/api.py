@@ -11,12 +11,12 @@ from rest_framework.routers import DefaultRouter
 
 
 class Router(DefaultRouter):
-    """Issue 13 (finding 7): every id in an API route is a number, so anything else is the URL resolver's 404
-    and never reaches a lookup (where it was a 500). A viewset may still declare its own `lookup_value_regex`."""
+    """Issue 13 (finding 7): every id in an API route is a number (Django's <int:...>), so anything else is the URL
+    resolver's 404 and never reaches a lookup (where it was a 500); the schema says so (integer ids)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._default_value_pattern = "[0-9]+"  # as Django's <int:...>; \d would also match other scripts' digits
+    def __init__(self):
+        super().__init__(use_regex_path=False)
+        self._default_value_pattern = "int"  # DRF's default for routes without a `lookup_value_converter`
 
 
 router = Router()

@@ -27,7 +27,8 @@ def _patterns(patterns=None, prefix=""):
 def _template(pattern) -> str:
     """The route as text with {} where each id goes ({format} for DRF's format suffix)."""
     if isinstance(pattern, RoutePattern):
-        return re.sub(r"<(?:int:)?\w+>", "{}", str(pattern).replace("<str:rule_id>", "{rule}"))
+        text = str(pattern).replace("<str:rule_id>", "{rule}").replace("<drf_format_suffix:format>", "{format}")
+        return re.sub(r"<(?:int:)?\w+>", "{}", text)
     text = str(pattern).lstrip("^").rstrip("$")
     text = re.sub(r"\\\.\(\?P<format>[^)]*\)/\?", "{format}", text)
     return re.sub(r"\(\?P<\w+>[^)]*\)", "{}", text).replace("\\", "")
