@@ -1,5 +1,6 @@
 """Every API route lives under /api/v1/. Each app's `api.py` lists its viewsets as
-`ROUTES = [(prefix, ViewSet, basename), ...]`."""
+`ROUTES = [(prefix, ViewSet, basename), ...]`. Prefixes and actions' `url_path` are Django route syntax
+(`families/<int:family_id>/contacts`), not regular expressions."""
 
 import importlib
 
@@ -7,7 +8,6 @@ from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
-
 
 
 class Router(DefaultRouter):
