@@ -13,6 +13,7 @@ Bounded: a few examples per operation, the same on every run (derandomized), abo
 
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -20,7 +21,8 @@ import hypothesis
 import pytest
 import schemathesis
 from django.conf import settings
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from hypothesis import HealthCheck, given
@@ -94,7 +96,7 @@ def _with_real_family(world):
 
 
 def _send(operation, case, signed_in: SignedIn, failures: dict, statuses: set):
-    with transaction.atomic():
+    with connection_kept_open(), transaction.atomic():
         response = case.call(headers=signed_in.headers, cookies=signed_in.cookies)
         transaction.set_rollback(True)
     statuses.add(response.status_code)
@@ -117,6 +119,20 @@ def _run(operation, strategy, examples: int, signed_in: SignedIn, failures: dict
         _send(operation, case, signed_in, failures, statuses)
 
     run()
+
+
+@contextmanager
+def connection_kept_open():
+    """As Django's test client does: the WSGI handler closes the database connection after each request, which on
+    PostgreSQL would drop the test's transaction (and the world with it). The test client connects them again after
+    each of its own requests, so this wraps only the WSGI requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_the_api_keeps_to_its_schema(world):
