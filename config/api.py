@@ -1,5 +1,6 @@
 """Every API route lives under /api/v1/. Each app's `api.py` lists its viewsets as
-`ROUTES = [(prefix, ViewSet, basename), ...]`."""
+`ROUTES = [(prefix, ViewSet, basename), ...]`. Prefixes and actions' `url_path` are Django route syntax
+(`families/<int:family_id>/contacts`), not regular expressions."""
 
 import importlib
 
@@ -8,7 +9,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """Issue 13 (finding 7): every id in an API route is a number (Django's <int:...>), so anything else is the URL
+    resolver's 404 and never reaches a lookup (where it was a 500); the schema says so (integer ids)."""
+
+    def __init__(self):
+        super().__init__(use_regex_path=False)
+        self._default_value_pattern = "int"  # DRF's default for routes without a `lookup_value_converter`
+
+
+router = Router()
 for config in apps.get_app_configs():
     if not config.name.startswith("doorstep."):
         continue

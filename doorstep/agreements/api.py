@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.api import DateTimeField
 from doorstep.families.selectors import families_visible_to, family_get_for
 
 from . import selectors, services
@@ -96,7 +97,7 @@ class BreachCreateSerializer(serializers.Serializer):
     term = serializers.IntegerField(help_text="A term of the version in force (unacceptable behaviour or what is "
                                               "expected of the family).")
     description = serializers.CharField(max_length=5000)
-    occurred_at = serializers.DateTimeField(required=False, help_text="Needed unless a contact or incident is given.")
+    occurred_at = DateTimeField(required=False, help_text="Needed unless a contact or incident is given.")
     contact = serializers.IntegerField(required=False)
     incident = serializers.IntegerField(required=False)
 

@@ -113,6 +113,6 @@ class ChronologyEntryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
 
 
 ROUTES = [
-    (r"families/(?P<family_id>[0-9]+)/chronology", FamilyChronologyViewSet, "family-chronology"),
+    ("families/<int:family_id>/chronology", FamilyChronologyViewSet, "family-chronology"),
     ("chronology", ChronologyEntryViewSet, "chronology-entry"),
 ]

@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from doorstep.core.api import DateTimeField
 from doorstep.families.selectors import family_get_for
 
 from . import selectors, services
@@ -99,7 +100,7 @@ def _choices(choices):
 class ContactWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ContactKind.choices)
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = DateTimeField()
     planned = serializers.BooleanField(default=True)
     purpose = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     children = ChildSeenSerializer(many=True, required=False,
@@ -224,6 +225,6 @@ class ContactViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 
 ROUTES = [
-    (r"families/(?P<family_id>[0-9]+)/contacts", FamilyContactViewSet, "family-contacts"),
+    ("families/<int:family_id>/contacts", FamilyContactViewSet, "family-contacts"),
     ("contacts", ContactViewSet, "contact"),
 ]

@@ -14,7 +14,8 @@ from .models import Escalation, EscalationEvent
 
 
 class EscalationEventSerializer(serializers.ModelSerializer):
-    by = serializers.StringRelatedField()
+    # Null when Doorstep itself acted (a rule raised it, a sweep escalated it): issue 13, the schema said a string.
+    by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = EscalationEvent

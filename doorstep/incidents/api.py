@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from doorstep.agencies.models import Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.api import DateTimeField
 from doorstep.engagement.models import ThreatKind
 from doorstep.families.models import Person
 from doorstep.families.selectors import family_get_for
@@ -82,7 +83,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 class IncidentCreateSerializer(serializers.Serializer):
     family = serializers.IntegerField()
     contact = serializers.IntegerField(required=False, allow_null=True)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = DateTimeField()
     threats = serializers.ListField(child=serializers.ChoiceField(choices=ThreatKind.choices), allow_empty=True)
     threat_to_kill = serializers.BooleanField(default=False)
     account = serializers.CharField(max_length=10000)
@@ -99,9 +100,9 @@ class IncidentCreateSerializer(serializers.Serializer):
                                         default=list)
     motivation_detail = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     police_informed = serializers.BooleanField(default=False)
-    police_informed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    police_informed_at = DateTimeField(required=False, allow_null=True, default=None)
     police_reference = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    manager_informed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    manager_informed_at = DateTimeField(required=False, allow_null=True, default=None)
     life_for_child = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     support_offered = serializers.ListField(child=SupportChoice(), required=False,
                                             default=list)
@@ -111,7 +112,7 @@ class IncidentCreateSerializer(serializers.Serializer):
 
 
 class PoliceSerializer(serializers.Serializer):
-    informed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    informed_at = DateTimeField(required=False, allow_null=True, default=None)
     reference = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
 
 

@@ -5,7 +5,7 @@ including those on its address raised from another household, worded for this re
 """
 
 from django.db.models import Q
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -181,9 +181,16 @@ class AddressCheckQuerySerializer(serializers.Serializer):
     line1 = serializers.CharField(max_length=200)
 
 
+class AddressWarningSerializer(serializers.Serializer):
+    address = serializers.CharField()
+    advice = serializers.ListField(child=serializers.CharField())
+
+
+# One answer per check, though the route is the viewset's list (issue 13: the schema said an array).
+@extend_schema_serializer(many=False)
 class AddressCheckResultSerializer(serializers.Serializer):
     warning = serializers.BooleanField()
-    addresses = serializers.ListField(child=serializers.DictField())
+    addresses = AddressWarningSerializer(many=True)
 
 
 class AddressCheckViewSet(viewsets.ViewSet):

@@ -12,6 +12,7 @@ from rest_framework.response import Response as ApiResponse
 from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.api import DateTimeField
 from doorstep.families.selectors import family_get_for
 
 from . import selectors, services
@@ -36,11 +37,14 @@ _CHOICE_FIELDS: dict = {}
 
 def _choice(choices, **kwargs) -> serializers.ChoiceField:
     """A choice field whose schema is its own named component (e.g. `MeetingKind`), so that this app's "kind",
-    "state" or "outcome" never collides with another app's field of the same name."""
-    name = choices.__name__
+    "state" or "outcome" never collides with another app's field of the same name. One that may be blank has its
+    own component with "" among the values (issue 13: the schema said never blank)."""
+    blank = kwargs.get("allow_blank", False)
+    name = choices.__name__ + ("OrBlank" if blank else "")
     if name not in _CHOICE_FIELDS:
-        schema = {"type": "string", "enum": list(choices.values),
-                  "description": "; ".join(f"`{value}`: {label}" for value, label in choices.choices)}
+        schema = {"type": "string", "enum": list(choices.values) + ([""] if blank else []),
+                  "description": "; ".join(f"`{value}`: {label}" for value, label in choices.choices)
+                  + ("; or blank, not yet given" if blank else "")}
         _CHOICE_FIELDS[name] = extend_schema_field(schema, component_name=name)(
             type(f"{name}Field", (serializers.ChoiceField,), {}))
     return _CHOICE_FIELDS[name](choices=choices.choices, **kwargs)
@@ -111,7 +115,7 @@ class MeetingCallSerializer(serializers.Serializer):
     family = serializers.IntegerField()
     kind = _choice(MeetingKind)
     reason = serializers.CharField(max_length=5000)
-    starts_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
     duration_minutes = serializers.IntegerField(default=60)
     location = serializers.CharField(max_length=300)
     urgency = _choice(Urgency, default=Urgency.WORKING_DAYS)

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.api import DateTimeField
 from doorstep.families.selectors import family_get_for
 
 from . import rules, selectors, services
@@ -73,7 +74,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class VisitPlanSerializer(serializers.Serializer):
     family = serializers.IntegerField()
-    planned_start = serializers.DateTimeField()
+    planned_start = DateTimeField()
     planned_minutes = serializers.IntegerField(min_value=services.MIN_MINUTES, max_value=services.MAX_MINUTES)
     at_home = serializers.BooleanField(default=True)
     venue = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -200,15 +201,16 @@ class VisitViewSet(viewsets.GenericViewSet):
         })
 
     @extend_schema(responses={200: dict})
-    @action(detail=False, methods=["get"], url_path=r"suggestions/(?P<family_id>\d+)")
+    @action(detail=False, methods=["get"], url_path="suggestions/<int:family_id>")
     def suggestions(self, request, family_id=None):
         """SAF-1: the risk factors the record suggests for this family, with why, and the agencies it is known to."""
         _require_family_worker(request)
         family = family_get_for(professional=request.user, family_id=int(family_id), purpose="API risk suggestions")
         return Response(selectors.risk_suggestions(family=family, professional=request.user))
 
+    # A plain list (one agency's board; one visit's check-ins), not pages: the schema said pages (issue 13).
     @extend_schema(responses=VisitSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def live(self, request):
         """"Out on visits now": the manager's agency's live visits and those planned for today."""
         if not (request.user.works_with_families and request.user.is_manager):
@@ -272,7 +274,7 @@ class VisitViewSet(viewsets.GenericViewSet):
         return self._out(visit)
 
     @extend_schema(responses=VisitEventSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="check-ins")
+    @action(detail=True, methods=["get"], url_path="check-ins", pagination_class=None)
     def check_ins(self, request, pk=None):
         """The visit's record: every check-in, alert and acknowledgement."""
         visit = selectors.visit_get_for(professional=request.user, visit_id=int(pk), purpose="API visit record")
