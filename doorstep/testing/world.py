@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from doorstep.agencies.models import AgencyKind, Professional, Role
 from doorstep.families import services as family_services
-from doorstep.families.models import ChildStatus, Family, Involvement, MemberRole, Person
+from doorstep.families.models import BreakGlassGround, ChildStatus, Family, Involvement, MemberRole, Person
 
 from .factories import AgencyFactory, ProfessionalFactory, TeamFactory
 
@@ -80,6 +80,7 @@ def build_world() -> World:
                                               started_on=timezone.localdate() - timedelta(days=30))
     family_services.involvement_end(involvement=ended, by=u["ended"], reason="Child moved school")
     family_services.break_glass_open(professional=u["break_glass"], family_reference=family.reference,
+                                     ground=BreakGlassGround.POLICE_AT_ADDRESS,
                                      reason="Police called about a child at the address tonight")
     other = family_services.family_create(
         by=u["uninvolved"], name="Other household", reason="Rent arrears and welfare concerns",

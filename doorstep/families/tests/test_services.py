@@ -7,7 +7,7 @@ from django.utils import timezone
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.chronology.models import ChronologyEntry, EntryKind
 from doorstep.families import services
-from doorstep.families.models import BreakGlassAccess, FamilyAddress, Involvement, MemberRole, Person
+from doorstep.families.models import BreakGlassAccess, BreakGlassGround, FamilyAddress, Involvement, MemberRole, Person
 from doorstep.families.selectors import family_is_visible_to
 from doorstep.testing.factories import AgencyFactory, ProfessionalFactory
 
@@ -87,13 +87,15 @@ def test_involvement_end_checks_can_refuse_with_their_reasons(world, monkeypatch
     assert world.involvement.ended_on is None
 
 
-def test_break_glass_needs_a_real_reason_and_a_known_reference(world):
+def test_break_glass_needs_a_ground_from_the_list_a_description_and_a_known_reference(world):
     housing = world.users["uninvolved"]
     with pytest.raises(ValidationError) as exc:
-        services.break_glass_open(professional=housing, family_reference=world.family.reference, reason="urgent")
-    assert "reason" in exc.value.message_dict
+        services.break_glass_open(professional=housing, family_reference=world.family.reference,
+                                  ground="I just want to look", reason="  ")
+    assert set(exc.value.message_dict) == {"ground", "reason"}
     with pytest.raises(ValidationError) as exc:
         services.break_glass_open(professional=housing, family_reference="DS-999999",
+                                  ground=BreakGlassGround.CHILD_AT_IMMEDIATE_RISK,
                                   reason="A child may be at risk tonight at this address")
     assert "reference" in exc.value.message_dict
     assert not BreakGlassAccess.objects.filter(professional=housing).exists()
@@ -103,9 +105,11 @@ def test_break_glass_access_ends_after_24_hours(world, time_machine):
     time_machine.move_to(timezone.now())
     housing = world.users["uninvolved"]
     grant = services.break_glass_open(professional=housing, family_reference=world.family.reference.lower(),
+                                      ground=BreakGlassGround.POLICE_AT_ADDRESS,
                                       reason="Police called about a child at the address tonight")
     assert family_is_visible_to(professional=housing, family_id=world.family.pk)
-    assert AuditEvent.objects.get(action=AuditAction.BREAK_GLASS, actor=housing).reason == grant.reason
+    event = AuditEvent.objects.get(action=AuditAction.BREAK_GLASS, actor=housing)
+    assert event.reason == "Police called to the address: Police called about a child at the address tonight"
     time_machine.shift(timedelta(hours=24, seconds=1))
     assert not family_is_visible_to(professional=housing, family_id=world.family.pk)
 

@@ -105,7 +105,8 @@ def test_break_glass_page_grants_access_and_the_case_file_says_so(world, client)
     user = world.users["uninvolved"]
     client.force_login(user)
     response = client.post(reverse("families:break_glass"), {
-        "reference": world.family.reference, "reason": "Ambulance crew report a child alone at the address"})
+        "reference": world.family.reference, "ground": "child_at_immediate_risk",
+        "reason": "Ambulance crew report a child alone at the address"})
     assert response.status_code == 302 and response["Location"] == reverse("families:detail", args=[world.family.pk])
     html = client.get(response["Location"]).content.decode()
     assert "You are using emergency access until" in html
