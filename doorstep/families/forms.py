@@ -117,5 +117,10 @@ class BreakGlassForm(GovukForm):
     )
 
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].error_messages["required"] = _("Select why you need emergency access")
+
+
 class BreakGlassReviewForm(GovukForm):
     note = forms.CharField(label=_("Review note"), widget=forms.Textarea, max_length=2000)

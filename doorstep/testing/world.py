@@ -9,6 +9,7 @@ from django.utils import timezone
 from doorstep.agencies.models import AgencyKind, Professional, Role
 from doorstep.families import services as family_services
 from doorstep.families.models import BreakGlassGround, ChildStatus, Family, Involvement, MemberRole, Person
+from doorstep.notifications.models import Notification
 
 from .factories import AgencyFactory, ProfessionalFactory, TeamFactory
 
@@ -86,6 +87,9 @@ def build_world() -> World:
         by=u["uninvolved"], name="Other household", reason="Rent arrears and welfare concerns",
         line1="9 Stryd Fawr", town="Afonwy", postcode="AF2 2BB",
     )
+    # Each agency added to a family has its managers told (issue 13); tests look only at the notifications their
+    # own actions cause, so the world starts with empty inboxes.
+    Notification.objects.all().delete()
     return World(
         family=family, child=child, parent=parent,
         involvement=Involvement.objects.get(family=family, agency=health), ended_involvement=ended,
