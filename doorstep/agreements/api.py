@@ -143,7 +143,7 @@ class WrittenAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         """AGR-2: record that a term was breached, optionally from a contact or an incident of the family."""
         _family_worker(request)
         agreement = selectors.agreement_get_for(professional=request.user, agreement_id=int(pk),
-                                                purpose="API record a breach")
+                                                purpose="API record a breach", write=True)
         data = BreachCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

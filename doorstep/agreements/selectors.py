@@ -9,21 +9,23 @@ from doorstep.families.selectors import family_get_for
 from .models import GIVEN_STATES, AgreementBreach, AgreementVersion, TermSection, VersionState, WrittenAgreement
 
 
-def agreement_get_for(*, professional, agreement_id: int, purpose: str = "written agreement") -> WrittenAgreement:
+def agreement_get_for(*, professional, agreement_id: int, purpose: str = "written agreement",
+                      write: bool = False) -> WrittenAgreement:
     family_id = WrittenAgreement.objects.filter(pk=agreement_id).values_list("family_id", flat=True).first()
     if family_id is None:
         raise Http404("No agreement found")
-    family = family_get_for(professional=professional, family_id=family_id, purpose=purpose)
+    family = family_get_for(professional=professional, family_id=family_id, purpose=purpose, write=write)
     agreement = WrittenAgreement.objects.select_related("lead", "lead__agency", "ended_by").get(pk=agreement_id)
     agreement.family = family
     return agreement
 
 
-def version_get_for(*, professional, version_id: int, purpose: str = "written agreement") -> AgreementVersion:
+def version_get_for(*, professional, version_id: int, purpose: str = "written agreement",
+                    write: bool = False) -> AgreementVersion:
     agreement_id = AgreementVersion.objects.filter(pk=version_id).values_list("agreement_id", flat=True).first()
     if agreement_id is None:
         raise Http404("No agreement found")
-    agreement = agreement_get_for(professional=professional, agreement_id=agreement_id, purpose=purpose)
+    agreement = agreement_get_for(professional=professional, agreement_id=agreement_id, purpose=purpose, write=write)
     version = AgreementVersion.objects.select_related("drafted_by", "issued_by", "response_recorded_by").get(
         pk=version_id)
     version.agreement = agreement
@@ -79,7 +81,8 @@ def breach_source_for(*, professional, contact_id: int | None = None, incident_i
         contact = Contact.objects.filter(pk=contact_id, entered_in_error=False).first()
         if contact is None:
             raise Http404("No contact found")
-        family = family_get_for(professional=professional, family_id=contact.family_id, purpose="breach from contact")
+        family = family_get_for(professional=professional, family_id=contact.family_id, purpose="breach from contact",
+                                write=True)
         return family, contact, None
     if incident_id is not None:
         if not incidents_installed():
@@ -88,6 +91,6 @@ def breach_source_for(*, professional, contact_id: int | None = None, incident_i
         if incident is None or not getattr(incident, "family_id", None):
             raise Http404("No incident found")
         family = family_get_for(professional=professional, family_id=incident.family_id,
-                                purpose="breach from incident")
+                                purpose="breach from incident", write=True)
         return family, None, incident
     raise Http404("No source for the breach")

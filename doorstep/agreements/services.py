@@ -21,6 +21,7 @@ from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.services import escalation_raise, escalations_close_by_key
 from doorstep.families.models import CHILD_ROLES, CorrespondenceLanguage, Family, Involvement, Person
+from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -200,6 +201,7 @@ def _write_content(version: AgreementVersion, content: dict) -> None:
 def agreement_draft(*, family: Family, by: Professional, **content) -> AgreementVersion:
     """Open a written agreement with the family from the case file: its first version, as a draft (AGR-1)."""
     _require_family_worker(by)
+    family_require_write(professional=by, family=family, purpose="draft a written agreement")
     Family.objects.select_for_update().filter(pk=family.pk).first()
     if WrittenAgreement.objects.filter(family=family, ended_at__isnull=True).exists():
         raise ValidationError({"__all__": _("This family already has a written agreement: revise it instead")})
@@ -218,6 +220,7 @@ def agreement_draft(*, family: Family, by: Professional, **content) -> Agreement
 def agreement_version_update(*, version: AgreementVersion, by: Professional, **content) -> AgreementVersion:
     """Change a draft. A version the family has been given is never changed: revise it instead."""
     _require_family_worker(by)
+    family_require_write(professional=by, family=version.agreement.family, purpose="change a written agreement")
     version = AgreementVersion.objects.select_for_update().select_related("agreement__family").get(pk=version.pk)
     if not version.is_draft:
         raise ValidationError({"__all__": _("Only a draft can be changed. Revise the agreement to change it.")})
@@ -240,6 +243,7 @@ def agreement_in_force(agreement: WrittenAgreement) -> AgreementVersion | None:
 def agreement_revise(*, agreement: WrittenAgreement, by: Professional) -> AgreementVersion:
     """Start a new version as a draft, copying the version in force; the earlier versions are kept."""
     _require_family_worker(by)
+    family_require_write(professional=by, family=agreement.family, purpose="revise a written agreement")
     agreement = WrittenAgreement.objects.select_for_update().get(pk=agreement.pk)
     if not agreement.is_open:
         raise ValidationError({"__all__": _("This agreement has ended")})
@@ -275,6 +279,7 @@ def agreement_version_issue(*, version: AgreementVersion, by: Professional,
     """
     _require_family_worker(by)
     version = AgreementVersion.objects.select_for_update().select_related("agreement__family").get(pk=version.pk)
+    family_require_write(professional=by, family=version.agreement.family, purpose="issue a written agreement")
     agreement = WrittenAgreement.objects.select_for_update().get(pk=version.agreement_id)
     family = agreement.family
     if not agreement.is_open:
@@ -340,6 +345,7 @@ def agreement_version_respond(
     """Record the family's answer: the signed copy, or their refusal to sign in their own words (AGR-1)."""
     _require_family_worker(by)
     version = AgreementVersion.objects.select_for_update().select_related("agreement__family").get(pk=version.pk)
+    family_require_write(professional=by, family=version.agreement.family, purpose="record the family's answer")
     family = version.agreement.family
     if version.state != VersionState.ISSUED:
         raise ValidationError({"__all__": _("Only a version given to the family and not yet answered can be signed "
@@ -414,6 +420,7 @@ def agreement_breach_record(
     and on the chronology."""
     _require_family_worker(by)
     agreement = WrittenAgreement.objects.select_for_update().select_related("family").get(pk=agreement.pk)
+    family_require_write(professional=by, family=agreement.family, purpose="record a breach")
     family = agreement.family
     if not agreement.is_open:
         raise ValidationError({"__all__": _("This agreement has ended")})
@@ -475,6 +482,7 @@ def agreement_review_record(
     """Record the review of the agreement with the family: it continues to a new review date, or it ends."""
     _require_family_worker(by)
     agreement = WrittenAgreement.objects.select_for_update().select_related("family").get(pk=agreement.pk)
+    family_require_write(professional=by, family=agreement.family, purpose="review a written agreement")
     family = agreement.family
     if not agreement.is_open:
         raise ValidationError({"__all__": _("This agreement has ended")})

@@ -40,7 +40,8 @@ def _literacy_notes(version_or_people) -> list:
 @login_required
 def create(request, family_id: int):
     _family_worker(request)
-    family = family_get_for(professional=request.user, family_id=family_id, purpose="draft a written agreement")
+    family = family_get_for(professional=request.user, write=True, family_id=family_id,
+                            purpose="draft a written agreement")
     existing = selectors.agreement_open_for_family(family=family)
     if existing is not None:
         messages.info(request, _("This family already has a written agreement. Revise it to change it."))
@@ -79,7 +80,7 @@ def detail(request, agreement_id: int):
 @login_required
 def revise(request, agreement_id: int):
     _family_worker(request)
-    agreement = selectors.agreement_get_for(professional=request.user, agreement_id=agreement_id)
+    agreement = selectors.agreement_get_for(professional=request.user, write=True, agreement_id=agreement_id)
     try:
         version = services.agreement_revise(agreement=agreement, by=request.user)
     except ValidationError as exc:
@@ -93,7 +94,7 @@ def revise(request, agreement_id: int):
 @login_required
 def review(request, agreement_id: int):
     _family_worker(request)
-    agreement = selectors.agreement_get_for(professional=request.user, agreement_id=agreement_id)
+    agreement = selectors.agreement_get_for(professional=request.user, write=True, agreement_id=agreement_id)
     form = ReviewForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         done = run_service(form, lambda: services.agreement_review_record(agreement=agreement, by=request.user,
@@ -138,7 +139,7 @@ def version_pdf(request, version_id: int):
 @login_required
 def version_edit(request, version_id: int):
     _family_worker(request)
-    version = selectors.version_get_for(professional=request.user, version_id=version_id)
+    version = selectors.version_get_for(professional=request.user, write=True, version_id=version_id)
     family = version.agreement.family
     if not version.is_draft:
         messages.info(request, _("This version has been given to the family and cannot be changed. Revise the "
@@ -161,7 +162,7 @@ def version_edit(request, version_id: int):
 @login_required
 def version_issue(request, version_id: int):
     _family_worker(request)
-    version = selectors.version_get_for(professional=request.user, version_id=version_id)
+    version = selectors.version_get_for(professional=request.user, write=True, version_id=version_id)
     try:
         services.agreement_version_issue(version=version, by=request.user)
     except ValidationError as exc:
@@ -175,7 +176,7 @@ def version_issue(request, version_id: int):
 @login_required
 def version_respond(request, version_id: int):
     _family_worker(request)
-    version = selectors.version_get_for(professional=request.user, version_id=version_id)
+    version = selectors.version_get_for(professional=request.user, write=True, version_id=version_id)
     if version.state != VersionState.ISSUED:
         messages.info(request, _("This version is not waiting for the family's answer."))
         return redirect("agreements:version", version_id=version.pk)
@@ -216,7 +217,7 @@ def breach_create(request):
     agreement_id = _int_param(request, "agreement")
     contact = incident = None
     if agreement_id is not None:
-        agreement = selectors.agreement_get_for(professional=request.user, agreement_id=agreement_id,
+        agreement = selectors.agreement_get_for(professional=request.user, write=True, agreement_id=agreement_id,
                                                 purpose="record a breach")
         family = agreement.family
         if not agreement.is_open:

@@ -105,7 +105,8 @@ class ChronologyEntryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
     @action(detail=True, methods=["post"])
     def comments(self, request, pk=None):
         _require_family_worker(request)
-        entry = selectors.entry_get_for(professional=request.user, entry_id=int(pk), purpose="API chronology analysis")
+        entry = selectors.entry_get_for(professional=request.user, entry_id=int(pk), purpose="API chronology analysis",
+                                        write=True)
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment = services.chronology_comment_add(entry=entry, by=request.user, text=data.validated_data["text"])

@@ -143,11 +143,12 @@ def chronology_for_export(*, family, filters: ChronologyFilters) -> list[Chronol
     return list(_with_related(chronology_filter(family=family, filters=filters).order_by("occurred_at", "id")))
 
 
-def entry_get_for(*, professional, entry_id: int, purpose: str = "chronology entry") -> ChronologyEntry:
+def entry_get_for(*, professional, entry_id: int, purpose: str = "chronology entry",
+                  write: bool = False) -> ChronologyEntry:
     family_id = ChronologyEntry.objects.filter(pk=entry_id).values_list("family_id", flat=True).first()
     if family_id is None:
         raise Http404("No chronology entry found")
-    family_get_for(professional=professional, family_id=family_id, purpose=purpose)
+    family_get_for(professional=professional, family_id=family_id, purpose=purpose, write=write)
     return _with_related(ChronologyEntry.objects.filter(pk=entry_id)).select_related("family").get()
 
 

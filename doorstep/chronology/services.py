@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.families.selectors import family_require_write
 
 from .models import ChronologyComment, ChronologyEntry, EntryKind
 
@@ -85,6 +86,7 @@ def chronology_update_for_source(
 @transaction.atomic
 def chronology_comment_add(*, entry: ChronologyEntry, by, text: str) -> ChronologyComment:
     """A worker's analysis of an entry (CHR-2). Anyone who may read the family may add one; it is never edited."""
+    family_require_write(professional=by, family=entry.family, purpose="add an analysis comment")
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Enter your analysis")})

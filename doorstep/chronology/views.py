@@ -128,7 +128,8 @@ def export_pdf(request, family_id: int):
 
 @login_required
 def comment(request, entry_id: int):
-    entry = selectors.entry_get_for(professional=request.user, entry_id=entry_id, purpose="chronology analysis")
+    entry = selectors.entry_get_for(professional=request.user, entry_id=entry_id, purpose="chronology analysis",
+                                    write=True)
     form = CommentForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.chronology_comment_add(entry=entry, by=request.user,

@@ -4,6 +4,7 @@ import copy
 from datetime import UTC, datetime
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from rest_framework import exceptions, serializers
@@ -16,6 +17,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        # Issue 13 (finding 11): one answer for "does not exist" and "not yours", whatever the selector said.
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
 
 

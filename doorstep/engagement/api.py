@@ -162,9 +162,10 @@ class FamilyContactViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
     pagination_class = ContactCursor
     queryset = Contact.objects.none()
 
-    def _family(self, purpose: str):
+    def _family(self, purpose: str, write: bool = False):
         _require_family_worker(self.request)
-        return family_get_for(professional=self.request.user, family_id=int(self.kwargs["family_id"]), purpose=purpose)
+        return family_get_for(professional=self.request.user, family_id=int(self.kwargs["family_id"]), purpose=purpose,
+                              write=write)
 
     def list(self, request, *args, **kwargs):
         family = self._family("API contacts")
@@ -175,7 +176,7 @@ class FamilyContactViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
 
     @extend_schema(request=ContactWriteSerializer, responses={201: ContactSerializer})
     def create(self, request, *args, **kwargs):
-        family = self._family("API record a contact")
+        family = self._family("API record a contact", write=True)
         data = ContactWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = services.contact_record(family=family, by=request.user, **data.service_kwargs())

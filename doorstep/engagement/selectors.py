@@ -44,12 +44,13 @@ def contact_may_amend(*, contact: Contact, professional) -> bool:
         professional.is_manager and professional.agency_id == contact.agency_id)
 
 
-def contact_get_for(*, professional, contact_id: int, purpose: str = "contact") -> Contact:
-    """The contact if the professional may see its family (audited), else a 404."""
+def contact_get_for(*, professional, contact_id: int, purpose: str = "contact", write: bool = False) -> Contact:
+    """The contact if the professional may see its family (audited), else a 404; with `write`, emergency access
+    is refused (read-only, issue 13)."""
     family_id = Contact.objects.filter(pk=contact_id).values_list("family_id", flat=True).first()
     if family_id is None:
         raise Http404("No contact found")
-    family_get_for(professional=professional, family_id=family_id, purpose=purpose)
+    family_get_for(professional=professional, family_id=family_id, purpose=purpose, write=write)
     return Contact.objects.select_related("family", "agency", "recorded_by", "entered_in_error_by").get(pk=contact_id)
 
 

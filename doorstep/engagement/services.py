@@ -18,6 +18,7 @@ from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record, chronology_update_for_source
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.families.models import CHILD_ROLES, Family, MemberRole, Person
+from doorstep.families.selectors import family_require_write
 
 from .models import (
     ACHIEVED_OUTCOMES,
@@ -281,6 +282,7 @@ def contact_record(
     observation names); children of the household not mentioned are recorded as not seen. `recorded_at` is only
     for records imported from elsewhere: when the record was originally made."""
     _require_family_worker(by)
+    family_require_write(professional=by, family=family, purpose="record a contact")
     now = timezone.now()
     if recorded_at is not None and recorded_at > now:
         raise ValidationError({"recorded_at": _("The time of recording cannot be in the future")})
@@ -350,6 +352,7 @@ def contact_correct(*, contact: Contact, by: Professional, reason: str, children
     """Correct a contact: the earlier version is kept (ContactRevision), with who corrected it and why.
     Fields, `children` and `adults_present` not given keep their current values."""
     contact = Contact.objects.select_for_update().select_related("agency", "family").get(pk=contact.pk)
+    family_require_write(professional=by, family=contact.family, purpose="correct a contact")
     _check_amend(contact, by)
     if children is None:
         children = {cc.child_id: {k: getattr(cc, k) for k in OBSERVATIONS} for cc in contact.children.all()}
@@ -401,6 +404,7 @@ def contact_correct(*, contact: Contact, by: Professional, reason: str, children
 def contact_enter_in_error(*, contact: Contact, by: Professional, reason: str) -> Contact:
     """A contact is never deleted: it is marked as entered in error, with who and why, and stops counting."""
     contact = Contact.objects.select_for_update().select_related("agency", "family").get(pk=contact.pk)
+    family_require_write(professional=by, family=contact.family, purpose="mark a contact entered in error")
     _check_amend(contact, by)
     reason = (reason or "").strip()
     if not reason:
@@ -430,6 +434,7 @@ def contact_enter_in_error(*, contact: Contact, by: Professional, reason: str) -
 def contact_follow_up_record(*, contact: Contact, by: Professional, text: str) -> ContactFollowUp:
     """What was done about a defaulted visit or appointment (ENG-6): staff of the recording agency add it."""
     _require_family_worker(by)
+    family_require_write(professional=by, family=contact.family, purpose="follow up a contact")
     if by.agency_id != contact.agency_id:
         raise PermissionDenied(_("Only staff of the agency that recorded the contact can record its follow-up."))
     text = (text or "").strip()
@@ -498,6 +503,7 @@ def parent_letter_create(*, contact: Contact, by: Professional, addressee: Perso
                          requirements: Iterable[Requirement] = ()) -> ParentLetter:
     """The end-of-contact summary for a parent (ENG-5, 004 §4.2), kept as given to them."""
     _require_family_worker(by)
+    family_require_write(professional=by, family=contact.family, purpose="write a summary for a parent")
     errors: dict[str, str] = {}
     if contact.entered_in_error:
         raise ValidationError(_("This contact was marked as entered in error: no summary can be written from it"))

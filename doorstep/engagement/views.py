@@ -53,7 +53,8 @@ def _optional_url(name: str, contact_id: int) -> str | None:
 
 @login_required
 def record(request, family_id: int):
-    family = family_get_for(professional=request.user, family_id=family_id, purpose="record a contact")
+    family = family_get_for(professional=request.user, family_id=family_id, purpose="record a contact",
+                            write=True)
     form = ContactForm(form_data(request), family_members=_members(family))
     if request.method == "POST" and form.is_valid():
         contact = run_service(form, lambda: _on_form(form, lambda: services.contact_record(
@@ -172,7 +173,7 @@ def picture(request, family_id: int):
 @login_required
 def letter_create(request, contact_id: int):
     contact = selectors.contact_get_for(professional=request.user, contact_id=contact_id,
-                                        purpose="write a summary for a parent")
+                                        purpose="write a summary for a parent", write=True)
     if contact.entered_in_error:
         messages.warning(request, _("This contact was marked as entered in error: no summary can be written from it."))
         return redirect("engagement:detail", contact_id=contact.pk)

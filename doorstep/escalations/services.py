@@ -17,6 +17,7 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
+from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -317,6 +318,7 @@ def non_compliance_record(*, family: Family, by, evidence: str, concerns: str,
 
     if not getattr(by, "works_with_families", False):
         raise PermissionDenied(_("Only practitioners and managers of an agency record evidence of non-compliance."))
+    family_require_write(professional=by, family=family, purpose="record evidence of non-compliance")
     errors = {}
     if not evidence.strip():
         errors["evidence"] = _("Enter the evidence of non-compliance")
@@ -354,6 +356,7 @@ def closure_step_record(*, involvement: Involvement, by, kind: str, held_on: dat
     access is difficult (ESC-6, 001 §5.1.19)."""
     if not getattr(by, "works_with_families", False):
         raise PermissionDenied(_("Only practitioners and managers of an agency record this."))
+    family_require_write(professional=by, family=involvement.family, purpose="record a step before ending")
     errors = {}
     if involvement.ended_on is not None:
         errors["kind"] = _("This involvement has already ended")

@@ -131,7 +131,8 @@ def cancel(request, escalation_id: int):
 @login_required
 def non_compliance(request, family_id: int):
     """ESC-2 (003 §7.9): record evidence of non-compliance while concerns remain."""
-    family = family_get_for(professional=request.user, family_id=family_id, purpose="evidence of non-compliance")
+    family = family_get_for(professional=request.user, family_id=family_id, purpose="evidence of non-compliance",
+                            write=True)
     form = NonComplianceForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         finding = run_service(form, lambda: services.non_compliance_record(family=family, by=request.user,
@@ -147,7 +148,7 @@ def non_compliance(request, family_id: int):
 @login_required
 def ending(request, involvement_id: int):
     """ESC-6 (001 §5.1.19): what must happen before an agency ends its involvement while access is difficult."""
-    involvement = involvement_get_for(professional=request.user, involvement_id=involvement_id)
+    involvement = involvement_get_for(professional=request.user, involvement_id=involvement_id, write=True)
     family = involvement.family
     if involvement.ended_on is not None:
         raise Http404("This involvement has ended")

@@ -69,6 +69,11 @@ class InvolvementEndSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class InvolvementEndProposalSerializer(serializers.Serializer):
+    escalation = serializers.IntegerField(help_text="The action raised for the agency's lead professional")
+    owner = serializers.IntegerField(help_text="Who decides: the agency's lead professional, or a manager")
+
+
 # Further parts of the family detail response, added by other capabilities (FLG-1: warning markers):
 # fn(*, family, professional) -> dict merged into the response.
 DETAIL_EXTRAS: list = []
@@ -116,7 +121,8 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"], url_path="people")
     def add_person(self, request, pk=None):
         _require_family_worker(request)
-        family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API add person")
+        family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API add person",
+                                          write=True)
         data = PersonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         person = services.person_add(family=family, by=request.user, **data.validated_data)
@@ -126,7 +132,10 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"], url_path="involvements")
     def add_involvement(self, request, pk=None):
         _require_family_worker(request)
-        family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API involvement")
+        family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API involvement",
+                                          write=True)
+        if not selectors.involvement_may_add(family=family, professional=request.user):
+            raise PermissionDenied(services.involvement_add_refusal())
         data = InvolvementSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         involvement = services.involvement_start(family=family, by=request.user, **{
@@ -144,7 +153,7 @@ class PersonViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def partial_update(self, request, pk=None):
         _require_family_worker(request)
-        person = selectors.person_get_for(professional=request.user, person_id=int(pk))
+        person = selectors.person_get_for(professional=request.user, person_id=int(pk), write=True)
         data = PersonSerializer(person, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         person = services.person_update(person=person, by=request.user, **data.validated_data)
@@ -164,11 +173,27 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         _require_family_worker(request)
-        involvement = selectors.involvement_get_for(professional=request.user, involvement_id=int(pk))
+        involvement = selectors.involvement_get_for(professional=request.user, involvement_id=int(pk), write=True)
+        if not selectors.involvement_may_end(involvement=involvement, professional=request.user):
+            # Issue 13 finding 4: the agency's own lead or manager ends it; others use propose-end.
+            raise PermissionDenied(services.involvement_end_refusal(involvement))
         data = InvolvementEndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         involvement = services.involvement_end(involvement=involvement, by=request.user, **data.validated_data)
         return Response(InvolvementSerializer(involvement).data)
+
+    @extend_schema(request=InvolvementEndSerializer, responses={201: InvolvementEndProposalSerializer})
+    @action(detail=True, methods=["post"], url_path="propose-end")
+    def propose_end(self, request, pk=None):
+        """Propose that another agency ends its involvement: its lead professional sees it as an action."""
+        _require_family_worker(request)
+        involvement = selectors.involvement_get_for(professional=request.user, involvement_id=int(pk), write=True)
+        data = InvolvementEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        escalation = services.involvement_end_propose(involvement=involvement, by=request.user,
+                                                      **data.validated_data)
+        return Response({"escalation": escalation.pk, "owner": escalation.owner_id},
+                        status=status.HTTP_201_CREATED)
 
 
 ROUTES = [

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from doorstep.agencies.models import Agency, Professional
 from doorstep.core.forms import GovukDateField, GovukForm
 
-from .models import ChildStatus, CorrespondenceLanguage, Literacy, MemberRole
+from .models import BreakGlassGround, ChildStatus, CorrespondenceLanguage, Literacy, MemberRole
 
 
 class FamilySearchForm(GovukForm):
@@ -90,6 +90,10 @@ class InvolvementEndForm(GovukForm):
     reason = forms.CharField(label=_("Why is the involvement ending"), widget=forms.Textarea, max_length=2000)
 
 
+class InvolvementEndProposeForm(GovukForm):
+    reason = forms.CharField(label=_("Why should the involvement end"), widget=forms.Textarea, max_length=2000)
+
+
 class OverallLeadForm(GovukForm):
     lead = forms.ModelChoiceField(label=_("Overall lead professional"), queryset=Professional.objects.none())
 
@@ -105,10 +109,17 @@ class OverallLeadForm(GovukForm):
 class BreakGlassForm(GovukForm):
     reference = forms.CharField(label=_("Family reference"), max_length=20, help_text=_("For example, DS-000123"),
                                 widget=forms.TextInput(attrs={"data-width": "short"}))
+    ground = forms.ChoiceField(label=_("Why do you need emergency access"), choices=BreakGlassGround.choices,
+                               widget=forms.RadioSelect)
     reason = forms.CharField(
-        label=_("Why do you need emergency access"), widget=forms.Textarea, max_length=2000,
-        help_text=_("Your manager will review this. Access ends automatically after 24 hours."),
+        label=_("What is happening"), widget=forms.Textarea, max_length=2000,
+        help_text=_("Your manager will review this. Access is read-only and ends automatically after 24 hours."),
     )
+
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].error_messages["required"] = _("Select why you need emergency access")
 
 
 class BreakGlassReviewForm(GovukForm):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -200,12 +200,25 @@ class Involvement(models.Model):
         return self.ended_on is None
 
 
+class BreakGlassGround(models.TextChoices):
+    """Why emergency access was needed (P-4; issue 13, finding 11): a ground from a short list, then the
+    circumstances in words, so that a manager's review starts from a stated ground rather than free text."""
+
+    POLICE_AT_ADDRESS = "police_at_address", _("Police called to the address")
+    CHILD_AT_IMMEDIATE_RISK = "child_at_immediate_risk", _("A child is at immediate risk")
+    PROFESSIONAL_AT_RISK = "professional_at_risk", _("A professional is at risk")
+    OUT_OF_HOURS = "out_of_hours", _("Out-of-hours emergency")
+    OTHER = "other", _("Other emergency")
+
+
 class BreakGlassAccess(models.Model):
     """Emergency access to a family the professional's agency is not involved with (P-4): reasoned, time-limited,
     and listed for the agency's managers to review."""
 
     professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass")
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="break_glass")
+    ground = models.CharField(_("ground"), max_length=32, choices=BreakGlassGround.choices,
+                              default=BreakGlassGround.OTHER)
     reason = models.TextField(_("reason"))
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -216,3 +229,9 @@ class BreakGlassAccess(models.Model):
     class Meta:
         ordering = ["-granted_at"]
         indexes = [models.Index(fields=["professional", "family", "expires_at"], name="break_glass_lookup")]
+
+    @property
+    def audit_reason(self) -> str:
+        """The ground and the circumstances, as the audit log records them (in English, like every audit row)."""
+        with translation.override("en"):
+            return f"{self.get_ground_display()}: {self.reason}"

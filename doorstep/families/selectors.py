@@ -4,9 +4,11 @@ a professional sees a family only while their agency has an active involvement w
 they hold unexpired emergency (break-glass) access. The Board chair and administrators see no family.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
@@ -22,16 +24,27 @@ EXTRA_ACCESS: list = []
 SEARCH_PREFETCHES: list = []
 
 
-def _access_condition(professional) -> Q:
-    now = timezone.now()
+# One message for "no such record" and "not yours" (issue 13, finding 11): a refusal must not confirm that a
+# family, person or involvement exists.
+NOT_FOUND = "Not found"
+
+
+def _write_condition(professional) -> Q:
+    """Who may change a family's record (P-4, issue 13 finding 3): staff of an agency actively involved, and the
+    further ways other capabilities add (EXTRA_ACCESS). Never emergency access, which is read-only."""
     involved = Involvement.objects.filter(family=OuterRef("pk"), agency_id=professional.agency_id, ended_on__isnull=True)
-    glass = BreakGlassAccess.objects.filter(family=OuterRef("pk"), professional=professional, expires_at__gt=now)
-    condition = Q(Exists(involved)) | Q(Exists(glass))
+    condition = Q(Exists(involved))
     for extra in EXTRA_ACCESS:
         more = extra(professional)
         if more is not None:
             condition |= more
     return condition
+
+
+def _access_condition(professional) -> Q:
+    glass = BreakGlassAccess.objects.filter(family=OuterRef("pk"), professional=professional,
+                                            expires_at__gt=timezone.now())
+    return _write_condition(professional) | Q(Exists(glass))
 
 
 def families_visible_to(*, professional) -> QuerySet[Family]:
@@ -44,9 +57,29 @@ def family_is_visible_to(*, professional, family_id: int) -> bool:
     return families_visible_to(professional=professional).filter(pk=family_id).exists()
 
 
-def family_get_for(*, professional, family_id: int, purpose: str = "case file") -> Family:
+def family_may_write(*, professional, family_id: int) -> bool:
+    """Whether the professional may change anything on the family's record: not on emergency access alone."""
+    if not getattr(professional, "is_authenticated", False) or not professional.works_with_families:
+        return False
+    return Family.objects.filter(pk=family_id).filter(_write_condition(professional)).exists()
+
+
+def family_require_write(*, professional, family: Family, purpose: str = "change the record") -> None:
+    """The one guard every write on a family's record passes (issue 13, finding 3): emergency access is
+    read-only, so it changes nothing and, above all, involves no agency. Refusals are audited."""
+    if family_may_write(professional=professional, family_id=family.pk):
+        return
+    if getattr(professional, "is_authenticated", False):
+        audit_record(actor=professional, action=AuditAction.DENIED, obj=family, family=family,
+                     summary=f"Refused (read-only access): {purpose}")
+    raise PermissionDenied(_("Emergency access is read-only: you can read this family's record but not change it. "
+                             "Ask an agency involved with the family to record what you need."))
+
+
+def family_get_for(*, professional, family_id: int, purpose: str = "case file", write: bool = False) -> Family:
     """The family if the professional may see it, audited as a read; otherwise a 404 (audited as refused),
-    so that the refusal does not confirm the family exists."""
+    so that the refusal does not confirm the family exists. With `write`, a page or endpoint that changes the
+    record: emergency access alone is refused (403)."""
     family = (
         families_visible_to(professional=professional)
         .select_related("overall_lead", "overall_lead__agency")
@@ -62,7 +95,9 @@ def family_get_for(*, professional, family_id: int, purpose: str = "case file") 
                 object_id=str(family_id),
                 summary=f"Refused: {purpose}",
             )
-        raise Http404("No family found")
+        raise Http404(NOT_FOUND)
+    if write:
+        family_require_write(professional=professional, family=family, purpose=purpose)
     glass = active_break_glass(professional=professional, family=family)
     audit_record(
         actor=professional,
@@ -70,7 +105,7 @@ def family_get_for(*, professional, family_id: int, purpose: str = "case file") 
         obj=family,
         family=family,
         summary=purpose,
-        reason=glass.reason if glass else "",
+        reason=glass.audit_reason if glass else "",
     )
     return family
 
@@ -164,6 +199,46 @@ def people_possible_duplicates(*, given_name: str, family_name: str, date_of_bir
     return qs.select_related("family")[:limit]
 
 
+def possible_duplicates_for(*, professional, given_name: str, family_name: str, date_of_birth=None) -> dict:
+    """What the "may already be known" warning shows (issue 13, finding 11): people in families the professional may
+    see, by name; for any other match only whom to contact (the family's overall lead, or a lead professional or
+    manager of an involved agency), never the person's name, birth year or family."""
+    matches = list(people_possible_duplicates(given_name=given_name, family_name=family_name,
+                                              date_of_birth=date_of_birth))
+    if not matches:
+        return {}
+    visible_ids = set(families_visible_to(professional=professional).filter(
+        pk__in={p.family_id for p in matches}).values_list("pk", flat=True))
+    hidden_ids = {p.family_id for p in matches} - visible_ids
+    contacts = {}
+    for family_id in sorted(hidden_ids):
+        contact = _contact_for(family_id)
+        key = contact.pk if contact is not None else None
+        contacts.setdefault(key, contact)
+    return {
+        "visible": [p for p in matches if p.family_id in visible_ids],
+        "hidden": bool(hidden_ids),
+        "contacts": [c for c in contacts.values() if c is not None],
+    }
+
+
+def _contact_for(family_id: int):
+    """Whom to ask about a family one cannot see: its overall lead, else the lead or a manager of an involved
+    agency, while they are active."""
+    from doorstep.agencies.models import Professional, Role
+
+    family = Family.objects.select_related("overall_lead", "overall_lead__agency").get(pk=family_id)
+    lead = family.overall_lead
+    if lead is not None and lead.is_active:
+        return lead
+    active = Involvement.objects.filter(family_id=family_id, ended_on__isnull=True).order_by("started_on", "id")
+    for involvement in active.select_related("lead_professional", "lead_professional__agency"):
+        if involvement.lead_professional is not None and involvement.lead_professional.is_active:
+            return involvement.lead_professional
+    return (Professional.objects.filter(agency__involvements__in=active, role=Role.MANAGER, is_active=True)
+            .select_related("agency").order_by("id").first())
+
+
 def break_glass_for_review(*, manager) -> QuerySet[BreakGlassAccess]:
     """Emergency access used by the manager's agency staff, newest first, for review (P-4)."""
     return BreakGlassAccess.objects.filter(professional__agency_id=manager.agency_id).select_related(
@@ -171,19 +246,41 @@ def break_glass_for_review(*, manager) -> QuerySet[BreakGlassAccess]:
     )
 
 
-def involvement_get_for(*, professional, involvement_id: int) -> Involvement:
-    involvement = Involvement.objects.select_related("family", "agency").filter(pk=involvement_id).first()
+def involvement_get_for(*, professional, involvement_id: int, write: bool = False) -> Involvement:
+    involvement = Involvement.objects.select_related("family", "agency", "lead_professional").filter(
+        pk=involvement_id).first()
     if involvement is None:
-        raise Http404("No involvement found")
-    family_get_for(professional=professional, family_id=involvement.family_id, purpose="involvement")
+        raise Http404(NOT_FOUND)
+    family_get_for(professional=professional, family_id=involvement.family_id, purpose="involvement", write=write)
     return involvement
 
 
-def person_get_for(*, professional, person_id: int) -> Person:
+def involvement_may_end(*, involvement: Involvement, professional) -> bool:
+    """Issue 13 finding 4: only the agency's own staff end its involvement: its lead professional for the family,
+    or a manager of that agency. Anyone else involved may propose it (`involvement_end_propose`)."""
+    if not getattr(professional, "is_authenticated", False) or not professional.works_with_families:
+        return False
+    return professional.agency_id == involvement.agency_id and (
+        professional.pk == involvement.lead_professional_id or professional.is_manager)
+
+
+def involvement_may_add(*, family: Family, professional) -> bool:
+    """Issue 13 finding 3: an agency is involved by the family's overall lead, a lead professional of an agency
+    already involved, or a manager of an agency already involved; never on emergency access."""
+    if not family_may_write(professional=professional, family_id=family.pk):
+        return False
+    if family.overall_lead_id == professional.pk:
+        return True
+    active = Involvement.objects.filter(family=family, ended_on__isnull=True)
+    return active.filter(lead_professional=professional).exists() or (
+        professional.is_manager and active.filter(agency_id=professional.agency_id).exists())
+
+
+def person_get_for(*, professional, person_id: int, write: bool = False) -> Person:
     person = Person.objects.filter(pk=person_id).only("id", "family_id").first()
     if person is None:
-        raise Http404("No person found")
-    family_get_for(professional=professional, family_id=person.family_id, purpose="person record")
+        raise Http404(NOT_FOUND)
+    family_get_for(professional=professional, family_id=person.family_id, purpose="person record", write=write)
     return Person.objects.select_related("family").get(pk=person_id)
 
 

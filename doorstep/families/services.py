@@ -6,16 +6,28 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from doorstep.agencies.models import Agency, Professional
+from doorstep.agencies.models import Agency, Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 
-from .models import Address, BreakGlassAccess, Family, FamilyAddress, Involvement, MemberRole, Person
+from .models import (
+    Address,
+    BreakGlassAccess,
+    BreakGlassGround,
+    Family,
+    FamilyAddress,
+    Involvement,
+    MemberRole,
+    Person,
+)
+from .selectors import family_require_write, involvement_may_add, involvement_may_end
 
 PERSON_FIELDS = (
     "role",
@@ -109,6 +121,7 @@ def family_create(
 def family_move(*, family: Family, by: Professional, line1: str, line2: str = "", town: str, postcode: str,
                 moved_in: date) -> FamilyAddress:
     _require_family_worker(by)
+    family_require_write(professional=by, family=family, purpose="change of address")
     if moved_in > timezone.localdate():
         raise ValidationError({"moved_in": _("The date they moved in must be today or in the past")})
     current = FamilyAddress.objects.select_for_update().filter(family=family, moved_out__isnull=True).first()
@@ -133,6 +146,7 @@ def family_move(*, family: Family, by: Professional, line1: str, line2: str = ""
 @transaction.atomic
 def person_add(*, family: Family, by: Professional, **fields) -> Person:
     _require_family_worker(by)
+    family_require_write(professional=by, family=family, purpose="add a person")
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
@@ -152,6 +166,7 @@ def person_add(*, family: Family, by: Professional, **fields) -> Person:
 @transaction.atomic
 def person_update(*, person: Person, by: Professional, **fields) -> Person:
     _require_family_worker(by)
+    family_require_write(professional=by, family=person.family, purpose="change a person")
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
@@ -184,8 +199,12 @@ def involvement_start(
     started_on: date | None = None,
 ) -> Involvement:
     """Record that an agency works with the family: a decision, with its reason, that opens the family to that
-    agency's staff (P-4)."""
+    agency's staff (P-4). Issue 13 finding 3: never on emergency access, and only by the family's lead
+    professional or a manager of an agency already involved; the new agency's managers are told."""
     _require_family_worker(by)
+    family_require_write(professional=by, family=family, purpose="involve an agency")
+    if not involvement_may_add(family=family, professional=by):
+        raise PermissionDenied(involvement_add_refusal())
     started_on = started_on or timezone.localdate()
     if started_on > timezone.localdate():
         raise ValidationError({"started_on": _("The start date must be today or in the past")})
@@ -207,7 +226,49 @@ def involvement_start(
         occurred_at=timezone.now(), summary=_("%(agency)s became involved: %(reason)s") % {
             "agency": agency.name, "reason": reason.strip()},
     )
+    _tell_the_new_agency(involvement, by=by)
     return involvement
+
+
+def _managers_of_agency(agency_id: int) -> list[Professional]:
+    return list(Professional.objects.filter(agency_id=agency_id, role=Role.MANAGER, is_active=True).order_by("id"))
+
+
+def _tell_the_new_agency(involvement: Involvement, *, by: Professional) -> None:
+    """The added agency's managers (and its named lead) learn that their agency is now involved, each in their own
+    language: an involvement opens the family to all their staff (issue 13, finding 3)."""
+    from doorstep.notifications.models import NotificationKind
+    from doorstep.notifications.services import notify
+
+    recipients = _managers_of_agency(involvement.agency_id)
+    if involvement.lead_professional is not None:
+        recipients.append(involvement.lead_professional)
+    link = reverse("families:detail", args=[involvement.family_id])
+    for person in recipients:
+        if person.pk == by.pk:
+            continue
+        language = (getattr(person, "preferred_language", "") or settings.LANGUAGE_CODE).split("-")[0]
+        with translation.override(language):
+            message = _("%(name)s (%(by_agency)s) has recorded that %(agency)s is involved with family %(reference)s. "
+                        "Its staff can now see the family's record.") % {
+                "name": by, "by_agency": by.agency.name if by.agency_id else "", "agency": involvement.agency.name,
+                "reference": involvement.family.reference}
+        notify(recipients=[person], kind=NotificationKind.GENERAL, message=message, link=link,
+               family=involvement.family, dedupe_key=f"involvement:{involvement.pk}:started")
+
+
+def involvement_add_refusal() -> str:
+    return _("Only the family's lead professional, or a manager of an agency already involved, can involve another "
+             "agency.")
+
+
+def involvement_end_refusal(involvement: Involvement) -> str:
+    return _("Only %(agency)s's lead professional for this family or a manager of %(agency)s can end its "
+             "involvement. You can propose that it ends.") % {"agency": involvement.agency}
+
+
+def involvement_proposal_key(involvement: Involvement) -> str:
+    return f"P-4:involvement-end:{involvement.pk}"
 
 
 # Checks that may refuse the ending of an involvement (ESC-6 adds one in the escalation engine): each takes
@@ -217,8 +278,15 @@ INVOLVEMENT_END_CHECKS: list = []
 
 @transaction.atomic
 def involvement_end(*, involvement: Involvement, by: Professional, reason: str, ended_on: date | None = None) -> Involvement:
+    """End an agency's involvement. Issue 13 finding 4: only that agency's own lead professional for the family or a
+    manager of that agency; anyone else involved proposes it instead (`involvement_end_propose`)."""
+    from doorstep.escalations.services import escalations_close_by_key
+
     _require_family_worker(by)
-    involvement = Involvement.objects.select_for_update().get(pk=involvement.pk)
+    involvement = Involvement.objects.select_for_update().select_related("family", "agency").get(pk=involvement.pk)
+    family_require_write(professional=by, family=involvement.family, purpose="end an involvement")
+    if not involvement_may_end(involvement=involvement, professional=by):
+        raise PermissionDenied(involvement_end_refusal(involvement))
     if involvement.ended_on is not None:
         raise ValidationError({"reason": _("This involvement has already ended")})
     if not reason.strip():
@@ -240,12 +308,54 @@ def involvement_end(*, involvement: Involvement, by: Professional, reason: str, 
         summary=_("%(agency)s ended its involvement: %(reason)s") % {
             "agency": involvement.agency.name, "reason": reason.strip()},
     )
+    escalations_close_by_key(key=involvement_proposal_key(involvement), by=by,
+                             outcome=f"Involvement ended: {reason.strip()}")
     return involvement
+
+
+@transaction.atomic
+def involvement_end_propose(*, involvement: Involvement, by: Professional, reason: str):
+    """Issue 13 finding 4: propose that another agency ends its involvement. The agency's lead professional for the
+    family (or, without one, its managers) sees it as an action; nothing is cut off until they decide."""
+    from doorstep.escalations.rules import Text
+    from doorstep.escalations.services import escalation_raise
+    from doorstep.escalations.texts import other_languages, text_render
+
+    _require_family_worker(by)
+    involvement = Involvement.objects.select_related("family", "agency", "lead_professional").get(pk=involvement.pk)
+    family_require_write(professional=by, family=involvement.family, purpose="propose ending an involvement")
+    if involvement.ended_on is not None:
+        raise ValidationError({"reason": _("This involvement has already ended")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Enter why you think the involvement should end")})
+    lead = involvement.lead_professional
+    owners = [lead] if lead is not None and lead.is_active else _managers_of_agency(involvement.agency_id)
+    if not owners:
+        raise ValidationError({"reason": _("%(agency)s has nobody to decide on this. Contact them directly.") % {
+            "agency": involvement.agency}})
+    title = Text(gettext_noop("Decide whether %(agency)s should end its involvement with %(reference)s: %(by)s "
+                              "(%(by_agency)s) proposes it"),
+                 {"agency": involvement.agency.name, "reference": involvement.family.reference, "by": str(by),
+                  "by_agency": by.agency.name})
+    fact = Text(gettext_noop("Reason given: %(reason)s"), {"reason": reason.strip()})
+    link = reverse("families:involvement_end", args=[involvement.pk])
+    translations = {language: {"title": text_render(title, language), "facts": [text_render(fact, language)]}
+                    for language in other_languages()}
+    default = settings.LANGUAGE_CODE
+    escalation, _created = escalation_raise(
+        rule_id="P-4", clause="002 §4.8", key=involvement_proposal_key(involvement), title=text_render(title, default),
+        owner=owners[0], notify_also=owners[1:], family=involvement.family, source=involvement,
+        facts=[{"text": text_render(fact, default), "link": link}], translations=translations,
+    )
+    audit_record(actor=by, action=AuditAction.CREATE, obj=involvement, family=involvement.family,
+                 summary=f"Proposed that {involvement.agency.name} ends its involvement", reason=reason.strip())
+    return escalation
 
 
 @transaction.atomic
 def involvement_set_lead(*, involvement: Involvement, by: Professional, lead: Professional) -> Involvement:
     _require_family_worker(by)
+    family_require_write(professional=by, family=involvement.family, purpose="change an agency's lead")
     if lead.agency_id != involvement.agency_id:
         raise ValidationError({"lead_professional": _("The lead professional must work for %(agency)s") % {
             "agency": involvement.agency}})
@@ -259,6 +369,7 @@ def involvement_set_lead(*, involvement: Involvement, by: Professional, lead: Pr
 @transaction.atomic
 def family_set_overall_lead(*, family: Family, by: Professional, lead: Professional) -> Family:
     _require_family_worker(by)
+    family_require_write(professional=by, family=family, purpose="change the overall lead")
     if not Involvement.objects.filter(family=family, agency_id=lead.agency_id, ended_on__isnull=True).exists():
         raise ValidationError({"lead": _("The overall lead must work for an agency involved with the family")})
     family.overall_lead = lead
@@ -270,22 +381,29 @@ def family_set_overall_lead(*, family: Family, by: Professional, lead: Professio
 
 
 @transaction.atomic
-def break_glass_open(*, professional: Professional, family_reference: str, reason: str) -> BreakGlassAccess:
-    """Emergency access (P-4): a written reason, time-limited, audited and listed for the agency's managers."""
+def break_glass_open(*, professional: Professional, family_reference: str, ground: str,
+                     reason: str) -> BreakGlassAccess:
+    """Emergency access (P-4): a ground chosen from the list and the circumstances in words (issue 13, finding 11),
+    time-limited, read-only, audited and listed for the agency's managers."""
     if not professional.works_with_families:
         raise PermissionDenied(_("Only practitioners and managers of an agency can use emergency access."))
-    if len(reason.strip()) < 20:
-        raise ValidationError({"reason": _("Explain in at least 20 characters why you need emergency access")})
+    errors = {}
+    if ground not in BreakGlassGround.values:
+        errors["ground"] = _("Select why you need emergency access")
+    if not reason.strip():
+        errors["reason"] = _("Describe what is happening")
+    if errors:
+        raise ValidationError(errors)
     family = Family.objects.filter(reference__iexact=family_reference.strip()).first()
     if family is None:
         raise ValidationError({"reference": _("No family has that reference. Check it and try again")})
     now = timezone.now()
     grant = BreakGlassAccess.objects.create(
-        professional=professional, family=family, reason=reason.strip(), granted_at=now,
+        professional=professional, family=family, ground=ground, reason=reason.strip(), granted_at=now,
         expires_at=now + timedelta(hours=settings.DOORSTEP_BREAK_GLASS_HOURS),
     )
     audit_record(actor=professional, action=AuditAction.BREAK_GLASS, obj=grant, family=family,
-                 summary="Emergency access opened", reason=reason.strip())
+                 summary=f"Emergency access opened ({ground})", reason=grant.audit_reason)
     return grant
 
 

@@ -19,6 +19,7 @@ from .forms import (
     FamilyMoveForm,
     FamilySearchForm,
     InvolvementEndForm,
+    InvolvementEndProposeForm,
     InvolvementStartForm,
     OverallLeadForm,
     PersonForm,
@@ -84,12 +85,9 @@ def _person_form_page(request, family, form, person=None):
         data = dict(form.cleaned_data)
         confirmed = data.pop("confirm_not_duplicate")
         if person is None and not confirmed:
-            duplicates = [
-                {"person": p, "visible": selectors.family_is_visible_to(professional=request.user, family_id=p.family_id)}
-                for p in selectors.people_possible_duplicates(
-                    given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
-                )
-            ]
+            duplicates = selectors.possible_duplicates_for(
+                professional=request.user, given_name=data["given_name"], family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"])
         if not duplicates:
             if person is None:
                 saved = run_service(form, lambda: services.person_add(family=family, by=request.user, **data))
@@ -105,13 +103,14 @@ def _person_form_page(request, family, form, person=None):
 
 @login_required
 def person_add(request, family_id: int):
-    family = selectors.family_get_for(professional=request.user, family_id=family_id, purpose="add a person")
+    family = selectors.family_get_for(professional=request.user, family_id=family_id, purpose="add a person",
+                                     write=True)
     return _person_form_page(request, family, PersonForm(form_data(request)))
 
 
 @login_required
 def person_edit(request, person_id: int):
-    person = selectors.person_get_for(professional=request.user, person_id=person_id)
+    person = selectors.person_get_for(professional=request.user, person_id=person_id, write=True)
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     form = PersonForm(form_data(request), initial=initial)
     return _person_form_page(request, person.family, form, person=person)
@@ -119,7 +118,8 @@ def person_edit(request, person_id: int):
 
 @login_required
 def move(request, family_id: int):
-    family = selectors.family_get_for(professional=request.user, family_id=family_id, purpose="change of address")
+    family = selectors.family_get_for(professional=request.user, family_id=family_id, purpose="change of address",
+                                     write=True)
     form = FamilyMoveForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.family_move(family=family, by=request.user, **form.cleaned_data)):
@@ -131,7 +131,10 @@ def move(request, family_id: int):
 
 @login_required
 def involvement_add(request, family_id: int):
-    family = selectors.family_get_for(professional=request.user, family_id=family_id, purpose="add an involvement")
+    family = selectors.family_get_for(professional=request.user, family_id=family_id, purpose="add an involvement",
+                                      write=True)
+    if not selectors.involvement_may_add(family=family, professional=request.user):
+        raise PermissionDenied(services.involvement_add_refusal())
     form = InvolvementStartForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.involvement_start(family=family, by=request.user, **form.cleaned_data)):
@@ -146,8 +149,10 @@ def involvement_add(request, family_id: int):
 
 @login_required
 def involvement_end(request, involvement_id: int):
-    involvement = selectors.involvement_get_for(professional=request.user, involvement_id=involvement_id)
+    involvement = selectors.involvement_get_for(professional=request.user, involvement_id=involvement_id, write=True)
     family = involvement.family
+    if not selectors.involvement_may_end(involvement=involvement, professional=request.user):
+        return _involvement_end_propose(request, involvement)
     form = InvolvementEndForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.involvement_end(involvement=involvement, by=request.user,
@@ -163,9 +168,32 @@ def involvement_end(request, involvement_id: int):
     })
 
 
+def _involvement_end_propose(request, involvement):
+    """Issue 13 finding 4: staff of another agency propose the ending; the agency's lead decides."""
+    if involvement.ended_on is not None:
+        raise Http404(selectors.NOT_FOUND)
+    family = involvement.family
+    form = InvolvementEndProposeForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.involvement_end_propose(involvement=involvement, by=request.user,
+                                                                      reason=form.cleaned_data["reason"])):
+            messages.success(request, _("Your proposal has been sent to %(agency)s. Its lead professional for the "
+                                        "family decides whether the involvement ends.") % {
+                "agency": involvement.agency})
+            return redirect("families:detail", family_id=family.pk)
+    return render(request, "families/simple_form.html", {
+        "form": form, "family": family,
+        "title": _("Propose that %(agency)s ends its involvement") % {"agency": involvement.agency},
+        "button": _("Send the proposal"),
+        "hint": _("Only %(agency)s's lead professional for this family or a manager of %(agency)s can end its "
+                  "involvement. They will see your proposal as an action.") % {"agency": involvement.agency},
+    })
+
+
 @login_required
 def overall_lead(request, family_id: int):
-    family = selectors.family_get_for(professional=request.user, family_id=family_id, purpose="overall lead")
+    family = selectors.family_get_for(professional=request.user, family_id=family_id, purpose="overall lead",
+                                      write=True)
     form = OverallLeadForm(form_data(request), family=family)
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.family_set_overall_lead(family=family, by=request.user,
@@ -196,7 +224,7 @@ def break_glass(request):
     if request.method == "POST" and form.is_valid():
         grant = run_service(form, lambda: services.break_glass_open(
             professional=request.user, family_reference=form.cleaned_data["reference"],
-            reason=form.cleaned_data["reason"]))
+            ground=form.cleaned_data["ground"], reason=form.cleaned_data["reason"]))
         if grant:
             messages.warning(request, _("Emergency access granted until %(until)s. Your manager will review it.") % {
                 "until": grant.expires_at.strftime("%d/%m/%Y %H:%M")})
@@ -225,4 +253,4 @@ def break_glass_review_one(request, grant_id: int):
         return redirect("families:break_glass_review")
     return render(request, "families/simple_form.html", {
         "form": form, "title": _("Review emergency access by %(name)s") % {"name": grant.professional},
-        "hint": grant.reason, "button": _("Record review")})
+        "hint": f"{grant.get_ground_display()}: {grant.reason}", "button": _("Record review")})

@@ -176,7 +176,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         contact = None
         if d.get("contact"):
             contact = selectors.contact_get_for(professional=request.user, contact_id=d["contact"])
-        family = family_get_for(professional=request.user, family_id=d.pop("family"), purpose="API record incident")
+        family = family_get_for(professional=request.user, family_id=d.pop("family"), purpose="API record incident",
+                                write=True)
         d.pop("contact", None)
         people_ids = d.pop("people")
         people = list(Person.objects.filter(pk__in=people_ids))

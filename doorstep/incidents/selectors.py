@@ -154,5 +154,6 @@ def contact_get_for(*, professional, contact_id: int):
     family_id = Contact.objects.filter(pk=contact_id).values_list("family_id", flat=True).first()
     if family_id is None:
         raise Http404("No contact found")
-    family_get_for(professional=professional, family_id=family_id, purpose="record an incident from a contact")
+    family_get_for(professional=professional, family_id=family_id, purpose="record an incident from a contact",
+                   write=True)
     return Contact.objects.select_related("family").prefetch_related("adults_present").get(pk=contact_id)

@@ -23,6 +23,7 @@ from doorstep.engagement.models import Contact, ThreatKind
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.services import escalation_raise, escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress, Involvement, Person
+from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -90,6 +91,7 @@ def incident_record(
     `support_offered`, `support_taken_up` and `impact` are the recorder's own, when they were affected.
     """
     _require_family_worker(by)
+    family_require_write(professional=by, family=family, purpose="record an incident")
     now = timezone.now()
     errors = {}
     threats = _validate_choices(threats, ThreatKind.values, "threats", _("Select the kinds of threatening behaviour"))
@@ -269,6 +271,7 @@ def incident_apply_rules(*, incident: Incident) -> rules.Outcomes:
 def incident_record_police(*, incident: Incident, by: Professional, informed_at: datetime | None = None,
                            reference: str = "") -> Incident:
     """Record that the police have been informed; closes the ESC-4 police-report action."""
+    family_require_write(professional=by, family=incident.family, purpose="record the police report")
     if not may_record_police(incident=incident, professional=by):
         raise PermissionDenied(_("Only the recording agency or the police can record this."))
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -295,6 +298,7 @@ def incident_record_police(*, incident: Incident, by: Professional, informed_at:
 @transaction.atomic
 def incident_share_account(*, incident: Incident, by: Professional, reason: str) -> Incident:
     """The manager's decision to share the worker's own account beyond the recording agency."""
+    family_require_write(professional=by, family=incident.family, purpose="share a worker's account")
     if not may_share_account(incident=incident, professional=by):
         raise PermissionDenied(_("Only a manager of the recording agency can decide to share the worker's account."))
     if not reason.strip():

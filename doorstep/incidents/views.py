@@ -46,11 +46,12 @@ def create(request, family_id: int | None = None):
             family = contact.family
         elif _int_param(request, "family") is not None:
             family = family_get_for(professional=request.user, family_id=_int_param(request, "family"),
-                                    purpose="record an incident")
+                                    purpose="record an incident", write=True)
         else:
             raise Http404("Say which family or contact the incident belongs to")
     else:
-        family = family_get_for(professional=request.user, family_id=family_id, purpose="record an incident")
+        family = family_get_for(professional=request.user, family_id=family_id, purpose="record an incident",
+                                write=True)
     initial = _initial_from_contact(contact, request.user) if contact else {"affected": [request.user.pk]}
     form = IncidentForm(form_data(request), initial=initial, family=family, professional=request.user)
     if request.method == "POST" and form.is_valid():

@@ -129,7 +129,8 @@ class WarningMarkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         data = MarkerCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
-        family = family_get_for(professional=request.user, family_id=d.pop("family"), purpose="API raise marker")
+        family = family_get_for(professional=request.user, family_id=d.pop("family"), purpose="API raise marker",
+                                write=True)
         person_id, address_id, incident_id = d.pop("person", None), d.pop("address", None), d.pop("incident", None)
         person = Person.objects.filter(pk=person_id, family=family).first() if person_id else None
         if person_id and person is None:

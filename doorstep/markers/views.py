@@ -32,7 +32,8 @@ def family_markers(request, family_id: int):
 @login_required
 def create(request, family_id: int):
     """Raise a marker by hand, or from an incident in one step (?incident=<id>)."""
-    family = family_get_for(professional=request.user, family_id=family_id, purpose="raise a warning marker")
+    family = family_get_for(professional=request.user, family_id=family_id, purpose="raise a warning marker",
+                            write=True)
     incident = None
     incident_id = request.GET.get("incident", "")
     if incident_id.isdigit():

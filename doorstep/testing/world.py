@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from doorstep.agencies.models import AgencyKind, Professional, Role
 from doorstep.families import services as family_services
-from doorstep.families.models import ChildStatus, Family, Involvement, MemberRole, Person
+from doorstep.families.models import BreakGlassGround, ChildStatus, Family, Involvement, MemberRole, Person
+from doorstep.notifications.models import Notification
 
 from .factories import AgencyFactory, ProfessionalFactory, TeamFactory
 
@@ -80,11 +81,15 @@ def build_world() -> World:
                                               started_on=timezone.localdate() - timedelta(days=30))
     family_services.involvement_end(involvement=ended, by=u["ended"], reason="Child moved school")
     family_services.break_glass_open(professional=u["break_glass"], family_reference=family.reference,
+                                     ground=BreakGlassGround.POLICE_AT_ADDRESS,
                                      reason="Police called about a child at the address tonight")
     other = family_services.family_create(
         by=u["uninvolved"], name="Other household", reason="Rent arrears and welfare concerns",
         line1="9 Stryd Fawr", town="Afonwy", postcode="AF2 2BB",
     )
+    # Each agency added to a family has its managers told (issue 13); tests look only at the notifications their
+    # own actions cause, so the world starts with empty inboxes.
+    Notification.objects.all().delete()
     return World(
         family=family, child=child, parent=parent,
         involvement=Involvement.objects.get(family=family, agency=health), ended_involvement=ended,

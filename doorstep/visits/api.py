@@ -180,7 +180,8 @@ class VisitViewSet(viewsets.GenericViewSet):
         data = VisitPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
-        family = family_get_for(professional=request.user, family_id=d.pop("family"), purpose="API plan a visit")
+        family = family_get_for(professional=request.user, family_id=d.pop("family"), purpose="API plan a visit",
+                                write=True)
         visit = services.visit_plan(family=family, by=request.user, **d)
         return self._out(visit, status.HTTP_201_CREATED)
 

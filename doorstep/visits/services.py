@@ -24,6 +24,7 @@ from doorstep.chronology.services import chronology_record
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.services import escalation_acknowledge, escalation_raise, escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress
+from doorstep.families.selectors import family_require_write
 from doorstep.incidents.selectors import managers_of
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
@@ -107,6 +108,7 @@ def visit_plan(
     """Plan a visit with its risk assessment. Where risk is indicated it waits for the line manager's agreement
     (003 §5.3, 002 §9.5), and they are notified; otherwise it is ready to start."""
     _require_family_worker(by)
+    family_require_write(professional=by, family=family, purpose="plan a visit")
     now = timezone.now()
     errors = {}
     factors = list(dict.fromkeys(factors))

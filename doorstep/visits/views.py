@@ -59,7 +59,7 @@ def plan(request, family_id: int):
     """Plan a visit (SAF-1, SAF-2): step 1 the visit and the risk assessment, step 2 the arrangement the rules
     propose. Works without JavaScript: step 2 carries step 1's answers as hidden fields."""
     _family_worker(request)
-    family = family_get_for(professional=request.user, family_id=family_id, purpose="plan a visit")
+    family = family_get_for(professional=request.user, family_id=family_id, purpose="plan a visit", write=True)
     address = current_address_of(family=family)
     known = selectors.risk_suggestions(family=family, professional=request.user)
     replaces = None

@@ -1,7 +1,7 @@
 """Written agreements are family data (P-4): everyone who may see the family, nobody else."""
 
 from doorstep.agreements import services
-from doorstep.testing.access import AGENCY_STAFF, FAMILY, Route
+from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, Route
 
 from .builders import issued, signed
 
@@ -48,22 +48,22 @@ def _breach_kwargs(w) -> dict:
 
 
 ROUTES = [
-    Route("agreements:create", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("agreements:create", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
     Route("agreements:detail", FAMILY, lambda w: {"agreement_id": _world_agreement(w).agreement_id}),
-    Route("agreements:revise", FAMILY, lambda w: {"agreement_id": _world_agreement(w).agreement_id}, method="post"),
-    Route("agreements:review", FAMILY, lambda w: {"agreement_id": _world_agreement(w).agreement_id}),
+    Route("agreements:revise", FAMILY_INVOLVED, lambda w: {"agreement_id": _world_agreement(w).agreement_id}, method="post"),
+    Route("agreements:review", FAMILY_INVOLVED, lambda w: {"agreement_id": _world_agreement(w).agreement_id}),
     Route("agreements:version", FAMILY, lambda w: {"version_id": _world_agreement(w).pk}),
     Route("agreements:version_pdf", FAMILY, lambda w: {"version_id": _world_agreement(w).pk}),
-    Route("agreements:version_edit", FAMILY, _draft),
-    Route("agreements:version_issue", FAMILY, _draft,
+    Route("agreements:version_edit", FAMILY_INVOLVED, _draft),
+    Route("agreements:version_issue", FAMILY_INVOLVED, _draft,
           method="post"),
-    Route("agreements:version_respond", FAMILY, lambda w: {"version_id": _world_agreement(w).pk}),
+    Route("agreements:version_respond", FAMILY_INVOLVED, lambda w: {"version_id": _world_agreement(w).pk}),
     Route("agreements:signed_copy", FAMILY, _signed),
     # AGR-2: ?contact= and ?incident= are covered in test_views (the same family_get_for rule).
-    Route("agreements:breach_create", FAMILY, _breach_kwargs, query=_breach_query),
+    Route("agreements:breach_create", FAMILY_INVOLVED, _breach_kwargs, query=_breach_query),
     Route("written-agreement-list", AGENCY_STAFF, api=True),
     Route("written-agreement-detail", FAMILY, lambda w: {"pk": _world_agreement(w).agreement_id}, api=True),
-    Route("written-agreement-breaches", FAMILY, lambda w: {"pk": _world_agreement(w).agreement_id}, method="post",
+    Route("written-agreement-breaches", FAMILY_INVOLVED, lambda w: {"pk": _world_agreement(w).agreement_id}, method="post",
           api=True),
     Route("agreement-version-detail", FAMILY, lambda w: {"pk": _world_agreement(w).pk}, api=True),
 ]

@@ -1,6 +1,6 @@
 from doorstep.chronology.models import ChronologyEntry
 from doorstep.engagement.tests.helpers import world_contact
-from doorstep.testing.access import FAMILY, Route
+from doorstep.testing.access import FAMILY, FAMILY_INVOLVED, Route
 
 
 def _entry(w):
@@ -12,9 +12,9 @@ ROUTES = [
     Route("chronology:family", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("chronology:csv", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("chronology:pdf", FAMILY, lambda w: {"family_id": w.family.pk}),
-    Route("chronology:comment", FAMILY, lambda w: {"entry_id": _entry(w).pk}),
+    Route("chronology:comment", FAMILY_INVOLVED, lambda w: {"entry_id": _entry(w).pk}),
     Route("family-chronology-list", FAMILY, lambda w: {"family_id": w.family.pk}, api=True),
     Route("chronology-entry-detail", FAMILY, lambda w: {"pk": _entry(w).pk}, api=True),
-    Route("chronology-entry-comments", FAMILY, lambda w: {"pk": _entry(w).pk}, method="post", api=True,
+    Route("chronology-entry-comments", FAMILY_INVOLVED, lambda w: {"pk": _entry(w).pk}, method="post", api=True,
           data=lambda w: {"text": "Third no-access visit this month: a pattern."}),
 ]

@@ -1,4 +1,4 @@
-from doorstep.testing.access import ADMINISTRATOR, FAMILY, Route
+from doorstep.testing.access import ADMINISTRATOR, FAMILY, FAMILY_INVOLVED, Route
 
 from .helpers import world_contact, world_letter
 
@@ -15,7 +15,7 @@ def _contact_pk(w):
 
 
 ROUTES = [
-    Route("engagement:record", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("engagement:record", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
     Route("engagement:defaulted", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("engagement:picture", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("engagement:detail", FAMILY, _contact),
@@ -23,7 +23,7 @@ ROUTES = [
     Route("engagement:entered_in_error", AMEND, _contact),
     # Staff of the recording agency (health) follow up its defaulted contacts.
     Route("engagement:follow_up", AMEND, _contact),
-    Route("engagement:letter_create", FAMILY, _contact),
+    Route("engagement:letter_create", FAMILY_INVOLVED, _contact),
     Route("engagement:letter_detail", FAMILY, lambda w: {"letter_id": world_letter(w).pk}),
     Route("engagement:letter_pdf", FAMILY, lambda w: {"letter_id": world_letter(w).pk}),
     Route("engagement:settings", ADMINISTRATOR),

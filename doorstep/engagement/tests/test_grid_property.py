@@ -29,7 +29,8 @@ def _near_month_start(month: int, minutes: int) -> int:
 
 contacts = st.lists(
     st.fixed_dictionaries({
-        "who": st.sampled_from(["involved_practitioner", "other_involved", "break_glass"]),
+        # Emergency access is read-only (issue 13): contacts come from the involved agencies.
+        "who": st.sampled_from(["involved_practitioner", "other_involved", "involved_manager"]),
         # Any minute from a month before the window to the present, and especially the hours either side of a
         # month's first local midnight (in summer time that is still the previous day in UTC), so month edges
         # and contacts outside the window are both tried.

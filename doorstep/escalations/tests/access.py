@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from doorstep.testing.access import ADMINISTRATOR, AGENCY_STAFF, FAMILY, MANAGERS, Route
+from doorstep.testing.access import ADMINISTRATOR, AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, MANAGERS, Route
 
 # The owner (the health practitioner) and their line manager may act on the action; everyone who may see the family
 # may read it.
@@ -31,8 +31,8 @@ ROUTES = [
     Route("escalations:acknowledge", OWNER_AND_MANAGER, _escalation, method="post"),
     Route("escalations:complete", OWNER_AND_MANAGER, _escalation),
     Route("escalations:cancel", OWNER_AND_MANAGER, _escalation),
-    Route("escalations:non_compliance", FAMILY, lambda w: {"family_id": w.family.pk}),
-    Route("escalations:ending", FAMILY, lambda w: {"involvement_id": w.involvement.pk}),
+    Route("escalations:non_compliance", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
+    Route("escalations:ending", FAMILY_INVOLVED, lambda w: {"involvement_id": w.involvement.pk}),
     Route("escalations:rules", ADMINISTRATOR),
     Route("escalations:rule_edit", ADMINISTRATOR, lambda w: {"rule_id": "ESC-8"}),
     Route("escalation-list", AGENCY_STAFF, api=True),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.chronology.models import ChronologyEntry, EntryKind
 from doorstep.families import services
-from doorstep.families.models import BreakGlassAccess, FamilyAddress, Involvement, MemberRole, Person
+from doorstep.families.models import BreakGlassAccess, BreakGlassGround, FamilyAddress, Involvement, MemberRole, Person
 from doorstep.families.selectors import family_is_visible_to
 from doorstep.testing.factories import AgencyFactory, ProfessionalFactory
 
@@ -87,13 +87,15 @@ def test_involvement_end_checks_can_refuse_with_their_reasons(world, monkeypatch
     assert world.involvement.ended_on is None
 
 
-def test_break_glass_needs_a_real_reason_and_a_known_reference(world):
+def test_break_glass_needs_a_ground_from_the_list_a_description_and_a_known_reference(world):
     housing = world.users["uninvolved"]
     with pytest.raises(ValidationError) as exc:
-        services.break_glass_open(professional=housing, family_reference=world.family.reference, reason="urgent")
-    assert "reason" in exc.value.message_dict
+        services.break_glass_open(professional=housing, family_reference=world.family.reference,
+                                  ground="I just want to look", reason="  ")
+    assert set(exc.value.message_dict) == {"ground", "reason"}
     with pytest.raises(ValidationError) as exc:
         services.break_glass_open(professional=housing, family_reference="DS-999999",
+                                  ground=BreakGlassGround.CHILD_AT_IMMEDIATE_RISK,
                                   reason="A child may be at risk tonight at this address")
     assert "reference" in exc.value.message_dict
     assert not BreakGlassAccess.objects.filter(professional=housing).exists()
@@ -103,9 +105,11 @@ def test_break_glass_access_ends_after_24_hours(world, time_machine):
     time_machine.move_to(timezone.now())
     housing = world.users["uninvolved"]
     grant = services.break_glass_open(professional=housing, family_reference=world.family.reference.lower(),
+                                      ground=BreakGlassGround.POLICE_AT_ADDRESS,
                                       reason="Police called about a child at the address tonight")
     assert family_is_visible_to(professional=housing, family_id=world.family.pk)
-    assert AuditEvent.objects.get(action=AuditAction.BREAK_GLASS, actor=housing).reason == grant.reason
+    event = AuditEvent.objects.get(action=AuditAction.BREAK_GLASS, actor=housing)
+    assert event.reason == "Police called to the address: Police called about a child at the address tonight"
     time_machine.shift(timedelta(hours=24, seconds=1))
     assert not family_is_visible_to(professional=housing, family_id=world.family.pk)
 
@@ -137,3 +141,114 @@ def test_only_a_manager_of_the_same_agency_reviews_break_glass(world):
     services.break_glass_review(grant=grant, by=world.users["uninvolved_manager"], note="Justified: police call")
     grant.refresh_from_db()
     assert grant.reviewed_by == world.users["uninvolved_manager"] and grant.reviewed_at is not None
+
+
+# --- Issue 13, finding 3: emergency access never becomes an involvement -------------------------------------------
+
+def test_emergency_access_cannot_involve_its_own_agency_and_so_still_ends_after_24_hours(world, time_machine):
+    from django.core.exceptions import PermissionDenied
+
+    time_machine.move_to(timezone.now())
+    holder = world.users["break_glass"]
+    with pytest.raises(PermissionDenied):
+        services.involvement_start(family=world.family, by=holder, agency=holder.agency, reason="Keep access",
+                                   lead_professional=holder, started_on=timezone.localdate() - timedelta(days=300))
+    assert not Involvement.objects.filter(family=world.family, agency=holder.agency).exists()
+    time_machine.shift(timedelta(hours=24, seconds=1))
+    assert not family_is_visible_to(professional=holder, family_id=world.family.pk)
+    assert not family_is_visible_to(professional=world.users["uninvolved"], family_id=world.family.pk)
+
+
+def test_a_practitioner_of_an_involved_agency_who_is_neither_a_lead_nor_a_manager_cannot_involve_another(world):
+    from django.core.exceptions import PermissionDenied
+
+    postholder = world.users["involved_postholder"]  # police, not the police lead
+    housing = world.users["uninvolved"].agency
+    with pytest.raises(PermissionDenied):
+        services.involvement_start(family=world.family, by=postholder, agency=housing, reason="Tenancy")
+    assert not Involvement.objects.filter(family=world.family, agency=housing).exists()
+
+
+def test_the_lead_of_an_involved_agency_and_a_manager_may_involve_another(world):
+    housing = world.users["uninvolved"].agency
+    school = world.ended_involvement.agency
+    assert services.involvement_start(family=world.family, by=world.users["other_involved"], agency=housing,
+                                      reason="Tenancy").is_active
+    assert services.involvement_start(family=world.family, by=world.users["involved_manager"], agency=school,
+                                      reason="Attendance again").is_active
+
+
+def test_the_added_agencys_managers_and_its_lead_are_told(world):
+    from doorstep.notifications.models import Notification
+
+    housing_manager, housing_worker = world.users["uninvolved_manager"], world.users["uninvolved"]
+    involvement = services.involvement_start(family=world.family, by=world.users["involved_practitioner"],
+                                             agency=housing_manager.agency, reason="Rent arrears",
+                                             lead_professional=housing_worker)
+    told = Notification.objects.filter(dedupe_key=f"involvement:{involvement.pk}:started")
+    assert set(told.values_list("recipient", flat=True)) == {housing_manager.pk, housing_worker.pk}
+    note = told.get(recipient=housing_manager)
+    assert world.family.reference in note.message and "Housing is involved" in note.message
+    assert note.link == f"/families/{world.family.pk}/" and note.family_id == world.family.pk
+
+
+# --- Issue 13, finding 4: only the agency's own lead or manager ends its involvement ---------------------------------
+
+def test_another_agency_cannot_end_an_involvement(world):
+    from django.core.exceptions import PermissionDenied
+
+    health = world.involvement
+    for role in ("other_involved", "involved_postholder", "break_glass"):
+        with pytest.raises(PermissionDenied):
+            services.involvement_end(involvement=health, by=world.users[role], reason="Not needed")
+    health.refresh_from_db()
+    assert health.is_active
+    assert family_is_visible_to(professional=world.users["involved_practitioner"], family_id=world.family.pk)
+
+
+def test_a_practitioner_of_the_agency_who_is_not_its_lead_cannot_end_it_but_its_manager_can(world):
+    from django.core.exceptions import PermissionDenied
+
+    police = Involvement.objects.get(family=world.family, agency=world.users["other_involved"].agency)
+    with pytest.raises(PermissionDenied):
+        services.involvement_end(involvement=police, by=world.users["involved_postholder"], reason="Done")
+    police_manager = world.users["involved_postholder"].line_manager
+    services.involvement_end(involvement=police, by=police_manager, reason="No further call-outs")
+    police.refresh_from_db()
+    assert police.ended_by == police_manager
+
+
+def test_a_proposal_to_end_is_an_action_for_the_agencys_lead_and_closes_when_it_ends(world):
+    from django.utils import translation
+
+    from doorstep.escalations.models import Escalation, EscalationState
+    from doorstep.notifications.models import Notification
+
+    police_lead = world.users["other_involved"]
+    escalation = services.involvement_end_propose(involvement=world.involvement, by=police_lead,
+                                                  reason="The family has moved out of the area")
+    assert escalation.owner == world.users["involved_practitioner"] and escalation.is_active
+    assert escalation.family == world.family
+    assert "Health Board should end its involvement" in escalation.title
+    assert escalation.facts[0]["text"] == "Reason given: The family has moved out of the area"
+    assert escalation.facts[0]["link"] == f"/families/involvements/{world.involvement.pk}/end/"
+    with translation.override("cy"):
+        assert escalation.display_title != escalation.title and "Health Board" in escalation.display_title
+    assert Notification.objects.filter(recipient=world.users["involved_practitioner"],
+                                       link=f"/escalations/{escalation.pk}/").exists()
+    world.involvement.refresh_from_db()
+    assert world.involvement.is_active  # nothing is cut off by a proposal
+    services.involvement_end(involvement=world.involvement, by=world.users["involved_practitioner"],
+                             reason="Agreed: moved away")
+    escalation.refresh_from_db()
+    assert escalation.state == EscalationState.DONE
+    assert not Escalation.objects.filter(key=services.involvement_proposal_key(world.involvement),
+                                         state__in=["open", "acknowledged"]).exists()
+
+
+def test_without_a_lead_the_proposal_goes_to_the_agencys_managers(world):
+    police = Involvement.objects.get(family=world.family, agency=world.users["other_involved"].agency)
+    Involvement.objects.filter(pk=police.pk).update(lead_professional=None)
+    escalation = services.involvement_end_propose(involvement=police, by=world.users["involved_practitioner"],
+                                                  reason="No call-outs for a year")
+    assert escalation.owner == world.users["involved_postholder"].line_manager

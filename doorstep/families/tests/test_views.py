@@ -65,6 +65,10 @@ def test_adding_a_possible_duplicate_warns_without_revealing_a_family_you_cannot
     html = client.post(url, data).content.decode()
     assert "This person may already be known to Doorstep" in html
     assert "Testing household" not in html and world.family.reference not in html
+    # Issue 13 (finding 11): not the person's name and year of birth either; only whom to contact.
+    assert "Alfie Testing" not in html and "born 2020" not in html
+    lead = world.users["involved_practitioner"]
+    assert f"{lead} (Health Board), 07700 900123" in html
     assert not Person.objects.filter(family=world.other_family, given_name="Alfie").exists()
     response = client.post(url, {**data, "confirm_not_duplicate": "on"})
     assert response.status_code == 302
@@ -105,10 +109,28 @@ def test_break_glass_page_grants_access_and_the_case_file_says_so(world, client)
     user = world.users["uninvolved"]
     client.force_login(user)
     response = client.post(reverse("families:break_glass"), {
-        "reference": world.family.reference, "reason": "Ambulance crew report a child alone at the address"})
+        "reference": world.family.reference, "ground": "child_at_immediate_risk",
+        "reason": "Ambulance crew report a child alone at the address"})
     assert response.status_code == 302 and response["Location"] == reverse("families:detail", args=[world.family.pk])
     html = client.get(response["Location"]).content.decode()
     assert "You are using emergency access until" in html
+
+
+def test_another_agency_proposes_the_ending_from_the_page_and_the_lead_sees_the_action(world, client):
+    from doorstep.escalations.models import Escalation
+
+    client.force_login(world.users["other_involved"])  # police, looking at health's involvement
+    url = reverse("families:involvement_end", args=[world.involvement.pk])
+    page = client.get(url).content.decode()
+    assert "Propose that Health Board ends its involvement" in page
+    response = client.post(url, {"reason": "Family moved away"})
+    assert response.status_code == 302
+    world.involvement.refresh_from_db()
+    assert world.involvement.is_active
+    escalation = Escalation.objects.get(key=services.involvement_proposal_key(world.involvement))
+    client.force_login(world.users["involved_practitioner"])
+    assert "Family moved away" in client.get(reverse("escalations:detail", args=[escalation.pk])).content.decode()
+    assert "Health Board should end its involvement" in client.get(reverse("escalations:mine")).content.decode()
 
 
 def test_ending_an_involvement_from_the_page(world, client):
@@ -152,3 +174,104 @@ def test_the_person_page_shows_field_level_history(world, client):
     html = client.get(url).content.decode()
     assert "History of changes" in html
     assert "“Child in need” → “Child protection plan”" in html and "“English” → “Welsh”" in html
+
+
+# --- Issue 13: emergency access is read-only on every page that writes ---------------------------------------------
+
+def _write_pages(world):
+    from doorstep.chronology.models import ChronologyEntry
+    from doorstep.engagement.tests.helpers import world_contact
+
+    family = world.family.pk
+    return [
+        reverse("families:person_add", args=[family]),
+        reverse("families:person_edit", args=[world.child.pk]),
+        reverse("families:move", args=[family]),
+        reverse("families:involvement_add", args=[family]),
+        reverse("families:involvement_end", args=[world.involvement.pk]),
+        reverse("families:overall_lead", args=[family]),
+        reverse("engagement:record", args=[family]),
+        reverse("engagement:letter_create", args=[world_contact(world).pk]),
+        reverse("chronology:comment", args=[ChronologyEntry.objects.filter(family=world.family).first().pk]),
+        reverse("markers:create", args=[family]),
+        reverse("incidents:create", args=[family]),
+        reverse("visits:plan", args=[family]),
+        reverse("agreements:create", args=[family]),
+        reverse("escalations:non_compliance", args=[family]),
+        reverse("escalations:ending", args=[world.involvement.pk]),
+    ]
+
+
+def test_emergency_access_is_refused_every_page_that_writes_and_the_refusal_is_audited(world, client):
+    holder = world.users["break_glass"]
+    client.force_login(holder)
+    assert client.get(reverse("families:detail", args=[world.family.pk])).status_code == 200
+    for url in _write_pages(world):
+        for response in (client.get(url), client.post(url, {"reason": "x", "agency": holder.agency_id})):
+            assert response.status_code == 403, url
+            assert "Emergency access is read-only" in response.content.decode(), url
+    assert AuditEvent.objects.filter(actor=holder, action=AuditAction.DENIED,
+                                     summary__startswith="Refused (read-only access)").count() >= 2 * 15
+    from doorstep.families.models import Involvement
+
+    assert not Involvement.objects.filter(family=world.family, agency=holder.agency).exists()
+
+
+def test_the_case_file_offers_emergency_access_no_change_links(world, client):
+    client.force_login(world.users["break_glass"])
+    html = client.get(reverse("families:detail", args=[world.family.pk])).content.decode()
+    assert "Emergency access is read-only" in html
+    for name in ("families:person_add", "families:involvement_add", "families:move", "families:overall_lead"):
+        assert reverse(name, args=[world.family.pk]) not in html
+    assert reverse("families:involvement_end", args=[world.involvement.pk]) not in html
+
+
+def test_a_practitioner_who_is_neither_lead_nor_manager_is_refused_the_involve_page(world, client):
+    client.force_login(world.users["involved_postholder"])
+    response = client.post(reverse("families:involvement_add", args=[world.family.pk]),
+                           {"agency": world.users["uninvolved"].agency_id, "reason": "Tenancy"})
+    assert response.status_code == 403 and "lead professional" in response.content.decode()
+
+
+# --- Issue 13, finding 11 -----------------------------------------------------------------------------------------
+
+def test_a_hidden_record_and_a_missing_one_get_the_same_404_page(world, client):
+    """Not yours and does not exist look the same, for a family, a person and an involvement."""
+    import re as _re
+
+    client.force_login(world.users["uninvolved"])
+    missing = 987654
+
+    def body(name, pk):
+        url = reverse(name, args=[pk])
+        response = client.get(url)
+        # Only the page's own address (in the language switch), the nonce and the CSRF token may differ.
+        return response.status_code, _re.sub(r'(nonce|value)="[^"]*"', "", response.content.decode().replace(url, ""))
+
+    for name, hidden in (("families:detail", world.family.pk), ("families:person_add", world.family.pk),
+                         ("families:person_edit", world.child.pk), ("families:move", world.family.pk),
+                         ("families:involvement_end", world.involvement.pk),
+                         ("families:seen_by", world.family.pk)):
+        assert body(name, hidden) == body(name, missing), name
+        assert body(name, hidden)[0] == 404
+
+
+def test_break_glass_needs_a_ground_and_the_managers_review_shows_it(world, client):
+    from doorstep.families.models import BreakGlassAccess
+
+    user = world.users["uninvolved"]
+    client.force_login(user)
+    html = client.post(reverse("families:break_glass"), {
+        "reference": world.family.reference, "reason": "aaaaaaaaaaaaaaaaaaaaaaaaa"}).content.decode()
+    assert "Select why you need emergency access" in html
+    assert not BreakGlassAccess.objects.filter(professional=user).exists()
+    response = client.post(reverse("families:break_glass"), {
+        "reference": world.family.reference, "ground": "out_of_hours", "reason": "Duty call about the children"})
+    assert response.status_code == 302
+    assert BreakGlassAccess.objects.get(professional=user).ground == "out_of_hours"
+    client.force_login(world.users["uninvolved_manager"])
+    review = client.get(reverse("families:break_glass_review")).content.decode()
+    assert "Out-of-hours emergency" in review and "Duty call about the children" in review
+    assert "Police called to the address" in review  # the world's own grant
+    event = AuditEvent.objects.filter(actor=user, action=AuditAction.BREAK_GLASS).get()
+    assert event.reason == "Out-of-hours emergency: Duty call about the children"

@@ -40,7 +40,7 @@ def _worker_pk(world) -> dict:
 
 ROUTES = [
     # Reversed with family_id: the same page as /incidents/new/?contact=<id> (tested in test_views).
-    Route("incidents:create", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("incidents:create", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
     Route("incidents:family", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("incidents:detail", FAMILY, _incident),
     # The recording agency (health) and the involved police force.

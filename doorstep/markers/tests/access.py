@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from doorstep.markers.models import MarkerCategory
 from doorstep.markers.services import marker_authorise, marker_raise
-from doorstep.testing.access import AGENCY_STAFF, FAMILY, INVOLVED_MANAGER, MANAGERS, Route
+from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, INVOLVED_MANAGER, MANAGERS, Route
 
 RAISER_AND_MANAGER = frozenset({"involved_practitioner", "involved_manager"})
 ADDRESS = "line1=1+Heol+y+Felin&postcode=AF1+1AA"
@@ -43,7 +43,7 @@ ROUTES = [
     Route("markers:address_check", AGENCY_STAFF, query=ADDRESS),
     Route("markers:awaiting", MANAGERS),
     Route("markers:family", FAMILY, lambda w: {"family_id": w.family.pk}),
-    Route("markers:create", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("markers:create", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
     Route("markers:detail", FAMILY, _active),
     # FLG-2: authorised by a manager of the raising agency.
     Route("markers:authorise", INVOLVED_MANAGER, _awaiting),

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from doorstep.testing.access import AGENCY_STAFF, FAMILY, INVOLVED_MANAGER, MANAGERS, Route
+from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, INVOLVED_MANAGER, MANAGERS, Route
 from doorstep.visits import services
 from doorstep.visits.models import Visit, VisitStatus
 from doorstep.visits.scheduled import visit_alarm_sweep
@@ -64,7 +64,7 @@ ROUTES = [
     Route("visits:mine", AGENCY_STAFF),
     Route("visits:board", MANAGERS),
     Route("visits:to_agree", MANAGERS),
-    Route("visits:plan", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("visits:plan", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
     Route("visits:detail", WORKER_AND_MANAGER, _id(ready)),
     Route("visits:decide", INVOLVED_MANAGER, _id(awaiting)),
     Route("visits:cancel", WORKER_AND_MANAGER, _id(ready)),
