@@ -61,7 +61,11 @@ def admin_routes(url_names: set[str]) -> list[Route]:
         if short == "login":
             rows += [Route(name, EVERYONE), Route(name, EVERYONE, method="post")]
         elif short == "logout":
-            rows.append(Route(name, EVERYONE, method="post", note="signs anyone out"))
+            rows += [Route(name, EVERYONE, method="post", note="signs anyone out"),
+                     Route(name, SIGNED_IN - ADMINISTRATOR, note="GET signs nobody out: the administrator gets 405, "
+                                                                 "anyone else is sent to the admin site's front door")]
+        elif short in {"index", "password_change"}:
+            rows += [Route(name, ADMINISTRATOR), Route(name, ADMINISTRATOR, method="post")]
         elif short == "app_list":
             kwargs = lambda w: {"app_label": "agencies"}  # noqa: E731
             rows += [Route(name, ADMINISTRATOR, kwargs), Route(name, ADMINISTRATOR, kwargs, method="post")]
@@ -79,7 +83,7 @@ def admin_routes(url_names: set[str]) -> list[Route]:
             label = short.rsplit("_", 1)[0]
             # Django's admin answers POST to a read-only page (history) with the page itself: nothing changes.
             rows += [Route(name, ADMINISTRATOR, first(label)), Route(name, ADMINISTRATOR, first(label), method="post")]
-        elif short.endswith(("_changelist", "_add")) or short in {"index", "password_change"}:
+        elif short.endswith(("_changelist", "_add")):
             rows += [Route(name, ADMINISTRATOR), Route(name, ADMINISTRATOR, method="post")]
         elif short == "autocomplete":
             rows.append(Route(name, NOBODY, note="no admin uses autocomplete fields: refused (403) even to "

@@ -1,4 +1,4 @@
-from doorstep.testing.access import AGENCY_STAFF, FAMILY, Route
+from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, Route
 
 ROUTES = [
     Route("families:search", AGENCY_STAFF, query="name=Testing"),
@@ -19,10 +19,12 @@ ROUTES = [
     Route("families:break_glass_review_one", frozenset({"uninvolved_manager"}),
           lambda w: {"grant_id": w.users["break_glass"].break_glass.get().pk}),
     Route("family-list", AGENCY_STAFF, api=True),
+    Route("family-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("family-detail", FAMILY, lambda w: {"pk": w.family.pk}, api=True),
     Route("family-add-person", FAMILY, lambda w: {"pk": w.family.pk}, method="post", api=True),
     Route("family-add-involvement", FAMILY, lambda w: {"pk": w.family.pk}, method="post", api=True),
     Route("person-detail", FAMILY, lambda w: {"pk": w.child.pk}, api=True),
+    Route("person-detail", FAMILY_INVOLVED, lambda w: {"pk": w.child.pk}, method="patch", api=True),
     Route("involvement-detail", FAMILY, lambda w: {"pk": w.involvement.pk}, api=True),
     Route("involvement-end", FAMILY, lambda w: {"pk": w.involvement.pk}, method="post", api=True),
 ]
