@@ -44,6 +44,9 @@ class AgreementForm(GovukForm):
     professionals = forms.TypedMultipleChoiceField(label=_("Professionals party to the agreement"), coerce=int,
                                                    widget=forms.CheckboxSelectMultiple, required=False)
 
+    # Issue 13, finding 10: a commitment posted for an agency not involved with the family is refused, not dropped.
+    offered_only = {"agency_": _("Only agencies involved with the family can make commitments")}
+
     def __init__(self, *args, family, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.family = family

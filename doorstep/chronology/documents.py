@@ -6,7 +6,6 @@ Fonts: Welsh needs ŵ and ŷ, which the PDF standard fonts lack, so a TrueType f
 standard Helvetica is used and those two letters may not print.
 """
 
-import csv
 import io
 from functools import cache
 from pathlib import Path
@@ -23,6 +22,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from doorstep.core.csv import csv_writer
 
 TABLE_CHUNK = 20
 FONT_CANDIDATES = [
@@ -173,36 +174,31 @@ def chronology_pdf(*, family, entries, header: list[tuple[str, str]], sections: 
                      footer=footer, author=str(generated_by))
 
 
-def _safe(value) -> str:
-    """A cell that a spreadsheet will not run as a formula (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def chronology_csv(*, family, entries, header: list[tuple[str, str]], sections: list[dict],
                    tag_labels: dict) -> str:
+    """CHR-1 as CSV. Every cell goes through the one writer that neutralises formulas (issue 13, finding 5)."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv_writer(out)
     w.writerow([_("Multi-agency chronology"), f"{family.name} ({family.reference})"])
     for label, value in header:
-        w.writerow([_safe(label), _safe(value)])
+        w.writerow([label, value])
     for section in sections:
         w.writerow([])
-        w.writerow([_safe(section["title"])])
+        w.writerow([section["title"]])
         for line in section.get("lines", []):
-            w.writerow(["", _safe(line)])
+            w.writerow(["", line])
     w.writerow([])
     w.writerow([_("Date"), _("Time"), _("Recorded"), _("Late entry"), _("Kind"), _("Agency"), _("Recorded by"),
                 _("Summary"), _("People"), _("Behaviours and outcomes"), _("Significant"), _("Analysis")])
     yes, no = _("Yes"), _("No")
     for e in entries:
         local = timezone.localtime(e.occurred_at)
-        w.writerow([_safe(v) for v in (
+        w.writerow([
             local.strftime("%Y-%m-%d"), local.strftime("%H:%M"),
             timezone.localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M"), yes if "late" in e.tag_list else no,
             e.get_kind_display(), e.agency.name if e.agency else "", e.author or "", e.summary,
             "; ".join(str(p) for p in e.people.all()),
             "; ".join(str(tag_labels.get(t, t)) for t in e.tag_list), yes if e.significant else no,
             " | ".join(f"{c.author} ({_when(c.created_at)}): {c.text}" for c in e.comments.all()),
-        )])
+        ])
     return out.getvalue()

@@ -1,5 +1,7 @@
-"""Form pieces shared by every app: the GOV.UK date input, with specific errors for each way a date is wrong."""
+"""Form pieces shared by every app: the GOV.UK date input, with specific errors for each way a date is wrong, and
+the base form that refuses what it did not offer."""
 
+import re
 from datetime import date
 
 from django import forms
@@ -53,7 +55,16 @@ class GovukDateField(forms.MultiValueField):
 
 
 class GovukForm(forms.Form):
-    """Every field's error names the field; required-field messages say what to enter."""
+    """Every field's error names the field; required-field messages say what to enter.
+
+    Nothing posted that names someone the form did not offer is dropped silently (issue 13, finding 10): a choice
+    outside the list (a person of another family, a professional of another agency) is refused on its field with
+    "Select only from the options shown", and a field made per person or agency (`child_<id>`, `agency_<id>`)
+    posted for one the form did not make is refused with the message in `offered_only`, on the first such field.
+    """
+
+    # Prefix of the fields made per person or agency -> the error for a posted one the form did not make.
+    offered_only: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,3 +73,30 @@ class GovukForm(forms.Form):
                 field.error_messages["required"] = _("Enter %(label)s") % {"label": str(field.label).lower()}
                 if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
                     field.error_messages["required"] = _("Select %(label)s") % {"label": str(field.label).lower()}
+
+    def full_clean(self):
+        # Here rather than in __init__, so that fields a form adds after it (one per child, per agency) have it too.
+        for field in self.fields.values():
+            if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
+                defaults = {}
+                for cls in reversed(type(field).__mro__):
+                    defaults.update(getattr(cls, "default_error_messages", {}))
+                for key in ("invalid_choice", "invalid_pk_value", "invalid_list"):
+                    # Django's own message repeats the posted value; this one says what to do (many labels are
+                    # questions, so it does not quote the label). A form's own message wins.
+                    if key in field.error_messages and field.error_messages[key] == defaults.get(key):
+                        field.error_messages[key] = _("Select only from the options shown")
+        super().full_clean()
+
+    def clean(self):
+        data = super().clean()
+        self.refuse_unoffered()
+        return data
+
+    def refuse_unoffered(self) -> None:
+        """Refuse a posted `<prefix><id>` field that this form did not make (see `offered_only`)."""
+        for prefix, message in self.offered_only.items():
+            pattern = re.compile(rf"{re.escape(prefix)}\d+")
+            if any(pattern.fullmatch(key) and key not in self.fields for key in self.data):
+                made = [name for name in self.fields if pattern.fullmatch(name)]
+                self.add_error(made[0] if made else None, message)

@@ -100,6 +100,10 @@ class ContactForm(GovukForm):
           "assessment_areas_missed", "areas_not_achieved"]),
         ("next", _("Follow-up and significance"), ["follow_up", "significant"]),
     ]
+    # Issue 13, finding 10: what was seen of a child this form does not list (a child of another family) is refused,
+    # like the API and the service refuse it, never dropped.
+    offered_only = {"child_": _("That child is not a member of this family")}
+    NOT_A_MEMBER = _("That person is not a member of this family")
     REQUIRED = {
         "kind": _("Select the kind of contact"),
         "occurred_time": _("Enter the time of the contact"),
@@ -115,6 +119,7 @@ class ContactForm(GovukForm):
         self.children = [p for p in family_members if p.role == MemberRole.CHILD]
         self.fields["adults_present"].choices = [(str(p.pk), f"{p} ({p.get_role_display().lower()})")
                                                  for p in family_members if not p.is_child]
+        self.fields["adults_present"].error_messages["invalid_choice"] = self.NOT_A_MEMBER
         if not self.fields["adults_present"].choices:
             del self.fields["adults_present"]
         self.child_fields = []
@@ -135,6 +140,11 @@ class ContactForm(GovukForm):
 
     def clean(self):
         data = super().clean()
+        posted = (self.data.getlist("adults_present") if hasattr(self.data, "getlist")
+                  else self.data.get("adults_present"))
+        if "adults_present" not in self.fields and posted:
+            # The family has no adults to offer, so anyone posted is not one of its members.
+            self.add_error(None, self.NOT_A_MEMBER)
         day, at = data.get("occurred_date"), data.get("occurred_time")
         if day and at:
             data["occurred_at"] = timezone.make_aware(datetime.combine(day, at))

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,8 @@ def create(request, family_id: int):
         incident = incident_get_for(professional=request.user, incident_id=int(incident_id),
                                     purpose="raise a warning marker from an incident")
         if incident.family_id != family.pk:
-            incident = None
+            # Issue 13, finding 10: an incident of another family is refused, not silently left off the marker.
+            raise Http404("Not found")
     people = list(Person.objects.filter(family=family).order_by("role", "date_of_birth", "id"))
     addresses = [fa.address for fa in family_addresses(family=family) if fa.moved_out is None]
     if incident is not None and incident.address_id and incident.address not in addresses:

@@ -4,8 +4,10 @@ commit, a failure schedules a retry with a growing delay, and after the last att
 (shown on the meeting page) instead of being forgotten. A periodic catch-up job (doorstep/core/schedule.py)
 re-queues rows left behind by a worker that died.
 
-The e-mail carries only what an invitation must: the kind of meeting, when and where, the calling agency and
-the family's reference. Never a name.
+The e-mail says only that there is a meeting invitation (or a change, or a cancellation) in Doorstep, with a link:
+no family reference, no kind of meeting ("Core group" would say a child is on a child protection plan), no place,
+no agency and no names; the details are behind sign-in (issue 13, finding 9). The calendar entry carries the time,
+which is what a calendar needs, and nothing more (ics.py).
 """
 
 from datetime import timedelta
@@ -14,7 +16,7 @@ from email.mime.text import MIMEText
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -63,9 +65,7 @@ def invitation_email_claim(pk: int) -> InvitationEmail | None:
         row.claimed_at = now
         row.attempts += 1
         row.save(update_fields=["state", "claimed_at", "attempts"])
-    return InvitationEmail.objects.select_related(
-        "invitation__invitee", "invitation__meeting__family", "invitation__meeting__calling_agency",
-    ).get(pk=pk)
+    return InvitationEmail.objects.select_related("invitation__invitee", "invitation__meeting").get(pk=pk)
 
 
 def invitation_email_message(row: InvitationEmail) -> EmailMessage:
@@ -73,38 +73,23 @@ def invitation_email_message(row: InvitationEmail) -> EmailMessage:
     meeting = invitation.meeting
     invitee = invitation.invitee
     language = invitee.preferred_language or settings.LANGUAGE_CODE
+    link = site_url(f"/meetings/{meeting.pk}/")
     with override(language):
-        when = formats.date_format(timezone.localtime(meeting.starts_at), "l j F Y, H:i")
-        names = {"meeting": meeting.short_name, "reference": meeting.family.reference}
         if row.method == CalendarMethod.CANCEL:
-            subject = _("Doorstep: cancelled: %(meeting)s, family %(reference)s") % names
-            opening = _("The %(meeting)s called by %(agency)s on %(when)s has been cancelled.") % {
-                "meeting": meeting.short_name, "agency": meeting.calling_agency.name, "when": when}
-        elif row.sequence > 0:
-            subject = _("Doorstep: new time: %(meeting)s, family %(reference)s") % names
-            opening = _("The %(meeting)s called by %(agency)s has a new time or place.") % {
-                "meeting": meeting.short_name, "agency": meeting.calling_agency.name}
+            subject = _("Doorstep: a meeting has been cancelled")
+            lines = [_("A meeting you were invited to in Doorstep has been cancelled."), "",
+                     _("Sign in to Doorstep to see which meeting:"), link, "",
+                     _("The attached calendar entry takes it out of your calendar.")]
         else:
-            subject = _("Doorstep: invitation: %(meeting)s, family %(reference)s") % names
-            opening = _("You are invited to a %(meeting)s called by %(agency)s.") % {
-                "meeting": meeting.short_name, "agency": meeting.calling_agency.name}
-        lines = [opening, ""]
-        if row.method != CalendarMethod.CANCEL:
-            lines += [
-                _("When: %(when)s (UK time)") % {"when": when},
-                _("Where: %(where)s") % {"where": meeting.location},
-                _("Family reference: %(reference)s") % {"reference": meeting.family.reference},
-                "",
-                _("Reply, and read about the meeting, in Doorstep:"),
-                site_url(f"/meetings/{meeting.pk}/"),
-                "",
-            ]
-            if invitation.is_specialist:
-                lines += [_("You are invited for a specialist opinion or resource. Before you see anything about "
-                            "the family you will be asked to accept that everything shared is on a basis of "
-                            "absolute confidentiality."), ""]
-            lines.append(_("The calendar entry is attached."))
-        lines.append(_("This e-mail deliberately names no one in the family."))
+            if row.sequence > 0:
+                subject = _("Doorstep: a meeting invitation has changed")
+                opening = _("A meeting you are invited to in Doorstep has a new time or place.")
+            else:
+                subject = _("Doorstep: meeting invitation")
+                opening = _("You have a meeting invitation in Doorstep.")
+            lines = [opening, "", _("Sign in to Doorstep to see the details and reply:"), link, "",
+                     _("The calendar entry is attached.")]
+        lines.append(_("This e-mail deliberately contains no details about any family or meeting."))
         body = "\n".join(lines)
         calendar = meeting_calendar(meeting=meeting, invitee=invitee, method=row.method, sequence=row.sequence,
                                     language=language)

@@ -27,7 +27,8 @@ class WhenFields(GovukForm):
     duration_minutes = forms.IntegerField(label=_("Length in minutes"), min_value=15, max_value=480, initial=60,
                                           widget=forms.NumberInput(attrs={"data-width": "short"}))
     location = forms.CharField(label=_("Where"), max_length=300,
-                               help_text=_("An address or a video call. It is sent in the invitation e-mail."))
+                               help_text=_("An address or a video call. Those invited see it in Doorstep: the "
+                                           "invitation e-mail does not carry it."))
 
     def starts_at(self) -> datetime | None:
         day, time = self.cleaned_data.get("starts_on"), self.cleaned_data.get("start_time")
@@ -172,6 +173,9 @@ class MinutesForm(GovukForm):
         help_text=_("For example the options explored: advocacy, family centre, a family group conference"))
     review_date = GovukDateField(label=_("Review meeting by"), required=False,
                                  help_text=_("When the plan and any outcome will be reviewed (000)"))
+
+    # Issue 13, finding 10: a role posted for an agency that did not attend is refused, not dropped.
+    offered_only = {"role_": _("Roles are reviewed only for the agencies that attended")}
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)

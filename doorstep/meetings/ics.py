@@ -3,8 +3,11 @@
 Calendar programs accept an invitation whose times carry a TZID and whose calendar defines that time zone in a
 VTIMEZONE. The VTIMEZONE is the compact rule-based definition of UK time (BST from the last Sunday of March at
 01:00 UTC, GMT from the last Sunday of October), the form Outlook and Google Calendar themselves send, rather than
-a list of transition dates that stops in 2038. Like the e-mail, the event names no one in the family: only its
-reference (what an invitation must carry to be told apart from another).
+a list of transition dates that stops in 2038.
+
+Like the e-mail, the event carries no family data (issue 13, finding 9): a calendar is read by assistants, synced
+to phones and shared, so it has the time (what a calendar needs) and a link, but no family reference, no kind of
+meeting, no place and no names. The details are in Doorstep, behind sign-in.
 """
 
 from datetime import datetime, timezone as dt_timezone
@@ -52,11 +55,10 @@ def meeting_calendar(*, meeting, invitee, method: str, sequence: int, language: 
     """The .ics for one invitee: METHOD REQUEST (invitation or new time) or CANCEL."""
     london = ZoneInfo(LONDON)
     with override(language):
-        summary = _("%(meeting)s – family %(reference)s") % {"meeting": meeting.short_name,
-                                                             "reference": meeting.family.reference}
+        summary = _("Doorstep meeting")
         description = _(
-            "A multi-agency meeting in Doorstep. Reply, and read about it, in Doorstep: %(link)s\n"
-            "This invitation deliberately names no one in the family."
+            "A meeting in Doorstep. Sign in to see the details and reply: %(link)s\n"
+            "This calendar entry deliberately contains no details about any family or meeting."
         ) % {"link": site_url(f"/meetings/{meeting.pk}/")}
     cal = Calendar()
     cal.add("prodid", "-//Doorstep//Multi-agency meetings//EN")
@@ -71,7 +73,6 @@ def meeting_calendar(*, meeting, invitee, method: str, sequence: int, language: 
     event.add("dtstart", timezone.localtime(meeting.starts_at, london).replace(microsecond=0))
     event.add("dtend", timezone.localtime(meeting.ends_at, london).replace(microsecond=0))
     event.add("summary", summary)
-    event.add("location", meeting.location)
     event.add("description", description)
     event.add("url", site_url(f"/meetings/{meeting.pk}/"))
     event.add("class", "CONFIDENTIAL")
@@ -79,8 +80,8 @@ def meeting_calendar(*, meeting, invitee, method: str, sequence: int, language: 
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
     organizer.params["cn"] = vText("Doorstep")
     event.add("organizer", organizer)
+    # The address alone: no name travels in the calendar entry.
     attendee = vCalAddress(f"mailto:{invitee.email}")
-    attendee.params["cn"] = vText(str(invitee))
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText("NEEDS-ACTION")
     # Replies are made in Doorstep (and tracked there), not by the calendar program.

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,7 +67,8 @@ def plan(request, family_id: int):
     if source.isdigit():
         replaces = selectors.own_visit_get(professional=request.user, visit_id=int(source), purpose="plan again")
         if replaces.family_id != family.pk:
-            replaces = None
+            # Issue 13, finding 10: a visit of another family is refused, not silently left unreplaced.
+            raise Http404("Not found")
     initial = _initial_from(replaces) if replaces else {
         "factors": list(known["factors"]), "where": "home" if address else "venue", "planned_minutes": "60"}
     stage = request.POST.get("stage", "") if request.method == "POST" else ""

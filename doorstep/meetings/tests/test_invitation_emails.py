@@ -11,16 +11,35 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.utils import timezone
+from django.utils.translation import gettext, override
 from icalendar import Calendar
 
 from doorstep.meetings import delivery, services
-from doorstep.meetings.ics import meeting_calendar
-from doorstep.meetings.models import CalendarMethod, DeliveryState, InvitationEmail
+from doorstep.meetings.ics import meeting_calendar, site_url
+from doorstep.meetings.models import SHORT_NAMES, CalendarMethod, DeliveryState, InvitationEmail, MeetingKind
+from doorstep.notifications import services as notification_services
 
 from . import helpers as h
 
 LONDON = ZoneInfo("Europe/London")
 FAMILY_WORDS = ("Testing household", "Kelly", "Alfie", "Heol y Felin")
+
+
+def _family_data(world, meeting) -> list[str]:
+    """What an e-mail or a calendar entry must not carry (issue 13, finding 9): the family, its people, the kind of
+    meeting (a core group says a child is on a child protection plan), the place, the reason, the agency, names."""
+    kinds = [str(label) for _value, label in MeetingKind.choices] + [str(name) for name in SHORT_NAMES.values()]
+    with override("cy"):
+        kinds += [str(label) for _value, label in MeetingKind.choices] + [str(n) for n in SHORT_NAMES.values()]
+    return [*FAMILY_WORDS, world.family.reference, world.family.name, meeting.location, "Civic Centre", meeting.reason,
+            meeting.calling_agency.name, str(meeting.chair), str(meeting.minute_taker), *kinds,
+            *(str(i.invitee) for i in meeting.invitations.all())]
+
+
+def _assert_no_family_data(world, meeting, *texts):
+    # Calendar lines are folded at 75 octets: unfold them before looking.
+    text = "\n".join(texts).replace("\r\n ", "").replace("\n ", "")
+    assert [word for word in _family_data(world, meeting) if word and word in text] == []
 
 
 def _parse(ics: bytes) -> Calendar:
@@ -52,10 +71,9 @@ def test_the_ics_parses_and_carries_the_europe_london_time_zone(world, start, ut
     assert event.start == start and event.start.utcoffset() == utc_offset
     assert event.end == start + timedelta(minutes=60)
     assert str(event["UID"]) == f"meeting-{meeting.pk}@127.0.0.1" and event["SEQUENCE"] == 0
-    assert world.family.reference in str(event["SUMMARY"]) and "MARP" in str(event["SUMMARY"])
+    assert str(event["SUMMARY"]) == "Doorstep meeting" and "LOCATION" not in event
     assert str(event["ATTENDEE"]) == f"mailto:{invitee.email}"
-    text = calendar.to_ical().decode()
-    assert not any(word in text for word in FAMILY_WORDS)
+    _assert_no_family_data(world, meeting, calendar.to_ical().decode())
 
 
 def test_a_cancellation_is_method_cancel_with_a_higher_sequence(world):
@@ -115,11 +133,9 @@ def test_invitations_arrive_at_a_real_smtp_server_once_the_invitation_commits(wo
         calendar = _parse(part.get_payload(decode=True))
         assert calendar.walk("VEVENT")[0]["DTSTART"].params["TZID"] == "Europe/London"
         body = message.get_body(preferencelist=("plain",)).get_content()
-        assert world.family.reference in message["Subject"] and world.family.reference in body
+        assert message["Subject"] == "Doorstep: meeting invitation"
         assert f"/meetings/{meeting.pk}/" in body
-        assert not any(word in message.as_string() for word in FAMILY_WORDS)
-    specialist_body = received["housing.worker@example.org"][0].get_body(preferencelist=("plain",)).get_content()
-    assert "absolute confidentiality" in specialist_body
+        _assert_no_family_data(world, meeting, message["Subject"], body, part.get_payload(decode=True).decode())
     assert all(InvitationEmail.objects.get(invitation=i).state == DeliveryState.SENT for i in invitations)
 
 
@@ -176,4 +192,61 @@ def test_the_cancellation_email_says_so(world):
     services.meeting_cancel(meeting=meeting, by=world.users["involved_manager"], reason="x")
     row = InvitationEmail.objects.filter(method=CalendarMethod.CANCEL).first()
     message = delivery.invitation_email_message(row)
-    assert message.subject.startswith("Doorstep: cancelled: MARP") and "cancelled" in message.body
+    assert message.subject == "Doorstep: a meeting has been cancelled" and "has been cancelled" in message.body
+
+
+def _texts(row) -> tuple[str, str, str]:
+    message = delivery.invitation_email_message(row)
+    (part,) = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
+    return message.subject, message.body, part.get_payload(decode=True).decode()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_invitation_new_time_and_cancellation_emails_say_only_that_there_is_a_meeting_in_doorstep(world, language):
+    """Issue 13, finding 9: subject, body and calendar entry carry the link and the time, and no family data."""
+    police = world.users["other_involved"]
+    police.preferred_language = language
+    police.save(update_fields=["preferred_language"])
+    meeting = h.call_marp(world)
+    (invitation,) = h.invite(world, meeting, "other_involved")
+    services.meeting_reschedule(meeting=meeting, by=world.users["involved_manager"],
+                                starts_at=meeting.starts_at + timedelta(hours=2), duration_minutes=90,
+                                location="Heol y Felin family centre", reason="The room was double-booked")
+    services.meeting_cancel(meeting=meeting, by=world.users["involved_manager"], reason="Alfie has moved away")
+    meeting.refresh_from_db()
+    rows = {(r.method, r.sequence > 0): r for r in InvitationEmail.objects.filter(invitation=invitation)}
+    assert set(rows) == {("REQUEST", False), ("REQUEST", True), ("CANCEL", True)}
+    subjects = []
+    for row in rows.values():
+        subject, body, ics = _texts(row)
+        subjects.append(subject)
+        assert site_url(f"/meetings/{meeting.pk}/") in body.splitlines()
+        _assert_no_family_data(world, meeting, subject, body, ics)
+        for word in ("Heol y Felin family centre", "double-booked", "moved away"):
+            assert word not in subject + body + ics
+        (event,) = Calendar.from_ical(ics).walk("VEVENT")
+        assert "LOCATION" not in event and event.start is not None  # the time stays: a calendar needs it
+        assert f"/meetings/{meeting.pk}/" in str(event["DESCRIPTION"]) and "CN" not in event["ATTENDEE"].params
+    english = ["Doorstep: a meeting has been cancelled", "Doorstep: a meeting invitation has changed",
+               "Doorstep: meeting invitation"]
+    with override(language):
+        assert sorted(subjects) == sorted(gettext(s) for s in english)
+    assert (sorted(subjects) == english) == (language == "en")  # the Welsh is there, not the English again
+
+
+def test_no_email_of_a_meetings_life_carries_family_data(world):
+    """Issue 13, finding 9, for every e-mail a meeting causes: invitations (with a specialist), the tracked actions,
+    the plan's actions and the circulation of the minutes (notifications say only their kind, with a link)."""
+    mail.outbox.clear()
+    minutes = h.circulated(world)
+    delivery.invitation_emails_catch_up()
+    notification_services.email_catch_up()
+    meeting = minutes.meeting
+    subjects = {m.subject for m in mail.outbox}
+    assert {"Doorstep: meeting invitation", "Doorstep: A meeting", "Doorstep: A plan action"} <= subjects
+    for message in mail.outbox:
+        attachments = [part.get_payload(decode=True).decode() for part in message.message().walk()
+                       if part.get_content_type() == "text/calendar"]
+        _assert_no_family_data(world, meeting, message.subject, message.body, *attachments)
+        for word in ("Joint visit", "Children not seen", "health visitor", "Specialist housing advice"):
+            assert word not in message.subject + message.body

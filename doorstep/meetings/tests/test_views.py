@@ -169,3 +169,20 @@ def test_the_pages_speak_welsh(world, client):
     client.cookies["doorstep_language"] = "cy"
     html = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
     assert '<html lang="cy"' in html and "Cynllun ymyrraeth" in html
+
+
+def test_a_role_for_an_agency_that_did_not_attend_is_refused_and_the_minutes_are_unchanged(world, client):
+    """Issue 13, finding 10: `role_<id>` for an agency that did not attend was dropped silently."""
+    minutes = h.held(world)
+    meeting = minutes.meeting
+    client.force_login(world.users["involved_manager"])
+    housing = world.users["uninvolved"].agency
+    response = client.post(reverse("meetings:minutes_edit", args=[meeting.pk]), {
+        "concerns": "Not seen", f"role_{housing.pk}": "Housing reviewed", "plan_agreed": "yes",
+        "sharing_with_family": "By letter", "no_dissent": "on", "outcome": "continue"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body and "Roles are reviewed only for the agencies that attended" in body
+    before = minutes.concerns
+    minutes.refresh_from_db()
+    assert minutes.concerns == before != "Not seen" and not minutes.agency_roles.exists()

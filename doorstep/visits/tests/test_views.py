@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.audit.models import AuditAction, AuditEvent
+from doorstep.families import services as family_services
 from doorstep.notifications.models import Notification, NotificationKind
 from doorstep.visits import services
 from doorstep.visits.models import Visit, VisitStatus
@@ -263,3 +264,17 @@ def test_the_board_chair_sees_visit_safety_as_figures_only(world, client):
     page = client.get(reverse("home")).content.decode()
     assert "Visit safety, last 90 days" in page and "Lone-worker alarms raised" in page
     assert str(visit.worker) not in page and world.family.name not in page
+
+
+def test_planning_again_from_a_visit_of_another_family_is_refused_and_nothing_is_saved(world, client):
+    """Issue 13, finding 10: `?from=<id>` naming the worker's own visit to another family was dropped silently."""
+    worker = world.users["involved_practitioner"]
+    elsewhere = family_services.family_create(by=worker, name="Second household", reason="Health visiting",
+                                              line1="3 Heol y Felin", town="Afonwy", postcode="AF1 1AA")
+    earlier = plan(world, family=elsewhere)
+    client.force_login(worker)
+    url = reverse("visits:plan", args=[world.family.pk]) + f"?from={earlier.pk}"
+    assert client.get(url).status_code == 404
+    data = {**_step_one(world, factors=[]), "stage": "save", "arrangements": ["sole"]}
+    assert client.post(url, data).status_code == 404
+    assert list(Visit.objects.all()) == [earlier]
