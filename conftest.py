@@ -17,6 +17,24 @@ def pytest_configure(config):
                                        "before any of its data is built; tick=True lets the clock run")
     # Resolve the base clock once, in the controlling process, so that every xdist worker uses the same moment.
     os.environ[test_clock.ENV] = test_clock.base().isoformat()
+    _let_tests_empty_the_audit_table()
+
+
+def _let_tests_empty_the_audit_table():
+    """PostgreSQL refuses TRUNCATE of the audit table (audit/migrations/0005), and Django empties the test database
+    with one TRUNCATE after each transactional test: lift the trigger for that statement only, in its transaction."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    sql_flush = DatabaseOperations.sql_flush
+
+    def flush_with_audit(self, style, tables, **kwargs):
+        statements = sql_flush(self, style, tables, **kwargs)
+        if "audit_auditevent" in tables:
+            trigger = "ALTER TABLE audit_auditevent {} TRIGGER audit_event_no_truncate;"
+            statements = [trigger.format("DISABLE"), *statements, trigger.format("ENABLE")]
+        return statements
+
+    DatabaseOperations.sql_flush = flush_with_audit
 
 
 def pytest_sessionstart(session):

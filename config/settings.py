@@ -123,6 +123,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several workers and the web server share one file: wait for locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# Issue 13 finding 12: in production DATABASE_URL is a role that may only INSERT and SELECT audit rows; the owner of
+# the tables runs `manage.py migrate --database migrate` and `manage.py db_roles --database migrate --app-role ...`.
+if os.environ.get("DATABASE_MIGRATE_URL"):
+    DATABASES["migrate"] = dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
+    DATABASES["migrate"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

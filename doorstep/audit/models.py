@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,7 +27,8 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Set when the row is made, not at INSERT, so that its hash (audit/chain.py) covers the moment stored.
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+")
     action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
@@ -38,6 +40,9 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("why"), blank=True)
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     path = models.CharField(max_length=300, blank=True)
+    # Issue 13 finding 12: a hash chain in id order, set by audit_record and checked by `manage.py audit_verify`.
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

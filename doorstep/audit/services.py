@@ -2,8 +2,9 @@
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import connection, models, transaction
 
+from . import chain
 from .context import current_origin
 from .models import AuditAction, AuditEvent
 
@@ -23,7 +24,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_agency_id=getattr(actor, "agency_id", None),
         action=action,
@@ -35,6 +36,8 @@ def audit_record(
         ip_address=origin.ip_address,
         path=origin.path,
     )
+    _append([event])
+    return event
 
 
 def audit_record_many(*, actor, action: AuditAction, objects: Iterable[models.Model], summary: str = "") -> None:
@@ -55,4 +58,31 @@ def audit_record_many(*, actor, action: AuditAction, objects: Iterable[models.Mo
         for obj in objects
     ]
     if rows:
-        AuditEvent.objects.bulk_create(rows)
+        _append(rows)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Issue 13 finding 12: chain the events onto the last row and insert them, under the chain lock.
+
+    One query more than a bare INSERT. The lock is held until the caller's transaction ends (the row it chains
+    onto must stay the last), so concurrent writers queue here instead of forking the chain."""
+    with transaction.atomic(savepoint=False):
+        previous = _chain_head_hash()
+        for event in events:
+            previous = chain.seal(event, previous)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+
+
+def _chain_head_hash() -> str:
+    if connection.vendor == "postgresql":
+        # audit/migrations/0005: pg_advisory_xact_lock, then the last row's hash read after the lock is held.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT head_hash FROM audit_chain_head()")
+            head = cursor.fetchone()[0]
+    else:
+        # SQLite: this transaction began IMMEDIATE (settings), so it already holds the database's only write lock.
+        head = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
+    return head if head is not None else chain.GENESIS

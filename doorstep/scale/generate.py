@@ -24,6 +24,9 @@ from datetime import date, datetime
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from doorstep.audit import chain
+from doorstep.audit.models import AuditEvent
+
 from .rows import CopySink, FastLoad, InsertSink, TableWriter, next_free_id, reset_sequences
 
 # Shape of the region (the figures docs/performance.md quotes).
@@ -152,6 +155,8 @@ def run_generation(plan: Plan, *, fast: bool | None = None, progress: Callable[[
     step_seconds: dict[str, float] = defaultdict(float)
     phases: dict[str, float] = defaultdict(float)
     region = Region(plan)
+    # Issue 13 finding 12: generated audit rows join the hash chain, as audit_record's would (ids in add order).
+    audit_head = [AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first() or chain.GENESIS]
 
     def flush():
         t = time.perf_counter()
@@ -162,6 +167,8 @@ def run_generation(plan: Plan, *, fast: bool | None = None, progress: Callable[[
                     fastload.prepare(w.table)
                 batches.append((w, w.take()))
         for w, rows in batches:
+            if w.model is AuditEvent:
+                audit_head[0] = _seal_audit_rows(w, rows, audit_head[0])
             sink.write(w, rows)
         phases["database: rows"] += time.perf_counter() - t
 
@@ -217,6 +224,16 @@ def run_generation(plan: Plan, *, fast: bool | None = None, progress: Callable[[
     }
     GeneratedRegion.objects.filter(pk=record.pk).update(seconds=seconds, report=report)
     return report
+
+
+def _seal_audit_rows(writer: TableWriter, rows: list[list], previous: str) -> str:
+    fields = chain.hashed_fields(AuditEvent)
+    index = writer.index
+    at_previous, at_hash = index["previous_hash"], index["row_hash"]
+    for row in rows:
+        row[at_previous] = previous
+        previous = row[at_hash] = chain.row_hash(fields, {f.attname: row[index[f.attname]] for f in fields}, previous)
+    return previous
 
 
 def areas_for(families: int) -> int:

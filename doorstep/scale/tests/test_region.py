@@ -53,6 +53,15 @@ def test_a_sweep_of_the_generated_region_finds_nothing_due(region, db):
     assert sum(sweep_run(now=timezone.now()).values()) == 0
 
 
+def test_the_generated_audit_rows_keep_one_hash_chain(region, db):
+    from doorstep.audit import chain
+    from doorstep.audit.models import AuditEvent
+
+    verdict = chain.verify(AuditEvent)
+    assert (verdict.ok, verdict.problem) == (True, "")
+    assert verdict.rows == AuditEvent.objects.count() > CI_FAMILIES
+
+
 def test_the_database_sequences_are_past_the_generated_ids(region, db):
     from doorstep.agencies.models import Professional
 
