@@ -62,7 +62,7 @@ def admin_routes(url_names: set[str]) -> list[Route]:
             rows += [Route(name, EVERYONE), Route(name, EVERYONE, method="post")]
         elif short == "logout":
             rows += [Route(name, EVERYONE, method="post", note="signs anyone out"),
-                     Route(name, SIGNED_IN - ADMINISTRATOR, note="GET signs nobody out: the administrator gets 405, "
+                     Route(name, EVERYONE - ADMINISTRATOR, note="GET signs nobody out: the administrator gets 405, "
                                                                  "anyone else is sent to the admin site's front door")]
         elif short in {"index", "password_change"}:
             rows += [Route(name, ADMINISTRATOR), Route(name, ADMINISTRATOR, method="post")]

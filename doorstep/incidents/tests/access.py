@@ -54,7 +54,8 @@ ROUTES = [
     Route("incident-police", FAMILY_INVOLVED, _pk, method="post", api=True, data=lambda w: {"reference": "AB1"}),
     Route("incident-share", INVOLVED_MANAGER, _pk, method="post", api=True, data=lambda w: {"reason": "Referral"}),
     Route("incident-worker-detail", WORKER_AND_MANAGER, _worker_pk, api=True),
-    Route("incident-worker-detail", WORKER_AND_MANAGER, _worker_pk, method="patch", api=True),
+    # The worker records the support they need and the impact on them; their manager reads it (INC-2).
+    Route("incident-worker-detail", frozenset({"involved_practitioner"}), _worker_pk, method="patch", api=True),
     Route("incident-worker-follow-up", INVOLVED_MANAGER, _worker_pk, method="post", api=True,
           data=lambda w: {"support_offered": ["debrief"], "note": "Debrief held."}),
 ]
