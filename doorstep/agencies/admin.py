@@ -30,16 +30,16 @@ class AdministratorsOnlyAdmin(admin.ModelAdmin):
     """Administrators view, add and change; nobody deletes (records are referred to by the audit log)."""
 
     def has_module_permission(self, request):
-        return request.user.is_administrator
+        return self.admin_site.has_permission(request)  # signed in, active, an administrator (anonymous too)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_administrator
+        return self.admin_site.has_permission(request)  # signed in, active, an administrator (anonymous too)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_administrator
+        return self.admin_site.has_permission(request)  # signed in, active, an administrator (anonymous too)
 
     def has_add_permission(self, request):
-        return request.user.is_administrator
+        return self.admin_site.has_permission(request)  # signed in, active, an administrator (anonymous too)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,7 +1,10 @@
-"""The access matrix (P-4): every URL pattern and API route, each position of the access rule, allowed or refused.
+"""The access matrix (P-4, issue 13): every URL pattern and every method, each position of the access rule,
+allowed or refused.
 
-Each app lists its routes in `<app>/tests/access.py` as `ROUTES = [Route(...), ...]`; the matrix test fails for
-any URL pattern that no app lists, so a new page or endpoint cannot be added without deciding who may use it.
+Each app lists its routes in `<app>/tests/access.py` as `ROUTES = [Route(...), ...]`, one row per route and method
+it accepts (`method="get"` by default; a form page has a "get" row and a "post" row). The matrix test fails for any
+URL pattern that no app lists, and for any method that a route accepts without a row: a method without a row must be
+refused to everyone (pages refuse PUT, PATCH and DELETE with 405, `doorstep/core/methods.py`).
 """
 
 from collections.abc import Callable
@@ -24,6 +27,10 @@ EVERYONE = frozenset(ROLES)
 NOBODY = frozenset()
 
 
+METHODS = ("get", "post", "put", "patch", "delete")
+ADMIN_DELETABLE = {"visits_loneworkingprocedure"}
+
+
 @dataclass(frozen=True)
 class Route:
     name: str  # URL name, with namespace ("families:detail", "api:family-detail" is written "family-detail")
@@ -35,3 +42,52 @@ class Route:
     query: str = ""
     note: str = ""
     extra: dict = field(default_factory=dict)
+
+
+def admin_routes(url_names: set[str]) -> list[Route]:
+    """The admin site, one row per URL and method (administrators only), built from the URL patterns it has."""
+    from django.apps import apps
+
+    def first(label: str):
+        def kwargs(w):
+            model = apps.get_model(*label.split("_", 1)) if "_" in label else None
+            obj = model.objects.order_by("pk").first() if model else None
+            return {"object_id": obj.pk if obj else 0}
+        return kwargs
+
+    rows = []
+    for name in sorted(n for n in url_names if n.startswith("admin:")):
+        short = name.removeprefix("admin:")
+        if short == "login":
+            rows += [Route(name, EVERYONE), Route(name, EVERYONE, method="post")]
+        elif short == "logout":
+            rows += [Route(name, EVERYONE, method="post", note="signs anyone out"),
+                     Route(name, EVERYONE - ADMINISTRATOR, note="GET signs nobody out: the administrator gets 405, "
+                                                                 "anyone else is sent to the admin site's front door")]
+        elif short in {"index", "password_change"}:
+            rows += [Route(name, ADMINISTRATOR), Route(name, ADMINISTRATOR, method="post")]
+        elif short == "app_list":
+            kwargs = lambda w: {"app_label": "agencies"}  # noqa: E731
+            rows += [Route(name, ADMINISTRATOR, kwargs), Route(name, ADMINISTRATOR, kwargs, method="post")]
+        elif short == "view_on_site":
+            rows.append(Route(name, NOBODY, lambda w: {"content_type_id": 0, "object_id": 0}))
+        elif short == "auth_user_password_change":
+            kwargs = lambda w: {"id": w.users["involved_practitioner"].pk}  # noqa: E731
+            rows += [Route(name, ADMINISTRATOR, kwargs), Route(name, ADMINISTRATOR, kwargs, method="post")]
+        elif short.endswith("_delete"):
+            # Staff, agencies and teams are never deleted (they are ended); lone-working procedures may be.
+            label = short.rsplit("_", 1)[0]
+            allowed = ADMINISTRATOR if label in ADMIN_DELETABLE else NOBODY
+            rows += [Route(name, allowed, first(label)), Route(name, allowed, first(label), method="post")]
+        elif short.endswith(("_change", "_history")):
+            label = short.rsplit("_", 1)[0]
+            # Django's admin answers POST to a read-only page (history) with the page itself: nothing changes.
+            rows += [Route(name, ADMINISTRATOR, first(label)), Route(name, ADMINISTRATOR, first(label), method="post")]
+        elif short.endswith(("_changelist", "_add")):
+            rows += [Route(name, ADMINISTRATOR), Route(name, ADMINISTRATOR, method="post")]
+        elif short == "autocomplete":
+            rows.append(Route(name, NOBODY, note="no admin uses autocomplete fields: refused (403) even to "
+                                                  "administrators"))
+        else:  # index pages and helpers read by the administrator only
+            rows.append(Route(name, ADMINISTRATOR))
+    return rows

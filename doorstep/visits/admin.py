@@ -13,12 +13,12 @@ class LoneWorkingProcedureAdmin(admin.ModelAdmin):
                     "acknowledgement_hold_minutes"]
 
     def has_module_permission(self, request):
-        return request.user.is_administrator
+        return self.admin_site.has_permission(request)  # signed in, active, an administrator (anonymous too)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_administrator
+        return self.admin_site.has_permission(request)  # signed in, active, an administrator (anonymous too)
 
     has_change_permission = has_add_permission = has_view_permission
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_administrator
+        return self.admin_site.has_permission(request)  # signed in, active, an administrator (anonymous too)

@@ -22,7 +22,6 @@ ROUTES = [
     Route("password_set", EVERYONE, lambda w: {"uidb64": "MQ", "token": "not-a-token"},
           note="a link that does not work says so to anyone"),
     Route("password_set_done", EVERYONE),
-    Route("admin:index", ADMINISTRATOR, note="the whole admin site is administrators-only (AdministratorsOnlySite)"),
     Route("agency-list", SIGNED_IN, api=True),
     Route("agency-detail", SIGNED_IN, lambda w: {"pk": w.users["uninvolved"].agency_id}, api=True),
     Route("professional-list", SIGNED_IN, api=True),

@@ -164,3 +164,10 @@ def test_partner_system_accounts_and_tokens_are_not_on_the_admin_site(world, adm
         reverse("admin:agencies_agencysystemtoken_changelist")
     page = admin_client.get(reverse("admin:agencies_professional_add")).content.decode()
     assert 'value="system"' not in page
+
+
+def test_a_failed_sign_in_to_the_admin_site_is_a_page_not_a_server_error(db, client):
+    """Found by the access matrix's every-method rows (issue 13): the admin's sign-in page asked an anonymous
+    visitor's `is_administrator` and answered a wrong password with a 500."""
+    response = client.post("/admin/login/", {"username": "nobody", "password": "wrong"})
+    assert response.status_code == 200

@@ -28,6 +28,7 @@ ROUTES = [
     Route("engagement:letter_pdf", FAMILY, lambda w: {"letter_id": world_letter(w).pk}),
     Route("engagement:settings", ADMINISTRATOR),
     Route("family-contacts-list", FAMILY, lambda w: {"family_id": w.family.pk}, api=True),
+    Route("family-contacts-list", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("contact-detail", FAMILY, _contact_pk, api=True),
     Route("contact-correct", AMEND, _contact_pk, method="post", api=True,
           data=lambda w: {"reason": "Wrong time recorded", "note": "Corrected note"}),

@@ -29,10 +29,12 @@ ROUTES = [
     Route("families:break_glass_review_one", frozenset({"uninvolved_manager"}),
           lambda w: {"grant_id": w.users["break_glass"].break_glass.get().pk}),
     Route("family-list", AGENCY_STAFF, api=True),
+    Route("family-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("family-detail", FAMILY, lambda w: {"pk": w.family.pk}, api=True),
     Route("family-add-person", FAMILY_INVOLVED, lambda w: {"pk": w.family.pk}, method="post", api=True),
     Route("family-add-involvement", INVOLVE, lambda w: {"pk": w.family.pk}, method="post", api=True),
     Route("person-detail", FAMILY, lambda w: {"pk": w.child.pk}, api=True),
+    Route("person-detail", FAMILY_INVOLVED, lambda w: {"pk": w.child.pk}, method="patch", api=True),
     Route("involvement-detail", FAMILY, lambda w: {"pk": w.involvement.pk}, api=True),
     Route("involvement-end", END_OWN, lambda w: {"pk": w.involvement.pk}, method="post", api=True),
     Route("involvement-propose-end", FAMILY_INVOLVED, lambda w: {"pk": w.involvement.pk}, method="post", api=True),

@@ -49,10 +49,13 @@ ROUTES = [
     # 004 §5.3: the impact on the worker, only the worker and their manager.
     Route("incidents:worker", WORKER_AND_MANAGER, _worker),
     Route("incident-list", AGENCY_STAFF, api=True),
+    Route("incident-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("incident-detail", FAMILY, _pk, api=True),
     Route("incident-police", FAMILY_INVOLVED, _pk, method="post", api=True, data=lambda w: {"reference": "AB1"}),
     Route("incident-share", INVOLVED_MANAGER, _pk, method="post", api=True, data=lambda w: {"reason": "Referral"}),
     Route("incident-worker-detail", WORKER_AND_MANAGER, _worker_pk, api=True),
+    # The worker records the support they need and the impact on them; their manager reads it (INC-2).
+    Route("incident-worker-detail", frozenset({"involved_practitioner"}), _worker_pk, method="patch", api=True),
     Route("incident-worker-follow-up", INVOLVED_MANAGER, _worker_pk, method="post", api=True,
           data=lambda w: {"support_offered": ["debrief"], "note": "Debrief held."}),
 ]

@@ -78,6 +78,7 @@ ROUTES = [
     Route("visits:resolve", INVOLVED_MANAGER, _id(escalated)),
     Route("visits:emergency", INVOLVED_MANAGER, _id(escalated), method="post"),
     Route("visit-list", AGENCY_STAFF, api=True),
+    Route("visit-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("visit-detail", WORKER_AND_MANAGER, _pk(ready), api=True),
     Route("visit-proposal", AGENCY_STAFF, method="post", api=True, data=lambda w: {"factors": ["animals"]}),
     Route("visit-suggestions", FAMILY, lambda w: {"family_id": w.family.pk}, api=True),
