@@ -9,7 +9,9 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 
 
+# Doorstep's own template names: the admin app's registration/ templates would otherwise be found first.
 class PasswordChange(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
@@ -20,8 +22,9 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 
 class PasswordReset(auth_views.PasswordResetView):
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
     @property
@@ -32,6 +35,7 @@ class PasswordReset(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):
