@@ -28,6 +28,9 @@ urlpatterns = [
          name="password_reset_complete"),
     path("accounts/two-step/", agency_views.two_step_setup, name="two_step"),
     path("accounts/two-step/verify/", agency_views.two_step_verify, name="two_step_verify"),
+    # Issue 13 finding 2: where the link an administrator sends (instead of setting a password) leads.
+    path("accounts/password/set/<uidb64>/<token>/", agency_views.password_set, name="password_set"),
+    path("accounts/password/set/done/", agency_views.password_set_done, name="password_set_done"),
     path("language/", core_views.language, name="language"),
     path("session/extend/", core_views.session_extend, name="session_extend"),
     path("admin/", admin_site.urls),

@@ -114,22 +114,60 @@ def _token_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    # Issue 13 finding 2: a partner system may be allowed to read only; write methods are refused (403).
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class TokenState(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for a manager's approval")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+# Issue 13 finding 2: a token lives 90 days unless the request says otherwise, and never more than a year.
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+
+
 class AgencySystemToken(models.Model):
-    """One token per partner system of an agency; the key is shown once and stored only as a digest."""
+    """A partner system's access to one agency's families through the API (P-4).
+
+    An administrator requests it; it works only once a manager of that agency has approved it, until it expires
+    or is revoked (issue 13 finding 2: an administrator alone must never be able to read case files). The key is
+    shown once, to the administrator who requested it, and stored only as a digest.
+    """
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="system_tokens")
     system_name = models.CharField(_("system name"), max_length=200)
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"))
+    scope = models.CharField(_("scope"), max_length=16, choices=TokenScope.choices, default=TokenScope.READ)
+    # The token works until the end of the day before this date.
+    expires_on = models.DateField(_("expires on"))
     # Requests made with the token act as this partner-system account, so every audit row names it.
     account = models.OneToOneField(Professional, on_delete=models.PROTECT, related_name="system_token")
     digest = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=8, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+", null=True)
+    requested_by = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+", null=True)
+    state = models.CharField(_("state"), max_length=16, choices=TokenState.choices, default=TokenState.REQUESTED)
+    # The manager who approved (or declined) the request.
+    decided_by = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("partner system token")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="approved") | models.Q(decided_by__isnull=False),
+                name="system_token_approved_names_its_approver",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency}: {self.system_name} ({self.prefix}…)"
@@ -141,3 +179,28 @@ class AgencySystemToken(models.Model):
     @staticmethod
     def digest_of(key: str) -> str:
         return _token_digest(key)
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE
+
+    def refusal(self, *, today) -> str | None:
+        """Why the token does not work today, or None when it does."""
+        if self.revoked_at is not None:
+            return _("The token has been revoked.")
+        if self.state == TokenState.DECLINED:
+            return _("The token was declined by the agency's manager.")
+        if self.state != TokenState.APPROVED:
+            return _("The token has not yet been approved by a manager of its agency.")
+        if self.expires_on <= today:
+            return _("The token has expired.")
+        if not self.account.is_active:
+            return _("The token is not valid or has been revoked.")
+        return None
+
+    def status_label(self, *, today) -> str:
+        if self.revoked_at is not None:
+            return _("Revoked")
+        if self.state == TokenState.APPROVED and self.expires_on <= today:
+            return _("Expired")
+        return self.get_state_display()

@@ -7,4 +7,6 @@ class AgencySystemTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "A partner system's token: `Token <key>`. One per agency system, revocable."}
+                "description": ("A partner system's token: `Token <key>`. One per agency system; it works once a "
+                                "manager of the agency has approved it, until it expires or is revoked. A read-only "
+                                "token is refused every write (403).")}

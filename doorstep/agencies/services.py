@@ -1,12 +1,26 @@
+from datetime import date, timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.notifications.models import NotificationKind
+from doorstep.notifications.services import notify
 
-from .models import Agency, AgencySystemToken, Professional, Role, Team
+from .models import (
+    TOKEN_DEFAULT_DAYS,
+    TOKEN_MAX_DAYS,
+    Agency,
+    AgencySystemToken,
+    Professional,
+    Role,
+    Team,
+    TokenScope,
+    TokenState,
+)
 
 
 @transaction.atomic
@@ -38,13 +52,45 @@ def professional_create(
     return person
 
 
+def system_token_default_expiry() -> date:
+    return timezone.localdate() + timedelta(days=TOKEN_DEFAULT_DAYS)
+
+
+def _agency_managers(agency: Agency):
+    return Professional.objects.filter(agency=agency, role=Role.MANAGER, is_active=True)
+
+
 @transaction.atomic
-def system_token_issue(*, by: Professional, agency: Agency, system_name: str) -> tuple[AgencySystemToken, str]:
-    """A token for one partner system of an agency. Returns the token and its key, which is shown only once."""
+def system_token_request(
+    *, by: Professional, agency: Agency, system_name: str, contact_name: str, contact_email: str,
+    scope: TokenScope = TokenScope.READ, expires_on: date | None = None,
+) -> tuple[AgencySystemToken, str]:
+    """An administrator asks for a token for one partner system of an agency (issue 13 finding 2).
+
+    Returns the token and its key, which is shown only once. The token does not work until a manager of that
+    agency approves it, and stops working on `expires_on` (90 days unless chosen, a year at most).
+    """
     if not by.is_administrator:
-        raise PermissionDenied(_("Only administrators issue partner system tokens."))
+        raise PermissionDenied(_("Only administrators request partner system tokens."))
+    today = timezone.localdate()
+    expires_on = expires_on or system_token_default_expiry()
+    errors = {}
     if not system_name.strip():
-        raise ValidationError({"system_name": _("Enter the name of the partner system")})
+        errors["system_name"] = _("Enter the name of the partner system")
+    if not contact_name.strip():
+        errors["contact_name"] = _("Enter the name of the partner system's contact")
+    if not contact_email.strip():
+        errors["contact_email"] = _("Enter the contact's e-mail address")
+    if scope not in TokenScope.values:
+        errors["scope"] = _("Select what the partner system may do")
+    if expires_on <= today:
+        errors["expires_on"] = _("The expiry date must be in the future")
+    elif expires_on > today + timedelta(days=TOKEN_MAX_DAYS):
+        errors["expires_on"] = _("A token can last a year at most")
+    if not agency.is_active:
+        errors["agency"] = _("The agency is no longer active")
+    if errors:
+        raise ValidationError(errors)
     slug = "".join(c for c in system_name.lower() if c.isalnum())[:20] or "system"
     account = Professional.objects.create(
         username=f"system-{agency.pk}-{slug}-{Professional.objects.count()}", first_name=system_name.strip(),
@@ -54,19 +100,239 @@ def system_token_issue(*, by: Professional, agency: Agency, system_name: str) ->
     account.save(update_fields=["password"])
     key = AgencySystemToken.new_key()
     token = AgencySystemToken.objects.create(
-        agency=agency, system_name=system_name.strip(), account=account, digest=AgencySystemToken.digest_of(key),
-        prefix=key[:8], created_by=by,
+        agency=agency, system_name=system_name.strip(), contact_name=contact_name.strip(),
+        contact_email=contact_email.strip(), scope=scope, expires_on=expires_on, account=account,
+        digest=AgencySystemToken.digest_of(key), prefix=key[:8], requested_by=by,
     )
-    audit_record(actor=by, action=AuditAction.TOKEN, obj=token, summary=f"Issued token for {system_name} ({agency})")
+    audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
+                 summary=f"Requested {scope} token {token.prefix} for {token.system_name} ({agency}), "
+                         f"expiring {expires_on:%d/%m/%Y}; waiting for a manager's approval")
+    notify(
+        recipients=_agency_managers(agency), kind=NotificationKind.GENERAL,
+        message=_("%(person)s asks you to approve a token for the partner system %(system)s") % {
+            "person": by, "system": token.system_name},
+        link="/agencies/tokens/", dedupe_key=f"system-token:{token.pk}:requested",
+    )
     return token, key
+
+
+def _require_agency_manager(by: Professional, token: AgencySystemToken) -> None:
+    if not (by.is_active and by.is_manager and by.agency_id == token.agency_id):
+        raise PermissionDenied(_("Only a manager of the token's agency approves or declines it."))
+
+
+def _changed_by(person: Professional, other: Professional | None) -> bool:
+    """Whether `other` ever created or changed `person`'s account (its history names who made each change)."""
+    return other is not None and person.history.filter(history_user_id=other.pk).exists()
+
+
+@transaction.atomic
+def system_token_approve(*, by: Professional, token: AgencySystemToken) -> AgencySystemToken:
+    """A manager of the token's agency lets it work (issue 13 finding 2, P-4)."""
+    _require_agency_manager(by, token)
+    token = AgencySystemToken.objects.select_for_update().get(pk=token.pk)
+    # Separation of duties: a manager account the requesting administrator created or changed (its role, agency
+    # or e-mail address, say) could be the administrator themselves in disguise.
+    if _changed_by(by, token.requested_by):
+        raise PermissionDenied(_("The administrator who requested this token has changed your account, so another "
+                                 "manager of your agency must approve it."))
+    if token.state != TokenState.REQUESTED or token.revoked_at is not None:
+        raise ValidationError(_("This token is no longer waiting for approval."))
+    if token.expires_on <= timezone.localdate():
+        raise ValidationError(_("This token has already expired: ask for a new one."))
+    token.state = TokenState.APPROVED
+    token.decided_by = by
+    token.decided_at = timezone.now()
+    token.save(update_fields=["state", "decided_by", "decided_at"])
+    audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
+                 summary=f"Approved {token.scope} token {token.prefix} for {token.system_name}, requested by "
+                         f"{token.requested_by.username if token.requested_by else '-'}")
+    notify(recipients=[token.requested_by], kind=NotificationKind.GENERAL,
+           message=_("%(person)s approved the token for the partner system %(system)s") % {
+               "person": by, "system": token.system_name},
+           link="/agencies/tokens/", dedupe_key=f"system-token:{token.pk}:decided")
+    return token
+
+
+@transaction.atomic
+def system_token_decline(*, by: Professional, token: AgencySystemToken) -> AgencySystemToken:
+    _require_agency_manager(by, token)
+    token = AgencySystemToken.objects.select_for_update().get(pk=token.pk)
+    if token.state != TokenState.REQUESTED or token.revoked_at is not None:
+        raise ValidationError(_("This token is no longer waiting for approval."))
+    token.state = TokenState.DECLINED
+    token.decided_by = by
+    token.decided_at = timezone.now()
+    token.save(update_fields=["state", "decided_by", "decided_at"])
+    audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
+                 summary=f"Declined token {token.prefix} for {token.system_name}, requested by "
+                         f"{token.requested_by.username if token.requested_by else '-'}")
+    notify(recipients=[token.requested_by], kind=NotificationKind.GENERAL,
+           message=_("%(person)s declined the token for the partner system %(system)s") % {
+               "person": by, "system": token.system_name},
+           link="/agencies/tokens/", dedupe_key=f"system-token:{token.pk}:decided")
+    return token
 
 
 @transaction.atomic
 def system_token_revoke(*, by: Professional, token: AgencySystemToken) -> AgencySystemToken:
-    if not by.is_administrator:
-        raise PermissionDenied(_("Only administrators revoke partner system tokens."))
+    """Administrators, and managers of the token's agency, stop a token at once."""
+    if not (by.is_administrator or (by.is_active and by.is_manager and by.agency_id == token.agency_id)):
+        raise PermissionDenied(_("Only administrators and the agency's managers revoke partner system tokens."))
+    token = AgencySystemToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoked_by = by
+        token.save(update_fields=["revoked_at", "revoked_by"])
         audit_record(actor=by, action=AuditAction.TOKEN, obj=token, summary=f"Revoked token {token.prefix}")
     return token
+
+
+def system_token_request_audit(*, token: AgencySystemToken, method: str, refusal: str | None = None) -> None:
+    """One audit row for each request made with a token, naming the token and the people who requested and
+    approved it (issue 13 finding 2, P-3). The row's actor is the token's partner-system account."""
+    requested = token.requested_by.username if token.requested_by else "-"
+    approved = token.decided_by.username if token.decided_by and token.state == TokenState.APPROVED else "-"
+    summary = (f"{method} with token {token.prefix} ({token.system_name}), requested by {requested}, "
+               f"approved by {approved}")
+    if refusal:
+        summary = f"Refused: {refusal}. {summary}"
+    audit_record(actor=token.account, action=AuditAction.DENIED if refusal else AuditAction.TOKEN, obj=token,
+                 summary=summary)
+    if not refusal:
+        AgencySystemToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+
+# Issue 13 finding 2 (b): what an administrator may never change on their own account, on any page or the admin
+# site: whoever holds these decides what they can read.
+SELF_PROTECTED_FIELDS = ("role", "agency", "team", "line_manager", "is_active", "is_superuser", "is_staff",
+                         "is_designated_postholder", "is_duty_manager")
+# Changes an agency's managers are told about: someone joins, leaves, changes role or where their links go.
+AGENCY_TOLD_FIELDS = ("role", "agency", "email", "is_active")
+
+
+def _require_administrator(by: Professional) -> None:
+    if not (by.is_active and by.is_administrator):
+        raise PermissionDenied(_("Only administrators manage agencies, teams and staff."))
+
+
+def _differences(stored: models.Model | None, obj: models.Model) -> list[str]:
+    """The concrete fields whose values differ from the stored row (all of them for a new record)."""
+    fields = [f for f in obj._meta.concrete_fields if not f.primary_key and f.name not in ("password", "last_login")]
+    if stored is None:
+        return [f.name for f in fields if getattr(obj, f.attname) not in (None, "", False)]
+    return [f.name for f in fields if getattr(stored, f.attname) != getattr(obj, f.attname)]
+
+
+def _describe(stored: models.Model | None, obj: models.Model, changed: list[str]) -> str:
+    parts = []
+    for name in changed:
+        attname = obj._meta.get_field(name).attname
+        if name in ("role", "agency", "team", "is_active", "kind", "name"):
+            before = getattr(stored, attname) if stored is not None else "-"
+            parts.append(f"{name} {before} -> {getattr(obj, attname)}")
+        else:
+            parts.append(name)
+    return ", ".join(parts) or "nothing"
+
+
+@transaction.atomic
+def professional_save_by_administrator(*, by: Professional, professional: Professional) -> Professional:
+    """An administrator adds or changes a member of staff (the admin site). One audit row names every field
+    changed; a new account has no password until its owner sets one from a reset link (issue 13 finding 2)."""
+    _require_administrator(by)
+    stored = Professional.objects.select_for_update().filter(pk=professional.pk).first() if professional.pk else None
+    if professional.role == Role.SYSTEM or (stored is not None and stored.role == Role.SYSTEM):
+        # A partner-system account belongs to its token: given an e-mail address and a password it would be a
+        # way into the agency's families.
+        raise PermissionDenied(_("Partner-system accounts are managed with their tokens."))
+    changed = _differences(stored, professional)
+    if stored is not None and professional.pk == by.pk:
+        touched = [name for name in changed if name in SELF_PROTECTED_FIELDS]
+        if touched:
+            raise PermissionDenied(_("You cannot change your own role, agency, team or permissions."))
+    if professional.role in (Role.PRACTITIONER, Role.MANAGER) and professional.agency_id is None:
+        raise ValidationError({"agency": _("Practitioners and managers belong to an agency")})
+    if professional.team_id is not None and professional.team.agency_id != professional.agency_id:
+        raise ValidationError({"team": _("The team must belong to the professional's agency")})
+    if stored is None:
+        professional.set_unusable_password()
+    elif not changed:
+        return professional
+    professional.save()
+    audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=professional,
+                 summary=f"{'Added' if stored is None else 'Changed'} professional {professional.username}: "
+                         f"{_describe(stored, professional, changed)}")
+    if any(name in AGENCY_TOLD_FIELDS for name in changed):
+        agencies = {professional.agency_id, getattr(stored, "agency_id", None)} - {None}
+        notify(
+            recipients=Professional.objects.filter(agency_id__in=agencies, role=Role.MANAGER, is_active=True)
+            .exclude(pk=professional.pk),
+            kind=NotificationKind.GENERAL,
+            message=_("An administrator (%(admin)s) added or changed the account of %(person)s") % {
+                "admin": by, "person": professional},
+            dedupe_key=f"professional:{professional.pk}:admin-change:{timezone.now().isoformat()}",
+        )
+    return professional
+
+
+@transaction.atomic
+def agency_save_by_administrator(*, by: Professional, agency: Agency) -> Agency:
+    _require_administrator(by)
+    stored = Agency.objects.select_for_update().filter(pk=agency.pk).first() if agency.pk else None
+    changed = _differences(stored, agency)
+    if stored is not None and not changed:
+        return agency
+    agency.save()
+    audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=agency,
+                 summary=f"{'Added' if stored is None else 'Changed'} agency {agency.name}: "
+                         f"{_describe(stored, agency, changed)}")
+    return agency
+
+
+@transaction.atomic
+def team_save_by_administrator(*, by: Professional, team: Team) -> Team:
+    _require_administrator(by)
+    stored = Team.objects.select_for_update().filter(pk=team.pk).first() if team.pk else None
+    changed = _differences(stored, team)
+    if stored is not None and not changed:
+        return team
+    team.save()
+    audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=team,
+                 summary=f"{'Added' if stored is None else 'Changed'} team {team}: {_describe(stored, team, changed)}")
+    return team
+
+
+@transaction.atomic
+def professional_send_password_link(*, by: Professional, professional: Professional) -> None:
+    """Instead of setting anyone's password, an administrator sends its owner a link to set it themselves
+    (issue 13 finding 2: an administrator who could set a password could sign in as that person)."""
+    _require_administrator(by)
+    if professional.role == Role.SYSTEM:
+        raise PermissionDenied(_("Partner-system accounts are managed with their tokens."))
+    if not professional.email or not professional.is_active:
+        raise ValidationError(_("%(person)s has no e-mail address or is not active: no link was sent.") % {
+            "person": professional})
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=professional,
+                 summary=f"Sent a password reset link to {professional.username}")
+    pk = professional.pk
+    transaction.on_commit(lambda: _send_password_link(pk))
+
+
+def _send_password_link(pk: int) -> None:
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+    from django.utils import translation
+
+    from .forms import PasswordLinkForm
+
+    # The link's address comes from the configured site, never from the request's Host header.
+    site = urlparse(settings.DOORSTEP_SITE_URL)
+    professional = Professional.objects.get(pk=pk)
+    with translation.override(professional.preferred_language):
+        PasswordLinkForm(professional=professional).save(
+            domain_override=site.netloc, use_https=site.scheme == "https",
+            subject_template_name="agencies/email/password_link_subject.txt",
+            email_template_name="agencies/email/password_link.txt",
+        )

@@ -5,5 +5,7 @@ from . import views
 app_name = "agencies"
 urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/approve/", views.token_approve, name="token_approve"),
+    path("tokens/<int:token_id>/decline/", views.token_decline, name="token_decline"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -1,6 +1,10 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,36 +13,61 @@ from doorstep.core.forms_support import run_service
 import django_otp
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import services, two_step
-from .forms import TokenIssueForm, TwoStepCodeForm
-from .models import AgencySystemToken
-
-
-def _administrator(request):
-    if not request.user.is_administrator:
-        raise PermissionDenied(_("Only administrators manage partner systems."))
+from . import selectors, services, two_step
+from .forms import TokenRequestForm, TwoStepCodeForm
+from .models import TokenState
 
 
 @login_required
 def tokens(request):
-    _administrator(request)
-    form = TokenIssueForm(request.POST or None)
+    """Partner systems: administrators request tokens; a manager approves or declines their agency's (issue 13)."""
+    tokens = selectors.system_tokens_for(professional=request.user)
+    form = None
     new_key = None
-    if request.method == "POST" and form.is_valid():
-        issued = run_service(form, lambda: services.system_token_issue(by=request.user, **form.cleaned_data))
-        if issued:
-            new_key = issued[1]
-            form = TokenIssueForm()
-    tokens = AgencySystemToken.objects.select_related("agency").order_by("-created_at")
-    return render(request, "agencies/tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
+    if request.user.is_administrator:
+        form = TokenRequestForm(request.POST or None, initial={"expires_on": services.system_token_default_expiry()})
+        if request.method == "POST" and form.is_valid():
+            issued = run_service(form, lambda: services.system_token_request(by=request.user, **form.cleaned_data))
+            if issued:
+                new_key = issued[1]
+                form = TokenRequestForm(initial={"expires_on": services.system_token_default_expiry()})
+    elif request.method == "POST":
+        raise PermissionDenied(_("Only administrators request partner system tokens."))
+    today = timezone.localdate()
+    rows = [{"token": t, "status": t.status_label(today=today),
+             "decide": request.user.is_manager and t.state == TokenState.REQUESTED and t.revoked_at is None,
+             "revoke": t.revoked_at is None and t.state != TokenState.DECLINED} for t in tokens]
+    return render(request, "agencies/tokens.html", {
+        "form": form, "rows": rows, "new_key": new_key,
+        "waiting": [r for r in rows if r["decide"]],
+    })
+
+
+def _token_action(request, token_id: int, service):
+    token = selectors.system_token_get_for(professional=request.user, token_id=token_id)
+    try:
+        service(by=request.user, token=token)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("agencies:tokens")
+
+
+@require_POST
+@login_required
+def token_approve(request, token_id: int):
+    return _token_action(request, token_id, services.system_token_approve)
+
+
+@require_POST
+@login_required
+def token_decline(request, token_id: int):
+    return _token_action(request, token_id, services.system_token_decline)
 
 
 @require_POST
 @login_required
 def token_revoke(request, token_id: int):
-    _administrator(request)
-    services.system_token_revoke(by=request.user, token=get_object_or_404(AgencySystemToken, pk=token_id))
-    return redirect("agencies:tokens")
+    return _token_action(request, token_id, services.system_token_revoke)
 
 
 @login_required
@@ -73,3 +102,19 @@ def two_step_verify(request):
             django_otp.login(request, device)
             return redirect(next_url)
     return render(request, "agencies/two_step_verify.html", {"form": form, "next": next_url})
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Where the link an administrator sends leads: the owner sets their own password (issue 13 finding 2: the
+    admin site never sets one). Django's view: a one-time link that stops working once used or after
+    PASSWORD_RESET_TIMEOUT."""
+
+    template_name = "agencies/password_set.html"
+    success_url = reverse_lazy("password_set_done")
+
+
+password_set = PasswordSetView.as_view()
+
+
+def password_set_done(request):
+    return render(request, "agencies/password_set_done.html")

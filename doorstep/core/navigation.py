@@ -42,7 +42,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("families:break_glass_review", _("Emergency access"), _manager, "/families/emergency-access/review/",
             order=70),
     NavItem("audit:search", _("Audit"), _manager, "/audit/", order=75),
-    NavItem("agencies:tokens", _("Partner systems"), _administrator, "/agencies/", order=85),
+    # Issue 13 finding 2: administrators ask for partner-system tokens, the agency's managers approve them.
+    NavItem("agencies:tokens", _("Partner systems"), lambda u: _administrator(u) or _manager(u), "/agencies/",
+            order=85),
     NavItem("admin:index", _("Administration"), _administrator, "/admin/", order=90),
     NavItem("api-docs", _("API"), lambda u: u.works_with_families or u.is_administrator, "/api/v1/", order=95),
 ]

@@ -94,3 +94,29 @@ def build_world() -> World:
 
 def user_of(world: World, role: str) -> Professional | None:
     return world.users[role]
+
+
+def partner_token(world: World, *, agency=None, scope: str = "read_write", approved: bool = True,
+                  expired: bool = False, revoked: bool = False, system_name: str = "Partner system"):
+    """A partner-system token (issue 13 finding 2) and its key: requested by the world's administrator and, unless
+    `approved=False`, approved by a manager of its agency (the involved health agency unless another is given).
+    `expired` and `revoked` give a token that once worked and no longer does."""
+    from doorstep.agencies import services as agency_services
+    from doorstep.agencies.models import AgencySystemToken
+
+    agency = agency or world.involvement.agency
+    token, key = agency_services.system_token_request(
+        by=world.users["administrator"], agency=agency, system_name=system_name, contact_name="Sam Jones",
+        contact_email="sam.jones@partner.example", scope=scope,
+    )
+    if approved or expired or revoked:
+        manager = Professional.objects.filter(agency=agency, role=Role.MANAGER, is_active=True).order_by("pk").first()
+        token = agency_services.system_token_approve(by=manager, token=token)
+    if expired:
+        # Time cannot run backwards in a test (issue 12): a token that has lived its days is one whose expiry is
+        # today, which is what the passing of time would leave.
+        AgencySystemToken.objects.filter(pk=token.pk).update(expires_on=timezone.localdate())
+        token.refresh_from_db()
+    if revoked:
+        token = agency_services.system_token_revoke(by=world.users["administrator"], token=token)
+    return token, key

@@ -1,19 +1,27 @@
-from doorstep.agencies.models import AgencySystemToken
-from doorstep.agencies.services import system_token_issue
-from doorstep.testing.access import ADMINISTRATOR, SIGNED_IN, Route
+from doorstep.testing.access import ADMINISTRATOR, EVERYONE, SIGNED_IN, Route
+from doorstep.testing.world import partner_token
 
 
-def _token(world) -> dict:
-    token = AgencySystemToken.objects.first()
-    if token is None:
-        token, _key = system_token_issue(by=world.users["administrator"],
-                                         agency=world.users["uninvolved"].agency, system_name="Housing CRM")
+def _housing_token(world, *, approved: bool) -> dict:
+    """A fresh token of housing (the uninvolved agency) for each request, so one role's action does not change
+    what the next role finds."""
+    token, _key = partner_token(world, agency=world.users["uninvolved_manager"].agency, approved=approved)
     return {"token_id": token.pk}
 
 
 ROUTES = [
-    Route("agencies:tokens", ADMINISTRATOR),
-    Route("agencies:token_revoke", ADMINISTRATOR, _token, method="post"),
+    # Issue 13 finding 2: administrators ask for tokens; a manager of the token's agency approves or declines it.
+    Route("agencies:tokens", ADMINISTRATOR | {"involved_manager", "uninvolved_manager"}),
+    Route("agencies:token_approve", frozenset({"uninvolved_manager"}), lambda w: _housing_token(w, approved=False),
+          method="post"),
+    Route("agencies:token_decline", frozenset({"uninvolved_manager"}), lambda w: _housing_token(w, approved=False),
+          method="post"),
+    Route("agencies:token_revoke", ADMINISTRATOR | {"uninvolved_manager"}, lambda w: _housing_token(w, approved=True),
+          method="post"),
+    # The link an administrator sends instead of setting a password: the link itself is the credential.
+    Route("password_set", EVERYONE, lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+          note="a link that does not work says so to anyone"),
+    Route("password_set_done", EVERYONE),
     Route("admin:index", ADMINISTRATOR, note="the whole admin site is administrators-only (AdministratorsOnlySite)"),
     Route("agency-list", SIGNED_IN, api=True),
     Route("agency-detail", SIGNED_IN, lambda w: {"pk": w.users["uninvolved"].agency_id}, api=True),

@@ -86,10 +86,9 @@ def test_the_api_asks_a_session_user_for_two_step_verification(world, client, se
 
 
 def test_a_token_that_authenticates_is_served_as_the_partner_system_and_opens_no_page(world, client, settings):
-    from doorstep.agencies.services import system_token_issue
+    from doorstep.testing.world import partner_token
 
-    token, key = system_token_issue(by=world.users["administrator"], agency=world.users["uninvolved"].agency,
-                                    system_name="Housing CRM")
+    _token, key = partner_token(world, agency=world.users["uninvolved"].agency)
     _password_only(client, settings, world.users["involved_manager"])
     real = {"HTTP_AUTHORIZATION": f"Token {key}"}
     response = client.get(reverse("family-list"), **real)

@@ -74,7 +74,11 @@ def test_navigation_depends_on_the_role(world, client):
     assert "Partner systems" in html and "Find a family" not in html
     client.force_login(world.users["involved_manager"])
     html = client.get(reverse("home")).content.decode()
-    assert "Find a family" in html and "Audit" in html and "Partner systems" not in html
+    # Issue 13 finding 2: managers approve their agency's partner-system tokens.
+    assert "Find a family" in html and "Audit" in html and "Partner systems" in html
+    client.force_login(world.users["involved_practitioner"])
+    html = client.get(reverse("home")).content.decode()
+    assert "Find a family" in html and "Partner systems" not in html
 
 
 def test_production_settings_pass_the_deployment_check():

@@ -2,9 +2,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from doorstep.agencies.services import system_token_issue, system_token_revoke
+from doorstep.agencies.services import system_token_revoke
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.families.models import Family
+from doorstep.testing.world import partner_token
 
 
 @pytest.fixture
@@ -52,8 +53,7 @@ def test_service_validation_errors_are_400_with_the_field(world, api):
 
 
 def test_partner_system_token_acts_for_its_agency_and_can_be_revoked(world, api):
-    token, key = system_token_issue(by=world.users["administrator"], agency=world.users["other_involved"].agency,
-                                    system_name="Police RMS")
+    token, key = partner_token(world, agency=world.users["other_involved"].agency, system_name="Police RMS")
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api.get(reverse("family-detail", args=[world.family.pk]))
     assert response.status_code == 200
@@ -66,8 +66,7 @@ def test_partner_system_token_acts_for_its_agency_and_can_be_revoked(world, api)
 
 
 def test_token_is_stored_only_as_a_digest(world):
-    token, key = system_token_issue(by=world.users["administrator"], agency=world.users["uninvolved"].agency,
-                                    system_name="Housing CRM")
+    token, key = partner_token(world, agency=world.users["uninvolved"].agency, system_name="Housing CRM")
     assert key not in (token.digest, token.prefix) and token.digest == token.digest_of(key)
 
 
