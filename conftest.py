@@ -78,6 +78,14 @@ def clock(time_machine):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The API throttles count requests in the cache: each test starts with none counted (issue 13)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
 

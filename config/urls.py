@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from doorstep.agencies import views as agency_views
+from doorstep.agencies import accounts, views as agency_views
 from doorstep.agencies.admin import site as admin_site
 from doorstep.core import views as core_views
 
@@ -14,6 +14,18 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Issue 13 finding 11: self-service password change (needs two-step first, see TwoStepMiddleware) and reset.
+    path("accounts/password/change/", accounts.PasswordChange.as_view(), name="password_change"),
+    path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(
+        template_name="accounts/password_change_done.html"), name="password_change_done"),
+    path("accounts/password/reset/", accounts.PasswordReset.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html"), name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/", accounts.PasswordResetConfirm.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"),
+         name="password_reset_complete"),
     path("accounts/two-step/", agency_views.two_step_setup, name="two_step"),
     path("accounts/two-step/verify/", agency_views.two_step_verify, name="two_step_verify"),
     # Issue 13 finding 2: where the link an administrator sends (instead of setting a password) leads.

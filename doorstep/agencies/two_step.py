@@ -24,6 +24,14 @@ def two_step_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def two_step_outstanding(user) -> bool:
+    """True while a signed-in person who has an authenticator, or whose role needs one, has not verified with it."""
+    is_verified = getattr(user, "is_verified", None)  # set by django_otp's middleware
+    if callable(is_verified) and is_verified():
+        return False
+    return two_step_required(user) or two_step_device(user) is not None
+
+
 def two_step_begin(*, professional) -> TOTPDevice:
     """An unconfirmed authenticator for the professional to add to their app."""
     device = TOTPDevice.objects.filter(user=professional, confirmed=False).first()

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "doorstep.core"
     verbose_name = _("Doorstep")
+
+    def ready(self):
+        from . import sessions  # noqa: F401  (registers the sign-in receiver: session start, drafts)

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .navigation import navigation_for
+from .sessions import session_seconds_left
 
 
 def doorstep(request):
@@ -8,6 +9,6 @@ def doorstep(request):
     authenticated = bool(user and user.is_authenticated)
     return {
         "navigation": navigation_for(user, request.path) if authenticated else [],
-        "session_timeout": settings.SESSION_COOKIE_AGE if authenticated else 0,
+        "session_timeout": session_seconds_left(request) if authenticated else 0,
         "session_warning": settings.DOORSTEP_SESSION_WARNING_SECONDS,
     }

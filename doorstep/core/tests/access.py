@@ -6,6 +6,14 @@ ROUTES = [
     Route("logout", EVERYONE, method="post"),
     Route("language", EVERYONE, query="lang=cy&next=/"),
     Route("session_extend", SIGNED_IN, method="post"),
+    Route("password_change", SIGNED_IN),
+    Route("password_change_done", SIGNED_IN),
+    # Password reset is for people who cannot sign in: open to everyone, and says nothing about who has an account.
+    Route("password_reset", EVERYONE),
+    Route("password_reset_done", EVERYONE),
+    Route("password_reset_confirm", EVERYONE, lambda w: {"uidb64": "MQ", "token": "set-password"},
+          note="an unknown link shows the expired-link page"),
+    Route("password_reset_complete", EVERYONE),
     Route("two_step", SIGNED_IN),
     # Without a confirmed device, the verify page sends you to set one up (still allowed, not refused).
     Route("two_step_verify", SIGNED_IN),
