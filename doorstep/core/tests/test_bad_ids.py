@@ -12,6 +12,8 @@ from rest_framework.test import APIClient
 HUGE = "99999999999999999999999999"  # beyond any database integer
 METHODS = ["get", "post", "put", "patch", "delete"]
 ID_PATTERNS = {"[0-9]+", r"\d+"}
+# Named, not numbered: a rule ("ESC-1"), DRF's format suffix, and a password link's user and token.
+NOT_IDS = ("rule_id", "format", "uidb64", "token")
 
 
 def _patterns(patterns=None, prefix=""):
@@ -28,6 +30,8 @@ def _template(pattern) -> str:
     """The route as text with {} where each id goes ({format} for DRF's format suffix)."""
     if isinstance(pattern, RoutePattern):
         text = str(pattern).replace("<str:rule_id>", "{rule}").replace("<drf_format_suffix:format>", "{format}")
+        # A password link's user and token are Django's own (an unknown one is a page saying the link is not valid).
+        text = text.replace("<uidb64>", "{link}").replace("<token>", "{link}")
         return re.sub(r"<(?:int:)?\w+>", "{}", text)
     text = str(pattern).lstrip("^").rstrip("$")
     text = re.sub(r"\\\.\(\?P<format>[^)]*\)/\?", "{format}", text)
@@ -43,7 +47,7 @@ def test_every_id_in_a_route_is_a_number():
     for route, p in _patterns():
         if isinstance(p.pattern, RoutePattern):
             loose += [f"{route}: {name}" for name, converter in p.pattern.converters.items()
-                      if not isinstance(converter, IntConverter) and name not in ("rule_id", "format")]  # rules are named
+                      if not isinstance(converter, IntConverter) and name not in NOT_IDS]
         else:
             groups = re.findall(r"\(\?P<(\w+)>([^)]*)\)", str(p.pattern))
             loose += [f"{route}: {name}" for name, regex in groups if name != "format" and regex not in ID_PATTERNS]

@@ -1,5 +1,5 @@
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -149,8 +149,11 @@ def test_home_lists_the_agencys_families(world, client):
     assert "Testing household" in html and "Other household" not in html
 
 
-def test_a_draft_typed_before_the_session_timed_out_comes_back_after_signing_in(world, client):
-    # The session has ended (signed out); the form is posted anyway.
+def test_a_draft_typed_before_the_session_timed_out_comes_back_after_signing_in(world, client, time_machine):
+    # The practitioner's session times out (30 minutes idle) while they type; the form is posted anyway.
+    client.force_login(world.users["involved_practitioner"])
+    client.get(reverse("families:create"))
+    time_machine.shift(timedelta(minutes=31))
     data = {"name": "Draft household", "reason": "Typed before the timeout", "line1": "2 Mill Lane",
             "town": "Afonwy", "postcode": "AF1 2BB"}
     response = client.post(reverse("families:create"), data)
