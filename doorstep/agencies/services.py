@@ -140,18 +140,9 @@ def system_token_approve(*, by: Professional, token: AgencySystemToken) -> Agenc
         raise ValidationError(_("This token is no longer waiting for approval."))
     if token.expires_on <= timezone.localdate():
         raise ValidationError(_("This token has already expired: ask for a new one."))
-    token.state = TokenState.APPROVED
-    token.decided_by = by
-    token.decided_at = timezone.now()
-    token.save(update_fields=["state", "decided_by", "decided_at"])
-    audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
-                 summary=f"Approved {token.scope} token {token.prefix} for {token.system_name}, requested by "
-                         f"{token.requested_by.username if token.requested_by else '-'}")
-    notify(recipients=[token.requested_by], kind=NotificationKind.GENERAL,
-           message=_("%(person)s approved the token for the partner system %(system)s") % {
-               "person": by, "system": token.system_name},
-           link="/agencies/tokens/", dedupe_key=f"system-token:{token.pk}:decided")
-    return token
+    return _system_token_decide(by=by, token=token, state=TokenState.APPROVED, summary=(
+        f"Approved {token.scope} token {token.prefix} for {token.system_name}"),
+        message=_("%(person)s approved the token for the partner system %(system)s"))
 
 
 @transaction.atomic
@@ -160,16 +151,22 @@ def system_token_decline(*, by: Professional, token: AgencySystemToken) -> Agenc
     token = AgencySystemToken.objects.select_for_update().get(pk=token.pk)
     if token.state != TokenState.REQUESTED or token.revoked_at is not None:
         raise ValidationError(_("This token is no longer waiting for approval."))
-    token.state = TokenState.DECLINED
+    return _system_token_decide(by=by, token=token, state=TokenState.DECLINED, summary=(
+        f"Declined token {token.prefix} for {token.system_name}"),
+        message=_("%(person)s declined the token for the partner system %(system)s"))
+
+
+def _system_token_decide(*, by: Professional, token: AgencySystemToken, state: str, summary: str,
+                         message: str) -> AgencySystemToken:
+    """A manager's decision on a requested token: recorded on it, audited, and told to the administrator who asked."""
+    token.state = state
     token.decided_by = by
     token.decided_at = timezone.now()
     token.save(update_fields=["state", "decided_by", "decided_at"])
-    audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
-                 summary=f"Declined token {token.prefix} for {token.system_name}, requested by "
-                         f"{token.requested_by.username if token.requested_by else '-'}")
+    requester = token.requested_by.username if token.requested_by else "-"
+    audit_record(actor=by, action=AuditAction.TOKEN, obj=token, summary=f"{summary}, requested by {requester}")
     notify(recipients=[token.requested_by], kind=NotificationKind.GENERAL,
-           message=_("%(person)s declined the token for the partner system %(system)s") % {
-               "person": by, "system": token.system_name},
+           message=message % {"person": by, "system": token.system_name},
            link="/agencies/tokens/", dedupe_key=f"system-token:{token.pk}:decided")
     return token
 
