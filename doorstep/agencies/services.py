@@ -275,25 +275,25 @@ def professional_save_by_administrator(*, by: Professional, professional: Profes
 
 @transaction.atomic
 def agency_save_by_administrator(*, by: Professional, agency: Agency) -> Agency:
-    _require_administrator(by)
-    stored = Agency.objects.select_for_update().filter(pk=agency.pk).first() if agency.pk else None
-    changed = _differences(stored, agency)
-    if stored is not None and not changed:
-        return agency
-    agency.save()
-    audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=agency,
-                 summary=f"{'Added' if stored is None else 'Changed'} agency {agency.name}: "
-                         f"{_describe(stored, agency, changed)}")
-    return agency
+    return _save_by_administrator(by=by, obj=agency, noun="agency")
 
 
 @transaction.atomic
 def team_save_by_administrator(*, by: Professional, team: Team) -> Team:
+    return _save_by_administrator(by=by, obj=team, noun="team")
+
+
+def _save_by_administrator(*, by: Professional, obj, noun: str):
+    """An agency or a team added or changed on the admin site: saved with an audit row naming what changed."""
     _require_administrator(by)
-    stored = Team.objects.select_for_update().filter(pk=team.pk).first() if team.pk else None
-    changed = _differences(stored, team)
+    stored = type(obj).objects.select_for_update().filter(pk=obj.pk).first() if obj.pk else None
+    changed = _differences(stored, obj)
     if stored is not None and not changed:
-        return team
+        return obj
+    obj.save()
+    audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=obj,
+                 summary=f"{'Added' if stored is None else 'Changed'} {noun} {obj}: {_describe(stored, obj, changed)}")
+    return obj
     team.save()
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=team,
                  summary=f"{'Added' if stored is None else 'Changed'} team {team}: {_describe(stored, team, changed)}")
