@@ -1,7 +1,7 @@
 """FLG-1: markers visible everywhere (case file banner, search results, exports, API), the household-change
 wording, the address check, and bounded queries."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -170,7 +170,7 @@ def test_raising_a_marker_from_an_incident_in_one_step(world, client):
     url = reverse("markers:create", args=[world.family.pk]) + f"?incident={incident.pk}"
     page = client.get(url).content.decode()
     assert 'value="animals" checked' in page and f'value="person:{world.parent.pk}" checked' in page
-    review = date.today() + timedelta(days=100)
+    review = timezone.localdate() + timedelta(days=100)
     response = client.post(url, {
         "subject": f"person:{world.parent.pk}", "category": "animals", "nature": "Set dogs on a health visitor.",
         "advice": "Dogs shut away before entry", "source": "Incident", "urgent": "on",
@@ -208,7 +208,7 @@ def test_a_marker_raised_from_an_incident_of_another_family_is_refused_and_nothi
                                affected=[worker], account="Dogs set on me", threats=[ThreatKind.ANIMALS])
     client.force_login(worker)
     url = reverse("markers:create", args=[world.family.pk]) + f"?incident={incident.pk}"
-    review = date.today() + timedelta(days=100)
+    review = timezone.localdate() + timedelta(days=100)
     assert client.get(url).status_code == 404
     response = client.post(url, {
         "subject": f"person:{world.parent.pk}", "category": "animals", "nature": "Set dogs on a health visitor.",
