@@ -134,10 +134,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Issue 13: an account waiting for a manager's approval neither signs in nor keeps a session.
+    "doorstep.agencies.backends.ApprovedAccountBackend",
 ]
 # A password reset link works for an hour, once (issue 13 finding 11).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))
+# Reset links asked for in an hour, per e-mail address and per requesting address (issue 13); counted in the cache.
+DOORSTEP_PASSWORD_RESET_LIMIT_EMAIL = int(os.environ.get("DOORSTEP_PASSWORD_RESET_LIMIT_EMAIL", "3"))
+DOORSTEP_PASSWORD_RESET_LIMIT_IP = int(os.environ.get("DOORSTEP_PASSWORD_RESET_LIMIT_IP", "20"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -80,6 +80,10 @@ class Professional(AbstractUser):
     is_designated_postholder = models.BooleanField(_("designated postholder (may call a MARP)"), default=False)
     is_duty_manager = models.BooleanField(_("duty manager"), default=False)
     phone = models.CharField(_("work phone"), max_length=40, blank=True)
+    # Issue 13 (an administrator's last ways in): an account that an administrator added to an agency, or whose
+    # e-mail address or agency they changed, neither signs in nor receives a password link until a manager of that
+    # agency approves it (AccountApproval).
+    awaiting_approval = models.BooleanField(_("waiting for a manager's approval"), default=False, editable=False)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=[("en", "English"), ("cy", "Cymraeg")], default="en"
     )
@@ -204,3 +208,42 @@ class AgencySystemToken(models.Model):
         if self.state == TokenState.APPROVED and self.expires_on <= today:
             return _("Expired")
         return self.get_state_display()
+
+
+class ApprovalState(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for a manager's approval")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    SUPERSEDED = "superseded", _("Replaced by a later change")
+
+
+class AccountApproval(models.Model):
+    """A manager's decision on an account that an administrator added to their agency, or whose e-mail address or
+    agency an administrator changed (issue 13, P-4): until it is approved the account neither signs in nor receives
+    a password link, so an administrator cannot make themselves a practitioner by giving an account their own
+    address and setting its password."""
+
+    professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="approvals")
+    # The agency whose managers decide: the one the account now belongs to.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # What the administrator did, e.g. "Added" or "Changed email, agency 3 -> 4".
+    summary = models.CharField(_("change"), max_length=500)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    requested_by = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    state = models.CharField(_("state"), max_length=16, choices=ApprovalState.choices, default=ApprovalState.REQUESTED)
+    decided_by = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account approval")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["requested", "superseded"]) | models.Q(decided_by__isnull=False),
+                name="account_approval_decision_names_its_manager",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.professional}: {self.summary}"

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AgencySystemToken, Professional
+from .models import AccountApproval, AgencySystemToken, Professional, Role
 
 
 def system_tokens_for(*, professional: Professional) -> QuerySet[AgencySystemToken]:
@@ -42,3 +42,24 @@ def system_token_usable(*, key: str) -> AgencySystemToken | None:
     if token is None or token.refusal(today=timezone.localdate()) is not None:
         return None
     return token
+
+
+def account_approvals_for(*, professional: Professional) -> QuerySet[AccountApproval]:
+    """Accounts an administrator added or changed (issue 13): administrators see them all, a manager their own
+    agency's, the Board chair those of agencies without an active manager (whom the Board chair decides for)."""
+    approvals = AccountApproval.objects.select_related("professional", "agency", "requested_by", "decided_by")
+    if professional.is_administrator:
+        return approvals
+    if professional.is_manager and professional.agency_id:
+        return approvals.filter(agency_id=professional.agency_id)
+    if professional.is_board_chair:
+        managed = Professional.objects.filter(role=Role.MANAGER, is_active=True, awaiting_approval=False)
+        return approvals.exclude(agency_id__in=managed.values("agency_id"))
+    raise PermissionDenied(_("Only administrators, managers and the Board chair see accounts waiting for approval."))
+
+
+def account_approval_get_for(*, professional: Professional, approval_id: int) -> AccountApproval:
+    approval = account_approvals_for(professional=professional).filter(pk=approval_id).first()
+    if approval is None:
+        raise Http404("No account approval found")
+    return approval

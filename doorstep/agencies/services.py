@@ -13,7 +13,9 @@ from doorstep.notifications.services import notify
 from .models import (
     TOKEN_DEFAULT_DAYS,
     TOKEN_MAX_DAYS,
+    AccountApproval,
     Agency,
+    ApprovalState,
     AgencySystemToken,
     Professional,
     Role,
@@ -256,21 +258,113 @@ def professional_save_by_administrator(*, by: Professional, professional: Profes
         professional.set_unusable_password()
     elif not changed:
         return professional
+    held = _hands_over_an_agency(stored, professional, changed)
+    if held:
+        professional.awaiting_approval = True
+    # The account's history names the administrator even outside a request (`_changed_by` relies on it).
+    professional._history_user = by
     professional.save()
+    described = _describe(stored, professional, changed)
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=professional,
                  summary=f"{'Added' if stored is None else 'Changed'} professional {professional.username}: "
-                         f"{_describe(stored, professional, changed)}")
+                         f"{described}" + ("; waiting for a manager's approval" if held else ""))
+    approvers = []
+    if held:
+        approvers = _account_approval_request(by=by, professional=professional,
+                                              summary=f"{'Added' if stored is None else 'Changed'}: {described}")
     if any(name in AGENCY_TOLD_FIELDS for name in changed):
         agencies = {professional.agency_id, getattr(stored, "agency_id", None)} - {None}
         notify(
             recipients=Professional.objects.filter(agency_id__in=agencies, role=Role.MANAGER, is_active=True)
-            .exclude(pk=professional.pk),
+            .exclude(pk__in=[professional.pk, *(a.pk for a in approvers)]),
             kind=NotificationKind.GENERAL,
             message=_("An administrator (%(admin)s) added or changed the account of %(person)s") % {
                 "admin": by, "person": professional},
             dedupe_key=f"professional:{professional.pk}:admin-change:{timezone.now().isoformat()}",
         )
     return professional
+
+
+def _hands_over_an_agency(stored: Professional | None, professional: Professional, changed: list[str]) -> bool:
+    """Whether an administrator's change could make an account theirs inside an agency (issue 13): a new account of
+    an agency, or one whose e-mail address (where password links go) or agency changed, or that joins an agency's
+    staff from a role outside one (an administrator's second account made a practitioner)."""
+    if not professional.works_with_families:
+        return False
+    return stored is None or "email" in changed or "agency" in changed or not stored.works_with_families
+
+
+def _account_approval_request(*, by: Professional, professional: Professional, summary: str) -> list[Professional]:
+    """Holds the account until a manager of its agency approves it; tells those who may decide, and returns them."""
+    AccountApproval.objects.filter(professional=professional, state=ApprovalState.REQUESTED).update(
+        state=ApprovalState.SUPERSEDED)
+    approval = AccountApproval.objects.create(
+        professional=professional, agency=professional.agency, summary=summary[:500], email=professional.email,
+        requested_by=by, requested_at=timezone.now(),
+    )
+    approvers = account_approvers(approval=approval)
+    notify(
+        recipients=approvers, kind=NotificationKind.GENERAL,
+        message=_("An administrator (%(admin)s) added or changed the account of %(person)s: it cannot be used until "
+                  "you approve it") % {"admin": by, "person": professional},
+        link="/agencies/accounts/", dedupe_key=f"account-approval:{approval.pk}:requested",
+    )
+    return approvers
+
+
+def account_approvers(*, approval: AccountApproval) -> list[Professional]:
+    """Who may approve an account (issue 13): the active managers of its agency, never the account itself, an account
+    that is itself waiting, or a manager whose account the requesting administrator created or changed (who could
+    be that administrator in disguise). An agency with no such manager (a new one) is decided by the Board chair,
+    on the same terms."""
+    def eligible(people):
+        return [p for p in people.filter(is_active=True, awaiting_approval=False).exclude(pk=approval.professional_id)
+                if not _changed_by(p, approval.requested_by)]
+
+    return (eligible(_agency_managers(approval.agency))
+            or eligible(Professional.objects.filter(role=Role.BOARD_CHAIR)))
+
+
+@transaction.atomic
+def account_approve(*, by: Professional, approval: AccountApproval) -> AccountApproval:
+    """A manager lets an account an administrator added or changed be used: it may sign in and receive a password
+    link (issue 13)."""
+    return _account_decide(by=by, approval=approval, state=ApprovalState.APPROVED)
+
+
+@transaction.atomic
+def account_decline(*, by: Professional, approval: AccountApproval) -> AccountApproval:
+    """A manager refuses the change: the account stays unusable until an administrator changes it again and a manager
+    approves that."""
+    return _account_decide(by=by, approval=approval, state=ApprovalState.DECLINED)
+
+
+def _account_decide(*, by: Professional, approval: AccountApproval, state: str) -> AccountApproval:
+    approval = AccountApproval.objects.select_for_update().select_related("professional").get(pk=approval.pk)
+    if by.pk not in {p.pk for p in account_approvers(approval=approval)}:
+        raise PermissionDenied(_("Only a manager of the account's agency, whose own account the administrator has "
+                                 "not changed, approves or declines it."))
+    if approval.state != ApprovalState.REQUESTED:
+        raise ValidationError(_("This account is no longer waiting for approval."))
+    approval.state = state
+    approval.decided_by = by
+    approval.decided_at = timezone.now()
+    approval.save(update_fields=["state", "decided_by", "decided_at"])
+    person = approval.professional
+    if state == ApprovalState.APPROVED:
+        # Not person.save(): the account's history names the administrators who changed it (`_changed_by`).
+        Professional.objects.filter(pk=person.pk).update(awaiting_approval=False)
+        person.awaiting_approval = False
+    verb = "Approved" if state == ApprovalState.APPROVED else "Declined"
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=person,
+                 summary=f"{verb} the account {person.username} ({approval.email or 'no e-mail'}) after an "
+                         f"administrator's change ({approval.summary}), requested by {approval.requested_by.username}")
+    message = (_("%(person)s approved the account of %(account)s") if state == ApprovalState.APPROVED
+               else _("%(person)s declined the account of %(account)s"))
+    notify(recipients=[approval.requested_by], kind=NotificationKind.GENERAL,
+           message=message % {"person": by, "account": person},
+           dedupe_key=f"account-approval:{approval.pk}:decided")
+    return approval
 
 
 @transaction.atomic
@@ -310,6 +404,10 @@ def professional_send_password_link(*, by: Professional, professional: Professio
     if not professional.email or not professional.is_active:
         raise ValidationError(_("%(person)s has no e-mail address or is not active: no link was sent.") % {
             "person": professional})
+    if professional.awaiting_approval:
+        # Issue 13: the link would let whoever owns the address into the agency's case files.
+        raise ValidationError(_("%(person)s's account is waiting for a manager of their agency to approve it: no link "
+                                "was sent.") % {"person": professional})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=professional,
                  summary=f"Sent a password reset link to {professional.username}")
     pk = professional.pk

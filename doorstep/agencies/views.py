@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.core.forms_support import run_service
 
@@ -14,8 +14,9 @@ import django_otp
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import selectors, services, two_step
+from .accounts import ApprovedAccountsOnly
 from .forms import TokenRequestForm, TwoStepCodeForm
-from .models import TokenState
+from .models import ApprovalState, TokenState
 
 
 @login_required
@@ -70,6 +71,43 @@ def token_revoke(request, token_id: int):
     return _token_action(request, token_id, services.system_token_revoke)
 
 
+@require_safe
+@login_required
+def accounts(request):
+    """Accounts an administrator added to an agency or whose e-mail address or agency they changed: a manager of the
+    agency approves or declines each before it can be used (issue 13)."""
+    approvals = selectors.account_approvals_for(professional=request.user)
+    rows = [{"approval": a, "decide": a.state == ApprovalState.REQUESTED
+             and request.user.pk in {p.pk for p in services.account_approvers(approval=a)}}
+            for a in approvals.filter(state=ApprovalState.REQUESTED)]
+    return render(request, "agencies/accounts.html", {
+        "waiting": [r for r in rows if r["decide"]],
+        "others": [r for r in rows if not r["decide"]],
+        "decided": approvals.exclude(state=ApprovalState.REQUESTED)[:50],
+    })
+
+
+def _account_action(request, approval_id: int, service):
+    approval = selectors.account_approval_get_for(professional=request.user, approval_id=approval_id)
+    try:
+        service(by=request.user, approval=approval)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("agencies:accounts")
+
+
+@require_POST
+@login_required
+def account_approve(request, approval_id: int):
+    return _account_action(request, approval_id, services.account_approve)
+
+
+@require_POST
+@login_required
+def account_decline(request, approval_id: int):
+    return _account_action(request, approval_id, services.account_decline)
+
+
 @login_required
 def two_step_setup(request):
     device = two_step.two_step_device(request.user)
@@ -104,7 +142,7 @@ def two_step_verify(request):
     return render(request, "agencies/two_step_verify.html", {"form": form, "next": next_url})
 
 
-class PasswordSetView(auth_views.PasswordResetConfirmView):
+class PasswordSetView(ApprovedAccountsOnly, auth_views.PasswordResetConfirmView):
     """Where the link an administrator sends leads: the owner sets their own password (issue 13 finding 2: the
     admin site never sets one). Django's view: a one-time link that stops working once used or after
     PASSWORD_RESET_TIMEOUT."""

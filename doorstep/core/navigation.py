@@ -43,8 +43,12 @@ NAV_ITEMS: list[NavItem] = [
             order=70),
     NavItem("audit:search", _("Audit"), _manager, "/audit/", order=75),
     # Issue 13 finding 2: administrators ask for partner-system tokens, the agency's managers approve them.
-    NavItem("agencies:tokens", _("Partner systems"), lambda u: _administrator(u) or _manager(u), "/agencies/",
+    NavItem("agencies:tokens", _("Partner systems"), lambda u: _administrator(u) or _manager(u), "/agencies/tokens/",
             order=85),
+    # Issue 13: an account an administrator added or changed waits for a manager of its agency (or, for an agency
+    # without one, the Board chair).
+    NavItem("agencies:accounts", _("Staff accounts"), lambda u: _administrator(u) or _manager(u) or _board(u),
+            "/agencies/accounts/", order=86),
     NavItem("admin:index", _("Administration"), _administrator, "/admin/", order=90),
     NavItem("api-docs", _("API"), lambda u: u.works_with_families or u.is_administrator, "/api/v1/", order=95),
 ]

@@ -1,4 +1,12 @@
-from doorstep.testing.access import ADMINISTRATOR, EVERYONE, SIGNED_IN, Route
+from doorstep.testing.access import (
+    ADMINISTRATOR,
+    BOARD_CHAIR,
+    EVERYONE,
+    INVOLVED_MANAGER,
+    MANAGERS,
+    SIGNED_IN,
+    Route,
+)
 from doorstep.testing.world import partner_token
 
 
@@ -7,6 +15,18 @@ def _housing_token(world, *, approved: bool) -> dict:
     what the next role finds."""
     token, _key = partner_token(world, agency=world.users["uninvolved_manager"].agency, approved=approved)
     return {"token_id": token.pk}
+
+
+def _held_account(world) -> dict:
+    """A fresh account that the administrator added to health, waiting for a health manager's approval."""
+    from doorstep.agencies import services
+    from doorstep.agencies.models import Professional, Role
+
+    n = Professional.objects.count()
+    person = services.professional_save_by_administrator(by=world.users["administrator"], professional=Professional(
+        username=f"new.worker{n}", first_name="New", last_name="Worker", email=f"new{n}@example.org",
+        agency=world.involvement.agency, role=Role.PRACTITIONER))
+    return {"approval_id": person.approvals.get().pk}
 
 
 ROUTES = [
@@ -18,6 +38,10 @@ ROUTES = [
           method="post"),
     Route("agencies:token_revoke", ADMINISTRATOR | {"uninvolved_manager"}, lambda w: _housing_token(w, approved=True),
           method="post"),
+    # Issue 13: an account an administrator added or changed waits for a manager of its agency (health's here).
+    Route("agencies:accounts", ADMINISTRATOR | MANAGERS | BOARD_CHAIR),
+    Route("agencies:account_approve", INVOLVED_MANAGER, _held_account, method="post"),
+    Route("agencies:account_decline", INVOLVED_MANAGER, _held_account, method="post"),
     # The link an administrator sends instead of setting a password: the link itself is the credential.
     Route("password_set", EVERYONE, lambda w: {"uidb64": "MQ", "token": "not-a-token"},
           note="a link that does not work says so to anyone"),
