@@ -57,6 +57,20 @@ def test_a_person_changes_their_own_password(world, client):
     assert AuditEvent.objects.filter(actor=user, object_id=str(user.pk), summary="Changed their own password").exists()
 
 
+def test_changing_a_password_ends_the_persons_other_sessions(world, client):
+    """ASVS V3.3.3: the browser that changed the password stays signed in; every other session of that person ends."""
+    from django.test import Client
+
+    user = world.users["involved_practitioner"]
+    elsewhere = Client()
+    elsewhere.force_login(user)
+    client.force_login(user)
+    client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert client.get(reverse("home")).status_code == 200
+    assert "/login/" in elsewhere.get(reverse("home"))["Location"]
+
+
 def test_changing_a_password_needs_the_old_one(world, client):
     user = world.users["involved_practitioner"]
     client.force_login(user)
