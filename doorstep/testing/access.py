@@ -5,12 +5,16 @@ Each app lists its routes in `<app>/tests/access.py` as `ROUTES = [Route(...), .
 it accepts (`method="get"` by default; a form page has a "get" row and a "post" row). The matrix test fails for any
 URL pattern that no app lists, and for any method that a route accepts without a row: a method without a row must be
 refused to everyone (pages refuse PUT, PATCH and DELETE with 405, `doorstep/core/methods.py`).
+
+Beside the people of ROLES, each row is checked for the partner-system tokens of TOKENS (issue 13): the request
+carries `Authorization: Token <key>` and no session. Who gets through follows from the row's people unless the row
+says otherwise (`tokens=`), see `tokens_allowed`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .world import ROLES
+from .world import ROLES, TOKENS
 
 AGENCY_STAFF = frozenset({"involved_practitioner", "involved_manager", "involved_postholder", "other_involved",
                           "uninvolved", "uninvolved_manager", "ended", "break_glass"})
@@ -25,6 +29,11 @@ BOARD_CHAIR = frozenset({"board_chair"})
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 EVERYONE = frozenset(ROLES)
 NOBODY = frozenset()
+# Token positions, for rows whose tokens differ from what their people imply (`Route.tokens`).
+# The row's rule names a person (who recorded it, owns the action or the visit, leads, chairs, is supervised, is the
+# invited specialist): a partner system is none of them.
+PEOPLE_ONLY = frozenset()
+SYSTEM = frozenset({"token", "token_read"})  # health's partner system (and not housing's)
 
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -42,6 +51,33 @@ class Route:
     query: str = ""
     note: str = ""
     extra: dict = field(default_factory=dict)
+    # The token positions (TOKENS) allowed, where they differ from what `allowed` implies (`tokens_allowed`).
+    tokens: frozenset | None = None
+
+
+def tokens_allowed(route: Route) -> frozenset:
+    """The token positions a row lets through (issue 13 finding 2, P-4).
+
+    A page never reads a token: the request is anonymous there, so a token opens only what is open to everyone.
+    On the API a token that works acts as its agency's partner-system account, a member of that agency who is
+    neither a lead professional nor a manager: health's ("token") gets through where the involved practitioner
+    does, housing's ("token_other_agency") where the uninvolved practitioner does, and a read-only token only
+    reads. A revoked or expired token is refused everything (401). A row whose rule turns on who someone is (the
+    lead, the owner of a visit, a manager) says which tokens it lets through with `tokens=`.
+    """
+    if route.tokens is not None:
+        allowed = route.tokens
+    elif not route.api:
+        return frozenset(TOKENS) if "anonymous" in route.allowed else NOBODY
+    else:
+        allowed = set()
+        if "involved_practitioner" in route.allowed:
+            allowed |= {"token", "token_read"}
+        if "uninvolved" in route.allowed:
+            allowed.add("token_other_agency")
+    if route.method != "get":
+        allowed = set(allowed) - {"token_read"}
+    return frozenset(allowed) - {"token_revoked", "token_expired"}
 
 
 def admin_routes(url_names: set[str]) -> list[Route]:

@@ -27,6 +27,15 @@ ROLES = (
     "administrator",
     "anonymous",
 )
+# Partner-system tokens (issue 13): a request in one of these positions carries `Authorization: Token <key>` and no
+# session. `partner_tokens(world)` makes them.
+TOKENS = (
+    "token",  # approved, read and write, of the involved health agency: acts as health's partner-system account
+    "token_read",  # approved, read only, of the health agency: every write refused
+    "token_revoked",  # of health, approved and then revoked
+    "token_expired",  # of health, approved and past its expiry
+    "token_other_agency",  # approved, read and write, of housing (never involved with the world's family)
+)
 
 
 @dataclass
@@ -125,3 +134,16 @@ def partner_token(world: World, *, agency=None, scope: str = "read_write", appro
     if revoked:
         token = agency_services.system_token_revoke(by=world.users["administrator"], token=token)
     return token, key
+
+
+def partner_tokens(world: World) -> dict[str, str]:
+    """The key of a token for each position in TOKENS."""
+    housing = world.users["uninvolved_manager"].agency
+    made = {
+        "token": partner_token(world, system_name="Health records"),
+        "token_read": partner_token(world, scope="read", system_name="Health dashboard"),
+        "token_revoked": partner_token(world, revoked=True, system_name="Old health system"),
+        "token_expired": partner_token(world, expired=True, system_name="Pilot system"),
+        "token_other_agency": partner_token(world, agency=housing, system_name="Housing records"),
+    }
+    return {position: key for position, (_token, key) in made.items()}

@@ -1,6 +1,8 @@
 """P-4, issue 13: every route and every method, for every position of the access rule (see
 doorstep/testing/access.py), through the real middleware stack with production-like settings: two-step verification
-required of managers, administrators and the Board chair, who are signed in with it verified."""
+required of managers, administrators and the Board chair, who are signed in with it verified; and for each
+partner-system token position (valid, read only, revoked, expired, of an agency not involved), a request that
+carries the token and no session."""
 
 import importlib
 import json
@@ -13,8 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from doorstep.testing.access import METHODS, NOBODY, Route, admin_routes
-from doorstep.testing.world import ROLES
+from doorstep.testing.access import METHODS, NOBODY, Route, admin_routes, tokens_allowed
+from doorstep.testing.world import ROLES, TOKENS, partner_tokens
 
 REFUSED = {401, 403, 404, 405}
 # Pages whose POST is not yet in the matrix (issue 13, left for the next change): a form page's POST needs its own row
@@ -133,6 +135,9 @@ PAGE_POST_NOT_YET_IN_THE_MATRIX = frozenset({
     "visits:to_agree",
 })
 TWO_STEP_ROLES = ["manager", "administrator", "board_chair"]
+# A page reads no token (`tokens_allowed`): every token position is the same anonymous request there, so pages are
+# asked with the valid read-and-write token only, which keeps the matrix's run time down.
+PAGE_TOKENS = ("token",)
 
 
 def url_names(patterns=None, namespace="") -> set[str]:
@@ -178,19 +183,19 @@ def test_every_url_pattern_is_in_the_matrix():
     assert not set(ROWS) - url_names(), "rows for routes that do not exist"
 
 
-def _request(client, route: Route, world, method: str):
+def _request(client, route: Route, world, method: str, headers: dict):
     url = reverse(route.name, kwargs=route.kwargs(world))
     if route.query:
         url += "?" + route.query
     data = route.data(world)
     if method == "get":
-        return client.get(url)
+        return client.get(url, headers=headers)
     if route.api:
-        return client.generic(method.upper(), url, json.dumps(data), content_type="application/json")
+        return client.generic(method.upper(), url, json.dumps(data), content_type="application/json", headers=headers)
     if method == "post":
-        return client.post(url, data)
+        return client.post(url, data, headers=headers)
     return client.generic(method.upper(), url, urlencode(data, doseq=True),
-                          content_type="application/x-www-form-urlencoded")
+                          content_type="application/x-www-form-urlencoded", headers=headers)
 
 
 @pytest.fixture
@@ -204,21 +209,26 @@ def production_like(settings, world):
     return devices
 
 
-def _sign_in(client, world, role, devices):
+def _sign_in(client, world, role, devices, keys) -> dict:
+    """Signs the client in as the position's person, or out for a token position; returns the request's headers."""
     client.logout()
+    if role in keys:
+        return {"Authorization": f"Token {keys[role]}"}
     user = world.users[role]
     if user is None:
-        return
+        return {}
     client.force_login(user)
     if role in devices:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = devices[role].persistent_id
         session.save()
+    return {}
 
 
 @pytest.mark.parametrize("name", sorted(ROWS))
 def test_access(name, world, client, production_like):
     """Each method with a row: exactly its allowed positions get through. Each method without one: nobody does."""
+    keys = partner_tokens(world)
     rows = ROWS[name]
     template = rows.get("get") or next(iter(rows.values()))
     outcomes, expected = {}, {}
@@ -227,13 +237,14 @@ def test_access(name, world, client, production_like):
             continue
         route = rows.get(method, Route(name, NOBODY, template.kwargs, method, template.data, template.api,
                                        template.query))
-        for role in ROLES:
-            _sign_in(client, world, role, production_like)
-            response = _request(client, route, world, method)
+        allowed = route.allowed | tokens_allowed(route)
+        for role in ROLES + (TOKENS if route.api else PAGE_TOKENS):
+            headers = _sign_in(client, world, role, production_like, keys)
+            response = _request(client, route, world, method, headers)
             login_redirect = response.status_code == 302 and "/login/" in response.get("Location", "")
             signed_out = name.endswith("logout") and method == "post"  # logging out ends at the sign-in page
             refused = response.status_code in REFUSED or (login_redirect and not signed_out)
             outcomes[f"{method} {role}"] = f"refused ({response.status_code})" if refused else "allowed"
-            expected[f"{method} {role}"] = "allowed" if role in route.allowed else "refused"
+            expected[f"{method} {role}"] = "allowed" if role in allowed else "refused"
     wrong = {k: v for k, v in outcomes.items() if (v == "allowed") != (expected[k] == "allowed")}
     assert not wrong, f"{name}: expected {({k: expected[k] for k in wrong})}, got {wrong}"

@@ -1,4 +1,4 @@
-from doorstep.testing.access import ADMINISTRATOR, FAMILY, FAMILY_INVOLVED, Route
+from doorstep.testing.access import ADMINISTRATOR, FAMILY, FAMILY_INVOLVED, PEOPLE_ONLY, Route
 
 from .helpers import world_contact, world_letter
 
@@ -31,9 +31,9 @@ ROUTES = [
     Route("family-contacts-list", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("contact-detail", FAMILY, _contact_pk, api=True),
     Route("contact-correct", AMEND, _contact_pk, method="post", api=True,
-          data=lambda w: {"reason": "Wrong time recorded", "note": "Corrected note"}),
+          data=lambda w: {"reason": "Wrong time recorded", "note": "Corrected note"}, tokens=PEOPLE_ONLY),
     Route("contact-entered-in-error", AMEND, _contact_pk, method="post", api=True,
-          data=lambda w: {"reason": "Recorded against the wrong family"}),
+          data=lambda w: {"reason": "Recorded against the wrong family"}, tokens=PEOPLE_ONLY),
     Route("contact-follow-ups", AMEND, _contact_pk, method="post", api=True,
           data=lambda w: {"text": "Letter sent offering a new appointment"}),
 ]

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from doorstep.testing.access import ADMINISTRATOR, AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, MANAGERS, Route
+from doorstep.testing.access import ADMINISTRATOR, AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, MANAGERS, PEOPLE_ONLY, Route
 
 # The owner (the health practitioner) and their line manager may act on the action; everyone who may see the family
 # may read it.
@@ -37,9 +37,9 @@ ROUTES = [
     Route("escalations:rule_edit", ADMINISTRATOR, lambda w: {"rule_id": "ESC-8"}),
     Route("escalation-list", AGENCY_STAFF, api=True),
     Route("escalation-detail", FAMILY, _pk, api=True),
-    Route("escalation-acknowledge", OWNER_AND_MANAGER, _pk, method="post", api=True),
+    Route("escalation-acknowledge", OWNER_AND_MANAGER, _pk, method="post", api=True, tokens=PEOPLE_ONLY),
     Route("escalation-complete", OWNER_AND_MANAGER, _pk, method="post", api=True,
-          data=lambda w: {"outcome": "Meeting held"}),
+          data=lambda w: {"outcome": "Meeting held"}, tokens=PEOPLE_ONLY),
     Route("escalation-cancel", OWNER_AND_MANAGER, _pk, method="post", api=True,
-          data=lambda w: {"reason": "Raised in error"}),
+          data=lambda w: {"reason": "Raised in error"}, tokens=PEOPLE_ONLY),
 ]

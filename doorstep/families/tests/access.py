@@ -2,7 +2,7 @@
 but is refused every write; another agency is involved only by the family's lead professionals or a manager of an
 involved agency; an involvement is ended by its own agency's lead or manager, and proposed by the others."""
 
-from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, Route
+from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, PEOPLE_ONLY, Route
 
 # Leads (health: the overall lead; police: its lead) and the manager of an involved agency (health).
 INVOLVE = frozenset({"involved_practitioner", "involved_manager", "other_involved"})
@@ -32,10 +32,11 @@ ROUTES = [
     Route("family-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("family-detail", FAMILY, lambda w: {"pk": w.family.pk}, api=True),
     Route("family-add-person", FAMILY_INVOLVED, lambda w: {"pk": w.family.pk}, method="post", api=True),
-    Route("family-add-involvement", INVOLVE, lambda w: {"pk": w.family.pk}, method="post", api=True),
+    Route("family-add-involvement", INVOLVE, lambda w: {"pk": w.family.pk}, method="post", api=True,
+          tokens=PEOPLE_ONLY),
     Route("person-detail", FAMILY, lambda w: {"pk": w.child.pk}, api=True),
     Route("person-detail", FAMILY_INVOLVED, lambda w: {"pk": w.child.pk}, method="patch", api=True),
     Route("involvement-detail", FAMILY, lambda w: {"pk": w.involvement.pk}, api=True),
-    Route("involvement-end", END_OWN, lambda w: {"pk": w.involvement.pk}, method="post", api=True),
+    Route("involvement-end", END_OWN, lambda w: {"pk": w.involvement.pk}, method="post", api=True, tokens=PEOPLE_ONLY),
     Route("involvement-propose-end", FAMILY_INVOLVED, lambda w: {"pk": w.involvement.pk}, method="post", api=True),
 ]

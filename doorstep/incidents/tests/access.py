@@ -8,7 +8,7 @@ from django.utils import timezone
 from doorstep.engagement.models import ThreatKind
 from doorstep.incidents.models import AffectedWorker
 from doorstep.incidents.services import incident_record
-from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, INVOLVED_MANAGER, Route
+from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, INVOLVED_MANAGER, PEOPLE_ONLY, Route
 
 WORKER_AND_MANAGER = frozenset({"involved_practitioner", "involved_manager"})
 
@@ -53,9 +53,10 @@ ROUTES = [
     Route("incident-detail", FAMILY, _pk, api=True),
     Route("incident-police", FAMILY_INVOLVED, _pk, method="post", api=True, data=lambda w: {"reference": "AB1"}),
     Route("incident-share", INVOLVED_MANAGER, _pk, method="post", api=True, data=lambda w: {"reason": "Referral"}),
-    Route("incident-worker-detail", WORKER_AND_MANAGER, _worker_pk, api=True),
+    Route("incident-worker-detail", WORKER_AND_MANAGER, _worker_pk, api=True, tokens=PEOPLE_ONLY),
     # The worker records the support they need and the impact on them; their manager reads it (INC-2).
-    Route("incident-worker-detail", frozenset({"involved_practitioner"}), _worker_pk, method="patch", api=True),
+    Route("incident-worker-detail", frozenset({"involved_practitioner"}), _worker_pk, method="patch", api=True,
+          tokens=PEOPLE_ONLY),
     Route("incident-worker-follow-up", INVOLVED_MANAGER, _worker_pk, method="post", api=True,
           data=lambda w: {"support_offered": ["debrief"], "note": "Debrief held."}),
 ]

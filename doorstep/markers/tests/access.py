@@ -7,7 +7,15 @@ from django.utils import timezone
 
 from doorstep.markers.models import MarkerCategory
 from doorstep.markers.services import marker_authorise, marker_raise
-from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, INVOLVED_MANAGER, MANAGERS, Route
+from doorstep.testing.access import (
+    AGENCY_STAFF,
+    FAMILY,
+    FAMILY_INVOLVED,
+    INVOLVED_MANAGER,
+    MANAGERS,
+    PEOPLE_ONLY,
+    Route,
+)
 
 RAISER_AND_MANAGER = frozenset({"involved_practitioner", "involved_manager"})
 ADDRESS = "line1=1+Heol+y+Felin&postcode=AF1+1AA"
@@ -56,7 +64,8 @@ ROUTES = [
     Route("marker-decline", INVOLVED_MANAGER, _awaiting_pk, method="post", api=True,
           data=lambda w: {"reason": "Not enough evidence"}),
     Route("marker-review", RAISER_AND_MANAGER, _active_pk, method="post", api=True,
-          data=lambda w: {"review_date": (timezone.localdate() + timedelta(days=60)).isoformat(), "note": "Still needed"}),
+          data=lambda w: {"review_date": (timezone.localdate() + timedelta(days=60)).isoformat(), "note": "Still needed"},
+          tokens=PEOPLE_ONLY),
     Route("marker-end", INVOLVED_MANAGER, _active_pk, method="post", api=True, data=lambda w: {"reason": "Moved away"}),
     Route("address-check-list", AGENCY_STAFF, api=True, query=ADDRESS),
 ]

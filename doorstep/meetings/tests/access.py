@@ -8,7 +8,7 @@ minutes, like the Board chair, and their own plan action.
 
 from django.utils import timezone
 
-from doorstep.testing.access import AGENCY_STAFF, BOARD_CHAIR, FAMILY, FAMILY_INVOLVED, Route
+from doorstep.testing.access import AGENCY_STAFF, BOARD_CHAIR, FAMILY, FAMILY_INVOLVED, PEOPLE_ONLY, SYSTEM, Route
 
 from . import helpers as h
 
@@ -114,21 +114,22 @@ ROUTES = [
     Route("meetings:confidentiality", SPECIALIST, _specialist_invitation),
     Route("meeting-list", AGENCY_STAFF, api=True),
     Route("meeting-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
-    Route("meeting-detail", FAMILY | SPECIALIST, _pk(_meeting_with_specialist), api=True),
+    Route("meeting-detail", FAMILY | SPECIALIST, _pk(_meeting_with_specialist), api=True, tokens=SYSTEM),
     Route("meeting-invite", RUN, _pk(_meeting), method="post", api=True,
-          data=lambda w: {"invitees": [w.users["other_involved"].pk]}),
-    Route("meeting-held", RUN, _meeting_invited, method="post", api=True, data=_held_data),
-    Route("meeting-cancel", RUN, _pk(_meeting), method="post", api=True, data=lambda w: {"reason": "Chair is ill"}),
-    Route("meeting-minutes", MINUTES_READERS, _pk(_circulated), api=True),
-    Route("meeting-minutes", RUN, _pk(_circulated), method="put", api=True),
+          data=lambda w: {"invitees": [w.users["other_involved"].pk]}, tokens=PEOPLE_ONLY),
+    Route("meeting-held", RUN, _meeting_invited, method="post", api=True, data=_held_data, tokens=PEOPLE_ONLY),
+    Route("meeting-cancel", RUN, _pk(_meeting), method="post", api=True, data=lambda w: {"reason": "Chair is ill"},
+          tokens=PEOPLE_ONLY),
+    Route("meeting-minutes", MINUTES_READERS, _pk(_circulated), api=True, tokens=SYSTEM),
+    Route("meeting-minutes", RUN, _pk(_circulated), method="put", api=True, tokens=PEOPLE_ONLY),
     Route("meeting-approve-minutes", CHAIR, lambda w: {"pk": h.complete(w, h.held(w)).meeting_id}, method="post",
           api=True),
-    Route("meeting-circulate-minutes", RUN, _pk(_approved), method="post", api=True),
+    Route("meeting-circulate-minutes", RUN, _pk(_approved), method="post", api=True, tokens=PEOPLE_ONLY),
     Route("invitation-list", AGENCY_STAFF, api=True),
     Route("invitation-respond", frozenset({"involved_postholder"}), _pk(_invitation_for_postholder), method="post",
           api=True, data=lambda w: {"response": "accepted"}),
     Route("plan-action-list", AGENCY_STAFF, api=True),
-    Route("plan-action-detail", FAMILY | SPECIALIST, _specialist_action_pk, api=True),
+    Route("plan-action-detail", FAMILY | SPECIALIST, _specialist_action_pk, api=True, tokens=SYSTEM),
     Route("plan-action-progress", SPECIALIST | CHAIR, _specialist_action_pk, method="post", api=True,
-          data=lambda w: {"note": "Visited with the health visitor"}),
+          data=lambda w: {"note": "Visited with the health visitor"}, tokens=PEOPLE_ONLY),
 ]

@@ -2,7 +2,7 @@
 decisions for everyone who may see the family (involved agencies, and emergency access, which sees the whole
 chronology); the oversight for managers, each of their own staff."""
 
-from doorstep.testing.access import AGENCY_STAFF, FAMILY, MANAGERS, Route
+from doorstep.testing.access import AGENCY_STAFF, FAMILY, MANAGERS, PEOPLE_ONLY, Route
 
 from .builders import case
 
@@ -41,11 +41,12 @@ ROUTES = [
     Route("supervision:action_plan_withdraw", MANAGER, lambda w: {"plan_id": _case(w).action_plan.pk}),
     # The decisions are on the family's record.
     Route("supervision:family_decisions", FAMILY, _family_with_decision),
-    Route("supervision-session-list", AGENCY_STAFF, api=True),
-    Route("supervision-session-detail", WORKER_AND_MANAGER, lambda w: {"pk": _case(w).session_id}, api=True),
+    Route("supervision-session-list", AGENCY_STAFF, api=True, tokens=PEOPLE_ONLY),
+    Route("supervision-session-detail", WORKER_AND_MANAGER, lambda w: {"pk": _case(w).session_id}, api=True,
+          tokens=PEOPLE_ONLY),
     Route("supervision-decision-list", AGENCY_STAFF, api=True),
     Route("supervision-decision-detail", FAMILY, lambda w: {"pk": _case(w).decisions.get().pk}, api=True),
     Route("supervision-oversight-list", MANAGERS, api=True),
     Route("supervision-action-plan-detail", WORKER_AND_MANAGER, lambda w: {"pk": _case(w).action_plan.pk},
-          api=True),
+          api=True, tokens=PEOPLE_ONLY),
 ]

@@ -10,7 +10,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from doorstep.testing.access import AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, INVOLVED_MANAGER, MANAGERS, Route
+from doorstep.testing.access import (
+    AGENCY_STAFF,
+    FAMILY,
+    FAMILY_INVOLVED,
+    INVOLVED_MANAGER,
+    MANAGERS,
+    PEOPLE_ONLY,
+    Route,
+)
 from doorstep.visits import services
 from doorstep.visits.models import Visit, VisitStatus
 from doorstep.visits.scheduled import visit_alarm_sweep
@@ -79,18 +87,21 @@ ROUTES = [
     Route("visits:emergency", INVOLVED_MANAGER, _id(escalated), method="post"),
     Route("visit-list", AGENCY_STAFF, api=True),
     Route("visit-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
-    Route("visit-detail", WORKER_AND_MANAGER, _pk(ready), api=True),
+    Route("visit-detail", WORKER_AND_MANAGER, _pk(ready), api=True, tokens=PEOPLE_ONLY),
     Route("visit-proposal", AGENCY_STAFF, method="post", api=True, data=lambda w: {"factors": ["animals"]}),
     Route("visit-suggestions", FAMILY, lambda w: {"family_id": w.family.pk}, api=True),
     Route("visit-live", MANAGERS, api=True),
     Route("visit-decide", INVOLVED_MANAGER, _pk(awaiting), method="post", api=True,
           data=lambda w: {"decision": "agreed"}),
-    Route("visit-cancel", WORKER_AND_MANAGER, _pk(ready), method="post", api=True, data=lambda w: {"reason": "Ill"}),
-    Route("visit-start", WORKER, _pk(ready), method="post", api=True, data=lambda w: {"contact_number": "07700 900123"}),
-    Route("visit-extend", WORKER, _pk(live), method="post", api=True, data=lambda w: {"minutes": 15}),
-    Route("visit-check-out", WORKER, _pk(live), method="post", api=True),
-    Route("visit-help", WORKER, _pk(live), method="post", api=True),
-    Route("visit-check-ins", WORKER_AND_MANAGER, _pk(ready), api=True),
+    Route("visit-cancel", WORKER_AND_MANAGER, _pk(ready), method="post", api=True, data=lambda w: {"reason": "Ill"},
+          tokens=PEOPLE_ONLY),
+    Route("visit-start", WORKER, _pk(ready), method="post", api=True, data=lambda w: {"contact_number": "07700 900123"},
+          tokens=PEOPLE_ONLY),
+    Route("visit-extend", WORKER, _pk(live), method="post", api=True, data=lambda w: {"minutes": 15},
+          tokens=PEOPLE_ONLY),
+    Route("visit-check-out", WORKER, _pk(live), method="post", api=True, tokens=PEOPLE_ONLY),
+    Route("visit-help", WORKER, _pk(live), method="post", api=True, tokens=PEOPLE_ONLY),
+    Route("visit-check-ins", WORKER_AND_MANAGER, _pk(ready), api=True, tokens=PEOPLE_ONLY),
     Route("visit-emergency-card", INVOLVED_MANAGER, _pk(escalated), api=True),
     Route("visit-acknowledge", INVOLVED_MANAGER, _pk(escalated), method="post", api=True),
     Route("visit-resolve", INVOLVED_MANAGER, _pk(escalated), method="post", api=True,
