@@ -112,6 +112,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=FamilyCreateSerializer, responses={201: FamilySerializer})
     def create(self, request):
         _require_family_worker(request)
+        services.family_create_allowed(by=request.user)  # before the body is read: refused, not 400
         data = FamilyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         family = services.family_create(by=request.user, **data.validated_data)

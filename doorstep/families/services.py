@@ -54,6 +54,24 @@ def _require_family_worker(by: Professional) -> None:
         raise PermissionDenied(_("Only practitioners and managers of an agency can change family records."))
 
 
+def _require_a_person(by: Professional) -> None:
+    """Issue 13: a partner system's account writes its agency's records through the API, but it is no one: it opens no
+    family record (whose opener becomes its lead) and holds no emergency access. A lead must be a person with a line
+    manager, or the protocol's actions (ESC-1..12) would go to nobody (P-2)."""
+    if by.role == Role.SYSTEM:
+        raise PermissionDenied(_("A partner system cannot do this: a practitioner or manager must."))
+
+
+def family_create_allowed(*, by: Professional) -> None:
+    """Whether `by` may open a family record at all (PermissionDenied if not), before any of its details are read."""
+    _require_family_worker(by)
+    _require_a_person(by)
+
+
+def _is_a_person(professional: Professional | None) -> bool:
+    return professional is None or professional.role != Role.SYSTEM
+
+
 def _validate_person(*, role: str, date_of_birth: date | None, expected_date: date | None, today: date) -> None:
     errors = {}
     if role == MemberRole.UNBORN:
@@ -96,6 +114,7 @@ def family_create(
 ) -> Family:
     """Open a family record; the creating professional's agency becomes involved, with them as lead."""
     _require_family_worker(by)
+    _require_a_person(by)
     family = Family.objects.create(
         reference=uuid.uuid4().hex[:20], name=name.strip(), summary=summary, known_to_csc=known_to_csc, created_by=by
     )
@@ -215,6 +234,8 @@ def involvement_start(
     if lead_professional is not None and lead_professional.agency_id != agency.pk:
         raise ValidationError({"lead_professional": _("The lead professional must work for %(agency)s") % {
             "agency": agency}})
+    if not _is_a_person(lead_professional):
+        raise ValidationError({"lead_professional": _("A lead professional is a person, not a partner system")})
     involvement = Involvement.objects.create(
         family=family, agency=agency, started_on=started_on, reason=reason.strip(),
         lead_professional=lead_professional, started_by=by,
@@ -372,6 +393,8 @@ def family_set_overall_lead(*, family: Family, by: Professional, lead: Professio
     family_require_write(professional=by, family=family, purpose="change the overall lead")
     if not Involvement.objects.filter(family=family, agency_id=lead.agency_id, ended_on__isnull=True).exists():
         raise ValidationError({"lead": _("The overall lead must work for an agency involved with the family")})
+    if not _is_a_person(lead):
+        raise ValidationError({"lead": _("A lead professional is a person, not a partner system")})
     family.overall_lead = lead
     family.save(update_fields=["overall_lead"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=family, family=family, summary=f"Overall lead is now {lead}")
@@ -387,6 +410,7 @@ def break_glass_open(*, professional: Professional, family_reference: str, groun
     time-limited, read-only, audited and listed for the agency's managers."""
     if not professional.works_with_families:
         raise PermissionDenied(_("Only practitioners and managers of an agency can use emergency access."))
+    _require_a_person(professional)
     errors = {}
     if ground not in BreakGlassGround.values:
         errors["ground"] = _("Select why you need emergency access")

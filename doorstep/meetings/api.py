@@ -238,6 +238,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Call a meeting. A MARP only by a designated postholder of health, education, children's social care,
         housing or police (MTG-2); anyone else is refused with the reason."""
         _require_family_worker(request)
+        services.meeting_call_allowed(by=request.user)  # before the body is read: refused, not 400
         data = MeetingCallSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)

@@ -114,6 +114,15 @@ def _staff_of_calling_agency(person, agency, field: str, errors: dict) -> None:
         return
     if person.agency_id != agency.pk or not person.is_active or not person.works_with_families:
         errors[field] = _("The chair and the minute-taker come from the calling agency (MTG-2)")
+    elif person.role == Role.SYSTEM:
+        errors[field] = _("The chair and the minute-taker are people, not a partner system")
+
+
+def meeting_call_allowed(*, by: Professional) -> None:
+    """Issue 13: a partner system's token writes for its agency, but calls no meeting: the caller chairs and minutes
+    it unless others are named, and a system can do neither (PermissionDenied before anything else is read)."""
+    if by.role == Role.SYSTEM:
+        raise PermissionDenied(_("A partner system cannot do this: a practitioner or manager must."))
 
 
 @transaction.atomic
@@ -138,6 +147,7 @@ def meeting_call(
     """Call a meeting (MTG-2). A MARP only by a designated postholder of health, education, children's social care,
     housing or police; the calling agency chairs and minutes it; the urgency, or the escalation that asks for the
     meeting, sets the time by which it must be held."""
+    meeting_call_allowed(by=by)
     refused = rules.refusal(kind, caller_facts(professional=by, family=family))
     if refused:
         raise PermissionDenied(refused)

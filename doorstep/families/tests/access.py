@@ -29,7 +29,8 @@ ROUTES = [
     Route("families:break_glass_review_one", frozenset({"uninvolved_manager"}),
           lambda w: {"grant_id": w.users["break_glass"].break_glass.get().pk}),
     Route("family-list", AGENCY_STAFF, api=True),
-    Route("family-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
+    # Empty: bad input (400) to whoever gets past the access gate. A partner system opens no family (it would lead it).
+    Route("family-list", AGENCY_STAFF, method="post", api=True, tokens=PEOPLE_ONLY),
     Route("family-detail", FAMILY, lambda w: {"pk": w.family.pk}, api=True),
     Route("family-add-person", FAMILY_INVOLVED, lambda w: {"pk": w.family.pk}, method="post", api=True),
     Route("family-add-involvement", INVOLVE, lambda w: {"pk": w.family.pk}, method="post", api=True,

@@ -113,7 +113,8 @@ ROUTES = [
     Route("meetings:respond", frozenset({"involved_postholder"}), _invitation_for_postholder),
     Route("meetings:confidentiality", SPECIALIST, _specialist_invitation),
     Route("meeting-list", AGENCY_STAFF, api=True),
-    Route("meeting-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
+    # Empty: bad input (400) to whoever gets past the access gate. A partner system calls no meeting (it would chair it).
+    Route("meeting-list", AGENCY_STAFF, method="post", api=True, tokens=PEOPLE_ONLY),
     Route("meeting-detail", FAMILY | SPECIALIST, _pk(_meeting_with_specialist), api=True, tokens=SYSTEM),
     Route("meeting-invite", RUN, _pk(_meeting), method="post", api=True,
           data=lambda w: {"invitees": [w.users["other_involved"].pk]}, tokens=PEOPLE_ONLY),
