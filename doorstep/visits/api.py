@@ -177,6 +177,7 @@ class VisitViewSet(viewsets.GenericViewSet):
     @extend_schema(request=VisitPlanSerializer, responses={201: VisitSerializer})
     def create(self, request):
         _require_family_worker(request)
+        services.visit_plan_allowed(by=request.user)  # before the body is read: refused, not 400
         data = VisitPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
-from doorstep.agencies.models import Professional
+from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
@@ -87,6 +87,13 @@ def _clean_answers(answers: Mapping[str, bool | None]) -> dict:
 
 # Planning (SAF-1, SAF-2).
 
+def visit_plan_allowed(*, by: Professional) -> None:
+    """Issue 13: a partner system's token writes for its agency, but plans no visit: the planner is the lone worker
+    who goes, checks in and is looked for if they do not (SAF-1..6), and a system is no one."""
+    if by.role == Role.SYSTEM:
+        raise PermissionDenied(_("A partner system cannot do this: a practitioner or manager must."))
+
+
 @transaction.atomic
 def visit_plan(
     *,
@@ -108,6 +115,7 @@ def visit_plan(
     """Plan a visit with its risk assessment. Where risk is indicated it waits for the line manager's agreement
     (003 §5.3, 002 §9.5), and they are notified; otherwise it is ready to start."""
     _require_family_worker(by)
+    visit_plan_allowed(by=by)
     family_require_write(professional=by, family=family, purpose="plan a visit")
     now = timezone.now()
     errors = {}

@@ -86,7 +86,8 @@ ROUTES = [
     Route("visits:resolve", INVOLVED_MANAGER, _id(escalated)),
     Route("visits:emergency", INVOLVED_MANAGER, _id(escalated), method="post"),
     Route("visit-list", AGENCY_STAFF, api=True),
-    Route("visit-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
+    # Empty: bad input (400) to whoever gets past the access gate. A partner system plans no visit (it would be the worker).
+    Route("visit-list", AGENCY_STAFF, method="post", api=True, tokens=PEOPLE_ONLY),
     Route("visit-detail", WORKER_AND_MANAGER, _pk(ready), api=True, tokens=PEOPLE_ONLY),
     Route("visit-proposal", AGENCY_STAFF, method="post", api=True, data=lambda w: {"factors": ["animals"]}),
     Route("visit-suggestions", FAMILY, lambda w: {"family_id": w.family.pk}, api=True),
