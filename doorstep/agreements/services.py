@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import override
 
 from doorstep.agencies.models import Professional
@@ -17,6 +18,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text, choice_label
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.services import escalation_raise, escalations_close_by_key
@@ -315,9 +317,9 @@ def agreement_version_issue(*, version: AgreementVersion, by: Professional,
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=now, by=by, source=agreement, people=people,
         significant=True, tags=["agreement", "issued"],
-        summary=_("Written agreement version %(n)s (%(language)s) given to %(people)s to sign; review by %(date)s") % {
-            "n": version.number, "language": version.get_language_display(),
-            "people": ", ".join(str(p) for p in people), "date": version.review_date.strftime("%d/%m/%Y")},
+        summary=Text(gettext_noop("Written agreement version %(n)s (%(language)s) given to %(people)s to sign; review by %(date)s")) % {
+            "n": version.number, "language": choice_label(version, "language"),
+            "people": ", ".join(str(p) for p in people), "date": version.review_date},
     )
     notify(
         recipients=[p for p in version.professionals.all() if p.pk != by.pk], kind=NotificationKind.PLAN,
@@ -386,9 +388,9 @@ def agreement_version_respond(
                  summary=f"Recorded that version {version.number} was {'signed' if signed else 'refused'}",
                  reason=note)
     if signed:
-        summary = _("Written agreement version %(n)s signed by %(people)s") % {"n": version.number, "people": names}
+        summary = Text(gettext_noop("Written agreement version %(n)s signed by %(people)s")) % {"n": version.number, "people": names}
     else:
-        summary = _("%(people)s refused to sign written agreement version %(n)s: %(note)s") % {
+        summary = Text(gettext_noop("%(people)s refused to sign written agreement version %(n)s: %(note)s")) % {
             "n": version.number, "people": names, "note": note}
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=end_of_day(on) if on < timezone.localdate() else
@@ -464,7 +466,7 @@ def agreement_breach_record(
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=occurred_at, by=by, source=agreement, significant=True,
         tags=["agreement", "breach", term.code or "written"],
-        summary=_("Breach of the written agreement: %(term)s. %(what)s") % {"term": term_words, "what": description},
+        summary=Text(gettext_noop("Breach of the written agreement: %(term)s. %(what)s")) % {"term": term_words, "what": description},
     )
     if agreement.lead_id != by.pk:
         notify(recipients=[agreement.lead], kind=NotificationKind.PLAN, family=family,
@@ -513,14 +515,14 @@ def agreement_review_record(
         agreement.review_date = next_review_date
         agreement.review_escalated_for = None
         agreement.save(update_fields=["review_date", "review_escalated_for"])
-        summary = _("Written agreement reviewed; it continues, next review by %(date)s. %(note)s") % {
-            "date": next_review_date.strftime("%d/%m/%Y"), "note": note}
+        summary = Text(gettext_noop("Written agreement reviewed; it continues, next review by %(date)s. %(note)s")) % {
+            "date": next_review_date, "note": note}
     else:
         agreement.ended_at = timezone.now()
         agreement.ended_by = by
         agreement.end_reason = note
         agreement.save(update_fields=["ended_at", "ended_by", "end_reason"])
-        summary = _("Written agreement reviewed and ended: %(note)s") % {"note": note}
+        summary = Text(gettext_noop("Written agreement reviewed and ended: %(note)s")) % {"note": note}
     escalations_close_by_key(key=review_key(agreement.pk), by=by, outcome=f"Reviewed: {note}"[:500])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=agreement, family=family,
                  summary=f"Reviewed the written agreement ({outcome})", reason=note)

@@ -7,16 +7,17 @@ notifications). Its JSON form (`text_to_json` / `text_from_json`) is what a JSON
 Parameter values may be:
 - str: the family's own words, names, references: shown as they were written, never translated;
 - int (or float), None;
-- date and datetime (rendered as "12 January 2027", the datetime in the local time zone);
+- date and datetime (rendered as "12 January 2027" and "12 January 2027 10:00", in the local time zone);
 - another `Text`, or a lazy translation (a `TextChoices` label): translated in the reader's language;
 - a list of those (rendered joined with "; ");
 - `Names({"en": "Evans household", "cy": "Aelwyd Evans"})`: a value that has its own form per language (agency and
   family names);
+- `Joined([...], ", ")` and `Lowercase(value)`: a list with another separator, a label in lower case;
 - `Verbatim("...")`: a sentence stored before issue 14 that could not be turned back into a message id. It is shown
   as it was written, in the language it was written in.
 
 The JSON form is stable: a `Text` is {"msgid": ..., "params": {...}}; dates are {"date": "2027-01-12"}, datetimes
-{"datetime": "2027-01-12T10:00:00+00:00"}, `Names` {"names": {...}}, `Verbatim` {"verbatim": ..., "language": ...}.
+{"datetime": "2027-01-12T10:00:00+00:00"}, `Names` {"names": {...}}, `Joined` {"joined": [...], "separator": ", "}, `Lowercase` {"lower": ...}, `Verbatim` {"verbatim": ..., "language": ...}.
 Strings, numbers, null and lists are themselves.
 """
 
@@ -31,10 +32,12 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 # The separator gettext uses between a message's context and its id ("month name\x04May").
 CONTEXT_SEPARATOR = "\x04"
+# ... and between the singular and plural forms of a message (ngettext).
+PLURAL_SEPARATOR = "\x00"
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,26 @@ class Text:
     msgid: str
     params: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # Text(ngettext_lazy("%(count)s thing", "%(count)s things", "count")): a message with plural forms, chosen
+        # by the "count" parameter when rendered; stored as "singular\x00plural", as gettext keys plurals.
+        if isinstance(self.msgid, Promise):
+            kw = getattr(self.msgid, "_kw", {})
+            if {"singular", "plural", "number"} <= set(kw):
+                if kw["number"] != "count":
+                    raise ValueError("A plural Text counts by its \"count\" parameter")
+                object.__setattr__(self, "msgid", f"{kw['singular']}{PLURAL_SEPARATOR}{kw['plural']}")
+            else:
+                converted = _lazy_to_text(self.msgid)
+                object.__setattr__(self, "msgid", converted.msgid if isinstance(converted, Text) else str(converted))
+
     def __str__(self) -> str:
         return text_render(self)
+
+    def __mod__(self, params: dict) -> "Text":
+        """`Text(gettext_noop("%(agency)s became involved")) % {"agency": ...}`: reads like the gettext it replaces,
+        and keeps the parameters instead of formatting them."""
+        return Text(self.msgid, {**self.params, **params})
 
 
 class Names(dict):
@@ -68,6 +89,21 @@ class Verbatim:
         return self.text
 
 
+@dataclass(frozen=True)
+class Joined:
+    """A list shown joined with `separator` (a plain list is joined with "; ")."""
+
+    items: list
+    separator: str = ", "
+
+
+@dataclass(frozen=True)
+class Lowercase:
+    """A value shown in lower case in the middle of a sentence ("behaviour: hostile, aggressive")."""
+
+    value: object
+
+
 # --- Rendering ------------------------------------------------------------------------------------------------
 
 def _language_base(language: str | None) -> str:
@@ -81,7 +117,10 @@ def _names_pick(names: dict, language: str | None) -> str:
     return next((str(v) for v in names.values() if v), "")
 
 
-def _translate(msgid: str) -> str:
+def _translate(msgid: str, params: dict) -> str:
+    if PLURAL_SEPARATOR in msgid:
+        singular, plural = msgid.split(PLURAL_SEPARATOR, 1)
+        return ngettext(singular, plural, int(params.get("count") or 0))
     if CONTEXT_SEPARATOR in msgid:
         context, message = msgid.split(CONTEXT_SEPARATOR, 1)
         return pgettext(context, message)
@@ -90,7 +129,7 @@ def _translate(msgid: str) -> str:
 
 def _render(value) -> str:
     if isinstance(value, Text):
-        message = _translate(value.msgid)
+        message = _translate(value.msgid, value.params)
         if not value.params:
             return message
         return message % {name: _render(v) for name, v in value.params.items()}
@@ -99,11 +138,15 @@ def _render(value) -> str:
     if isinstance(value, Names):
         return _names_pick(value, translation.get_language())
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y")
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y H:i")
     if isinstance(value, date):
         return date_format(value, "j F Y")
     if isinstance(value, (list, tuple)):
         return "; ".join(_render(v) for v in value)
+    if isinstance(value, Joined):
+        return value.separator.join(_render(v) for v in value.items)
+    if isinstance(value, Lowercase):
+        return _render(value.value).lower()
     if value is None:
         return ""
     return str(value)
@@ -118,9 +161,39 @@ def text_render(text, language: str | None = None) -> str:
         return _render(text)
 
 
+def text_shown(stored, fallback: str = "", language: str | None = None) -> str:
+    """A model's stored sentence (its JSON form) in the reader's language, or `fallback` (the column that held the
+    sentence before issue 14, or the person's own words) when there is none."""
+    if not stored:
+        return fallback
+    return text_render(text_from_json(stored), language)
+
+
+def text_store(text, *, max_length: int | None = None) -> tuple[str, dict | None]:
+    """What a model stores for a sentence: (the sentence in the site's language, for search and old readers; its JSON
+    form, or None when it is a plain str: a person's own words)."""
+    if text is None:
+        return "", None
+    if isinstance(text, str) and not isinstance(text, Promise):
+        plain = text
+        stored = None
+    else:
+        stored = text_to_json(text)
+        plain = text_render(text_from_json(stored), settings.LANGUAGE_CODE)
+    return (plain[:max_length] if max_length else plain), stored
+
+
 def text_render_all(text) -> dict[str, str]:
     """The sentence in every language the site speaks: {"en": ..., "cy": ...} (for the API and exports)."""
     return {code: text_render(text, code) for code, _name in settings.LANGUAGES}
+
+
+def choice_label(obj, field_name: str):
+    """The label of a model's choice field as a sentence's parameter (translated when read): use it where
+    `obj.get_<field>_display()` would format the label in the writer's language."""
+    value = getattr(obj, field_name)
+    label = dict(obj._meta.get_field(field_name).flatchoices).get(value, value)
+    return _lazy_to_text(label) if isinstance(label, Promise) else label
 
 
 def other_languages() -> list[str]:
@@ -155,6 +228,10 @@ def value_to_json(value):
         return {"verbatim": value.text, "language": value.language}
     if isinstance(value, Names):
         return {"names": {str(k): str(v) for k, v in value.items()}}
+    if isinstance(value, Joined):
+        return {"joined": [value_to_json(v) for v in value.items], "separator": value.separator}
+    if isinstance(value, Lowercase):
+        return {"lower": value_to_json(value.value)}
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, date):
@@ -177,6 +254,10 @@ def value_from_json(data):
             return Verbatim(str(data["verbatim"]), str(data.get("language") or "en"))
         if "names" in data:
             return Names(data["names"])
+        if "joined" in data:
+            return Joined([value_from_json(v) for v in data["joined"]], str(data.get("separator", ", ")))
+        if "lower" in data:
+            return Lowercase(value_from_json(data["lower"]))
         if "datetime" in data:
             return parse_datetime(data["datetime"])
         if "date" in data:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
@@ -21,6 +22,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text, choice_label
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.services import escalation_acknowledge, escalation_raise, escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress
@@ -164,8 +166,8 @@ def visit_plan(
                  summary=f"Visit planned for {_when(planned_start)}")
     chronology_record(
         family=family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
-        summary=_("Visit planned for %(when)s: %(arrangement)s") % {
-            "when": _when(planned_start), "arrangement": ", ".join(visit.get_arrangement_labels())},
+        summary=Text(gettext_noop("Visit planned for %(when)s: %(arrangement)s")) % {
+            "when": planned_start, "arrangement": visit.arrangement_labels_lazy()},
     )
     if status == VisitStatus.AWAITING_AGREEMENT:
         _event(visit, VisitEvent.Kind.SENT_FOR_AGREEMENT, by=by)
@@ -231,9 +233,9 @@ def visit_decide(
                  summary=f"Visit plan {decision}", reason=visit.decision_reason)
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
-        summary=(_("Manager refused the visit plan for %(when)s") if decision == Decision.REFUSED
-                 else _("Manager agreed the visit plan for %(when)s: %(arrangement)s")) % {
-            "when": _when(visit.planned_start), "arrangement": ", ".join(visit.get_arrangement_labels())},
+        summary=(Text(gettext_noop("Manager refused the visit plan for %(when)s")) if decision == Decision.REFUSED
+                 else Text(gettext_noop("Manager agreed the visit plan for %(when)s: %(arrangement)s"))) % {
+            "when": visit.planned_start, "arrangement": visit.arrangement_labels_lazy()},
     )
     messages = {
         Decision.AGREED: lambda: _("%(manager)s agreed your visit plan: %(family)s, %(when)s"),
@@ -371,8 +373,8 @@ def _end(visit: Visit, *, by, now: datetime) -> None:
     visit.next_alert_at = None
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=visit.started_at, by=visit.worker, source=visit,
-        summary=_("Visit made by %(worker)s, %(start)s to %(end)s") % {
-            "worker": visit.worker, "start": _when(visit.started_at), "end": _time(now)},
+        summary=Text(gettext_noop("Visit made by %(worker)s, %(start)s to %(end)s")) % {
+            "worker": visit.worker, "start": visit.started_at, "end": _time(now)},
     )
 
 
@@ -411,7 +413,8 @@ def _something_happened(visit: Visit, *, by, now: datetime) -> None:
     )
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit, significant=True,
-        summary=_("%(worker)s reported that something happened at a visit; the manager was told at once") % {
+        summary=Text(gettext_noop("%(worker)s reported that something happened at a visit; the manager was told at "
+                                  "once")) % {
             "worker": by},
     )
 
@@ -476,8 +479,10 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
             visit=visit, round=visit.alarm_round).exclude(pk=alert.pk).exclude(step=ChainStep.REMINDER).exists():
         chronology_record(
             family=family, kind=EntryKind.VISIT, occurred_at=now, agency=visit.agency, source=visit, significant=True,
-            summary=(_("Lone-worker alarm: %(worker)s asked for help during a visit") if step == ChainStep.HELP else
-                     _("Lone-worker alarm: %(worker)s had not reported back from a visit by %(time)s")) % {
+            summary=(Text(gettext_noop("Lone-worker alarm: %(worker)s asked for help during a visit"))
+                     if step == ChainStep.HELP else
+                     Text(gettext_noop("Lone-worker alarm: %(worker)s had not reported back from a visit by "
+                                       "%(time)s"))) % {
                 "worker": worker, "time": expected},
         )
     if step in (ChainStep.EMERGENCY, ChainStep.HELP):
@@ -600,7 +605,7 @@ def visit_resolve(*, visit: Visit, by: Professional, outcome: str, note: str, mi
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=f"Alarm resolved: {outcome}", reason=note.strip())
     chronology_record(family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
-                      summary=_("Lone-worker alarm over: %(worker)s is safe") % {"worker": visit.worker})
+                      summary=Text(gettext_noop("Lone-worker alarm over: %(worker)s is safe")) % {"worker": visit.worker})
     return visit
 
 
