@@ -23,6 +23,7 @@ Strings, numbers, null and lists are themselves.
 
 from __future__ import annotations
 
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -286,3 +287,45 @@ def text_from_json(data):
     if "msgid" in data:
         return Text(str(data["msgid"]), {k: value_from_json(v) for k, v in (data.get("params") or {}).items()})
     return value_from_json(data)
+
+
+# --- Reading back sentences stored as English before issue 14 ------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def _pattern(message: str) -> re.Pattern:
+    parts, end = [], 0
+    for match in _PLACEHOLDER.finditer(message):
+        parts.append(re.escape(message[end:match.start()]))
+        parts.append(f"(?P<{match[1]}>.*?)")
+        end = match.end()
+    parts.append(re.escape(message[end:]))
+    return re.compile("^" + "".join(parts) + "$", re.DOTALL)
+
+
+def text_parse(sentence: str, msgids, *, languages=None):
+    """Turn a sentence stored as words back into a `Text`: the first msgid whose words (in English, or in Welsh for
+    a sentence written while the writer read Welsh) match it whole, with its parameters as the words found (the
+    names and the family's own words, which are never translated). A sentence no msgid matches is kept as it was,
+    marked as such (`Verbatim`). For the data migrations of issue 14."""
+    languages = languages or [code for code, _name in settings.LANGUAGES]
+    # The most specific message first: "%(rule)s: %(title)s" matches almost anything.
+    for msgid in sorted(msgids, key=lambda m: -len(_PLACEHOLDER.sub("", m))):
+        for language in languages:
+            with translation.override(language):
+                message = _translate(msgid, {})
+            match = _pattern(message).match(sentence)
+            if match is not None:
+                return Text(msgid, {name: _parameter_parse(value) for name, value in match.groupdict().items()})
+    return Verbatim(sentence, settings.LANGUAGE_CODE)
+
+
+def _parameter_parse(value: str):
+    """A parameter read back from stored words: a date stays a date; anything else stays the words it was."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    return value

@@ -63,3 +63,15 @@ def test_verbatim_and_plain_strings_are_shown_as_stored():
 def test_str_of_a_text_uses_the_active_language():
     with translation.override("cy"):
         assert str(_nested_text()) == "Jac Evans: Cynllun amddiffyn plant"
+
+
+def test_stored_english_is_read_back_as_a_message_id_or_kept_verbatim():
+    from doorstep.core.texts import text_parse
+
+    messages = ["%(agency)s became involved: %(reason)s", "Written agreement reviewed and ended: %(note)s",
+                "Escalated to %(manager)s"]
+    parsed = text_parse("Police became involved: worried about the children", messages)
+    assert parsed == Text("%(agency)s became involved: %(reason)s",
+                          {"agency": "Police", "reason": "worried about the children"})
+    assert text_parse("Escalated to Sam Jones", messages) == Text("Escalated to %(manager)s", {"manager": "Sam Jones"})
+    assert text_parse("Something nobody wrote", messages) == Verbatim("Something nobody wrote", "en")
