@@ -323,7 +323,7 @@ def agreement_version_issue(*, version: AgreementVersion, by: Professional,
     )
     notify(
         recipients=[p for p in version.professionals.all() if p.pk != by.pk], kind=NotificationKind.PLAN,
-        message=_("You are party to the written agreement with %(family)s") % {"family": family.name},
+        message=Text(gettext_noop("You are party to the written agreement with %(family)s")) % {"family": family.name_text},
         link=f"/agreements/{agreement.pk}/", family=family, dedupe_key=f"agreement-version:{version.pk}:issued",
     )
     return version
@@ -470,7 +470,7 @@ def agreement_breach_record(
     )
     if agreement.lead_id != by.pk:
         notify(recipients=[agreement.lead], kind=NotificationKind.PLAN, family=family,
-               message=_("A breach of the written agreement with %(family)s was recorded") % {"family": family.name},
+               message=Text(gettext_noop("A breach of the written agreement with %(family)s was recorded")) % {"family": family.name_text},
                link=f"/agreements/{agreement.pk}/", dedupe_key=f"agreement-breach:{breach.pk}")
     family_evaluate(family=family)
     return breach

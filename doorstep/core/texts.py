@@ -53,9 +53,10 @@ class Text:
         # Text(ngettext_lazy("%(count)s thing", "%(count)s things", "count")): a message with plural forms, chosen
         # by the "count" parameter when rendered; stored as "singular\x00plural", as gettext keys plurals.
         if isinstance(self.msgid, Promise):
-            kw = getattr(self.msgid, "_kw", {})
-            if {"singular", "plural", "number"} <= set(kw):
-                if kw["number"] != "count":
+            unpickle, args = self.msgid.__reduce__()
+            if getattr(unpickle, "__name__", "") == "_lazy_number_unpickle":  # ngettext_lazy(singular, plural, key)
+                _func, _resultclass, number, kw = args
+                if number != "count":
                     raise ValueError("A plural Text counts by its \"count\" parameter")
                 object.__setattr__(self, "msgid", f"{kw['singular']}{PLURAL_SEPARATOR}{kw['plural']}")
             else:
@@ -133,7 +134,9 @@ def _render(value) -> str:
         message = _translate(value.msgid, value.params)
         if not value.params:
             return message
-        return message % {name: _render(v) for name, v in value.params.items()}
+        # Numbers stay numbers, for "%(count)d".
+        return message % {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else _render(v)
+                          for name, v in value.params.items()}
     if isinstance(value, Verbatim):
         return value.text
     if isinstance(value, Names):
@@ -170,9 +173,9 @@ def text_shown(stored, fallback: str = "", language: str | None = None) -> str:
     return text_render(text_from_json(stored), language)
 
 
-def text_store(text, *, max_length: int | None = None) -> tuple[str, dict | None]:
-    """What a model stores for a sentence: (the sentence in the site's language, for search and old readers; its JSON
-    form, or None when it is a plain str: a person's own words)."""
+def text_store(text, *, max_length: int | None = None, language: str | None = None) -> tuple[str, dict | None]:
+    """What a model stores for a sentence: (the sentence in `language`, by default the site's, for search and old
+    readers; its JSON form, or None when it is a plain str: a person's own words)."""
     if text is None:
         return "", None
     if isinstance(text, str) and not isinstance(text, Promise):
@@ -180,7 +183,7 @@ def text_store(text, *, max_length: int | None = None) -> tuple[str, dict | None
         stored = None
     else:
         stored = text_to_json(text)
-        plain = text_render(text_from_json(stored), settings.LANGUAGE_CODE)
+        plain = text_render(text_from_json(stored), language or settings.LANGUAGE_CODE)
     return (plain[:max_length] if max_length else plain), stored
 
 

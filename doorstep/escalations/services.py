@@ -17,7 +17,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.texts import Lowercase, Text, choice_label, text_store
+from doorstep.core.texts import Lowercase, Names, Text, choice_label, text_store
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
 from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
@@ -38,21 +38,14 @@ from .models import (
 from .rules import RULES
 
 
-def _language_of(professional) -> str:
-    return (getattr(professional, "preferred_language", "") or settings.LANGUAGE_CODE).split("-")[0]
-
-
 def _notify_in_languages(*, recipients: Iterable, escalation: Escalation, kind, message: str,
                          translations: Mapping[str, str], mandatory: bool, dedupe_key: str) -> None:
-    """Each recipient's in-app message in their own language, when the rule gave one (e-mails carry no message)."""
-    groups: dict[str, list] = {}
-    for person in recipients:
-        if person is not None:
-            groups.setdefault(_language_of(person), []).append(person)
-    for language, people in groups.items():
-        notify(recipients=people, kind=kind, family=escalation.family, mandatory=mandatory,
-               message=translations.get(language) or message, link=f"/escalations/{escalation.pk}/",
-               dedupe_key=dedupe_key)
+    """The in-app message is the title in every language the rule gave it in, shown in the reader's (issue 14;
+    e-mails carry no message)."""
+    names = Names({settings.LANGUAGE_CODE: message, **{lang: t for lang, t in translations.items() if t}})
+    notify(recipients=[p for p in recipients if p is not None], kind=kind, family=escalation.family,
+           mandatory=mandatory, message=Text("%(title)s", {"title": names}), link=f"/escalations/{escalation.pk}/",
+           dedupe_key=dedupe_key)
 
 
 def escalation_raise(

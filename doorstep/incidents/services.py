@@ -19,7 +19,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.texts import Text, choice_label
+from doorstep.core.texts import Text
 from doorstep.core.workingdays import working_days_deadline
 from doorstep.engagement.models import Contact, ThreatKind
 from doorstep.escalations.evaluate import family_evaluate
@@ -254,10 +254,10 @@ def incident_apply_rules(*, incident: Incident) -> rules.Outcomes:
                 own = AffectedWorker.objects.get(incident=incident, professional_id=pk)
                 notify(recipients=[people[pk]], kind=NotificationKind.VIOLENCE, mandatory=True, family=family,
                        dedupe_key=alert.dedupe_key, link=reverse("incidents:worker", args=[own.pk]),
-                       message=_("An incident in which you were affected has been recorded by %(agency)s for "
+                       message=Text(gettext_noop("An incident in which you were affected has been recorded by %(agency)s for "
                                  "%(family)s. You may record the support you have had and the impact on you: only "
-                                 "you and your manager will see it.") % {"agency": incident.agency.name,
-                                                                         "family": family.name})
+                                 "you and your manager will see it.")) % {"agency": incident.agency.name_text,
+                                                                         "family": family.name_text})
             continue
         if alert.kind == "manager":
             message = _("Threats or violence towards a professional (%(kinds)s) have been recorded by %(agency)s "
@@ -294,7 +294,7 @@ def incident_record_police(*, incident: Incident, by: Professional, informed_at:
     summary = Text(gettext_noop("The police were informed of the incident of %(when)s")) % {
         "when": incident.occurred_at}
     if incident.police_reference:
-        summary += " " + _("(reference %(ref)s)") % {"ref": incident.police_reference}
+        summary = Text(gettext_noop("%(fact)s (reference %(ref)s)")) % {"fact": summary, "ref": incident.police_reference}
     chronology_record(family=incident.family, kind=EntryKind.INCIDENT, occurred_at=informed_at, by=by,
                       source=incident, summary=summary)
     escalations_close_by_key(key=rules.police_key(incident.pk), by=by, outcome=summary)

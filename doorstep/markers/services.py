@@ -172,8 +172,8 @@ def _announce(marker: WarningMarker) -> None:
              .select_related("lead_professional") if i.lead_professional_id and i.lead_professional_id != marker.raised_by_id]
     notify(recipients=leads, kind=NotificationKind.MARKER, family=marker.family, link=link,
            dedupe_key=f"marker:{marker.pk}:shown",
-           message=_("A warning marker (%(category)s) is now shown for %(family)s. Advice for visitors: %(advice)s") % {
-               "category": marker.get_category_display(), "family": marker.family.name, "advice": marker.advice})
+           message=Text(gettext_noop("A warning marker (%(category)s) is now shown for %(family)s. Advice for visitors: %(advice)s")) % {
+               "category": choice_label(marker, "category"), "family": marker.family.name_text, "advice": marker.advice})
     if marker.address_id is None:
         return
     others = (FamilyAddress.objects.filter(address_id=marker.address_id, moved_out__isnull=True)
@@ -185,8 +185,8 @@ def _announce(marker: WarningMarker) -> None:
         notify(recipients=leads, kind=NotificationKind.MARKER, family=household.family,
                link=reverse("markers:family", args=[household.family_id]),
                dedupe_key=f"marker:{marker.pk}:shown:family:{household.family_id}",
-               message=_("A warning marker is held on the address of %(family)s. Advice for visitors: %(advice)s") % {
-                   "family": household.family.name, "advice": marker.advice})
+               message=Text(gettext_noop("A warning marker is held on the address of %(family)s. Advice for visitors: %(advice)s")) % {
+                   "family": household.family.name_text, "advice": marker.advice})
 
 
 def _locked(marker: WarningMarker) -> WarningMarker:

@@ -627,8 +627,8 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
     ])
     notify(recipients=[p for p, _a, _k in recipients.values()], kind=NotificationKind.MEETING, family=family,
            link=link, dedupe_key=f"minutes:{minutes.pk}:circulated",
-           message=_("Minutes circulated: %(held)s, family %(reference)s") % {"held": held,
-                                                                              "reference": family.reference})
+           message=Text(gettext_noop("Minutes circulated: %(held)s, family %(reference)s")) % {
+               "held": _held_text(meeting, meeting.held_on), "reference": family.reference})
 
     actions = list(minutes.actions.select_related("owner", "agency"))
     for action in actions:

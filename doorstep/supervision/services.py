@@ -16,7 +16,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.texts import Text, choice_label
+from doorstep.core.texts import Text
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.services import escalation_raise, escalations_close_by_key
@@ -71,7 +71,7 @@ def supervision_plan(*, by: Professional, worker: Professional, planned_for: dat
                                                 recorded_by=by)
     audit_record(actor=by, action=AuditAction.CREATE, obj=session, summary=f"Planned supervision with {worker}")
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
-           message=_("Supervision planned for %(date)s") % {"date": planned_for.strftime("%d/%m/%Y")},
+           message=Text(gettext_noop("Supervision planned for %(date)s")) % {"date": planned_for},
            link=f"/supervision/{session.pk}/", dedupe_key=f"supervision:{session.pk}:planned")
     return session
 
@@ -116,8 +116,8 @@ def supervision_record(
     escalations_close_by_key(key=overdue_key(worker.pk), by=by,
                              outcome=f"Supervision held on {held_on:%d/%m/%Y}")
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
-           message=_("The record of your supervision on %(date)s is ready to read") % {
-               "date": held_on.strftime("%d/%m/%Y")},
+           message=Text(gettext_noop("The record of your supervision on %(date)s is ready to read")) % {
+               "date": held_on},
            link=f"/supervision/{session.pk}/", dedupe_key=f"supervision:{session.pk}:held")
     return session
 

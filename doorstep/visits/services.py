@@ -22,7 +22,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.texts import Text, choice_label
+from doorstep.core.texts import Text
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.services import escalation_acknowledge, escalation_raise, escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress
@@ -174,8 +174,8 @@ def visit_plan(
         _notify_each(
             managers_of(by), kind=NotificationKind.ACTION, link=f"/visits/{visit.pk}/decide/", family=family,
             mandatory=False, dedupe_key=f"visit:{visit.pk}:agreement",
-            message=lambda: _("%(worker)s asks you to agree a visit plan: %(family)s, %(when)s") % {
-                "worker": by, "family": family.name, "when": _when(planned_start)},
+            message=lambda: Text(gettext_noop("%(worker)s asks you to agree a visit plan: %(family)s, %(when)s")) % {
+                "worker": by, "family": family.name_text, "when": planned_start},
         )
     return visit
 
@@ -238,14 +238,15 @@ def visit_decide(
             "when": visit.planned_start, "arrangement": visit.arrangement_labels_lazy()},
     )
     messages = {
-        Decision.AGREED: lambda: _("%(manager)s agreed your visit plan: %(family)s, %(when)s"),
-        Decision.CHANGED: lambda: _("%(manager)s agreed your visit plan with changes: %(family)s, %(when)s"),
-        Decision.REFUSED: lambda: _("%(manager)s refused your visit plan: %(family)s, %(when)s"),
+        Decision.AGREED: lambda: Text(gettext_noop("%(manager)s agreed your visit plan: %(family)s, %(when)s")),
+        Decision.CHANGED: lambda: Text(gettext_noop("%(manager)s agreed your visit plan with changes: %(family)s, "
+                                                    "%(when)s")),
+        Decision.REFUSED: lambda: Text(gettext_noop("%(manager)s refused your visit plan: %(family)s, %(when)s")),
     }
     _notify_each([visit.worker], kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/", family=visit.family,
                  mandatory=False, dedupe_key=f"visit:{visit.pk}:decision",
-                 message=lambda: messages[decision]() % {"manager": by, "family": visit.family.name,
-                                                         "when": _when(visit.planned_start)})
+                 message=lambda: messages[decision]() % {"manager": by, "family": visit.family.name_text,
+                                                         "when": visit.planned_start})
     return visit
 
 
@@ -294,7 +295,7 @@ def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
         _notify_each(
             told.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/", family=visit.family,
             mandatory=True, dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:stood-down",
-            message=lambda: _("Stand down: %(worker)s is safe (%(note)s, %(time)s)") % {
+            message=lambda: Text(gettext_noop("Stand down: %(worker)s is safe (%(note)s, %(time)s)")) % {
                 "worker": visit.worker, "note": note, "time": _time(now)},
         )
         if Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).exists():
@@ -407,9 +408,9 @@ def _something_happened(visit: Visit, *, by, now: datetime) -> None:
     _notify_each(
         managers_of(by), kind=NotificationKind.VIOLENCE, link=f"/visits/{visit.pk}/", family=visit.family,
         mandatory=True, dedupe_key=f"visit:{visit.pk}:something-happened",
-        message=lambda: _("%(worker)s says something happened at a visit to %(family)s (%(time)s). They are safe and "
-                          "recording the incident: contact them now.") % {
-            "worker": by, "family": visit.family.name, "time": _time(now)},
+        message=lambda: Text(gettext_noop("%(worker)s says something happened at a visit to %(family)s (%(time)s). They are safe and "
+                          "recording the incident: contact them now.")) % {
+            "worker": by, "family": visit.family.name_text, "time": _time(now)},
     )
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit, significant=True,
@@ -456,8 +457,8 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
         _notify_each(
             recipients, kind=NotificationKind.ACTION, link=f"/visits/{visit.pk}/go/", family=family, mandatory=True,
             dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:{step}",
-            message=lambda: _("You were due back from your visit at %(time)s. Say you are safe, or extend the "
-                              "visit.") % {"time": expected},
+            message=lambda: Text(gettext_noop("You were due back from your visit at %(time)s. Say you are safe, or extend the "
+                              "visit.")) % {"time": expected},
         )
     else:
         if visit.escalated_at is None:
@@ -567,7 +568,7 @@ def visit_acknowledge(*, visit: Visit, by: Professional) -> Visit:
     _notify_each(others.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/",
                  family=visit.family, mandatory=False,
                  dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:ack:{now.timestamp():.0f}",
-                 message=lambda: _("%(person)s has acknowledged the alarm for %(worker)s and is dealing with it") % {
+                 message=lambda: Text(gettext_noop("%(person)s has acknowledged the alarm for %(worker)s and is dealing with it")) % {
                      "person": by, "worker": visit.worker})
     return visit
 

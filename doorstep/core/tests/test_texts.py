@@ -4,14 +4,13 @@ import json
 from datetime import date, datetime, timezone
 
 from django.utils import translation
-from django.utils.translation import gettext_noop
 
 from doorstep.core.texts import Names, Text, Verbatim, text_from_json, text_render, text_render_all, text_to_json
 from doorstep.families.models import ChildStatus
 
 
 def _nested_text():
-    return Text(gettext_noop("%(child)s: %(status)s"), {
+    return Text("%(child)s: %(status)s", {
         "child": "Jac Evans",
         "status": ChildStatus.CHILD_PROTECTION.label,
     })
@@ -24,8 +23,8 @@ def test_json_form_round_trips_every_kind_of_parameter():
         "none": None,
         "day": date(2027, 1, 12),
         "moment": datetime(2027, 1, 12, 10, 0, tzinfo=timezone.utc),
-        "nested": Text(gettext_noop("never")),
-        "items": [Text(gettext_noop("never")), "x"],
+        "nested": Text("never"),
+        "items": [Text("never"), "x"],
         "name": Names({"en": "Evans household", "cy": "Aelwyd Evans"}),
         "old": Verbatim("Escalated to A. Manager"),
     })
@@ -75,3 +74,12 @@ def test_stored_english_is_read_back_as_a_message_id_or_kept_verbatim():
                           {"agency": "Police", "reason": "worried about the children"})
     assert text_parse("Escalated to Sam Jones", messages) == Text("Escalated to %(manager)s", {"manager": "Sam Jones"})
     assert text_parse("Something nobody wrote", messages) == Verbatim("Something nobody wrote", "en")
+
+
+def test_a_plural_message_chooses_its_form_by_count_when_read():
+    from django.utils.translation import ngettext_lazy
+
+    text = Text(ngettext_lazy("%(count)d professional", "%(count)d professionals", "count")) % {"count": 2}
+    stored = text_to_json(text)
+    assert stored["msgid"] == "%(count)d professional\x00%(count)d professionals"
+    assert text_render(text_from_json(stored), "en") == "2 professionals"
