@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "doorstep.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "doorstep.core.middleware.NoStoreMiddleware",
@@ -213,6 +214,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer's health checks may come in plain HTTP from inside the network (issue 17).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -286,6 +289,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 OTP_TOTP_ISSUER = "Doorstep"
+
+# Issue 17: /metrics (Prometheus) answers only to `Authorization: Bearer <this>`; unset, there is no such page.
+DOORSTEP_METRICS_TOKEN = os.environ.get("DOORSTEP_METRICS_TOKEN", "")
 
 LOGGING = {
     "version": 1,

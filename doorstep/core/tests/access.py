@@ -1,4 +1,4 @@
-from doorstep.testing.access import EVERYONE, SIGNED_IN, Route
+from doorstep.testing.access import EVERYONE, NOBODY, SIGNED_IN, Route
 
 ROUTES = [
     Route("home", SIGNED_IN),
@@ -24,4 +24,8 @@ ROUTES = [
     Route("api-schema", SIGNED_IN, api=True),
     Route("api-docs", SIGNED_IN, api=True),
     Route("api-root", SIGNED_IN, api=True),
+    # Issue 17: health checks are open to anyone and say nothing about any family (503 is an answer, not a refusal).
+    Route("healthz", EVERYONE),
+    Route("readyz", EVERYONE),
+    Route("metrics", NOBODY, note="only with the bearer token DOORSTEP_METRICS_TOKEN, which no position holds"),
 ]
