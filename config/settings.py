@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "doorstep.core.logs.RequestLogMiddleware",
     "doorstep.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -293,9 +294,27 @@ OTP_TOTP_ISSUER = "Doorstep"
 # Issue 17: /metrics (Prometheus) answers only to `Authorization: Bearer <this>`; unset, there is no such page.
 DOORSTEP_METRICS_TOKEN = os.environ.get("DOORSTEP_METRICS_TOKEN", "")
 
+# Issue 17 (doorstep/core/logs.py): in production one JSON object per line (a line per request: request id, user and
+# agency, view, status, duration; never family data); elsewhere plain text, warnings and errors only, without the task
+# worker's line per task or a traceback per refused page.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "doorstep.core.logs.RequestIdFilter"},
+        "quiet": {"()": "doorstep.core.logs.QuietFilter"},
+    },
+    "formatters": {
+        "json": {"()": "doorstep.core.logs.DoorstepJsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s", "datefmt": "%H:%M:%S"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id", "quiet"],
+                    "formatter": "json" if PRODUCTION else "plain"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+    "loggers": {
+        # runserver's line per request (the demo): only errors; gunicorn keeps its own access log if asked.
+        "django.server": {"level": "ERROR"},
+    },
 }
