@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 PY_STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: help setup system-packages python-packages frontend messages demo test test-sqlite test-postgres postgres worker makemessages \
+.PHONY: help setup system-packages python-packages frontend messages demo test test-sqlite test-postgres production-check postgres worker makemessages \
 	bench bench-system-packages bench-database
 
 help:
@@ -79,7 +79,27 @@ test-postgres: setup postgres
 	@echo "== PostgreSQL pass, clock: $(POSTGRES_CLOCK)"
 	DATABASE_URL=$(PG_URL) DOORSTEP_TEST_CLOCK="$(POSTGRES_CLOCK)" $(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
-test: test-sqlite test-postgres
+# Issue 17: the README's production section, run exactly as written, on a fresh PostgreSQL database, then tried over
+# HTTP through gunicorn (doorstep/core/production_check.py).
+PRODUCTION_CHECK_SERVER ?= postgres://postgres@127.0.0.1:5432
+PRODUCTION_CHECK_DB ?= test_production_check
+PRODUCTION_CHECK_PORT ?= 8097
+
+production-check: setup postgres
+	@echo "== Production check (README: Running in production)"
+	psql "$(PRODUCTION_CHECK_SERVER)/postgres" -qc 'DROP DATABASE IF EXISTS "$(PRODUCTION_CHECK_DB)" WITH (FORCE)' \
+	  -c 'CREATE DATABASE "$(PRODUCTION_CHECK_DB)"'
+	export DOORSTEP_ENV=production SECRET_KEY="production-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+	  DATABASE_URL="$(PRODUCTION_CHECK_SERVER)/$(PRODUCTION_CHECK_DB)" ALLOWED_HOSTS=127.0.0.1 \
+	  CSRF_TRUSTED_ORIGINS=https://127.0.0.1:$(PRODUCTION_CHECK_PORT) DOORSTEP_SITE_URL=https://127.0.0.1:$(PRODUCTION_CHECK_PORT) \
+	  DOORSTEP_METRICS_TOKEN=production-check-metrics EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend; \
+	$(PY) manage.py check --deploy --fail-level WARNING && \
+	$(PY) manage.py migrate -v0 && \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) -m doorstep.core.production_check --port $(PRODUCTION_CHECK_PORT)
+	psql "$(PRODUCTION_CHECK_SERVER)/postgres" -qc 'DROP DATABASE IF EXISTS "$(PRODUCTION_CHECK_DB)" WITH (FORCE)'
+
+test: test-sqlite test-postgres production-check
 
 # The benchmark (issue 9, docs/performance.md): its own PostgreSQL database, generated once, then measured.
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432

@@ -73,10 +73,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "doorstep.core.logs.RequestLogMiddleware",
-    "doorstep.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Issue 17: every request but a static file is a log line and counted in /metrics.
+    "doorstep.core.logs.RequestLogMiddleware",
+    "doorstep.core.metrics.RequestMetricsMiddleware",
     "doorstep.core.middleware.NoStoreMiddleware",
     "doorstep.core.methods.PageMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
