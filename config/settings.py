@@ -78,6 +78,7 @@ MIDDLEWARE = [
     # Issue 17: every request but a static file is a log line and counted in /metrics.
     "doorstep.core.logs.RequestLogMiddleware",
     "doorstep.core.metrics.RequestMetricsMiddleware",
+    "doorstep.core.replicas.ReplicaRoutingMiddleware",
     "doorstep.core.middleware.NoStoreMiddleware",
     "doorstep.core.methods.PageMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,6 +136,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if os.environ.get("DATABASE_MIGRATE_URL"):
     DATABASES["migrate"] = dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
     DATABASES["migrate"]["TEST"] = {"MIRROR": "default"}
+# Issue 17 (doorstep/core/replicas.py): a streaming replica for the pages that only read; everything else, and any
+# read after a write in the same request, goes to the primary; a replica more than MAX_LAG seconds behind, or down,
+# is not used (checked at most every CHECK seconds per process).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Issue 17: PgBouncer in transaction mode between Doorstep and PostgreSQL (docs/operations.md): no server-side cursors
+# (they need the session a transaction-mode pool does not keep) and no prepared statements.
+if os.environ.get("DATABASE_PGBOUNCER", "0") == "1":
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES[_alias].setdefault("OPTIONS", {})["prepare_threshold"] = None
+DATABASE_ROUTERS = ["doorstep.core.replicas.PrimaryReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "10"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "5"))
+DOORSTEP_REPLICA_VIEWS = frozenset({
+    "families:search", "families:detail", "chronology:family", "chronology:csv", "chronology:pdf", "meetings:board",
+})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
