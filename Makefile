@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 PY_STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: help setup system-packages python-packages frontend messages demo test test-sqlite test-postgres production-check postgres worker makemessages \
+.PHONY: help setup system-packages python-packages frontend messages demo test test-sqlite test-postgres test-operations production-check postgres worker makemessages \
 	bench bench-system-packages bench-database
 
 help:
@@ -18,9 +18,11 @@ help:
 	@echo "make test   - set up, run the whole suite on SQLite and on PostgreSQL"
 	@echo "make bench  - generate the 100,000-family region in PostgreSQL (once) and measure (docs/performance.md)"
 
-# System packages (Debian): Chromium for browser tests, gettext to compile translations. Only as root.
+# System packages (Debian): Chromium for browser tests, gettext to compile translations, PgBouncer for the operations
+# tests (issue 17). Only as root.
 system-packages:
 	@need=""; command -v chromium >/dev/null || need="$$need chromium"; command -v msgfmt >/dev/null || need="$$need gettext"; \
+	test -x /usr/sbin/pgbouncer || need="$$need pgbouncer"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "Installing system packages:$$need"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
 	  else echo "Missing system packages:$$need (run 'sudo apt-get install$$need')"; exit 1; fi; fi
@@ -99,7 +101,13 @@ production-check: setup postgres
 	$(PY) -m doorstep.core.production_check --port $(PRODUCTION_CHECK_PORT)
 	psql "$(PRODUCTION_CHECK_SERVER)/postgres" -qc 'DROP DATABASE IF EXISTS "$(PRODUCTION_CHECK_DB)" WITH (FORCE)'
 
-test: test-sqlite test-postgres production-check
+# Issue 17: backup and restore, a streaming read replica and PgBouncer, each on private PostgreSQL servers that the
+# tests start on free ports (doorstep/core/tests/test_operations.py); once, not in each pass.
+test-operations: setup
+	@echo "== Operations: backup and restore, read replica, PgBouncer"
+	env -u DATABASE_URL $(PY) -m pytest -p no:xdist -q -m operations doorstep/core/tests/test_operations.py
+
+test: test-sqlite test-postgres test-operations production-check
 
 # The benchmark (issue 9, docs/performance.md): its own PostgreSQL database, generated once, then measured.
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
