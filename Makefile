@@ -60,7 +60,11 @@ demo: setup
 	$(PY) manage.py load_demo --if-empty
 	@echo ""
 	@echo "Doorstep is running at http://127.0.0.1:$(PORT)/  (press Ctrl+C to stop the web server and the worker)"
+	@echo "E-mails are caught by the demo's own mail server: see 'Demo mailbox' in the navigation."
 	@trap 'kill 0' EXIT INT TERM; \
+	export EMAIL_HOST=127.0.0.1 EMAIL_PORT=$$($(PY) -m doorstep.core.demo_mail --free-port) EMAIL_USE_TLS=0 \
+	  EMAIL_HOST_USER= EMAIL_HOST_PASSWORD= DOORSTEP_DEMO_MAILBOX=var/demo-mailbox; \
+	$(PY) -m doorstep.core.demo_mail --port $$EMAIL_PORT --directory var/demo-mailbox & \
 	$(PY) manage.py run_worker & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 

@@ -255,6 +255,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "doorstep@localhost")
+# Issue 17: `make demo` catches every e-mail in a local SMTP server of its own (doorstep/core/demo_mail.py), kept in
+# this directory and shown on the "Demo mailbox" page. Never in production.
+DOORSTEP_DEMO_MAILBOX = os.environ.get("DOORSTEP_DEMO_MAILBOX", "")
+if PRODUCTION and DOORSTEP_DEMO_MAILBOX:
+    raise RuntimeError("DOORSTEP_DEMO_MAILBOX is for the demo only: unset it when DOORSTEP_ENV=production")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -8,7 +8,7 @@ from django.urls import include, path
 
 from doorstep.agencies import accounts, views as agency_views
 from doorstep.agencies.admin import site as admin_site
-from doorstep.core import health, metrics, views as core_views
+from doorstep.core import demo_mail, health, metrics, views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -39,6 +39,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
+    path("demo/mailbox/", demo_mail.mailbox, name="demo_mailbox"),
 ]
 
 for config in apps.get_app_configs():
