@@ -17,6 +17,8 @@ PRODUCTION = ENV == "production"
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
     "" if PRODUCTION else "doorstep-development-key-not-for-production-use-0123456789abcdef"
 )
+# Rotating the key (docs/operations.md): the old ones, comma-separated, still verify sessions and links meanwhile.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DOORSTEP_ENV=production")
 DEBUG = os.environ.get("DOORSTEP_DEBUG", "0" if PRODUCTION else "1") == "1"
