@@ -4,7 +4,8 @@ agreement, and nobody else; every read goes through `family_get_for`, which audi
 from django.apps import apps
 from django.http import Http404
 
-from doorstep.families.selectors import family_get_for
+
+from doorstep.core.access import family_get_for
 
 from .models import GIVEN_STATES, AgreementBreach, AgreementVersion, TermSection, VersionState, WrittenAgreement
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
-from doorstep.families.selectors import family_require_write
+from doorstep.core.access import family_require_write
 
 from .models import ChronologyComment, ChronologyEntry, EntryKind
 

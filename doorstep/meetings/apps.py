@@ -12,7 +12,7 @@ class MeetingsConfig(AppConfig):
         from doorstep.core.homepage import HOME_SECTIONS
         from doorstep.core.navigation import NAV_ITEMS, NavItem
         from doorstep.families.casefile import PANELS
-        from doorstep.families.selectors import EXTRA_ACCESS
+        from doorstep.core.access import EXTRA_ACCESS
 
         from .demo import load
         from .panels import board_figures_sections, board_section, plan_panel, worker_section
