@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -392,13 +391,11 @@ def agreement_version_respond(
 
 
 def _incident_for(family: Family, incident_id: int):
-    """The incident (issue 8), if the incidents app is installed and it belongs to the family."""
-    try:
-        model = apps.get_model("incidents", "Incident")
-    except LookupError:
-        raise ValidationError({"incident": _("Incidents cannot be linked: the incidents record is not installed")})
-    incident = model.objects.filter(pk=incident_id).first()
-    if incident is None or getattr(incident, "family_id", None) != family.pk:
+    """The incident (issue 8), if it belongs to the family."""
+    from doorstep.incidents.models import Incident
+
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None or incident.family_id != family.pk:
         raise ValidationError({"incident": _("That incident is not on this family's record")})
     return incident
 

@@ -23,6 +23,7 @@ from rest_framework.settings import api_settings
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.extensions import FAMILY_ACCESS
 from doorstep.families.models import BreakGlassAccess, Family, Involvement
 
 # One message for "no such record" and "not yours" (issue 13, finding 11): a refusal must not confirm that a
@@ -64,9 +65,9 @@ class FamilyWorker(BasePermission):
 FAMILY_WORKER_PERMISSIONS = [*api_settings.DEFAULT_PERMISSION_CLASSES, FamilyWorker]
 
 
-# Further ways a professional may see (and write to) a family, added by other capabilities (e.g. a specialist
+# Further ways a professional may see (and write to) a family, declared in core/extensions.py (e.g. a specialist
 # invited to a meeting who has accepted its confidentiality terms, MTG-6): fn(professional) -> Q over Family, or None.
-EXTRA_ACCESS: list = []
+EXTRA_ACCESS = FAMILY_ACCESS
 
 
 def _write_condition(professional) -> Q:

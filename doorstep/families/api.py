@@ -11,6 +11,9 @@ from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core.access import require_family_worker
+# Further parts of the family detail response (FLG-1: warning markers): fn(*, family, professional) -> dict
+# merged into the response.
+from doorstep.core.extensions import FAMILY_DETAIL_EXTRAS as DETAIL_EXTRAS
 
 from . import selectors, services
 from .models import Family, Involvement, Person
@@ -73,11 +76,6 @@ class InvolvementEndSerializer(serializers.Serializer):
 class InvolvementEndProposalSerializer(serializers.Serializer):
     escalation = serializers.IntegerField(help_text="The action raised for the agency's lead professional")
     owner = serializers.IntegerField(help_text="Who decides: the agency's lead professional, or a manager")
-
-
-# Further parts of the family detail response, added by other capabilities (FLG-1: warning markers):
-# fn(*, family, professional) -> dict merged into the response.
-DETAIL_EXTRAS: list = []
 
 
 class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -13,12 +13,11 @@ from doorstep.core.access import (  # noqa: F401 (imported for callers of this m
     family_require_write,
 )
 
+# Further prefetches for family search results (FLG-1: warning markers), so that what each result shows costs a
+# fixed number of queries: each entry gives a list of Prefetch objects.
+from doorstep.core.extensions import SEARCH_PREFETCHES
+
 from .models import Address, BreakGlassAccess, Family, FamilyAddress, Involvement, Person
-
-
-# Further prefetches for family search results, added by other capabilities (FLG-1: warning markers), so that
-# what each result shows costs a fixed number of queries: a list of Prefetch objects.
-SEARCH_PREFETCHES: list = []
 
 
 def family_case_file(*, family: Family) -> dict:
@@ -81,7 +80,7 @@ def family_search(*, professional, name: str = "", date_of_birth=None, address: 
                 queryset=FamilyAddress.objects.filter(moved_out__isnull=True).select_related("address"),
                 to_attr="current_addresses",
             ),
-            *SEARCH_PREFETCHES,
+            *(prefetch for source in SEARCH_PREFETCHES for prefetch in source()),
         )
     )
 

@@ -17,6 +17,9 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.access import family_require_write, require_family_worker
+# Checks that may refuse the ending of an involvement (ESC-6's, in the escalation engine): each takes the involvement
+# and returns a list of reasons it cannot end yet.
+from doorstep.core.extensions import INVOLVEMENT_END_CHECKS
 
 from .models import (
     Address,
@@ -262,10 +265,6 @@ def involvement_end_refusal(involvement: Involvement) -> str:
 def involvement_proposal_key(involvement: Involvement) -> str:
     return f"P-4:involvement-end:{involvement.pk}"
 
-
-# Checks that may refuse the ending of an involvement (ESC-6 adds one in the escalation engine): each takes
-# the involvement and returns a list of reasons it cannot end yet.
-INVOLVEMENT_END_CHECKS: list = []
 
 
 @transaction.atomic
