@@ -38,6 +38,36 @@ DOORSTEP_BREAK_GLASS_HOURS = int(os.environ.get("DOORSTEP_BREAK_GLASS_HOURS", "2
 DOORSTEP_HEARTBEAT_SECONDS = float(os.environ.get("DOORSTEP_HEARTBEAT_SECONDS", "5"))
 DOORSTEP_SITE_URL = os.environ.get("DOORSTEP_SITE_URL", "http://127.0.0.1:8000")
 
+# The worker's periodic jobs (core/schedule.py), in seconds: the escalation sweep, the e-mail catch-up, and the
+# lone-worker alarms (SAF-3: within 60 s of their time). The tests that kill and restart a worker shorten them.
+DOORSTEP_SWEEP_SECONDS = int(os.environ.get("DOORSTEP_SWEEP_SECONDS", "30"))
+DOORSTEP_EMAIL_CATCH_UP_SECONDS = int(os.environ.get("DOORSTEP_EMAIL_CATCH_UP_SECONDS", "60"))
+DOORSTEP_VISIT_SWEEP_SECONDS = int(os.environ.get("DOORSTEP_VISIT_SWEEP_SECONDS", "10"))
+# An e-mail left in "sending" this long (its worker died mid-send) is tried again by the catch-up.
+DOORSTEP_EMAIL_STUCK_SECONDS = int(os.environ.get("DOORSTEP_EMAIL_STUCK_SECONDS", "300"))
+# Every family is evaluated by the rules engine at least this often, in days (nightly by default).
+DOORSTEP_FAMILY_RECHECK_DAYS = int(os.environ.get("DOORSTEP_FAMILY_RECHECK_DAYS", "1"))
+# SAF-3's default escalation chain when an agency has no lone-working procedure of its own, in minutes after the
+# visit's expected end, e.g. "reminder=0,line_manager=15,duty_manager=30,emergency=45" (an empty time leaves a step
+# out); and how long a worker's acknowledgement holds the chain (empty: the default in visits/chain.py).
+DOORSTEP_VISIT_CHAIN = {
+    step.strip(): (int(minutes) if minutes.strip() else None)
+    for step, minutes in (item.split("=", 1) for item in os.environ.get("DOORSTEP_VISIT_CHAIN", "").split(",")
+                          if "=" in item)
+}
+DOORSTEP_VISIT_ACK_HOLD_MINUTES = int(os.environ.get("DOORSTEP_VISIT_ACK_HOLD_MINUTES") or 0) or None
+# SUP-4 and OVR-3 (ESC-12: areas differ): how often each worker is supervised (days); the manager's deadline for an
+# overdue supervision (working days after it fell due); a worker leading this many families with warning markers
+# carries "high exposure".
+DOORSTEP_SUPERVISION_INTERVAL_DAYS = int(os.environ.get("DOORSTEP_SUPERVISION_INTERVAL_DAYS", "28"))
+DOORSTEP_SUPERVISION_OVERDUE_WORKING_DAYS = int(os.environ.get("DOORSTEP_SUPERVISION_OVERDUE_WORKING_DAYS", "5"))
+DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD = int(
+    os.environ.get("DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD", "3"))
+# AGR-1: a TrueType font with the Welsh letters ŵ and ŷ for agreement PDFs (empty: DejaVu Sans or Liberation Sans
+# when installed), and its bold (empty: the same font).
+DOORSTEP_PDF_FONT = os.environ.get("DOORSTEP_PDF_FONT", "")
+DOORSTEP_PDF_FONT_BOLD = os.environ.get("DOORSTEP_PDF_FONT_BOLD", "") or DOORSTEP_PDF_FONT
+
 INSTALLED_APPS = [
     "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
@@ -322,6 +352,8 @@ OTP_TOTP_ISSUER = "Doorstep"
 
 # Issue 17: /metrics (Prometheus) answers only to `Authorization: Bearer <this>`; unset, there is no such page.
 DOORSTEP_METRICS_TOKEN = os.environ.get("DOORSTEP_METRICS_TOKEN", "")
+# prometheus-client shares counters between gunicorn workers through this directory (docs/operations.md).
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 # Issue 17 (doorstep/core/logs.py): in production one JSON object per line (a line per request: request id, user and
 # agency, view, status, duration; never family data); elsewhere plain text, warnings and errors only, without the task

@@ -3,9 +3,8 @@
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,11 +18,11 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text, choice_label
+from doorstep.core.access import family_require_write, require_family_worker
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.services import escalation_raise, escalations_close_by_key
 from doorstep.families.models import CHILD_ROLES, CorrespondenceLanguage, Family, Involvement, Person
-from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -61,11 +60,6 @@ def review_key(agreement_id: int) -> str:
 def review_notice_working_days() -> int:
     # ESC-12: thresholds are configuration. The review action is raised this many working days before the date.
     return int(getattr(settings, "DOORSTEP_AGREEMENT_REVIEW_NOTICE_WORKING_DAYS", 5))
-
-
-def _require_family_worker(by: Professional) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can work on written agreements."))
 
 
 def _lines(text: str) -> list[str]:
@@ -202,7 +196,6 @@ def _write_content(version: AgreementVersion, content: dict) -> None:
 @transaction.atomic
 def agreement_draft(*, family: Family, by: Professional, **content) -> AgreementVersion:
     """Open a written agreement with the family from the case file: its first version, as a draft (AGR-1)."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="draft a written agreement")
     Family.objects.select_for_update().filter(pk=family.pk).first()
     if WrittenAgreement.objects.filter(family=family, ended_at__isnull=True).exists():
@@ -221,7 +214,6 @@ def agreement_draft(*, family: Family, by: Professional, **content) -> Agreement
 @transaction.atomic
 def agreement_version_update(*, version: AgreementVersion, by: Professional, **content) -> AgreementVersion:
     """Change a draft. A version the family has been given is never changed: revise it instead."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=version.agreement.family, purpose="change a written agreement")
     version = AgreementVersion.objects.select_for_update().select_related("agreement__family").get(pk=version.pk)
     if not version.is_draft:
@@ -244,7 +236,6 @@ def agreement_in_force(agreement: WrittenAgreement) -> AgreementVersion | None:
 @transaction.atomic
 def agreement_revise(*, agreement: WrittenAgreement, by: Professional) -> AgreementVersion:
     """Start a new version as a draft, copying the version in force; the earlier versions are kept."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=agreement.family, purpose="revise a written agreement")
     agreement = WrittenAgreement.objects.select_for_update().get(pk=agreement.pk)
     if not agreement.is_open:
@@ -279,7 +270,7 @@ def agreement_version_issue(*, version: AgreementVersion, by: Professional,
 
     `issued_on` records a version handed over on an earlier day (a late entry); by default, now.
     """
-    _require_family_worker(by)
+    require_family_worker(by)
     version = AgreementVersion.objects.select_for_update().select_related("agreement__family").get(pk=version.pk)
     family_require_write(professional=by, family=version.agreement.family, purpose="issue a written agreement")
     agreement = WrittenAgreement.objects.select_for_update().get(pk=version.agreement_id)
@@ -345,7 +336,7 @@ def agreement_version_respond(
     signed_copy=None,
 ) -> AgreementVersion:
     """Record the family's answer: the signed copy, or their refusal to sign in their own words (AGR-1)."""
-    _require_family_worker(by)
+    require_family_worker(by)
     version = AgreementVersion.objects.select_for_update().select_related("agreement__family").get(pk=version.pk)
     family_require_write(professional=by, family=version.agreement.family, purpose="record the family's answer")
     family = version.agreement.family
@@ -402,13 +393,11 @@ def agreement_version_respond(
 
 
 def _incident_for(family: Family, incident_id: int):
-    """The incident (issue 8), if the incidents app is installed and it belongs to the family."""
-    try:
-        model = apps.get_model("incidents", "Incident")
-    except LookupError:
-        raise ValidationError({"incident": _("Incidents cannot be linked: the incidents record is not installed")})
-    incident = model.objects.filter(pk=incident_id).first()
-    if incident is None or getattr(incident, "family_id", None) != family.pk:
+    """The incident (issue 8), if it belongs to the family."""
+    from doorstep.incidents.models import Incident
+
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None or incident.family_id != family.pk:
         raise ValidationError({"incident": _("That incident is not on this family's record")})
     return incident
 
@@ -420,7 +409,7 @@ def agreement_breach_record(
 ) -> AgreementBreach:
     """AGR-2: record that a term was breached, from a contact, an incident or by hand; it is shown on the agreement
     and on the chronology."""
-    _require_family_worker(by)
+    require_family_worker(by)
     agreement = WrittenAgreement.objects.select_for_update().select_related("family").get(pk=agreement.pk)
     family_require_write(professional=by, family=agreement.family, purpose="record a breach")
     family = agreement.family
@@ -482,7 +471,7 @@ def agreement_review_record(
     next_review_date: date | None = None,
 ) -> AgreementReview:
     """Record the review of the agreement with the family: it continues to a new review date, or it ends."""
-    _require_family_worker(by)
+    require_family_worker(by)
     agreement = WrittenAgreement.objects.select_for_update().select_related("family").get(pk=agreement.pk)
     family_require_write(professional=by, family=agreement.family, purpose="review a written agreement")
     family = agreement.family

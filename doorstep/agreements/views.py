@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,19 +8,15 @@ from django.views.decorators.http import require_POST
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
-from doorstep.families.selectors import family_case_file, family_get_for
+from doorstep.families.selectors import family_case_file
 
 from . import selectors, services
 from .document import agreement_document
 from .forms import AgreementForm, BreachForm, RespondForm, ReviewForm
 from .models import AgreementBreach, SignedCopy, VersionState
-
-
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency work with family records."))
 
 
 def _int_param(request, name: str) -> int | None:
@@ -39,7 +35,7 @@ def _literacy_notes(version_or_people) -> list:
 
 @login_required
 def create(request, family_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     family = family_get_for(professional=request.user, write=True, family_id=family_id,
                             purpose="draft a written agreement")
     existing = selectors.agreement_open_for_family(family=family)
@@ -69,7 +65,7 @@ def create(request, family_id: int):
 
 @login_required
 def detail(request, agreement_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     agreement = selectors.agreement_get_for(professional=request.user, agreement_id=agreement_id)
     context = selectors.agreement_detail(agreement=agreement)
     context.update(agreement=agreement, family=agreement.family)
@@ -79,7 +75,7 @@ def detail(request, agreement_id: int):
 @require_POST
 @login_required
 def revise(request, agreement_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     agreement = selectors.agreement_get_for(professional=request.user, write=True, agreement_id=agreement_id)
     try:
         version = services.agreement_revise(agreement=agreement, by=request.user)
@@ -93,7 +89,7 @@ def revise(request, agreement_id: int):
 
 @login_required
 def review(request, agreement_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     agreement = selectors.agreement_get_for(professional=request.user, write=True, agreement_id=agreement_id)
     form = ReviewForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -109,7 +105,7 @@ def review(request, agreement_id: int):
 
 @login_required
 def version(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, version_id=version_id)
     people = list(version.people.all())
     return render(request, "agreements/version.html", {
@@ -122,7 +118,7 @@ def version(request, version_id: int):
 
 @login_required
 def version_pdf(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, version_id=version_id, purpose="agreement PDF")
     from .pdf import agreement_pdf
 
@@ -138,7 +134,7 @@ def version_pdf(request, version_id: int):
 
 @login_required
 def version_edit(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, write=True, version_id=version_id)
     family = version.agreement.family
     if not version.is_draft:
@@ -161,7 +157,7 @@ def version_edit(request, version_id: int):
 @require_POST
 @login_required
 def version_issue(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, write=True, version_id=version_id)
     try:
         services.agreement_version_issue(version=version, by=request.user)
@@ -175,7 +171,7 @@ def version_issue(request, version_id: int):
 
 @login_required
 def version_respond(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, write=True, version_id=version_id)
     if version.state != VersionState.ISSUED:
         messages.info(request, _("This version is not waiting for the family's answer."))
@@ -196,7 +192,7 @@ def version_respond(request, version_id: int):
 
 @login_required
 def signed_copy(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, version_id=version_id, purpose="signed copy")
     copy = SignedCopy.objects.filter(version=version).first()
     if copy is None:
@@ -213,7 +209,7 @@ def signed_copy(request, version_id: int):
 @login_required
 def breach_create(request):
     """AGR-2: record a breach from a contact (?contact=), an incident (?incident=) or the agreement (?agreement=)."""
-    _family_worker(request)
+    require_family_worker(request.user)
     agreement_id = _int_param(request, "agreement")
     contact = incident = None
     if agreement_id is not None:

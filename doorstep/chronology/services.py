@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.core.texts import Text, text_store
-from doorstep.families.selectors import family_require_write
+from doorstep.core.access import family_require_write
 
 from .models import ChronologyComment, ChronologyEntry, EntryKind
 

@@ -94,7 +94,10 @@ def main() -> None:
     if args.free_port:
         print(free_port())
         return
-    if os.environ.get("DOORSTEP_ENV") == "production":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    if settings.PRODUCTION:
         raise SystemExit("The demo mail server is not for production.")
     controller = serve(port=args.port or free_port(), directory=args.directory)
     print(f"Demo mail server on 127.0.0.1:{controller.port}: e-mails appear under 'Demo mailbox'.")

@@ -12,7 +12,6 @@ about any family is ever a label or a value.
 """
 
 import hmac
-import os
 import time
 from contextlib import ExitStack
 from datetime import timedelta
@@ -237,7 +236,7 @@ def _seconds(value) -> float:
 
 def _process_registry():
     """This process's counters, or every gunicorn worker's when they share PROMETHEUS_MULTIPROC_DIR."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if settings.PROMETHEUS_MULTIPROC_DIR:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()

@@ -122,7 +122,9 @@ def run(port: int, family_id: int) -> None:
     status, headers, body = browser.get("/api/v1/schema/", Accept="application/vnd.oai.openapi+json")
     expect("the API schema", status == 200 and b"openapi" in body[:200], f"{status} {body[:200]!r}")
 
-    metrics_token = os.environ.get("DOORSTEP_METRICS_TOKEN", "")
+    from django.conf import settings
+
+    metrics_token = settings.DOORSTEP_METRICS_TOKEN
     if metrics_token:
         status, _headers, body = browser.get("/metrics", Authorization=f"Bearer {metrics_token}")
         expect("/metrics with its token", status == 200 and b'doorstep_http_requests_total{method="GET"' in body,
@@ -139,17 +141,19 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8097)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    if os.environ.get("DOORSTEP_ENV") != "production":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    if not settings.PRODUCTION:
         print("production_check: set DOORSTEP_ENV=production (and the README's other settings) first")
         return 2
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     root = Path(__file__).resolve().parents[2]
     print("production check:")
     family_id = seed()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen([str(gunicorn), "config.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{args.port}",
                                "--log-level", "warning"], cwd=root, start_new_session=True,
-                              env={**os.environ, "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")})
+                              env={"LOG_LEVEL": "WARNING", **os.environ})
     try:
         deadline = time.monotonic() + 60
         while True:

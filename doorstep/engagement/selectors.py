@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.agencies.models import Agency
+from doorstep.core.access import family_get_for
 from doorstep.families.models import CHILD_ROLES, Family, Involvement, MemberRole, Person
-from doorstep.families.selectors import family_get_for
 
 from .models import (
     ACHIEVED_OUTCOMES,

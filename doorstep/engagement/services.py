@@ -18,9 +18,9 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record, chronology_update_for_source
 from doorstep.core.texts import Joined, Lowercase, Text, choice_label
+from doorstep.core.access import family_require_write
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.families.models import CHILD_ROLES, Family, MemberRole, Person
-from doorstep.families.selectors import family_require_write
 
 from .models import (
     ACHIEVED_OUTCOMES,
@@ -77,11 +77,6 @@ CONTACT_FIELDS = (
     "unknown_adults_present", "others_present", "non_cooperation_codes", "non_cooperation_basis",
     "non_cooperation_reasons", "assessment_areas_missed", "areas_not_achieved", "note", "significant",
 )
-
-
-def _require_family_worker(by: Professional) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency record contacts."))
 
 
 def _name_list(people) -> str:
@@ -287,7 +282,6 @@ def contact_record(
     `children` maps each child (Person or id) to what was seen of them (ChildSeen, a dict, or a list of
     observation names); children of the household not mentioned are recorded as not seen. `recorded_at` is only
     for records imported from elsewhere: when the record was originally made."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="record a contact")
     now = timezone.now()
     if recorded_at is not None and recorded_at > now:
@@ -439,7 +433,6 @@ def contact_enter_in_error(*, contact: Contact, by: Professional, reason: str) -
 @transaction.atomic
 def contact_follow_up_record(*, contact: Contact, by: Professional, text: str) -> ContactFollowUp:
     """What was done about a defaulted visit or appointment (ENG-6): staff of the recording agency add it."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=contact.family, purpose="follow up a contact")
     if by.agency_id != contact.agency_id:
         raise PermissionDenied(_("Only staff of the agency that recorded the contact can record its follow-up."))
@@ -508,7 +501,6 @@ def parent_letter_create(*, contact: Contact, by: Professional, addressee: Perso
                          plain_language: bool, purpose: str, what_was_done: str,
                          requirements: Iterable[Requirement] = ()) -> ParentLetter:
     """The end-of-contact summary for a parent (ENG-5, 004 §4.2), kept as given to them."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=contact.family, purpose="write a summary for a parent")
     errors: dict[str, str] = {}
     if contact.entered_in_error:

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import family_get_for
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.families.casefile import export_sections
 from doorstep.families.models import Person
-from doorstep.families.selectors import family_get_for
 
 from . import selectors, services
 from .forms import ContactCorrectForm, ContactForm, EngagementSettingsForm, FollowUpForm, LetterForm, ReasonForm

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import require_family_worker
 
 from . import selectors, services
 from .models import Escalation, EscalationEvent
@@ -69,10 +70,6 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_serializer_class(self):
         return EscalationDetailSerializer if self.action == "retrieve" else EscalationSerializer
 
-    def _require_family_worker(self):
-        if not self.request.user.works_with_families:
-            raise PermissionDenied("Only practitioners, managers and partner systems of an agency have actions.")
-
     @extend_schema(parameters=[
         OpenApiParameter("scope", str, enum=["mine", "team"]), OpenApiParameter("state", str, enum=["open", "closed"]),
         OpenApiParameter("rule", str)])
@@ -80,7 +77,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        self._require_family_worker()
+        require_family_worker(self.request.user)
         user = self.request.user
         closed = self.request.query_params.get("state") == "closed"
         if self.request.query_params.get("scope") == "team":
@@ -100,7 +97,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return page
 
     def get_object(self):
-        self._require_family_worker()
+        require_family_worker(self.request.user)
         return selectors.escalation_get_for(professional=self.request.user, escalation_id=int(self.kwargs["pk"]))
 
     def _act(self, escalation):

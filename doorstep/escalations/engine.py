@@ -5,7 +5,6 @@ This is the one place where the rules' outcomes turn into state (STYLE.md, Dispa
 """
 
 import logging
-import os
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -27,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # Every family is looked at again at least this often (nightly by default), so that changes made without calling
 # family_evaluate (a child's status, an involvement) and the passing of time are never missed for long.
-RECHECK_DAYS = int(os.environ.get("DOORSTEP_FAMILY_RECHECK_DAYS", "1"))
+RECHECK_DAYS = settings.DOORSTEP_FAMILY_RECHECK_DAYS
 # The nightly look is spread over the small hours, family by family, rather than one burst at midnight.
 SPREAD_MINUTES = 180
 

@@ -6,11 +6,11 @@
   `SWEEP_CHECKS` for time-based rules. The engine's own checks evaluate each family when it is due (a child about
   to pass the not-seen period; at least nightly) and escalate overdue actions to the owner's manager.
 
-Capabilities register their evaluators here in AppConfig.ready():
-  FAMILY_EVALUATORS.append(fn)   # fn(*, family) -> None: applies the pure rules' outcomes for one family. Runs on
-                                 # every change and at least nightly for every family, in one transaction.
-  SWEEP_CHECKS.append(fn)        # fn(*, now) -> int: does what is due, safe with several workers at once (claim
-                                 # due rows with select_for_update(skip_locked=True), one per transaction).
+Both lists are declared, in order, in doorstep/core/extensions.py:
+  FAMILY_EVALUATORS   # fn(*, family) -> None: applies the pure rules' outcomes for one family. Runs on
+                      # every change and at least nightly for every family, in one transaction.
+  SWEEP_CHECKS        # fn(*, now) -> int: does what is due, safe with several workers at once (claim
+                      # due rows with select_for_update(skip_locked=True), one per transaction).
 A rule with settings an administrator can change registers its definition with
 `doorstep.escalations.rules.rule_register(RuleDefinition(...))` and reads them with
 `doorstep.escalations.services.rule_settings(rule_id)`.
@@ -20,8 +20,7 @@ import threading
 
 from django.db import connection
 
-FAMILY_EVALUATORS: list = []
-SWEEP_CHECKS: list = []
+from doorstep.core.extensions import FAMILY_EVALUATORS, SWEEP_CHECKS
 
 # During a bulk load (the demo region, an import of past records) evaluating after every record would raise and
 # resolve actions against history recorded in order; the families are noted instead and evaluated once at the end.

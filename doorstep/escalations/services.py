@@ -18,8 +18,8 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Lowercase, Names, Text, choice_label, text_store
+from doorstep.core.access import family_require_write
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
-from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -324,8 +324,6 @@ def non_compliance_record(*, family: Family, by, evidence: str, concerns: str,
     protection plan."""
     from .evaluate import family_evaluate
 
-    if not getattr(by, "works_with_families", False):
-        raise PermissionDenied(_("Only practitioners and managers of an agency record evidence of non-compliance."))
     family_require_write(professional=by, family=family, purpose="record evidence of non-compliance")
     errors = {}
     if not evidence.strip():
@@ -362,8 +360,6 @@ def closure_step_record(*, involvement: Involvement, by, kind: str, held_on: dat
                         person: str = "") -> ClosureStep:
     """Record a consultation with another agency, or a meeting held, before an agency ends its involvement while
     access is difficult (ESC-6, 001 §5.1.19)."""
-    if not getattr(by, "works_with_families", False):
-        raise PermissionDenied(_("Only practitioners and managers of an agency record this."))
     family_require_write(professional=by, family=involvement.family, purpose="record a step before ending")
     errors = {}
     if involvement.ended_on is not None:

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
-from doorstep.families.selectors import family_get_for, involvement_get_for
+from doorstep.families.selectors import involvement_get_for
 
 from . import selectors, services
 from .engine import involvement_closure_missing
@@ -21,11 +22,6 @@ from .forms import CancelForm, ClosureStepForm, CompleteForm, NonComplianceForm,
 from .models import ClosureStep, NonComplianceFinding, RuleSetting, RuleSettingChange
 from .rules import RULES, rule_sort_key
 from .texts import text_render
-
-
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency have actions."))
 
 
 def _administrator(request):
@@ -41,7 +37,7 @@ def _audit_listed(request, page) -> None:
 @login_required
 def mine(request):
     """My actions: the landing page's list in full (everyone's tracked actions, ESC-1..12)."""
-    _family_worker(request)
+    require_family_worker(request.user)
     closed = request.GET.get("show") == "closed"
     page = Paginator(selectors.actions_for(professional=request.user, closed=closed), 25).get_page(
         request.GET.get("page"))
@@ -53,7 +49,7 @@ def mine(request):
 @login_required
 def team(request):
     """A manager's queue: their team's actions, and those escalated to them (ORG-3)."""
-    _family_worker(request)
+    require_family_worker(request.user)
     if not request.user.is_manager:
         raise PermissionDenied(_("Only managers have a team queue."))
     owners = Professional.objects.filter(line_manager=request.user, is_active=True).order_by("last_name", "first_name")

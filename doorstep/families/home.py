@@ -2,8 +2,7 @@ from django.core.paginator import Paginator
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
-
-from .selectors import families_visible_to
+from doorstep.core.access import families_visible_to
 
 
 def families_section(request):

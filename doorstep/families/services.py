@@ -17,6 +17,10 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text, choice_label
+from doorstep.core.access import family_require_write, require_family_worker
+# Checks that may refuse the ending of an involvement (ESC-6's, in the escalation engine): each takes the involvement
+# and returns a list of reasons it cannot end yet.
+from doorstep.core.extensions import INVOLVEMENT_END_CHECKS
 
 from .models import (
     Address,
@@ -28,7 +32,7 @@ from .models import (
     MemberRole,
     Person,
 )
-from .selectors import family_require_write, involvement_may_add, involvement_may_end
+from .selectors import involvement_may_add, involvement_may_end
 
 PERSON_FIELDS = (
     "role",
@@ -48,11 +52,6 @@ PERSON_FIELDS = (
     "cultural_dates",
     "disability",
 )
-
-
-def _require_family_worker(by: Professional) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can change family records."))
 
 
 def _validate_person(*, role: str, date_of_birth: date | None, expected_date: date | None, today: date) -> None:
@@ -96,7 +95,7 @@ def family_create(
     involved_since: date | None = None,
 ) -> Family:
     """Open a family record; the creating professional's agency becomes involved, with them as lead."""
-    _require_family_worker(by)
+    require_family_worker(by)
     family = Family.objects.create(
         reference=uuid.uuid4().hex[:20], name=name.strip(), summary=summary, known_to_csc=known_to_csc, created_by=by
     )
@@ -121,7 +120,6 @@ def family_create(
 @transaction.atomic
 def family_move(*, family: Family, by: Professional, line1: str, line2: str = "", town: str, postcode: str,
                 moved_in: date) -> FamilyAddress:
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="change of address")
     if moved_in > timezone.localdate():
         raise ValidationError({"moved_in": _("The date they moved in must be today or in the past")})
@@ -146,7 +144,6 @@ def family_move(*, family: Family, by: Professional, line1: str, line2: str = ""
 
 @transaction.atomic
 def person_add(*, family: Family, by: Professional, **fields) -> Person:
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="add a person")
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
@@ -166,7 +163,6 @@ def person_add(*, family: Family, by: Professional, **fields) -> Person:
 
 @transaction.atomic
 def person_update(*, person: Person, by: Professional, **fields) -> Person:
-    _require_family_worker(by)
     family_require_write(professional=by, family=person.family, purpose="change a person")
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
@@ -202,7 +198,6 @@ def involvement_start(
     """Record that an agency works with the family: a decision, with its reason, that opens the family to that
     agency's staff (P-4). Issue 13 finding 3: never on emergency access, and only by the family's lead
     professional or a manager of an agency already involved; the new agency's managers are told."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="involve an agency")
     if not involvement_may_add(family=family, professional=by):
         raise PermissionDenied(involvement_add_refusal())
@@ -272,10 +267,6 @@ def involvement_proposal_key(involvement: Involvement) -> str:
     return f"P-4:involvement-end:{involvement.pk}"
 
 
-# Checks that may refuse the ending of an involvement (ESC-6 adds one in the escalation engine): each takes
-# the involvement and returns a list of reasons it cannot end yet.
-INVOLVEMENT_END_CHECKS: list = []
-
 
 @transaction.atomic
 def involvement_end(*, involvement: Involvement, by: Professional, reason: str, ended_on: date | None = None) -> Involvement:
@@ -283,7 +274,7 @@ def involvement_end(*, involvement: Involvement, by: Professional, reason: str, 
     manager of that agency; anyone else involved proposes it instead (`involvement_end_propose`)."""
     from doorstep.escalations.services import escalations_close_by_key
 
-    _require_family_worker(by)
+    require_family_worker(by)
     involvement = Involvement.objects.select_for_update().select_related("family", "agency").get(pk=involvement.pk)
     family_require_write(professional=by, family=involvement.family, purpose="end an involvement")
     if not involvement_may_end(involvement=involvement, professional=by):
@@ -322,7 +313,7 @@ def involvement_end_propose(*, involvement: Involvement, by: Professional, reaso
     from doorstep.escalations.services import escalation_raise
     from doorstep.escalations.texts import other_languages, text_render
 
-    _require_family_worker(by)
+    require_family_worker(by)
     involvement = Involvement.objects.select_related("family", "agency", "lead_professional").get(pk=involvement.pk)
     family_require_write(professional=by, family=involvement.family, purpose="propose ending an involvement")
     if involvement.ended_on is not None:
@@ -355,7 +346,6 @@ def involvement_end_propose(*, involvement: Involvement, by: Professional, reaso
 
 @transaction.atomic
 def involvement_set_lead(*, involvement: Involvement, by: Professional, lead: Professional) -> Involvement:
-    _require_family_worker(by)
     family_require_write(professional=by, family=involvement.family, purpose="change an agency's lead")
     if lead.agency_id != involvement.agency_id:
         raise ValidationError({"lead_professional": _("The lead professional must work for %(agency)s") % {
@@ -369,7 +359,6 @@ def involvement_set_lead(*, involvement: Involvement, by: Professional, lead: Pr
 
 @transaction.atomic
 def family_set_overall_lead(*, family: Family, by: Professional, lead: Professional) -> Family:
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="change the overall lead")
     if not Involvement.objects.filter(family=family, agency_id=lead.agency_id, ended_on__isnull=True).exists():
         raise ValidationError({"lead": _("The overall lead must work for an agency involved with the family")})
@@ -386,8 +375,7 @@ def break_glass_open(*, professional: Professional, family_reference: str, groun
                      reason: str) -> BreakGlassAccess:
     """Emergency access (P-4): a ground chosen from the list and the circumstances in words (issue 13, finding 11),
     time-limited, read-only, audited and listed for the agency's managers."""
-    if not professional.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can use emergency access."))
+    require_family_worker(professional)
     errors = {}
     if ground not in BreakGlassGround.values:
         errors["ground"] = _("Select why you need emergency access")

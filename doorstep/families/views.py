@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.audit.services import audit_record, audit_record_many
+from doorstep.core.access import require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 
@@ -27,14 +28,9 @@ from .forms import (
 from .models import BreakGlassAccess, Person
 
 
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency work with family records."))
-
-
 @login_required
 def search(request):
-    _family_worker(request)
+    require_family_worker(request.user)
     form = FamilySearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
@@ -54,7 +50,7 @@ def search(request):
 
 @login_required
 def create(request):
-    _family_worker(request)
+    require_family_worker(request.user)
     form = FamilyCreateForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         family = run_service(form, lambda: services.family_create(by=request.user, **form.cleaned_data))
@@ -219,7 +215,7 @@ def seen_by(request, family_id: int):
 
 @login_required
 def break_glass(request):
-    _family_worker(request)
+    require_family_worker(request.user)
     form = BreakGlassForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         grant = run_service(form, lambda: services.break_glass_open(

@@ -15,8 +15,8 @@ from django.utils import timezone
 from doorstep.agencies.models import AgencyKind, Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import families_visible_to, family_get_for
 from doorstep.families.models import Involvement
-from doorstep.families.selectors import families_visible_to, family_get_for
 
 from .models import AffectedWorker, Incident
 

@@ -20,12 +20,12 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text
+from doorstep.core.access import family_require_write
 from doorstep.core.workingdays import working_days_deadline
 from doorstep.engagement.models import Contact, ThreatKind
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.services import escalation_raise, escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress, Involvement, Person
-from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -47,11 +47,6 @@ def incident_kinds_text(incident: Incident) -> list:
     """The kinds of threat, as a sentence's parameter (a list, shown joined with "; " in the reader's language)."""
     labels = dict(ThreatKind.choices)
     return [labels.get(t, t) for t in incident.threats]
-
-
-def _require_family_worker(by) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can record incidents."))
 
 
 def _validate_choices(values: Iterable[str], allowed: Iterable[str], field: str, message: str) -> list[str]:
@@ -94,7 +89,6 @@ def incident_record(
 
     `support_offered`, `support_taken_up` and `impact` are the recorder's own, when they were affected.
     """
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="record an incident")
     now = timezone.now()
     errors = {}

@@ -13,8 +13,8 @@ from django.http import Http404
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import families_visible_to, family_get_for
 from doorstep.families.models import Address, FamilyAddress, Involvement
-from doorstep.families.selectors import families_visible_to, family_get_for
 
 from .models import SHOWN, MarkerStatus, WarningMarker
 

@@ -17,10 +17,10 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text, choice_label
+from doorstep.core.access import family_require_write
 from doorstep.core.workingdays import end_of_day, working_days_deadline
 from doorstep.escalations.services import escalation_raise, escalations_close_by_key
 from doorstep.families.models import Address, Family, FamilyAddress, Involvement, Person
-from doorstep.families.selectors import family_require_write
 from doorstep.incidents.models import Incident
 from doorstep.incidents.selectors import managers_of
 from doorstep.notifications.models import NotificationKind
@@ -84,8 +84,6 @@ def marker_raise(
 ) -> WarningMarker:
     """Raise a marker on a person or an address (FLG-2). A manager's marker is authorised by them at once; any
     other waits for a manager of the raising agency, and an urgent one is shown meanwhile."""
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can raise warning markers."))
     family_require_write(professional=by, family=family, purpose="raise a warning marker")
     errors = {}
     if (person is None) == (address is None):

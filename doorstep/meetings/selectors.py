@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import families_visible_to, family_get_for, family_is_visible_to
 from doorstep.escalations.models import ACTIVE_STATES, Escalation, EscalationState
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
-from doorstep.families.selectors import family_get_for, family_is_visible_to, families_visible_to
 
 from .models import (
     OPEN_STATES,

@@ -1,5 +1,4 @@
 import logging
-import os
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -20,7 +19,7 @@ MAX_EMAIL_ATTEMPTS = 8
 # Retry after 30 s, 1, 2, 4 ... minutes: eight attempts span about an hour before the row is marked failed.
 RETRY_BASE_SECONDS = 30
 # A row left in "sending" this long (a worker died mid-send) is tried again by the catch-up.
-STUCK_AFTER = timedelta(seconds=int(os.environ.get("DOORSTEP_EMAIL_STUCK_SECONDS", "300")))
+STUCK_AFTER = timedelta(seconds=settings.DOORSTEP_EMAIL_STUCK_SECONDS)
 
 
 def _wants_email(recipient, kind: str, mandatory: bool) -> bool:

@@ -21,7 +21,7 @@ from doorstep.escalations.models import Escalation, EscalationEvent, EscalationS
 from doorstep.families.models import Address, ChildStatus, Family, FamilyAddress, Involvement, MemberRole, Person
 from doorstep.notifications.models import Notification, NotificationKind
 
-from .generate import FAMILIES_PER_AREA, FAMILY_STEPS, REGION_STEPS, FamilyDraft, Region, Step, areas_for
+from .generate import FAMILIES_PER_AREA, FamilyDraft, Region, Step, areas_for
 
 BENCH_PASSWORD = "doorstep-bench-2026"
 CASELOAD = 35  # families per practitioner of an agency
@@ -208,7 +208,7 @@ def agencies_and_staff(region: Region) -> None:
     assert per_area <= FAMILIES_PER_AREA
 
 
-REGION_STEPS.append(Step("agencies and staff", agencies_and_staff))
+AGENCIES_AND_STAFF = Step("agencies and staff", agencies_and_staff)
 
 
 def supervision(region: Region) -> None:
@@ -223,7 +223,7 @@ def supervision(region: Region) -> None:
                    planned_for=held, held_on=held, health_and_safety_discussed=True, recorded_by_id=manager)
 
 
-REGION_STEPS.append(Step("supervision", supervision))
+SUPERVISION = Step("supervision", supervision)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Each family
@@ -633,14 +633,12 @@ def escalations(region: Region, family: FamilyDraft) -> None:
                         summary=f"{rule_id} {EscalationState(state).label.lower()}: Meeting held and a plan agreed.")
 
 
-FAMILY_STEPS.extend([
-    Step("family and addresses", family_record),
-    Step("people", people),
-    Step("involvements", involvements),
-    Step("contacts and chronology", contacts),
-    Step("audit", audit),
-    Step("escalations", escalations),
-])
+FAMILY_RECORD = Step("family and addresses", family_record)
+PEOPLE = Step("people", people)
+INVOLVEMENTS = Step("involvements", involvements)
+CONTACTS = Step("contacts and chronology", contacts)
+AUDIT = Step("audit", audit)
+ESCALATIONS = Step("escalations", escalations)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -714,4 +712,4 @@ def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
                     significant=True, tags="|marker|violence|")
 
 
-FAMILY_STEPS.append(Step("markers and incidents", markers_and_incidents))
+MARKERS_AND_INCIDENTS = Step("markers and incidents", markers_and_incidents)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
-from doorstep.families.selectors import families_visible_to
+from doorstep.core.access import families_visible_to, is_family_worker, require_family_worker
 
 from . import selectors
 from .models import CaseDiscussion, SessionState, SupervisionActionPlan, SupervisionDecision, SupervisionSession
@@ -129,8 +129,7 @@ class SupervisionDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(parameters=[OpenApiParameter("family", int, description="Only this family's decisions")])
     def list(self, request, *args, **kwargs):
-        if not request.user.works_with_families:
-            raise PermissionDenied("Only practitioners, managers and partner systems of an agency read family records.")
+        require_family_worker(request.user)
         family_id = request.query_params.get("family")
         if family_id:
             if not family_id.isdigit():
@@ -145,7 +144,7 @@ class SupervisionDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     def retrieve(self, request, pk=None):
         family_id = SupervisionDecision.objects.filter(pk=pk).values_list("family_id", flat=True).first()
-        if family_id is None or not request.user.works_with_families:
+        if family_id is None or not is_family_worker(request.user):
             raise Http404
         __, qs = selectors.decisions_for_family(professional=request.user, family_id=family_id)
         return Response(DecisionSerializer(qs.get(pk=pk)).data)

@@ -1,13 +1,11 @@
-"""Supervision configuration (ESC-12: areas differ). Each value comes from Django settings if set there, otherwise
-from the environment, otherwise the default."""
-
-import os
+"""Supervision configuration (ESC-12: areas differ): Django settings, read from the environment in
+config/settings.py only."""
 
 from django.conf import settings
 
 
 def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, os.environ.get(name, default)))
+    return int(getattr(settings, name, default))
 
 
 def interval_days() -> int:

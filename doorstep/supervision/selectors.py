@@ -15,9 +15,9 @@ from django.utils import timezone
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record, audit_record_many
+from doorstep.core.access import family_get_for
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.families.models import Involvement
-from doorstep.families.selectors import family_get_for
 
 from . import conf, oversight
 from .models import (

@@ -17,11 +17,11 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text
+from doorstep.core.access import families_visible_to
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.services import escalation_raise, escalations_close_by_key
 from doorstep.families.models import Family
-from doorstep.families.selectors import families_visible_to
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 

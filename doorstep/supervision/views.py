@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import families_visible_to, family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.families.models import Family
-from doorstep.families.selectors import families_visible_to, family_get_for
 
 from . import selectors, services
 from .forms import AcknowledgeForm, CancelForm, CaseForm, DecisionForm, PlanForm, RecordForm, WithdrawForm
@@ -218,8 +218,7 @@ def action_plan_withdraw(request, plan_id: int):
 @login_required
 def family_decisions(request, family_id: int):
     """Supervision decisions about a family, for every agency involved (CHR-1); the notes behind them stay private."""
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency work with family records."))
+    require_family_worker(request.user)
     family, decisions = selectors.decisions_for_family(professional=request.user, family_id=family_id)
     page = Paginator(decisions, 25).get_page(request.GET.get("page"))
     return render(request, "supervision/family_decisions.html", {"family": family, "page": page})

@@ -21,13 +21,12 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
-from doorstep.families.selectors import family_get_for
 
 from . import rules, selectors, services
 from .chain import emergency_procedure_for
 from .models import OPEN_STATUSES, Arrangement, Decision, Question, RiskFactor, Visit, VisitAlert, VisitEvent
-
 
 
 def _factor():
@@ -146,11 +145,6 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _require_family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied("Only practitioners, managers and partner systems of an agency work with visits.")
-
-
 class VisitViewSet(viewsets.GenericViewSet):
     serializer_class = VisitSerializer
     queryset = Visit.objects.none()
@@ -160,7 +154,7 @@ class VisitViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=VisitSerializer(many=True))
     def list(self, request):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         user = request.user
         condition = Q(worker=user)
         if user.is_manager:
@@ -176,7 +170,7 @@ class VisitViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=VisitPlanSerializer, responses={201: VisitSerializer})
     def create(self, request):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         data = VisitPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
@@ -189,7 +183,7 @@ class VisitViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"])
     def proposal(self, request):
         """SAF-2: what the rules propose for these facts, with the clause each comes from. Nothing is saved."""
-        _require_family_worker(request)
+        require_family_worker(request.user)
         data = ProposalRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         proposal = rules.propose(**data.validated_data)
@@ -205,7 +199,7 @@ class VisitViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], url_path="suggestions/<int:family_id>")
     def suggestions(self, request, family_id=None):
         """SAF-1: the risk factors the record suggests for this family, with why, and the agencies it is known to."""
-        _require_family_worker(request)
+        require_family_worker(request.user)
         family = family_get_for(professional=request.user, family_id=int(family_id), purpose="API risk suggestions")
         return Response(selectors.risk_suggestions(family=family, professional=request.user))
 

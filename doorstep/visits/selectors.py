@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from doorstep.agencies.models import AgencyKind
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import families_visible_to
 from doorstep.engagement.models import Behaviour, Contact, ThreatKind
 from doorstep.families.models import Involvement, Person
-from doorstep.families.selectors import families_visible_to
 from doorstep.incidents.models import AffectedWorker, Incident
 from doorstep.markers.models import MarkerCategory
 from doorstep.markers.selectors import markers_shown_for_family

@@ -23,10 +23,10 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text
+from doorstep.core.access import family_require_write
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.services import escalation_acknowledge, escalation_raise, escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress
-from doorstep.families.selectors import family_require_write
 from doorstep.incidents.selectors import managers_of
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
@@ -70,11 +70,6 @@ def _notify_each(recipients: Iterable[Professional], *, kind, message, link: str
                    dedupe_key=dedupe_key)
 
 
-def _require_family_worker(by) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency plan visits."))
-
-
 def _require_worker(visit: Visit, by) -> None:
     if by.pk != visit.worker_id:
         raise PermissionDenied(_("Only the worker making the visit can do this."))
@@ -109,7 +104,6 @@ def visit_plan(
 ) -> Visit:
     """Plan a visit with its risk assessment. Where risk is indicated it waits for the line manager's agreement
     (003 §5.3, 002 §9.5), and they are notified; otherwise it is ready to start."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="plan a visit")
     now = timezone.now()
     errors = {}

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
-from doorstep.families.selectors import family_get_for
 from doorstep.markers.selectors import current_address_of, markers_shown_for_family
 
 from . import rules, selectors, services
@@ -22,11 +22,6 @@ from .forms import ArrangementForm, AssessmentForm, CheckOutForm, DecideForm, Re
 from .models import ChainStep, Question, RiskFactor, VisitAlert, VisitStatus
 
 STEP_ONE_EXCLUDE = {"csrfmiddlewaretoken", "stage", "arrangements", "companions"}
-
-
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency make visits."))
 
 
 def _manager(request):
@@ -58,7 +53,7 @@ def _factor_rows(form, suggestions: dict) -> list[dict]:
 def plan(request, family_id: int):
     """Plan a visit (SAF-1, SAF-2): step 1 the visit and the risk assessment, step 2 the arrangement the rules
     propose. Works without JavaScript: step 2 carries step 1's answers as hidden fields."""
-    _family_worker(request)
+    require_family_worker(request.user)
     family = family_get_for(professional=request.user, family_id=family_id, purpose="plan a visit", write=True)
     address = current_address_of(family=family)
     known = selectors.risk_suggestions(family=family, professional=request.user)
@@ -355,7 +350,7 @@ def board(request):
 
 @login_required
 def mine(request):
-    _family_worker(request)
+    require_family_worker(request.user)
     visits = selectors.visits_for_worker(professional=request.user)
     now = timezone.now()
     for v in visits:

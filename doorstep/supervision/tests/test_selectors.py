@@ -94,27 +94,17 @@ class TestOversight:
         row = selectors.staff_oversight(manager=manager)["rows"][0]
         assert row.marked_families == 1 and row.high_exposure
 
-    def test_without_the_incidents_and_markers_records_the_figures_are_not_available(self, world, monkeypatch):
-        monkeypatch.setattr(oversight, "_model", lambda app_label, name: None)
-        data = selectors.staff_oversight(manager=world.users["involved_manager"])
-        assert data["rows"][0].incidents is None and data["rows"][0].marked_families is None
-        assert not data["incidents_available"] and not data["markers_available"]
+    def test_a_broken_figure_fails_loudly_instead_of_being_not_available(self, world, monkeypatch):
+        """Issue 14: the incidents record is read directly, so a renamed field is an error, never a quiet "not
+        available"."""
+        from django.core.exceptions import FieldError
 
-    def test_incidents_and_markers_through_the_extension_points(self, world, settings, monkeypatch):
-        settings.DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD = 1
-        manager, worker = world.users["involved_manager"], world.users["involved_practitioner"]
-        session = held(world, days_ago=10)
-        seen = {}
+        def renamed(*args, **kwargs):
+            raise FieldError("Cannot resolve keyword 'professional_id' into field")
 
-        def incidents(*, since):
-            seen.update(since)
-            return {pk: 3 for pk in since}
-
-        monkeypatch.setattr(oversight, "INCIDENT_COUNTERS", [incidents])
-        monkeypatch.setattr(oversight, "MARKED_FAMILIES", [lambda *, family_ids: set(family_ids)])
-        row = selectors.staff_oversight(manager=manager)["rows"][0]
-        assert row.incidents == 3 and row.marked_families == 1 and row.high_exposure
-        assert timezone.localtime(seen[worker.pk]).date() == session.held_on
+        monkeypatch.setattr(oversight.AffectedWorker.objects, "filter", renamed)
+        with pytest.raises(FieldError):
+            selectors.staff_oversight(manager=world.users["involved_manager"])
 
     def test_a_fixed_number_of_queries_however_many_staff(self, world, django_assert_max_num_queries):
         manager = world.users["involved_manager"]
