@@ -1,8 +1,13 @@
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction, AuditEvent
+from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text, Verbatim, text_render
 
 
 def test_audit_rows_cannot_be_changed_or_deleted_through_the_application(world):
@@ -49,3 +54,60 @@ def test_managers_search_their_own_agencys_staff_only(world, client):
     assert str(world.users["other_involved"]) not in html
     html = client.get(reverse("audit:search"), {"action": "view", "family_reference": world.family.reference}).content.decode()
     assert "govuk-error-summary" not in html
+
+
+# --- Issue 14: what was done, in the reader's language ------------------------------------------------------------
+
+def _welsh(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+
+
+def test_a_summary_is_stored_as_a_message_id_and_shown_in_the_readers_language(world, client):
+    worker = world.users["involved_practitioner"]
+    event = audit_record(actor=worker, action=AuditAction.CREATE, obj=world.family, family=world.family,
+                         summary=Text(gettext_noop("Raised a warning marker")))
+    event.refresh_from_db()
+    assert event.summary_text == {"msgid": "Raised a warning marker", "params": {}}
+    assert event.summary == "Raised a warning marker"  # the site's language, for search
+    with translation.override("cy"):
+        welsh = event.summary_shown
+    assert welsh != event.summary and welsh == text_render(Text("Raised a warning marker"), "cy")
+
+    client.force_login(world.users["involved_manager"])
+    _welsh(client)
+    html = client.get(reverse("audit:search")).content.decode()
+    assert welsh in html
+    api = client.get("/api/v1/audit/", {"page_size": 500}).json()
+    rows = api["results"] if isinstance(api, dict) else api
+    assert next(r for r in rows if r["id"] == event.pk)["summary"] == welsh
+    body = b"".join(client.get(reverse("audit:csv")).streaming_content).decode()
+    assert welsh in body and "Raised a warning marker" not in body
+
+
+def test_rows_written_before_issue_14_are_shown_as_they_were_written(world, client):
+    """They are never rewritten (the table is append-only and hash-chained): their stored words are shown."""
+    old = audit_record(actor=world.users["involved_practitioner"], action=AuditAction.VIEW, obj=world.family,
+                       family=world.family, summary="Opened the family record in 2026")
+    old.refresh_from_db()
+    assert old.summary_text is None
+    assert old.summary_sentence == Verbatim("Opened the family record in 2026", "en")
+    client.force_login(world.users["involved_manager"])
+    _welsh(client)
+    body = b"".join(client.get(reverse("audit:csv")).streaming_content).decode()
+    assert "Opened the family record in 2026" in body
+
+
+def test_the_csv_download_is_itself_audited_and_keeps_the_search(world, client):
+    manager = world.users["involved_manager"]
+    client.force_login(manager)
+    response = client.get(reverse("audit:csv"), {"action": "view", "family_reference": world.family.reference})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = b"".join(response.streaming_content).decode().lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("When,Who,Agency,Action,What")
+    assert all(",Viewed," in line for line in lines[1:])
+    event = AuditEvent.objects.filter(actor=manager, action=AuditAction.EXPORT).latest("id")
+    assert event.summary_text["msgid"] == "Downloaded the audit of the agency's staff as CSV"
+    assert "family_reference=" in event.reason
+    # A search the form refuses goes back to the search page, where its error is shown.
+    refused = client.get(reverse("audit:csv"), {"date_from_0": "40", "date_from_1": "13", "date_from_2": "2027"})
+    assert refused.status_code == 302 and refused["Location"].startswith(reverse("audit:search"))
