@@ -9,9 +9,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
+from doorstep.audit.purposes import purpose_text
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
 
 from .models import Address, BreakGlassAccess, Family, FamilyAddress, Involvement, Person
 
@@ -71,7 +74,7 @@ def family_require_write(*, professional, family: Family, purpose: str = "change
         return
     if getattr(professional, "is_authenticated", False):
         audit_record(actor=professional, action=AuditAction.DENIED, obj=family, family=family,
-                     summary=f"Refused (read-only access): {purpose}")
+                     summary=Text(gettext_noop("Refused (read-only access): %(purpose)s")) % {"purpose": purpose_text(purpose)})
     raise PermissionDenied(_("Emergency access is read-only: you can read this family's record but not change it. "
                              "Ask an agency involved with the family to record what you need."))
 
@@ -93,7 +96,7 @@ def family_get_for(*, professional, family_id: int, purpose: str = "case file", 
                 action=AuditAction.DENIED,
                 object_type="families.Family",
                 object_id=str(family_id),
-                summary=f"Refused: {purpose}",
+                summary=Text(gettext_noop("Refused: %(purpose)s")) % {"purpose": purpose_text(purpose)},
             )
         raise Http404(NOT_FOUND)
     if write:
@@ -104,7 +107,7 @@ def family_get_for(*, professional, family_id: int, purpose: str = "case file", 
         action=AuditAction.VIEW,
         obj=family,
         family=family,
-        summary=purpose,
+        summary=purpose_text(purpose),
         reason=glass.audit_reason if glass else "",
     )
     return family

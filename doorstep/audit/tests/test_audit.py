@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_noop
@@ -111,3 +112,50 @@ def test_the_csv_download_is_itself_audited_and_keeps_the_search(world, client):
     # A search the form refuses goes back to the search page, where its error is shown.
     refused = client.get(reverse("audit:csv"), {"date_from_0": "40", "date_from_1": "13", "date_from_2": "2027"})
     assert refused.status_code == 302 and refused["Location"].startswith(reverse("audit:search"))
+
+
+def _purposes_in_code() -> set[str]:
+    """Every purpose a call site gives a selector or guard as words (not a visit's or a letter's purpose, which are
+    the worker's own words), and every default one."""
+    import ast
+    from pathlib import Path
+
+    own_words = {"visit_plan", "add", "parent_letter_create"}
+    found = set()
+    for path in Path(__file__).resolve().parents[2].rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                found |= {kw.value.value for kw in node.keywords if kw.arg == "purpose" and name not in own_words
+                          and isinstance(kw.value, ast.Constant)}
+            elif isinstance(node, ast.FunctionDef):
+                found |= {d.value for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)
+                          if a.arg == "purpose" and isinstance(d, ast.Constant) and d.value}
+    return found
+
+
+def test_every_purpose_an_audit_row_states_is_a_message_in_the_catalogue():
+    """Issue 14: "Opened ...: case file" reads in Welsh too; a new purpose must be added to audit/purposes.py."""
+    from doorstep.audit.purposes import PURPOSES
+
+    found = _purposes_in_code()
+    assert len(found) > 80
+    assert found - PURPOSES == set()
+    with translation.override("cy"):
+        untranslated = {p for p in PURPOSES if translation.gettext(p) == p}
+    assert untranslated == set()
+
+
+def test_a_refusal_states_its_purpose_in_the_readers_language(world):
+    from doorstep.families.selectors import family_get_for
+
+    with pytest.raises(Http404):
+        family_get_for(professional=world.users["uninvolved"], family_id=world.family.pk, purpose="API incident")
+    event = AuditEvent.objects.filter(actor=world.users["uninvolved"], action=AuditAction.DENIED).latest("id")
+    assert event.summary == "Refused: API incident"
+    assert event.summary_text == {"msgid": "Refused: %(purpose)s",
+                                  "params": {"purpose": {"msgid": "API incident", "params": {}}}}
+    with translation.override("cy"):
+        assert "API incident" not in event.summary_shown
