@@ -161,14 +161,12 @@ def test_concurrent_audit_writers_keep_one_chain():
 def test_a_summarys_message_id_and_parameters_are_part_of_the_rows_hash(world):
     """Issue 14: the summary's JSON form is hashed (keys sorted: PostgreSQL's jsonb reorders them), so changing
     the sentence a row shows breaks the chain at that row, while rows from before it verify as they were."""
-    from django.utils.translation import gettext_noop
-
     from doorstep.core.texts import Text
 
     event = audit_record(
         actor=world.users["involved_practitioner"], action=AuditAction.EXPORT, obj=world.family, family=world.family,
-        summary=Text(gettext_noop("Exported the chronology as %(format)s (%(count)s entries)")) % {
-            "format": "CSV", "count": 12, "when": world.family.created_at, "agency": world.users["involved_practitioner"].agency.name_text})
+        summary=Text("Lone-worker alert (%(step)s, round %(round)s) to %(names)s") % {
+            "step": "reminder", "round": 1, "names": "A", "count": 12, "when": world.family.created_at, "agency": world.users["involved_practitioner"].agency.name_text})
     assert _verify().startswith("OK")
     stored = AuditEvent.objects.get(pk=event.pk).summary_text
     assert stored["params"]["count"] == 12 and stored["params"]["agency"]["names"]["en"] == world.users["involved_practitioner"].agency.name
