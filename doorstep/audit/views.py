@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_safe
 
 from doorstep.core.csv import csv_text
 from doorstep.core.texts import Text
@@ -36,6 +37,7 @@ def search(request):
     return render(request, "audit/search.html", {"form": form, "page": page, "query": query})
 
 
+@require_safe
 @login_required
 def search_csv(request):
     """The search's rows as CSV, every sentence in the reader's language (issue 14)."""
