@@ -32,6 +32,8 @@ DOORSTEP_TWO_STEP_ROLES = [r for r in os.environ.get(
     "DOORSTEP_TWO_STEP_ROLES", "manager,administrator,board_chair" if PRODUCTION else "").split(",") if r]
 # Break-glass access lasts this long (P-4).
 DOORSTEP_BREAK_GLASS_HOURS = int(os.environ.get("DOORSTEP_BREAK_GLASS_HOURS", "24"))
+# How often each worker records its heartbeat (core/heartbeat.py); a minute without one means no worker is running.
+DOORSTEP_HEARTBEAT_SECONDS = float(os.environ.get("DOORSTEP_HEARTBEAT_SECONDS", "5"))
 DOORSTEP_SITE_URL = os.environ.get("DOORSTEP_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
