@@ -169,7 +169,8 @@ def _system_token_decide(*, by: Professional, token: AgencySystemToken, state: s
     token.decided_at = timezone.now()
     token.save(update_fields=["state", "decided_by", "decided_at"])
     requester = token.requested_by.username if token.requested_by else "-"
-    audit_record(actor=by, action=AuditAction.TOKEN, obj=token, summary=Text(gettext_noop("%(decision)s, requested by %(username)s")) % {
+    audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
+                 summary=Text(gettext_noop("%(decision)s, requested by %(username)s")) % {
                      "decision": summary, "username": requester})
     notify(recipients=[token.requested_by], kind=NotificationKind.GENERAL,
            message=message % {"person": by, "system": token.system_name},
@@ -187,7 +188,8 @@ def system_token_revoke(*, by: Professional, token: AgencySystemToken) -> Agency
         token.revoked_at = timezone.now()
         token.revoked_by = by
         token.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(actor=by, action=AuditAction.TOKEN, obj=token, summary=Text(gettext_noop("Revoked token %(prefix)s")) % {"prefix": token.prefix})
+        audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
+                     summary=Text(gettext_noop("Revoked token %(prefix)s")) % {"prefix": token.prefix})
     return token
 
 

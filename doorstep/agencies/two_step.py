@@ -54,7 +54,8 @@ def two_step_confirm(*, professional, token: str) -> TOTPDevice:
     TOTPDevice.objects.filter(user=professional, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_record(actor=professional, action=AuditAction.UPDATE, obj=device, summary=Text(gettext_noop("Turned on two-step verification")))
+    audit_record(actor=professional, action=AuditAction.UPDATE, obj=device,
+                 summary=Text(gettext_noop("Turned on two-step verification")))
     return device
 
 

@@ -126,7 +126,8 @@ class WrittenAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         else:
             qs = WrittenAgreement.objects.filter(family__in=families_visible_to(professional=request.user))
         page = self.paginate_queryset(qs.order_by("-created_at", "-id"))
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary=Text(gettext_noop("API agreement list")))
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API agreement list")))
         return self.get_paginated_response(AgreementSerializer(page, many=True).data)
 
     @extend_schema(responses=AgreementDetailSerializer)

@@ -491,7 +491,8 @@ def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable
     config.updated_by = by
     config.save()
     changes = "; ".join(f"{k}: {before[k]} -> {after[k]}" for k in after if before[k] != after[k])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=config, summary=Text(gettext_noop("Changed engagement settings: %(changes)s")) % {"changes": changes[:250]},
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=config,
+                 summary=Text(gettext_noop("Changed engagement settings: %(changes)s")) % {"changes": changes[:250]},
                  reason=changes)
     return config
 

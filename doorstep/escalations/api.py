@@ -98,7 +98,8 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         page = super().paginate_queryset(queryset)
         if page is not None:
             audit_record_many(actor=self.request.user, action=AuditAction.VIEW,
-                              objects={e.family for e in page if e.family_id}, summary=Text(gettext_noop("Listed in actions (API)")))
+                              objects={e.family for e in page if e.family_id},
+                              summary=Text(gettext_noop("Listed in actions (API)")))
         return page
 
     def get_object(self):

@@ -317,7 +317,8 @@ def rule_settings_update(*, rule_id: str, by, enabled: bool, parameters: Mapping
     after = {"enabled": enabled, **values}
     RuleSettingChange.objects.create(rule_id=rule_id, changed_by=by, before=before, after=after, reason=reason.strip())
     changed = ", ".join(f"{k} {before.get(k)} -> {v}" for k, v in after.items() if before.get(k) != v) or "no change"
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=setting, summary=Text(gettext_noop("Rule settings %(rule)s: %(changes)s")) % {
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=setting,
+                 summary=Text(gettext_noop("Rule settings %(rule)s: %(changes)s")) % {
                      "rule": rule_id, "changes": changed},
                  reason=reason.strip())
     # New thresholds may make families due now: look at every family again soon (the sweep spreads the work).

@@ -37,7 +37,8 @@ def _administrator(request):
 
 def _audit_listed(request, page) -> None:
     families = {e.family for e in page.object_list if e.family_id}
-    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=families, summary=Text(gettext_noop("Listed in actions")))
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=families,
+                      summary=Text(gettext_noop("Listed in actions")))
 
 
 @login_required

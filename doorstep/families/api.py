@@ -95,7 +95,8 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def list(self, request, *args, **kwargs):
         _require_family_worker(request)
         page = self.paginate_queryset(self.get_queryset())
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary=Text(gettext_noop("API family list")))
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API family list")))
         return self.get_paginated_response(FamilySerializer(page, many=True).data)
 
     @extend_schema(responses=FamilyDetailSerializer)

@@ -14,5 +14,6 @@ def families_section(request):
         return None
     families = families_visible_to(professional=request.user).select_related("overall_lead").order_by("name", "id")
     page = Paginator(families, 20).get_page(request.GET.get("page"))
-    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page.object_list, summary=Text(gettext_noop("Listed on home page")))
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page.object_list,
+                      summary=Text(gettext_noop("Listed on home page")))
     return {"template": "families/_home_families.html", "page": page}

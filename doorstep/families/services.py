@@ -110,7 +110,8 @@ def family_create(
         lead_professional=by,
         started_by=by,
     )
-    audit_record(actor=by, action=AuditAction.CREATE, obj=family, family=family, summary=Text(gettext_noop("Opened the family record")))
+    audit_record(actor=by, action=AuditAction.CREATE, obj=family, family=family,
+                 summary=Text(gettext_noop("Opened the family record")))
     chronology_record(
         family=family, kind=EntryKind.FAMILY, occurred_at=timezone.now(), by=by,
         summary=Text(gettext_noop("Family record opened by %(agency)s: %(reason)s")) % {"agency": by.agency.name_text, "reason": reason},
@@ -135,7 +136,8 @@ def family_move(*, family: Family, by: Professional, line1: str, line2: str = ""
         current.moved_out = moved_in
         current.save(update_fields=["moved_out"])
     new = FamilyAddress.objects.create(family=family, address=address, moved_in=moved_in)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=new, family=family, summary=Text(gettext_noop("Recorded a change of address")))
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=new, family=family,
+                 summary=Text(gettext_noop("Recorded a change of address")))
     chronology_record(
         family=family, kind=EntryKind.FAMILY, by=by,
         occurred_at=timezone.make_aware(timezone.datetime.combine(moved_in, timezone.datetime.min.time())),
@@ -156,7 +158,8 @@ def person_add(*, family: Family, by: Professional, **fields) -> Person:
         today=timezone.localdate(),
     )
     person = Person.objects.create(family=family, **fields)
-    audit_record(actor=by, action=AuditAction.CREATE, obj=person, family=family, summary=Text(gettext_noop("Added a person")))
+    audit_record(actor=by, action=AuditAction.CREATE, obj=person, family=family,
+                 summary=Text(gettext_noop("Added a person")))
     chronology_record(
         family=family, kind=EntryKind.FAMILY, occurred_at=timezone.now(), by=by, people=[person],
         summary=Text(gettext_noop("%(name)s added to the household as %(role)s")) % {"name": person, "role": choice_label(person, "role")},
@@ -181,7 +184,8 @@ def person_update(*, person: Person, by: Professional, **fields) -> Person:
         return person
     person.save()
     audit_record(
-        actor=by, action=AuditAction.UPDATE, obj=person, family=person.family, summary=Text(gettext_noop("Changed: %(fields)s")) % {"fields": Joined(changed)}
+        actor=by, action=AuditAction.UPDATE, obj=person, family=person.family,
+        summary=Text(gettext_noop("Changed: %(fields)s")) % {"fields": Joined(changed)},
     )
     if person.child_status != old_status:
         # FAM-2: status changes are decisions that belong on the chronology (CHR-1).
@@ -378,7 +382,8 @@ def family_set_overall_lead(*, family: Family, by: Professional, lead: Professio
         raise ValidationError({"lead": _("The overall lead must work for an agency involved with the family")})
     family.overall_lead = lead
     family.save(update_fields=["overall_lead"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=family, family=family, summary=Text(gettext_noop("Overall lead is now %(lead)s")) % {
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=family, family=family,
+                 summary=Text(gettext_noop("Overall lead is now %(lead)s")) % {
                      "lead": str(lead)})
     chronology_record(family=family, kind=EntryKind.DECISION, by=by, occurred_at=timezone.now(),
                       summary=Text(gettext_noop("%(name)s is now the overall lead professional")) % {"name": lead})

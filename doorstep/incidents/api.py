@@ -161,7 +161,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             family = family_get_for(professional=request.user, family_id=int(family_id), purpose="API incidents")
             qs = qs.filter(family=family)
         page = self.paginate_queryset(qs)
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary=Text(gettext_noop("API incident list")))
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API incident list")))
         return self.get_paginated_response(IncidentSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request, pk=None):

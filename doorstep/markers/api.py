@@ -117,7 +117,8 @@ class WarningMarkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             family = family_get_for(professional=request.user, family_id=int(family_id), purpose="API markers")
             qs = qs.filter(family=family)
         page = self.paginate_queryset(qs)
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary=Text(gettext_noop("API marker list")))
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API marker list")))
         return self.get_paginated_response(WarningMarkerSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

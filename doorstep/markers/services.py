@@ -125,7 +125,8 @@ def marker_raise(
     _event(marker, by, MarkerEvent.Action.RAISED, _("Urgent") if urgent else "")
     if by.is_manager:
         _event(marker, by, MarkerEvent.Action.AUTHORISED, _("Raised by a manager of the agency"))
-    audit_record(actor=by, action=AuditAction.CREATE, obj=marker, family=family, summary=Text(gettext_noop("Raised a warning marker")))
+    audit_record(actor=by, action=AuditAction.CREATE, obj=marker, family=family,
+                 summary=Text(gettext_noop("Raised a warning marker")))
     # Until a manager authorises it, a marker that is not urgent stays with the raising agency: it reaches the
     # shared chronology when it is authorised.
     if marker.is_shown:

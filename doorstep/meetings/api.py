@@ -228,7 +228,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request, *args, **kwargs):
         _require_family_worker(request)
         page = self.paginate_queryset(self.get_queryset())
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary=Text(gettext_noop("API meeting list")))
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API meeting list")))
         return self.get_paginated_response(MeetingListSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
@@ -363,7 +364,8 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         _require_family_worker(request)
         page = self.paginate_queryset(self.get_queryset())
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary=Text(gettext_noop("API plan action list")))
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API plan action list")))
         return self.get_paginated_response(PlanActionSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

@@ -85,7 +85,8 @@ def may_manage(professional, meeting: Meeting) -> bool:
 def _denied(professional, object_type: str, object_id, purpose: str):
     if getattr(professional, "is_authenticated", False):
         audit_record(actor=professional, action=AuditAction.DENIED, object_type=object_type,
-                     object_id=str(object_id), summary=Text(gettext_noop("Refused: %(purpose)s")) % {"purpose": purpose_text(purpose)})
+                     object_id=str(object_id),
+                     summary=Text(gettext_noop("Refused: %(purpose)s")) % {"purpose": purpose_text(purpose)})
     raise Http404("Not found")
 
 

@@ -80,8 +80,10 @@ def session_get_for(*, professional, session_id: int) -> SupervisionSession:
         .order_by("id")
     )
     session.case_list = cases
-    audit_record(actor=professional, action=AuditAction.VIEW, obj=session, summary=Text(gettext_noop("Supervision record")))
-    audit_record_many(actor=professional, action=AuditAction.VIEW, objects=cases, summary=Text(gettext_noop("Supervision notes")))
+    audit_record(actor=professional, action=AuditAction.VIEW, obj=session,
+                 summary=Text(gettext_noop("Supervision record")))
+    audit_record_many(actor=professional, action=AuditAction.VIEW, objects=cases,
+                      summary=Text(gettext_noop("Supervision notes")))
     return session
 
 

@@ -69,7 +69,8 @@ def supervision_plan(*, by: Professional, worker: Professional, planned_for: dat
         raise ValidationError({"planned_for": _("A supervision is already planned for that day")})
     session = SupervisionSession.objects.create(supervisee=worker, supervisor=by, planned_for=planned_for,
                                                 recorded_by=by)
-    audit_record(actor=by, action=AuditAction.CREATE, obj=session, summary=Text(gettext_noop("Planned supervision with %(worker)s")) % {"worker": str(worker)})
+    audit_record(actor=by, action=AuditAction.CREATE, obj=session,
+                 summary=Text(gettext_noop("Planned supervision with %(worker)s")) % {"worker": str(worker)})
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
            message=Text(gettext_noop("Supervision planned for %(date)s")) % {"date": planned_for},
            link=f"/supervision/{session.pk}/", dedupe_key=f"supervision:{session.pk}:planned")
@@ -290,7 +291,8 @@ def supervision_acknowledge(*, session: SupervisionSession, by: Professional, co
     session.worker_read_at = timezone.now()
     session.worker_comment = (comment or "").strip()
     session.save(update_fields=["worker_read_at", "worker_comment", "updated_at"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=session, summary=Text(gettext_noop("Confirmed reading the supervision record")))
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=session,
+                 summary=Text(gettext_noop("Confirmed reading the supervision record")))
     return session
 
 

@@ -51,7 +51,8 @@ def worker(request, worker_id: int):
     _supervision_user(request)
     person = selectors.worker_get_for(professional=request.user, worker_id=worker_id)
     page = Paginator(selectors.sessions_of(worker=person), 25).get_page(request.GET.get("page"))
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, summary=Text(gettext_noop("Supervision history")))
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person,
+                 summary=Text(gettext_noop("Supervision history")))
     return render(request, "supervision/worker.html", {
         "person": person, "page": page, "is_manager": selectors.is_manager_of(request.user, person)})
 

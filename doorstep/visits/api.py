@@ -170,7 +170,8 @@ class VisitViewSet(viewsets.GenericViewSet):
         qs = (Visit.objects.filter(condition).select_related("family", "worker", "address", "acknowledged_by")
               .order_by("-planned_start", "-id"))
         page = self.paginate_queryset(qs)
-        audit_record_many(actor=user, action=AuditAction.VIEW, objects=page, summary=Text(gettext_noop("API visit list")))
+        audit_record_many(actor=user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API visit list")))
         return self.get_paginated_response(VisitSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request, pk=None):
@@ -219,7 +220,8 @@ class VisitViewSet(viewsets.GenericViewSet):
         if not (request.user.works_with_families and request.user.is_manager):
             raise PermissionDenied("Only managers see the board.")
         visits = selectors.visits_board(manager=request.user)
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits, summary=Text(gettext_noop("API out on visits now")))
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits,
+                          summary=Text(gettext_noop("API out on visits now")))
         return Response(VisitSerializer(visits, many=True, context={"request": request}).data)
 
     @extend_schema(request=DecideSerializer, responses=VisitSerializer)

@@ -154,7 +154,8 @@ def _queryset() -> QuerySet[Visit]:
 def _refuse(professional, visit_id, purpose: str):
     if getattr(professional, "is_authenticated", False):
         audit_record(actor=professional, action=AuditAction.DENIED, object_type="visits.Visit",
-                     object_id=str(visit_id), summary=Text(gettext_noop("Refused: %(purpose)s")) % {"purpose": purpose_text(purpose)})
+                     object_id=str(visit_id),
+                     summary=Text(gettext_noop("Refused: %(purpose)s")) % {"purpose": purpose_text(purpose)})
     raise Http404("No visit found")
 
 

@@ -263,7 +263,8 @@ def visit_cancel(*, visit: Visit, by: Professional, reason: str) -> Visit:
     visit.status, visit.ended_at, visit.ended_by, visit.end_note = VisitStatus.CANCELLED, timezone.now(), by, reason.strip()
     visit.save()
     _event(visit, VisitEvent.Kind.CANCELLED, by=by, note=visit.end_note)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary=Text(gettext_noop("Visit cancelled")),
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit cancelled")),
                  reason=visit.end_note)
     return visit
 
@@ -345,7 +346,8 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
         raise ValidationError({"contact_number": _("You are already out on another visit")}) from None
     _event(visit, VisitEvent.Kind.STARTED, by=by, at=now,
            note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary=Text(gettext_noop("Visit started")))
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit started")))
     return visit
 
 
@@ -393,7 +395,8 @@ def visit_check_out(*, visit: Visit, by: Professional, something_happened: bool 
     _end(visit, by=by, now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.CHECKED_OUT, by=by, at=now)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary=Text(gettext_noop("Visit ended: safe")))
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit ended: safe")))
     if something_happened:
         _something_happened(visit, by=by, now=now)
     return visit
@@ -534,7 +537,8 @@ def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
     visit.next_alert_at = None
     visit.next_step = len(visit.chain)
     visit.save()
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary=Text(gettext_noop("Help requested")))
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Help requested")))
     return alert
 
 
@@ -557,7 +561,8 @@ def visit_acknowledge(*, visit: Visit, by: Professional) -> Visit:
     _schedule(visit, now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.ACKNOWLEDGED, by=by, at=now)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary=Text(gettext_noop("Alarm acknowledged")))
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Alarm acknowledged")))
     escalation = Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).first()
     if escalation is not None:
         try:

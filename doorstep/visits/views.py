@@ -349,7 +349,8 @@ def board(request):
     """"Out on visits now" (SAF-3, 004 §6.2): the agency's live visits and their states."""
     _manager(request)
     visits = selectors.visits_board(manager=request.user)
-    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits, summary=Text(gettext_noop("Out on visits now")))
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits,
+                      summary=Text(gettext_noop("Out on visits now")))
     return render(request, "visits/board.html", {"visits": visits, "now": timezone.now(),
                                                  "awaiting": selectors.visits_awaiting_agreement(
                                                      manager=request.user).count()})
