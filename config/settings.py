@@ -17,6 +17,8 @@ PRODUCTION = ENV == "production"
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
     "" if PRODUCTION else "doorstep-development-key-not-for-production-use-0123456789abcdef"
 )
+# Rotating the key (docs/operations.md): the old ones, comma-separated, still verify sessions and links meanwhile.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DOORSTEP_ENV=production")
 DEBUG = os.environ.get("DOORSTEP_DEBUG", "0" if PRODUCTION else "1") == "1"
@@ -75,6 +77,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Issue 17: every request but a static file is a log line and counted in /metrics.
+    "doorstep.core.logs.RequestLogMiddleware",
+    "doorstep.core.metrics.RequestMetricsMiddleware",
+    "doorstep.core.replicas.ReplicaRoutingMiddleware",
     "doorstep.core.middleware.NoStoreMiddleware",
     "doorstep.core.methods.PageMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,6 +138,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if os.environ.get("DATABASE_MIGRATE_URL"):
     DATABASES["migrate"] = dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
     DATABASES["migrate"]["TEST"] = {"MIRROR": "default"}
+# Issue 17 (doorstep/core/replicas.py): a streaming replica for the pages that only read; everything else, and any
+# read after a write in the same request, goes to the primary; a replica more than MAX_LAG seconds behind, or down,
+# is not used (checked at most every CHECK seconds per process).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Issue 17: PgBouncer in transaction mode between Doorstep and PostgreSQL (docs/operations.md): no server-side cursors
+# (they need the session a transaction-mode pool does not keep) and no prepared statements.
+if os.environ.get("DATABASE_PGBOUNCER", "0") == "1":
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES[_alias].setdefault("OPTIONS", {})["prepare_threshold"] = None
+DATABASE_ROUTERS = ["doorstep.core.replicas.PrimaryReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "10"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "5"))
+DOORSTEP_REPLICA_VIEWS = frozenset({
+    "families:search", "families:detail", "chronology:family", "chronology:csv", "chronology:pdf", "meetings:board",
+})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -213,6 +239,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer's health checks may come in plain HTTP from inside the network (issue 17).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -229,6 +257,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "doorstep@localhost")
+# Issue 17: `make demo` catches every e-mail in a local SMTP server of its own (doorstep/core/demo_mail.py), kept in
+# this directory and shown on the "Demo mailbox" page. Never in production.
+DOORSTEP_DEMO_MAILBOX = os.environ.get("DOORSTEP_DEMO_MAILBOX", "")
+if PRODUCTION and DOORSTEP_DEMO_MAILBOX:
+    raise RuntimeError("DOORSTEP_DEMO_MAILBOX is for the demo only: unset it when DOORSTEP_ENV=production")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -287,9 +320,30 @@ SPECTACULAR_SETTINGS = {
 
 OTP_TOTP_ISSUER = "Doorstep"
 
+# Issue 17: /metrics (Prometheus) answers only to `Authorization: Bearer <this>`; unset, there is no such page.
+DOORSTEP_METRICS_TOKEN = os.environ.get("DOORSTEP_METRICS_TOKEN", "")
+
+# Issue 17 (doorstep/core/logs.py): in production one JSON object per line (a line per request: request id, user and
+# agency, view, status, duration; never family data); elsewhere plain text, warnings and errors only, without the task
+# worker's line per task or a traceback per refused page.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "doorstep.core.logs.RequestIdFilter"},
+        "quiet": {"()": "doorstep.core.logs.QuietFilter"},
+    },
+    "formatters": {
+        "json": {"()": "doorstep.core.logs.DoorstepJsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s", "datefmt": "%H:%M:%S"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id", "quiet"],
+                    "formatter": "json" if PRODUCTION else "plain"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+    "loggers": {
+        # runserver's line per request (the demo): only errors; gunicorn keeps its own access log if asked.
+        "django.server": {"level": "ERROR"},
+    },
 }

@@ -47,7 +47,15 @@ NAV_ITEMS: list[NavItem] = [
             order=85),
     NavItem("admin:index", _("Administration"), _administrator, "/admin/", order=90),
     NavItem("api-docs", _("API"), lambda u: u.works_with_families or u.is_administrator, "/api/v1/", order=95),
+    # Issue 17: only in the demo (doorstep/core/demo_mail.py), where e-mails are caught instead of sent.
+    NavItem("demo_mailbox", _("Demo mailbox"), lambda u: _demo_mailbox(), "/demo/mailbox/", order=98),
 ]
+
+
+def _demo_mailbox() -> bool:
+    from .demo_mail import demo_mailbox_enabled
+
+    return demo_mailbox_enabled()
 
 
 def is_family_worker(user) -> bool:

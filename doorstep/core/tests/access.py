@@ -1,4 +1,4 @@
-from doorstep.testing.access import EVERYONE, SIGNED_IN, Route
+from doorstep.testing.access import EVERYONE, NOBODY, SIGNED_IN, Route
 
 ROUTES = [
     Route("home", SIGNED_IN),
@@ -24,4 +24,10 @@ ROUTES = [
     Route("api-schema", SIGNED_IN, api=True),
     Route("api-docs", SIGNED_IN, api=True),
     Route("api-root", SIGNED_IN, api=True),
+    # Issue 17: health checks are open to anyone and say nothing about any family (503 is an answer, not a refusal).
+    Route("healthz", EVERYONE),
+    Route("readyz", EVERYONE),
+    # Only in the demo (DOORSTEP_DEMO_MAILBOX unset here: 404 for everyone); tested in test_demo_mail.py.
+    Route("demo_mailbox", NOBODY, note="exists only in the demo"),
+    Route("metrics", NOBODY, note="only with the bearer token DOORSTEP_METRICS_TOKEN, which no position holds"),
 ]
