@@ -4,9 +4,11 @@ with Doorstep's pages, an audit row for each change, and an e-mail that names no
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
 
 
 # Doorstep's own template names: the admin app's registration/ templates would otherwise be found first.
@@ -17,7 +19,7 @@ class PasswordChange(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(actor=self.request.user, action=AuditAction.UPDATE, obj=self.request.user,
-                     summary="Changed their own password")
+                     summary=Text(gettext_noop("Changed their own password")))
         return response
 
 
@@ -41,5 +43,5 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(actor=form.user, action=AuditAction.UPDATE, obj=form.user,
-                     summary="Reset their password with an e-mailed link")
+                     summary=Text(gettext_noop("Reset their password with an e-mailed link")))
         return response

@@ -107,8 +107,10 @@ def system_token_request(
         digest=AgencySystemToken.digest_of(key), prefix=key[:8], requested_by=by,
     )
     audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
-                 summary=f"Requested {scope} token {token.prefix} for {token.system_name} ({agency}), "
-                         f"expiring {expires_on:%d/%m/%Y}; waiting for a manager's approval")
+                 summary=Text(gettext_noop("Requested %(scope)s token %(prefix)s for %(system)s (%(agency)s), expiring "
+                                           "%(date)s; waiting for a manager's approval")) % {
+                     "scope": scope, "prefix": token.prefix, "system": token.system_name,
+                     "agency": agency.name_text, "date": expires_on})
     notify(
         recipients=_agency_managers(agency), kind=NotificationKind.GENERAL,
         message=Text(gettext_noop("%(person)s asks you to approve a token for the partner system %(system)s")) % {
@@ -142,8 +144,9 @@ def system_token_approve(*, by: Professional, token: AgencySystemToken) -> Agenc
         raise ValidationError(_("This token is no longer waiting for approval."))
     if token.expires_on <= timezone.localdate():
         raise ValidationError(_("This token has already expired: ask for a new one."))
-    return _system_token_decide(by=by, token=token, state=TokenState.APPROVED, summary=(
-        f"Approved {token.scope} token {token.prefix} for {token.system_name}"),
+    return _system_token_decide(by=by, token=token, state=TokenState.APPROVED, summary=Text(
+        gettext_noop("Approved %(scope)s token %(prefix)s for %(system)s")) % {
+            "scope": token.scope, "prefix": token.prefix, "system": token.system_name},
         message=Text(gettext_noop("%(person)s approved the token for the partner system %(system)s")))
 
 
@@ -153,12 +156,12 @@ def system_token_decline(*, by: Professional, token: AgencySystemToken) -> Agenc
     token = AgencySystemToken.objects.select_for_update().get(pk=token.pk)
     if token.state != TokenState.REQUESTED or token.revoked_at is not None:
         raise ValidationError(_("This token is no longer waiting for approval."))
-    return _system_token_decide(by=by, token=token, state=TokenState.DECLINED, summary=(
-        f"Declined token {token.prefix} for {token.system_name}"),
+    return _system_token_decide(by=by, token=token, state=TokenState.DECLINED, summary=Text(
+        gettext_noop("Declined token %(prefix)s for %(system)s")) % {"prefix": token.prefix, "system": token.system_name},
         message=Text(gettext_noop("%(person)s declined the token for the partner system %(system)s")))
 
 
-def _system_token_decide(*, by: Professional, token: AgencySystemToken, state: str, summary: str,
+def _system_token_decide(*, by: Professional, token: AgencySystemToken, state: str, summary: Text,
                          message: Text) -> AgencySystemToken:
     """A manager's decision on a requested token: recorded on it, audited, and told to the administrator who asked."""
     token.state = state
@@ -166,7 +169,9 @@ def _system_token_decide(*, by: Professional, token: AgencySystemToken, state: s
     token.decided_at = timezone.now()
     token.save(update_fields=["state", "decided_by", "decided_at"])
     requester = token.requested_by.username if token.requested_by else "-"
-    audit_record(actor=by, action=AuditAction.TOKEN, obj=token, summary=f"{summary}, requested by {requester}")
+    audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
+                 summary=Text(gettext_noop("%(decision)s, requested by %(username)s")) % {
+                     "decision": summary, "username": requester})
     notify(recipients=[token.requested_by], kind=NotificationKind.GENERAL,
            message=message % {"person": by, "system": token.system_name},
            link="/agencies/tokens/", dedupe_key=f"system-token:{token.pk}:decided")
@@ -183,7 +188,8 @@ def system_token_revoke(*, by: Professional, token: AgencySystemToken) -> Agency
         token.revoked_at = timezone.now()
         token.revoked_by = by
         token.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(actor=by, action=AuditAction.TOKEN, obj=token, summary=f"Revoked token {token.prefix}")
+        audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
+                     summary=Text(gettext_noop("Revoked token %(prefix)s")) % {"prefix": token.prefix})
     return token
 
 
@@ -192,10 +198,12 @@ def system_token_request_audit(*, token: AgencySystemToken, method: str, refusal
     approved it (issue 13 finding 2, P-3). The row's actor is the token's partner-system account."""
     requested = token.requested_by.username if token.requested_by else "-"
     approved = token.decided_by.username if token.decided_by and token.state == TokenState.APPROVED else "-"
-    summary = (f"{method} with token {token.prefix} ({token.system_name}), requested by {requested}, "
-               f"approved by {approved}")
+    summary = Text(gettext_noop("%(method)s with token %(prefix)s (%(system)s), requested by %(requested)s, approved by "
+                                "%(approved)s")) % {"method": method, "prefix": token.prefix,
+                                                    "system": token.system_name, "requested": requested,
+                                                    "approved": approved}
     if refusal:
-        summary = f"Refused: {refusal}. {summary}"
+        summary = Text(gettext_noop("Refused: %(refusal)s. %(request)s")) % {"refusal": refusal, "request": summary}
     audit_record(actor=token.account, action=AuditAction.DENIED if refusal else AuditAction.TOKEN, obj=token,
                  summary=summary)
     if not refusal:
@@ -260,8 +268,9 @@ def professional_save_by_administrator(*, by: Professional, professional: Profes
         return professional
     professional.save()
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=professional,
-                 summary=f"{'Added' if stored is None else 'Changed'} professional {professional.username}: "
-                         f"{_describe(stored, professional, changed)}")
+                 summary=(Text(gettext_noop("Added professional %(username)s: %(changes)s")) if stored is None
+                          else Text(gettext_noop("Changed professional %(username)s: %(changes)s"))) % {
+                     "username": professional.username, "changes": _describe(stored, professional, changed)})
     if any(name in AGENCY_TOLD_FIELDS for name in changed):
         agencies = {professional.agency_id, getattr(stored, "agency_id", None)} - {None}
         notify(
@@ -285,6 +294,15 @@ def team_save_by_administrator(*, by: Professional, team: Team) -> Team:
     return _save_by_administrator(by=by, obj=team, noun="team")
 
 
+# What the audit says of an agency or team saved on the admin site, by (noun, whether it was added).
+_SAVED = {
+    ("agency", True): Text(gettext_noop("Added agency %(name)s: %(changes)s")),
+    ("agency", False): Text(gettext_noop("Changed agency %(name)s: %(changes)s")),
+    ("team", True): Text(gettext_noop("Added team %(name)s: %(changes)s")),
+    ("team", False): Text(gettext_noop("Changed team %(name)s: %(changes)s")),
+}
+
+
 def _save_by_administrator(*, by: Professional, obj, noun: str):
     """An agency or a team added or changed on the admin site: saved with an audit row naming what changed."""
     _require_administrator(by)
@@ -294,11 +312,11 @@ def _save_by_administrator(*, by: Professional, obj, noun: str):
         return obj
     obj.save()
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=obj,
-                 summary=f"{'Added' if stored is None else 'Changed'} {noun} {obj}: {_describe(stored, obj, changed)}")
+                 summary=_SAVED[noun, stored is None] % {"name": str(obj), "changes": _describe(stored, obj, changed)})
     return obj
     team.save()
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=team,
-                 summary=f"{'Added' if stored is None else 'Changed'} team {team}: {_describe(stored, team, changed)}")
+                 summary=_SAVED["team", stored is None] % {"name": str(team), "changes": _describe(stored, team, changed)})
     return team
 
 
@@ -313,7 +331,8 @@ def professional_send_password_link(*, by: Professional, professional: Professio
         raise ValidationError(_("%(person)s has no e-mail address or is not active: no link was sent.") % {
             "person": professional})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=professional,
-                 summary=f"Sent a password reset link to {professional.username}")
+                 summary=Text(gettext_noop("Sent a password reset link to %(username)s")) % {
+                     "username": professional.username})
     pk = professional.pk
     transaction.on_commit(lambda: _send_password_link(pk))
 

@@ -2,6 +2,7 @@
 pages. An agreement is family data: anyone who may see the family may read it and record a breach."""
 
 from django.http import Http404
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +12,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core.access import families_visible_to, family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
+from doorstep.core.texts import Text
 
 from . import selectors, services
 from .document import agreement_document
@@ -118,7 +120,8 @@ class WrittenAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         else:
             qs = WrittenAgreement.objects.filter(family__in=families_visible_to(professional=request.user))
         page = self.paginate_queryset(qs.order_by("-created_at", "-id"))
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API agreement list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API agreement list")))
         return self.get_paginated_response(AgreementSerializer(page, many=True).data)
 
     @extend_schema(responses=AgreementDetailSerializer)

@@ -207,7 +207,7 @@ def agreement_draft(*, family: Family, by: Professional, **content) -> Agreement
     )
     _write_content(version, cleaned)
     audit_record(actor=by, action=AuditAction.CREATE, obj=version, family=family,
-                 summary="Drafted a written agreement (version 1)")
+                 summary=Text(gettext_noop("Drafted a written agreement (version 1)")))
     return version
 
 
@@ -224,7 +224,7 @@ def agreement_version_update(*, version: AgreementVersion, by: Professional, **c
     version.save(update_fields=["language", "review_date", "updated_at"])
     _write_content(version, cleaned)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=version, family=version.agreement.family,
-                 summary=f"Changed the draft written agreement (version {version.number})")
+                 summary=Text(gettext_noop("Changed the draft written agreement (version %(n)s)")) % {"n": version.number})
     return version
 
 
@@ -259,7 +259,7 @@ def agreement_revise(*, agreement: WrittenAgreement, by: Professional) -> Agreem
     version.people.set(source.people.all())
     version.professionals.set(source.professionals.all())
     audit_record(actor=by, action=AuditAction.CREATE, obj=version, family=agreement.family,
-                 summary=f"Started version {number} of the written agreement")
+                 summary=Text(gettext_noop("Started version %(n)s of the written agreement")) % {"n": number})
     return version
 
 
@@ -303,7 +303,7 @@ def agreement_version_issue(*, version: AgreementVersion, by: Professional,
     escalations_close_by_key(key=review_key(agreement.pk), by=by,
                              outcome=f"Version {version.number} of the written agreement given to the family")
     audit_record(actor=by, action=AuditAction.UPDATE, obj=version, family=family,
-                 summary=f"Gave version {version.number} of the written agreement to the family")
+                 summary=Text(gettext_noop("Gave version %(n)s of the written agreement to the family")) % {"n": version.number})
     people = list(version.people.all())
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=now, by=by, source=agreement, people=people,
@@ -376,7 +376,8 @@ def agreement_version_respond(
                                   content_type=copy[1], size=len(copy[0]), data=copy[0], uploaded_by=by)
     names = ", ".join(str(p) for p in people)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=version, family=family,
-                 summary=f"Recorded that version {version.number} was {'signed' if signed else 'refused'}",
+                 summary=(Text(gettext_noop("Recorded that version %(n)s was signed")) if signed
+                          else Text(gettext_noop("Recorded that version %(n)s was refused"))) % {"n": version.number},
                  reason=note)
     if signed:
         summary = Text(gettext_noop("Written agreement version %(n)s signed by %(people)s")) % {"n": version.number, "people": names}
@@ -449,7 +450,7 @@ def agreement_breach_record(
         contact=contact, incident_id=incident_id, recorded_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=breach, family=family,
-                 summary="Recorded a breach of the written agreement")
+                 summary=Text(gettext_noop("Recorded a breach of the written agreement")))
     with override(version.language):
         term_words = term.label
     chronology_record(
@@ -514,7 +515,9 @@ def agreement_review_record(
         summary = Text(gettext_noop("Written agreement reviewed and ended: %(note)s")) % {"note": note}
     escalations_close_by_key(key=review_key(agreement.pk), by=by, outcome=f"Reviewed: {note}"[:500])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=agreement, family=family,
-                 summary=f"Reviewed the written agreement ({outcome})", reason=note)
+                 summary=(Text(gettext_noop("Reviewed the written agreement (continue)"))
+                          if outcome == AgreementReviewOutcome.CONTINUE
+                          else Text(gettext_noop("Reviewed the written agreement (end)"))), reason=note)
     chronology_record(family=family, kind=EntryKind.AGREEMENT, occurred_at=timezone.now(), by=by, source=agreement,
                       significant=outcome == AgreementReviewOutcome.END, tags=["agreement", "review"], summary=summary)
     return review

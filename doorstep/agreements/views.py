@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from doorstep.audit.models import AuditAction
@@ -11,6 +12,7 @@ from doorstep.audit.services import audit_record
 from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.selectors import family_case_file
 
 from . import selectors, services
@@ -124,7 +126,7 @@ def version_pdf(request, version_id: int):
 
     content = agreement_pdf(agreement_document(version))
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=version, family=version.agreement.family,
-                 summary=f"Downloaded written agreement version {version.number} as PDF")
+                 summary=Text(gettext_noop("Downloaded written agreement version %(n)s as PDF")) % {"n": version.number})
     name = "cytundeb-ysgrifenedig" if version.language == "cy" else "written-agreement"
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -198,7 +200,8 @@ def signed_copy(request, version_id: int):
     if copy is None:
         raise Http404("No signed copy")
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=version, family=version.agreement.family,
-                 summary=f"Downloaded the signed copy of written agreement version {version.number}")
+                 summary=Text(gettext_noop("Downloaded the signed copy of written agreement version %(n)s")) % {
+                     "n": version.number})
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[copy.content_type]
     response = HttpResponse(bytes(copy.data), content_type=copy.content_type)
     response["Content-Disposition"] = (

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
@@ -100,5 +101,5 @@ def chronology_comment_add(*, entry: ChronologyEntry, by, text: str) -> Chronolo
         raise ValidationError({"text": _("Your analysis must be %(n)s characters or fewer") % {"n": COMMENT_MAX_LENGTH}})
     comment = ChronologyComment.objects.create(entry=entry, author=by, text=text)
     audit_record(actor=by, action=AuditAction.CREATE, obj=comment, family=entry.family,
-                 summary=f"Added an analysis comment to chronology entry {entry.pk}")
+                 summary=Text(gettext_noop("Added an analysis comment to chronology entry %(id)s")) % {"id": entry.pk})
     return comment

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from doorstep.agencies.models import Agency
 from doorstep.audit.models import AuditAction
@@ -17,6 +18,7 @@ from doorstep.audit.services import audit_record
 from doorstep.core.access import family_get_for
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.casefile import export_sections
 from doorstep.families.models import Person
 
@@ -102,7 +104,9 @@ def _export(request, family_id: int, fmt: str):
     header = _export_header(request, family, filters, entries, form)
     sections = export_sections(family=family)
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=family, family=family,
-                 summary=f"Exported the chronology as {fmt.upper()} ({len(entries)} entries)")
+                 summary=Text(ngettext_lazy("Exported the chronology as %(format)s (%(count)s entry)",
+                                           "Exported the chronology as %(format)s (%(count)s entries)", "count")) % {
+                     "format": fmt.upper(), "count": len(entries)})
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         body = chronology_csv(family=family, entries=entries, header=header, sections=sections,

@@ -18,12 +18,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework.permissions import BasePermission
 from rest_framework.settings import api_settings
 
 from doorstep.audit.models import AuditAction
+from doorstep.audit.purposes import purpose_text
 from doorstep.audit.services import audit_record
 from doorstep.core.extensions import FAMILY_ACCESS
+from doorstep.core.texts import Text
 from doorstep.families.models import BreakGlassAccess, Family, Involvement
 
 # One message for "no such record" and "not yours" (issue 13, finding 11): a refusal must not confirm that a
@@ -113,7 +116,8 @@ def family_require_write(*, professional, family: Family, purpose: str = "change
     if family_may_write(professional=professional, family_id=family.pk):
         return
     audit_record(actor=professional, action=AuditAction.DENIED, obj=family, family=family,
-                 summary=f"Refused (read-only access): {purpose}")
+                 summary=Text(gettext_noop("Refused (read-only access): %(purpose)s"),
+                              {"purpose": purpose_text(purpose)}))
     raise FamilyAccessRefused(READ_ONLY)
 
 
@@ -145,7 +149,7 @@ def family_get_for(*, professional, family_id: int, purpose: str = "case file", 
                 action=AuditAction.DENIED,
                 object_type="families.Family",
                 object_id=str(family_id),
-                summary=f"Refused: {purpose}",
+                summary=Text(gettext_noop("Refused: %(purpose)s"), {"purpose": purpose_text(purpose)}),
             )
         raise Http404(NOT_FOUND)
     if write:
@@ -156,7 +160,7 @@ def family_get_for(*, professional, family_id: int, purpose: str = "case file", 
         action=AuditAction.VIEW,
         obj=family,
         family=family,
-        summary=purpose,
+        summary=purpose_text(purpose),
         reason=glass.audit_reason if glass else "",
     )
     return family

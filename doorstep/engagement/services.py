@@ -315,7 +315,8 @@ def contact_record(
     if follow_up:
         ContactFollowUp.objects.create(contact=contact, text=follow_up, by=by, at=recorded_at)
     audit_record(actor=by, action=AuditAction.CREATE, obj=contact, family=family,
-                 summary=f"Recorded a contact: {contact.kind}, {contact.outcome}")
+                 summary=Text(gettext_noop("Recorded a contact: %(kind)s, %(outcome)s")) % {
+                     "kind": choice_label(contact, "kind"), "outcome": choice_label(contact, "outcome")})
     chronology_record(
         family=family, kind=EntryKind.CONTACT, occurred_at=contact.occurred_at, recorded_at=recorded_at,
         summary=_summary(contact, seen_by_child), by=by, agency=contact.agency, source=contact,
@@ -391,7 +392,8 @@ def contact_correct(*, contact: Contact, by: Professional, reason: str, children
     contact.version += 1
     contact.save()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=contact, family=contact.family, reason=reason,
-                 summary=f"Corrected a contact (now version {contact.version}): {', '.join(changed)}")
+                 summary=Text(gettext_noop("Corrected a contact (now version %(n)s): %(fields)s")) % {
+                     "n": contact.version, "fields": Joined(changed)})
     chronology_update_for_source(
         source=contact, occurred_at=contact.occurred_at, summary=_summary(contact, seen_by_child),
         significant=contact.significant, tags=_tags(contact), people=[*seen_by_child, *adults],
@@ -418,7 +420,7 @@ def contact_enter_in_error(*, contact: Contact, by: Professional, reason: str) -
     contact.save(update_fields=["entered_in_error", "entered_in_error_reason", "entered_in_error_at",
                                 "entered_in_error_by"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=contact, family=contact.family, reason=reason,
-                 summary="Marked a contact as entered in error")
+                 summary=Text(gettext_noop("Marked a contact as entered in error")))
     seen_by_child = {cc.child: ChildSeen.of({k: getattr(cc, k) for k in OBSERVATIONS})
                      for cc in contact.children.select_related("child")}
     chronology_update_for_source(
@@ -447,7 +449,7 @@ def contact_follow_up_record(*, contact: Contact, by: Professional, text: str) -
         raise ValidationError({"text": _("This must be %(n)s characters or fewer") % {"n": TEXT_LIMIT}})
     follow_up = ContactFollowUp.objects.create(contact=contact, text=text, by=by)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=contact, family=contact.family,
-                 summary="Recorded the follow-up of a defaulted contact")
+                 summary=Text(gettext_noop("Recorded the follow-up of a defaulted contact")))
     return follow_up
 
 
@@ -482,7 +484,8 @@ def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable
     config.updated_by = by
     config.save()
     changes = "; ".join(f"{k}: {before[k]} -> {after[k]}" for k in after if before[k] != after[k])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=config, summary=f"Changed engagement settings: {changes}"[:300],
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=config,
+                 summary=Text(gettext_noop("Changed engagement settings: %(changes)s")) % {"changes": changes[:250]},
                  reason=changes)
     return config
 
@@ -536,7 +539,7 @@ def parent_letter_create(*, contact: Contact, by: Professional, addressee: Perso
         created_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=letter, family=contact.family,
-                 summary="Wrote an end-of-contact summary for a parent")
+                 summary=Text(gettext_noop("Wrote an end-of-contact summary for a parent")))
     chronology_record(
         family=contact.family, kind=EntryKind.CONTACT, occurred_at=letter.created_at, by=by, source=letter,
         tags=["summary_letter"], people=[addressee],

@@ -11,12 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.core.access import family_get_for
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.casefile import export_sections
 from doorstep.families.models import Person
 
@@ -205,7 +207,7 @@ def letter_detail(request, letter_id: int):
 def letter_download(request, letter_id: int):
     letter = selectors.letter_get_for(professional=request.user, letter_id=letter_id, purpose="download a letter")
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=letter, family=letter.family,
-                 summary="Downloaded an end-of-contact summary as PDF")
+                 summary=Text(gettext_noop("Downloaded an end-of-contact summary as PDF")))
     response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="summary-{letter.family.reference}-{letter.pk}.pdf"'
     return response

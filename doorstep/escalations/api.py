@@ -1,5 +1,6 @@
 """Escalations under /api/v1/: the same selectors, services and audit as the pages."""
 
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.texts import Text
 from doorstep.core.access import require_family_worker
 
 from . import selectors, services
@@ -93,7 +95,8 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         page = super().paginate_queryset(queryset)
         if page is not None:
             audit_record_many(actor=self.request.user, action=AuditAction.VIEW,
-                              objects={e.family for e in page if e.family_id}, summary="Listed in actions (API)")
+                              objects={e.family for e in page if e.family_id},
+                              summary=Text(gettext_noop("Listed in actions (API)")))
         return page
 
     def get_object(self):

@@ -100,7 +100,7 @@ def escalation_raise(
         return Escalation.objects.get(key=key, state__in=ACTIVE_STATES), False
     _event(escalation, action="raised")
     audit_record(actor=None, action=AuditAction.CREATE, obj=escalation, family=family,
-                 summary=f"Raised {rule_id} for {owner}")
+                 summary=Text(gettext_noop("Raised %(rule)s for %(owner)s")) % {"rule": rule_id, "owner": str(owner)})
     if family is not None:
         chronology_record(
             family=family, kind=EntryKind.ESCALATION, occurred_at=timezone.now(), agency=owner.agency,
@@ -133,6 +133,14 @@ def _event(escalation: Escalation, *, action: str, by=None, note: "str | Text" =
     return EscalationEvent.objects.create(escalation=escalation, by=by, action=action, note=note, note_text=note_text)
 
 
+# What the audit says when an action is closed, by how it was closed.
+_CLOSED = {
+    "done": Text(gettext_noop("Done %(rule)s")),
+    "cancelled": Text(gettext_noop("Cancelled %(rule)s")),
+    "resolved": Text(gettext_noop("Resolved %(rule)s")),
+}
+
+
 def _close(escalation: Escalation, *, by, state: EscalationState, note: "str | Text", action: str) -> Escalation:
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if not escalation.is_active:
@@ -145,7 +153,7 @@ def _close(escalation: Escalation, *, by, state: EscalationState, note: "str | T
     escalation.save(update_fields=["state", "outcome", "outcome_text", "closed_at", "closed_by", "updated_at"])
     _event(escalation, by=by, action=action, note=note)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
-                 summary=f"{action.capitalize()} {escalation.rule_id}", reason=plain)
+                 summary=_CLOSED[action] % {"rule": escalation.rule_id}, reason=plain)
     if escalation.family is not None:
         chronology_record(
             family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=escalation.closed_at, by=by,
@@ -189,7 +197,7 @@ def escalation_acknowledge(*, escalation: Escalation, by) -> Escalation:
         escalation.save(update_fields=["state", "updated_at"])
         _event(escalation, by=by, action="acknowledged")
         audit_record(actor=by, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
-                     summary=f"Acknowledged {escalation.rule_id}")
+                     summary=Text(gettext_noop("Acknowledged %(rule)s")) % {"rule": escalation.rule_id})
     return escalation
 
 
@@ -234,7 +242,9 @@ def escalation_escalate_overdue(*, escalation: Escalation, now: datetime) -> Esc
     _event(escalation, action="overdue", note=Text(gettext_noop("Escalated to %(manager)s")) % {"manager": manager}
            if manager else Text(gettext_noop("No manager to escalate to")))
     audit_record(actor=None, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
-                 summary=f"Overdue {escalation.rule_id}: escalated to {manager or 'nobody'}")
+                 summary=(Text(gettext_noop("Overdue %(rule)s: escalated to %(manager)s")) if manager
+                          else Text(gettext_noop("Overdue %(rule)s: escalated to nobody"))) % {
+                     "rule": escalation.rule_id, "manager": str(manager or "")})
     if escalation.family is not None:
         chronology_record(
             family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=now, agency=owner.agency,
@@ -307,7 +317,9 @@ def rule_settings_update(*, rule_id: str, by, enabled: bool, parameters: Mapping
     after = {"enabled": enabled, **values}
     RuleSettingChange.objects.create(rule_id=rule_id, changed_by=by, before=before, after=after, reason=reason.strip())
     changed = ", ".join(f"{k} {before.get(k)} -> {v}" for k, v in after.items() if before.get(k) != v) or "no change"
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=setting, summary=f"Rule settings {rule_id}: {changed}",
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=setting,
+                 summary=Text(gettext_noop("Rule settings %(rule)s: %(changes)s")) % {
+                     "rule": rule_id, "changes": changed},
                  reason=reason.strip())
     # New thresholds may make families due now: look at every family again soon (the sweep spreads the work).
     FamilyCheck.objects.filter(due_at__gt=timezone.now()).update(due_at=timezone.now())
@@ -343,7 +355,7 @@ def non_compliance_record(*, family: Family, by, evidence: str, concerns: str,
         child_protection_plan=cp_plan, recorded_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=finding, family=family,
-                 summary="Recorded evidence of non-compliance")
+                 summary=Text(gettext_noop("Recorded evidence of non-compliance")))
     chronology_record(
         family=family, kind=EntryKind.DECISION, by=by, source=finding, significant=True,
         occurred_at=timezone.make_aware(datetime.combine(identified_on, datetime.min.time())),
@@ -385,7 +397,8 @@ def closure_step_record(*, involvement: Involvement, by, kind: str, held_on: dat
         held_on=held_on, note=note.strip(), recorded_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=step, family=involvement.family,
-                 summary=f"Before ending {involvement.agency.name}'s involvement: {kind}")
+                 summary=Text(gettext_noop("Before ending %(agency)s's involvement: %(kind)s")) % {
+                     "agency": involvement.agency.name_text, "kind": ClosureStepKind(kind).label})
     if kind == ClosureStepKind.CONSULTATION:
         summary = Text(gettext_noop("Before %(ending)s ends its involvement, %(agency)s was consulted: %(note)s")) % {
             "ending": involvement.agency.name_text, "agency": agency.name_text, "note": note.strip()}

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from doorstep.agencies.models import Agency, Professional
@@ -14,6 +15,7 @@ from doorstep.audit.services import audit_record_many
 from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.selectors import involvement_get_for
 
 from . import selectors, services
@@ -31,7 +33,8 @@ def _administrator(request):
 
 def _audit_listed(request, page) -> None:
     families = {e.family for e in page.object_list if e.family_id}
-    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=families, summary="Listed in actions")
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=families,
+                      summary=Text(gettext_noop("Listed in actions")))
 
 
 @login_required

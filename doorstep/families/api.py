@@ -1,6 +1,7 @@
 """Families, people and involvements under /api/v1/: the same selectors, services and audit as the pages."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.texts import Text
 from doorstep.core.access import require_family_worker
 # Further parts of the family detail response (FLG-1: warning markers): fn(*, family, professional) -> dict
 # merged into the response.
@@ -87,7 +89,8 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def list(self, request, *args, **kwargs):
         require_family_worker(request.user)
         page = self.paginate_queryset(self.get_queryset())
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API family list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API family list")))
         return self.get_paginated_response(FamilySerializer(page, many=True).data)
 
     @extend_schema(responses=FamilyDetailSerializer)

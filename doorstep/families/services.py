@@ -16,7 +16,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.texts import Text, choice_label
+from doorstep.core.texts import Joined, Text, choice_label
 from doorstep.core.access import family_require_write, require_family_worker
 # Checks that may refuse the ending of an involvement (ESC-6's, in the escalation engine): each takes the involvement
 # and returns a list of reasons it cannot end yet.
@@ -109,7 +109,8 @@ def family_create(
         lead_professional=by,
         started_by=by,
     )
-    audit_record(actor=by, action=AuditAction.CREATE, obj=family, family=family, summary="Opened the family record")
+    audit_record(actor=by, action=AuditAction.CREATE, obj=family, family=family,
+                 summary=Text(gettext_noop("Opened the family record")))
     chronology_record(
         family=family, kind=EntryKind.FAMILY, occurred_at=timezone.now(), by=by,
         summary=Text(gettext_noop("Family record opened by %(agency)s: %(reason)s")) % {"agency": by.agency.name_text, "reason": reason},
@@ -133,7 +134,8 @@ def family_move(*, family: Family, by: Professional, line1: str, line2: str = ""
         current.moved_out = moved_in
         current.save(update_fields=["moved_out"])
     new = FamilyAddress.objects.create(family=family, address=address, moved_in=moved_in)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=new, family=family, summary="Recorded a change of address")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=new, family=family,
+                 summary=Text(gettext_noop("Recorded a change of address")))
     chronology_record(
         family=family, kind=EntryKind.FAMILY, by=by,
         occurred_at=timezone.make_aware(timezone.datetime.combine(moved_in, timezone.datetime.min.time())),
@@ -153,7 +155,8 @@ def person_add(*, family: Family, by: Professional, **fields) -> Person:
         today=timezone.localdate(),
     )
     person = Person.objects.create(family=family, **fields)
-    audit_record(actor=by, action=AuditAction.CREATE, obj=person, family=family, summary="Added a person")
+    audit_record(actor=by, action=AuditAction.CREATE, obj=person, family=family,
+                 summary=Text(gettext_noop("Added a person")))
     chronology_record(
         family=family, kind=EntryKind.FAMILY, occurred_at=timezone.now(), by=by, people=[person],
         summary=Text(gettext_noop("%(name)s added to the household as %(role)s")) % {"name": person, "role": choice_label(person, "role")},
@@ -177,7 +180,8 @@ def person_update(*, person: Person, by: Professional, **fields) -> Person:
         return person
     person.save()
     audit_record(
-        actor=by, action=AuditAction.UPDATE, obj=person, family=person.family, summary="Changed: " + ", ".join(changed)
+        actor=by, action=AuditAction.UPDATE, obj=person, family=person.family,
+        summary=Text(gettext_noop("Changed: %(fields)s")) % {"fields": Joined(changed)},
     )
     if person.child_status != old_status:
         # FAM-2: status changes are decisions that belong on the chronology (CHR-1).
@@ -216,7 +220,7 @@ def involvement_start(
         lead_professional=lead_professional, started_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=involvement, family=family,
-                 summary=f"Involved {agency.name}", reason=reason)
+                 summary=Text(gettext_noop("Involved %(agency)s")) % {"agency": agency.name_text}, reason=reason)
     chronology_record(
         family=family, kind=EntryKind.INVOLVEMENT, by=by,
         occurred_at=timezone.now(), summary=Text(gettext_noop("%(agency)s became involved: %(reason)s")) % {
@@ -294,7 +298,8 @@ def involvement_end(*, involvement: Involvement, by: Professional, reason: str, 
     involvement.ended_by = by
     involvement.save(update_fields=["ended_on", "end_reason", "ended_by"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=involvement, family=involvement.family,
-                 summary=f"Ended involvement of {involvement.agency.name}", reason=reason)
+                 summary=Text(gettext_noop("Ended involvement of %(agency)s")) % {
+                     "agency": involvement.agency.name_text}, reason=reason)
     chronology_record(
         family=involvement.family, kind=EntryKind.INVOLVEMENT, by=by, occurred_at=timezone.now(), significant=True,
         summary=Text(gettext_noop("%(agency)s ended its involvement: %(reason)s")) % {
@@ -340,7 +345,8 @@ def involvement_end_propose(*, involvement: Involvement, by: Professional, reaso
         facts=[{"text": text_render(fact, default), "link": link}], translations=translations,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=involvement, family=involvement.family,
-                 summary=f"Proposed that {involvement.agency.name} ends its involvement", reason=reason.strip())
+                 summary=Text(gettext_noop("Proposed that %(agency)s ends its involvement")) % {
+                     "agency": involvement.agency.name_text}, reason=reason.strip())
     return escalation
 
 
@@ -353,7 +359,8 @@ def involvement_set_lead(*, involvement: Involvement, by: Professional, lead: Pr
     involvement.lead_professional = lead
     involvement.save(update_fields=["lead_professional"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=involvement, family=involvement.family,
-                 summary=f"Lead professional for {involvement.agency.name} is now {lead}")
+                 summary=Text(gettext_noop("Lead professional for %(agency)s is now %(lead)s")) % {
+                     "agency": involvement.agency.name_text, "lead": str(lead)})
     return involvement
 
 
@@ -364,7 +371,9 @@ def family_set_overall_lead(*, family: Family, by: Professional, lead: Professio
         raise ValidationError({"lead": _("The overall lead must work for an agency involved with the family")})
     family.overall_lead = lead
     family.save(update_fields=["overall_lead"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=family, family=family, summary=f"Overall lead is now {lead}")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=family, family=family,
+                 summary=Text(gettext_noop("Overall lead is now %(lead)s")) % {
+                     "lead": str(lead)})
     chronology_record(family=family, kind=EntryKind.DECISION, by=by, occurred_at=timezone.now(),
                       summary=Text(gettext_noop("%(name)s is now the overall lead professional")) % {"name": lead})
     return family
@@ -392,7 +401,8 @@ def break_glass_open(*, professional: Professional, family_reference: str, groun
         expires_at=now + timedelta(hours=settings.DOORSTEP_BREAK_GLASS_HOURS),
     )
     audit_record(actor=professional, action=AuditAction.BREAK_GLASS, obj=grant, family=family,
-                 summary=f"Emergency access opened ({ground})", reason=grant.audit_reason)
+                 summary=Text(gettext_noop("Emergency access opened (%(ground)s)")) % {
+                     "ground": choice_label(grant, "ground")}, reason=grant.audit_reason)
     return grant
 
 
@@ -405,5 +415,5 @@ def break_glass_review(*, grant: BreakGlassAccess, by: Professional, note: str) 
     grant.review_note = note.strip()
     grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=grant, family=grant.family,
-                 summary="Reviewed emergency access", reason=note.strip())
+                 summary=Text(gettext_noop("Reviewed emergency access")), reason=note.strip())
     return grant

@@ -5,12 +5,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.audit.services import audit_record, audit_record_many
 from doorstep.core.access import require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 
 from . import casefile, selectors, services
 from .forms import (
@@ -38,11 +40,12 @@ def search(request):
         page = Paginator(results, 20).get_page(request.GET.get("page"))
         audit_record(
             actor=request.user, action=AuditAction.SEARCH, object_type="families.Family",
-            summary=f"Searched families: {form.cleaned_data.get('name') or ''} {form.cleaned_data.get('address') or ''}"
-            f" {form.cleaned_data.get('date_of_birth') or ''}".strip(),
+            summary=Text(gettext_noop("Searched families: %(search)s")) % {"search": (
+                f"{form.cleaned_data.get('name') or ''} {form.cleaned_data.get('address') or ''}"
+                f" {form.cleaned_data.get('date_of_birth') or ''}").strip()},
         )
         audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page.object_list,
-                          summary="Shown in search results")
+                          summary=Text(gettext_noop("Shown in search results")))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "families/search.html", {"form": form, "page": page, "query": query.urlencode()})

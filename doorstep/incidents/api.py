@@ -7,6 +7,7 @@ worker and their manager.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,6 +18,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
+from doorstep.core.texts import Text
 from doorstep.engagement.models import ThreatKind
 from doorstep.families.models import Person
 
@@ -153,7 +155,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             family = family_get_for(professional=request.user, family_id=int(family_id), purpose="API incidents")
             qs = qs.filter(family=family)
         page = self.paginate_queryset(qs)
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API incident list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API incident list")))
         return self.get_paginated_response(IncidentSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request, pk=None):

@@ -154,7 +154,7 @@ def incident_record(
             impact=impact.strip() if own else "", impact_recorded_at=now if own and impact.strip() else None,
         )
     audit_record(actor=by, action=AuditAction.CREATE, obj=incident, family=family,
-                 summary="Recorded an incident towards professionals")
+                 summary=Text(gettext_noop("Recorded an incident towards professionals")))
     # CHR-1 and 001 §5.1.15: the incident is evidence for the child's risk assessment. The chronology carries the
     # fact of the risk only, never the worker's account.
     chronology_record(
@@ -284,7 +284,7 @@ def incident_record_police(*, incident: Incident, by: Professional, informed_at:
     incident.police_reference = reference.strip()
     incident.save(update_fields=["police_informed", "police_informed_at", "police_reference"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=incident, family=incident.family,
-                 summary="Recorded that the police were informed")
+                 summary=Text(gettext_noop("Recorded that the police were informed")))
     summary = Text(gettext_noop("The police were informed of the incident of %(when)s")) % {
         "when": incident.occurred_at}
     if incident.police_reference:
@@ -311,7 +311,7 @@ def incident_share_account(*, incident: Incident, by: Professional, reason: str)
     incident.account_share_reason = reason.strip()
     incident.save(update_fields=["account_shared_at", "account_shared_by", "account_share_reason"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=incident, family=incident.family,
-                 summary="Shared the worker's account with the involved agencies", reason=reason.strip())
+                 summary=Text(gettext_noop("Shared the worker's account with the involved agencies")), reason=reason.strip())
     chronology_record(
         family=incident.family, kind=EntryKind.DECISION, occurred_at=incident.account_shared_at, by=by,
         source=incident, summary=Text(gettext_noop("%(name)s decided to share the worker's account of the incident of %(when)s with "
@@ -334,7 +334,7 @@ def affected_worker_update_own(*, affected: AffectedWorker, by: Professional, su
     affected.save(update_fields=["support_taken_up", "impact", "impact_recorded_at"])
     # The audit row says that it changed, never what it says.
     audit_record(actor=by, action=AuditAction.UPDATE, obj=affected, family=affected.incident.family,
-                 summary="Recorded support taken up and impact after an incident")
+                 summary=Text(gettext_noop("Recorded support taken up and impact after an incident")))
     return affected
 
 
@@ -355,7 +355,7 @@ def affected_worker_follow_up(*, affected: AffectedWorker, by: Professional, sup
     affected.follow_up_note = note.strip()
     affected.save(update_fields=["support_offered", "follow_up_by", "follow_up_at", "follow_up_note"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=affected, family=affected.incident.family,
-                 summary="Recorded the violence-at-work follow-up")
+                 summary=Text(gettext_noop("Recorded the violence-at-work follow-up")))
     # The escalation's outcome reaches the family's chronology: a fixed sentence, never the manager's note.
     escalations_close_by_key(key=rules.follow_up_key(affected.incident_id, affected.professional_id), by=by,
                              outcome=_("Violence-at-work follow-up completed by the manager"))

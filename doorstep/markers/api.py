@@ -5,6 +5,7 @@ including those on its address raised from another household, worded for this re
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.texts import Text
 from doorstep.core.access import families_visible_to, family_get_for, require_family_worker
 from doorstep.families.models import Address, Person
 from doorstep.incidents.selectors import incident_get_for
@@ -109,7 +111,8 @@ class WarningMarkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             family = family_get_for(professional=request.user, family_id=int(family_id), purpose="API markers")
             qs = qs.filter(family=family)
         page = self.paginate_queryset(qs)
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API marker list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API marker list")))
         return self.get_paginated_response(WarningMarkerSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

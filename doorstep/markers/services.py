@@ -123,7 +123,8 @@ def marker_raise(
     _event(marker, by, MarkerEvent.Action.RAISED, _("Urgent") if urgent else "")
     if by.is_manager:
         _event(marker, by, MarkerEvent.Action.AUTHORISED, _("Raised by a manager of the agency"))
-    audit_record(actor=by, action=AuditAction.CREATE, obj=marker, family=family, summary="Raised a warning marker")
+    audit_record(actor=by, action=AuditAction.CREATE, obj=marker, family=family,
+                 summary=Text(gettext_noop("Raised a warning marker")))
     # Until a manager authorises it, a marker that is not urgent stays with the raising agency: it reaches the
     # shared chronology when it is authorised.
     if marker.is_shown:
@@ -203,7 +204,7 @@ def marker_authorise(*, marker: WarningMarker, by: Professional) -> WarningMarke
     marker.save(update_fields=["status", "authorised_by", "authorised_at"])
     _event(marker, by, MarkerEvent.Action.AUTHORISED)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
-                 summary="Authorised a warning marker")
+                 summary=Text(gettext_noop("Authorised a warning marker")))
     if marker.urgent:  # already in the chronology since it was raised
         chronology_record(
             family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.authorised_at, by=by, source=marker,
@@ -233,7 +234,7 @@ def marker_decline(*, marker: WarningMarker, by: Professional, reason: str) -> W
     marker.save(update_fields=["status", "closed_by", "closed_at", "close_reason"])
     _event(marker, by, MarkerEvent.Action.DECLINED, reason.strip())
     audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
-                 summary="Declined a warning marker", reason=reason.strip())
+                 summary=Text(gettext_noop("Declined a warning marker")), reason=reason.strip())
     if was_shown:  # an urgent marker others have seen: they learn it is withdrawn, and why
         chronology_record(
             family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.closed_at, by=by, source=marker,
@@ -260,7 +261,7 @@ def marker_review(*, marker: WarningMarker, by: Professional, review_date: date,
     marker.save(update_fields=["review_date"])
     _event(marker, by, MarkerEvent.Action.REVIEWED, note.strip())
     audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
-                 summary="Reviewed a warning marker", reason=note.strip())
+                 summary=Text(gettext_noop("Reviewed a warning marker")), reason=note.strip())
     summary = Text(gettext_noop("Warning marker (%(category)s) on %(subject)s reviewed by %(name)s; next review "
                                 "%(date)s: %(note)s")) % {
         "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by,
@@ -287,7 +288,7 @@ def marker_end(*, marker: WarningMarker, by: Professional, reason: str) -> Warni
     marker.save(update_fields=["status", "closed_by", "closed_at", "close_reason"])
     _event(marker, by, MarkerEvent.Action.ENDED, reason.strip())
     audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
-                 summary="Ended a warning marker", reason=reason.strip())
+                 summary=Text(gettext_noop("Ended a warning marker")), reason=reason.strip())
     chronology_record(
         family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.closed_at, by=by, source=marker,
         significant=True, people=[marker.person] if marker.person_id else [],

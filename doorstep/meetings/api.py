@@ -3,6 +3,7 @@ pages. A refusal always says why (e.g. who may call a MARP)."""
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
+from doorstep.core.texts import Text
 
 from . import selectors, services
 from .models import (
@@ -221,7 +223,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request, *args, **kwargs):
         require_family_worker(request.user)
         page = self.paginate_queryset(self.get_queryset())
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API meeting list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API meeting list")))
         return self.get_paginated_response(MeetingListSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
@@ -356,7 +359,8 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         require_family_worker(request.user)
         page = self.paginate_queryset(self.get_queryset())
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API plan action list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API plan action list")))
         return self.get_paginated_response(PlanActionSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

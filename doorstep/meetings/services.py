@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
@@ -207,7 +207,8 @@ def meeting_call(
         )
         invitation_email_queue(invitation=invitation)
     audit_record(actor=by, action=AuditAction.CREATE, obj=meeting, family=family,
-                 summary=f"Called a {meeting.kind} meeting", reason=meeting.reason)
+                 summary=Text(gettext_noop("Called a meeting: %(kind)s")) % {"kind": choice_label(meeting, "kind")},
+                 reason=meeting.reason)
     chronology_record(
         family=family, kind=EntryKind.MEETING, occurred_at=now, by=by, source=meeting, tags=[f"meeting:{kind}"],
         summary=Text(gettext_noop("%(meeting)s called by %(agency)s for %(when)s, to be held by %(by)s")) % {
@@ -262,7 +263,9 @@ def meeting_invite(
         )
         invitation_email_queue(invitation=invitation)
         audit_record(actor=by, action=AuditAction.CREATE, obj=invitation, family=meeting.family,
-                     summary=f"Invited {person} ({person.agency}){' as a specialist (MTG-6)' if specialist else ''}",
+                     summary=(Text(gettext_noop("Invited %(person)s (%(agency)s) as a specialist (MTG-6)")) if specialist
+                              else Text(gettext_noop("Invited %(person)s (%(agency)s)"))) % {
+                         "person": str(person), "agency": person.agency.name_text if person.agency else ""},
                      reason=invitation.specialist_reason)
         created.append(invitation)
     return created
@@ -281,7 +284,7 @@ def invitation_accept_confidentiality(*, invitation: Invitation, by: Professiona
         invitation.confidentiality_accepted_at = timezone.now()
         invitation.save(update_fields=["confidentiality_accepted_at"])
         audit_record(actor=by, action=AuditAction.UPDATE, obj=invitation, family=invitation.meeting.family,
-                     summary="Accepted the confidentiality terms of a meeting (MTG-6)")
+                     summary=Text(gettext_noop("Accepted the confidentiality terms of a meeting (MTG-6)")))
     return invitation
 
 
@@ -303,7 +306,8 @@ def invitation_respond(*, invitation: Invitation, by: Professional, response: st
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["response", "response_note", "responded_at"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=invitation, family=invitation.meeting.family,
-                 summary=f"Replied to a meeting invitation: {response}", reason=invitation.response_note)
+                 summary=Text(gettext_noop("Replied to a meeting invitation: %(response)s")) % {
+                     "response": choice_label(invitation, "response")}, reason=invitation.response_note)
     return invitation
 
 
@@ -332,7 +336,7 @@ def meeting_reschedule(
         invitation.meeting = meeting
         invitation_email_queue(invitation=invitation)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=meeting, family=meeting.family,
-                 summary="Moved a meeting", reason=reason.strip())
+                 summary=Text(gettext_noop("Moved a meeting")), reason=reason.strip())
     chronology_record(family=meeting.family, kind=EntryKind.MEETING, occurred_at=timezone.now(), by=by, source=meeting,
                       summary=Text(gettext_noop("%(meeting)s moved to %(when)s: %(reason)s")) % {
                           "meeting": meeting.short_label, "when": starts_at, "reason": reason.strip()})
@@ -360,7 +364,7 @@ def meeting_cancel(*, meeting: Meeting, by: Professional, reason: str) -> Meetin
     _close_key(_hold_key(meeting), by=by, outcome=_("The meeting was cancelled: %(reason)s") % {
         "reason": meeting.cancelled_reason}, cancel=True)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=meeting, family=meeting.family,
-                 summary="Cancelled a meeting", reason=meeting.cancelled_reason)
+                 summary=Text(gettext_noop("Cancelled a meeting")), reason=meeting.cancelled_reason)
     chronology_record(family=meeting.family, kind=EntryKind.MEETING, occurred_at=meeting.cancelled_at, by=by,
                       source=meeting, summary=Text(gettext_noop("%(meeting)s cancelled: %(reason)s")) % {
                           "meeting": meeting.short_label, "reason": meeting.cancelled_reason})
@@ -425,7 +429,7 @@ def meeting_record_held(
     if meeting.review_of is not None:
         _close_key(_review_key(meeting.review_of), by=by, outcome=held_text)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=meeting, family=meeting.family,
-                 summary=f"Recorded a meeting as held on {held_on:%Y-%m-%d}")
+                 summary=Text(gettext_noop("Recorded a meeting as held on %(date)s")) % {"date": held_on})
     chronology_record(
         family=meeting.family, kind=EntryKind.MEETING, by=by, source=meeting, significant=True,
         occurred_at=timezone.make_aware(datetime.combine(held_on, timezone.localtime(meeting.starts_at).time())),
@@ -496,7 +500,7 @@ def minutes_save(
         else:
             AgencyRole.objects.filter(minutes=minutes, agency_id=int(agency_id)).delete()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=minutes, family=meeting.family,
-                 summary="Saved draft minutes")
+                 summary=Text(gettext_noop("Saved draft minutes")))
     return minutes
 
 
@@ -531,7 +535,8 @@ def plan_action_add(
     _revert_approval(minutes)
     minutes.save(update_fields=["plan_agreed", "state", "approved_by", "approved_at"])
     audit_record(actor=by, action=AuditAction.CREATE, obj=action, family=meeting.family,
-                 summary=f"Added a plan action for {agency} ({owner})")
+                 summary=Text(gettext_noop("Added a plan action for %(agency)s (%(owner)s)")) % {
+                     "agency": agency.name_text, "owner": str(owner)})
     return action
 
 
@@ -541,7 +546,8 @@ def plan_action_remove(*, action: PlanAction, by: Professional) -> None:
         pk=action.minutes_id)
     _require_editable(minutes, by)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=action, family=action.family,
-                 summary=f"Removed a draft plan action: {action.description[:200]}")
+                 summary=Text(gettext_noop("Removed a draft plan action: %(action)s")) % {
+                     "action": action.description[:200]})
     action.delete()
     _revert_approval(minutes)
     minutes.save(update_fields=["state", "approved_by", "approved_at"])
@@ -589,7 +595,7 @@ def minutes_approve(*, minutes: Minutes, by: Professional) -> Minutes:
     minutes.state, minutes.approved_by, minutes.approved_at = MinutesState.APPROVED, by, timezone.now()
     minutes.save(update_fields=["state", "approved_by", "approved_at"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=minutes, family=minutes.meeting.family,
-                 summary="Approved the minutes")
+                 summary=Text(gettext_noop("Approved the minutes")))
     return minutes
 
 
@@ -669,7 +675,9 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
             "held": _held_text(meeting, meeting.held_on), "outcome": choice_label(minutes, "outcome"), "plan": plan},
     )
     audit_record(actor=by, action=AuditAction.UPDATE, obj=minutes, family=family,
-                 summary=f"Circulated the minutes to {len(recipients)} people, the Board chair included")
+                 summary=Text(ngettext_lazy("Circulated the minutes to %(count)s person, the Board chair included",
+                                           "Circulated the minutes to %(count)s people, the Board chair included",
+                                           "count")) % {"count": len(recipients)})
     return minutes
 
 
@@ -689,7 +697,8 @@ def plan_action_progress(*, action: PlanAction, by: Professional, note: str, com
     now = timezone.now()
     PlanActionUpdate.objects.create(action=action, by=by, at=now, note=note.strip(), completed=completed)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=action, family=action.family,
-                 summary="Plan action done" if completed else "Plan action progress", reason=note.strip())
+                 summary=Text(gettext_noop("Plan action done")) if completed else Text(gettext_noop("Plan action progress")),
+                 reason=note.strip())
     if completed:
         escalation_complete(escalation=action.escalation, by=by, outcome=note.strip())
         chronology_record(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from doorstep.audit.models import AuditAction
@@ -16,6 +17,7 @@ from doorstep.audit.services import audit_record
 from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.models import Involvement
 
 from . import rules, selectors, services
@@ -421,7 +423,7 @@ def minutes_pdf(request, meeting_id: int):
     access = selectors.minutes_get_for(professional=request.user, meeting_id=meeting_id, purpose="minutes PDF")
     context = selectors.minutes_detail(minutes=access.minutes)
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=access.minutes, family=access.meeting.family,
-                 summary="Minutes as PDF")
+                 summary=Text(gettext_noop("Minutes as PDF")))
     response = FileResponse(render_minutes_pdf(context, generated_by=request.user), content_type="application/pdf",
                             filename=f"minutes-{access.meeting.family.reference}-{access.meeting.pk}.pdf")
     response["Cache-Control"] = "no-store"

@@ -7,9 +7,10 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import override
 
-from doorstep.core.texts import text_store
+from doorstep.core.texts import Text, text_store
 
 from .models import MANDATORY_KINDS, EmailState, Notification, NotificationKind, NotificationPreference
 
@@ -187,7 +188,7 @@ def email_retry_failed(*, by, notification: Notification | None = None) -> int:
                                                    email_next_attempt_at=timezone.now())
     for pk in ids:
         audit_record(actor=by, action=AuditAction.UPDATE, object_type="notifications.Notification",
-                     object_id=str(pk), summary="Retried an undelivered e-mail")
+                     object_id=str(pk), summary=Text(gettext_noop("Retried an undelivered e-mail")))
     if ids:
         transaction.on_commit(lambda: _enqueue(ids))
     return len(ids)

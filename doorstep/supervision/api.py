@@ -8,6 +8,7 @@ from dataclasses import fields
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.texts import Text
 from doorstep.core.access import families_visible_to, is_family_worker, require_family_worker
 
 from . import selectors
@@ -139,7 +141,7 @@ class SupervisionDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
             qs = SupervisionDecision.objects.filter(family__in=families_visible_to(professional=request.user))
         page = self.paginate_queryset(qs.order_by("-decided_at", "-id"))
         audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
-                          summary="API supervision decisions")
+                          summary=Text(gettext_noop("API supervision decisions")))
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

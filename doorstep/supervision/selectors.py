@@ -11,10 +11,12 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record, audit_record_many
+from doorstep.core.texts import Text
 from doorstep.core.access import family_get_for
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.families.models import Involvement
@@ -43,7 +45,7 @@ def is_manager_of(manager, worker) -> bool:
 def _refuse(professional, object_type: str, object_id) -> None:
     if getattr(professional, "is_authenticated", False):
         audit_record(actor=professional, action=AuditAction.DENIED, object_type=object_type,
-                     object_id=str(object_id), summary="Refused: supervision record")
+                     object_id=str(object_id), summary=Text(gettext_noop("Refused: supervision record")))
     raise Http404("No supervision record found")
 
 
@@ -78,8 +80,10 @@ def session_get_for(*, professional, session_id: int) -> SupervisionSession:
         .order_by("id")
     )
     session.case_list = cases
-    audit_record(actor=professional, action=AuditAction.VIEW, obj=session, summary="Supervision record")
-    audit_record_many(actor=professional, action=AuditAction.VIEW, objects=cases, summary="Supervision notes")
+    audit_record(actor=professional, action=AuditAction.VIEW, obj=session,
+                 summary=Text(gettext_noop("Supervision record")))
+    audit_record_many(actor=professional, action=AuditAction.VIEW, objects=cases,
+                      summary=Text(gettext_noop("Supervision notes")))
     return session
 
 
@@ -88,7 +92,7 @@ def case_get_for(*, professional, case_id: int) -> CaseDiscussion:
     if case is None or not _session_visible(professional, case.session):
         _refuse(professional, "supervision.CaseDiscussion", case_id)
     audit_record(actor=professional, action=AuditAction.VIEW, obj=case, family=case.family,
-                 summary="Supervision notes")
+                 summary=Text(gettext_noop("Supervision notes")))
     return case
 
 
@@ -106,7 +110,7 @@ def action_plan_get_for(*, professional, plan_id: int) -> SupervisionActionPlan:
     if plan is None or not _session_visible(professional, plan.case.session):
         _refuse(professional, "supervision.SupervisionActionPlan", plan_id)
     audit_record(actor=professional, action=AuditAction.VIEW, obj=plan, family=plan.family,
-                 summary="Supervision action plan")
+                 summary=Text(gettext_noop("Supervision action plan")))
     return plan
 
 

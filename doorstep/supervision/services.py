@@ -69,7 +69,8 @@ def supervision_plan(*, by: Professional, worker: Professional, planned_for: dat
         raise ValidationError({"planned_for": _("A supervision is already planned for that day")})
     session = SupervisionSession.objects.create(supervisee=worker, supervisor=by, planned_for=planned_for,
                                                 recorded_by=by)
-    audit_record(actor=by, action=AuditAction.CREATE, obj=session, summary=f"Planned supervision with {worker}")
+    audit_record(actor=by, action=AuditAction.CREATE, obj=session,
+                 summary=Text(gettext_noop("Planned supervision with %(worker)s")) % {"worker": str(worker)})
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
            message=Text(gettext_noop("Supervision planned for %(date)s")) % {"date": planned_for},
            link=f"/supervision/{session.pk}/", dedupe_key=f"supervision:{session.pk}:planned")
@@ -112,7 +113,8 @@ def supervision_record(
     session.recorded_by = by
     session.save()
     audit_record(actor=by, action=AuditAction.CREATE, obj=session,
-                 summary=f"Recorded supervision with {worker} held on {held_on:%d/%m/%Y}")
+                 summary=Text(gettext_noop("Recorded supervision with %(worker)s held on %(date)s")) % {
+                     "worker": str(worker), "date": held_on})
     escalations_close_by_key(key=overdue_key(worker.pk), by=by,
                              outcome=f"Supervision held on {held_on:%d/%m/%Y}")
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
@@ -156,7 +158,8 @@ def supervision_cancel(
     session.cancel_reason = reason.strip()
     session.save()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=session, reason=reason.strip(),
-                 summary=f"Recorded a cancelled supervision with {session.supervisee}")
+                 summary=Text(gettext_noop("Recorded a cancelled supervision with %(worker)s")) % {
+                     "worker": str(session.supervisee)})
     return session
 
 
@@ -250,7 +253,8 @@ def case_discussion_add(
     # The supervision notes are not shared with the family's other agencies; the audit row names the family so
     # the record of who has written about the family is complete (P-3).
     audit_record(actor=by, action=AuditAction.CREATE, obj=case, family=family,
-                 summary=f"Recorded a case discussed in supervision with {worker}")
+                 summary=Text(gettext_noop("Recorded a case discussed in supervision with %(worker)s")) % {
+                     "worker": str(worker)})
     return case
 
 
@@ -270,7 +274,7 @@ def supervision_decision_add(*, case: CaseDiscussion, by: Professional, decision
         raise ValidationError(errors)
     made = _decide(case=case, by=by, kind=kind, decision=decision, reason=reason, at=timezone.now())
     audit_record(actor=by, action=AuditAction.CREATE, obj=made, family=case.family,
-                 summary="Recorded a supervision decision")
+                 summary=Text(gettext_noop("Recorded a supervision decision")))
     return made
 
 
@@ -287,7 +291,8 @@ def supervision_acknowledge(*, session: SupervisionSession, by: Professional, co
     session.worker_read_at = timezone.now()
     session.worker_comment = (comment or "").strip()
     session.save(update_fields=["worker_read_at", "worker_comment", "updated_at"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=session, summary="Confirmed reading the supervision record")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=session,
+                 summary=Text(gettext_noop("Confirmed reading the supervision record")))
     return session
 
 
@@ -305,7 +310,7 @@ def action_plan_withdraw(*, plan: SupervisionActionPlan, by: Professional, reaso
     plan.withdrawn_reason = reason.strip()
     plan.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=plan, family=plan.family, reason=reason.strip(),
-                 summary="Withdrew a supervision action plan")
+                 summary=Text(gettext_noop("Withdrew a supervision action plan")))
     return plan
 
 

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from doorstep.audit.models import AuditAction
@@ -12,6 +13,7 @@ from doorstep.audit.services import audit_record
 from doorstep.core.access import families_visible_to, family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.models import Family
 
 from . import selectors, services
@@ -49,7 +51,8 @@ def worker(request, worker_id: int):
     _supervision_user(request)
     person = selectors.worker_get_for(professional=request.user, worker_id=worker_id)
     page = Paginator(selectors.sessions_of(worker=person), 25).get_page(request.GET.get("page"))
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, summary="Supervision history")
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person,
+                 summary=Text(gettext_noop("Supervision history")))
     return render(request, "supervision/worker.html", {
         "person": person, "page": page, "is_manager": selectors.is_manager_of(request.user, person)})
 

@@ -13,6 +13,7 @@ The contact number and vehicle appear nowhere else except to the worker themselv
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -23,6 +24,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
+from doorstep.core.texts import Text
 
 from . import rules, selectors, services
 from .chain import emergency_procedure_for
@@ -162,7 +164,8 @@ class VisitViewSet(viewsets.GenericViewSet):
         qs = (Visit.objects.filter(condition).select_related("family", "worker", "address", "acknowledged_by")
               .order_by("-planned_start", "-id"))
         page = self.paginate_queryset(qs)
-        audit_record_many(actor=user, action=AuditAction.VIEW, objects=page, summary="API visit list")
+        audit_record_many(actor=user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API visit list")))
         return self.get_paginated_response(VisitSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request, pk=None):
@@ -211,7 +214,8 @@ class VisitViewSet(viewsets.GenericViewSet):
         if not (request.user.works_with_families and request.user.is_manager):
             raise PermissionDenied("Only managers see the board.")
         visits = selectors.visits_board(manager=request.user)
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits, summary="API out on visits now")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits,
+                          summary=Text(gettext_noop("API out on visits now")))
         return Response(VisitSerializer(visits, many=True, context={"request": request}).data)
 
     @extend_schema(request=DecideSerializer, responses=VisitSerializer)

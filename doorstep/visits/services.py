@@ -157,7 +157,7 @@ def visit_plan(
     )
     _event(visit, VisitEvent.Kind.PLANNED, by=by, note=", ".join(visit.get_arrangement_labels()))
     audit_record(actor=by, action=AuditAction.CREATE, obj=visit, family=family,
-                 summary=f"Visit planned for {_when(planned_start)}")
+                 summary=Text(gettext_noop("Visit planned for %(when)s")) % {"when": planned_start})
     chronology_record(
         family=family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
         summary=Text(gettext_noop("Visit planned for %(when)s: %(arrangement)s")) % {
@@ -224,7 +224,8 @@ def visit_decide(
         note = f"{before} → {', '.join(visit.get_arrangement_labels())}. {note}"
     _event(visit, kind, by=by, note=note, at=now)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary=f"Visit plan {decision}", reason=visit.decision_reason)
+                 summary=Text(gettext_noop("Visit plan: %(decision)s")) % {"decision": Decision(decision).label},
+                 reason=visit.decision_reason)
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
         summary=(Text(gettext_noop("Manager refused the visit plan for %(when)s")) if decision == Decision.REFUSED
@@ -256,7 +257,8 @@ def visit_cancel(*, visit: Visit, by: Professional, reason: str) -> Visit:
     visit.status, visit.ended_at, visit.ended_by, visit.end_note = VisitStatus.CANCELLED, timezone.now(), by, reason.strip()
     visit.save()
     _event(visit, VisitEvent.Kind.CANCELLED, by=by, note=visit.end_note)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Visit cancelled",
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit cancelled")),
                  reason=visit.end_note)
     return visit
 
@@ -338,7 +340,8 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
         raise ValidationError({"contact_number": _("You are already out on another visit")}) from None
     _event(visit, VisitEvent.Kind.STARTED, by=by, at=now,
            note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Visit started")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit started")))
     return visit
 
 
@@ -359,7 +362,7 @@ def visit_extend(*, visit: Visit, by: Professional, minutes: int) -> Visit:
     _event(visit, VisitEvent.Kind.EXTENDED, by=by, at=now,
            note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary=f"Visit extended by {minutes} minutes")
+                 summary=Text(gettext_noop("Visit extended by %(minutes)s minutes")) % {"minutes": minutes})
     return visit
 
 
@@ -386,7 +389,8 @@ def visit_check_out(*, visit: Visit, by: Professional, something_happened: bool 
     _end(visit, by=by, now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.CHECKED_OUT, by=by, at=now)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Visit ended: safe")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit ended: safe")))
     if something_happened:
         _something_happened(visit, by=by, now=now)
     return visit
@@ -397,7 +401,7 @@ def _something_happened(visit: Visit, *, by, now: datetime) -> None:
     visit.save(update_fields=["something_happened"])
     _event(visit, VisitEvent.Kind.SOMETHING_HAPPENED, by=by, at=now)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary="Something happened at the visit: manager told")
+                 summary=Text(gettext_noop("Something happened at the visit: manager told")))
     # SAF-4 (004 §6.1): "Contact the Manager immediately".
     _notify_each(
         managers_of(by), kind=NotificationKind.VIOLENCE, link=f"/visits/{visit.pk}/", family=visit.family,
@@ -469,7 +473,8 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
                      message=message)
     _event(visit, VisitEvent.Kind.ALERT, at=now, note=f"{ChainStep(step).label}: {names}")
     audit_record(actor=None, action=AuditAction.CREATE, obj=alert, family=family,
-                 summary=f"Lone-worker alert ({step}, round {visit.alarm_round}) to {names}"[:300])
+                 summary=Text(gettext_noop("Lone-worker alert (%(step)s, round %(round)s) to %(names)s")) % {
+                     "step": ChainStep(step).label, "round": visit.alarm_round, "names": names[:200]})
     if step != ChainStep.REMINDER and not VisitAlert.objects.filter(
             visit=visit, round=visit.alarm_round).exclude(pk=alert.pk).exclude(step=ChainStep.REMINDER).exists():
         chronology_record(
@@ -526,7 +531,8 @@ def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
     visit.next_alert_at = None
     visit.next_step = len(visit.chain)
     visit.save()
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Help requested")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Help requested")))
     return alert
 
 
@@ -549,7 +555,8 @@ def visit_acknowledge(*, visit: Visit, by: Professional) -> Visit:
     _schedule(visit, now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.ACKNOWLEDGED, by=by, at=now)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Alarm acknowledged")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Alarm acknowledged")))
     escalation = Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).first()
     if escalation is not None:
         try:
@@ -598,7 +605,8 @@ def visit_resolve(*, visit: Visit, by: Professional, outcome: str, note: str, mi
         _schedule(visit, now=now)
     visit.save()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary=f"Alarm resolved: {outcome}", reason=note.strip())
+                 summary=(Text(gettext_noop("Alarm resolved: the visit has ended")) if outcome == RESOLVE_ENDED
+                          else Text(gettext_noop("Alarm resolved: the visit goes on"))), reason=note.strip())
     chronology_record(family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
                       summary=Text(gettext_noop("Lone-worker alarm over: %(worker)s is safe")) % {"worker": visit.worker})
     return visit
@@ -618,5 +626,5 @@ def visit_escalate_now(*, visit: Visit, by: Professional) -> VisitAlert | None:
     _schedule(visit, now=now)
     visit.save()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary="Emergency procedure started")
+                 summary=Text(gettext_noop("Emergency procedure started")))
     return alert

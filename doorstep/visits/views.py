@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from doorstep.audit.models import AuditAction
@@ -14,6 +15,7 @@ from doorstep.audit.services import audit_record_many
 from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.markers.selectors import current_address_of, markers_shown_for_family
 
 from . import rules, selectors, services
@@ -333,7 +335,7 @@ def to_agree(request):
     page = Paginator(selectors.visits_awaiting_agreement(manager=request.user), 25).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page.object_list,
-                      summary="Visit plans to agree")
+                      summary=Text(gettext_noop("Visit plans to agree")))
     return render(request, "visits/to_agree.html", {"page": page})
 
 
@@ -342,7 +344,8 @@ def board(request):
     """"Out on visits now" (SAF-3, 004 §6.2): the agency's live visits and their states."""
     _manager(request)
     visits = selectors.visits_board(manager=request.user)
-    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits, summary="Out on visits now")
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits,
+                      summary=Text(gettext_noop("Out on visits now")))
     return render(request, "visits/board.html", {"visits": visits, "now": timezone.now(),
                                                  "awaiting": selectors.visits_awaiting_agreement(
                                                      manager=request.user).count()})
