@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
@@ -67,6 +67,7 @@ def create(request, family_id: int):
         "literacy": _literacy_notes(case["adults"])})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def detail(request, agreement_id: int):
     _family_worker(request)
@@ -107,6 +108,7 @@ def review(request, agreement_id: int):
         "title": _("Record the review of the written agreement"), "button": _("Save review")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def version(request, version_id: int):
     _family_worker(request)
@@ -120,6 +122,7 @@ def version(request, version_id: int):
     })
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def version_pdf(request, version_id: int):
     _family_worker(request)
@@ -194,6 +197,7 @@ def version_respond(request, version_id: int):
         "form": form, "version": version, "family": version.agreement.family, "agreement": version.agreement})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def signed_copy(request, version_id: int):
     _family_worker(request)
