@@ -3,11 +3,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from .forms import AuditSearchForm
 from .selectors import audit_events_for_manager
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def search(request):
     if not (request.user.works_with_families and request.user.is_manager):
