@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.core.forms_support import run_service
 
@@ -116,5 +116,6 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 password_set = PasswordSetView.as_view()
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 def password_set_done(request):
     return render(request, "agencies/password_set_done.html")

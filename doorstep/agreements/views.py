@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
@@ -65,6 +65,7 @@ def create(request, family_id: int):
         "literacy": _literacy_notes(case["adults"])})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def detail(request, agreement_id: int):
     require_family_worker(request.user)
@@ -105,6 +106,7 @@ def review(request, agreement_id: int):
         "title": _("Record the review of the written agreement"), "button": _("Save review")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def version(request, version_id: int):
     require_family_worker(request.user)
@@ -118,6 +120,7 @@ def version(request, version_id: int):
     })
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def version_pdf(request, version_id: int):
     require_family_worker(request.user)
@@ -192,6 +195,7 @@ def version_respond(request, version_id: int):
         "form": form, "version": version, "family": version.agreement.family, "agreement": version.agreement})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def signed_copy(request, version_id: int):
     require_family_worker(request.user)

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_safe
 
 from doorstep.core.csv import csv_text
 from doorstep.core.texts import Text
+from django.views.decorators.http import require_safe
 
 from .forms import AuditSearchForm
 from .models import AuditAction
@@ -30,6 +30,7 @@ def _search(request):
     return form, events, query.urlencode()
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def search(request):
     form, events, query = _search(request)

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
+from django.views.decorators.http import require_safe
 
 from doorstep.agencies.models import Agency
 from doorstep.audit.models import AuditAction
@@ -44,6 +45,7 @@ def _filter_query(request) -> str:
     return urlencode([(k, v) for k in FILTER_FIELDS for v in request.GET.getlist(k) if v])
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def family_chronology(request, family_id: int):
     family = family_get_for(professional=request.user, family_id=family_id, purpose="chronology")
@@ -120,11 +122,13 @@ def _export(request, family_id: int, fmt: str):
     return response
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def export_csv(request, family_id: int):
     return _export(request, family_id, "csv")
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def export_pdf(request, family_id: int):
     return _export(request, family_id, "pdf")

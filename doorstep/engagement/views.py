@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
@@ -68,6 +69,7 @@ def record(request, family_id: int):
         "form": form, "family": family, "title": _("Record a contact"), "button": _("Save contact")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def detail(request, contact_id: int):
     contact = selectors.contact_get_for(professional=request.user, contact_id=contact_id)
@@ -84,7 +86,8 @@ def detail(request, contact_id: int):
 
 
 def _amendable(request, contact_id: int, purpose: str):
-    contact = selectors.contact_get_for(professional=request.user, contact_id=contact_id, purpose=purpose)
+    # write=True: emergency access is refused the form itself, not only its valid submission (issue 13).
+    contact = selectors.contact_get_for(professional=request.user, contact_id=contact_id, purpose=purpose, write=True)
     if not selectors.contact_may_amend(contact=contact, professional=request.user):
         raise PermissionDenied(_("Only the person who recorded a contact, or a manager in their agency, can change "
                                  "it."))
@@ -128,7 +131,7 @@ def entered_in_error(request, contact_id: int):
 @login_required
 def follow_up(request, contact_id: int):
     contact = selectors.contact_get_for(professional=request.user, contact_id=contact_id,
-                                        purpose="follow up a contact")
+                                        purpose="follow up a contact", write=True)
     if request.user.agency_id != contact.agency_id:
         raise PermissionDenied(_("Only staff of the agency that recorded the contact can record its follow-up."))
     form = FollowUpForm(form_data(request))
@@ -142,6 +145,7 @@ def follow_up(request, contact_id: int):
         "button": _("Save follow-up")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def defaulted(request, family_id: int):
     family = family_get_for(professional=request.user, family_id=family_id, purpose="defaulted contacts")
@@ -158,6 +162,7 @@ def _month_param(value: str | None) -> date | None:
         return None
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def picture(request, family_id: int):
     """The engagement picture (CHR-2, FAM-3): agencies and adults, attempted, achieved, refused, by month."""
@@ -193,6 +198,7 @@ def letter_create(request, contact_id: int):
                                                            "contact": contact, "adults": adults})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def letter_detail(request, letter_id: int):
     letter = selectors.letter_get_for(professional=request.user, letter_id=letter_id)
@@ -203,6 +209,7 @@ def letter_detail(request, letter_id: int):
         "sections": export_sections(family=letter.family)})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def letter_download(request, letter_id: int):
     letter = selectors.letter_get_for(professional=request.user, letter_id=letter_id, purpose="download a letter")

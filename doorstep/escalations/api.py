@@ -104,8 +104,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.escalation_get_for(professional=self.request.user, escalation_id=int(self.kwargs["pk"]))
 
     def _act(self, escalation):
-        if not services.escalation_can_act(escalation, self.request.user):
-            raise PermissionDenied("Only the owner of this action or their manager can change it.")
+        services.escalation_require_act(escalation, self.request.user)
 
     @extend_schema(request=None, responses=EscalationDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -20,6 +20,7 @@ from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Lowercase, Names, Text, choice_label, text_store
 from doorstep.core.access import family_require_write
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
+from doorstep.core.access import family_may_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -117,14 +118,26 @@ def escalation_raise(
 
 def escalation_can_act(escalation: Escalation, professional) -> bool:
     """The owner, the person it was escalated to, the owner's line manager and managers of the owner's agency
-    (ORG-3) may acknowledge, complete or cancel an action."""
+    (ORG-3) may acknowledge, complete or cancel an action; on a family's action, only while they may change the
+    family's record (emergency access is read-only, issue 13)."""
     if not getattr(professional, "is_authenticated", False) or not professional.works_with_families:
         return False
     owner = escalation.owner
-    return (
+    if not (
         professional.pk in (escalation.owner_id, escalation.overdue_escalated_to_id, owner.line_manager_id)
         or (professional.is_manager and professional.agency_id == owner.agency_id)
-    )
+    ):
+        return False
+    return escalation.family_id is None or family_may_write(professional=professional, family_id=escalation.family_id)
+
+
+def escalation_require_act(escalation: Escalation, professional) -> None:
+    """The guard of the pages and endpoints that acknowledge, complete or cancel an action, before any form: closing
+    a family's action writes to its chronology, which emergency access never does (issue 13, refusal audited)."""
+    if escalation.family is not None:
+        family_require_write(professional=professional, family=escalation.family, purpose="act on a tracked action")
+    if not escalation_can_act(escalation, professional):
+        raise PermissionDenied(_("Only the owner of this action or their manager can change it."))
 
 
 def _event(escalation: Escalation, *, action: str, by=None, note: "str | Text" = "") -> EscalationEvent:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
@@ -37,6 +37,7 @@ def _audit_listed(request, page) -> None:
                       summary=Text(gettext_noop("Listed in actions")))
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def mine(request):
     """My actions: the landing page's list in full (everyone's tracked actions, ESC-1..12)."""
@@ -49,6 +50,7 @@ def mine(request):
         "page": page, "closed": closed, "query": "show=closed" if closed else "", "now": timezone.now()})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def team(request):
     """A manager's queue: their team's actions, and those escalated to them (ORG-3)."""
@@ -73,6 +75,7 @@ def team(request):
                                                      "closed": show == "closed"})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def detail(request, escalation_id: int):
     escalation = selectors.escalation_get_for(professional=request.user, escalation_id=escalation_id)
@@ -88,8 +91,7 @@ def detail(request, escalation_id: int):
 @login_required
 def acknowledge(request, escalation_id: int):
     escalation = selectors.escalation_get_for(professional=request.user, escalation_id=escalation_id)
-    if not services.escalation_can_act(escalation, request.user):
-        raise PermissionDenied(_("Only the owner of this action or their manager can change it."))
+    services.escalation_require_act(escalation, request.user)
     if escalation.is_active:
         services.escalation_acknowledge(escalation=escalation, by=request.user)
         messages.success(request, _("Action acknowledged"))
@@ -98,8 +100,7 @@ def acknowledge(request, escalation_id: int):
 
 def _close_page(request, escalation_id: int, *, form_class, field: str, service, title: str, button: str, done: str):
     escalation = selectors.escalation_get_for(professional=request.user, escalation_id=escalation_id)
-    if not services.escalation_can_act(escalation, request.user):
-        raise PermissionDenied(_("Only the owner of this action or their manager can change it."))
+    services.escalation_require_act(escalation, request.user)
     if not escalation.is_active:
         messages.info(request, _("This action is already closed"))
         return redirect("escalations:detail", escalation_id=escalation.pk)
@@ -166,6 +167,7 @@ def ending(request, involvement_id: int):
         "form": form, "family": family, "involvement": involvement, "missing": missing, "steps": steps})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def rules(request):
     """ESC-12: the rules, their clauses and their current settings, for administrators."""

@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors, services
 from .forms import PreferencesForm
 from .models import MANDATORY_KINDS, Notification, NotificationPreference
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def inbox(request):
     page = Paginator(selectors.inbox_for(professional=request.user), 25).get_page(request.GET.get("page"))
@@ -42,6 +43,7 @@ def preferences(request):
     return render(request, "notifications/preferences.html", {"form": form, "mandatory": sorted(MANDATORY_KINDS)})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def failed(request):
     if not request.user.is_administrator:

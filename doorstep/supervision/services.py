@@ -22,6 +22,7 @@ from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.services import escalation_raise, escalations_close_by_key
 from doorstep.families.models import Family
+from doorstep.core.access import family_may_write, family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -202,7 +203,7 @@ def case_discussion_add(
         raise ValidationError({"__all__": _("Cases are recorded in a supervision that was held")})
     errors = {}
     worker = session.supervisee
-    if not families_visible_to(professional=worker).filter(pk=family.pk).exists():
+    if not family_may_write(professional=worker, family_id=family.pk):
         errors["family"] = _("The worker's agency is not involved with that family")
     elif CaseDiscussion.objects.filter(session=session, family=family).exists():
         errors["family"] = _("This family has already been discussed in this supervision")
@@ -236,6 +237,8 @@ def case_discussion_add(
         errors["plan_review_by"] = _("The review date must be in the future")
     if errors:
         raise ValidationError(errors)
+    # The decision reaches the family's chronology: a write, never on emergency access alone (issue 13).
+    family_require_write(professional=by, family=family, purpose="record a case discussed in supervision")
     case = CaseDiscussion.objects.create(
         session=session, family=family, hostility=hostility, hostility_detail=hostility_detail.strip(),
         hostility_significant=hostility_significant, impact_on_worker=impact_on_worker.strip(),
@@ -263,6 +266,7 @@ def supervision_decision_add(*, case: CaseDiscussion, by: Professional, decision
                              kind: str = DecisionKind.DECISION) -> SupervisionDecision:
     case = CaseDiscussion.objects.select_related("session__supervisee", "family").get(pk=case.pk)
     _check_session_manager(by, case.session)
+    family_require_write(professional=by, family=case.family, purpose="record a supervision decision")  # issue 13
     errors = {}
     if kind not in DecisionKind.values:
         errors["kind"] = _("Select the kind of decision")

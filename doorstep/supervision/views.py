@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
@@ -15,6 +15,7 @@ from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
 from doorstep.families.models import Family
+from doorstep.core.access import family_may_write, family_require_write
 
 from . import selectors, services
 from .forms import AcknowledgeForm, CancelForm, CaseForm, DecisionForm, PlanForm, RecordForm, WithdrawForm
@@ -34,6 +35,7 @@ def _managed_worker(request, worker_id: int):
     return worker
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def home(request):
     """Supervision: the manager's oversight of their staff (SUP-4, OVR-3), and everyone's own supervision."""
@@ -46,6 +48,7 @@ def home(request):
     return render(request, "supervision/home.html", context)
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def worker(request, worker_id: int):
     _supervision_user(request)
@@ -117,6 +120,7 @@ def cancel(request, worker_id: int):
                   "supervision.")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def session(request, session_id: int):
     _supervision_user(request)
@@ -133,10 +137,12 @@ def _family_from_form(request, form, person) -> Family | None:
     if not family_id:
         reference = form.cleaned_data["reference"].strip().upper()
         family_id = Family.objects.filter(reference__iexact=reference).values_list("pk", flat=True).first()
-        if family_id is None or not families_visible_to(professional=person).filter(pk=family_id).exists():
+        # The worker's agency works with the family: involved, not on emergency access alone (issue 13).
+        if family_id is None or not family_may_write(professional=person, family_id=family_id):
             form.add_error("reference", _("No family with that reference that the worker's agency works with"))
             return None
-    return family_get_for(professional=request.user, family_id=family_id, purpose="supervision case discussion")
+    return family_get_for(professional=request.user, family_id=family_id, purpose="supervision case discussion",
+                          write=True)
 
 
 @login_required
@@ -166,6 +172,8 @@ def decision_add(request, case_id: int):
     case = selectors.case_get_for(professional=request.user, case_id=case_id)
     if request.user.pk not in (case.session.supervisor_id, case.session.supervisee.line_manager_id):
         raise PermissionDenied(_("Only the worker's manager records supervision decisions."))
+    # The decision reaches the family's chronology: refused before the form on emergency access alone (issue 13).
+    family_require_write(professional=request.user, family=case.family, purpose="record a supervision decision")
     form = DecisionForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.supervision_decision_add(case=case, by=request.user,
@@ -193,6 +201,7 @@ def acknowledge(request, session_id: int):
     return redirect("supervision:session", session_id=record.pk)
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def action_plan(request, plan_id: int):
     _supervision_user(request)
@@ -218,6 +227,7 @@ def action_plan_withdraw(request, plan_id: int):
         "form": form, "person": found.worker, "title": _("Withdraw the action plan"), "button": _("Withdraw")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def family_decisions(request, family_id: int):
     """Supervision decisions about a family, for every agency involved (CHR-1); the notes behind them stay private."""
