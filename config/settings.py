@@ -227,10 +227,14 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "1025"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
-EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "doorstep@localhost")
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Issue 16: time-critical work (SAF-3 alarms, overdue actions, due-moment tasks) has its own queue and thread in the
+# worker, e-mails another with a bounded pool of threads (doorstep/core/worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "alarms", "email"]}}
+DOORSTEP_EMAIL_THREADS = int(os.environ.get("DOORSTEP_EMAIL_THREADS", "4"))
+# Seconds an SMTP connection may wait: a hanging mail server holds one e-mail thread this long, never an alarm.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -292,4 +296,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The worker says when it loses and regains the database, and which sweep check failed (issue 16).
+    "loggers": {"doorstep.worker": {"level": os.environ.get("LOG_LEVEL", "INFO")}},
 }

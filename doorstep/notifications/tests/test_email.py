@@ -55,6 +55,9 @@ def test_email_arrives_exactly_once_after_the_mail_server_comes_back(world, smtp
                 contact(world.family, worker, XMAS_EVE - timedelta(days=days))
             family_evaluate(family=world.family)
     emailed = Notification.objects.exclude(email_state=EmailState.NONE)
+    # Only these: an action already past its deadline is escalated by its due-moment task (issue 16) in the worker
+    # run below, and that notification's e-mail is queued after a commit this test's transaction never makes.
+    emailed = Notification.objects.filter(pk__in=list(emailed.values_list("pk", flat=True)))
     expected = sorted(emailed.values_list("recipient__email", flat=True))
     assert "health.worker@example.org" in expected and "health.manager@example.org" in expected
     run_worker_once()
