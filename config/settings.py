@@ -34,6 +34,9 @@ DOORSTEP_TWO_STEP_ROLES = [r for r in os.environ.get(
 DOORSTEP_BREAK_GLASS_HOURS = int(os.environ.get("DOORSTEP_BREAK_GLASS_HOURS", "24"))
 # How often each worker records its heartbeat (core/heartbeat.py); a minute without one means no worker is running.
 DOORSTEP_HEARTBEAT_SECONDS = float(os.environ.get("DOORSTEP_HEARTBEAT_SECONDS", "5"))
+# Issue 16: with no heartbeat this fresh, managers, administrators and workers on visits are told (core/monitoring.py).
+DOORSTEP_MONITORING_MAX_AGE_SECONDS = int(os.environ.get("DOORSTEP_MONITORING_MAX_AGE_SECONDS", "60"))
+DOORSTEP_MONITORING_WARNINGS = os.environ.get("DOORSTEP_MONITORING_WARNINGS", "1") == "1"
 DOORSTEP_SITE_URL = os.environ.get("DOORSTEP_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
