@@ -38,29 +38,38 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def sweep_check_run(check: Callable, *, now: datetime) -> int | None:
-    """Run one check, isolated. Returns its result, or None when it failed or is paused after failing."""
+_UNKNOWN = object()
+
+
+def sweep_check_run(check: Callable, *, now: datetime, state=_UNKNOWN) -> int | None:
+    """Run one check, isolated. Returns its result, or None when it failed or is paused after failing.
+
+    With nothing wrong, this writes nothing: the row is written when the check fails, and when it succeeds again."""
     name = check_name(check)
-    state, _ = SweepCheck.objects.get_or_create(name=name)
-    if state.retry_at is not None and state.retry_at > now:
+    if state is _UNKNOWN:
+        state = SweepCheck.objects.filter(name=name).first()
+    if state is not None and state.retry_at is not None and state.retry_at > now:
         return None
-    SweepCheck.objects.filter(name=name).update(last_started_at=now)
     try:
         result = check(now=now)
     except Exception as exc:  # noqa: BLE001  (recorded on the check's row and in the log, with its name)
         log.exception("Sweep check %s failed", name)
-        failures = state.failures + 1
-        SweepCheck.objects.filter(name=name).update(failures=failures, last_error=_error(exc), last_failed_at=now,
-                                                    retry_at=now + backoff(failures))
+        failures = (state.failures if state else 0) + 1
+        SweepCheck.objects.update_or_create(name=name, defaults={
+            "failures": failures, "last_error": _error(exc), "last_failed_at": now, "last_started_at": now,
+            "retry_at": now + backoff(failures)})
         return None
-    SweepCheck.objects.filter(name=name).update(
-        last_finished_at=now, last_result=result if isinstance(result, int) else None, failures=0, retry_at=None)
+    if state is not None and state.failures:
+        SweepCheck.objects.filter(name=name).update(last_finished_at=now, failures=0, retry_at=None,
+                                                    last_result=result if isinstance(result, int) else None)
     return result
 
 
 def sweep_checks_run(checks: Iterable[Callable], *, now: datetime) -> dict[str, int | None]:
     """Run every check, each isolated from the others' failures: {check name: result, or None if it failed}."""
-    return {check_name(check): sweep_check_run(check, now=now) for check in checks}
+    states = {state.name: state for state in SweepCheck.objects.all()}
+    return {check_name(check): sweep_check_run(check, now=now, state=states.get(check_name(check)))
+            for check in checks}
 
 
 def sweep_each(*, check: str, due: Callable[[], models.QuerySet], act: Callable[[models.Model], object], now: datetime,
