@@ -162,8 +162,8 @@ if emails:  # a full e-mail queue: every one of them queued before the alarm fal
         notify(recipients=[people[n % len(people)]], kind=NotificationKind.GENERAL, message="Queued", mandatory=True,
                dedupe_key=f"queued:{n}")
 out = []
-for seconds in sys.argv[2:]:
-    visit = plan(world)
+for seconds, who in zip(sys.argv[2:], ["involved_practitioner", "other_involved", "involved_postholder"]):
+    visit = plan(world, by=world.users[who])  # one visit each: a worker is out on one visit at a time
     services.visit_start(visit=visit, by=visit.worker, contact_number="07700 900123", minutes=5)
     deadline = timezone.now() + timedelta(seconds=float(seconds))
     Visit.objects.filter(pk=visit.pk).update(expected_back=deadline, next_alert_at=deadline)
