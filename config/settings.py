@@ -36,6 +36,9 @@ DOORSTEP_TWO_STEP_ROLES = [r for r in os.environ.get(
 DOORSTEP_BREAK_GLASS_HOURS = int(os.environ.get("DOORSTEP_BREAK_GLASS_HOURS", "24"))
 # How often each worker records its heartbeat (core/heartbeat.py); a minute without one means no worker is running.
 DOORSTEP_HEARTBEAT_SECONDS = float(os.environ.get("DOORSTEP_HEARTBEAT_SECONDS", "5"))
+# Issue 16: with no heartbeat this fresh, managers, administrators and workers on visits are told (core/monitoring.py).
+DOORSTEP_MONITORING_MAX_AGE_SECONDS = int(os.environ.get("DOORSTEP_MONITORING_MAX_AGE_SECONDS", "60"))
+DOORSTEP_MONITORING_WARNINGS = os.environ.get("DOORSTEP_MONITORING_WARNINGS", "1") == "1"
 DOORSTEP_SITE_URL = os.environ.get("DOORSTEP_SITE_URL", "http://127.0.0.1:8000")
 
 # The worker's periodic jobs (core/schedule.py), in seconds: the escalation sweep, the e-mail catch-up, and the
@@ -285,7 +288,6 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "1025"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
-EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "doorstep@localhost")
 # Issue 17: `make demo` catches every e-mail in a local SMTP server of its own (doorstep/core/demo_mail.py), kept in
 # this directory and shown on the "Demo mailbox" page. Never in production.
@@ -293,7 +295,12 @@ DOORSTEP_DEMO_MAILBOX = os.environ.get("DOORSTEP_DEMO_MAILBOX", "")
 if PRODUCTION and DOORSTEP_DEMO_MAILBOX:
     raise RuntimeError("DOORSTEP_DEMO_MAILBOX is for the demo only: unset it when DOORSTEP_ENV=production")
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Issue 16: time-critical work (SAF-3 alarms, overdue actions, due-moment tasks) has its own queue and thread in the
+# worker, e-mails another with a bounded pool of threads (doorstep/core/worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "alarms", "email"]}}
+DOORSTEP_EMAIL_THREADS = int(os.environ.get("DOORSTEP_EMAIL_THREADS", "4"))
+# Seconds an SMTP connection may wait: a hanging mail server holds one e-mail thread this long, never an alarm.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -377,5 +384,7 @@ LOGGING = {
     "loggers": {
         # runserver's line per request (the demo): only errors; gunicorn keeps its own access log if asked.
         "django.server": {"level": "ERROR"},
+        # The worker says when it loses and regains the database, and which sweep check failed (issue 16).
+        "doorstep.worker": {"level": os.environ.get("LOG_LEVEL", "INFO")},
     },
 }

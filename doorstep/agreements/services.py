@@ -531,10 +531,10 @@ def agreement_reviews_sweep(*, now: datetime) -> int:
     due = (
         WrittenAgreement.objects.filter(ended_at__isnull=True, review_date__isnull=False, review_date__lte=horizon)
         .exclude(review_escalated_for=F("review_date"))
-        .values_list("pk", flat=True)
+        .order_by("review_date", "pk").values_list("pk", flat=True)
     )
     raised = 0
-    for pk in list(due):
+    for pk in list(due[:200]):  # bounded (issue 14): the rest are taken by the next sweep
         with transaction.atomic():
             agreement = (
                 WrittenAgreement.objects.select_for_update(skip_locked=True)

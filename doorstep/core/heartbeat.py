@@ -77,10 +77,11 @@ class HeartbeatRecorder:
     `last_sweep_finished_at`. A database error is logged and the beat tried again on the next tick.
     """
 
-    def __init__(self, *, every: float, stop: threading.Event):
+    def __init__(self, *, every: float, stop: threading.Event, outage=None):
         from .schedule import SCHEDULE
 
         self.every = every
+        self.outage = outage  # core.worker.Outage: logs a database outage once for the whole process
         self._stop = stop
         self._lock = threading.Lock()
         self._tasks_done = 0
@@ -137,8 +138,17 @@ class HeartbeatRecorder:
         while not self._stop.is_set():
             try:
                 self.beat()
+                if self.outage is not None:
+                    self.outage.ok()
             except Exception as exc:  # noqa: BLE001  (the database may be briefly unavailable; try again)
-                log.warning("Worker heartbeat not recorded: %s", exc)
+                if self.outage is not None:
+                    self.outage.failed("heartbeat", exc)
+                else:
+                    log.warning("Worker heartbeat not recorded: %s", exc)
+                try:
+                    connection.close()
+                except Exception:  # noqa: BLE001
+                    connection.connection = None
             finally:
                 close_old_connections()
             self._stop.wait(self.every)

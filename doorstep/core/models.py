@@ -31,3 +31,41 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.host}:{self.pid}"
+
+
+class SweepCheck(models.Model):
+    """The state of one sweep check (core/sweep.py, issue 14 "one sweep loop"): when it last ran, and its failure.
+
+    A check that raises is recorded here with its name, the other checks still run, and it is not tried again until
+    `retry_at` (a pause that grows with each failure in a row)."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.IntegerField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class SweepFailure(models.Model):
+    """One due item that a sweep check failed to act on: recorded, paused with a growing back-off, and tried again;
+    the row is removed once the item succeeds (core/sweep.py)."""
+
+    check_name = models.CharField(max_length=200)
+    item_id = models.BigIntegerField()
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_failed_at = models.DateTimeField()
+    retry_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["check_name", "item_id"], name="sweep_failure_once_per_item")]
+        indexes = [models.Index(fields=["check_name", "retry_at"], name="sweep_failure_paused")]
+
+    def __str__(self):
+        return f"{self.check_name} #{self.item_id}"

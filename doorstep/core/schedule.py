@@ -16,7 +16,9 @@ SCHEDULE: list[tuple[str, int, str]] = [
     ("email-catch-up", EMAIL_CATCH_UP_SECONDS, "doorstep.notifications.tasks.email_catch_up"),
     # The escalation engine's time-based rules, overdue actions, and other capabilities' SWEEP_CHECKS.
     ("escalation-sweep", SWEEP_SECONDS, "doorstep.escalations.tasks.sweep"),
-    ("meeting-invitation-catch-up", 60, "doorstep.meetings.tasks.invitation_emails_catch_up"),
     # SAF-3: lone-worker alarms fire within 60 s of their time, on their own job so the general sweep cannot delay them.
     ("visit-alarms", settings.DOORSTEP_VISIT_SWEEP_SECONDS, "doorstep.visits.tasks.alarm_sweep"),
+    # Issue 16: overdue actions on the alarms queue too; each alarm and deadline is also queued for its due moment
+    # (core/tasks_support.enqueue_at), so these sweeps are the safety net.
+    ("overdue-actions", settings.DOORSTEP_VISIT_SWEEP_SECONDS, "doorstep.escalations.tasks.overdue_sweep"),
 ]

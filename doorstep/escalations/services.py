@@ -100,6 +100,12 @@ def escalation_raise(
     except IntegrityError:  # raised by another worker at the same moment
         return Escalation.objects.get(key=key, state__in=ACTIVE_STATES), False
     _event(escalation, action="raised")
+    if deadline is not None:
+        # Issue 16: escalated when it becomes overdue, not at the next sweep (which stays as the safety net).
+        from doorstep.core.tasks_support import enqueue_at
+
+        from .tasks import overdue_due
+        enqueue_at(overdue_due, deadline + timedelta(seconds=1), escalation.pk)
     audit_record(actor=None, action=AuditAction.CREATE, obj=escalation, family=family,
                  summary=Text(gettext_noop("Raised %(rule)s for %(owner)s")) % {"rule": rule_id, "owner": str(owner)})
     if family is not None:

@@ -8,9 +8,10 @@ on the marker and that date, so a second worker (or a second run) raises nothing
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from doorstep.core.sweep import sweep_each
 
 from .models import SHOWN, WarningMarker
 from .services import REVIEW_NOTICE_DAYS, marker_raise_review_action
@@ -25,12 +26,5 @@ def _due(now):
 
 
 def marker_review_sweep(*, now) -> int:
-    raised = 0
-    for pk in list(_due(now).order_by("review_date", "id").values_list("pk", flat=True)[:BATCH]):
-        with transaction.atomic():
-            marker = (_due(now).select_for_update(skip_locked=True).filter(pk=pk).first())
-            if marker is None:  # another worker has it, or it was reviewed meanwhile
-                continue
-            marker_raise_review_action(marker=marker)
-            raised += 1
-    return raised
+    return sweep_each(check="markers.review", due=lambda: _due(now).order_by("review_date", "id"),
+                      act=lambda marker: marker_raise_review_action(marker=marker), now=now, limit=BATCH)

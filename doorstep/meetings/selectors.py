@@ -200,7 +200,8 @@ def attending_agencies(*, meeting: Meeting) -> list:
 def meeting_page(*, meeting: Meeting) -> dict:
     invitations = list(
         meeting.invitations.select_related("invitee", "agency").prefetch_related(
-            Prefetch("emails", queryset=InvitationEmail.objects.order_by("-created_at", "-id"), to_attr="email_rows"))
+            Prefetch("emails", queryset=InvitationEmail.objects.select_related("notification")
+                     .order_by("-created_at", "-id"), to_attr="email_rows"))
         .order_by("agency__name", "invitee__last_name", "id")
     )
     minutes = Minutes.objects.filter(meeting=meeting).first()

@@ -54,6 +54,13 @@ class Notification(models.Model):
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_last_error = models.TextField(blank=True)
+    # Issue 16: a worker died while the mail server held this e-mail, so it may have arrived; any resend carries the
+    # same Message-ID, and administrators see it as a possible duplicate.
+    email_possibly_sent = models.BooleanField(default=False)
+    # Issue 14 "one outbox": an e-mail built by another app (a meeting invitation with its .ics) names its builder
+    # (notifications.services.EMAIL_BUILDERS) and the builder's parameters.
+    email_builder = models.CharField(max_length=50, blank=True)
+    email_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -72,6 +79,10 @@ class Notification(models.Model):
     @property
     def message_shown(self) -> str:
         return text_shown(self.message_text, self.message)
+
+    @property
+    def email_retrying(self) -> bool:
+        return self.email_state == EmailState.CREATED and self.email_attempts > 0
 
 
 class NotificationPreference(models.Model):

@@ -273,6 +273,12 @@ def _schedule(visit: Visit, *, now: datetime) -> None:
     due = visit.expected_back + timedelta(minutes=visit.chain[visit.next_step]["minutes"])
     if visit.acknowledged_at is not None and visit.escalated_at is not None:
         due = max(due, visit.acknowledged_at + timedelta(minutes=visit.hold_minutes))
+    if due != visit.next_alert_at:
+        # Issue 16: acted on at the due moment, not at the next sweep (which stays as the safety net).
+        from doorstep.core.tasks_support import enqueue_at
+
+        from .tasks import alarm_due
+        enqueue_at(alarm_due, due, visit.pk)
     visit.next_alert_at = due
 
 

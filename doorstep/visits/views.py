@@ -16,6 +16,7 @@ from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
+from doorstep.core.monitoring import monitoring_down
 from doorstep.markers.selectors import current_address_of, markers_shown_for_family
 
 from . import rules, selectors, services
@@ -125,6 +126,8 @@ def detail(request, visit_id: int):
             visit.worker_id == user.pk or selectors.may_manage(visit=visit, professional=user)),
         "on_chain": selectors.on_chain(visit=visit, professional=user, current_round=False),
         "proposed": _proposed(visit), **selectors.visit_record(visit=visit),
+        "phone_in": (visit.worker_id == user.pk and visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS)
+                     and monitoring_down()),
     })
 
 
@@ -159,6 +162,8 @@ def out(request, visit_id: int):
         "minutes_left": max(0, int((visit.expected_back - now).total_seconds() // 60)) if visit.is_live else None,
         "markers": markers_shown_for_family(family=visit.family, professional=request.user),
         "checkout_form": CheckOutForm(),
+        # Issue 16: with no worker process running, nothing would raise this visit's alarm (SAF-3).
+        "phone_in": visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS) and monitoring_down(),
     })
 
 
