@@ -13,7 +13,12 @@ class EscalationsConfig(AppConfig):
         from doorstep.families import casefile
         from doorstep.families.services import INVOLVEMENT_END_CHECKS
 
+        from django.utils.module_loading import autodiscover_modules
+
         from . import demo, engine, home, scheduled
+
+        # One registry of rules: every app's rules.py registers its RuleDefinitions when it is imported.
+        autodiscover_modules("rules")
         from .evaluate import FAMILY_EVALUATORS, SWEEP_CHECKS
 
         # The engine runs on every change (FAMILY_EVALUATORS) and in the periodic sweep (SWEEP_CHECKS).

@@ -7,6 +7,7 @@ The trigger day in most tests is Thursday 24 December 2026. Working days after i
   Scotland: the same, except Monday 4 January 2027 (substitute for 2 January) is a holiday too.
 """
 
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -368,7 +369,9 @@ def test_disabled_rule_raises_nothing():
 
 def test_every_rule_cites_a_requirement_and_clause():
     for rule_id, definition in RULES.items():
-        assert rule_id.startswith("ESC-") and definition.clause[:3] in {"000", "001", "002", "003", "004"}
+        # A requirement ID of PROTOCOL.md (ESC-1, SAF-3, P-4 ...), and a clause of the seed protocols.
+        assert re.fullmatch(r"(P|ORG|FAM|ENG|CHR|ESC|SAF|FLG|INC|MTG|AGR|SUP|OVR|RIG)-\d+", rule_id)
+        assert definition.clause[:3] in {"000", "001", "002", "003", "004"}
 
 
 def test_titles_render_in_welsh():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from doorstep.audit.models import AuditEvent
 from doorstep.supervision import oversight, selectors
 from doorstep.testing.factories import ProfessionalFactory
+from doorstep.testing.escalations import rule_set
 
 from .builders import DECISION, REFLECTION, case, held
 
@@ -75,7 +76,7 @@ class TestOversight:
         assert data["incidents_available"] and data["markers_available"]
 
     def test_incidents_since_the_last_supervision_and_families_with_markers(self, world, settings):
-        settings.DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD = 1
+        rule_set("OVR-3", marked_families_threshold=1)
         from doorstep.incidents.services import incident_record
         from doorstep.markers.services import marker_raise
 
@@ -101,7 +102,7 @@ class TestOversight:
         assert not data["incidents_available"] and not data["markers_available"]
 
     def test_incidents_and_markers_through_the_extension_points(self, world, settings, monkeypatch):
-        settings.DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD = 1
+        rule_set("OVR-3", marked_families_threshold=1)
         manager, worker = world.users["involved_manager"], world.users["involved_practitioner"]
         session = held(world, days_ago=10)
         seen = {}
@@ -121,8 +122,9 @@ class TestOversight:
         selectors.staff_oversight(manager=manager)
         for _ in range(12):
             ProfessionalFactory(agency=manager.agency, line_manager=manager)
-        # Staff with their supervision, the families they lead, markers (2), incidents, open overdue actions.
-        with django_assert_max_num_queries(6):
+        # Staff with their supervision, the families they lead, markers (2), incidents, open overdue actions, and the
+        # rules' settings (SUP-4's interval, OVR-3's threshold: ESC-12).
+        with django_assert_max_num_queries(7):
             rows = selectors.staff_oversight(manager=manager)["rows"]
         assert len(rows) == 13
 
