@@ -55,11 +55,9 @@ RECHECK_DAYS = int(os.environ.get("DOORSTEP_FAMILY_RECHECK_DAYS", "1"))
 # The nightly look is spread over the small hours, family by family, rather than one burst at midnight.
 SPREAD_MINUTES = 180
 
-# ESC-6 extension points for other capabilities (e.g. meetings, issue 6):
-#   PLAN_SOURCES: fn(*, family) -> list of str: why the family's contact is part of a formal multi-agency plan.
-#   MEETING_SOURCES: fn(*, family, since: date) -> date or None: a meeting or conference held since `since`.
-PLAN_SOURCES: list = []
-MEETING_SOURCES: list = []
+# ESC-6 (001 §5.1.19): the meetings that count before an agency ends its involvement while access is difficult: a
+# multi-agency meeting or conference about the family's engagement (not a family support or legal planning meeting).
+ESC_6_MEETING_KINDS = ("marp", "hard_to_engage", "professionals", "strategy", "core_group", "review_conference")
 
 
 def family_due_at(family_id: int, day: date) -> datetime:
@@ -288,9 +286,18 @@ def _plan_reasons(facts, family: Family) -> list:
         for c in facts.children if c.status in (ChildStatus.CHILD_PROTECTION, ChildStatus.CHILD_IN_NEED,
                                                 ChildStatus.LOOKED_AFTER)
     ]
-    for source in PLAN_SOURCES:
-        reasons.extend(source(family=family) or ())
     return reasons
+
+
+def _meeting_held_on(*, family: Family, agency_id: int, since: date) -> date | None:
+    """ESC-6: the latest meeting held in the meetings app since `since`, of a kind that counts, with the ending agency
+    present (someone from it attended)."""
+    from doorstep.meetings.models import Invitation, MeetingState
+
+    return (Invitation.objects.filter(
+        meeting__family=family, meeting__kind__in=ESC_6_MEETING_KINDS, meeting__held_on__gte=since,
+        meeting__state__in=(MeetingState.HELD, MeetingState.CLOSED), agency_id=agency_id, attended=True)
+        .order_by("-meeting__held_on").values_list("meeting__held_on", flat=True).first())
 
 
 def involvement_closure_missing(*, involvement: Involvement, now: datetime | None = None) -> list[Text]:
@@ -305,7 +312,9 @@ def involvement_closure_missing(*, involvement: Involvement, now: datetime | Non
     steps = list(ClosureStep.objects.filter(involvement=involvement, held_on__gte=since)
                  .values_list("kind", "agency_id", "held_on"))
     meetings = [held for kind, _agency, held in steps if kind == ClosureStepKind.MEETING]
-    meetings += [d for d in (source(family=family, since=since) for source in MEETING_SOURCES) if d]
+    held = _meeting_held_on(family=family, agency_id=involvement.agency_id, since=since)
+    if held is not None:
+        meetings.append(held)
     closure = ClosureFacts(
         ending_agency_id=involvement.agency_id,
         consulted_agency_ids=frozenset(a for kind, a, _held in steps if kind == ClosureStepKind.CONSULTATION),

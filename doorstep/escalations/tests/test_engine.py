@@ -370,6 +370,41 @@ def test_ending_an_involvement_is_refused_while_access_is_difficult_until_consul
     assert ended.ended_on == date(2026, 12, 1)
 
 
+@december
+def test_esc_6_counts_a_meeting_held_in_the_meetings_app_with_the_ending_agency_present(world, time_machine):
+    """ESC-6 (001 §5.1.19): a MARP held and recorded in the meetings app, attended by the agency that wants to end
+    its involvement, is the meeting the protocol asks for; nobody records it twice."""
+    from doorstep.meetings.tests.helpers import held
+
+    worker = world.users["involved_practitioner"]
+    for d in (3, 2):
+        contact(world.family, worker, date(2026, 12, 1) - timedelta(days=d))
+    family_evaluate(family=world.family)
+    police = world.users["other_involved"].agency
+    closure_step_record(involvement=world.involvement, by=worker, kind=ClosureStepKind.CONSULTATION, agency=police,
+                        held_on=date(2026, 12, 1), person="PC Jones", note="Police agree; they stay involved")
+    with pytest.raises(ValidationError) as error:
+        involvement_end(involvement=world.involvement, by=worker, reason="Family will not engage")
+    assert any("Hold a multi-agency meeting" in r for r in error.value.message_dict["reason"])
+    minutes = held(world)  # the MARP, chaired by the ending agency's manager, with the police present
+    assert minutes.meeting.invitations.filter(agency=world.involvement.agency, attended=True).exists()
+    ended = involvement_end(involvement=world.involvement, by=worker, reason="Agreed at the MARP")
+    assert ended.ended_on == date(2026, 12, 1)
+
+
+@december
+def test_esc_6_does_not_count_a_meeting_the_ending_agency_did_not_attend(world, time_machine):
+    from doorstep.escalations.engine import _meeting_held_on
+    from doorstep.meetings.tests.helpers import held
+
+    held(world)
+    since = date(2026, 11, 1)
+    assert _meeting_held_on(family=world.family, agency_id=world.involvement.agency_id, since=since) == date(2026, 12, 1)
+    assert _meeting_held_on(family=world.family, agency_id=world.users["uninvolved"].agency_id, since=since) is None
+    assert _meeting_held_on(family=world.family, agency_id=world.involvement.agency_id,
+                            since=date(2026, 12, 2)) is None
+
+
 def test_consulting_an_agency_not_involved_is_refused(world):
     with pytest.raises(ValidationError) as error:
         closure_step_record(involvement=world.involvement, by=world.users["involved_practitioner"],
