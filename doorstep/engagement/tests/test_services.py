@@ -161,8 +161,7 @@ def test_defaulted_comes_from_configuration_and_stays_as_recorded(world):
     before = record(world, outcome=Outcome.RESCHEDULED_BY_PROFESSIONAL)
     assert before.defaulted is False
     services.engagement_settings_update(by=admin, defaulted_outcomes=[Outcome.RESCHEDULED_BY_PROFESSIONAL,
-                                                                      Outcome.NO_ANSWER],
-                                        not_seen_days=20, not_seen_alone_days=30, late_entry_hours=48)
+                                                                      Outcome.NO_ANSWER], late_entry_hours=48)
     after = record(world, outcome=Outcome.RESCHEDULED_BY_PROFESSIONAL)
     refused = record(world, outcome=Outcome.REFUSED_ENTRY)
     before.refresh_from_db()
@@ -175,12 +174,10 @@ def test_defaulted_comes_from_configuration_and_stays_as_recorded(world):
 
 def test_only_administrators_change_the_settings_and_bad_values_are_refused(world):
     with pytest.raises(PermissionDenied):
-        services.engagement_settings_update(by=world.users["involved_manager"], defaulted_outcomes=[],
-                                            not_seen_days=1, not_seen_alone_days=1, late_entry_hours=1)
+        services.engagement_settings_update(by=world.users["involved_manager"], defaulted_outcomes=[], late_entry_hours=1)
     with pytest.raises(ValidationError) as error:
-        services.engagement_settings_update(by=world.users["administrator"], defaulted_outcomes=[Outcome.SEEN],
-                                            not_seen_days=0, not_seen_alone_days=400, late_entry_hours=24)
-    assert set(error.value.message_dict) == {"defaulted_outcomes", "not_seen_days", "not_seen_alone_days"}
+        services.engagement_settings_update(by=world.users["administrator"], defaulted_outcomes=[Outcome.SEEN], late_entry_hours=0)
+    assert set(error.value.message_dict) == {"defaulted_outcomes", "late_entry_hours"}
     assert not AuditEvent.objects.filter(object_type="engagement.EngagementSettings").exists()
 
 
