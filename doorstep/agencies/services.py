@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -109,7 +111,7 @@ def system_token_request(
                          f"expiring {expires_on:%d/%m/%Y}; waiting for a manager's approval")
     notify(
         recipients=_agency_managers(agency), kind=NotificationKind.GENERAL,
-        message=_("%(person)s asks you to approve a token for the partner system %(system)s") % {
+        message=Text(gettext_noop("%(person)s asks you to approve a token for the partner system %(system)s")) % {
             "person": by, "system": token.system_name},
         link="/agencies/tokens/", dedupe_key=f"system-token:{token.pk}:requested",
     )
@@ -142,7 +144,7 @@ def system_token_approve(*, by: Professional, token: AgencySystemToken) -> Agenc
         raise ValidationError(_("This token has already expired: ask for a new one."))
     return _system_token_decide(by=by, token=token, state=TokenState.APPROVED, summary=(
         f"Approved {token.scope} token {token.prefix} for {token.system_name}"),
-        message=_("%(person)s approved the token for the partner system %(system)s"))
+        message=Text(gettext_noop("%(person)s approved the token for the partner system %(system)s")))
 
 
 @transaction.atomic
@@ -153,11 +155,11 @@ def system_token_decline(*, by: Professional, token: AgencySystemToken) -> Agenc
         raise ValidationError(_("This token is no longer waiting for approval."))
     return _system_token_decide(by=by, token=token, state=TokenState.DECLINED, summary=(
         f"Declined token {token.prefix} for {token.system_name}"),
-        message=_("%(person)s declined the token for the partner system %(system)s"))
+        message=Text(gettext_noop("%(person)s declined the token for the partner system %(system)s")))
 
 
 def _system_token_decide(*, by: Professional, token: AgencySystemToken, state: str, summary: str,
-                         message: str) -> AgencySystemToken:
+                         message: Text) -> AgencySystemToken:
     """A manager's decision on a requested token: recorded on it, audited, and told to the administrator who asked."""
     token.state = state
     token.decided_by = by
@@ -266,7 +268,7 @@ def professional_save_by_administrator(*, by: Professional, professional: Profes
             recipients=Professional.objects.filter(agency_id__in=agencies, role=Role.MANAGER, is_active=True)
             .exclude(pk=professional.pk),
             kind=NotificationKind.GENERAL,
-            message=_("An administrator (%(admin)s) added or changed the account of %(person)s") % {
+            message=Text(gettext_noop("An administrator (%(admin)s) added or changed the account of %(person)s")) % {
                 "admin": by, "person": professional},
             dedupe_key=f"professional:{professional.pk}:admin-change:{timezone.now().isoformat()}",
         )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import override
 
 from doorstep.agencies.models import Professional
@@ -17,6 +18,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text, choice_label
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.engine import rule_apply
@@ -318,13 +320,13 @@ def agreement_version_issue(*, version: AgreementVersion, by: Professional,
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=now, by=by, source=agreement, people=people,
         significant=True, tags=["agreement", "issued"],
-        summary=_("Written agreement version %(n)s (%(language)s) given to %(people)s to sign; review by %(date)s") % {
-            "n": version.number, "language": version.get_language_display(),
-            "people": ", ".join(str(p) for p in people), "date": version.review_date.strftime("%d/%m/%Y")},
+        summary=Text(gettext_noop("Written agreement version %(n)s (%(language)s) given to %(people)s to sign; review by %(date)s")) % {
+            "n": version.number, "language": choice_label(version, "language"),
+            "people": ", ".join(str(p) for p in people), "date": version.review_date},
     )
     notify(
         recipients=[p for p in version.professionals.all() if p.pk != by.pk], kind=NotificationKind.PLAN,
-        message=_("You are party to the written agreement with %(family)s") % {"family": family.name},
+        message=Text(gettext_noop("You are party to the written agreement with %(family)s")) % {"family": family.name_text},
         link=f"/agreements/{agreement.pk}/", family=family, dedupe_key=f"agreement-version:{version.pk}:issued",
     )
     return version
@@ -389,9 +391,9 @@ def agreement_version_respond(
                  summary=f"Recorded that version {version.number} was {'signed' if signed else 'refused'}",
                  reason=note)
     if signed:
-        summary = _("Written agreement version %(n)s signed by %(people)s") % {"n": version.number, "people": names}
+        summary = Text(gettext_noop("Written agreement version %(n)s signed by %(people)s")) % {"n": version.number, "people": names}
     else:
-        summary = _("%(people)s refused to sign written agreement version %(n)s: %(note)s") % {
+        summary = Text(gettext_noop("%(people)s refused to sign written agreement version %(n)s: %(note)s")) % {
             "n": version.number, "people": names, "note": note}
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=end_of_day(on) if on < timezone.localdate() else
@@ -467,11 +469,11 @@ def agreement_breach_record(
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=occurred_at, by=by, source=agreement, significant=True,
         tags=["agreement", "breach", term.code or "written"],
-        summary=_("Breach of the written agreement: %(term)s. %(what)s") % {"term": term_words, "what": description},
+        summary=Text(gettext_noop("Breach of the written agreement: %(term)s. %(what)s")) % {"term": term_words, "what": description},
     )
     if agreement.lead_id != by.pk:
         notify(recipients=[agreement.lead], kind=NotificationKind.PLAN, family=family,
-               message=_("A breach of the written agreement with %(family)s was recorded") % {"family": family.name},
+               message=Text(gettext_noop("A breach of the written agreement with %(family)s was recorded")) % {"family": family.name_text},
                link=f"/agreements/{agreement.pk}/", dedupe_key=f"agreement-breach:{breach.pk}")
     family_evaluate(family=family)
     return breach
@@ -516,14 +518,14 @@ def agreement_review_record(
         agreement.review_date = next_review_date
         agreement.review_escalated_for = None
         agreement.save(update_fields=["review_date", "review_escalated_for"])
-        summary = _("Written agreement reviewed; it continues, next review by %(date)s. %(note)s") % {
-            "date": next_review_date.strftime("%d/%m/%Y"), "note": note}
+        summary = Text(gettext_noop("Written agreement reviewed; it continues, next review by %(date)s. %(note)s")) % {
+            "date": next_review_date, "note": note}
     else:
         agreement.ended_at = timezone.now()
         agreement.ended_by = by
         agreement.end_reason = note
         agreement.save(update_fields=["ended_at", "ended_by", "end_reason"])
-        summary = _("Written agreement reviewed and ended: %(note)s") % {"note": note}
+        summary = Text(gettext_noop("Written agreement reviewed and ended: %(note)s")) % {"note": note}
     escalations_close_by_key(key=review_key(agreement.pk), by=by, outcome=f"Reviewed: {note}"[:500])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=agreement, family=family,
                  summary=f"Reviewed the written agreement ({outcome})", reason=note)
@@ -554,7 +556,7 @@ def agreement_reviews_sweep(*, now: datetime) -> int:
             if agreement is None or agreement.review_escalated_for == agreement.review_date:
                 continue
             applied = rule_apply(rule_id="AGR-1", family=agreement.family, facts=rules.AgreementFacts(
-                agreement_id=agreement.pk, family_name=agreement.family.name, lead_id=agreement.lead_id,
+                agreement_id=agreement.pk, family_name=agreement.family.name_text, lead_id=agreement.lead_id,
                 review_date=agreement.review_date, today=today))
             created = any(c for _e, c in applied.escalations.values())
             agreement.review_escalated_for = agreement.review_date

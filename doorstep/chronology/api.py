@@ -30,8 +30,10 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class EntrySerializer(serializers.ModelSerializer):
-    agency_name = serializers.CharField(source="agency.name", read_only=True, default=None)
+    agency_name = serializers.CharField(source="agency.display_name", read_only=True, default=None)
     author_name = serializers.CharField(source="author.__str__", read_only=True, default=None)
+    # Issue 14: in the reader's language (the request's).
+    summary = serializers.CharField(source="summary_shown", read_only=True)
     tags = serializers.ListField(source="tag_list", child=serializers.CharField(), read_only=True)
     comments = CommentSerializer(many=True, read_only=True)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text, text_store
 from doorstep.families.selectors import family_require_write
 
 from .models import ChronologyComment, ChronologyEntry, EntryKind
@@ -28,7 +29,7 @@ def chronology_record(
     family,
     kind: EntryKind,
     occurred_at: datetime,
-    summary: str,
+    summary: "str | Text",
     by=None,
     agency=None,
     source: models.Model | None = None,
@@ -40,13 +41,16 @@ def chronology_record(
     """Add an entry; call it inside the transaction of the change it describes (CHR-1).
 
     `tags` are searchable labels (a contact's outcome, behaviours and threats) that the chronology filters by;
-    `people` are the family members the entry is about (the person filter)."""
+    `people` are the family members the entry is about (the person filter). A `summary` Doorstep writes is a `Text`,
+    shown in the reader's language (issue 14); a str is a person's own words, shown as written."""
+    summary, summary_text = text_store(summary, max_length=500)
     entry = ChronologyEntry.objects.create(
         family=family,
         kind=kind,
         occurred_at=occurred_at,
         recorded_at=recorded_at or timezone.now(),
-        summary=summary[:500],
+        summary=summary,
+        summary_text=summary_text,
         author=by,
         agency=agency if agency is not None else getattr(by, "agency", None),
         source_type=source._meta.label if source is not None else "",
@@ -64,7 +68,7 @@ def chronology_update_for_source(
     *,
     source: models.Model,
     occurred_at: datetime,
-    summary: str,
+    summary: "str | Text",
     significant: bool,
     tags: Iterable[str],
     people: Iterable | None = None,
@@ -72,12 +76,14 @@ def chronology_update_for_source(
     """Bring the entries describing `source` into line with a corrected record (the record keeps its own earlier
     versions and the audit trail says who changed what and why). Returns how many entries changed."""
     entries = list(ChronologyEntry.objects.filter(source_type=source._meta.label, source_id=str(source.pk)))
+    summary, summary_text = text_store(summary, max_length=500)
     for entry in entries:
         entry.occurred_at = occurred_at
-        entry.summary = summary[:500]
+        entry.summary = summary
+        entry.summary_text = summary_text
         entry.significant = significant
         entry.tags = tags_encode(tags)
-        entry.save(update_fields=["occurred_at", "summary", "significant", "tags"])
+        entry.save(update_fields=["occurred_at", "summary", "summary_text", "significant", "tags"])
         if people is not None:
             entry.people.set(list(people))
     return len(entries)

@@ -26,7 +26,6 @@ from .models import (
     ContactChild,
     ContactFollowUp,
     ContactKind,
-    EngagementSettings,
     NonCooperationReason,
     Outcome,
     ParentLetter,

@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record, chronology_update_for_source
+from doorstep.core.texts import Joined, Lowercase, Text, choice_label
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.families.models import CHILD_ROLES, Family, MemberRole, Person
 from doorstep.families.selectors import family_require_write
@@ -199,27 +201,31 @@ def _defaulted(outcome: str, config: EngagementSettings) -> bool:
     return outcome in config.defaulted_outcomes
 
 
-def _summary(contact: Contact, seen_by_child: Mapping) -> str:
-    """One line for the chronology: kind, outcome, who was seen, behaviour and threats (CHR-2 patterns)."""
-    parts = [_("%(kind)s (%(agency)s): %(outcome)s") % {
-        "kind": contact.get_kind_display(), "agency": contact.agency.name, "outcome": contact.get_outcome_display()}]
+def _summary(contact: Contact, seen_by_child: Mapping) -> Text:
+    """One line for the chronology: kind, outcome, who was seen, behaviour and threats (CHR-2 patterns). A stored
+    sentence, shown in the reader's language (issue 14); the note is the worker's own words."""
+    parts = [Text(gettext_noop("%(kind)s (%(agency)s): %(outcome)s")) % {
+        "kind": choice_label(contact, "kind"), "agency": contact.agency.name_text,
+        "outcome": choice_label(contact, "outcome")}]
     if not contact.planned:
-        parts.append(_("unplanned"))
-    seen = [(_("%(name)s (alone)") if o.seen_alone else "%(name)s") % {"name": c.given_name}
+        parts.append(Text(gettext_noop("unplanned")))
+    seen = [Text(gettext_noop("%(name)s (alone)")) % {"name": c.given_name} if o.seen_alone else c.given_name
             for c, o in seen_by_child.items() if o.seen]
     if seen:
-        parts.append(_("seen: %(names)s") % {"names": ", ".join(seen)})
+        parts.append(Text(gettext_noop("seen: %(names)s")) % {"names": Joined(seen)})
     elif seen_by_child and contact.outcome in ACHIEVED_OUTCOMES:
-        parts.append(_("no child seen"))
+        parts.append(Text(gettext_noop("no child seen")))
     if contact.behaviours:
-        parts.append(_("behaviour: %(list)s") % {"list": ", ".join(contact.behaviour_labels()).lower()})
+        parts.append(Text(gettext_noop("behaviour: %(list)s")) % {"list": Lowercase(Joined(
+            [Behaviour(b).label for b in contact.behaviours if b in Behaviour.values]))})
     if contact.threats:
-        parts.append(_("threatening behaviour: %(list)s") % {"list": ", ".join(contact.threat_labels()).lower()})
+        parts.append(Text(gettext_noop("threatening behaviour: %(list)s")) % {"list": Lowercase(Joined(
+            [ThreatKind(t).label for t in contact.threats if t in ThreatKind.values]))})
     if contact.unknown_adults_present:
-        parts.append(_("unknown adults present: %(n)s") % {"n": contact.unknown_adults_present})
-    text = "; ".join(parts)
+        parts.append(Text(gettext_noop("unknown adults present: %(n)s")) % {"n": contact.unknown_adults_present})
+    text = Text("%(parts)s", {"parts": parts})
     if contact.note:
-        text += ". " + contact.note
+        text = Text("%(summary)s. %(note)s", {"summary": text, "note": contact.note})
     return text
 
 
@@ -423,7 +429,7 @@ def contact_enter_in_error(*, contact: Contact, by: Professional, reason: str) -
                      for cc in contact.children.select_related("child")}
     chronology_update_for_source(
         source=contact, occurred_at=contact.occurred_at, significant=False, tags=_tags(contact),
-        summary=_("Entered in error (%(reason)s): %(summary)s") % {
+        summary=Text(gettext_noop("Entered in error (%(reason)s): %(summary)s")) % {
             "reason": reason[:150], "summary": _summary(contact, seen_by_child)},
     )
     family_evaluate(family=contact.family)
@@ -540,8 +546,8 @@ def parent_letter_create(*, contact: Contact, by: Professional, addressee: Perso
     chronology_record(
         family=contact.family, kind=EntryKind.CONTACT, occurred_at=letter.created_at, by=by, source=letter,
         tags=["summary_letter"], people=[addressee],
-        summary=_("End-of-contact summary of the %(kind)s on %(date)s given to %(name)s") % {
-            "kind": contact.get_kind_display().lower(), "name": addressee,
-            "date": formats.date_format(timezone.localtime(contact.occurred_at), "j F Y")},
+        summary=Text(gettext_noop("End-of-contact summary of the %(kind)s on %(date)s given to %(name)s")) % {
+            "kind": Lowercase(choice_label(contact, "kind")), "name": addressee,
+            "date": timezone.localdate(contact.occurred_at)},
     )
     return letter

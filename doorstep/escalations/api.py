@@ -21,6 +21,7 @@ LONDON = ZoneInfo(settings.TIME_ZONE)
 class EscalationEventSerializer(serializers.ModelSerializer):
     # Null when Doorstep itself acted (a rule raised it, a sweep escalated it): issue 13, the schema said a string.
     by = serializers.StringRelatedField(allow_null=True)
+    note = serializers.CharField(source="note_shown", read_only=True)  # issue 14: in the reader's language
 
     class Meta:
         model = EscalationEvent
@@ -39,6 +40,7 @@ class EscalationSerializer(serializers.ModelSerializer):
     facts = EscalationFactSerializer(source="display_facts", many=True, read_only=True)
     owner_name = serializers.StringRelatedField(source="owner")
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    outcome = serializers.CharField(source="outcome_shown", read_only=True)  # issue 14: in the reader's language
 
     class Meta:
         model = Escalation

@@ -26,7 +26,7 @@ from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
 from .facts import Gathered, family_facts
-from .models import ACTIVE_STATES, ClosureStep, ClosureStepKind, Escalation, EscalationEvent, FamilyCheck
+from .models import ACTIVE_STATES, ClosureStep, ClosureStepKind, Escalation, FamilyCheck
 from .rules import (
     RULES,
     ClosureFacts,
@@ -39,8 +39,8 @@ from .rules import (
     rules_evaluate,
 )
 from .services import (
+    _event,
     escalation_resolve,
-    language_of,
     notify_in_languages,
     rule_settings,
     rule_settings_all,
@@ -106,14 +106,12 @@ def _deadline(value: date | datetime | None) -> datetime | None:
 
 
 def _notice_apply(notice: Notice, *, family: Family | None, people: dict) -> None:
+    """An alert: its message is stored as a Text and read in each recipient's language (issue 14)."""
     recipients = [people[i] for i in notice.recipient_ids if i in people]
-    groups: dict[str, list] = {}
-    for person in recipients:
-        groups.setdefault(language_of(person), []).append(person)
-    link = fact_link(notice.link, family_id=family.pk if family else None)
-    for language, group in groups.items():
-        notify(recipients=group, kind=notice.notification_kind, family=family, mandatory=notice.mandatory,
-               message=text_render(notice.message, language), link=link, dedupe_key=notice.dedupe_key)
+    if recipients:
+        notify(recipients=recipients, kind=notice.notification_kind, family=family, mandatory=notice.mandatory,
+               message=notice.message, link=fact_link(notice.link, family_id=family.pk if family else None),
+               dedupe_key=notice.dedupe_key)
 
 
 def outcomes_apply(*, family: Family | None, outcomes: list, gathered: Gathered | None = None,
@@ -223,7 +221,7 @@ def escalation_raise(
             existing.facts = facts
             existing.translations = translations or existing.translations
             existing.save(update_fields=["facts", "translations", "updated_at"])
-            EscalationEvent.objects.create(escalation=existing, action="updated", note="New facts")
+            _event(existing, action="updated", note=Text(gettext_noop("New facts")))
         return existing, False
     if source is not None:
         source_type, source_id = source._meta.label, str(source.pk)
@@ -238,13 +236,14 @@ def escalation_raise(
             )
     except IntegrityError:  # raised by another worker at the same moment
         return Escalation.objects.get(key=key, state__in=ACTIVE_STATES), False
-    EscalationEvent.objects.create(escalation=escalation, action="raised")
+    _event(escalation, action="raised")
     audit_record(actor=None, action=AuditAction.CREATE, obj=escalation, family=family,
                  summary=f"Raised {rule_id} for {owner}")
     if family is not None:
         chronology_record(
             family=family, kind=EntryKind.ESCALATION, occurred_at=timezone.now(), agency=owner.agency,
-            summary=f"{rule_id}: {title}"[:500], source=escalation, significant=True,
+            summary=Text("%(rule)s: %(title)s", {"rule": rule_id, "title": escalation.title_names}), source=escalation,
+            significant=True,
         )
     notify_in_languages(
         recipients=[owner, *notify_also], escalation=escalation, kind=notification_kind, message=title,

@@ -23,19 +23,11 @@ from datetime import date, datetime, timedelta
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from doorstep.core.texts import Names, Text, Verbatim  # noqa: F401  (re-exported: issue 14 moved Text to core)
 from doorstep.core.workingdays import add_working_days
 
 
-# --- Texts ------------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Text:
-    """A sentence for a reader: a msgid (marked with gettext_noop) and its parameters, translated when rendered.
-    Parameter values may be str, int, date, a lazy translation, another Text, or a list of those."""
-
-    msgid: str
-    params: dict = field(default_factory=dict)
-
+# --- Facts behind an escalation ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Fact:

@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Lowercase, Names, Text, choice_label, text_store
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
 from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
@@ -36,21 +38,14 @@ from .models import (
 from .rules import RULES
 
 
-def language_of(professional) -> str:
-    return (getattr(professional, "preferred_language", "") or settings.LANGUAGE_CODE).split("-")[0]
-
-
 def notify_in_languages(*, recipients: Iterable, escalation: Escalation, kind, message: str,
                          translations: Mapping[str, str], mandatory: bool, dedupe_key: str) -> None:
-    """Each recipient's in-app message in their own language, when the rule gave one (e-mails carry no message)."""
-    groups: dict[str, list] = {}
-    for person in recipients:
-        if person is not None:
-            groups.setdefault(language_of(person), []).append(person)
-    for language, people in groups.items():
-        notify(recipients=people, kind=kind, family=escalation.family, mandatory=mandatory,
-               message=translations.get(language) or message, link=f"/escalations/{escalation.pk}/",
-               dedupe_key=dedupe_key)
+    """The in-app message is the title in every language the rule gave it in, shown in the reader's (issue 14;
+    e-mails carry no message)."""
+    names = Names({settings.LANGUAGE_CODE: message, **{lang: t for lang, t in translations.items() if t}})
+    notify(recipients=[p for p in recipients if p is not None], kind=kind, family=escalation.family,
+           mandatory=mandatory, message=Text("%(title)s", {"title": names}), link=f"/escalations/{escalation.pk}/",
+           dedupe_key=dedupe_key)
 
 
 def escalation_can_act(escalation: Escalation, professional) -> bool:
@@ -65,23 +60,32 @@ def escalation_can_act(escalation: Escalation, professional) -> bool:
     )
 
 
-def _close(escalation: Escalation, *, by, state: EscalationState, note: str, action: str) -> Escalation:
+def _event(escalation: Escalation, *, action: str, by=None, note: "str | Text" = "") -> EscalationEvent:
+    """A line of the escalation's history; a note Doorstep writes is a `Text`, shown in the reader's language."""
+    note, note_text = text_store(note)
+    return EscalationEvent.objects.create(escalation=escalation, by=by, action=action, note=note, note_text=note_text)
+
+
+def _close(escalation: Escalation, *, by, state: EscalationState, note: "str | Text", action: str) -> Escalation:
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if not escalation.is_active:
         raise ValidationError({"outcome": _("This action is already closed")})
+    plain, stored = text_store(note)
     escalation.state = state
-    escalation.outcome = note
+    escalation.outcome, escalation.outcome_text = plain, stored
     escalation.closed_at = timezone.now()
     escalation.closed_by = by
-    escalation.save(update_fields=["state", "outcome", "closed_at", "closed_by", "updated_at"])
-    EscalationEvent.objects.create(escalation=escalation, by=by, action=action, note=note)
+    escalation.save(update_fields=["state", "outcome", "outcome_text", "closed_at", "closed_by", "updated_at"])
+    _event(escalation, by=by, action=action, note=note)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
-                 summary=f"{action.capitalize()} {escalation.rule_id}", reason=note)
+                 summary=f"{action.capitalize()} {escalation.rule_id}", reason=plain)
     if escalation.family is not None:
         chronology_record(
             family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=escalation.closed_at, by=by,
             agency=getattr(by, "agency", None) or escalation.owner.agency, source=escalation,
-            summary=f"{escalation.rule_id} {escalation.get_state_display().lower()}: {note or escalation.title}"[:500],
+            summary=Text("%(rule)s %(state)s: %(note)s", {
+                "rule": escalation.rule_id, "state": Lowercase(choice_label(escalation, "state")),
+                "note": note or escalation.title_names}),
         )
     return escalation
 
@@ -91,10 +95,12 @@ def _close(escalation: Escalation, *, by, state: EscalationState, note: str, act
 # for, held and recorded by its chair, whoever owned the action).
 
 @transaction.atomic
-def escalation_complete(*, escalation: Escalation, by, outcome: str) -> Escalation:
-    if not outcome.strip():
+def escalation_complete(*, escalation: Escalation, by, outcome: "str | Text") -> Escalation:
+    if isinstance(outcome, str):
+        outcome = outcome.strip()
+    if not outcome:
         raise ValidationError({"outcome": _("Enter what was done")})
-    return _close(escalation, by=by, state=EscalationState.DONE, note=outcome.strip(), action="done")
+    return _close(escalation, by=by, state=EscalationState.DONE, note=outcome, action="done")
 
 
 @transaction.atomic
@@ -114,13 +120,13 @@ def escalation_acknowledge(*, escalation: Escalation, by) -> Escalation:
     if escalation.state == EscalationState.OPEN:
         escalation.state = EscalationState.ACKNOWLEDGED
         escalation.save(update_fields=["state", "updated_at"])
-        EscalationEvent.objects.create(escalation=escalation, by=by, action="acknowledged")
+        _event(escalation, by=by, action="acknowledged")
         audit_record(actor=by, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
                      summary=f"Acknowledged {escalation.rule_id}")
     return escalation
 
 
-def escalations_close_by_key(*, key: str, by, outcome: str) -> int:
+def escalations_close_by_key(*, key: str, by, outcome: "str | Text") -> int:
     """Close the active escalation for `key`, if any, as done (e.g. the meeting ESC-1 asked for was held)."""
     closed = 0
     for escalation in Escalation.objects.filter(key=key, state__in=ACTIVE_STATES):
@@ -129,7 +135,7 @@ def escalations_close_by_key(*, key: str, by, outcome: str) -> int:
     return closed
 
 
-def escalation_resolve(*, key: str, outcome: str) -> int:
+def escalation_resolve(*, key: str, outcome: "str | Text") -> int:
     """The engine closes an action whose facts no longer hold (e.g. the child not seen has been seen)."""
     closed = 0
     for escalation in Escalation.objects.filter(key=key, state__in=ACTIVE_STATES):
@@ -158,16 +164,17 @@ def escalation_escalate_overdue(*, escalation: Escalation, now: datetime) -> Esc
     escalation.overdue_escalated_at = now
     escalation.overdue_escalated_to = manager
     escalation.save(update_fields=["overdue_escalated_at", "overdue_escalated_to", "updated_at"])
-    EscalationEvent.objects.create(escalation=escalation, action="overdue",
-                                   note=f"Escalated to {manager}" if manager else "No manager to escalate to")
+    _event(escalation, action="overdue", note=Text(gettext_noop("Escalated to %(manager)s")) % {"manager": manager}
+           if manager else Text(gettext_noop("No manager to escalate to")))
     audit_record(actor=None, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
                  summary=f"Overdue {escalation.rule_id}: escalated to {manager or 'nobody'}")
     if escalation.family is not None:
         chronology_record(
             family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=now, agency=owner.agency,
             source=escalation, significant=True,
-            summary=f"{escalation.rule_id} overdue: {escalation.title} (owner {owner}"
-                    f"{f', escalated to {manager}' if manager else ''})"[:500],
+            summary=(Text(gettext_noop("%(rule)s overdue: %(title)s (owner %(owner)s, escalated to %(manager)s)"))
+                     if manager else Text(gettext_noop("%(rule)s overdue: %(title)s (owner %(owner)s)"))) % {
+                "rule": escalation.rule_id, "title": escalation.title_names, "owner": owner, "manager": manager},
         )
     titles = {lang: t.get("title", "") for lang, t in escalation.translations.items()}
     notify_in_languages(
@@ -275,7 +282,7 @@ def non_compliance_record(*, family: Family, by, evidence: str, concerns: str,
     chronology_record(
         family=family, kind=EntryKind.DECISION, by=by, source=finding, significant=True,
         occurred_at=timezone.make_aware(datetime.combine(identified_on, datetime.min.time())),
-        summary=_("Evidence of non-compliance with concerns remaining: %(evidence)s") % {"evidence": evidence.strip()},
+        summary=Text(gettext_noop("Evidence of non-compliance with concerns remaining: %(evidence)s")) % {"evidence": evidence.strip()},
     )
     family_evaluate(family=family)
     return finding
@@ -317,11 +324,11 @@ def closure_step_record(*, involvement: Involvement, by, kind: str, held_on: dat
     audit_record(actor=by, action=AuditAction.CREATE, obj=step, family=involvement.family,
                  summary=f"Before ending {involvement.agency.name}'s involvement: {kind}")
     if kind == ClosureStepKind.CONSULTATION:
-        summary = _("Before %(ending)s ends its involvement, %(agency)s was consulted: %(note)s") % {
-            "ending": involvement.agency.name, "agency": agency.name, "note": note.strip()}
+        summary = Text(gettext_noop("Before %(ending)s ends its involvement, %(agency)s was consulted: %(note)s")) % {
+            "ending": involvement.agency.name_text, "agency": agency.name_text, "note": note.strip()}
     else:
-        summary = _("Before %(ending)s ends its involvement, a multi-agency meeting was held: %(note)s") % {
-            "ending": involvement.agency.name, "note": note.strip()}
+        summary = Text(gettext_noop("Before %(ending)s ends its involvement, a multi-agency meeting was held: %(note)s")) % {
+            "ending": involvement.agency.name_text, "note": note.strip()}
     chronology_record(family=involvement.family, kind=EntryKind.INVOLVEMENT, by=by, source=step, summary=summary,
                       occurred_at=timezone.make_aware(datetime.combine(held_on, datetime.min.time())))
     return step

@@ -1,41 +1,20 @@
-"""Rendering the rules' `Text`s for a reader, in English or Welsh, and turning fact references into links."""
+"""Turning the rules' fact references into links; `Text` rendering itself is in `doorstep.core.texts` (issue 14)."""
 
-from contextlib import nullcontext
-from datetime import date, datetime, time
-
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format, time_format
-from django.utils.translation import gettext
 
-from .rules import Fact, Text
+# Issue 14: Text and its rendering live in doorstep.core.texts; re-exported here for the escalation code.
+from doorstep.core.texts import (  # noqa: F401
+    Names,
+    Text,
+    Verbatim,
+    other_languages,
+    text_from_json,
+    text_render,
+    text_render_all,
+    text_to_json,
+)
 
-
-def _render(value) -> str:
-    if isinstance(value, Text):
-        message = gettext(value.msgid)
-        if not value.params:
-            return message
-        return message % {name: _render(v) for name, v in value.params.items()}
-    if isinstance(value, datetime):  # a moment: its date and time in Europe/London
-        return date_format(timezone.localtime(value, timezone.get_default_timezone()), "j M Y, H:i")
-    if isinstance(value, date):
-        return date_format(value, "j F Y")
-    if isinstance(value, time):  # a time of day, already local
-        return time_format(value, "H:i")
-    if isinstance(value, (list, tuple)):
-        return "; ".join(_render(v) for v in value)
-    return str(value)
-
-
-def text_render(text: Text, language: str | None = None) -> str:
-    with translation.override(language) if language else nullcontext():
-        return _render(text)
-
-
-def other_languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+from .rules import Fact
 
 
 # The engagement record's contact page, whichever name the engagement app gives it (issue 3).

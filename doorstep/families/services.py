@@ -9,12 +9,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Agency, Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text, choice_label
 
 from .models import (
     Address,
@@ -111,7 +113,7 @@ def family_create(
     audit_record(actor=by, action=AuditAction.CREATE, obj=family, family=family, summary="Opened the family record")
     chronology_record(
         family=family, kind=EntryKind.FAMILY, occurred_at=timezone.now(), by=by,
-        summary=_("Family record opened by %(agency)s: %(reason)s") % {"agency": by.agency.name, "reason": reason},
+        summary=Text(gettext_noop("Family record opened by %(agency)s: %(reason)s")) % {"agency": by.agency.name_text, "reason": reason},
     )
     return family
 
@@ -137,7 +139,7 @@ def family_move(*, family: Family, by: Professional, line1: str, line2: str = ""
     chronology_record(
         family=family, kind=EntryKind.FAMILY, by=by,
         occurred_at=timezone.make_aware(timezone.datetime.combine(moved_in, timezone.datetime.min.time())),
-        summary=_("Household moved to %(address)s") % {"address": address},
+        summary=Text(gettext_noop("Household moved to %(address)s")) % {"address": address},
     )
     return new
 
@@ -157,7 +159,7 @@ def person_add(*, family: Family, by: Professional, **fields) -> Person:
     audit_record(actor=by, action=AuditAction.CREATE, obj=person, family=family, summary="Added a person")
     chronology_record(
         family=family, kind=EntryKind.FAMILY, occurred_at=timezone.now(), by=by, people=[person],
-        summary=_("%(name)s added to the household as %(role)s") % {"name": person, "role": person.get_role_display()},
+        summary=Text(gettext_noop("%(name)s added to the household as %(role)s")) % {"name": person, "role": choice_label(person, "role")},
     )
     return person
 
@@ -186,8 +188,8 @@ def person_update(*, person: Person, by: Professional, **fields) -> Person:
         chronology_record(
             family=person.family, kind=EntryKind.STATUS, occurred_at=timezone.now(), by=by, people=[person],
             significant=True,
-            summary=_("%(name)s: status changed to %(status)s") % {
-                "name": person, "status": person.get_child_status_display()},
+            summary=Text(gettext_noop("%(name)s: status changed to %(status)s")) % {
+                "name": person, "status": choice_label(person, "child_status")},
         )
     return person
 
@@ -222,8 +224,8 @@ def involvement_start(
                  summary=f"Involved {agency.name}", reason=reason)
     chronology_record(
         family=family, kind=EntryKind.INVOLVEMENT, by=by,
-        occurred_at=timezone.now(), summary=_("%(agency)s became involved: %(reason)s") % {
-            "agency": agency.name, "reason": reason.strip()},
+        occurred_at=timezone.now(), summary=Text(gettext_noop("%(agency)s became involved: %(reason)s")) % {
+            "agency": agency.name_text, "reason": reason.strip()},
     )
     _tell_the_new_agency(involvement, by=by)
     return involvement
@@ -306,8 +308,8 @@ def involvement_end(*, involvement: Involvement, by: Professional, reason: str, 
                  summary=f"Ended involvement of {involvement.agency.name}", reason=reason)
     chronology_record(
         family=involvement.family, kind=EntryKind.INVOLVEMENT, by=by, occurred_at=timezone.now(), significant=True,
-        summary=_("%(agency)s ended its involvement: %(reason)s") % {
-            "agency": involvement.agency.name, "reason": reason.strip()},
+        summary=Text(gettext_noop("%(agency)s ended its involvement: %(reason)s")) % {
+            "agency": involvement.agency.name_text, "reason": reason.strip()},
     )
     escalations_close_by_key(key=involvement_proposal_key(involvement), by=by,
                              outcome=f"Involvement ended: {reason.strip()}")
@@ -335,8 +337,8 @@ def involvement_end_propose(*, involvement: Involvement, by: Professional, reaso
         raise ValidationError({"reason": _("%(agency)s has nobody to decide on this. Contact them directly.") % {
             "agency": involvement.agency}})
     applied = rule_apply(rule_id="P-4", family=involvement.family, facts=ProposalFacts(
-        involvement_id=involvement.pk, agency_name=involvement.agency.name, family_reference=involvement.family.reference,
-        proposed_by=str(by), proposed_by_agency=by.agency.name, reason=reason.strip(),
+        involvement_id=involvement.pk, agency_name=involvement.agency.name_text, family_reference=involvement.family.reference,
+        proposed_by=str(by), proposed_by_agency=by.agency.name_text, reason=reason.strip(),
         owner_ids=tuple(p.pk for p in owners)))
     escalation = applied.escalation(involvement_proposal_key(involvement))
     audit_record(actor=by, action=AuditAction.CREATE, obj=involvement, family=involvement.family,
@@ -368,7 +370,7 @@ def family_set_overall_lead(*, family: Family, by: Professional, lead: Professio
     family.save(update_fields=["overall_lead"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=family, family=family, summary=f"Overall lead is now {lead}")
     chronology_record(family=family, kind=EntryKind.DECISION, by=by, occurred_at=timezone.now(),
-                      summary=_("%(name)s is now the overall lead professional") % {"name": lead})
+                      summary=Text(gettext_noop("%(name)s is now the overall lead professional")) % {"name": lead})
     return family
 
 

@@ -9,13 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
+from django.utils.translation import ngettext_lazy
 
 from doorstep.agencies.models import AgencyKind, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text
 from doorstep.engagement.models import Contact, ThreatKind
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.engine import rule_apply
@@ -32,8 +34,10 @@ def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "j M Y H:i")
 
 
-def incident_kinds_text(incident: Incident) -> str:
-    return "; ".join(incident.get_threat_labels())
+def incident_kinds_text(incident: Incident) -> list:
+    """The kinds of threat, as a sentence's parameter (a list, shown joined with "; " in the reader's language)."""
+    labels = dict(ThreatKind.choices)
+    return [labels.get(t, t) for t in incident.threats]
 
 
 def _require_family_worker(by) -> None:
@@ -160,18 +164,19 @@ def incident_record(
     return incident
 
 
-def incident_fact_summary(incident: Incident, *, professionals: int | None = None) -> str:
-    """The fact of the risk in one sentence, shared with every agency (ESC-5): never the worker's account."""
+def incident_fact_summary(incident: Incident, *, professionals: int | None = None) -> Text:
+    """The fact of the risk in one sentence, shared with every agency (ESC-5): never the worker's account.
+    A stored sentence, shown in the reader's language (issue 14)."""
     count = professionals if professionals is not None else incident.affected.count()
-    text = ngettext(
+    text = Text(ngettext_lazy(
         "Threats or violence towards %(count)d professional, recorded by %(agency)s: %(kinds)s.",
         "Threats or violence towards %(count)d professionals, recorded by %(agency)s: %(kinds)s.",
-        count,
-    ) % {"count": count, "agency": incident.agency.name, "kinds": incident_kinds_text(incident)}
+        "count",
+    )) % {"count": count, "agency": incident.agency.name_text, "kinds": incident_kinds_text(incident)}
     if incident.injury:
-        text += " " + _("Someone was injured.")
+        text = Text(gettext_noop("%(fact)s Someone was injured.")) % {"fact": text}
     if incident.police_informed:
-        text += " " + _("The police were informed.")
+        text = Text(gettext_noop("%(fact)s The police were informed.")) % {"fact": text}
     return text
 
 
@@ -202,8 +207,8 @@ def incident_apply_rules(*, incident: Incident) -> rules.Outcomes:
         police_informed=incident.police_informed,
         recorded_by_police=incident.agency.kind == AgencyKind.POLICE,
         other_agencies=tuple(other_agencies),
-        family_id=family.pk, family_name=family.name, occurred_at=incident.occurred_at,
-        recorded_on=timezone.localtime(incident.recorded_at).date(), agency_name=incident.agency.name,
+        family_id=family.pk, family_name=family.name_text, occurred_at=incident.occurred_at,
+        recorded_on=timezone.localtime(incident.recorded_at).date(), agency_name=incident.agency.name_text,
         recorder_name=str(recorder), threat_labels=tuple(ThreatKind(t).label for t in incident.threats),
         worker_names=tuple((p.pk, str(p), AffectedWorker.objects.get(incident=incident, professional=p).pk)
                            for p in affected),
@@ -232,9 +237,10 @@ def incident_record_police(*, incident: Incident, by: Professional, informed_at:
     incident.save(update_fields=["police_informed", "police_informed_at", "police_reference"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=incident, family=incident.family,
                  summary="Recorded that the police were informed")
-    summary = _("The police were informed of the incident of %(when)s") % {"when": _when(incident.occurred_at)}
+    summary = Text(gettext_noop("The police were informed of the incident of %(when)s")) % {
+        "when": incident.occurred_at}
     if incident.police_reference:
-        summary += " " + _("(reference %(ref)s)") % {"ref": incident.police_reference}
+        summary = Text(gettext_noop("%(fact)s (reference %(ref)s)")) % {"fact": summary, "ref": incident.police_reference}
     chronology_record(family=incident.family, kind=EntryKind.INCIDENT, occurred_at=informed_at, by=by,
                       source=incident, summary=summary)
     escalations_close_by_key(key=rules.police_key(incident.pk), by=by, outcome=summary)
@@ -260,8 +266,8 @@ def incident_share_account(*, incident: Incident, by: Professional, reason: str)
                  summary="Shared the worker's account with the involved agencies", reason=reason.strip())
     chronology_record(
         family=incident.family, kind=EntryKind.DECISION, occurred_at=incident.account_shared_at, by=by,
-        source=incident, summary=_("%(name)s decided to share the worker's account of the incident of %(when)s with "
-                                   "the involved agencies") % {"name": by, "when": _when(incident.occurred_at)},
+        source=incident, summary=Text(gettext_noop("%(name)s decided to share the worker's account of the incident of %(when)s with "
+                                   "the involved agencies")) % {"name": by, "when": incident.occurred_at},
     )
     return incident
 

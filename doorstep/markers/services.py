@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text, choice_label
 from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.services import escalations_close_by_key
 from doorstep.families.models import Address, Family, FamilyAddress, Involvement, Person
@@ -43,17 +45,17 @@ def review_key(marker: WarningMarker, review_date: date | None = None) -> str:
 
 def _flg_2_facts(marker: WarningMarker, *, stage: str, owners: list) -> rules.MarkerFacts:
     return rules.MarkerFacts(
-        marker_id=marker.pk, stage=stage, family_id=marker.family_id, family_name=marker.family.name,
+        marker_id=marker.pk, stage=stage, family_id=marker.family_id, family_name=marker.family.name_text,
         category_label=MarkerCategory(marker.category).label, nature=marker.nature,
         raised_by_name=str(marker.raised_by), urgent=marker.urgent, today=timezone.localdate(),
         review_date=marker.review_date, owner_ids=tuple(p.pk for p in owners),
     )
 
 
-def subject_text(marker: WarningMarker) -> str:
+def subject_text(marker: WarningMarker) -> str | Text:
     if marker.person_id:
         return str(marker.person)
-    return _("the address %(address)s") % {"address": marker.address}
+    return Text(gettext_noop("the address %(address)s")) % {"address": str(marker.address)}
 
 
 def _d(day: date) -> str:
@@ -134,8 +136,8 @@ def marker_raise(
     # Until a manager authorises it, a marker that is not urgent stays with the raising agency: it reaches the
     # shared chronology when it is authorised.
     if marker.is_shown:
-        state = (_("authorised by %(name)s") % {"name": by} if marker.status == MarkerStatus.ACTIVE
-                 else _("urgent: shown at once, awaiting authorisation"))
+        state = (Text(gettext_noop("authorised by %(name)s")) % {"name": by} if marker.status == MarkerStatus.ACTIVE
+                 else Text(gettext_noop("urgent: shown at once, awaiting authorisation")))
         _chronicle_raised(marker, by=by, state=state, at=now)
     if marker.status == MarkerStatus.AWAITING:
         managers = managers_of(by)
@@ -149,14 +151,14 @@ def marker_raise(
     return marker
 
 
-def _chronicle_raised(marker: WarningMarker, *, by, state: str, at) -> None:
+def _chronicle_raised(marker: WarningMarker, *, by, state: Text, at) -> None:
     chronology_record(
         family=marker.family, kind=EntryKind.MARKER, occurred_at=at, by=by, agency=marker.raised_agency,
         source=marker, significant=True, people=[marker.person] if marker.person_id else [],
         tags=["marker", marker.category],
-        summary=_("Warning marker (%(category)s) raised by %(agency)s on %(subject)s, %(state)s: %(nature)s "
-                  "Advice for visitors: %(advice)s") % {
-            "category": marker.get_category_display(), "agency": marker.raised_agency.name,
+        summary=Text(gettext_noop("Warning marker (%(category)s) raised by %(agency)s on %(subject)s, %(state)s: "
+                                  "%(nature)s Advice for visitors: %(advice)s")) % {
+            "category": choice_label(marker, "category"), "agency": marker.raised_agency.name_text,
             "subject": subject_text(marker), "state": state, "nature": marker.nature, "advice": marker.advice},
     )
 
@@ -169,8 +171,8 @@ def _announce(marker: WarningMarker) -> None:
              .select_related("lead_professional") if i.lead_professional_id and i.lead_professional_id != marker.raised_by_id]
     notify(recipients=leads, kind=NotificationKind.MARKER, family=marker.family, link=link,
            dedupe_key=f"marker:{marker.pk}:shown",
-           message=_("A warning marker (%(category)s) is now shown for %(family)s. Advice for visitors: %(advice)s") % {
-               "category": marker.get_category_display(), "family": marker.family.name, "advice": marker.advice})
+           message=Text(gettext_noop("A warning marker (%(category)s) is now shown for %(family)s. Advice for visitors: %(advice)s")) % {
+               "category": choice_label(marker, "category"), "family": marker.family.name_text, "advice": marker.advice})
     if marker.address_id is None:
         return
     others = (FamilyAddress.objects.filter(address_id=marker.address_id, moved_out__isnull=True)
@@ -182,8 +184,8 @@ def _announce(marker: WarningMarker) -> None:
         notify(recipients=leads, kind=NotificationKind.MARKER, family=household.family,
                link=reverse("markers:family", args=[household.family_id]),
                dedupe_key=f"marker:{marker.pk}:shown:family:{household.family_id}",
-               message=_("A warning marker is held on the address of %(family)s. Advice for visitors: %(advice)s") % {
-                   "family": household.family.name, "advice": marker.advice})
+               message=Text(gettext_noop("A warning marker is held on the address of %(family)s. Advice for visitors: %(advice)s")) % {
+                   "family": household.family.name_text, "advice": marker.advice})
 
 
 def _locked(marker: WarningMarker) -> WarningMarker:
@@ -207,11 +209,11 @@ def marker_authorise(*, marker: WarningMarker, by: Professional) -> WarningMarke
         chronology_record(
             family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.authorised_at, by=by, source=marker,
             people=[marker.person] if marker.person_id else [],
-            summary=_("Warning marker (%(category)s) on %(subject)s authorised by %(name)s") % {
-                "category": marker.get_category_display(), "subject": subject_text(marker), "name": by},
+            summary=Text(gettext_noop("Warning marker (%(category)s) on %(subject)s authorised by %(name)s")) % {
+                "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by},
         )
     else:
-        _chronicle_raised(marker, by=by, state=_("authorised by %(name)s") % {"name": by}, at=marker.authorised_at)
+        _chronicle_raised(marker, by=by, state=Text(gettext_noop("authorised by %(name)s")) % {"name": by}, at=marker.authorised_at)
     escalations_close_by_key(key=authorise_key(marker), by=by, outcome=_("Authorised"))
     _announce(marker)
     return marker
@@ -236,8 +238,9 @@ def marker_decline(*, marker: WarningMarker, by: Professional, reason: str) -> W
     if was_shown:  # an urgent marker others have seen: they learn it is withdrawn, and why
         chronology_record(
             family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.closed_at, by=by, source=marker,
-            summary=_("Urgent warning marker (%(category)s) on %(subject)s not authorised by %(name)s: %(reason)s") % {
-                "category": marker.get_category_display(), "subject": subject_text(marker), "name": by,
+            summary=Text(gettext_noop("Urgent warning marker (%(category)s) on %(subject)s not authorised by %(name)s: "
+                                      "%(reason)s")) % {
+                "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by,
                 "reason": marker.close_reason},
         )
     escalations_close_by_key(key=authorise_key(marker), by=by, outcome=_("Not authorised"))
@@ -259,9 +262,10 @@ def marker_review(*, marker: WarningMarker, by: Professional, review_date: date,
     _event(marker, by, MarkerEvent.Action.REVIEWED, note.strip())
     audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
                  summary="Reviewed a warning marker", reason=note.strip())
-    summary = _("Warning marker (%(category)s) on %(subject)s reviewed by %(name)s; next review %(date)s: %(note)s") % {
-        "category": marker.get_category_display(), "subject": subject_text(marker), "name": by,
-        "date": _d(review_date), "note": note.strip()}
+    summary = Text(gettext_noop("Warning marker (%(category)s) on %(subject)s reviewed by %(name)s; next review "
+                                "%(date)s: %(note)s")) % {
+        "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by,
+        "date": review_date, "note": note.strip()}
     chronology_record(family=marker.family, kind=EntryKind.MARKER, occurred_at=timezone.now(), by=by, source=marker,
                       people=[marker.person] if marker.person_id else [], summary=summary)
     escalations_close_by_key(key=review_key(marker, old), by=by, outcome=_("Reviewed: next review %(date)s") % {
@@ -288,8 +292,8 @@ def marker_end(*, marker: WarningMarker, by: Professional, reason: str) -> Warni
     chronology_record(
         family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.closed_at, by=by, source=marker,
         significant=True, people=[marker.person] if marker.person_id else [],
-        summary=_("Warning marker (%(category)s) on %(subject)s ended by %(name)s: %(reason)s") % {
-            "category": marker.get_category_display(), "subject": subject_text(marker), "name": by,
+        summary=Text(gettext_noop("Warning marker (%(category)s) on %(subject)s ended by %(name)s: %(reason)s")) % {
+            "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by,
             "reason": marker.close_reason},
     )
     outcome = _("The marker ended: %(reason)s") % {"reason": marker.close_reason}

@@ -109,7 +109,12 @@ class Meeting(models.Model):
 
     @property
     def short_name(self) -> str:
-        return str(SHORT_NAMES.get(self.kind, self.get_kind_display()))
+        return str(self.short_label)
+
+    @property
+    def short_label(self):
+        """The short name untranslated (a lazy translation), for a stored sentence's parameter (issue 14)."""
+        return SHORT_NAMES.get(self.kind) or dict(MeetingKind.choices).get(self.kind, self.kind)
 
 
 SHORT_NAMES = {

@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text, choice_label
 from doorstep.core.workingdays import end_of_day, working_days_deadline
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.engine import rule_apply
@@ -50,6 +52,10 @@ LONGEST_ACTION_DAYS = 366
 
 def _day(value: date) -> str:
     return formats.date_format(value, "j M Y")
+
+
+def _held_text(meeting: Meeting, held_on: date) -> Text:
+    return Text(gettext_noop("%(meeting)s held on %(day)s")) % {"meeting": meeting.short_label, "day": held_on}
 
 
 def _moment(value: datetime) -> str:
@@ -210,9 +216,8 @@ def meeting_call(
                  summary=f"Called a {meeting.kind} meeting", reason=meeting.reason)
     chronology_record(
         family=family, kind=EntryKind.MEETING, occurred_at=now, by=by, source=meeting, tags=[f"meeting:{kind}"],
-        summary=_("%(meeting)s called by %(agency)s for %(when)s, to be held by %(by)s") % {
-            "meeting": meeting.short_name, "agency": by.agency.name, "when": _moment(starts_at),
-            "by": _moment(hold_by)},
+        summary=Text(gettext_noop("%(meeting)s called by %(agency)s for %(when)s, to be held by %(by)s")) % {
+            "meeting": meeting.short_label, "agency": by.agency.name_text, "when": starts_at, "by": hold_by},
     )
     if escalation is None:
         # MTG-2: the urgency's deadline is a tracked action on the chair, closed when the meeting is held.
@@ -329,8 +334,8 @@ def meeting_reschedule(
     audit_record(actor=by, action=AuditAction.UPDATE, obj=meeting, family=meeting.family,
                  summary="Moved a meeting", reason=reason.strip())
     chronology_record(family=meeting.family, kind=EntryKind.MEETING, occurred_at=timezone.now(), by=by, source=meeting,
-                      summary=_("%(meeting)s moved to %(when)s: %(reason)s") % {
-                          "meeting": meeting.short_name, "when": _moment(starts_at), "reason": reason.strip()})
+                      summary=Text(gettext_noop("%(meeting)s moved to %(when)s: %(reason)s")) % {
+                          "meeting": meeting.short_label, "when": starts_at, "reason": reason.strip()})
     return meeting
 
 
@@ -357,8 +362,8 @@ def meeting_cancel(*, meeting: Meeting, by: Professional, reason: str) -> Meetin
     audit_record(actor=by, action=AuditAction.UPDATE, obj=meeting, family=meeting.family,
                  summary="Cancelled a meeting", reason=meeting.cancelled_reason)
     chronology_record(family=meeting.family, kind=EntryKind.MEETING, occurred_at=meeting.cancelled_at, by=by,
-                      source=meeting, summary=_("%(meeting)s cancelled: %(reason)s") % {
-                          "meeting": meeting.short_name, "reason": meeting.cancelled_reason})
+                      source=meeting, summary=Text(gettext_noop("%(meeting)s cancelled: %(reason)s")) % {
+                          "meeting": meeting.short_label, "reason": meeting.cancelled_reason})
     return meeting
 
 
@@ -404,7 +409,7 @@ def meeting_record_held(
     circulate_by = end_of_day(rules.circulate_by(held_on, rule_settings("MTG-4")[1]))
     minutes = Minutes.objects.create(meeting=meeting, concerns=meeting.reason, drafted_by=by, drafted_at=now,
                                      circulate_by=circulate_by)
-    agencies = sorted({i.agency.name for i in present})
+    agencies_present = [a.name_text for a in sorted({i.agency for i in present}, key=lambda a: a.name)]
     held_text = _("%(meeting)s held on %(day)s") % {"meeting": meeting.short_name, "day": _day(held_on)}
     # MTG-4: the chair owns circulating the minutes within seven days; overdue escalates to their manager.
     rule_apply(rule_id="MTG-4", family=meeting.family, facts=_meeting_facts(meeting, held_on=held_on))
@@ -419,7 +424,8 @@ def meeting_record_held(
         family=meeting.family, kind=EntryKind.MEETING, by=by, source=meeting, significant=True,
         occurred_at=timezone.make_aware(datetime.combine(held_on, timezone.localtime(meeting.starts_at).time())),
         tags=[f"meeting:{meeting.kind}"],
-        summary=_("%(held)s; agencies present: %(agencies)s") % {"held": held_text, "agencies": ", ".join(agencies)},
+        summary=Text(gettext_noop("%(held)s; agencies present: %(agencies)s")) % {
+            "held": _held_text(meeting, held_on), "agencies": agencies_present},
     )
     return minutes
 
@@ -615,12 +621,12 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
     ])
     notify(recipients=[p for p, _a, _k in recipients.values()], kind=NotificationKind.MEETING, family=family,
            link=link, dedupe_key=f"minutes:{minutes.pk}:circulated",
-           message=_("Minutes circulated: %(held)s, family %(reference)s") % {"held": held,
-                                                                              "reference": family.reference})
+           message=Text(gettext_noop("Minutes circulated: %(held)s, family %(reference)s")) % {
+               "held": _held_text(meeting, meeting.held_on), "reference": family.reference})
 
     actions = list(minutes.actions.select_related("owner", "agency"))
     facts = _meeting_facts(meeting, held_on=meeting.held_on, review_date=minutes.review_date, actions=tuple(
-        rules.PlanActionFact(id=a.pk, owner_id=a.owner_id, agency_name=a.agency.name, description=a.description,
+        rules.PlanActionFact(id=a.pk, owner_id=a.owner_id, agency_name=a.agency.name_text, description=a.description,
                              due_date=a.due_date) for a in actions))
     applied = rule_apply(rule_id="MTG-3", family=family, facts=facts)
     for action in actions:
@@ -636,15 +642,16 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
     rule_apply(rule_id="MTG-5", family=family, facts=facts)
 
     if minutes.plan_agreed:
-        plan = _("plan of intervention: %(actions)s") % {"actions": "; ".join(
-            f"{a.agency.name} – {a.description}" for a in actions)}
+        plan = Text(gettext_noop("plan of intervention: %(actions)s")) % {"actions": [
+            Text("%(agency)s – %(action)s", {"agency": a.agency.name_text, "action": a.description}) for a in actions]}
     else:
-        plan = _("no proactive plan of intervention is achievable: %(reason)s") % {"reason": minutes.no_plan_reason}
+        plan = Text(gettext_noop("no proactive plan of intervention is achievable: %(reason)s")) % {
+            "reason": minutes.no_plan_reason}
     chronology_record(
         family=family, kind=EntryKind.DECISION, occurred_at=now, by=by, source=minutes, significant=True,
         tags=[f"meeting:{meeting.kind}", f"outcome:{minutes.outcome}", "plan" if minutes.plan_agreed else "no-plan"],
-        summary=_("%(held)s decided: %(outcome)s; %(plan)s") % {
-            "held": held, "outcome": minutes.get_outcome_display(), "plan": plan},
+        summary=Text(gettext_noop("%(held)s decided: %(outcome)s; %(plan)s")) % {
+            "held": _held_text(meeting, meeting.held_on), "outcome": choice_label(minutes, "outcome"), "plan": plan},
     )
     audit_record(actor=by, action=AuditAction.UPDATE, obj=minutes, family=family,
                  summary=f"Circulated the minutes to {len(recipients)} people, the Board chair included")
@@ -673,7 +680,7 @@ def plan_action_progress(*, action: PlanAction, by: Professional, note: str, com
         chronology_record(
             family=action.family, kind=EntryKind.DECISION, occurred_at=now, by=by, source=action,
             tags=["plan-action"],
-            summary=_("Plan action done by %(agency)s: %(action)s – %(note)s") % {
-                "agency": action.agency.name, "action": action.description, "note": note.strip()},
+            summary=Text(gettext_noop("Plan action done by %(agency)s: %(action)s – %(note)s")) % {
+                "agency": action.agency.name_text, "action": action.description, "note": note.strip()},
         )
     return action

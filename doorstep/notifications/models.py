@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import text_shown
+
 
 class NotificationKind(models.TextChoices):
     ACTION = "action", _("An action needs your attention")
@@ -36,6 +38,9 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
     # Shown in Doorstep to the signed-in recipient; never e-mailed (e-mails carry no family data).
     message = models.CharField(_("message"), max_length=500)
+    # Issue 14: the message as a sentence (`Text` JSON), shown in the reader's language; `message` keeps it in the
+    # recipient's language when it was written (and is all that notifications from before issue 14 have).
+    message_text = models.JSONField(null=True, blank=True, editable=False)
     link = models.CharField(max_length=300, blank=True)
     family = models.ForeignKey("families.Family", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     mandatory = models.BooleanField(default=False)
@@ -63,6 +68,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient}"
+
+    @property
+    def message_shown(self) -> str:
+        return text_shown(self.message_text, self.message)
 
 
 class NotificationPreference(models.Model):

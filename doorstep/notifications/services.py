@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from doorstep.core.texts import text_store
+
 from .models import MANDATORY_KINDS, EmailState, Notification, NotificationKind, NotificationPreference
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,7 @@ def notify(
     *,
     recipients: Iterable,
     kind: NotificationKind,
-    message: str,
+    message,  # str | Text
     link: str = "",
     family=None,
     mandatory: bool = False,
@@ -44,6 +46,7 @@ def notify(
 
     Call inside the transaction of the change that causes it: the e-mail is queued only once that commits.
     With a dedupe_key, a recipient who already has a notification for that key is not notified again.
+    A `message` Doorstep writes is a `Text`, shown in the reader's language (issue 14).
     """
     created = []
     seen = set()
@@ -54,10 +57,11 @@ def notify(
         if dedupe_key and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
             continue
         email = _wants_email(recipient, kind, mandatory)
+        plain, stored = text_store(message, max_length=500, language=recipient.preferred_language)
         try:
             with transaction.atomic():
                 note = Notification.objects.create(
-                    recipient=recipient, kind=kind, message=message[:500], link=link, family=family,
+                    recipient=recipient, kind=kind, message=plain, message_text=stored, link=link, family=family,
                     mandatory=mandatory or kind in MANDATORY_KINDS, dedupe_key=dedupe_key,
                     email_state=EmailState.CREATED if email else EmailState.NONE,
                     email_next_attempt_at=timezone.now() if email else None,

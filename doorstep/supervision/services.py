@@ -9,12 +9,14 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.engine import rule_apply
@@ -70,7 +72,7 @@ def supervision_plan(*, by: Professional, worker: Professional, planned_for: dat
                                                 recorded_by=by)
     audit_record(actor=by, action=AuditAction.CREATE, obj=session, summary=f"Planned supervision with {worker}")
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
-           message=_("Supervision planned for %(date)s") % {"date": planned_for.strftime("%d/%m/%Y")},
+           message=Text(gettext_noop("Supervision planned for %(date)s")) % {"date": planned_for},
            link=f"/supervision/{session.pk}/", dedupe_key=f"supervision:{session.pk}:planned")
     return session
 
@@ -115,8 +117,8 @@ def supervision_record(
     escalations_close_by_key(key=overdue_key(worker.pk), by=by,
                              outcome=f"Supervision held on {held_on:%d/%m/%Y}")
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
-           message=_("The record of your supervision on %(date)s is ready to read") % {
-               "date": held_on.strftime("%d/%m/%Y")},
+           message=Text(gettext_noop("The record of your supervision on %(date)s is ready to read")) % {
+               "date": held_on},
            link=f"/supervision/{session.pk}/", dedupe_key=f"supervision:{session.pk}:held")
     return session
 
@@ -171,9 +173,9 @@ def _decide(*, case: CaseDiscussion, by: Professional, kind: str, decision: str,
                                               reason=reason.strip(), decided_by=by, decided_at=at)
     # CHR-1: the decision and its reason reach the family's chronology; nothing else of the supervision does.
     if kind == DecisionKind.SAFE_WORKING:
-        summary = _("Supervision, how the work will continue safely: %(decision)s. Reason: %(reason)s")
+        summary = Text(gettext_noop("Supervision, how the work will continue safely: %(decision)s. Reason: %(reason)s"))
     else:
-        summary = _("Supervision decision: %(decision)s. Reason: %(reason)s")
+        summary = Text(gettext_noop("Supervision decision: %(decision)s. Reason: %(reason)s"))
     chronology_record(
         family=case.family, kind=EntryKind.SUPERVISION, occurred_at=at, by=by, source=made,
         significant=kind == DecisionKind.SAFE_WORKING, tags=["supervision", kind],

@@ -11,7 +11,7 @@ reads in the reader's language.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -174,7 +174,7 @@ class AlarmFacts:
     alarm_round: int
     worker_name: str
     owner_id: int  # the duty manager, or else the first person alerted, or else the worker
-    expected_back: time  # local time of day
+    expected_back: str  # the local time of day, "14:30" (the same in every language)
     now: datetime
 
 

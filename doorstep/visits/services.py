@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
@@ -21,6 +22,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.services import escalation_acknowledge, escalations_close_by_key
@@ -165,16 +167,16 @@ def visit_plan(
                  summary=f"Visit planned for {_when(planned_start)}")
     chronology_record(
         family=family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
-        summary=_("Visit planned for %(when)s: %(arrangement)s") % {
-            "when": _when(planned_start), "arrangement": ", ".join(visit.get_arrangement_labels())},
+        summary=Text(gettext_noop("Visit planned for %(when)s: %(arrangement)s")) % {
+            "when": planned_start, "arrangement": visit.arrangement_labels_lazy()},
     )
     if status == VisitStatus.AWAITING_AGREEMENT:
         _event(visit, VisitEvent.Kind.SENT_FOR_AGREEMENT, by=by)
         _notify_each(
             managers_of(by), kind=NotificationKind.ACTION, link=f"/visits/{visit.pk}/decide/", family=family,
             mandatory=False, dedupe_key=f"visit:{visit.pk}:agreement",
-            message=lambda: _("%(worker)s asks you to agree a visit plan: %(family)s, %(when)s") % {
-                "worker": by, "family": family.name, "when": _when(planned_start)},
+            message=lambda: Text(gettext_noop("%(worker)s asks you to agree a visit plan: %(family)s, %(when)s")) % {
+                "worker": by, "family": family.name_text, "when": planned_start},
         )
     return visit
 
@@ -232,19 +234,20 @@ def visit_decide(
                  summary=f"Visit plan {decision}", reason=visit.decision_reason)
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
-        summary=(_("Manager refused the visit plan for %(when)s") if decision == Decision.REFUSED
-                 else _("Manager agreed the visit plan for %(when)s: %(arrangement)s")) % {
-            "when": _when(visit.planned_start), "arrangement": ", ".join(visit.get_arrangement_labels())},
+        summary=(Text(gettext_noop("Manager refused the visit plan for %(when)s")) if decision == Decision.REFUSED
+                 else Text(gettext_noop("Manager agreed the visit plan for %(when)s: %(arrangement)s"))) % {
+            "when": visit.planned_start, "arrangement": visit.arrangement_labels_lazy()},
     )
     messages = {
-        Decision.AGREED: lambda: _("%(manager)s agreed your visit plan: %(family)s, %(when)s"),
-        Decision.CHANGED: lambda: _("%(manager)s agreed your visit plan with changes: %(family)s, %(when)s"),
-        Decision.REFUSED: lambda: _("%(manager)s refused your visit plan: %(family)s, %(when)s"),
+        Decision.AGREED: lambda: Text(gettext_noop("%(manager)s agreed your visit plan: %(family)s, %(when)s")),
+        Decision.CHANGED: lambda: Text(gettext_noop("%(manager)s agreed your visit plan with changes: %(family)s, "
+                                                    "%(when)s")),
+        Decision.REFUSED: lambda: Text(gettext_noop("%(manager)s refused your visit plan: %(family)s, %(when)s")),
     }
     _notify_each([visit.worker], kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/", family=visit.family,
                  mandatory=False, dedupe_key=f"visit:{visit.pk}:decision",
-                 message=lambda: messages[decision]() % {"manager": by, "family": visit.family.name,
-                                                         "when": _when(visit.planned_start)})
+                 message=lambda: messages[decision]() % {"manager": by, "family": visit.family.name_text,
+                                                         "when": visit.planned_start})
     return visit
 
 
@@ -293,7 +296,7 @@ def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
         _notify_each(
             told.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/", family=visit.family,
             mandatory=True, dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:stood-down",
-            message=lambda: _("Stand down: %(worker)s is safe (%(note)s, %(time)s)") % {
+            message=lambda: Text(gettext_noop("Stand down: %(worker)s is safe (%(note)s, %(time)s)")) % {
                 "worker": visit.worker, "note": note, "time": _time(now)},
         )
         if Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).exists():
@@ -372,8 +375,8 @@ def _end(visit: Visit, *, by, now: datetime) -> None:
     visit.next_alert_at = None
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=visit.started_at, by=visit.worker, source=visit,
-        summary=_("Visit made by %(worker)s, %(start)s to %(end)s") % {
-            "worker": visit.worker, "start": _when(visit.started_at), "end": _time(now)},
+        summary=Text(gettext_noop("Visit made by %(worker)s, %(start)s to %(end)s")) % {
+            "worker": visit.worker, "start": visit.started_at, "end": _time(now)},
     )
 
 
@@ -406,13 +409,14 @@ def _something_happened(visit: Visit, *, by, now: datetime) -> None:
     _notify_each(
         managers_of(by), kind=NotificationKind.VIOLENCE, link=f"/visits/{visit.pk}/", family=visit.family,
         mandatory=True, dedupe_key=f"visit:{visit.pk}:something-happened",
-        message=lambda: _("%(worker)s says something happened at a visit to %(family)s (%(time)s). They are safe and "
-                          "recording the incident: contact them now.") % {
-            "worker": by, "family": visit.family.name, "time": _time(now)},
+        message=lambda: Text(gettext_noop("%(worker)s says something happened at a visit to %(family)s (%(time)s). They are safe and "
+                          "recording the incident: contact them now.")) % {
+            "worker": by, "family": visit.family.name_text, "time": _time(now)},
     )
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit, significant=True,
-        summary=_("%(worker)s reported that something happened at a visit; the manager was told at once") % {
+        summary=Text(gettext_noop("%(worker)s reported that something happened at a visit; the manager was told at "
+                                  "once")) % {
             "worker": by},
     )
 
@@ -454,8 +458,8 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
         _notify_each(
             recipients, kind=NotificationKind.ACTION, link=f"/visits/{visit.pk}/go/", family=family, mandatory=True,
             dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:{step}",
-            message=lambda: _("You were due back from your visit at %(time)s. Say you are safe, or extend the "
-                              "visit.") % {"time": expected},
+            message=lambda: Text(gettext_noop("You were due back from your visit at %(time)s. Say you are safe, or extend the "
+                              "visit.")) % {"time": expected},
         )
     else:
         if visit.escalated_at is None:
@@ -477,8 +481,10 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
             visit=visit, round=visit.alarm_round).exclude(pk=alert.pk).exclude(step=ChainStep.REMINDER).exists():
         chronology_record(
             family=family, kind=EntryKind.VISIT, occurred_at=now, agency=visit.agency, source=visit, significant=True,
-            summary=(_("Lone-worker alarm: %(worker)s asked for help during a visit") if step == ChainStep.HELP else
-                     _("Lone-worker alarm: %(worker)s had not reported back from a visit by %(time)s")) % {
+            summary=(Text(gettext_noop("Lone-worker alarm: %(worker)s asked for help during a visit"))
+                     if step == ChainStep.HELP else
+                     Text(gettext_noop("Lone-worker alarm: %(worker)s had not reported back from a visit by "
+                                       "%(time)s"))) % {
                 "worker": worker, "time": expected},
         )
     if step in (ChainStep.EMERGENCY, ChainStep.HELP):
@@ -486,7 +492,7 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
         owner = (duty_managers_for(worker) or recipients or [worker])[0]
         rule_apply(rule_id="SAF-3", family=family, facts=rules.AlarmFacts(
             visit_id=visit.pk, alarm_round=visit.alarm_round, worker_name=str(worker), owner_id=owner.pk,
-            expected_back=timezone.localtime(visit.expected_back).time(), now=now))
+            expected_back=_time(visit.expected_back), now=now))
     return alert
 
 
@@ -559,7 +565,7 @@ def visit_acknowledge(*, visit: Visit, by: Professional) -> Visit:
     _notify_each(others.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/",
                  family=visit.family, mandatory=False,
                  dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:ack:{now.timestamp():.0f}",
-                 message=lambda: _("%(person)s has acknowledged the alarm for %(worker)s and is dealing with it") % {
+                 message=lambda: Text(gettext_noop("%(person)s has acknowledged the alarm for %(worker)s and is dealing with it")) % {
                      "person": by, "worker": visit.worker})
     return visit
 
@@ -597,7 +603,7 @@ def visit_resolve(*, visit: Visit, by: Professional, outcome: str, note: str, mi
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=f"Alarm resolved: {outcome}", reason=note.strip())
     chronology_record(family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
-                      summary=_("Lone-worker alarm over: %(worker)s is safe") % {"worker": visit.worker})
+                      summary=Text(gettext_noop("Lone-worker alarm over: %(worker)s is safe")) % {"worker": visit.worker})
     return visit
 
 

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('engagement', '0002_contact_details_corrections_letters_settings'),
-        ('escalations', '0003_deadlines_end_of_day_in_london'),
+        ('escalations', '0005_deadlines_end_of_day_in_london'),
     ]
 
     operations = [

@@ -78,7 +78,7 @@ def test_the_data_migration_moves_open_summer_deadlines_stored_in_utc(world):
                               deadline=datetime(2027, 6, 28, 23, 59, 59, tzinfo=LONDON))[0]
     # As the old code stored them: 23:59:59 UTC (00:59:59 BST the next day).
     Escalation.objects.filter(pk=summer.pk).update(deadline=datetime(2027, 7, 1, 23, 59, 59, tzinfo=UTC))
-    migration = importlib.import_module("doorstep.escalations.migrations.0003_deadlines_end_of_day_in_london")
+    migration = importlib.import_module("doorstep.escalations.migrations.0005_deadlines_end_of_day_in_london")
     migration.forwards(apps, None)
     for escalation in (summer, winter, at_once):
         escalation.refresh_from_db()

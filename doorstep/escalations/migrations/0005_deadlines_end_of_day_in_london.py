@@ -22,6 +22,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("escalations", "0002_rules_settings_due_checks_esc2_esc6")]
+    dependencies = [("escalations", "0004_history_as_message_ids")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
