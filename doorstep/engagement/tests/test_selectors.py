@@ -88,6 +88,7 @@ def test_defaulted_summary_per_family_and_child_since_when(world, time_machine):
 
 @pytest.mark.clock("2026-06-15 12:00")
 def test_grid_counts_by_agency_adult_and_month_in_local_time(world, time_machine):
+    """FAM-3 (002 §4.2, §4.4) and CHR-2: which agencies each adult engages with and which not, month by month."""
     police = world.users["other_involved"]
     # 00:30 on 1 April in London is 23:30 on 31 March UTC: it belongs to April.
     services.contact_record(family=world.family, by=police, kind=ContactKind.HOME_VISIT, outcome=Outcome.SEEN,

@@ -348,6 +348,8 @@ def test_non_compliance_rejects_bad_input_and_saves_nothing(world, time_machine)
 
 @december
 def test_ending_an_involvement_is_refused_while_access_is_difficult_until_consulted(world, time_machine):
+    """P-2 (001 §5.1.19, §5.1.21) and ESC-6: non-engagement is never a reason to close; the ending waits for the
+    consultations and the meeting."""
     worker = world.users["involved_practitioner"]
     for d in (3, 2):
         contact(world.family, worker, date(2026, 12, 1) - timedelta(days=d))

@@ -299,6 +299,8 @@ def test_esc_9_child_seen_but_never_alone():
 
 @pytest.mark.parametrize("nation, deadline", [(EW, date(2027, 1, 5)), (SCT, date(2027, 1, 6))])
 def test_esc_10_no_agency_with_access_escalates_to_every_agency_manager(nation, deadline):
+    """ESC-10 and P-5 (001 §5.1.18): one action for the manager of each involved agency, so that no agency carries
+    the concern alone."""
     contacts = [c(XMAS_EVE - timedelta(days=29), outcome="seen"), c(XMAS_EVE - timedelta(days=3), POLICE)]
     result = esc_10(facts(nation=nation, contacts=contacts), params("ESC-10"))
     owners = {r.key: r.owner_id for r in raised(result)}

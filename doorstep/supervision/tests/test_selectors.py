@@ -41,6 +41,7 @@ class TestWhoSeesReflections:
         assert selectors.session_get_for(professional=successor, session_id=discussion.session_id)
 
     def test_pages_show_reflections_only_in_the_record(self, world, client):
+        """SUP-2 (004 §3.4, 001 §5.1.9.5): the worker's answers to the reflective questions are kept in the record."""
         discussion = case(world)
         client.force_login(world.users["involved_practitioner"])
         record = client.get(reverse("supervision:session", args=[discussion.session_id])).content.decode()
