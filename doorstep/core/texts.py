@@ -16,7 +16,7 @@ Parameter values may be:
 - `Verbatim("...")`: a sentence stored before issue 14 that could not be turned back into a message id. It is shown
   as it was written, in the language it was written in.
 
-The JSON form is stable: a `Text` is {"msgid": ..., "params": {...}}; dates are {"date": "2027-01-12"}, datetimes
+The JSON form is stable: a `Text` is {"msgid": ..., "params": {...}} (and "msgid_plural" for a plural message); dates are {"date": "2027-01-12"}, datetimes
 {"datetime": "2027-01-12T10:00:00+00:00"}, `Names` {"names": {...}}, `Joined` {"joined": [...], "separator": ", "}, `Lowercase` {"lower": ...}, `Verbatim` {"verbatim": ..., "language": ...}.
 Strings, numbers, null and lists are themselves.
 """
@@ -278,7 +278,11 @@ def text_to_json(text) -> dict | None:
         return value_to_json(text)
     if isinstance(text, str):
         return value_to_json(Verbatim(text, settings.LANGUAGE_CODE))
-    return {"msgid": text.msgid, "params": {str(k): value_to_json(v) for k, v in (text.params or {}).items()}}
+    params = {str(k): value_to_json(v) for k, v in (text.params or {}).items()}
+    if PLURAL_SEPARATOR in text.msgid:  # PostgreSQL's jsonb holds no NUL character: the plural form has its own key
+        singular, plural = text.msgid.split(PLURAL_SEPARATOR, 1)
+        return {"msgid": singular, "msgid_plural": plural, "params": params}
+    return {"msgid": text.msgid, "params": params}
 
 
 def text_from_json(data):
@@ -288,7 +292,10 @@ def text_from_json(data):
     if isinstance(data, str):
         return Verbatim(data, settings.LANGUAGE_CODE)
     if "msgid" in data:
-        return Text(str(data["msgid"]), {k: value_from_json(v) for k, v in (data.get("params") or {}).items()})
+        msgid = str(data["msgid"])
+        if data.get("msgid_plural"):
+            msgid = f"{msgid}{PLURAL_SEPARATOR}{data['msgid_plural']}"
+        return Text(msgid, {k: value_from_json(v) for k, v in (data.get("params") or {}).items()})
     return value_from_json(data)
 
 
