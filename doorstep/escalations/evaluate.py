@@ -11,9 +11,9 @@ Capabilities register their evaluators here in AppConfig.ready():
                                  # every change and at least nightly for every family, in one transaction.
   SWEEP_CHECKS.append(fn)        # fn(*, now) -> int: does what is due, safe with several workers at once (claim
                                  # due rows with select_for_update(skip_locked=True), one per transaction).
-A rule with settings an administrator can change registers its definition with
-`doorstep.escalations.rules.rule_register(RuleDefinition(...))` and reads them with
-`doorstep.escalations.services.rule_settings(rule_id)`.
+Every tracked action is a rule: a `RuleDefinition` in its app's `rules.py`, registered with
+`doorstep.escalations.rules.rule_register(...)`, with its settings on the Rule settings page (ESC-12). Family rules
+run here; other rules are applied by their app's service with `doorstep.escalations.engine.rule_apply(...)`.
 """
 
 import threading

@@ -1,4 +1,6 @@
-"""The protocol's escalation rules (PROTOCOL.md section 5) as a pure engine: facts in, outcomes out.
+"""The protocol's escalation rules (PROTOCOL.md section 5) as a pure engine: facts in, outcomes out; and the one
+registry of rules (`RULES`), which every app's `rules.py` adds its own to (ESC-4/5 in incidents, SAF-3 in visits,
+FLG-2 in markers, AGR-1 in agreements, SUP-4 in supervision, MTG-2..5 in meetings, P-4 in families).
 
 Nothing here touches the database or reads the clock: `facts.py` gathers a family's facts (with `today` in them),
 each rule turns facts and its settings into outcomes, and `engine.py` applies them (STYLE.md). So each rule is
