@@ -21,11 +21,13 @@ from doorstep.core.texts import Text, choice_label
 from doorstep.core.access import family_require_write, require_family_worker
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.evaluate import family_evaluate
-from doorstep.escalations.services import escalation_raise, escalations_close_by_key
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalations_close_by_key, rule_settings
 from doorstep.families.models import CHILD_ROLES, CorrespondenceLanguage, Family, Involvement, Person
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
+from . import rules
 from .models import (
     BREACHABLE_SECTIONS,
     GIVEN_STATES,
@@ -54,12 +56,13 @@ SIGNED_COPY_TYPES = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", 
 
 def review_key(agreement_id: int) -> str:
     """The escalation key of an agreement's review (idempotent: one open review action per agreement)."""
-    return f"AGR-1:agreement:{agreement_id}:review"
+    return rules.review_key(agreement_id)
 
 
 def review_notice_working_days() -> int:
-    # ESC-12: thresholds are configuration. The review action is raised this many working days before the date.
-    return int(getattr(settings, "DOORSTEP_AGREEMENT_REVIEW_NOTICE_WORKING_DAYS", 5))
+    # ESC-12: AGR-1's setting on the Rule settings page. The review action is raised this many working days before
+    # the review date.
+    return rule_settings("AGR-1")[1]["review_notice_working_days"]
 
 
 def _lines(text: str) -> list[str]:
@@ -544,14 +547,10 @@ def agreement_reviews_sweep(*, now: datetime) -> int:
             )
             if agreement is None or agreement.review_escalated_for == agreement.review_date:
                 continue
-            __, created = escalation_raise(
-                rule_id="AGR-1", clause="004 §2.4, 001 §5.1.9.17", key=review_key(agreement.pk),
-                title=_("Review the written agreement with %(family)s by %(date)s") % {
-                    "family": agreement.family.name, "date": agreement.review_date.strftime("%d/%m/%Y")},
-                owner=agreement.lead, family=agreement.family, deadline=end_of_day(agreement.review_date),
-                facts=[{"text": f"Review date {agreement.review_date:%d/%m/%Y}", "link": f"/agreements/{agreement.pk}/"}],
-                source=agreement,
-            )
+            applied = rule_apply(rule_id="AGR-1", family=agreement.family, facts=rules.AgreementFacts(
+                agreement_id=agreement.pk, family_name=agreement.family.name_text, lead_id=agreement.lead_id,
+                review_date=agreement.review_date, today=today))
+            created = any(c for _e, c in applied.escalations.values())
             agreement.review_escalated_for = agreement.review_date
             agreement.save(update_fields=["review_escalated_for"])
             raised += int(created)

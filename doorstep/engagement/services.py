@@ -454,10 +454,11 @@ def contact_follow_up_record(*, contact: Contact, by: Professional, text: str) -
 
 
 @transaction.atomic
-def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable[str], not_seen_days: int,
-                               not_seen_alone_days: int, late_entry_hours: int) -> EngagementSettings:
-    """Administrators set which outcomes count as defaulted (ENG-6) and the periods after which a child stands
-    out on the case file (P-1). Audited; applies to contacts recorded from now on."""
+def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable[str],
+                               late_entry_hours: int) -> EngagementSettings:
+    """Administrators set which outcomes count as defaulted (ENG-6) and when a record is a late entry. Audited;
+    applies to contacts recorded from now on. (When a child not seen stands out is ESC-8's setting, on the Rule
+    settings page: one setting, in one place.)"""
     if not by.is_administrator:
         raise PermissionDenied(_("Only administrators change the engagement settings."))
     outcomes = sorted({str(o) for o in defaulted_outcomes})
@@ -466,17 +467,14 @@ def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable
         errors["defaulted_outcomes"] = _("Select outcomes from the list")
     elif any(o in ACHIEVED_OUTCOMES for o in outcomes):
         errors["defaulted_outcomes"] = _("A contact where the family was seen cannot count as defaulted")
-    for field, value, top in (("not_seen_days", not_seen_days, 365), ("not_seen_alone_days", not_seen_alone_days, 365),
-                              ("late_entry_hours", late_entry_hours, 24 * 14)):
+    for field, value, top in (("late_entry_hours", late_entry_hours, 24 * 14),):
         if not isinstance(value, int) or not 1 <= value <= top:
             errors[field] = _("Enter a whole number from 1 to %(n)s") % {"n": top}
     if errors:
         raise ValidationError(errors)
     config = EngagementSettings.objects.select_for_update().get_or_create(pk=1)[0]
-    before = {"defaulted_outcomes": sorted(config.defaulted_outcomes), "not_seen_days": config.not_seen_days,
-              "not_seen_alone_days": config.not_seen_alone_days, "late_entry_hours": config.late_entry_hours}
-    after = {"defaulted_outcomes": outcomes, "not_seen_days": not_seen_days,
-             "not_seen_alone_days": not_seen_alone_days, "late_entry_hours": late_entry_hours}
+    before = {"defaulted_outcomes": sorted(config.defaulted_outcomes), "late_entry_hours": config.late_entry_hours}
+    after = {"defaulted_outcomes": outcomes, "late_entry_hours": late_entry_hours}
     if before == after:
         return config
     for field, value in after.items():

@@ -227,8 +227,7 @@ def settings_page(request):
         raise PermissionDenied(_("Only administrators change the engagement settings."))
     config = EngagementSettings.current()
     form = EngagementSettingsForm(form_data(request), initial={
-        "defaulted_outcomes": config.defaulted_outcomes, "not_seen_days": config.not_seen_days,
-        "not_seen_alone_days": config.not_seen_alone_days, "late_entry_hours": config.late_entry_hours})
+        "defaulted_outcomes": config.defaulted_outcomes, "late_entry_hours": config.late_entry_hours})
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.engagement_settings_update(by=request.user, **form.cleaned_data)):
             messages.success(request, _("Engagement settings saved. They apply to contacts recorded from now on."))

@@ -1,5 +1,8 @@
 """Escalations under /api/v1/: the same selectors, services and audit as the pages."""
 
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -14,6 +17,8 @@ from doorstep.core.access import require_family_worker
 
 from . import selectors, services
 from .models import Escalation, EscalationEvent
+
+LONDON = ZoneInfo(settings.TIME_ZONE)
 
 
 class EscalationEventSerializer(serializers.ModelSerializer):
@@ -33,6 +38,8 @@ class EscalationFactSerializer(serializers.Serializer):
 
 class EscalationSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="display_title", read_only=True)
+    # The end of the deadline's day in Europe/London, with its offset (+00:00 in winter, +01:00 in summer).
+    deadline = serializers.DateTimeField(read_only=True, default_timezone=LONDON)
     facts = EscalationFactSerializer(source="display_facts", many=True, read_only=True)
     owner_name = serializers.StringRelatedField(source="owner")
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)

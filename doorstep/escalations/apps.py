@@ -8,6 +8,10 @@ class EscalationsConfig(AppConfig):
 
     def ready(self):
         from doorstep.core.navigation import NAV_ITEMS, NavItem
+        from django.utils.module_loading import autodiscover_modules
+
+        # One registry of rules: every app's rules.py registers its RuleDefinitions when it is imported.
+        autodiscover_modules("rules")
 
         NAV_ITEMS.append(NavItem("escalations:mine", _("My actions"), lambda u: u.works_with_families,
                                  order=5))

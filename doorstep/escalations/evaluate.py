@@ -13,9 +13,9 @@ Both lists are declared, in order, in doorstep/core/extensions.py:
                       # rows with doorstep.core.sweep.sweep_each (skip_locked claims, one per transaction, bounded,
                       # failures recorded and backed off). Each check runs isolated: one that raises is recorded
                       # on its SweepCheck row and logged.
-A rule with settings an administrator can change registers its definition with
-`doorstep.escalations.rules.rule_register(RuleDefinition(...))` and reads them with
-`doorstep.escalations.services.rule_settings(rule_id)`.
+Every tracked action is a rule: a `RuleDefinition` in its app's `rules.py`, registered with
+`doorstep.escalations.rules.rule_register(...)`, with its settings on the Rule settings page (ESC-12). Family rules
+run here; other rules are applied by their app's service with `doorstep.escalations.engine.rule_apply(...)`.
 """
 
 import threading

@@ -1,13 +1,13 @@
-"""Raising and closing escalations, and the engine's other writes. Other capabilities call `escalation_raise` and
-`escalations_close_by_key` inside their own transaction, so that a change and the escalation it causes commit
-together (issue 4)."""
+"""Closing escalations, and the engine's other writes. Escalations are raised only by the engine (`engine.py`,
+from the rules' outcomes); other capabilities call `escalations_close_by_key` inside their own transaction, so that
+a change and the escalation it closes commit together (issue 4)."""
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -39,7 +39,7 @@ from .models import (
 from .rules import RULES
 
 
-def _notify_in_languages(*, recipients: Iterable, escalation: Escalation, kind, message: str,
+def notify_in_languages(*, recipients: Iterable, escalation: Escalation, kind, message: str,
                          translations: Mapping[str, str], mandatory: bool, dedupe_key: str) -> None:
     """The in-app message is the title in every language the rule gave it in, shown in the reader's (issue 14;
     e-mails carry no message)."""
@@ -47,79 +47,6 @@ def _notify_in_languages(*, recipients: Iterable, escalation: Escalation, kind, 
     notify(recipients=[p for p in recipients if p is not None], kind=kind, family=escalation.family,
            mandatory=mandatory, message=Text("%(title)s", {"title": names}), link=f"/escalations/{escalation.pk}/",
            dedupe_key=dedupe_key)
-
-
-def escalation_raise(
-    *,
-    rule_id: str,
-    clause: str,
-    key: str,
-    title: str,
-    owner,
-    family=None,
-    deadline: datetime | None = None,
-    facts: Iterable[dict] = (),
-    source: models.Model | None = None,
-    notify_also: Iterable = (),
-    notification_kind: NotificationKind = NotificationKind.ACTION,
-    mandatory: bool = False,
-    trigger_date: date | None = None,
-    parameters: Mapping | None = None,
-    translations: Mapping | None = None,
-    source_ref: tuple[str, str] | None = None,
-) -> tuple[Escalation, bool]:
-    """Raise the action for `key`, or bring the active one up to date with the new facts (idempotent).
-
-    Returns (escalation, created). The owner (and `notify_also`) are notified only when it is first raised.
-    `translations` ({"cy": {"title": ..., "facts": [...]}}) lets readers see it in their language; `parameters`
-    records the rule's settings it was raised under (ESC-12); `source_ref` names the source record by
-    (model label, key) when there is no instance at hand.
-    """
-    facts = list(facts)
-    translations = dict(translations or {})
-    existing = Escalation.objects.select_for_update().filter(key=key, state__in=ACTIVE_STATES).first()
-    if existing is not None:
-        # New facts update the open action; its deadline stands (the first trigger started the clock).
-        if existing.facts != facts:
-            existing.facts = facts
-            existing.translations = translations or existing.translations
-            existing.save(update_fields=["facts", "translations", "updated_at"])
-            _event(existing, action="updated", note=Text(gettext_noop("New facts")))
-        return existing, False
-    if source is not None:
-        source_type, source_id = source._meta.label, str(source.pk)
-    else:
-        source_type, source_id = source_ref or ("", "")
-    try:
-        with transaction.atomic():
-            escalation = Escalation.objects.create(
-                rule_id=rule_id, clause=clause, key=key, title=title[:300], owner=owner, family=family,
-                deadline=deadline, trigger_date=trigger_date, facts=facts, translations=translations,
-                parameters=dict(parameters or {}), source_type=source_type, source_id=source_id,
-            )
-    except IntegrityError:  # raised by another worker at the same moment
-        return Escalation.objects.get(key=key, state__in=ACTIVE_STATES), False
-    _event(escalation, action="raised")
-    if deadline is not None:
-        # Issue 16: escalated when it becomes overdue, not at the next sweep (which stays as the safety net).
-        from doorstep.core.tasks_support import enqueue_at
-
-        from .tasks import overdue_due
-        enqueue_at(overdue_due, deadline + timedelta(seconds=1), escalation.pk)
-    audit_record(actor=None, action=AuditAction.CREATE, obj=escalation, family=family,
-                 summary=Text(gettext_noop("Raised %(rule)s for %(owner)s")) % {"rule": rule_id, "owner": str(owner)})
-    if family is not None:
-        chronology_record(
-            family=family, kind=EntryKind.ESCALATION, occurred_at=timezone.now(), agency=owner.agency,
-            summary=Text("%(rule)s: %(title)s", {"rule": rule_id, "title": escalation.title_names}), source=escalation,
-            significant=True,
-        )
-    _notify_in_languages(
-        recipients=[owner, *notify_also], escalation=escalation, kind=notification_kind, message=title,
-        translations={lang: t.get("title", "") for lang, t in translations.items()}, mandatory=mandatory,
-        dedupe_key=f"escalation:{escalation.pk}:raised",
-    )
-    return escalation, True
 
 
 def escalation_can_act(escalation: Escalation, professional) -> bool:
@@ -273,7 +200,7 @@ def escalation_escalate_overdue(*, escalation: Escalation, now: datetime) -> Esc
                 "rule": escalation.rule_id, "title": escalation.title_names, "owner": owner, "manager": manager},
         )
     titles = {lang: t.get("title", "") for lang, t in escalation.translations.items()}
-    _notify_in_languages(
+    notify_in_languages(
         recipients=[manager, owner], escalation=escalation, kind=NotificationKind.ACTION_OVERDUE,
         message=escalation.title, translations=titles, mandatory=False,
         dedupe_key=f"escalation:{escalation.pk}:overdue",

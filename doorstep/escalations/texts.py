@@ -42,7 +42,30 @@ def fact_link(ref: tuple[str, int] | None, *, family_id: int | None) -> str:
         return reverse("escalations:non_compliance", kwargs={"family_id": family_id}) + f"#finding-{pk}"
     if kind == "family":
         return reverse("families:detail", kwargs={"family_id": pk})
+    if kind in FACT_PAGES:
+        return reverse(FACT_PAGES[kind], args=[pk])
+    if kind in FACT_PATHS:
+        return FACT_PATHS[kind].format(pk)
     return ""
+
+
+# The records other apps' rules point at: reference kind -> the page (URL name, or path) that shows it.
+FACT_PAGES = {
+    "incident": "incidents:detail",
+    "incident_worker": "incidents:worker",  # an AffectedWorker
+    "incident_police": "incidents:police",
+    "marker_authorise": "markers:authorise",
+    "marker_review": "markers:review",
+    "involvement_end": "families:involvement_end",
+}
+FACT_PATHS = {
+    "visit_alarm": "/visits/{}/alarm/",
+    "supervision_staff": "/supervision/staff/{}/",
+    "agreement": "/agreements/{}/",
+    "meeting": "/meetings/{}/",
+    "minutes": "/meetings/{}/minutes/",  # by meeting
+    "meeting_action": "/meetings/actions/{}/",
+}
 
 
 def facts_render(facts: tuple[Fact, ...], *, family_id: int | None, language: str | None = None) -> list[dict]:

@@ -268,7 +268,9 @@ def involvement_end_refusal(involvement: Involvement) -> str:
 
 
 def involvement_proposal_key(involvement: Involvement) -> str:
-    return f"P-4:involvement-end:{involvement.pk}"
+    from .rules import proposal_key
+
+    return proposal_key(involvement.pk)
 
 
 
@@ -314,9 +316,9 @@ def involvement_end(*, involvement: Involvement, by: Professional, reason: str, 
 def involvement_end_propose(*, involvement: Involvement, by: Professional, reason: str):
     """Issue 13 finding 4: propose that another agency ends its involvement. The agency's lead professional for the
     family (or, without one, its managers) sees it as an action; nothing is cut off until they decide."""
-    from doorstep.escalations.rules import Text
-    from doorstep.escalations.services import escalation_raise
-    from doorstep.escalations.texts import other_languages, text_render
+    from doorstep.escalations.engine import rule_apply
+
+    from .rules import ProposalFacts
 
     require_family_worker(by)
     involvement = Involvement.objects.select_related("family", "agency", "lead_professional").get(pk=involvement.pk)
@@ -330,20 +332,11 @@ def involvement_end_propose(*, involvement: Involvement, by: Professional, reaso
     if not owners:
         raise ValidationError({"reason": _("%(agency)s has nobody to decide on this. Contact them directly.") % {
             "agency": involvement.agency}})
-    title = Text(gettext_noop("Decide whether %(agency)s should end its involvement with %(reference)s: %(by)s "
-                              "(%(by_agency)s) proposes it"),
-                 {"agency": involvement.agency.name, "reference": involvement.family.reference, "by": str(by),
-                  "by_agency": by.agency.name})
-    fact = Text(gettext_noop("Reason given: %(reason)s"), {"reason": reason.strip()})
-    link = reverse("families:involvement_end", args=[involvement.pk])
-    translations = {language: {"title": text_render(title, language), "facts": [text_render(fact, language)]}
-                    for language in other_languages()}
-    default = settings.LANGUAGE_CODE
-    escalation, _created = escalation_raise(
-        rule_id="P-4", clause="002 §4.8", key=involvement_proposal_key(involvement), title=text_render(title, default),
-        owner=owners[0], notify_also=owners[1:], family=involvement.family, source=involvement,
-        facts=[{"text": text_render(fact, default), "link": link}], translations=translations,
-    )
+    applied = rule_apply(rule_id="P-4", family=involvement.family, facts=ProposalFacts(
+        involvement_id=involvement.pk, agency_name=involvement.agency.name_text, family_reference=involvement.family.reference,
+        proposed_by=str(by), proposed_by_agency=by.agency.name_text, reason=reason.strip(),
+        owner_ids=tuple(p.pk for p in owners)))
+    escalation = applied.escalation(involvement_proposal_key(involvement))
     audit_record(actor=by, action=AuditAction.CREATE, obj=involvement, family=involvement.family,
                  summary=Text(gettext_noop("Proposed that %(agency)s ends its involvement")) % {
                      "agency": involvement.agency.name_text}, reason=reason.strip())

@@ -4,15 +4,13 @@ notifications, so an incident can never be saved without its manager being alert
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext_lazy
 
 from doorstep.agencies.models import AgencyKind, Professional
 from doorstep.audit.models import AuditAction
@@ -21,22 +19,15 @@ from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text
 from doorstep.core.access import family_require_write
-from doorstep.core.workingdays import working_days_deadline
 from doorstep.engagement.models import Contact, ThreatKind
 from doorstep.escalations.evaluate import family_evaluate
-from doorstep.escalations.services import escalation_raise, escalations_close_by_key
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress, Involvement, Person
-from doorstep.notifications.models import NotificationKind
-from doorstep.notifications.services import notify
 
 from . import rules
 from .models import AffectedWorker, Incident, Motivation, Support
 from .selectors import agency_managers, managers_of, may_follow_up, may_record_police, may_share_account
-
-# ESC-12: timescales are configuration. The follow-up is due by the end of the next working day; the police
-# report by the end of the day the incident is recorded.
-FOLLOW_UP_WORKING_DAYS = getattr(settings, "DOORSTEP_INCIDENT_FOLLOW_UP_WORKING_DAYS", 1)
-POLICE_REPORT_WORKING_DAYS = getattr(settings, "DOORSTEP_INCIDENT_POLICE_WORKING_DAYS", 0)
 
 
 def _when(moment: datetime) -> str:
@@ -210,60 +201,15 @@ def incident_apply_rules(*, incident: Incident) -> rules.Outcomes:
         police_informed=incident.police_informed,
         recorded_by_police=incident.agency.kind == AgencyKind.POLICE,
         other_agencies=tuple(other_agencies),
+        family_id=family.pk, family_name=family.name_text, occurred_at=incident.occurred_at,
+        recorded_on=timezone.localtime(incident.recorded_at).date(), agency_name=incident.agency.name_text,
+        recorder_name=str(recorder), threat_labels=tuple(ThreatKind(t).label for t in incident.threats),
+        worker_names=tuple((p.pk, str(p), AffectedWorker.objects.get(incident=incident, professional=p).pk)
+                           for p in affected),
     )
-    outcomes = rules.incident_rules(facts, follow_up_working_days=FOLLOW_UP_WORKING_DAYS,
-                                    police_working_days=POLICE_REPORT_WORKING_DAYS)
-    ids = {a.owner_id for a in outcomes.actions} | {i for a in outcomes.alerts for i in a.recipient_ids}
-    people = {p.pk: p for p in Professional.objects.filter(pk__in=ids).select_related("agency")}
-    names = {p.pk: p for p in affected}
-    link = reverse("incidents:detail", args=[incident.pk])
-    when = _when(incident.occurred_at)
-    kinds = "; ".join(str(k) for k in incident_kinds_text(incident))
-    facts_list = [
-        {"text": _("%(when)s: %(kinds)s") % {"when": when, "kinds": kinds}, "link": link},
-        {"text": _("Recorded by %(name)s, %(agency)s") % {"name": recorder, "agency": incident.agency.name},
-         "link": link},
-    ]
-    for action in outcomes.actions:
-        if action.kind == "follow_up":
-            worker = names[action.worker_id]
-            title = _("Violence-at-work follow-up for %(worker)s: incident at %(family)s on %(when)s") % {
-                "worker": worker, "family": family.name, "when": when}
-            action_link = reverse("incidents:worker", args=[
-                AffectedWorker.objects.get(incident=incident, professional_id=action.worker_id).pk])
-        else:
-            what = _("the threat to kill") if incident.threat_to_kill else _("the physical violence")
-            title = _("Make sure the police are informed of %(what)s at %(family)s on %(when)s") % {
-                "what": what, "family": family.name, "when": when}
-            action_link = reverse("incidents:police", args=[incident.pk])
-        escalation_raise(
-            rule_id=action.rule_id, clause=action.clause, key=action.key, title=title, owner=people[action.owner_id],
-            family=family, deadline=working_days_deadline(incident.recorded_at, action.working_days),
-            facts=[*facts_list, {"text": _("Record what was done"), "link": action_link}], source=incident,
-            notification_kind=NotificationKind.VIOLENCE, mandatory=True,
-        )
-    for alert in outcomes.alerts:
-        if alert.kind == "affected":
-            for pk in alert.recipient_ids:
-                own = AffectedWorker.objects.get(incident=incident, professional_id=pk)
-                notify(recipients=[people[pk]], kind=NotificationKind.VIOLENCE, mandatory=True, family=family,
-                       dedupe_key=alert.dedupe_key, link=reverse("incidents:worker", args=[own.pk]),
-                       message=Text(gettext_noop("An incident in which you were affected has been recorded by %(agency)s for "
-                                 "%(family)s. You may record the support you have had and the impact on you: only "
-                                 "you and your manager will see it.")) % {"agency": incident.agency.name_text,
-                                                                         "family": family.name_text})
-            continue
-        if alert.kind == "manager":
-            message = _("Threats or violence towards a professional (%(kinds)s) have been recorded by %(agency)s "
-                        "for %(family)s. You are told as the manager of someone involved.") % {
-                "kinds": kinds, "agency": incident.agency.name, "family": family.name}
-        else:  # ESC-5: the fact of the risk, for every other involved agency
-            message = _("Threats or violence towards a professional (%(kinds)s) have been recorded by %(agency)s "
-                        "for %(family)s. Read the warning on the case file before anyone from your agency "
-                        "visits.") % {"kinds": kinds, "agency": incident.agency.name, "family": family.name}
-        notify(recipients=[people[pk] for pk in alert.recipient_ids], kind=NotificationKind.VIOLENCE,
-               mandatory=True, family=family, dedupe_key=alert.dedupe_key, link=link, message=message)
-    return outcomes
+    rule_apply(rule_id="ESC-4", facts=facts, family=family)
+    rule_apply(rule_id="ESC-5", facts=facts, family=family)
+    return rules.incident_rules(facts)
 
 
 @transaction.atomic

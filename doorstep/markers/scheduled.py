@@ -12,15 +12,18 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from doorstep.core.sweep import sweep_each
+from doorstep.escalations.services import rule_settings
 
 from .models import SHOWN, WarningMarker
-from .services import REVIEW_NOTICE_DAYS, marker_raise_review_action
+from .services import marker_raise_review_action
 
 BATCH = 200
 
 
 def _due(now):
-    horizon = timezone.localdate(now) + timedelta(days=REVIEW_NOTICE_DAYS)
+    # FLG-2: the review action is raised the set number of days before the review date (Rule settings, ESC-12).
+    _enabled, params = rule_settings("FLG-2")
+    horizon = timezone.localdate(now) + timedelta(days=params["review_notice_days"])
     return WarningMarker.objects.filter(SHOWN, review_date__lte=horizon).filter(
         Q(review_action_for__isnull=True) | ~Q(review_action_for=F("review_date")))
 

@@ -18,31 +18,38 @@ from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text, choice_label
 from doorstep.core.access import family_require_write
-from doorstep.core.workingdays import end_of_day, working_days_deadline
-from doorstep.escalations.services import escalation_raise, escalations_close_by_key
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalations_close_by_key
 from doorstep.families.models import Address, Family, FamilyAddress, Involvement, Person
 from doorstep.incidents.models import Incident
 from doorstep.incidents.selectors import managers_of
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
+from . import rules
 from .models import MarkerCategory, MarkerEvent, MarkerStatus, WarningMarker
 from .selectors import may_authorise, may_end, may_review
 
-FLG_CLAUSE = "002 §9.8; 004 §7; 004 App. 1"
-# A marker is reviewed at least yearly; the review action is raised this many days before the review date.
+# A marker is reviewed at least yearly. When its authorisation and review actions fall due is rule FLG-2's
+# (markers/rules.py), with its settings on the Rule settings page (ESC-12).
 MAX_REVIEW_DAYS = 366
-REVIEW_NOTICE_DAYS = 14
-# Authorisation by a manager of the raising agency: an urgent marker the same day, otherwise within two working days.
-AUTHORISE_WORKING_DAYS = 2
 
 
 def authorise_key(marker: WarningMarker) -> str:
-    return f"FLG-2:marker:{marker.pk}:authorise"
+    return rules.authorise_key(marker.pk)
 
 
 def review_key(marker: WarningMarker, review_date: date | None = None) -> str:
-    return f"FLG-2:marker:{marker.pk}:review:{(review_date or marker.review_date).isoformat()}"
+    return rules.review_key(marker.pk, review_date or marker.review_date)
+
+
+def _flg_2_facts(marker: WarningMarker, *, stage: str, owners: list) -> rules.MarkerFacts:
+    return rules.MarkerFacts(
+        marker_id=marker.pk, stage=stage, family_id=marker.family_id, family_name=marker.family.name_text,
+        category_label=MarkerCategory(marker.category).label, nature=marker.nature,
+        raised_by_name=str(marker.raised_by), urgent=marker.urgent, today=timezone.localdate(),
+        review_date=marker.review_date, owner_ids=tuple(p.pk for p in owners),
+    )
 
 
 def subject_text(marker: WarningMarker) -> str | Text:
@@ -134,18 +141,10 @@ def marker_raise(
     if marker.status == MarkerStatus.AWAITING:
         managers = managers_of(by)
         if managers:
-            escalation_raise(
-                rule_id="FLG-2", clause=FLG_CLAUSE, key=authorise_key(marker),
-                title=_("Authorise or decline the warning marker raised by %(name)s for %(family)s") % {
-                    "name": by, "family": family.name},
-                # Only an urgent marker is on the shared record before it is authorised (its escalation would put
-                # it in the family's chronology); any other stays with the raising agency until then.
-                owner=managers[0], notify_also=managers[1:], family=family if urgent else None, source=marker,
-                deadline=working_days_deadline(now, 0 if urgent else AUTHORISE_WORKING_DAYS),
-                facts=[{"text": f"{marker.get_category_display()}: {marker.nature}",
-                        "link": reverse("markers:authorise", args=[marker.pk])}],
-                notification_kind=NotificationKind.MARKER,
-            )
+            # Only an urgent marker is on the shared record before it is authorised (its escalation would put it in
+            # the family's chronology); any other stays with the raising agency until then.
+            rule_apply(rule_id="FLG-2", facts=_flg_2_facts(marker, stage=rules.AUTHORISE, owners=managers),
+                       family=family if urgent else None)
     if marker.is_shown:
         _announce(marker)
     return marker
@@ -315,13 +314,7 @@ def review_owner(marker: WarningMarker) -> Professional:
 
 def marker_raise_review_action(*, marker: WarningMarker) -> bool:
     """Raise the review action for the marker's current review date (the sweep calls this; idempotent)."""
-    escalation_raise(
-        rule_id="FLG-2", clause=FLG_CLAUSE, key=review_key(marker), owner=review_owner(marker), family=marker.family,
-        title=_("Review the warning marker (%(category)s) for %(family)s by %(date)s") % {
-            "category": marker.get_category_display(), "family": marker.family.name, "date": _d(marker.review_date)},
-        deadline=end_of_day(marker.review_date), source=marker, notification_kind=NotificationKind.MARKER,
-        facts=[{"text": f"{marker.get_category_display()}: {marker.nature}",
-                "link": reverse("markers:review", args=[marker.pk])}],
-    )
+    rule_apply(rule_id="FLG-2", facts=_flg_2_facts(marker, stage=rules.REVIEW, owners=[review_owner(marker)]),
+               family=marker.family)
     WarningMarker.objects.filter(pk=marker.pk).update(review_action_for=marker.review_date)
     return True

@@ -18,13 +18,15 @@ from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text, choice_label
 from doorstep.core.workingdays import end_of_day, working_days_deadline
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import escalation_cancel, escalation_complete, escalation_raise
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalation_cancel, escalation_complete, rule_settings
 from doorstep.families.models import Family, Involvement
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
 from . import rules
 from .delivery import invitation_email_queue
+from .models import SHORT_NAMES
 from .models import (
     AgencyRole,
     CalendarMethod,
@@ -44,8 +46,6 @@ from .models import (
 )
 from .selectors import caller_facts, may_manage, may_update_action
 
-# MTG-4 (000): "The minute will be circulated to each attending agency within seven days of the meeting."
-CIRCULATE_WITHIN_DAYS = 7
 # A plan action is due within a year of the meeting, or it is not a plan.
 LONGEST_ACTION_DAYS = 366
 
@@ -78,19 +78,25 @@ def _involved_agency_ids(family: Family) -> set[int]:
 
 
 def _hold_key(meeting: Meeting) -> str:
-    return f"MTG-2:meeting:{meeting.pk}"
+    return rules.hold_key(meeting.pk)
 
 
 def _circulate_key(meeting: Meeting) -> str:
-    return f"MTG-4:meeting:{meeting.pk}"
+    return rules.circulate_key(meeting.pk)
 
 
 def _review_key(meeting: Meeting) -> str:
-    return f"MTG-5:meeting:{meeting.pk}"
+    return rules.review_key(meeting.pk)
 
 
 def _action_key(action: PlanAction) -> str:
-    return f"MTG-3:action:{action.pk}"
+    return rules.action_key(action.pk)
+
+
+def _meeting_facts(meeting: Meeting, **extra) -> rules.MeetingFacts:
+    return rules.MeetingFacts(meeting_id=meeting.pk, family_reference=meeting.family.reference,
+                              short_name=SHORT_NAMES.get(meeting.kind, meeting.get_kind_display()),
+                              chair_id=meeting.chair_id, **extra)
 
 
 def _close_key(key: str, *, by, outcome: str, cancel: bool = False) -> None:
@@ -216,14 +222,8 @@ def meeting_call(
     )
     if escalation is None:
         # MTG-2: the urgency's deadline is a tracked action on the chair, closed when the meeting is held.
-        escalation_raise(
-            rule_id="MTG-2", clause=rule.clause, key=_hold_key(meeting), owner=chair, family=family, deadline=hold_by,
-            title=_("Hold the %(meeting)s for family %(reference)s by %(when)s") % {
-                "meeting": meeting.short_name, "reference": family.reference, "when": _moment(hold_by)},
-            facts=[{"text": _("%(meeting)s called by %(name)s") % {"meeting": meeting.short_name, "name": by},
-                    "link": f"/meetings/{meeting.pk}/"}],
-            source=meeting, notification_kind=NotificationKind.MEETING,
-        )
+        rule_apply(rule_id="MTG-2", family=family,
+                   facts=_meeting_facts(meeting, called_by=str(by), hold_by=hold_by))
     return meeting
 
 
@@ -409,20 +409,14 @@ def meeting_record_held(
     meeting.parents_attended = parents_attended if meeting.parents == ParentsAttendance.INVITED else None
     meeting.save(update_fields=["state", "held_on", "held_recorded_by", "parents_attended"])
     now = timezone.now()
-    circulate_by = end_of_day(held_on + timedelta(days=CIRCULATE_WITHIN_DAYS))
+    # MTG-4: within seven days (the rule's setting), by the end of that day in Europe/London.
+    circulate_by = end_of_day(rules.circulate_by(held_on, rule_settings("MTG-4")[1]))
     minutes = Minutes.objects.create(meeting=meeting, concerns=meeting.reason, drafted_by=by, drafted_at=now,
                                      circulate_by=circulate_by)
     agencies_present = [a.name_text for a in sorted({i.agency for i in present}, key=lambda a: a.name)]
     held_text = _("%(meeting)s held on %(day)s") % {"meeting": meeting.short_name, "day": _day(held_on)}
     # MTG-4: the chair owns circulating the minutes within seven days; overdue escalates to their manager.
-    escalation_raise(
-        rule_id="MTG-4", clause="000", key=_circulate_key(meeting), owner=meeting.chair, family=meeting.family,
-        deadline=circulate_by, source=meeting, notification_kind=NotificationKind.MEETING,
-        title=_("Circulate the minutes of the %(meeting)s held on %(day)s (family %(reference)s) by %(when)s") % {
-            "meeting": meeting.short_name, "day": _day(held_on), "reference": meeting.family.reference,
-            "when": _moment(circulate_by)},
-        facts=[{"text": held_text, "link": f"/meetings/{meeting.pk}/"}],
-    )
+    rule_apply(rule_id="MTG-4", family=meeting.family, facts=_meeting_facts(meeting, held_on=held_on))
     if meeting.escalation is not None and meeting.escalation.is_active:
         escalation_complete(escalation=meeting.escalation, by=by, outcome=held_text)
     _close_key(_hold_key(meeting), by=by, outcome=held_text)
@@ -637,30 +631,21 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
                "held": _held_text(meeting, meeting.held_on), "reference": family.reference})
 
     actions = list(minutes.actions.select_related("owner", "agency"))
+    facts = _meeting_facts(meeting, held_on=meeting.held_on, review_date=minutes.review_date, actions=tuple(
+        rules.PlanActionFact(id=a.pk, owner_id=a.owner_id, agency_name=a.agency.name_text, description=a.description,
+                             due_date=a.due_date) for a in actions))
+    applied = rule_apply(rule_id="MTG-3", family=family, facts=facts)
     for action in actions:
-        escalation, _created = escalation_raise(
-            rule_id="MTG-3", clause="000", key=_action_key(action), owner=action.owner, family=family,
-            deadline=end_of_day(action.due_date), source=action, notification_kind=NotificationKind.PLAN,
-            title=_("Plan action for family %(reference)s: %(action)s") % {
-                "reference": family.reference, "action": action.description},
-            facts=[{"text": _("Agreed at the %(held)s; %(agency)s is responsible") % {
-                "held": held, "agency": action.agency.name}, "link": f"/meetings/actions/{action.pk}/"}],
-        )
-        action.escalation = escalation
-        action.save(update_fields=["escalation"])
+        escalation = applied.escalation(_action_key(action))
+        if escalation is not None:
+            action.escalation = escalation
+            action.save(update_fields=["escalation"])
 
     on_time = now <= minutes.circulate_by
     _close_key(_circulate_key(meeting), by=by, outcome=(
         _("Minutes circulated on %(when)s, within seven days") if on_time
         else _("Minutes circulated on %(when)s, after the seven days")) % {"when": _moment(now)})
-    if minutes.review_date:
-        escalation_raise(
-            rule_id="MTG-5", clause="000", key=_review_key(meeting), owner=meeting.chair, family=family,
-            deadline=end_of_day(minutes.review_date), source=meeting, notification_kind=NotificationKind.MEETING,
-            title=_("Hold the meeting to review the plan for family %(reference)s by %(day)s") % {
-                "reference": family.reference, "day": _day(minutes.review_date)},
-            facts=[{"text": _("Review set at the %(held)s") % {"held": held}, "link": link}],
-        )
+    rule_apply(rule_id="MTG-5", family=family, facts=facts)
 
     if minutes.plan_agreed:
         plan = Text(gettext_noop("plan of intervention: %(actions)s")) % {"actions": [

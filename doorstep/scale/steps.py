@@ -652,7 +652,9 @@ _INCIDENT_KINDS = frozenset({ThreatKind.PHYSICAL_VIOLENCE, ThreatKind.THREAT_TO_
 def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
     from doorstep.incidents.models import AffectedWorker, Incident
     from doorstep.markers.models import MarkerCategory, MarkerEvent, MarkerStatus, WarningMarker
-    from doorstep.markers.services import REVIEW_NOTICE_DAYS
+    from doorstep.escalations.rules import RULES
+
+    review_notice_days = RULES["FLG-2"].defaults()["review_notice_days"]
 
     rng = family.rng
     incidents = family.extra.setdefault("incidents", [])
@@ -688,7 +690,7 @@ def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
         ended = rng.random() < 0.3
         raised_at = occurred + timedelta(hours=2)
         authorised_at = raised_at + timedelta(hours=20)
-        review = today + REVIEW_NOTICE_DAYS + 1 + rng.randrange(0, 180)
+        review = today + review_notice_days + 1 + rng.randrange(0, 180)
         address_id = None
         if not on_person:
             address_id = region.writer(Address).next_id - 1  # the family's most recent address row

@@ -19,9 +19,10 @@ from doorstep.audit.services import audit_record, audit_record_many
 from doorstep.core.texts import Text
 from doorstep.core.access import family_get_for
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
+from doorstep.escalations.services import rule_settings_all
 from doorstep.families.models import Involvement
 
-from . import conf, oversight
+from . import oversight
 from .models import (
     CaseDiscussion,
     SessionState,
@@ -195,10 +196,12 @@ def staff_oversight(*, manager) -> dict:
     incidents = oversight.incidents_since(since=since)
     open_actions = set(Escalation.objects.filter(key__in=[overdue_key(pk) for pk in ids], state__in=ACTIVE_STATES)
                        .values_list("key", flat=True))
-    threshold = conf.marked_families_threshold()
+    rules = rule_settings_all()  # SUP-4's interval and OVR-3's threshold (ESC-12), in one query
+    threshold = rules["OVR-3"][1]["marked_families_threshold"]
+    interval_days = rules["SUP-4"][1]["interval_days"]
     rows = []
     for w in staff:
-        due = supervision_due_date(last_held=w.last_held, joined=w.date_joined)
+        due = supervision_due_date(last_held=w.last_held, joined=w.date_joined, interval_days=interval_days)
         marked_count = len(led[w.pk] & marked) if marked is not None else None
         rows.append(StaffRow(
             worker=w, last_held=w.last_held, days_since=(today - w.last_held).days if w.last_held else None,
@@ -209,7 +212,7 @@ def staff_oversight(*, manager) -> dict:
             incidents=incidents.get(w.pk, 0) if incidents is not None else None,
         ))
     return {
-        "rows": rows, "interval_days": conf.interval_days(), "threshold": threshold,
+        "rows": rows, "interval_days": interval_days, "threshold": threshold,
         "markers_available": marked is not None, "incidents_available": incidents is not None,
     }
 

@@ -20,13 +20,14 @@ from doorstep.core.texts import Text
 from doorstep.core.access import families_visible_to
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import escalation_raise, escalations_close_by_key
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalations_close_by_key
 from doorstep.families.models import Family
 from doorstep.core.access import family_may_write, family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
-from . import conf
+from . import conf, rules
 from .models import (
     CancelledBy,
     CaseDiscussion,
@@ -46,7 +47,7 @@ SUPERVISED_ROLES = (Role.PRACTITIONER, Role.MANAGER)
 
 def overdue_key(worker_id: int) -> str:
     """SUP-4: one open "supervision overdue" action per worker, owned by their line manager."""
-    return f"SUP-4:worker:{worker_id}"
+    return rules.overdue_key(worker_id)
 
 
 def _require_line_manager(by: Professional, worker: Professional) -> None:
@@ -318,11 +319,11 @@ def action_plan_withdraw(*, plan: SupervisionActionPlan, by: Professional, reaso
     return plan
 
 
-def supervision_due_date(*, last_held: date | None, joined: datetime) -> date:
+def supervision_due_date(*, last_held: date | None, joined: datetime, interval_days: int | None = None) -> date:
     """SUP-4: the next supervision is due the configured number of days after the last one held (or after the
-    worker joined, if they have never been supervised)."""
+    worker joined, if they have never been supervised). Pass `interval_days` when dating many workers at once."""
     start = last_held or timezone.localtime(joined).date()
-    return start + timedelta(days=conf.interval_days())
+    return start + timedelta(days=interval_days or conf.interval_days())
 
 
 def supervision_overdue_sweep(*, now: datetime) -> int:
@@ -330,7 +331,8 @@ def supervision_overdue_sweep(*, now: datetime) -> int:
     line manager. Raised once for each overdue period: if the manager closes it, it is not raised again until
     the next supervision falls due."""
     today = timezone.localdate(now)
-    interval = timedelta(days=conf.interval_days())
+    interval_days = conf.interval_days()
+    interval = timedelta(days=interval_days)
     last_held = SupervisionSession.objects.filter(
         supervisee=OuterRef("pk"), state=SessionState.HELD).order_by("-held_on").values("held_on")[:1]
     workers = (
@@ -345,22 +347,17 @@ def supervision_overdue_sweep(*, now: datetime) -> int:
     )
     raised = 0
     for worker in workers:
-        due = supervision_due_date(last_held=worker.last_held, joined=worker.date_joined)
+        due = supervision_due_date(last_held=worker.last_held, joined=worker.date_joined, interval_days=interval_days)
         start_of_overdue = end_of_day(due)
         already = Escalation.objects.filter(
             key=overdue_key(worker.pk)).filter(Q(state__in=ACTIVE_STATES) | Q(created_at__gt=start_of_overdue))
         if already.exists():
             continue
         with transaction.atomic():
-            facts = [{"text": f"Last supervision held {worker.last_held:%d/%m/%Y}" if worker.last_held
-                      else "No supervision recorded", "link": f"/supervision/staff/{worker.pk}/"},
-                     {"text": f"Due by {due:%d/%m/%Y} (every {conf.interval_days()} days)", "link": ""}]
-            __, created = escalation_raise(
-                rule_id="SUP-4", clause="004 §6.2, 002 §9", key=overdue_key(worker.pk),
-                title=_("Supervision overdue for %(worker)s") % {"worker": worker.get_full_name() or worker.username},
-                owner=worker.line_manager, deadline=end_of_day(add_working_days(due, conf.overdue_grace_working_days())),
-                facts=facts, source=worker, notification_kind=NotificationKind.SUPERVISION,
-            )
+            applied = rule_apply(rule_id="SUP-4", facts=rules.SupervisionFacts(
+                worker_id=worker.pk, worker_name=worker.get_full_name() or worker.username,
+                line_manager_id=worker.line_manager_id, last_held=worker.last_held, due=due, today=today))
+            created = any(c for _e, c in applied.escalations.values())
             raised += int(created)
     return raised
 

@@ -25,7 +25,8 @@ from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text
 from doorstep.core.access import family_require_write
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import escalation_acknowledge, escalation_raise, escalations_close_by_key
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalation_acknowledge, escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress
 from doorstep.incidents.selectors import managers_of
 from doorstep.notifications.models import NotificationKind
@@ -283,7 +284,7 @@ def _schedule(visit: Visit, *, now: datetime) -> None:
 
 
 def _escalation_key(visit: Visit) -> str:
-    return f"SAF-3:visit:{visit.pk}:round:{visit.alarm_round}"
+    return rules.saf_3_key(visit.pk, visit.alarm_round)
 
 
 def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
@@ -494,13 +495,9 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
     if step in (ChainStep.EMERGENCY, ChainStep.HELP):
         # The top of the chain is a tracked action too (ESC-12 engine): someone owns it until the worker is safe.
         owner = (duty_managers_for(worker) or recipients or [worker])[0]
-        escalation_raise(
-            rule_id="SAF-3", clause="004 §6.1", key=_escalation_key(visit), owner=owner, family=family,
-            deadline=now, source=visit, notification_kind=NotificationKind.ACTION,
-            title=_("Follow the emergency procedure: %(worker)s has not reported back from a visit") % {
-                "worker": worker},
-            facts=[{"text": _("Expected back at %(time)s") % {"time": expected}, "link": f"/visits/{visit.pk}/alarm/"}],
-        )
+        rule_apply(rule_id="SAF-3", family=family, facts=rules.AlarmFacts(
+            visit_id=visit.pk, alarm_round=visit.alarm_round, worker_name=str(worker), owner_id=owner.pk,
+            expected_back=_time(visit.expected_back), now=now))
     return alert
 
 

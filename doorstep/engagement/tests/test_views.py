@@ -220,15 +220,13 @@ def test_settings_page_changes_the_configuration(world, client):
     client.force_login(world.users["administrator"])
     url = reverse("engagement:settings")
     assert "Outcomes that count as defaulted" in client.get(url).content.decode()
-    response = client.post(url, {"defaulted_outcomes": ["no_answer"], "not_seen_days": "14",
-                                 "not_seen_alone_days": "21", "late_entry_hours": "12"})
+    response = client.post(url, {"defaulted_outcomes": ["no_answer"], "late_entry_hours": "12"})
     assert response.status_code == 302
     config = EngagementSettings.current()
-    assert (config.defaulted_outcomes, config.not_seen_days, config.updated_by) == (
-        ["no_answer"], 14, world.users["administrator"])
-    response = client.post(url, {"defaulted_outcomes": ["seen"], "not_seen_days": "0", "not_seen_alone_days": "21",
-                                 "late_entry_hours": "12"})
-    assert "Enter a whole number from 1 to 365" in response.content.decode()
+    assert (config.defaulted_outcomes, config.late_entry_hours, config.updated_by) == (
+        ["no_answer"], 12, world.users["administrator"])
+    response = client.post(url, {"defaulted_outcomes": ["seen"], "late_entry_hours": "0"})
+    assert "Enter a whole number from 1 to 336" in response.content.decode()
     client.force_login(world.users["involved_manager"])
     assert client.get(url).status_code == 403
 

@@ -10,9 +10,9 @@ OWNER_AND_MANAGER = frozenset({"involved_practitioner", "involved_manager"})
 
 
 def _escalation(world) -> dict:
-    from doorstep.escalations.services import escalation_raise
+    from doorstep.testing.escalations import escalation_make
 
-    escalation, _created = escalation_raise(
+    escalation, _created = escalation_make(
         rule_id="ESC-1", clause="003 §7.9", key=f"ESC-1:family:{world.family.pk}", title="Convene a meeting",
         owner=world.users["involved_practitioner"], family=world.family,
         deadline=timezone.now() + timedelta(days=7), facts=[{"text": "Four defaulted visits", "link": ""}],

@@ -12,13 +12,13 @@ from django.utils.html import escape
 from doorstep.audit.models import AuditEvent
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.models import ClosureStep, Escalation, EscalationState, NonComplianceFinding, RuleSetting
-from doorstep.escalations.services import escalation_raise
+from doorstep.testing.escalations import escalation_make
 
 from .helpers import at, contact
 
 
 def raise_action(world, *, key="TEST:1", owner=None, days=3, family=None, title="Convene a multi-agency meeting"):
-    escalation, _ = escalation_raise(
+    escalation, _ = escalation_make(
         rule_id="ESC-1", clause="003 §7.9", key=key, title=title, owner=owner or world.users["involved_practitioner"],
         family=family or world.family, deadline=timezone.now() + timedelta(days=days),
         facts=[{"text": "Four defaulted visits since 1 December", "link": f"/families/{world.family.pk}/"}],

@@ -10,6 +10,7 @@ from django.utils import timezone
 from doorstep.audit.models import AuditEvent
 from doorstep.supervision import oversight, selectors
 from doorstep.testing.factories import ProfessionalFactory
+from doorstep.testing.escalations import rule_set
 
 from .builders import DECISION, REFLECTION, case, held
 
@@ -40,6 +41,7 @@ class TestWhoSeesReflections:
         assert selectors.session_get_for(professional=successor, session_id=discussion.session_id)
 
     def test_pages_show_reflections_only_in_the_record(self, world, client):
+        """SUP-2 (004 §3.4, 001 §5.1.9.5): the worker's answers to the reflective questions are kept in the record."""
         discussion = case(world)
         client.force_login(world.users["involved_practitioner"])
         record = client.get(reverse("supervision:session", args=[discussion.session_id])).content.decode()
@@ -75,7 +77,7 @@ class TestOversight:
         assert data["incidents_available"] and data["markers_available"]
 
     def test_incidents_since_the_last_supervision_and_families_with_markers(self, world, settings):
-        settings.DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD = 1
+        rule_set("OVR-3", marked_families_threshold=1)
         from doorstep.incidents.services import incident_record
         from doorstep.markers.services import marker_raise
 
@@ -111,8 +113,9 @@ class TestOversight:
         selectors.staff_oversight(manager=manager)
         for _ in range(12):
             ProfessionalFactory(agency=manager.agency, line_manager=manager)
-        # Staff with their supervision, the families they lead, markers (2), incidents, open overdue actions.
-        with django_assert_max_num_queries(6):
+        # Staff with their supervision, the families they lead, markers (2), incidents, open overdue actions, and the
+        # rules' settings (SUP-4's interval, OVR-3's threshold: ESC-12).
+        with django_assert_max_num_queries(7):
             rows = selectors.staff_oversight(manager=manager)["rows"]
         assert len(rows) == 13
 
