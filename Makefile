@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 PY_STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: help setup system-packages python-packages frontend messages demo test test-sqlite test-postgres postgres worker makemessages \
+.PHONY: help setup system-packages python-packages frontend messages demo test test-sqlite test-postgres test-operations production-check postgres worker makemessages \
 	bench bench-system-packages bench-database
 
 help:
@@ -18,9 +18,11 @@ help:
 	@echo "make test   - set up, run the whole suite on SQLite and on PostgreSQL"
 	@echo "make bench  - generate the 100,000-family region in PostgreSQL (once) and measure (docs/performance.md)"
 
-# System packages (Debian): Chromium for browser tests, gettext to compile translations. Only as root.
+# System packages (Debian): Chromium for browser tests, gettext to compile translations, PgBouncer for the operations
+# tests (issue 17). Only as root.
 system-packages:
 	@need=""; command -v chromium >/dev/null || need="$$need chromium"; command -v msgfmt >/dev/null || need="$$need gettext"; \
+	test -x /usr/sbin/pgbouncer || need="$$need pgbouncer"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "Installing system packages:$$need"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
 	  else echo "Missing system packages:$$need (run 'sudo apt-get install$$need')"; exit 1; fi; fi
@@ -58,7 +60,11 @@ demo: setup
 	$(PY) manage.py load_demo --if-empty
 	@echo ""
 	@echo "Doorstep is running at http://127.0.0.1:$(PORT)/  (press Ctrl+C to stop the web server and the worker)"
+	@echo "E-mails are caught by the demo's own mail server: see 'Demo mailbox' in the navigation."
 	@trap 'kill 0' EXIT INT TERM; \
+	export EMAIL_HOST=127.0.0.1 EMAIL_PORT=$$($(PY) -m doorstep.core.demo_mail --free-port) EMAIL_USE_TLS=0 \
+	  EMAIL_HOST_USER= EMAIL_HOST_PASSWORD= DOORSTEP_DEMO_MAILBOX=var/demo-mailbox; \
+	$(PY) -m doorstep.core.demo_mail --port $$EMAIL_PORT --directory var/demo-mailbox & \
 	$(PY) manage.py run_worker & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
@@ -79,7 +85,33 @@ test-postgres: setup postgres
 	@echo "== PostgreSQL pass, clock: $(POSTGRES_CLOCK)"
 	DATABASE_URL=$(PG_URL) DOORSTEP_TEST_CLOCK="$(POSTGRES_CLOCK)" $(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
-test: test-sqlite test-postgres
+# Issue 17: the README's production section, run exactly as written, on a fresh PostgreSQL database, then tried over
+# HTTP through gunicorn (doorstep/core/production_check.py).
+PRODUCTION_CHECK_SERVER ?= postgres://postgres@127.0.0.1:5432
+PRODUCTION_CHECK_DB ?= test_production_check
+PRODUCTION_CHECK_PORT ?= 8097
+
+production-check: setup postgres
+	@echo "== Production check (README: Running in production)"
+	psql "$(PRODUCTION_CHECK_SERVER)/postgres" -qc 'DROP DATABASE IF EXISTS "$(PRODUCTION_CHECK_DB)" WITH (FORCE)' \
+	  -c 'CREATE DATABASE "$(PRODUCTION_CHECK_DB)"'
+	export DOORSTEP_ENV=production SECRET_KEY="production-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+	  DATABASE_URL="$(PRODUCTION_CHECK_SERVER)/$(PRODUCTION_CHECK_DB)" ALLOWED_HOSTS=127.0.0.1 \
+	  CSRF_TRUSTED_ORIGINS=https://127.0.0.1:$(PRODUCTION_CHECK_PORT) DOORSTEP_SITE_URL=https://127.0.0.1:$(PRODUCTION_CHECK_PORT) \
+	  DOORSTEP_METRICS_TOKEN=production-check-metrics EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend; \
+	$(PY) manage.py check --deploy --fail-level WARNING && \
+	$(PY) manage.py migrate -v0 && \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) -m doorstep.core.production_check --port $(PRODUCTION_CHECK_PORT)
+	psql "$(PRODUCTION_CHECK_SERVER)/postgres" -qc 'DROP DATABASE IF EXISTS "$(PRODUCTION_CHECK_DB)" WITH (FORCE)'
+
+# Issue 17: backup and restore, a streaming read replica and PgBouncer, each on private PostgreSQL servers that the
+# tests start on free ports (doorstep/core/tests/test_operations.py); once, not in each pass.
+test-operations: setup
+	@echo "== Operations: backup and restore, read replica, PgBouncer"
+	env -u DATABASE_URL $(PY) -m pytest -p no:xdist -q -m operations doorstep/core/tests/test_operations.py
+
+test: test-sqlite test-postgres test-operations production-check
 
 # The benchmark (issue 9, docs/performance.md): its own PostgreSQL database, generated once, then measured.
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432

@@ -112,3 +112,10 @@ def _allow_async_unsafe_for_playwright(request, monkeypatch):
     # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test are safe.
     if request.node.get_closest_marker("browser"):
         monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _monitoring_warnings_off(settings):
+    """Tests run no worker, so no heartbeat: the "alarm monitoring is not running" warnings (issue 16) are off unless a
+    test turns them on (doorstep/core/tests/test_monitoring.py)."""
+    settings.DOORSTEP_MONITORING_WARNINGS = False

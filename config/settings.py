@@ -17,6 +17,8 @@ PRODUCTION = ENV == "production"
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
     "" if PRODUCTION else "doorstep-development-key-not-for-production-use-0123456789abcdef"
 )
+# Rotating the key (docs/operations.md): the old ones, comma-separated, still verify sessions and links meanwhile.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DOORSTEP_ENV=production")
 DEBUG = os.environ.get("DOORSTEP_DEBUG", "0" if PRODUCTION else "1") == "1"
@@ -32,7 +34,42 @@ DOORSTEP_TWO_STEP_ROLES = [r for r in os.environ.get(
     "DOORSTEP_TWO_STEP_ROLES", "manager,administrator,board_chair" if PRODUCTION else "").split(",") if r]
 # Break-glass access lasts this long (P-4).
 DOORSTEP_BREAK_GLASS_HOURS = int(os.environ.get("DOORSTEP_BREAK_GLASS_HOURS", "24"))
+# How often each worker records its heartbeat (core/heartbeat.py); a minute without one means no worker is running.
+DOORSTEP_HEARTBEAT_SECONDS = float(os.environ.get("DOORSTEP_HEARTBEAT_SECONDS", "5"))
+# Issue 16: with no heartbeat this fresh, managers, administrators and workers on visits are told (core/monitoring.py).
+DOORSTEP_MONITORING_MAX_AGE_SECONDS = int(os.environ.get("DOORSTEP_MONITORING_MAX_AGE_SECONDS", "60"))
+DOORSTEP_MONITORING_WARNINGS = os.environ.get("DOORSTEP_MONITORING_WARNINGS", "1") == "1"
 DOORSTEP_SITE_URL = os.environ.get("DOORSTEP_SITE_URL", "http://127.0.0.1:8000")
+
+# The worker's periodic jobs (core/schedule.py), in seconds: the escalation sweep, the e-mail catch-up, and the
+# lone-worker alarms (SAF-3: within 60 s of their time). The tests that kill and restart a worker shorten them.
+DOORSTEP_SWEEP_SECONDS = int(os.environ.get("DOORSTEP_SWEEP_SECONDS", "30"))
+DOORSTEP_EMAIL_CATCH_UP_SECONDS = int(os.environ.get("DOORSTEP_EMAIL_CATCH_UP_SECONDS", "60"))
+DOORSTEP_VISIT_SWEEP_SECONDS = int(os.environ.get("DOORSTEP_VISIT_SWEEP_SECONDS", "10"))
+# An e-mail left in "sending" this long (its worker died mid-send) is tried again by the catch-up.
+DOORSTEP_EMAIL_STUCK_SECONDS = int(os.environ.get("DOORSTEP_EMAIL_STUCK_SECONDS", "300"))
+# Every family is evaluated by the rules engine at least this often, in days (nightly by default).
+DOORSTEP_FAMILY_RECHECK_DAYS = int(os.environ.get("DOORSTEP_FAMILY_RECHECK_DAYS", "1"))
+# SAF-3's default escalation chain when an agency has no lone-working procedure of its own, in minutes after the
+# visit's expected end, e.g. "reminder=0,line_manager=15,duty_manager=30,emergency=45" (an empty time leaves a step
+# out); and how long a worker's acknowledgement holds the chain (empty: the default in visits/chain.py).
+DOORSTEP_VISIT_CHAIN = {
+    step.strip(): (int(minutes) if minutes.strip() else None)
+    for step, minutes in (item.split("=", 1) for item in os.environ.get("DOORSTEP_VISIT_CHAIN", "").split(",")
+                          if "=" in item)
+}
+DOORSTEP_VISIT_ACK_HOLD_MINUTES = int(os.environ.get("DOORSTEP_VISIT_ACK_HOLD_MINUTES") or 0) or None
+# SUP-4 and OVR-3 (ESC-12: areas differ): how often each worker is supervised (days); the manager's deadline for an
+# overdue supervision (working days after it fell due); a worker leading this many families with warning markers
+# carries "high exposure".
+DOORSTEP_SUPERVISION_INTERVAL_DAYS = int(os.environ.get("DOORSTEP_SUPERVISION_INTERVAL_DAYS", "28"))
+DOORSTEP_SUPERVISION_OVERDUE_WORKING_DAYS = int(os.environ.get("DOORSTEP_SUPERVISION_OVERDUE_WORKING_DAYS", "5"))
+DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD = int(
+    os.environ.get("DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD", "3"))
+# AGR-1: a TrueType font with the Welsh letters ŵ and ŷ for agreement PDFs (empty: DejaVu Sans or Liberation Sans
+# when installed), and its bold (empty: the same font).
+DOORSTEP_PDF_FONT = os.environ.get("DOORSTEP_PDF_FONT", "")
+DOORSTEP_PDF_FONT_BOLD = os.environ.get("DOORSTEP_PDF_FONT_BOLD", "") or DOORSTEP_PDF_FONT
 
 INSTALLED_APPS = [
     "django.contrib.admin.apps.SimpleAdminConfig",
@@ -73,6 +110,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Issue 17: every request but a static file is a log line and counted in /metrics.
+    "doorstep.core.logs.RequestLogMiddleware",
+    "doorstep.core.metrics.RequestMetricsMiddleware",
+    "doorstep.core.replicas.ReplicaRoutingMiddleware",
     "doorstep.core.middleware.NoStoreMiddleware",
     "doorstep.core.methods.PageMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,6 +171,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if os.environ.get("DATABASE_MIGRATE_URL"):
     DATABASES["migrate"] = dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
     DATABASES["migrate"]["TEST"] = {"MIRROR": "default"}
+# Issue 17 (doorstep/core/replicas.py): a streaming replica for the pages that only read; everything else, and any
+# read after a write in the same request, goes to the primary; a replica more than MAX_LAG seconds behind, or down,
+# is not used (checked at most every CHECK seconds per process).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Issue 17: PgBouncer in transaction mode between Doorstep and PostgreSQL (docs/operations.md): no server-side cursors
+# (they need the session a transaction-mode pool does not keep) and no prepared statements.
+if os.environ.get("DATABASE_PGBOUNCER", "0") == "1":
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES[_alias].setdefault("OPTIONS", {})["prepare_threshold"] = None
+DATABASE_ROUTERS = ["doorstep.core.replicas.PrimaryReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "10"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "5"))
+DOORSTEP_REPLICA_VIEWS = frozenset({
+    "families:search", "families:detail", "chronology:family", "chronology:csv", "chronology:pdf", "meetings:board",
+})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -215,6 +276,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer's health checks may come in plain HTTP from inside the network (issue 17).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -229,10 +292,19 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "1025"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
-EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "doorstep@localhost")
+# Issue 17: `make demo` catches every e-mail in a local SMTP server of its own (doorstep/core/demo_mail.py), kept in
+# this directory and shown on the "Demo mailbox" page. Never in production.
+DOORSTEP_DEMO_MAILBOX = os.environ.get("DOORSTEP_DEMO_MAILBOX", "")
+if PRODUCTION and DOORSTEP_DEMO_MAILBOX:
+    raise RuntimeError("DOORSTEP_DEMO_MAILBOX is for the demo only: unset it when DOORSTEP_ENV=production")
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Issue 16: time-critical work (SAF-3 alarms, overdue actions, due-moment tasks) has its own queue and thread in the
+# worker, e-mails another with a bounded pool of threads (doorstep/core/worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "alarms", "email"]}}
+DOORSTEP_EMAIL_THREADS = int(os.environ.get("DOORSTEP_EMAIL_THREADS", "4"))
+# Seconds an SMTP connection may wait: a hanging mail server holds one e-mail thread this long, never an alarm.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -289,9 +361,34 @@ SPECTACULAR_SETTINGS = {
 
 OTP_TOTP_ISSUER = "Doorstep"
 
+# Issue 17: /metrics (Prometheus) answers only to `Authorization: Bearer <this>`; unset, there is no such page.
+DOORSTEP_METRICS_TOKEN = os.environ.get("DOORSTEP_METRICS_TOKEN", "")
+# prometheus-client shares counters between gunicorn workers through this directory (docs/operations.md).
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+# Issue 17 (doorstep/core/logs.py): in production one JSON object per line (a line per request: request id, user and
+# agency, view, status, duration; never family data); elsewhere plain text, warnings and errors only, without the task
+# worker's line per task or a traceback per refused page.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "doorstep.core.logs.RequestIdFilter"},
+        "quiet": {"()": "doorstep.core.logs.QuietFilter"},
+    },
+    "formatters": {
+        "json": {"()": "doorstep.core.logs.DoorstepJsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s", "datefmt": "%H:%M:%S"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id", "quiet"],
+                    "formatter": "json" if PRODUCTION else "plain"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+    "loggers": {
+        # runserver's line per request (the demo): only errors; gunicorn keeps its own access log if asked.
+        "django.server": {"level": "ERROR"},
+        # The worker says when it loses and regains the database, and which sweep check failed (issue 16).
+        "doorstep.worker": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
 }

@@ -8,7 +8,7 @@ from django.urls import include, path
 
 from doorstep.agencies import accounts, views as agency_views
 from doorstep.agencies.admin import site as admin_site
-from doorstep.core import views as core_views
+from doorstep.core import demo_mail, health, metrics, views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -35,6 +35,11 @@ urlpatterns = [
     path("session/extend/", core_views.session_extend, name="session_extend"),
     path("admin/", admin_site.urls),
     path("api/v1/", include("config.api")),
+    # Issue 17: for load balancers and the operator's monitoring (docs/operations.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
+    path("demo/mailbox/", demo_mail.mailbox, name="demo_mailbox"),
 ]
 
 for config in apps.get_app_configs():

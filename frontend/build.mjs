@@ -11,8 +11,14 @@ cpSync("node_modules/govuk-frontend/dist/govuk/assets", `${out}/govuk/assets`, {
 rewrite("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css", `${out}/govuk/govuk-frontend.min.css`, "/static/govuk/assets/");
 cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/govuk/govuk-frontend.min.js`);
 cpSync("node_modules/@ministryofjustice/frontend/moj/assets", `${out}/moj/assets`, { recursive: true });
-rewrite("node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css", `${out}/moj/moj-frontend.min.css`, "/static/govuk/assets/");
+// MOJ Frontend's stylesheet refers to its own images (issue 17: pointing it at GOV.UK's assets broke collectstatic).
+rewrite("node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css", `${out}/moj/moj-frontend.min.css`, "/static/moj/assets/");
 cpSync("node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js", `${out}/moj/moj-frontend.min.js`);
+// The minified files name their source maps: ship those too, or collectstatic's manifest (production) stops on them.
+for (const map of ["govuk-frontend/dist/govuk/govuk-frontend.min.css.map", "govuk-frontend/dist/govuk/govuk-frontend.min.js.map",
+                   "@ministryofjustice/frontend/moj/moj-frontend.min.css.map", "@ministryofjustice/frontend/moj/moj-frontend.min.js.map"]) {
+  cpSync(`node_modules/${map}`, `${out}/${map.includes("/moj/") ? "moj" : "govuk"}/${map.split("/").pop()}`);
+}
 cpSync("node_modules/axe-core/axe.min.js", `${out}/axe/axe.min.js`);
 cpSync("frontend/doorstep.css", `${out}/doorstep.css`);
 cpSync("frontend/doorstep.js", `${out}/doorstep.js`);

@@ -10,9 +10,11 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
 
 
 # Doorstep's own template names: the admin app's registration/ templates would otherwise be found first.
@@ -23,7 +25,7 @@ class PasswordChange(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(actor=self.request.user, action=AuditAction.UPDATE, obj=self.request.user,
-                     summary="Changed their own password")
+                     summary=Text(gettext_noop("Changed their own password")))
         return response
 
 
@@ -90,5 +92,5 @@ class PasswordResetConfirm(ApprovedAccountsOnly, auth_views.PasswordResetConfirm
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(actor=form.user, action=AuditAction.UPDATE, obj=form.user,
-                     summary="Reset their password with an e-mailed link")
+                     summary=Text(gettext_noop("Reset their password with an e-mailed link")))
         return response

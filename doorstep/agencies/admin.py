@@ -47,7 +47,7 @@ class AdministratorsOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Agency, site=site)
 class AgencyAdmin(AdministratorsOnlyAdmin):
-    list_display = ["name", "kind", "is_active"]
+    list_display = ["name", "name_cy", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
 
     def save_model(self, request, obj, form, change):

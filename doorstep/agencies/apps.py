@@ -8,8 +8,3 @@ class AgenciesConfig(AppConfig):
 
     def ready(self):
         from . import schema  # noqa: F401  (registers the OpenAPI description of token authentication)
-        from doorstep.core.demo import DEMO_LOADERS
-
-        from .demo import load
-
-        DEMO_LOADERS.append(load)

@@ -6,15 +6,17 @@ from .models import Agency, AgencyKind, Role, Team
 from .services import professional_create
 
 AGENCIES = [
-    # key, name, kind
-    ("health", "Bae Afonwy University Health Board (health visiting)", AgencyKind.HEALTH),
-    ("school", "Afonwy Schools Service", AgencyKind.EDUCATION),
-    ("csc", "Afonwy Children's Services", AgencyKind.CHILDRENS_SOCIAL_CARE),
-    ("housing", "Tai Afonwy Housing Association", AgencyKind.HOUSING),
-    ("police", "Afonwy Valleys Police", AgencyKind.POLICE),
-    ("probation", "Afonwy Probation Service", AgencyKind.PROBATION),
-    ("mentalhealth", "Afonwy Community Mental Health Team", AgencyKind.MENTAL_HEALTH),
-    ("voluntary", "Cwtch Family Support (voluntary)", AgencyKind.VOLUNTARY),
+    # key, name, Welsh name (issue 14), kind
+    ("health", "Bae Afonwy University Health Board (health visiting)",
+     "Bwrdd Iechyd Prifysgol Bae Afonwy (ymwelwyr iechyd)", AgencyKind.HEALTH),
+    ("school", "Afonwy Schools Service", "Gwasanaeth Ysgolion Afonwy", AgencyKind.EDUCATION),
+    ("csc", "Afonwy Children's Services", "Gwasanaethau Plant Afonwy", AgencyKind.CHILDRENS_SOCIAL_CARE),
+    ("housing", "Tai Afonwy Housing Association", "Cymdeithas Tai Afonwy", AgencyKind.HOUSING),
+    ("police", "Afonwy Valleys Police", "Heddlu Cymoedd Afonwy", AgencyKind.POLICE),
+    ("probation", "Afonwy Probation Service", "Gwasanaeth Prawf Afonwy", AgencyKind.PROBATION),
+    ("mentalhealth", "Afonwy Community Mental Health Team", "Tîm Iechyd Meddwl Cymunedol Afonwy",
+     AgencyKind.MENTAL_HEALTH),
+    ("voluntary", "Cwtch Family Support (voluntary)", "Cwtch Cymorth i Deuluoedd (gwirfoddol)", AgencyKind.VOLUNTARY),
 ]
 FIRST = ["Carys", "Dylan", "Ffion", "Gareth", "Hannah", "Iwan", "Megan", "Rhys", "Siân", "Tomos", "Bethan", "Owain",
          "Nia", "Emyr", "Lowri", "Priya", "Daniel", "Aisha", "Mark", "Sophie", "Huw", "Elin", "Joseph", "Catrin"]
@@ -31,8 +33,8 @@ def load(region: DemoRegion) -> None:
         n += 1
         return FIRST[n % len(FIRST)], LAST[(n * 7) % len(LAST)]
 
-    for key, agency_name, kind in AGENCIES:
-        agency = Agency.objects.create(name=agency_name, kind=kind)
+    for key, agency_name, agency_name_cy, kind in AGENCIES:
+        agency = Agency.objects.create(name=agency_name, name_cy=agency_name_cy, kind=kind)
         region.agencies[key] = agency
         team = Team.objects.create(agency=agency, name="Afonwy North")
         first, last = name()
@@ -51,7 +53,8 @@ def load(region: DemoRegion) -> None:
                 line_manager=manager, phone=f"07700 9000{n:02d}",
             )
             region.staff[username] = person
-    partnership = Agency.objects.create(name="Afonwy Safeguarding Partnership", kind=AgencyKind.PARTNERSHIP)
+    partnership = Agency.objects.create(name="Afonwy Safeguarding Partnership",
+                                        name_cy="Partneriaeth Diogelu Afonwy", kind=AgencyKind.PARTNERSHIP)
     region.agencies["partnership"] = partnership
     region.staff["board.chair"] = professional_create(
         username="board.chair", first_name="Eleri", last_name="Prosser", email="board.chair@example.org",

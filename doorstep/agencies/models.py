@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from doorstep.core.texts import Names
+
 
 class AgencyKind(models.TextChoices):
     # ORG-1 (000): health, education, social work, housing, police at least.
@@ -31,6 +33,8 @@ MARP_CALLING_KINDS = frozenset(
 
 class Agency(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # Issue 14: the agency's name in Welsh, shown to Welsh readers (blank: the English name is shown).
+    name_cy = models.CharField(_("name in Welsh"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -40,7 +44,17 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language."""
+        return str(self.name_text)
+
+    @property
+    def name_text(self) -> Names:
+        """The name as a stored sentence's parameter: each language's form, chosen when the sentence is read."""
+        return Names({"en": self.name, "cy": self.name_cy or self.name})
 
 
 class Team(models.Model):

@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -107,11 +109,13 @@ def system_token_request(
         digest=AgencySystemToken.digest_of(key), prefix=key[:8], requested_by=by,
     )
     audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
-                 summary=f"Requested {scope} token {token.prefix} for {token.system_name} ({agency}), "
-                         f"expiring {expires_on:%d/%m/%Y}; waiting for a manager's approval")
+                 summary=Text(gettext_noop("Requested %(scope)s token %(prefix)s for %(system)s (%(agency)s), expiring "
+                                           "%(date)s; waiting for a manager's approval")) % {
+                     "scope": scope, "prefix": token.prefix, "system": token.system_name,
+                     "agency": agency.name_text, "date": expires_on})
     notify(
         recipients=_agency_managers(agency), kind=NotificationKind.GENERAL,
-        message=_("%(person)s asks you to approve a token for the partner system %(system)s") % {
+        message=Text(gettext_noop("%(person)s asks you to approve a token for the partner system %(system)s")) % {
             "person": by, "system": token.system_name},
         link="/agencies/tokens/", dedupe_key=f"system-token:{token.pk}:requested",
     )
@@ -142,9 +146,10 @@ def system_token_approve(*, by: Professional, token: AgencySystemToken) -> Agenc
         raise ValidationError(_("This token is no longer waiting for approval."))
     if token.expires_on <= timezone.localdate():
         raise ValidationError(_("This token has already expired: ask for a new one."))
-    return _system_token_decide(by=by, token=token, state=TokenState.APPROVED, summary=(
-        f"Approved {token.scope} token {token.prefix} for {token.system_name}"),
-        message=_("%(person)s approved the token for the partner system %(system)s"))
+    return _system_token_decide(by=by, token=token, state=TokenState.APPROVED, summary=Text(
+        gettext_noop("Approved %(scope)s token %(prefix)s for %(system)s")) % {
+            "scope": token.scope, "prefix": token.prefix, "system": token.system_name},
+        message=Text(gettext_noop("%(person)s approved the token for the partner system %(system)s")))
 
 
 @transaction.atomic
@@ -153,20 +158,22 @@ def system_token_decline(*, by: Professional, token: AgencySystemToken) -> Agenc
     token = AgencySystemToken.objects.select_for_update().get(pk=token.pk)
     if token.state != TokenState.REQUESTED or token.revoked_at is not None:
         raise ValidationError(_("This token is no longer waiting for approval."))
-    return _system_token_decide(by=by, token=token, state=TokenState.DECLINED, summary=(
-        f"Declined token {token.prefix} for {token.system_name}"),
-        message=_("%(person)s declined the token for the partner system %(system)s"))
+    return _system_token_decide(by=by, token=token, state=TokenState.DECLINED, summary=Text(
+        gettext_noop("Declined token %(prefix)s for %(system)s")) % {"prefix": token.prefix, "system": token.system_name},
+        message=Text(gettext_noop("%(person)s declined the token for the partner system %(system)s")))
 
 
-def _system_token_decide(*, by: Professional, token: AgencySystemToken, state: str, summary: str,
-                         message: str) -> AgencySystemToken:
+def _system_token_decide(*, by: Professional, token: AgencySystemToken, state: str, summary: Text,
+                         message: Text) -> AgencySystemToken:
     """A manager's decision on a requested token: recorded on it, audited, and told to the administrator who asked."""
     token.state = state
     token.decided_by = by
     token.decided_at = timezone.now()
     token.save(update_fields=["state", "decided_by", "decided_at"])
     requester = token.requested_by.username if token.requested_by else "-"
-    audit_record(actor=by, action=AuditAction.TOKEN, obj=token, summary=f"{summary}, requested by {requester}")
+    audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
+                 summary=Text(gettext_noop("%(decision)s, requested by %(username)s")) % {
+                     "decision": summary, "username": requester})
     notify(recipients=[token.requested_by], kind=NotificationKind.GENERAL,
            message=message % {"person": by, "system": token.system_name},
            link="/agencies/tokens/", dedupe_key=f"system-token:{token.pk}:decided")
@@ -183,7 +190,8 @@ def system_token_revoke(*, by: Professional, token: AgencySystemToken) -> Agency
         token.revoked_at = timezone.now()
         token.revoked_by = by
         token.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(actor=by, action=AuditAction.TOKEN, obj=token, summary=f"Revoked token {token.prefix}")
+        audit_record(actor=by, action=AuditAction.TOKEN, obj=token,
+                     summary=Text(gettext_noop("Revoked token %(prefix)s")) % {"prefix": token.prefix})
     return token
 
 
@@ -192,10 +200,12 @@ def system_token_request_audit(*, token: AgencySystemToken, method: str, refusal
     approved it (issue 13 finding 2, P-3). The row's actor is the token's partner-system account."""
     requested = token.requested_by.username if token.requested_by else "-"
     approved = token.decided_by.username if token.decided_by and token.state == TokenState.APPROVED else "-"
-    summary = (f"{method} with token {token.prefix} ({token.system_name}), requested by {requested}, "
-               f"approved by {approved}")
+    summary = Text(gettext_noop("%(method)s with token %(prefix)s (%(system)s), requested by %(requested)s, approved by "
+                                "%(approved)s")) % {"method": method, "prefix": token.prefix,
+                                                    "system": token.system_name, "requested": requested,
+                                                    "approved": approved}
     if refusal:
-        summary = f"Refused: {refusal}. {summary}"
+        summary = Text(gettext_noop("Refused: %(refusal)s. %(request)s")) % {"refusal": refusal, "request": summary}
     audit_record(actor=token.account, action=AuditAction.DENIED if refusal else AuditAction.TOKEN, obj=token,
                  summary=summary)
     if not refusal:
@@ -266,19 +276,19 @@ def professional_save_by_administrator(*, by: Professional, professional: Profes
     professional.save()
     described = _describe(stored, professional, changed)
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=professional,
-                 summary=f"{'Added' if stored is None else 'Changed'} professional {professional.username}: "
-                         f"{described}" + ("; waiting for a manager's approval" if held else ""))
+                 summary=(Text(gettext_noop("Added professional %(username)s: %(changes)s")) if stored is None
+                          else Text(gettext_noop("Changed professional %(username)s: %(changes)s"))) % {
+                     "username": professional.username, "changes": described})
     approvers = []
     if held:
-        approvers = _account_approval_request(by=by, professional=professional,
-                                              summary=f"{'Added' if stored is None else 'Changed'}: {described}")
+        approvers = _account_approval_request(by=by, professional=professional, changes=described)
     if any(name in AGENCY_TOLD_FIELDS for name in changed):
         agencies = {professional.agency_id, getattr(stored, "agency_id", None)} - {None}
         notify(
             recipients=Professional.objects.filter(agency_id__in=agencies, role=Role.MANAGER, is_active=True)
             .exclude(pk__in=[professional.pk, *(a.pk for a in approvers)]),
             kind=NotificationKind.GENERAL,
-            message=_("An administrator (%(admin)s) added or changed the account of %(person)s") % {
+            message=Text(gettext_noop("An administrator (%(admin)s) added or changed the account of %(person)s")) % {
                 "admin": by, "person": professional},
             dedupe_key=f"professional:{professional.pk}:admin-change:{timezone.now().isoformat()}",
         )
@@ -294,19 +304,23 @@ def _hands_over_an_agency(stored: Professional | None, professional: Professiona
     return stored is None or "email" in changed or "agency" in changed or not stored.works_with_families
 
 
-def _account_approval_request(*, by: Professional, professional: Professional, summary: str) -> list[Professional]:
+def _account_approval_request(*, by: Professional, professional: Professional, changes: str) -> list[Professional]:
     """Holds the account until a manager of its agency approves it; tells those who may decide, and returns them."""
     AccountApproval.objects.filter(professional=professional, state=ApprovalState.REQUESTED).update(
         state=ApprovalState.SUPERSEDED)
     approval = AccountApproval.objects.create(
-        professional=professional, agency=professional.agency, summary=summary[:500], email=professional.email,
+        professional=professional, agency=professional.agency, summary=changes[:500], email=professional.email,
         requested_by=by, requested_at=timezone.now(),
     )
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=professional,
+                 summary=Text(gettext_noop("The account %(username)s waits for a manager of %(agency)s to approve "
+                                           "it")) % {"username": professional.username,
+                                                     "agency": professional.agency.name_text})
     approvers = account_approvers(approval=approval)
     notify(
         recipients=approvers, kind=NotificationKind.GENERAL,
-        message=_("An administrator (%(admin)s) added or changed the account of %(person)s: it cannot be used until "
-                  "you approve it") % {"admin": by, "person": professional},
+        message=Text(gettext_noop("An administrator (%(admin)s) added or changed the account of %(person)s: it "
+                                  "cannot be used until you approve it")) % {"admin": by, "person": professional},
         link="/agencies/accounts/", dedupe_key=f"account-approval:{approval.pk}:requested",
     )
     return approvers
@@ -355,12 +369,15 @@ def _account_decide(*, by: Professional, approval: AccountApproval, state: str) 
         # Not person.save(): the account's history names the administrators who changed it (`_changed_by`).
         Professional.objects.filter(pk=person.pk).update(awaiting_approval=False)
         person.awaiting_approval = False
-    verb = "Approved" if state == ApprovalState.APPROVED else "Declined"
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=person,
-                 summary=f"{verb} the account {person.username} ({approval.email or 'no e-mail'}) after an "
-                         f"administrator's change ({approval.summary}), requested by {approval.requested_by.username}")
-    message = (_("%(person)s approved the account of %(account)s") if state == ApprovalState.APPROVED
-               else _("%(person)s declined the account of %(account)s"))
+    summary = (Text(gettext_noop("Approved the account %(username)s (%(email)s) after an administrator's change "
+                                 "(%(changes)s), requested by %(requester)s")) if state == ApprovalState.APPROVED
+               else Text(gettext_noop("Declined the account %(username)s (%(email)s) after an administrator's change "
+                                      "(%(changes)s), requested by %(requester)s")))
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=person, summary=summary % {
+        "username": person.username, "email": approval.email or "-", "changes": approval.summary,
+        "requester": approval.requested_by.username})
+    message = (Text(gettext_noop("%(person)s approved the account of %(account)s")) if state == ApprovalState.APPROVED
+               else Text(gettext_noop("%(person)s declined the account of %(account)s")))
     notify(recipients=[approval.requested_by], kind=NotificationKind.GENERAL,
            message=message % {"person": by, "account": person},
            dedupe_key=f"account-approval:{approval.pk}:decided")
@@ -377,6 +394,15 @@ def team_save_by_administrator(*, by: Professional, team: Team) -> Team:
     return _save_by_administrator(by=by, obj=team, noun="team")
 
 
+# What the audit says of an agency or team saved on the admin site, by (noun, whether it was added).
+_SAVED = {
+    ("agency", True): Text(gettext_noop("Added agency %(name)s: %(changes)s")),
+    ("agency", False): Text(gettext_noop("Changed agency %(name)s: %(changes)s")),
+    ("team", True): Text(gettext_noop("Added team %(name)s: %(changes)s")),
+    ("team", False): Text(gettext_noop("Changed team %(name)s: %(changes)s")),
+}
+
+
 def _save_by_administrator(*, by: Professional, obj, noun: str):
     """An agency or a team added or changed on the admin site: saved with an audit row naming what changed."""
     _require_administrator(by)
@@ -386,11 +412,11 @@ def _save_by_administrator(*, by: Professional, obj, noun: str):
         return obj
     obj.save()
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=obj,
-                 summary=f"{'Added' if stored is None else 'Changed'} {noun} {obj}: {_describe(stored, obj, changed)}")
+                 summary=_SAVED[noun, stored is None] % {"name": str(obj), "changes": _describe(stored, obj, changed)})
     return obj
     team.save()
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=team,
-                 summary=f"{'Added' if stored is None else 'Changed'} team {team}: {_describe(stored, team, changed)}")
+                 summary=_SAVED["team", stored is None] % {"name": str(team), "changes": _describe(stored, team, changed)})
     return team
 
 
@@ -409,7 +435,8 @@ def professional_send_password_link(*, by: Professional, professional: Professio
         raise ValidationError(_("%(person)s's account is waiting for a manager of their agency to approve it: no link "
                                 "was sent.") % {"person": professional})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=professional,
-                 summary=f"Sent a password reset link to {professional.username}")
+                 summary=Text(gettext_noop("Sent a password reset link to %(username)s")) % {
+                     "username": professional.username})
     pk = professional.pk
     transaction.on_commit(lambda: _send_password_link(pk))
 

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
 
 
 def two_step_required(user) -> bool:
@@ -52,7 +54,8 @@ def two_step_confirm(*, professional, token: str) -> TOTPDevice:
     TOTPDevice.objects.filter(user=professional, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_record(actor=professional, action=AuditAction.UPDATE, obj=device, summary="Turned on two-step verification")
+    audit_record(actor=professional, action=AuditAction.UPDATE, obj=device,
+                 summary=Text(gettext_noop("Turned on two-step verification")))
     return device
 
 

@@ -154,5 +154,6 @@ class PasswordSetView(ApprovedAccountsOnly, auth_views.PasswordResetConfirmView)
 password_set = PasswordSetView.as_view()
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 def password_set_done(request):
     return render(request, "agencies/password_set_done.html")

@@ -2,16 +2,17 @@
 pages. An agreement is family data: anyone who may see the family may read it and record a breach."""
 
 from django.http import Http404
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import families_visible_to, family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
-from doorstep.families.selectors import families_visible_to, family_get_for
+from doorstep.core.texts import Text
 
 from . import selectors, services
 from .document import agreement_document
@@ -102,11 +103,6 @@ class BreachCreateSerializer(serializers.Serializer):
     incident = serializers.IntegerField(required=False)
 
 
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied("Only practitioners, managers and partner systems of an agency read family records.")
-
-
 class WrittenAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AgreementSerializer
     queryset = WrittenAgreement.objects.none()
@@ -114,7 +110,7 @@ class WrittenAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @extend_schema(parameters=[OpenApiParameter("family", int, description="Only this family's agreements")])
     def list(self, request, *args, **kwargs):
         """Agreements of the families you may see, newest first."""
-        _family_worker(request)
+        require_family_worker(request.user)
         family_id = request.query_params.get("family")
         if family_id:
             if not family_id.isdigit():
@@ -124,12 +120,13 @@ class WrittenAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         else:
             qs = WrittenAgreement.objects.filter(family__in=families_visible_to(professional=request.user))
         page = self.paginate_queryset(qs.order_by("-created_at", "-id"))
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API agreement list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API agreement list")))
         return self.get_paginated_response(AgreementSerializer(page, many=True).data)
 
     @extend_schema(responses=AgreementDetailSerializer)
     def retrieve(self, request, pk=None):
-        _family_worker(request)
+        require_family_worker(request.user)
         agreement = selectors.agreement_get_for(professional=request.user, agreement_id=int(pk),
                                                 purpose="API agreement")
         detail = selectors.agreement_detail(agreement=agreement)
@@ -141,7 +138,7 @@ class WrittenAgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def breaches(self, request, pk=None):
         """AGR-2: record that a term was breached, optionally from a contact or an incident of the family."""
-        _family_worker(request)
+        require_family_worker(request.user)
         agreement = selectors.agreement_get_for(professional=request.user, agreement_id=int(pk),
                                                 purpose="API record a breach", write=True)
         data = BreachCreateSerializer(data=request.data)
@@ -167,7 +164,7 @@ class AgreementVersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet
     queryset = AgreementVersion.objects.none()
 
     def retrieve(self, request, pk=None):
-        _family_worker(request)
+        require_family_worker(request.user)
         version = selectors.version_get_for(professional=request.user, version_id=int(pk), purpose="API agreement")
         return Response(VersionSerializer(version).data)
 

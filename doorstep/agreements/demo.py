@@ -4,13 +4,13 @@ is installed), and its review date is close enough to be a tracked action."""
 
 from datetime import datetime, time, timedelta
 
-from django.apps import apps
 from django.utils import timezone
 
 from doorstep.core.demo import DemoRegion
 from doorstep.families.models import Involvement
+from doorstep.incidents.models import Incident
 
-from . import selectors, services
+from . import services
 from .models import AgreementTerm, TermSection
 
 
@@ -70,10 +70,8 @@ def load(region: DemoRegion) -> None:
         description="Dean shouted at the health visitor on the doorstep and told her to leave before she had seen "
                     "the children.",
     )
-    incident = None
-    if selectors.incidents_installed():
-        incident = (apps.get_model("incidents", "Incident").objects
-                    .filter(family=family, occurred_at__gte=second.issued_at).order_by("-occurred_at").first())
+    incident = (Incident.objects.filter(family=family, occurred_at__gte=second.issued_at)
+                .order_by("-occurred_at").first())
     services.agreement_breach_record(
         agreement=agreement, by=worker, term=threats, incident_id=incident.pk if incident else None,
         occurred_at=None if incident else timezone.make_aware(datetime.combine(today - timedelta(days=6),

@@ -12,6 +12,7 @@ import os
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -36,9 +37,8 @@ WELSH_LETTERS = "ŵŷŴŶ"
 
 
 def font_paths() -> tuple[str, str] | None:
-    configured = os.environ.get("DOORSTEP_PDF_FONT")
-    if configured:
-        return configured, os.environ.get("DOORSTEP_PDF_FONT_BOLD", configured)
+    if settings.DOORSTEP_PDF_FONT:
+        return settings.DOORSTEP_PDF_FONT, settings.DOORSTEP_PDF_FONT_BOLD or settings.DOORSTEP_PDF_FONT
     for regular, bold in FONT_CANDIDATES:
         if os.path.exists(regular):
             return regular, bold if os.path.exists(bold) else regular

@@ -1,10 +1,10 @@
 """Reads of written agreements. An agreement is family data: whoever may see the family (P-4) may see its
 agreement, and nobody else; every read goes through `family_get_for`, which audits it."""
 
-from django.apps import apps
 from django.http import Http404
 
-from doorstep.families.selectors import family_get_for
+
+from doorstep.core.access import family_get_for
 
 from .models import GIVEN_STATES, AgreementBreach, AgreementVersion, TermSection, VersionState, WrittenAgreement
 
@@ -61,14 +61,6 @@ def breachable_terms(*, version: AgreementVersion) -> list:
                 .order_by("section", "position", "id"))
 
 
-def incidents_installed() -> bool:
-    try:
-        apps.get_model("incidents", "Incident")
-    except LookupError:
-        return False
-    return True
-
-
 def breach_source_for(*, professional, contact_id: int | None = None, incident_id: int | None = None):
     """AGR-2: the contact or incident a breach is recorded from, with its family read through the access rule.
 
@@ -85,10 +77,10 @@ def breach_source_for(*, professional, contact_id: int | None = None, incident_i
                                 write=True)
         return family, contact, None
     if incident_id is not None:
-        if not incidents_installed():
-            raise Http404("Incidents are not installed")
-        incident = apps.get_model("incidents", "Incident").objects.filter(pk=incident_id).first()
-        if incident is None or not getattr(incident, "family_id", None):
+        from doorstep.incidents.models import Incident
+
+        incident = Incident.objects.filter(pk=incident_id).first()
+        if incident is None or not incident.family_id:
             raise Http404("No incident found")
         family = family_get_for(professional=professional, family_id=incident.family_id,
                                 purpose="breach from incident", write=True)

@@ -3,13 +3,13 @@
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import override
 
 from doorstep.agencies.models import Professional
@@ -17,14 +17,17 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text, choice_label
+from doorstep.core.access import family_require_write, require_family_worker
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.evaluate import family_evaluate
-from doorstep.escalations.services import escalation_raise, escalations_close_by_key
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalations_close_by_key, rule_settings
 from doorstep.families.models import CHILD_ROLES, CorrespondenceLanguage, Family, Involvement, Person
-from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
+from . import rules
 from .models import (
     BREACHABLE_SECTIONS,
     GIVEN_STATES,
@@ -53,17 +56,13 @@ SIGNED_COPY_TYPES = {b"%PDF": "application/pdf", b"\xff\xd8\xff": "image/jpeg", 
 
 def review_key(agreement_id: int) -> str:
     """The escalation key of an agreement's review (idempotent: one open review action per agreement)."""
-    return f"AGR-1:agreement:{agreement_id}:review"
+    return rules.review_key(agreement_id)
 
 
 def review_notice_working_days() -> int:
-    # ESC-12: thresholds are configuration. The review action is raised this many working days before the date.
-    return int(getattr(settings, "DOORSTEP_AGREEMENT_REVIEW_NOTICE_WORKING_DAYS", 5))
-
-
-def _require_family_worker(by: Professional) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can work on written agreements."))
+    # ESC-12: AGR-1's setting on the Rule settings page. The review action is raised this many working days before
+    # the review date.
+    return rule_settings("AGR-1")[1]["review_notice_working_days"]
 
 
 def _lines(text: str) -> list[str]:
@@ -200,7 +199,6 @@ def _write_content(version: AgreementVersion, content: dict) -> None:
 @transaction.atomic
 def agreement_draft(*, family: Family, by: Professional, **content) -> AgreementVersion:
     """Open a written agreement with the family from the case file: its first version, as a draft (AGR-1)."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="draft a written agreement")
     Family.objects.select_for_update().filter(pk=family.pk).first()
     if WrittenAgreement.objects.filter(family=family, ended_at__isnull=True).exists():
@@ -212,14 +210,13 @@ def agreement_draft(*, family: Family, by: Professional, **content) -> Agreement
     )
     _write_content(version, cleaned)
     audit_record(actor=by, action=AuditAction.CREATE, obj=version, family=family,
-                 summary="Drafted a written agreement (version 1)")
+                 summary=Text(gettext_noop("Drafted a written agreement (version 1)")))
     return version
 
 
 @transaction.atomic
 def agreement_version_update(*, version: AgreementVersion, by: Professional, **content) -> AgreementVersion:
     """Change a draft. A version the family has been given is never changed: revise it instead."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=version.agreement.family, purpose="change a written agreement")
     version = AgreementVersion.objects.select_for_update().select_related("agreement__family").get(pk=version.pk)
     if not version.is_draft:
@@ -230,7 +227,7 @@ def agreement_version_update(*, version: AgreementVersion, by: Professional, **c
     version.save(update_fields=["language", "review_date", "updated_at"])
     _write_content(version, cleaned)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=version, family=version.agreement.family,
-                 summary=f"Changed the draft written agreement (version {version.number})")
+                 summary=Text(gettext_noop("Changed the draft written agreement (version %(n)s)")) % {"n": version.number})
     return version
 
 
@@ -242,7 +239,6 @@ def agreement_in_force(agreement: WrittenAgreement) -> AgreementVersion | None:
 @transaction.atomic
 def agreement_revise(*, agreement: WrittenAgreement, by: Professional) -> AgreementVersion:
     """Start a new version as a draft, copying the version in force; the earlier versions are kept."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=agreement.family, purpose="revise a written agreement")
     agreement = WrittenAgreement.objects.select_for_update().get(pk=agreement.pk)
     if not agreement.is_open:
@@ -266,7 +262,7 @@ def agreement_revise(*, agreement: WrittenAgreement, by: Professional) -> Agreem
     version.people.set(source.people.all())
     version.professionals.set(source.professionals.all())
     audit_record(actor=by, action=AuditAction.CREATE, obj=version, family=agreement.family,
-                 summary=f"Started version {number} of the written agreement")
+                 summary=Text(gettext_noop("Started version %(n)s of the written agreement")) % {"n": number})
     return version
 
 
@@ -277,7 +273,7 @@ def agreement_version_issue(*, version: AgreementVersion, by: Professional,
 
     `issued_on` records a version handed over on an earlier day (a late entry); by default, now.
     """
-    _require_family_worker(by)
+    require_family_worker(by)
     version = AgreementVersion.objects.select_for_update().select_related("agreement__family").get(pk=version.pk)
     family_require_write(professional=by, family=version.agreement.family, purpose="issue a written agreement")
     agreement = WrittenAgreement.objects.select_for_update().get(pk=version.agreement_id)
@@ -310,18 +306,18 @@ def agreement_version_issue(*, version: AgreementVersion, by: Professional,
     escalations_close_by_key(key=review_key(agreement.pk), by=by,
                              outcome=f"Version {version.number} of the written agreement given to the family")
     audit_record(actor=by, action=AuditAction.UPDATE, obj=version, family=family,
-                 summary=f"Gave version {version.number} of the written agreement to the family")
+                 summary=Text(gettext_noop("Gave version %(n)s of the written agreement to the family")) % {"n": version.number})
     people = list(version.people.all())
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=now, by=by, source=agreement, people=people,
         significant=True, tags=["agreement", "issued"],
-        summary=_("Written agreement version %(n)s (%(language)s) given to %(people)s to sign; review by %(date)s") % {
-            "n": version.number, "language": version.get_language_display(),
-            "people": ", ".join(str(p) for p in people), "date": version.review_date.strftime("%d/%m/%Y")},
+        summary=Text(gettext_noop("Written agreement version %(n)s (%(language)s) given to %(people)s to sign; review by %(date)s")) % {
+            "n": version.number, "language": choice_label(version, "language"),
+            "people": ", ".join(str(p) for p in people), "date": version.review_date},
     )
     notify(
         recipients=[p for p in version.professionals.all() if p.pk != by.pk], kind=NotificationKind.PLAN,
-        message=_("You are party to the written agreement with %(family)s") % {"family": family.name},
+        message=Text(gettext_noop("You are party to the written agreement with %(family)s")) % {"family": family.name_text},
         link=f"/agreements/{agreement.pk}/", family=family, dedupe_key=f"agreement-version:{version.pk}:issued",
     )
     return version
@@ -343,7 +339,7 @@ def agreement_version_respond(
     signed_copy=None,
 ) -> AgreementVersion:
     """Record the family's answer: the signed copy, or their refusal to sign in their own words (AGR-1)."""
-    _require_family_worker(by)
+    require_family_worker(by)
     version = AgreementVersion.objects.select_for_update().select_related("agreement__family").get(pk=version.pk)
     family_require_write(professional=by, family=version.agreement.family, purpose="record the family's answer")
     family = version.agreement.family
@@ -383,12 +379,13 @@ def agreement_version_respond(
                                   content_type=copy[1], size=len(copy[0]), data=copy[0], uploaded_by=by)
     names = ", ".join(str(p) for p in people)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=version, family=family,
-                 summary=f"Recorded that version {version.number} was {'signed' if signed else 'refused'}",
+                 summary=(Text(gettext_noop("Recorded that version %(n)s was signed")) if signed
+                          else Text(gettext_noop("Recorded that version %(n)s was refused"))) % {"n": version.number},
                  reason=note)
     if signed:
-        summary = _("Written agreement version %(n)s signed by %(people)s") % {"n": version.number, "people": names}
+        summary = Text(gettext_noop("Written agreement version %(n)s signed by %(people)s")) % {"n": version.number, "people": names}
     else:
-        summary = _("%(people)s refused to sign written agreement version %(n)s: %(note)s") % {
+        summary = Text(gettext_noop("%(people)s refused to sign written agreement version %(n)s: %(note)s")) % {
             "n": version.number, "people": names, "note": note}
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=end_of_day(on) if on < timezone.localdate() else
@@ -400,13 +397,11 @@ def agreement_version_respond(
 
 
 def _incident_for(family: Family, incident_id: int):
-    """The incident (issue 8), if the incidents app is installed and it belongs to the family."""
-    try:
-        model = apps.get_model("incidents", "Incident")
-    except LookupError:
-        raise ValidationError({"incident": _("Incidents cannot be linked: the incidents record is not installed")})
-    incident = model.objects.filter(pk=incident_id).first()
-    if incident is None or getattr(incident, "family_id", None) != family.pk:
+    """The incident (issue 8), if it belongs to the family."""
+    from doorstep.incidents.models import Incident
+
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None or incident.family_id != family.pk:
         raise ValidationError({"incident": _("That incident is not on this family's record")})
     return incident
 
@@ -418,7 +413,7 @@ def agreement_breach_record(
 ) -> AgreementBreach:
     """AGR-2: record that a term was breached, from a contact, an incident or by hand; it is shown on the agreement
     and on the chronology."""
-    _require_family_worker(by)
+    require_family_worker(by)
     agreement = WrittenAgreement.objects.select_for_update().select_related("family").get(pk=agreement.pk)
     family_require_write(professional=by, family=agreement.family, purpose="record a breach")
     family = agreement.family
@@ -458,17 +453,17 @@ def agreement_breach_record(
         contact=contact, incident_id=incident_id, recorded_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=breach, family=family,
-                 summary="Recorded a breach of the written agreement")
+                 summary=Text(gettext_noop("Recorded a breach of the written agreement")))
     with override(version.language):
         term_words = term.label
     chronology_record(
         family=family, kind=EntryKind.AGREEMENT, occurred_at=occurred_at, by=by, source=agreement, significant=True,
         tags=["agreement", "breach", term.code or "written"],
-        summary=_("Breach of the written agreement: %(term)s. %(what)s") % {"term": term_words, "what": description},
+        summary=Text(gettext_noop("Breach of the written agreement: %(term)s. %(what)s")) % {"term": term_words, "what": description},
     )
     if agreement.lead_id != by.pk:
         notify(recipients=[agreement.lead], kind=NotificationKind.PLAN, family=family,
-               message=_("A breach of the written agreement with %(family)s was recorded") % {"family": family.name},
+               message=Text(gettext_noop("A breach of the written agreement with %(family)s was recorded")) % {"family": family.name_text},
                link=f"/agreements/{agreement.pk}/", dedupe_key=f"agreement-breach:{breach.pk}")
     family_evaluate(family=family)
     return breach
@@ -480,7 +475,7 @@ def agreement_review_record(
     next_review_date: date | None = None,
 ) -> AgreementReview:
     """Record the review of the agreement with the family: it continues to a new review date, or it ends."""
-    _require_family_worker(by)
+    require_family_worker(by)
     agreement = WrittenAgreement.objects.select_for_update().select_related("family").get(pk=agreement.pk)
     family_require_write(professional=by, family=agreement.family, purpose="review a written agreement")
     family = agreement.family
@@ -513,17 +508,19 @@ def agreement_review_record(
         agreement.review_date = next_review_date
         agreement.review_escalated_for = None
         agreement.save(update_fields=["review_date", "review_escalated_for"])
-        summary = _("Written agreement reviewed; it continues, next review by %(date)s. %(note)s") % {
-            "date": next_review_date.strftime("%d/%m/%Y"), "note": note}
+        summary = Text(gettext_noop("Written agreement reviewed; it continues, next review by %(date)s. %(note)s")) % {
+            "date": next_review_date, "note": note}
     else:
         agreement.ended_at = timezone.now()
         agreement.ended_by = by
         agreement.end_reason = note
         agreement.save(update_fields=["ended_at", "ended_by", "end_reason"])
-        summary = _("Written agreement reviewed and ended: %(note)s") % {"note": note}
+        summary = Text(gettext_noop("Written agreement reviewed and ended: %(note)s")) % {"note": note}
     escalations_close_by_key(key=review_key(agreement.pk), by=by, outcome=f"Reviewed: {note}"[:500])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=agreement, family=family,
-                 summary=f"Reviewed the written agreement ({outcome})", reason=note)
+                 summary=(Text(gettext_noop("Reviewed the written agreement (continue)"))
+                          if outcome == AgreementReviewOutcome.CONTINUE
+                          else Text(gettext_noop("Reviewed the written agreement (end)"))), reason=note)
     chronology_record(family=family, kind=EntryKind.AGREEMENT, occurred_at=timezone.now(), by=by, source=agreement,
                       significant=outcome == AgreementReviewOutcome.END, tags=["agreement", "review"], summary=summary)
     return review
@@ -537,10 +534,10 @@ def agreement_reviews_sweep(*, now: datetime) -> int:
     due = (
         WrittenAgreement.objects.filter(ended_at__isnull=True, review_date__isnull=False, review_date__lte=horizon)
         .exclude(review_escalated_for=F("review_date"))
-        .values_list("pk", flat=True)
+        .order_by("review_date", "pk").values_list("pk", flat=True)
     )
     raised = 0
-    for pk in list(due):
+    for pk in list(due[:200]):  # bounded (issue 14): the rest are taken by the next sweep
         with transaction.atomic():
             agreement = (
                 WrittenAgreement.objects.select_for_update(skip_locked=True)
@@ -550,14 +547,10 @@ def agreement_reviews_sweep(*, now: datetime) -> int:
             )
             if agreement is None or agreement.review_escalated_for == agreement.review_date:
                 continue
-            __, created = escalation_raise(
-                rule_id="AGR-1", clause="004 §2.4, 001 §5.1.9.17", key=review_key(agreement.pk),
-                title=_("Review the written agreement with %(family)s by %(date)s") % {
-                    "family": agreement.family.name, "date": agreement.review_date.strftime("%d/%m/%Y")},
-                owner=agreement.lead, family=agreement.family, deadline=end_of_day(agreement.review_date),
-                facts=[{"text": f"Review date {agreement.review_date:%d/%m/%Y}", "link": f"/agreements/{agreement.pk}/"}],
-                source=agreement,
-            )
+            applied = rule_apply(rule_id="AGR-1", family=agreement.family, facts=rules.AgreementFacts(
+                agreement_id=agreement.pk, family_name=agreement.family.name_text, lead_id=agreement.lead_id,
+                review_date=agreement.review_date, today=today))
+            created = any(c for _e, c in applied.escalations.values())
             agreement.review_escalated_for = agreement.review_date
             agreement.save(update_fields=["review_escalated_for"])
             raised += int(created)

@@ -1,26 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
-from doorstep.families.selectors import family_case_file, family_get_for
+from doorstep.core.texts import Text
+from doorstep.families.selectors import family_case_file
 
 from . import selectors, services
 from .document import agreement_document
 from .forms import AgreementForm, BreachForm, RespondForm, ReviewForm
 from .models import AgreementBreach, SignedCopy, VersionState
-
-
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency work with family records."))
 
 
 def _int_param(request, name: str) -> int | None:
@@ -39,7 +37,7 @@ def _literacy_notes(version_or_people) -> list:
 
 @login_required
 def create(request, family_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     family = family_get_for(professional=request.user, write=True, family_id=family_id,
                             purpose="draft a written agreement")
     existing = selectors.agreement_open_for_family(family=family)
@@ -67,9 +65,10 @@ def create(request, family_id: int):
         "literacy": _literacy_notes(case["adults"])})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def detail(request, agreement_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     agreement = selectors.agreement_get_for(professional=request.user, agreement_id=agreement_id)
     context = selectors.agreement_detail(agreement=agreement)
     context.update(agreement=agreement, family=agreement.family)
@@ -79,7 +78,7 @@ def detail(request, agreement_id: int):
 @require_POST
 @login_required
 def revise(request, agreement_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     agreement = selectors.agreement_get_for(professional=request.user, write=True, agreement_id=agreement_id)
     try:
         version = services.agreement_revise(agreement=agreement, by=request.user)
@@ -93,7 +92,7 @@ def revise(request, agreement_id: int):
 
 @login_required
 def review(request, agreement_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     agreement = selectors.agreement_get_for(professional=request.user, write=True, agreement_id=agreement_id)
     form = ReviewForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -107,9 +106,10 @@ def review(request, agreement_id: int):
         "title": _("Record the review of the written agreement"), "button": _("Save review")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def version(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, version_id=version_id)
     people = list(version.people.all())
     return render(request, "agreements/version.html", {
@@ -120,15 +120,16 @@ def version(request, version_id: int):
     })
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def version_pdf(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, version_id=version_id, purpose="agreement PDF")
     from .pdf import agreement_pdf
 
     content = agreement_pdf(agreement_document(version))
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=version, family=version.agreement.family,
-                 summary=f"Downloaded written agreement version {version.number} as PDF")
+                 summary=Text(gettext_noop("Downloaded written agreement version %(n)s as PDF")) % {"n": version.number})
     name = "cytundeb-ysgrifenedig" if version.language == "cy" else "written-agreement"
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -138,7 +139,7 @@ def version_pdf(request, version_id: int):
 
 @login_required
 def version_edit(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, write=True, version_id=version_id)
     family = version.agreement.family
     if not version.is_draft:
@@ -161,7 +162,7 @@ def version_edit(request, version_id: int):
 @require_POST
 @login_required
 def version_issue(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, write=True, version_id=version_id)
     try:
         services.agreement_version_issue(version=version, by=request.user)
@@ -175,7 +176,7 @@ def version_issue(request, version_id: int):
 
 @login_required
 def version_respond(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, write=True, version_id=version_id)
     if version.state != VersionState.ISSUED:
         messages.info(request, _("This version is not waiting for the family's answer."))
@@ -194,15 +195,17 @@ def version_respond(request, version_id: int):
         "form": form, "version": version, "family": version.agreement.family, "agreement": version.agreement})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def signed_copy(request, version_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     version = selectors.version_get_for(professional=request.user, version_id=version_id, purpose="signed copy")
     copy = SignedCopy.objects.filter(version=version).first()
     if copy is None:
         raise Http404("No signed copy")
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=version, family=version.agreement.family,
-                 summary=f"Downloaded the signed copy of written agreement version {version.number}")
+                 summary=Text(gettext_noop("Downloaded the signed copy of written agreement version %(n)s")) % {
+                     "n": version.number})
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[copy.content_type]
     response = HttpResponse(bytes(copy.data), content_type=copy.content_type)
     response["Content-Disposition"] = (
@@ -213,7 +216,7 @@ def signed_copy(request, version_id: int):
 @login_required
 def breach_create(request):
     """AGR-2: record a breach from a contact (?contact=), an incident (?incident=) or the agreement (?agreement=)."""
-    _family_worker(request)
+    require_family_worker(request.user)
     agreement_id = _int_param(request, "agreement")
     contact = incident = None
     if agreement_id is not None:

@@ -8,7 +8,9 @@ writers cannot fork it.
 
 The canonical form is every column except the id and the two hashes, by attribute name, leaving out empty values
 (None and ""): a nullable column added later therefore leaves the hashes of older rows as they were, and is covered
-in newer rows without a change here. Changing anything else below breaks the verification of existing rows.
+in newer rows without a change here. A JSON column (the summary's message id and parameters, issue 14) is hashed as
+its JSON, keys sorted, so that PostgreSQL's jsonb (which reorders keys) and SQLite's text give the same hash.
+Changing anything else below breaks the verification of existing rows.
 """
 
 import hashlib
@@ -40,6 +42,8 @@ def _canonical_value(field: models.Field, value):
             return str(value)
     if isinstance(value, bool | int):
         return value
+    if isinstance(field, models.JSONField):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return str(value)  # a str, or a choice (its value), or any other type by its text
 
 

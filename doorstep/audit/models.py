@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import Verbatim, text_from_json, text_render
+
 
 class AuditAction(models.TextChoices):
     VIEW = "view", _("Viewed")
@@ -36,7 +38,11 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("record"), max_length=100)
     object_id = models.CharField(max_length=64, blank=True)
     family = models.ForeignKey("families.Family", on_delete=models.PROTECT, null=True, related_name="+")
+    # Issue 14: what was done is a sentence (`Text`: message id and parameters, its JSON form), shown in the reader's
+    # language. `summary` keeps it in the site's language, for search; rows written before issue 14 have only
+    # `summary`, shown as it was written (they are never rewritten: the table is append-only and hash-chained).
     summary = models.CharField(_("what"), max_length=300, blank=True)
+    summary_text = models.JSONField(null=True, blank=True, editable=False)
     reason = models.TextField(_("why"), blank=True)
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     path = models.CharField(max_length=300, blank=True)
@@ -54,6 +60,18 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "-at"], name="audit_actor_at"),
         ]
         verbose_name = _("audit event")
+
+    @property
+    def summary_sentence(self):
+        """The summary as a sentence: its `Text`, or for a row from before issue 14 its stored words (`Verbatim`)."""
+        if self.summary_text:
+            return text_from_json(self.summary_text)
+        return Verbatim(self.summary, settings.LANGUAGE_CODE) if self.summary else None
+
+    @property
+    def summary_shown(self) -> str:
+        """The summary in the active language (the reader's)."""
+        return text_render(self.summary_sentence) if self.summary_sentence is not None else ""
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -1,8 +1,14 @@
-"""Writing audit rows. Every service that reads or writes family data calls `audit_record` in its transaction."""
+"""Writing audit rows. Every service that reads or writes family data calls `audit_record` in its transaction.
+
+What was done (`summary`) is a sentence Doorstep writes: a `Text` (`Text(gettext_noop("Raised a warning marker"))`,
+with parameters for names and numbers), stored as its message id and parameters and shown in the reader's language
+(issue 14). Its JSON form is part of the row's hashed content (audit/chain.py)."""
 
 from collections.abc import Iterable
 
 from django.db import connection, models, transaction
+
+from doorstep.core.texts import Text, text_store
 
 from . import chain
 from .context import current_origin
@@ -17,10 +23,12 @@ def audit_record(
     object_type: str = "",
     object_id: str = "",
     family=None,
-    summary: str = "",
+    summary: Text | None = None,
     reason: str = "",
 ) -> AuditEvent:
+    """`reason` is the person's own words, kept as they wrote them."""
     origin = current_origin.get()
+    summary, summary_text = text_store(summary, max_length=300)
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
@@ -31,7 +39,8 @@ def audit_record(
         object_type=object_type,
         object_id=object_id,
         family=family,
-        summary=summary[:300],
+        summary=summary,
+        summary_text=summary_text,
         reason=reason,
         ip_address=origin.ip_address,
         path=origin.path,
@@ -40,9 +49,11 @@ def audit_record(
     return event
 
 
-def audit_record_many(*, actor, action: AuditAction, objects: Iterable[models.Model], summary: str = "") -> None:
+def audit_record_many(*, actor, action: AuditAction, objects: Iterable[models.Model],
+                      summary: Text | None = None) -> None:
     """One row per object in a single INSERT: for list pages and API lists that show several families."""
     origin = current_origin.get()
+    summary, summary_text = text_store(summary, max_length=300)
     rows = [
         AuditEvent(
             actor=actor,
@@ -51,7 +62,8 @@ def audit_record_many(*, actor, action: AuditAction, objects: Iterable[models.Mo
             object_type=obj._meta.label,
             object_id=str(obj.pk),
             family_id=obj.pk if obj._meta.label == "families.Family" else getattr(obj, "family_id", None),
-            summary=summary[:300],
+            summary=summary,
+            summary_text=summary_text,
             ip_address=origin.ip_address,
             path=origin.path,
         )

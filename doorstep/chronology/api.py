@@ -10,11 +10,11 @@ from drf_spectacular.utils import extend_schema
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from doorstep.families.selectors import family_get_for
+
+from doorstep.core.access import family_get_for, require_family_worker
 
 from . import selectors, services
 from .models import ChronologyComment, ChronologyEntry, EntryKind
@@ -30,8 +30,10 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class EntrySerializer(serializers.ModelSerializer):
-    agency_name = serializers.CharField(source="agency.name", read_only=True, default=None)
+    agency_name = serializers.CharField(source="agency.display_name", read_only=True, default=None)
     author_name = serializers.CharField(source="author.__str__", read_only=True, default=None)
+    # Issue 14: in the reader's language (the request's).
+    summary = serializers.CharField(source="summary_shown", read_only=True)
     tags = serializers.ListField(source="tag_list", child=serializers.CharField(), read_only=True)
     comments = CommentSerializer(many=True, read_only=True)
 
@@ -70,11 +72,6 @@ class ChronologyCursor(CursorPagination):
     page_size = 50
 
 
-def _require_family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied("Only practitioners, managers and partner systems of an agency read family records.")
-
-
 class FamilyChronologyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = EntrySerializer
     pagination_class = ChronologyCursor
@@ -82,7 +79,7 @@ class FamilyChronologyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(parameters=[FilterSerializer])
     def list(self, request, *args, **kwargs):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         family = family_get_for(professional=request.user, family_id=int(kwargs["family_id"]),
                                 purpose="API chronology")
         query = FilterSerializer(data=request.query_params)
@@ -98,13 +95,13 @@ class ChronologyEntryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
     queryset = ChronologyEntry.objects.none()
 
     def retrieve(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         return Response(EntrySerializer(selectors.entry_get_for(professional=request.user, entry_id=int(pk))).data)
 
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["post"])
     def comments(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         entry = selectors.entry_get_for(professional=request.user, entry_id=int(pk), purpose="API chronology analysis",
                                         write=True)
         data = CommentSerializer(data=request.data)

@@ -109,7 +109,7 @@ def _when(moment) -> str:
 
 def entry_text(entry, tag_labels: dict) -> str:
     """An entry's full text for exports: summary, labels, late entry, and the analysis comments."""
-    parts = [entry.summary]
+    parts = [entry.summary_shown]
     labels = [str(tag_labels[t]) for t in entry.tag_list if t in tag_labels]
     if labels:
         parts.append(_("Recorded: %(labels)s") % {"labels": ", ".join(labels)})
@@ -196,7 +196,7 @@ def chronology_csv(*, family, entries, header: list[tuple[str, str]], sections: 
         w.writerow([
             local.strftime("%Y-%m-%d"), local.strftime("%H:%M"),
             timezone.localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M"), yes if "late" in e.tag_list else no,
-            e.get_kind_display(), e.agency.name if e.agency else "", e.author or "", e.summary,
+            e.get_kind_display(), e.agency.display_name if e.agency else "", e.author or "", e.summary_shown,
             "; ".join(str(p) for p in e.people.all()),
             "; ".join(str(tag_labels.get(t, t)) for t in e.tag_list), yes if e.significant else no,
             " | ".join(f"{c.author} ({_when(c.created_at)}): {c.text}" for c in e.comments.all()),

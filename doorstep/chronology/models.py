@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import text_shown
+
 
 class EntryKind(models.TextChoices):
     CONTACT = "contact", _("Contact")
@@ -33,7 +35,11 @@ class ChronologyEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=EntryKind.choices)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # Issue 14: what Doorstep writes by itself is a sentence (`Text`: message id and parameters, its JSON form) shown
+    # in the reader's language. `summary` keeps it in the site's language, for search and for entries stored before
+    # issue 14 (or written in a person's own words), which have no `summary_text`.
     summary = models.CharField(_("summary"), max_length=500)
+    summary_text = models.JSONField(null=True, blank=True, editable=False)
     significant = models.BooleanField(_("significant event"), default=False)
     # The record behind the entry, by model label and key, for the link from the chronology.
     source_type = models.CharField(max_length=100, blank=True)
@@ -54,7 +60,12 @@ class ChronologyEntry(models.Model):
         verbose_name_plural = _("chronology entries")
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d} {self.get_kind_display()}: {self.summary}"
+        return f"{self.occurred_at:%Y-%m-%d} {self.get_kind_display()}: {self.summary_shown}"
+
+    @property
+    def summary_shown(self) -> str:
+        """The summary in the active language (the reader's)."""
+        return text_shown(self.summary_text, self.summary)
 
     @property
     def tag_list(self) -> list[str]:

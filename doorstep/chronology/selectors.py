@@ -13,7 +13,8 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from doorstep.families.selectors import family_get_for
+
+from doorstep.core.access import family_get_for
 
 from .models import ChronologyComment, ChronologyEntry
 

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
-from doorstep.families.selectors import family_require_write
+from doorstep.core.texts import Text, text_store
+from doorstep.core.access import family_require_write
 
 from .models import ChronologyComment, ChronologyEntry, EntryKind
 
@@ -28,7 +30,7 @@ def chronology_record(
     family,
     kind: EntryKind,
     occurred_at: datetime,
-    summary: str,
+    summary: "str | Text",
     by=None,
     agency=None,
     source: models.Model | None = None,
@@ -40,13 +42,16 @@ def chronology_record(
     """Add an entry; call it inside the transaction of the change it describes (CHR-1).
 
     `tags` are searchable labels (a contact's outcome, behaviours and threats) that the chronology filters by;
-    `people` are the family members the entry is about (the person filter)."""
+    `people` are the family members the entry is about (the person filter). A `summary` Doorstep writes is a `Text`,
+    shown in the reader's language (issue 14); a str is a person's own words, shown as written."""
+    summary, summary_text = text_store(summary, max_length=500)
     entry = ChronologyEntry.objects.create(
         family=family,
         kind=kind,
         occurred_at=occurred_at,
         recorded_at=recorded_at or timezone.now(),
-        summary=summary[:500],
+        summary=summary,
+        summary_text=summary_text,
         author=by,
         agency=agency if agency is not None else getattr(by, "agency", None),
         source_type=source._meta.label if source is not None else "",
@@ -64,7 +69,7 @@ def chronology_update_for_source(
     *,
     source: models.Model,
     occurred_at: datetime,
-    summary: str,
+    summary: "str | Text",
     significant: bool,
     tags: Iterable[str],
     people: Iterable | None = None,
@@ -72,12 +77,14 @@ def chronology_update_for_source(
     """Bring the entries describing `source` into line with a corrected record (the record keeps its own earlier
     versions and the audit trail says who changed what and why). Returns how many entries changed."""
     entries = list(ChronologyEntry.objects.filter(source_type=source._meta.label, source_id=str(source.pk)))
+    summary, summary_text = text_store(summary, max_length=500)
     for entry in entries:
         entry.occurred_at = occurred_at
-        entry.summary = summary[:500]
+        entry.summary = summary
+        entry.summary_text = summary_text
         entry.significant = significant
         entry.tags = tags_encode(tags)
-        entry.save(update_fields=["occurred_at", "summary", "significant", "tags"])
+        entry.save(update_fields=["occurred_at", "summary", "summary_text", "significant", "tags"])
         if people is not None:
             entry.people.set(list(people))
     return len(entries)
@@ -94,5 +101,5 @@ def chronology_comment_add(*, entry: ChronologyEntry, by, text: str) -> Chronolo
         raise ValidationError({"text": _("Your analysis must be %(n)s characters or fewer") % {"n": COMMENT_MAX_LENGTH}})
     comment = ChronologyComment.objects.create(entry=entry, author=by, text=text)
     audit_record(actor=by, action=AuditAction.CREATE, obj=comment, family=entry.family,
-                 summary=f"Added an analysis comment to chronology entry {entry.pk}")
+                 summary=Text(gettext_noop("Added an analysis comment to chronology entry %(id)s")) % {"id": entry.pk})
     return comment

@@ -10,15 +10,18 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
+from django.views.decorators.http import require_safe
 
 from doorstep.agencies.models import Agency
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import family_get_for
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.casefile import export_sections
 from doorstep.families.models import Person
-from doorstep.families.selectors import family_get_for
 
 from . import selectors, services
 from .documents import chronology_csv, chronology_pdf
@@ -42,6 +45,7 @@ def _filter_query(request) -> str:
     return urlencode([(k, v) for k in FILTER_FIELDS for v in request.GET.getlist(k) if v])
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def family_chronology(request, family_id: int):
     family = family_get_for(professional=request.user, family_id=family_id, purpose="chronology")
@@ -102,7 +106,9 @@ def _export(request, family_id: int, fmt: str):
     header = _export_header(request, family, filters, entries, form)
     sections = export_sections(family=family)
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=family, family=family,
-                 summary=f"Exported the chronology as {fmt.upper()} ({len(entries)} entries)")
+                 summary=Text(ngettext_lazy("Exported the chronology as %(format)s (%(count)s entry)",
+                                           "Exported the chronology as %(format)s (%(count)s entries)", "count")) % {
+                     "format": fmt.upper(), "count": len(entries)})
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         body = chronology_csv(family=family, entries=entries, header=header, sections=sections,
@@ -116,11 +122,13 @@ def _export(request, family_id: int, fmt: str):
     return response
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def export_csv(request, family_id: int):
     return _export(request, family_id, "csv")
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def export_pdf(request, family_id: int):
     return _export(request, family_id, "pdf")

@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Doorstep")
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the extension points' check, issue 14)
         from . import sessions  # noqa: F401  (registers the sign-in receiver: session start, drafts)

@@ -1,12 +1,12 @@
 """The Board chair's view of the partnership (OVR-2): aggregate figures only, nothing identifiable (P-4).
 
-Each capability adds sections: fn() -> a list of {"title": str, "rows": [(label, value), ...]}, appended to
-`BOARD_SECTIONS` in its AppConfig.ready(). Each runs a fixed number of aggregate queries.
+Each capability adds sections: fn() -> a list of {"title": str, "rows": [(label, value), ...]}, declared in
+`BOARD_FIGURES` (doorstep/core/extensions.py). Each runs a fixed number of aggregate queries.
 """
 
 from django.utils.translation import gettext as _
 
-BOARD_SECTIONS: list = []
+from .extensions import BOARD_FIGURES as BOARD_SECTIONS
 
 
 def board_home_section(request):

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from .monitoring import monitoring_banner_for
 from .navigation import navigation_for
 from .sessions import session_seconds_left
 
@@ -11,4 +12,5 @@ def doorstep(request):
         "navigation": navigation_for(user, request.path) if authenticated else [],
         "session_timeout": session_seconds_left(request) if authenticated else 0,
         "session_warning": settings.DOORSTEP_SESSION_WARNING_SECONDS,
+        "monitoring_down": monitoring_banner_for(request) if authenticated else False,
     }

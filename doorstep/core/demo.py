@@ -1,11 +1,13 @@
 """The demo region: deterministic synthetic agencies, staff and families (clearly fictional).
 
-Each capability adds a loader to `DEMO_LOADERS` (in its AppConfig.ready); loaders run in order and share
-one `DemoRegion`, so later capabilities can give the families made earlier a history.
+Each capability has a loader in `DEMO_LOADERS` (declared, in order, in doorstep/core/extensions.py); loaders run
+in order and share one `DemoRegion`, so later capabilities can give the families made earlier a history.
 """
 
 import random
 from dataclasses import dataclass, field
+
+from .extensions import DEMO_LOADERS  # noqa: F401 (the loaders, in order)
 
 DEMO_PASSWORD = "doorstep-demo-2026"
 
@@ -23,6 +25,3 @@ class DemoRegion:
 
     def manager(self, agency_key: str):
         return self.staff[f"{agency_key}.manager"]
-
-
-DEMO_LOADERS: list = []

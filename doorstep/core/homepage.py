@@ -1,6 +1,7 @@
 """What the landing page shows, section by section; each capability adds its own section function.
 
-A section takes the request and returns a dict {"template": ..., **context} or None.
+A section takes the request and returns a dict {"template": ..., **context} or None. Which sections there are,
+and their order, is declared in doorstep/core/extensions.py.
 """
 
-HOME_SECTIONS: list = []
+from .extensions import HOME_SECTIONS  # noqa: F401

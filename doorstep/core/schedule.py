@@ -3,20 +3,22 @@
 Each entry: a name, how often in seconds, and the dotted path of a django-tasks task that takes no arguments.
 The worker (`manage.py run_worker`) enqueues each job when due; `ScheduledJob` rows, claimed with
 `select_for_update(skip_locked=True)`, make sure that with several workers a job is enqueued once per period.
-Intervals can be shortened through the environment (the tests that kill and restart a worker do).
+Intervals are settings (config/settings.py), which the tests that kill and restart a worker shorten.
 """
 
-import os
+from django.conf import settings
 
-SWEEP_SECONDS = int(os.environ.get("DOORSTEP_SWEEP_SECONDS", "30"))
-EMAIL_CATCH_UP_SECONDS = int(os.environ.get("DOORSTEP_EMAIL_CATCH_UP_SECONDS", "60"))
+SWEEP_SECONDS = settings.DOORSTEP_SWEEP_SECONDS
+EMAIL_CATCH_UP_SECONDS = settings.DOORSTEP_EMAIL_CATCH_UP_SECONDS
 
 SCHEDULE: list[tuple[str, int, str]] = [
     # Re-sends e-mails stuck in "sending" (a worker died) and delivers every retry that is due.
     ("email-catch-up", EMAIL_CATCH_UP_SECONDS, "doorstep.notifications.tasks.email_catch_up"),
     # The escalation engine's time-based rules, overdue actions, and other capabilities' SWEEP_CHECKS.
     ("escalation-sweep", SWEEP_SECONDS, "doorstep.escalations.tasks.sweep"),
-    ("meeting-invitation-catch-up", 60, "doorstep.meetings.tasks.invitation_emails_catch_up"),
     # SAF-3: lone-worker alarms fire within 60 s of their time, on their own job so the general sweep cannot delay them.
-    ("visit-alarms", int(os.environ.get("DOORSTEP_VISIT_SWEEP_SECONDS", "10")), "doorstep.visits.tasks.alarm_sweep"),
+    ("visit-alarms", settings.DOORSTEP_VISIT_SWEEP_SECONDS, "doorstep.visits.tasks.alarm_sweep"),
+    # Issue 16: overdue actions on the alarms queue too; each alarm and deadline is also queued for its due moment
+    # (core/tasks_support.enqueue_at), so these sweeps are the safety net.
+    ("overdue-actions", settings.DOORSTEP_VISIT_SWEEP_SECONDS, "doorstep.escalations.tasks.overdue_sweep"),
 ]

@@ -2,18 +2,20 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.contrib.auth.decorators import login_required
 
 from .homepage import HOME_SECTIONS
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def home(request):
     sections = [section(request) for section in HOME_SECTIONS]
     return render(request, "core/home.html", {"sections": [s for s in sections if s]})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 def language(request):
     """Switch language with a plain link, so the switcher works without JavaScript."""
     lang = request.GET.get("lang", "en")

@@ -41,8 +41,10 @@ def is_working_day(day: date, nation: str | None = None) -> bool:
 
 
 def local_date(moment: datetime | date) -> date:
+    """The calendar date of `moment` in the deployment's time zone (Europe/London), whatever zone is active."""
     if isinstance(moment, datetime):
-        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+        return (timezone.localtime(moment, timezone.get_default_timezone()).date() if timezone.is_aware(moment)
+                else moment.date())
     return moment
 
 
@@ -60,8 +62,9 @@ def add_working_days(start: datetime | date, days: int, nation: str | None = Non
 
 
 def end_of_day(day: date) -> datetime:
-    """23:59:59 local time on `day`, as an aware datetime (GMT or BST as the day requires)."""
-    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+    """23:59:59 on `day` in Europe/London (the deployment's TIME_ZONE), as an aware datetime: GMT or BST as the day
+    requires, whatever time zone is active (a request or a worker may have activated another)."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)), timezone.get_default_timezone())
 
 
 def working_days_deadline(start: datetime | date, days: int, nation: str | None = None) -> datetime:

@@ -11,12 +11,11 @@ escalation engine) as the pages.
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
-from doorstep.families.selectors import family_get_for
 
 from . import selectors, services
 from .models import (
@@ -147,11 +146,6 @@ class ContactReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
-def _require_family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied("Only practitioners, managers and partner systems of an agency read family records.")
-
-
 class ContactCursor(CursorPagination):
     ordering = ("-occurred_at", "-id")
     page_size = 50
@@ -163,7 +157,7 @@ class FamilyContactViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
     queryset = Contact.objects.none()
 
     def _family(self, purpose: str, write: bool = False):
-        _require_family_worker(self.request)
+        require_family_worker(self.request.user)
         return family_get_for(professional=self.request.user, family_id=int(self.kwargs["family_id"]), purpose=purpose,
                               write=write)
 
@@ -188,7 +182,7 @@ class ContactViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Contact.objects.none()
 
     def _contact(self, purpose: str) -> Contact:
-        _require_family_worker(self.request)
+        require_family_worker(self.request.user)
         return selectors.contact_get_for(professional=self.request.user, contact_id=int(self.kwargs["pk"]),
                                          purpose=purpose)
 

@@ -11,17 +11,10 @@ class EngagementConfig(AppConfig):
         from django.utils.text import format_lazy
 
         from doorstep.chronology import selectors as chronology
-        from doorstep.core.demo import DEMO_LOADERS
         from doorstep.core.navigation import NAV_ITEMS, NavItem
-        from doorstep.families import casefile
 
-        from . import casefile as panels
-        from .demo import load
         from .models import Behaviour, Outcome, ThreatKind
 
-        casefile.PANELS.append(panels.children_seen_panel)
-        casefile.PANELS.append(panels.engagement_grid_panel)
-        casefile.SIDE.append(panels.defaulted_panel)
         chronology.SOURCE_URLS["engagement.Contact"] = lambda pk: reverse("engagement:detail", args=[pk])
         chronology.SOURCE_URLS["engagement.ParentLetter"] = lambda pk: reverse("engagement:letter_detail", args=[pk])
         # The chronology's behaviour filter (CHR-1, CHR-2): ENG-2 behaviours, then ENG-3 threatening behaviour.
@@ -36,4 +29,3 @@ class EngagementConfig(AppConfig):
                                       "summary_letter": _("Summary for the parent")})
         NAV_ITEMS.append(NavItem("engagement:settings", _("Engagement settings"), lambda u: u.is_administrator,
                                  "/engagement/settings/", order=88))
-        DEMO_LOADERS.append(load)

@@ -1,15 +1,16 @@
 """The engagement record's panels on the case file. Each runs a fixed number of queries (see selectors)."""
 
-from .models import EngagementSettings
+from doorstep.escalations.services import rule_settings
+
 from .selectors import child_panel, defaulted_summary, engagement_grid
 
 
 def children_seen_panel(*, family, professional) -> dict:
     """P-1: every child, when last seen and seen alone, by whom; those not seen for the configured period stand
-    out (ESC-8)."""
-    config = EngagementSettings.current()
-    return {"template": "engagement/_panel_children.html", "rows": child_panel(family=family, config=config),
-            "config": config}
+    out (ESC-8: its thresholds, set once on the Rule settings page)."""
+    _enabled, esc_8 = rule_settings("ESC-8")
+    return {"template": "engagement/_panel_children.html", "rows": child_panel(family=family, esc_8=esc_8),
+            "esc_8": esc_8}
 
 
 def engagement_grid_panel(*, family, professional) -> dict:

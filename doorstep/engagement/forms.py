@@ -302,17 +302,13 @@ class EngagementSettingsForm(GovukForm):
         choices=[(o.value, o.label) for o in Outcome if o not in (Outcome.SEEN, Outcome.CUT_SHORT)],
         help_text=_("Defaulted visits and appointments are counted and followed up (003 §7.9). A change applies "
                     "to contacts recorded from now on."))
-    not_seen_days = forms.IntegerField(label=_("A child not seen for more than this many days stands out"),
-                                       min_value=1, max_value=365)
-    not_seen_alone_days = forms.IntegerField(
-        label=_("A child not seen alone for more than this many days stands out"), min_value=1, max_value=365)
     late_entry_hours = forms.IntegerField(
         label=_("A contact recorded more than this many hours after it happened is a late entry"),
         min_value=1, max_value=336)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("not_seen_days", "not_seen_alone_days", "late_entry_hours"):
+        for name in ("late_entry_hours",):
             field = self.fields[name]
             field.widget.attrs["data-width"] = "short"
             out_of_range = gettext("Enter a whole number from 1 to %(n)s") % {"n": field.max_value}

@@ -127,9 +127,6 @@ class EngagementSettings(models.Model):
     afterwards: a contact keeps whether it counted as defaulted when it was recorded."""
 
     defaulted_outcomes = models.JSONField(_("outcomes that count as defaulted"), default=default_defaulted_outcomes)
-    not_seen_days = models.PositiveSmallIntegerField(_("days before a child not seen stands out"), default=28)
-    not_seen_alone_days = models.PositiveSmallIntegerField(
-        _("days before a child not seen alone stands out"), default=42)
     late_entry_hours = models.PositiveSmallIntegerField(_("hours after which a record is a late entry"), default=24)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

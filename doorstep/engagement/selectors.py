@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.agencies.models import Agency
+from doorstep.core.access import family_get_for
 from doorstep.families.models import CHILD_ROLES, Family, Involvement, MemberRole, Person
-from doorstep.families.selectors import family_get_for
 
 from .models import (
     ACHIEVED_OUTCOMES,
@@ -26,7 +26,6 @@ from .models import (
     ContactChild,
     ContactFollowUp,
     ContactKind,
-    EngagementSettings,
     NonCooperationReason,
     Outcome,
     ParentLetter,
@@ -124,10 +123,14 @@ def _days_since(moment: datetime | None) -> int | None:
     return (timezone.localdate() - timezone.localtime(moment).date()).days
 
 
-def child_panel(*, family: Family, config: EngagementSettings | None = None) -> list[dict]:
+def child_panel(*, family: Family, esc_8: dict | None = None) -> list[dict]:
     """P-1: for every child, last seen and last seen alone (when, by whom, which agency), days since each, and
-    whether the child stands out for not being seen (alone) within the configured period. Three queries."""
-    config = config or EngagementSettings.current()
+    whether the child stands out for not being seen (alone) for longer than ESC-8's periods (the rule's settings,
+    passed as `esc_8`, or read: one more query). Three queries."""
+    if esc_8 is None:
+        from doorstep.escalations.services import rule_settings
+
+        esc_8 = rule_settings("ESC-8")[1]
     seen = (ContactChild.objects.filter(child=OuterRef("pk"), seen=True, contact__entered_in_error=False)
             .order_by("-contact__occurred_at", "-contact_id"))
     children = list(
@@ -149,8 +152,8 @@ def child_panel(*, family: Family, config: EngagementSettings | None = None) -> 
             "days_since_seen": days_seen,
             "last_seen_alone": last_alone,
             "days_since_seen_alone": days_alone,
-            "not_seen": days_seen is None or days_seen > config.not_seen_days,
-            "not_seen_alone": days_alone is None or days_alone > config.not_seen_alone_days,
+            "not_seen": days_seen is None or days_seen > esc_8["not_seen_days"],
+            "not_seen_alone": days_alone is None or days_alone > esc_8["not_seen_alone_days"],
         })
     return rows
 

@@ -10,15 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record, chronology_update_for_source
+from doorstep.core.texts import Joined, Lowercase, Text, choice_label
+from doorstep.core.access import family_require_write
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.families.models import CHILD_ROLES, Family, MemberRole, Person
-from doorstep.families.selectors import family_require_write
 
 from .models import (
     ACHIEVED_OUTCOMES,
@@ -75,11 +77,6 @@ CONTACT_FIELDS = (
     "unknown_adults_present", "others_present", "non_cooperation_codes", "non_cooperation_basis",
     "non_cooperation_reasons", "assessment_areas_missed", "areas_not_achieved", "note", "significant",
 )
-
-
-def _require_family_worker(by: Professional) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency record contacts."))
 
 
 def _name_list(people) -> str:
@@ -199,27 +196,31 @@ def _defaulted(outcome: str, config: EngagementSettings) -> bool:
     return outcome in config.defaulted_outcomes
 
 
-def _summary(contact: Contact, seen_by_child: Mapping) -> str:
-    """One line for the chronology: kind, outcome, who was seen, behaviour and threats (CHR-2 patterns)."""
-    parts = [_("%(kind)s (%(agency)s): %(outcome)s") % {
-        "kind": contact.get_kind_display(), "agency": contact.agency.name, "outcome": contact.get_outcome_display()}]
+def _summary(contact: Contact, seen_by_child: Mapping) -> Text:
+    """One line for the chronology: kind, outcome, who was seen, behaviour and threats (CHR-2 patterns). A stored
+    sentence, shown in the reader's language (issue 14); the note is the worker's own words."""
+    parts = [Text(gettext_noop("%(kind)s (%(agency)s): %(outcome)s")) % {
+        "kind": choice_label(contact, "kind"), "agency": contact.agency.name_text,
+        "outcome": choice_label(contact, "outcome")}]
     if not contact.planned:
-        parts.append(_("unplanned"))
-    seen = [(_("%(name)s (alone)") if o.seen_alone else "%(name)s") % {"name": c.given_name}
+        parts.append(Text(gettext_noop("unplanned")))
+    seen = [Text(gettext_noop("%(name)s (alone)")) % {"name": c.given_name} if o.seen_alone else c.given_name
             for c, o in seen_by_child.items() if o.seen]
     if seen:
-        parts.append(_("seen: %(names)s") % {"names": ", ".join(seen)})
+        parts.append(Text(gettext_noop("seen: %(names)s")) % {"names": Joined(seen)})
     elif seen_by_child and contact.outcome in ACHIEVED_OUTCOMES:
-        parts.append(_("no child seen"))
+        parts.append(Text(gettext_noop("no child seen")))
     if contact.behaviours:
-        parts.append(_("behaviour: %(list)s") % {"list": ", ".join(contact.behaviour_labels()).lower()})
+        parts.append(Text(gettext_noop("behaviour: %(list)s")) % {"list": Lowercase(Joined(
+            [Behaviour(b).label for b in contact.behaviours if b in Behaviour.values]))})
     if contact.threats:
-        parts.append(_("threatening behaviour: %(list)s") % {"list": ", ".join(contact.threat_labels()).lower()})
+        parts.append(Text(gettext_noop("threatening behaviour: %(list)s")) % {"list": Lowercase(Joined(
+            [ThreatKind(t).label for t in contact.threats if t in ThreatKind.values]))})
     if contact.unknown_adults_present:
-        parts.append(_("unknown adults present: %(n)s") % {"n": contact.unknown_adults_present})
-    text = "; ".join(parts)
+        parts.append(Text(gettext_noop("unknown adults present: %(n)s")) % {"n": contact.unknown_adults_present})
+    text = Text("%(parts)s", {"parts": parts})
     if contact.note:
-        text += ". " + contact.note
+        text = Text("%(summary)s. %(note)s", {"summary": text, "note": contact.note})
     return text
 
 
@@ -281,7 +282,6 @@ def contact_record(
     `children` maps each child (Person or id) to what was seen of them (ChildSeen, a dict, or a list of
     observation names); children of the household not mentioned are recorded as not seen. `recorded_at` is only
     for records imported from elsewhere: when the record was originally made."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="record a contact")
     now = timezone.now()
     if recorded_at is not None and recorded_at > now:
@@ -315,7 +315,8 @@ def contact_record(
     if follow_up:
         ContactFollowUp.objects.create(contact=contact, text=follow_up, by=by, at=recorded_at)
     audit_record(actor=by, action=AuditAction.CREATE, obj=contact, family=family,
-                 summary=f"Recorded a contact: {contact.kind}, {contact.outcome}")
+                 summary=Text(gettext_noop("Recorded a contact: %(kind)s, %(outcome)s")) % {
+                     "kind": choice_label(contact, "kind"), "outcome": choice_label(contact, "outcome")})
     chronology_record(
         family=family, kind=EntryKind.CONTACT, occurred_at=contact.occurred_at, recorded_at=recorded_at,
         summary=_summary(contact, seen_by_child), by=by, agency=contact.agency, source=contact,
@@ -391,7 +392,8 @@ def contact_correct(*, contact: Contact, by: Professional, reason: str, children
     contact.version += 1
     contact.save()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=contact, family=contact.family, reason=reason,
-                 summary=f"Corrected a contact (now version {contact.version}): {', '.join(changed)}")
+                 summary=Text(gettext_noop("Corrected a contact (now version %(n)s): %(fields)s")) % {
+                     "n": contact.version, "fields": Joined(changed)})
     chronology_update_for_source(
         source=contact, occurred_at=contact.occurred_at, summary=_summary(contact, seen_by_child),
         significant=contact.significant, tags=_tags(contact), people=[*seen_by_child, *adults],
@@ -418,12 +420,12 @@ def contact_enter_in_error(*, contact: Contact, by: Professional, reason: str) -
     contact.save(update_fields=["entered_in_error", "entered_in_error_reason", "entered_in_error_at",
                                 "entered_in_error_by"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=contact, family=contact.family, reason=reason,
-                 summary="Marked a contact as entered in error")
+                 summary=Text(gettext_noop("Marked a contact as entered in error")))
     seen_by_child = {cc.child: ChildSeen.of({k: getattr(cc, k) for k in OBSERVATIONS})
                      for cc in contact.children.select_related("child")}
     chronology_update_for_source(
         source=contact, occurred_at=contact.occurred_at, significant=False, tags=_tags(contact),
-        summary=_("Entered in error (%(reason)s): %(summary)s") % {
+        summary=Text(gettext_noop("Entered in error (%(reason)s): %(summary)s")) % {
             "reason": reason[:150], "summary": _summary(contact, seen_by_child)},
     )
     family_evaluate(family=contact.family)
@@ -433,7 +435,6 @@ def contact_enter_in_error(*, contact: Contact, by: Professional, reason: str) -
 @transaction.atomic
 def contact_follow_up_record(*, contact: Contact, by: Professional, text: str) -> ContactFollowUp:
     """What was done about a defaulted visit or appointment (ENG-6): staff of the recording agency add it."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=contact.family, purpose="follow up a contact")
     if by.agency_id != contact.agency_id:
         raise PermissionDenied(_("Only staff of the agency that recorded the contact can record its follow-up."))
@@ -448,15 +449,16 @@ def contact_follow_up_record(*, contact: Contact, by: Professional, text: str) -
         raise ValidationError({"text": _("This must be %(n)s characters or fewer") % {"n": TEXT_LIMIT}})
     follow_up = ContactFollowUp.objects.create(contact=contact, text=text, by=by)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=contact, family=contact.family,
-                 summary="Recorded the follow-up of a defaulted contact")
+                 summary=Text(gettext_noop("Recorded the follow-up of a defaulted contact")))
     return follow_up
 
 
 @transaction.atomic
-def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable[str], not_seen_days: int,
-                               not_seen_alone_days: int, late_entry_hours: int) -> EngagementSettings:
-    """Administrators set which outcomes count as defaulted (ENG-6) and the periods after which a child stands
-    out on the case file (P-1). Audited; applies to contacts recorded from now on."""
+def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable[str],
+                               late_entry_hours: int) -> EngagementSettings:
+    """Administrators set which outcomes count as defaulted (ENG-6) and when a record is a late entry. Audited;
+    applies to contacts recorded from now on. (When a child not seen stands out is ESC-8's setting, on the Rule
+    settings page: one setting, in one place.)"""
     if not by.is_administrator:
         raise PermissionDenied(_("Only administrators change the engagement settings."))
     outcomes = sorted({str(o) for o in defaulted_outcomes})
@@ -465,17 +467,14 @@ def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable
         errors["defaulted_outcomes"] = _("Select outcomes from the list")
     elif any(o in ACHIEVED_OUTCOMES for o in outcomes):
         errors["defaulted_outcomes"] = _("A contact where the family was seen cannot count as defaulted")
-    for field, value, top in (("not_seen_days", not_seen_days, 365), ("not_seen_alone_days", not_seen_alone_days, 365),
-                              ("late_entry_hours", late_entry_hours, 24 * 14)):
+    for field, value, top in (("late_entry_hours", late_entry_hours, 24 * 14),):
         if not isinstance(value, int) or not 1 <= value <= top:
             errors[field] = _("Enter a whole number from 1 to %(n)s") % {"n": top}
     if errors:
         raise ValidationError(errors)
     config = EngagementSettings.objects.select_for_update().get_or_create(pk=1)[0]
-    before = {"defaulted_outcomes": sorted(config.defaulted_outcomes), "not_seen_days": config.not_seen_days,
-              "not_seen_alone_days": config.not_seen_alone_days, "late_entry_hours": config.late_entry_hours}
-    after = {"defaulted_outcomes": outcomes, "not_seen_days": not_seen_days,
-             "not_seen_alone_days": not_seen_alone_days, "late_entry_hours": late_entry_hours}
+    before = {"defaulted_outcomes": sorted(config.defaulted_outcomes), "late_entry_hours": config.late_entry_hours}
+    after = {"defaulted_outcomes": outcomes, "late_entry_hours": late_entry_hours}
     if before == after:
         return config
     for field, value in after.items():
@@ -483,7 +482,8 @@ def engagement_settings_update(*, by: Professional, defaulted_outcomes: Iterable
     config.updated_by = by
     config.save()
     changes = "; ".join(f"{k}: {before[k]} -> {after[k]}" for k in after if before[k] != after[k])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=config, summary=f"Changed engagement settings: {changes}"[:300],
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=config,
+                 summary=Text(gettext_noop("Changed engagement settings: %(changes)s")) % {"changes": changes[:250]},
                  reason=changes)
     return config
 
@@ -502,7 +502,6 @@ def parent_letter_create(*, contact: Contact, by: Professional, addressee: Perso
                          plain_language: bool, purpose: str, what_was_done: str,
                          requirements: Iterable[Requirement] = ()) -> ParentLetter:
     """The end-of-contact summary for a parent (ENG-5, 004 §4.2), kept as given to them."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=contact.family, purpose="write a summary for a parent")
     errors: dict[str, str] = {}
     if contact.entered_in_error:
@@ -538,12 +537,12 @@ def parent_letter_create(*, contact: Contact, by: Professional, addressee: Perso
         created_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=letter, family=contact.family,
-                 summary="Wrote an end-of-contact summary for a parent")
+                 summary=Text(gettext_noop("Wrote an end-of-contact summary for a parent")))
     chronology_record(
         family=contact.family, kind=EntryKind.CONTACT, occurred_at=letter.created_at, by=by, source=letter,
         tags=["summary_letter"], people=[addressee],
-        summary=_("End-of-contact summary of the %(kind)s on %(date)s given to %(name)s") % {
-            "kind": contact.get_kind_display().lower(), "name": addressee,
-            "date": formats.date_format(timezone.localtime(contact.occurred_at), "j F Y")},
+        summary=Text(gettext_noop("End-of-contact summary of the %(kind)s on %(date)s given to %(name)s")) % {
+            "kind": Lowercase(choice_label(contact, "kind")), "name": addressee,
+            "date": timezone.localdate(contact.occurred_at)},
     )
     return letter

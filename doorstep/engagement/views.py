@@ -11,14 +11,17 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import family_get_for
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.casefile import export_sections
 from doorstep.families.models import Person
-from doorstep.families.selectors import family_get_for
 
 from . import selectors, services
 from .forms import ContactCorrectForm, ContactForm, EngagementSettingsForm, FollowUpForm, LetterForm, ReasonForm
@@ -66,6 +69,7 @@ def record(request, family_id: int):
         "form": form, "family": family, "title": _("Record a contact"), "button": _("Save contact")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def detail(request, contact_id: int):
     contact = selectors.contact_get_for(professional=request.user, contact_id=contact_id)
@@ -82,7 +86,8 @@ def detail(request, contact_id: int):
 
 
 def _amendable(request, contact_id: int, purpose: str):
-    contact = selectors.contact_get_for(professional=request.user, contact_id=contact_id, purpose=purpose)
+    # write=True: emergency access is refused the form itself, not only its valid submission (issue 13).
+    contact = selectors.contact_get_for(professional=request.user, contact_id=contact_id, purpose=purpose, write=True)
     if not selectors.contact_may_amend(contact=contact, professional=request.user):
         raise PermissionDenied(_("Only the person who recorded a contact, or a manager in their agency, can change "
                                  "it."))
@@ -126,7 +131,7 @@ def entered_in_error(request, contact_id: int):
 @login_required
 def follow_up(request, contact_id: int):
     contact = selectors.contact_get_for(professional=request.user, contact_id=contact_id,
-                                        purpose="follow up a contact")
+                                        purpose="follow up a contact", write=True)
     if request.user.agency_id != contact.agency_id:
         raise PermissionDenied(_("Only staff of the agency that recorded the contact can record its follow-up."))
     form = FollowUpForm(form_data(request))
@@ -140,6 +145,7 @@ def follow_up(request, contact_id: int):
         "button": _("Save follow-up")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def defaulted(request, family_id: int):
     family = family_get_for(professional=request.user, family_id=family_id, purpose="defaulted contacts")
@@ -156,6 +162,7 @@ def _month_param(value: str | None) -> date | None:
         return None
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def picture(request, family_id: int):
     """The engagement picture (CHR-2, FAM-3): agencies and adults, attempted, achieved, refused, by month."""
@@ -191,6 +198,7 @@ def letter_create(request, contact_id: int):
                                                            "contact": contact, "adults": adults})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def letter_detail(request, letter_id: int):
     letter = selectors.letter_get_for(professional=request.user, letter_id=letter_id)
@@ -201,11 +209,12 @@ def letter_detail(request, letter_id: int):
         "sections": export_sections(family=letter.family)})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def letter_download(request, letter_id: int):
     letter = selectors.letter_get_for(professional=request.user, letter_id=letter_id, purpose="download a letter")
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=letter, family=letter.family,
-                 summary="Downloaded an end-of-contact summary as PDF")
+                 summary=Text(gettext_noop("Downloaded an end-of-contact summary as PDF")))
     response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="summary-{letter.family.reference}-{letter.pk}.pdf"'
     return response
@@ -218,8 +227,7 @@ def settings_page(request):
         raise PermissionDenied(_("Only administrators change the engagement settings."))
     config = EngagementSettings.current()
     form = EngagementSettingsForm(form_data(request), initial={
-        "defaulted_outcomes": config.defaulted_outcomes, "not_seen_days": config.not_seen_days,
-        "not_seen_alone_days": config.not_seen_alone_days, "late_entry_hours": config.late_entry_hours})
+        "defaulted_outcomes": config.defaulted_outcomes, "late_entry_hours": config.late_entry_hours})
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.engagement_settings_update(by=request.user, **form.cleaned_data)):
             messages.success(request, _("Engagement settings saved. They apply to contacts recorded from now on."))

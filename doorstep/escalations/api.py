@@ -1,5 +1,9 @@
 """Escalations under /api/v1/: the same selectors, services and audit as the pages."""
 
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -8,14 +12,19 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.texts import Text
+from doorstep.core.access import require_family_worker
 
 from . import selectors, services
 from .models import Escalation, EscalationEvent
+
+LONDON = ZoneInfo(settings.TIME_ZONE)
 
 
 class EscalationEventSerializer(serializers.ModelSerializer):
     # Null when Doorstep itself acted (a rule raised it, a sweep escalated it): issue 13, the schema said a string.
     by = serializers.StringRelatedField(allow_null=True)
+    note = serializers.CharField(source="note_shown", read_only=True)  # issue 14: in the reader's language
 
     class Meta:
         model = EscalationEvent
@@ -29,9 +38,12 @@ class EscalationFactSerializer(serializers.Serializer):
 
 class EscalationSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="display_title", read_only=True)
+    # The end of the deadline's day in Europe/London, with its offset (+00:00 in winter, +01:00 in summer).
+    deadline = serializers.DateTimeField(read_only=True, default_timezone=LONDON)
     facts = EscalationFactSerializer(source="display_facts", many=True, read_only=True)
     owner_name = serializers.StringRelatedField(source="owner")
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    outcome = serializers.CharField(source="outcome_shown", read_only=True)  # issue 14: in the reader's language
 
     class Meta:
         model = Escalation
@@ -67,10 +79,6 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_serializer_class(self):
         return EscalationDetailSerializer if self.action == "retrieve" else EscalationSerializer
 
-    def _require_family_worker(self):
-        if not self.request.user.works_with_families:
-            raise PermissionDenied("Only practitioners, managers and partner systems of an agency have actions.")
-
     @extend_schema(parameters=[
         OpenApiParameter("scope", str, enum=["mine", "team"]), OpenApiParameter("state", str, enum=["open", "closed"]),
         OpenApiParameter("rule", str)])
@@ -78,7 +86,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        self._require_family_worker()
+        require_family_worker(self.request.user)
         user = self.request.user
         closed = self.request.query_params.get("state") == "closed"
         if self.request.query_params.get("scope") == "team":
@@ -94,16 +102,16 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         page = super().paginate_queryset(queryset)
         if page is not None:
             audit_record_many(actor=self.request.user, action=AuditAction.VIEW,
-                              objects={e.family for e in page if e.family_id}, summary="Listed in actions (API)")
+                              objects={e.family for e in page if e.family_id},
+                              summary=Text(gettext_noop("Listed in actions (API)")))
         return page
 
     def get_object(self):
-        self._require_family_worker()
+        require_family_worker(self.request.user)
         return selectors.escalation_get_for(professional=self.request.user, escalation_id=int(self.kwargs["pk"]))
 
     def _act(self, escalation):
-        if not services.escalation_can_act(escalation, self.request.user):
-            raise PermissionDenied("Only the owner of this action or their manager can change it.")
+        services.escalation_require_act(escalation, self.request.user)
 
     @extend_schema(request=None, responses=EscalationDetailSerializer)
     @action(detail=True, methods=["post"])

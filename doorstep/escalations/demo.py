@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from doorstep.core.demo import DEMO_LOADERS, DemoRegion
+from doorstep.core.demo import DemoRegion
 from doorstep.engagement.models import Contact, ContactChild, ContactKind, Outcome
 from doorstep.families.models import Involvement, Person
 
@@ -16,13 +16,11 @@ from .services import closure_step_record, escalation_acknowledge, escalation_co
 
 
 def load(region: DemoRegion) -> None:
-    """Runs after agencies and families; the engine's own part must run after every other capability has given the
-    families their histories (contacts, incidents, meetings), so it is queued at the end of the loaders. Until then
-    the histories are recorded without evaluating the rules after each record (they are evaluated once, at the
-    end, as of today)."""
+    """Runs after agencies and families; the engine's own part (`load_after_histories`) runs after every other
+    capability has given the families their histories (contacts, incidents, meetings): it is the last of the
+    loaders (core/extensions.py). Until then the histories are recorded without evaluating the rules after each
+    record (they are evaluated once, at the end, as of today)."""
     evaluation_defer()
-    if load_after_histories not in DEMO_LOADERS:  # appended once per process, behind every other loader
-        DEMO_LOADERS.append(load_after_histories)
 
 
 def _contact(family, by, *, days_ago: int, kind=ContactKind.HOME_VISIT, outcome=Outcome.NO_ANSWER,

@@ -6,22 +6,23 @@
   `SWEEP_CHECKS` for time-based rules. The engine's own checks evaluate each family when it is due (a child about
   to pass the not-seen period; at least nightly) and escalate overdue actions to the owner's manager.
 
-Capabilities register their evaluators here in AppConfig.ready():
-  FAMILY_EVALUATORS.append(fn)   # fn(*, family) -> None: applies the pure rules' outcomes for one family. Runs on
-                                 # every change and at least nightly for every family, in one transaction.
-  SWEEP_CHECKS.append(fn)        # fn(*, now) -> int: does what is due, safe with several workers at once (claim
-                                 # due rows with select_for_update(skip_locked=True), one per transaction).
-A rule with settings an administrator can change registers its definition with
-`doorstep.escalations.rules.rule_register(RuleDefinition(...))` and reads them with
-`doorstep.escalations.services.rule_settings(rule_id)`.
+Both lists are declared, in order, in doorstep/core/extensions.py:
+  FAMILY_EVALUATORS   # fn(*, family) -> None: applies the pure rules' outcomes for one family. Runs on
+                      # every change and at least nightly for every family, in one transaction.
+  SWEEP_CHECKS        # fn(*, now) -> int: does what is due, safe with several workers at once: work through due
+                      # rows with doorstep.core.sweep.sweep_each (skip_locked claims, one per transaction, bounded,
+                      # failures recorded and backed off). Each check runs isolated: one that raises is recorded
+                      # on its SweepCheck row and logged.
+Every tracked action is a rule: a `RuleDefinition` in its app's `rules.py`, registered with
+`doorstep.escalations.rules.rule_register(...)`, with its settings on the Rule settings page (ESC-12). Family rules
+run here; other rules are applied by their app's service with `doorstep.escalations.engine.rule_apply(...)`.
 """
 
 import threading
 
 from django.db import connection
 
-FAMILY_EVALUATORS: list = []
-SWEEP_CHECKS: list = []
+from doorstep.core.extensions import FAMILY_EVALUATORS, SWEEP_CHECKS
 
 # During a bulk load (the demo region, an import of past records) evaluating after every record would raise and
 # resolve actions against history recorded in order; the families are noted instead and evaluated once at the end.
@@ -69,5 +70,8 @@ def evaluation_resume() -> int:
     return len(noted)
 
 
-def sweep_run(*, now) -> dict[str, int]:
-    return {f"{check.__module__}.{check.__name__}": check(now=now) for check in SWEEP_CHECKS}
+def sweep_run(*, now) -> dict[str, int | None]:
+    """Every sweep check, each isolated (issue 14): a check that raises is recorded and the next one still runs."""
+    from doorstep.core.sweep import sweep_checks_run
+
+    return sweep_checks_run(SWEEP_CHECKS, now=now)

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from doorstep.scale.generate import Step
+
 from .engine import family_due_at
 from .models import FamilyCheck
 
@@ -19,3 +21,6 @@ def family_check_step(region, family) -> None:
     region.add(FamilyCheck, family_id=family.id, due_at=family_due_at(family.id, timezone.localdate(evaluated)
                                                                       + timedelta(days=1)),
                evaluated_at=evaluated, failures=0, last_error="")
+
+
+FAMILY_CHECK_STEP = Step("escalation engine: when each family is next due", family_check_step)

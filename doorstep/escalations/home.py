@@ -1,8 +1,10 @@
 """The escalation engine's pieces of other pages: the first section of the landing page ("My actions"), the case
 file's banner of open actions, and the case file's side panel of protocol steps."""
 
+from django.utils.translation import gettext_noop
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.texts import Text
 from doorstep.families.models import Involvement
 
 from .selectors import actions_for, family_open_escalations
@@ -17,7 +19,7 @@ def my_actions_section(request):
     qs = actions_for(professional=request.user)
     actions = list(qs[:HOME_LIMIT + 1])
     audit_record_many(actor=request.user, action=AuditAction.VIEW, objects={e.family for e in actions if e.family_id},
-                      summary="Listed in my actions")
+                      summary=Text(gettext_noop("Listed in my actions")))
     return {"template": "escalations/_home_actions.html", "actions": actions[:HOME_LIMIT],
             "more": len(actions) > HOME_LIMIT, "overdue": sum(1 for e in actions if e.is_overdue)}
 

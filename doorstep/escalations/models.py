@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import Names, text_shown
+
 
 class EscalationState(models.TextChoices):
     OPEN = "open", _("Open")
@@ -46,6 +48,9 @@ class Escalation(models.Model):
     source_type = models.CharField(max_length=100, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    # Issue 14: an outcome Doorstep wrote (not a person) as a sentence (`Text` JSON) shown in the reader's language;
+    # `outcome` keeps it in the site's language, and holds a person's own words.
+    outcome_text = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -93,6 +98,17 @@ class Escalation(models.Model):
         return self._translated("title", self.title)
 
     @property
+    def outcome_shown(self) -> str:
+        return text_shown(self.outcome_text, self.outcome)
+
+    @property
+    def title_names(self) -> Names:
+        """The title in every language it was given in, as a stored sentence's parameter (issue 14)."""
+        names = {settings.LANGUAGE_CODE: self.title}
+        names.update({lang: t["title"] for lang, t in (self.translations or {}).items() if t.get("title")})
+        return Names(names)
+
+    @property
     def display_facts(self) -> list[dict]:
         texts = self._translated("facts", None)
         if not texts or len(texts) != len(self.facts):
@@ -108,6 +124,9 @@ class EscalationEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     action = models.CharField(max_length=32)
     note = models.TextField(blank=True)
+    # Issue 14: a note Doorstep wrote ("Escalated to ...") as a sentence shown in the reader's language; `note`
+    # keeps it in the site's language and holds a person's own words.
+    note_text = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -125,6 +144,10 @@ class EscalationEvent(models.Model):
     @property
     def action_display(self) -> str:
         return str(self.ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def note_shown(self) -> str:
+        return text_shown(self.note_text, self.note)
 
 
 class RuleSetting(models.Model):

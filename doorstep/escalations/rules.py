@@ -1,4 +1,6 @@
-"""The protocol's escalation rules (PROTOCOL.md section 5) as a pure engine: facts in, outcomes out.
+"""The protocol's escalation rules (PROTOCOL.md section 5) as a pure engine: facts in, outcomes out; and the one
+registry of rules (`RULES`), which every app's `rules.py` adds its own to (ESC-4/5 in incidents, SAF-3 in visits,
+FLG-2 in markers, AGR-1 in agreements, SUP-4 in supervision, MTG-2..5 in meetings, P-4 in families).
 
 Nothing here touches the database or reads the clock: `facts.py` gathers a family's facts (with `today` in them),
 each rule turns facts and its settings into outcomes, and `engine.py` applies them (STYLE.md). So each rule is
@@ -23,19 +25,11 @@ from datetime import date, datetime, timedelta
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from doorstep.core.texts import Names, Text, Verbatim  # noqa: F401  (re-exported: issue 14 moved Text to core)
 from doorstep.core.workingdays import add_working_days
 
 
-# --- Texts ------------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Text:
-    """A sentence for a reader: a msgid (marked with gettext_noop) and its parameters, translated when rendered.
-    Parameter values may be str, int, date, a lazy translation, another Text, or a list of those."""
-
-    msgid: str
-    params: dict = field(default_factory=dict)
-
+# --- Facts behind an escalation ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Fact:
@@ -152,19 +146,38 @@ class FamilyFacts:
 
 @dataclass(frozen=True)
 class Raise:
+    """A tracked action: raised, or brought up to date if it is already open (keyed, so never twice)."""
+
     rule_id: str
     clause: str
     key: str
     title: Text
     owner_id: int
-    trigger_date: date
-    deadline: date | None
+    trigger_date: date | None
+    # A date: due by the end of that day in Europe/London (23:59:59 local, GMT or BST). A datetime: due then
+    # (SAF-3's emergency procedure is due at once).
+    deadline: date | datetime | None
     facts: tuple[Fact, ...] = ()
     notify_ids: tuple[int, ...] = ()
     # The rule's settings when raised, plus what a later evaluation needs to know (e.g. the date a child was
     # last seen, to see whether they have been seen since).
     parameters: dict = field(default_factory=dict)
-    source: tuple[str, int] | None = None
+    source: tuple[str, int | str] | None = None  # (model label, primary key) of the record behind it
+    notification_kind: str = "action"  # a NotificationKind value
+    mandatory: bool = False  # also e-mailed, whatever the recipient's preferences (ESC-4)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An alert that is not a tracked action (ESC-4's other managers, ESC-5's other agencies), deduplicated."""
+
+    rule_id: str
+    recipient_ids: tuple[int, ...]
+    message: Text
+    dedupe_key: str
+    link: tuple[str, int] | None = None  # a fact reference (texts.fact_link)
+    notification_kind: str = "action"
+    mandatory: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,25 +211,40 @@ class Parameter:
 
 @dataclass(frozen=True)
 class RuleDefinition:
+    """One tracked action of the protocol: its clause, what triggers it, who owns it and by when, its settings
+    with the protocol's defaults, and `evaluate`, a pure function of typed facts and the settings."""
+
     rule_id: str
     clause: str
     title: object
-    trigger: object  # what raises it, for the settings page
+    trigger: object  # what raises it, for the settings page and the rule index
     action: object  # the action it creates and who owns it
     parameters: tuple[Parameter, ...] = ()
-    # fn(facts, params) -> RuleResult, run for a family on every change and when the family is due. Rules that
-    # run elsewhere (ESC-6's check on ending an involvement; other capabilities' rules) leave it None.
+    # fn(facts, params) -> RuleResult. Family rules (subject "family") take FamilyFacts and run for a family on
+    # every change and when the family is due; other rules take their own facts (an incident, a visit, a
+    # meeting ...) and their app applies them with `engine.rule_apply`. ESC-6, checked when an involvement ends,
+    # leaves it None.
     evaluate: Callable | None = None
+    subject: str = "family"  # what the facts are about: "family", "incident", "visit", "meeting" ...
+    deadline: object = ""  # by when, in words, for the rule index
+    module: str = ""  # where it is defined, when `evaluate` does not say (ESC-6)
 
     def defaults(self) -> dict:
         return {p.name: p.default for p in self.parameters}
+
+    @property
+    def where(self) -> str:
+        return self.module or (self.evaluate.__module__ if self.evaluate else __name__)
 
 
 RULES: dict[str, RuleDefinition] = {}
 
 
 def rule_register(definition: RuleDefinition) -> RuleDefinition:
-    """Add a rule (other capabilities register theirs, e.g. ESC-4/5 for incidents, with their parameters)."""
+    """Add a rule. Each app registers its own in its `rules.py` (found by the escalations app at start-up)."""
+    if definition.rule_id in RULES and RULES[definition.rule_id].where != definition.where:
+        raise ValueError(f"Rule {definition.rule_id} is defined twice: {RULES[definition.rule_id].where}, "
+                         f"{definition.where}")
     RULES[definition.rule_id] = definition
     return definition
 
@@ -748,6 +776,7 @@ rule_register(RuleDefinition(
     _("The ending is refused until every other involved agency has been consulted, and a meeting held where the "
       "contact is part of a formal multi-agency plan."),
     (Parameter("consultation_valid_days", _("Consultations and meetings count for (days)"), 28, 1, 365),),
+    subject="involvement", deadline=_("None: the ending waits until the steps are recorded."),
 ))
 rule_register(RuleDefinition(
     "ESC-8", "003 §7.9", _("Children seen, and seen alone"),
@@ -798,7 +827,7 @@ def rules_evaluate(facts: FamilyFacts, settings: Mapping[str, tuple[bool, dict]]
     combined = RuleResult()
     for rule_id in sorted(RULES, key=rule_sort_key):
         definition = RULES[rule_id]
-        if definition.evaluate is None:
+        if definition.evaluate is None or definition.subject != "family":
             continue
         enabled, params = settings.get(rule_id, (True, definition.defaults()))
         if not enabled:

@@ -12,6 +12,8 @@ from django.db import transaction
 
 from doorstep.families.models import Family
 
+from doorstep.core.sweep import sweep_each
+
 from .evaluate import family_evaluate
 from .models import ACTIVE_STATES, Escalation, FamilyCheck
 from .services import escalation_escalate_overdue
@@ -62,16 +64,20 @@ def family_checks_run(*, now: datetime, limit: int = BATCH) -> int:
     return done
 
 
+def _overdue(now: datetime):
+    return (Escalation.objects.filter(state__in=ACTIVE_STATES, deadline__lt=now, overdue_escalated_at__isnull=True)
+            .order_by("deadline", "id"))
+
+
 def escalations_overdue_run(*, now: datetime, limit: int = BATCH) -> int:
-    """Escalate each overdue action to the owner's line manager, once (ORG-3)."""
-    done = 0
-    while done < limit:
-        with transaction.atomic():
-            escalation = (Escalation.objects.select_for_update(skip_locked=True)
-                          .filter(state__in=ACTIVE_STATES, deadline__lt=now, overdue_escalated_at__isnull=True)
-                          .order_by("deadline", "id").first())
-            if escalation is None:
-                break
-            escalation_escalate_overdue(escalation=escalation, now=now)
-        done += 1
-    return done
+    """Escalate each overdue action to the owner's line manager, once (ORG-3); one that fails is recorded and
+    paused, and the others still escalate (issue 14)."""
+    return sweep_each(check="escalations.overdue", due=lambda: _overdue(now),
+                      act=lambda escalation: escalation_escalate_overdue(escalation=escalation, now=now),
+                      now=now, limit=limit)
+
+
+def escalation_overdue_due(*, escalation_id: int, now: datetime) -> int:
+    """Issue 16: queued for the moment an action becomes overdue, so it is escalated then, not at the next sweep."""
+    return sweep_each(check="escalations.overdue", due=lambda: _overdue(now).filter(pk=escalation_id), now=now,
+                      act=lambda escalation: escalation_escalate_overdue(escalation=escalation, now=now), limit=1)

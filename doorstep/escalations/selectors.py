@@ -6,7 +6,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from doorstep.families.selectors import families_visible_to, family_get_for
+
+from doorstep.core.access import families_visible_to, family_get_for
 
 from .models import ACTIVE_STATES, CLOSED_STATES, Escalation, EscalationState
 

@@ -1,23 +1,26 @@
-"""Raising and closing escalations, and the engine's other writes. Other capabilities call `escalation_raise` and
-`escalations_close_by_key` inside their own transaction, so that a change and the escalation it causes commit
-together (issue 4)."""
+"""Closing escalations, and the engine's other writes. Escalations are raised only by the engine (`engine.py`,
+from the rules' outcomes); other capabilities call `escalations_close_by_key` inside their own transaction, so that
+a change and the escalation it closes commit together (issue 4)."""
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Lowercase, Names, Text, choice_label, text_store
+from doorstep.core.access import family_require_write
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
-from doorstep.families.selectors import family_require_write
+from doorstep.core.access import family_may_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -36,118 +39,74 @@ from .models import (
 from .rules import RULES
 
 
-def _language_of(professional) -> str:
-    return (getattr(professional, "preferred_language", "") or settings.LANGUAGE_CODE).split("-")[0]
-
-
-def _notify_in_languages(*, recipients: Iterable, escalation: Escalation, kind, message: str,
+def notify_in_languages(*, recipients: Iterable, escalation: Escalation, kind, message: str,
                          translations: Mapping[str, str], mandatory: bool, dedupe_key: str) -> None:
-    """Each recipient's in-app message in their own language, when the rule gave one (e-mails carry no message)."""
-    groups: dict[str, list] = {}
-    for person in recipients:
-        if person is not None:
-            groups.setdefault(_language_of(person), []).append(person)
-    for language, people in groups.items():
-        notify(recipients=people, kind=kind, family=escalation.family, mandatory=mandatory,
-               message=translations.get(language) or message, link=f"/escalations/{escalation.pk}/",
-               dedupe_key=dedupe_key)
-
-
-def escalation_raise(
-    *,
-    rule_id: str,
-    clause: str,
-    key: str,
-    title: str,
-    owner,
-    family=None,
-    deadline: datetime | None = None,
-    facts: Iterable[dict] = (),
-    source: models.Model | None = None,
-    notify_also: Iterable = (),
-    notification_kind: NotificationKind = NotificationKind.ACTION,
-    mandatory: bool = False,
-    trigger_date: date | None = None,
-    parameters: Mapping | None = None,
-    translations: Mapping | None = None,
-    source_ref: tuple[str, str] | None = None,
-) -> tuple[Escalation, bool]:
-    """Raise the action for `key`, or bring the active one up to date with the new facts (idempotent).
-
-    Returns (escalation, created). The owner (and `notify_also`) are notified only when it is first raised.
-    `translations` ({"cy": {"title": ..., "facts": [...]}}) lets readers see it in their language; `parameters`
-    records the rule's settings it was raised under (ESC-12); `source_ref` names the source record by
-    (model label, key) when there is no instance at hand.
-    """
-    facts = list(facts)
-    translations = dict(translations or {})
-    existing = Escalation.objects.select_for_update().filter(key=key, state__in=ACTIVE_STATES).first()
-    if existing is not None:
-        # New facts update the open action; its deadline stands (the first trigger started the clock).
-        if existing.facts != facts:
-            existing.facts = facts
-            existing.translations = translations or existing.translations
-            existing.save(update_fields=["facts", "translations", "updated_at"])
-            EscalationEvent.objects.create(escalation=existing, action="updated", note="New facts")
-        return existing, False
-    if source is not None:
-        source_type, source_id = source._meta.label, str(source.pk)
-    else:
-        source_type, source_id = source_ref or ("", "")
-    try:
-        with transaction.atomic():
-            escalation = Escalation.objects.create(
-                rule_id=rule_id, clause=clause, key=key, title=title[:300], owner=owner, family=family,
-                deadline=deadline, trigger_date=trigger_date, facts=facts, translations=translations,
-                parameters=dict(parameters or {}), source_type=source_type, source_id=source_id,
-            )
-    except IntegrityError:  # raised by another worker at the same moment
-        return Escalation.objects.get(key=key, state__in=ACTIVE_STATES), False
-    EscalationEvent.objects.create(escalation=escalation, action="raised")
-    audit_record(actor=None, action=AuditAction.CREATE, obj=escalation, family=family,
-                 summary=f"Raised {rule_id} for {owner}")
-    if family is not None:
-        chronology_record(
-            family=family, kind=EntryKind.ESCALATION, occurred_at=timezone.now(), agency=owner.agency,
-            summary=f"{rule_id}: {title}"[:500], source=escalation, significant=True,
-        )
-    _notify_in_languages(
-        recipients=[owner, *notify_also], escalation=escalation, kind=notification_kind, message=title,
-        translations={lang: t.get("title", "") for lang, t in translations.items()}, mandatory=mandatory,
-        dedupe_key=f"escalation:{escalation.pk}:raised",
-    )
-    return escalation, True
+    """The in-app message is the title in every language the rule gave it in, shown in the reader's (issue 14;
+    e-mails carry no message)."""
+    names = Names({settings.LANGUAGE_CODE: message, **{lang: t for lang, t in translations.items() if t}})
+    notify(recipients=[p for p in recipients if p is not None], kind=kind, family=escalation.family,
+           mandatory=mandatory, message=Text("%(title)s", {"title": names}), link=f"/escalations/{escalation.pk}/",
+           dedupe_key=dedupe_key)
 
 
 def escalation_can_act(escalation: Escalation, professional) -> bool:
     """The owner, the person it was escalated to, the owner's line manager and managers of the owner's agency
-    (ORG-3) may acknowledge, complete or cancel an action."""
+    (ORG-3) may acknowledge, complete or cancel an action; on a family's action, only while they may change the
+    family's record (emergency access is read-only, issue 13)."""
     if not getattr(professional, "is_authenticated", False) or not professional.works_with_families:
         return False
     owner = escalation.owner
-    return (
+    if not (
         professional.pk in (escalation.owner_id, escalation.overdue_escalated_to_id, owner.line_manager_id)
         or (professional.is_manager and professional.agency_id == owner.agency_id)
-    )
+    ):
+        return False
+    return escalation.family_id is None or family_may_write(professional=professional, family_id=escalation.family_id)
 
 
-def _close(escalation: Escalation, *, by, state: EscalationState, note: str, action: str) -> Escalation:
+def escalation_require_act(escalation: Escalation, professional) -> None:
+    """The guard of the pages and endpoints that acknowledge, complete or cancel an action, before any form: closing
+    a family's action writes to its chronology, which emergency access never does (issue 13, refusal audited)."""
+    if escalation.family is not None:
+        family_require_write(professional=professional, family=escalation.family, purpose="act on a tracked action")
+    if not escalation_can_act(escalation, professional):
+        raise PermissionDenied(_("Only the owner of this action or their manager can change it."))
+
+
+def _event(escalation: Escalation, *, action: str, by=None, note: "str | Text" = "") -> EscalationEvent:
+    """A line of the escalation's history; a note Doorstep writes is a `Text`, shown in the reader's language."""
+    note, note_text = text_store(note)
+    return EscalationEvent.objects.create(escalation=escalation, by=by, action=action, note=note, note_text=note_text)
+
+
+# What the audit says when an action is closed, by how it was closed.
+_CLOSED = {
+    "done": Text(gettext_noop("Done %(rule)s")),
+    "cancelled": Text(gettext_noop("Cancelled %(rule)s")),
+    "resolved": Text(gettext_noop("Resolved %(rule)s")),
+}
+
+
+def _close(escalation: Escalation, *, by, state: EscalationState, note: "str | Text", action: str) -> Escalation:
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if not escalation.is_active:
         raise ValidationError({"outcome": _("This action is already closed")})
+    plain, stored = text_store(note)
     escalation.state = state
-    escalation.outcome = note
+    escalation.outcome, escalation.outcome_text = plain, stored
     escalation.closed_at = timezone.now()
     escalation.closed_by = by
-    escalation.save(update_fields=["state", "outcome", "closed_at", "closed_by", "updated_at"])
-    EscalationEvent.objects.create(escalation=escalation, by=by, action=action, note=note)
+    escalation.save(update_fields=["state", "outcome", "outcome_text", "closed_at", "closed_by", "updated_at"])
+    _event(escalation, by=by, action=action, note=note)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
-                 summary=f"{action.capitalize()} {escalation.rule_id}", reason=note)
+                 summary=_CLOSED[action] % {"rule": escalation.rule_id}, reason=plain)
     if escalation.family is not None:
         chronology_record(
             family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=escalation.closed_at, by=by,
             agency=getattr(by, "agency", None) or escalation.owner.agency, source=escalation,
-            summary=f"{escalation.rule_id} {escalation.get_state_display().lower()}: {note or escalation.title}"[:500],
+            summary=Text("%(rule)s %(state)s: %(note)s", {
+                "rule": escalation.rule_id, "state": Lowercase(choice_label(escalation, "state")),
+                "note": note or escalation.title_names}),
         )
     return escalation
 
@@ -157,10 +116,12 @@ def _close(escalation: Escalation, *, by, state: EscalationState, note: str, act
 # for, held and recorded by its chair, whoever owned the action).
 
 @transaction.atomic
-def escalation_complete(*, escalation: Escalation, by, outcome: str) -> Escalation:
-    if not outcome.strip():
+def escalation_complete(*, escalation: Escalation, by, outcome: "str | Text") -> Escalation:
+    if isinstance(outcome, str):
+        outcome = outcome.strip()
+    if not outcome:
         raise ValidationError({"outcome": _("Enter what was done")})
-    return _close(escalation, by=by, state=EscalationState.DONE, note=outcome.strip(), action="done")
+    return _close(escalation, by=by, state=EscalationState.DONE, note=outcome, action="done")
 
 
 @transaction.atomic
@@ -180,13 +141,13 @@ def escalation_acknowledge(*, escalation: Escalation, by) -> Escalation:
     if escalation.state == EscalationState.OPEN:
         escalation.state = EscalationState.ACKNOWLEDGED
         escalation.save(update_fields=["state", "updated_at"])
-        EscalationEvent.objects.create(escalation=escalation, by=by, action="acknowledged")
+        _event(escalation, by=by, action="acknowledged")
         audit_record(actor=by, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
-                     summary=f"Acknowledged {escalation.rule_id}")
+                     summary=Text(gettext_noop("Acknowledged %(rule)s")) % {"rule": escalation.rule_id})
     return escalation
 
 
-def escalations_close_by_key(*, key: str, by, outcome: str) -> int:
+def escalations_close_by_key(*, key: str, by, outcome: "str | Text") -> int:
     """Close the active escalation for `key`, if any, as done (e.g. the meeting ESC-1 asked for was held)."""
     closed = 0
     for escalation in Escalation.objects.filter(key=key, state__in=ACTIVE_STATES):
@@ -195,7 +156,7 @@ def escalations_close_by_key(*, key: str, by, outcome: str) -> int:
     return closed
 
 
-def escalation_resolve(*, key: str, outcome: str) -> int:
+def escalation_resolve(*, key: str, outcome: "str | Text") -> int:
     """The engine closes an action whose facts no longer hold (e.g. the child not seen has been seen)."""
     closed = 0
     for escalation in Escalation.objects.filter(key=key, state__in=ACTIVE_STATES):
@@ -224,19 +185,22 @@ def escalation_escalate_overdue(*, escalation: Escalation, now: datetime) -> Esc
     escalation.overdue_escalated_at = now
     escalation.overdue_escalated_to = manager
     escalation.save(update_fields=["overdue_escalated_at", "overdue_escalated_to", "updated_at"])
-    EscalationEvent.objects.create(escalation=escalation, action="overdue",
-                                   note=f"Escalated to {manager}" if manager else "No manager to escalate to")
+    _event(escalation, action="overdue", note=Text(gettext_noop("Escalated to %(manager)s")) % {"manager": manager}
+           if manager else Text(gettext_noop("No manager to escalate to")))
     audit_record(actor=None, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
-                 summary=f"Overdue {escalation.rule_id}: escalated to {manager or 'nobody'}")
+                 summary=(Text(gettext_noop("Overdue %(rule)s: escalated to %(manager)s")) if manager
+                          else Text(gettext_noop("Overdue %(rule)s: escalated to nobody"))) % {
+                     "rule": escalation.rule_id, "manager": str(manager or "")})
     if escalation.family is not None:
         chronology_record(
             family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=now, agency=owner.agency,
             source=escalation, significant=True,
-            summary=f"{escalation.rule_id} overdue: {escalation.title} (owner {owner}"
-                    f"{f', escalated to {manager}' if manager else ''})"[:500],
+            summary=(Text(gettext_noop("%(rule)s overdue: %(title)s (owner %(owner)s, escalated to %(manager)s)"))
+                     if manager else Text(gettext_noop("%(rule)s overdue: %(title)s (owner %(owner)s)"))) % {
+                "rule": escalation.rule_id, "title": escalation.title_names, "owner": owner, "manager": manager},
         )
     titles = {lang: t.get("title", "") for lang, t in escalation.translations.items()}
-    _notify_in_languages(
+    notify_in_languages(
         recipients=[manager, owner], escalation=escalation, kind=NotificationKind.ACTION_OVERDUE,
         message=escalation.title, translations=titles, mandatory=False,
         dedupe_key=f"escalation:{escalation.pk}:overdue",
@@ -299,7 +263,9 @@ def rule_settings_update(*, rule_id: str, by, enabled: bool, parameters: Mapping
     after = {"enabled": enabled, **values}
     RuleSettingChange.objects.create(rule_id=rule_id, changed_by=by, before=before, after=after, reason=reason.strip())
     changed = ", ".join(f"{k} {before.get(k)} -> {v}" for k, v in after.items() if before.get(k) != v) or "no change"
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=setting, summary=f"Rule settings {rule_id}: {changed}",
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=setting,
+                 summary=Text(gettext_noop("Rule settings %(rule)s: %(changes)s")) % {
+                     "rule": rule_id, "changes": changed},
                  reason=reason.strip())
     # New thresholds may make families due now: look at every family again soon (the sweep spreads the work).
     FamilyCheck.objects.filter(due_at__gt=timezone.now()).update(due_at=timezone.now())
@@ -316,8 +282,6 @@ def non_compliance_record(*, family: Family, by, evidence: str, concerns: str,
     protection plan."""
     from .evaluate import family_evaluate
 
-    if not getattr(by, "works_with_families", False):
-        raise PermissionDenied(_("Only practitioners and managers of an agency record evidence of non-compliance."))
     family_require_write(professional=by, family=family, purpose="record evidence of non-compliance")
     errors = {}
     if not evidence.strip():
@@ -337,11 +301,11 @@ def non_compliance_record(*, family: Family, by, evidence: str, concerns: str,
         child_protection_plan=cp_plan, recorded_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=finding, family=family,
-                 summary="Recorded evidence of non-compliance")
+                 summary=Text(gettext_noop("Recorded evidence of non-compliance")))
     chronology_record(
         family=family, kind=EntryKind.DECISION, by=by, source=finding, significant=True,
         occurred_at=timezone.make_aware(datetime.combine(identified_on, datetime.min.time())),
-        summary=_("Evidence of non-compliance with concerns remaining: %(evidence)s") % {"evidence": evidence.strip()},
+        summary=Text(gettext_noop("Evidence of non-compliance with concerns remaining: %(evidence)s")) % {"evidence": evidence.strip()},
     )
     family_evaluate(family=family)
     return finding
@@ -354,8 +318,6 @@ def closure_step_record(*, involvement: Involvement, by, kind: str, held_on: dat
                         person: str = "") -> ClosureStep:
     """Record a consultation with another agency, or a meeting held, before an agency ends its involvement while
     access is difficult (ESC-6, 001 §5.1.19)."""
-    if not getattr(by, "works_with_families", False):
-        raise PermissionDenied(_("Only practitioners and managers of an agency record this."))
     family_require_write(professional=by, family=involvement.family, purpose="record a step before ending")
     errors = {}
     if involvement.ended_on is not None:
@@ -381,13 +343,14 @@ def closure_step_record(*, involvement: Involvement, by, kind: str, held_on: dat
         held_on=held_on, note=note.strip(), recorded_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=step, family=involvement.family,
-                 summary=f"Before ending {involvement.agency.name}'s involvement: {kind}")
+                 summary=Text(gettext_noop("Before ending %(agency)s's involvement: %(kind)s")) % {
+                     "agency": involvement.agency.name_text, "kind": ClosureStepKind(kind).label})
     if kind == ClosureStepKind.CONSULTATION:
-        summary = _("Before %(ending)s ends its involvement, %(agency)s was consulted: %(note)s") % {
-            "ending": involvement.agency.name, "agency": agency.name, "note": note.strip()}
+        summary = Text(gettext_noop("Before %(ending)s ends its involvement, %(agency)s was consulted: %(note)s")) % {
+            "ending": involvement.agency.name_text, "agency": agency.name_text, "note": note.strip()}
     else:
-        summary = _("Before %(ending)s ends its involvement, a multi-agency meeting was held: %(note)s") % {
-            "ending": involvement.agency.name, "note": note.strip()}
+        summary = Text(gettext_noop("Before %(ending)s ends its involvement, a multi-agency meeting was held: %(note)s")) % {
+            "ending": involvement.agency.name_text, "note": note.strip()}
     chronology_record(family=involvement.family, kind=EntryKind.INVOLVEMENT, by=by, source=step, summary=summary,
                       occurred_at=timezone.make_aware(datetime.combine(held_on, datetime.min.time())))
     return step

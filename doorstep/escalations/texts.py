@@ -1,39 +1,20 @@
-"""Rendering the rules' `Text`s for a reader, in English or Welsh, and turning fact references into links."""
+"""Turning the rules' fact references into links; `Text` rendering itself is in `doorstep.core.texts` (issue 14)."""
 
-from contextlib import nullcontext
-from datetime import date, datetime
-
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext
 
-from .rules import Fact, Text
+# Issue 14: Text and its rendering live in doorstep.core.texts; re-exported here for the escalation code.
+from doorstep.core.texts import (  # noqa: F401
+    Names,
+    Text,
+    Verbatim,
+    other_languages,
+    text_from_json,
+    text_render,
+    text_render_all,
+    text_to_json,
+)
 
-
-def _render(value) -> str:
-    if isinstance(value, Text):
-        message = gettext(value.msgid)
-        if not value.params:
-            return message
-        return message % {name: _render(v) for name, v in value.params.items()}
-    if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "j F Y")
-    if isinstance(value, date):
-        return date_format(value, "j F Y")
-    if isinstance(value, (list, tuple)):
-        return "; ".join(_render(v) for v in value)
-    return str(value)
-
-
-def text_render(text: Text, language: str | None = None) -> str:
-    with translation.override(language) if language else nullcontext():
-        return _render(text)
-
-
-def other_languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+from .rules import Fact
 
 
 # The engagement record's contact page, whichever name the engagement app gives it (issue 3).
@@ -61,7 +42,30 @@ def fact_link(ref: tuple[str, int] | None, *, family_id: int | None) -> str:
         return reverse("escalations:non_compliance", kwargs={"family_id": family_id}) + f"#finding-{pk}"
     if kind == "family":
         return reverse("families:detail", kwargs={"family_id": pk})
+    if kind in FACT_PAGES:
+        return reverse(FACT_PAGES[kind], args=[pk])
+    if kind in FACT_PATHS:
+        return FACT_PATHS[kind].format(pk)
     return ""
+
+
+# The records other apps' rules point at: reference kind -> the page (URL name, or path) that shows it.
+FACT_PAGES = {
+    "incident": "incidents:detail",
+    "incident_worker": "incidents:worker",  # an AffectedWorker
+    "incident_police": "incidents:police",
+    "marker_authorise": "markers:authorise",
+    "marker_review": "markers:review",
+    "involvement_end": "families:involvement_end",
+}
+FACT_PATHS = {
+    "visit_alarm": "/visits/{}/alarm/",
+    "supervision_staff": "/supervision/staff/{}/",
+    "agreement": "/agreements/{}/",
+    "meeting": "/meetings/{}/",
+    "minutes": "/meetings/{}/minutes/",  # by meeting
+    "meeting_action": "/meetings/actions/{}/",
+}
 
 
 def facts_render(facts: tuple[Fact, ...], *, family_id: int | None, language: str | None = None) -> list[dict]:

@@ -6,14 +6,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
-from doorstep.families.selectors import family_get_for, involvement_get_for
+from doorstep.core.texts import Text
+from doorstep.families.selectors import involvement_get_for
 
 from . import selectors, services
 from .engine import involvement_closure_missing
@@ -23,11 +26,6 @@ from .rules import RULES, rule_sort_key
 from .texts import text_render
 
 
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency have actions."))
-
-
 def _administrator(request):
     if not request.user.is_administrator:
         raise PermissionDenied(_("Only administrators change the rules' settings."))
@@ -35,13 +33,15 @@ def _administrator(request):
 
 def _audit_listed(request, page) -> None:
     families = {e.family for e in page.object_list if e.family_id}
-    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=families, summary="Listed in actions")
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=families,
+                      summary=Text(gettext_noop("Listed in actions")))
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def mine(request):
     """My actions: the landing page's list in full (everyone's tracked actions, ESC-1..12)."""
-    _family_worker(request)
+    require_family_worker(request.user)
     closed = request.GET.get("show") == "closed"
     page = Paginator(selectors.actions_for(professional=request.user, closed=closed), 25).get_page(
         request.GET.get("page"))
@@ -50,10 +50,11 @@ def mine(request):
         "page": page, "closed": closed, "query": "show=closed" if closed else "", "now": timezone.now()})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def team(request):
     """A manager's queue: their team's actions, and those escalated to them (ORG-3)."""
-    _family_worker(request)
+    require_family_worker(request.user)
     if not request.user.is_manager:
         raise PermissionDenied(_("Only managers have a team queue."))
     owners = Professional.objects.filter(line_manager=request.user, is_active=True).order_by("last_name", "first_name")
@@ -74,6 +75,7 @@ def team(request):
                                                      "closed": show == "closed"})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def detail(request, escalation_id: int):
     escalation = selectors.escalation_get_for(professional=request.user, escalation_id=escalation_id)
@@ -89,8 +91,7 @@ def detail(request, escalation_id: int):
 @login_required
 def acknowledge(request, escalation_id: int):
     escalation = selectors.escalation_get_for(professional=request.user, escalation_id=escalation_id)
-    if not services.escalation_can_act(escalation, request.user):
-        raise PermissionDenied(_("Only the owner of this action or their manager can change it."))
+    services.escalation_require_act(escalation, request.user)
     if escalation.is_active:
         services.escalation_acknowledge(escalation=escalation, by=request.user)
         messages.success(request, _("Action acknowledged"))
@@ -99,8 +100,7 @@ def acknowledge(request, escalation_id: int):
 
 def _close_page(request, escalation_id: int, *, form_class, field: str, service, title: str, button: str, done: str):
     escalation = selectors.escalation_get_for(professional=request.user, escalation_id=escalation_id)
-    if not services.escalation_can_act(escalation, request.user):
-        raise PermissionDenied(_("Only the owner of this action or their manager can change it."))
+    services.escalation_require_act(escalation, request.user)
     if not escalation.is_active:
         messages.info(request, _("This action is already closed"))
         return redirect("escalations:detail", escalation_id=escalation.pk)
@@ -167,6 +167,7 @@ def ending(request, involvement_id: int):
         "form": form, "family": family, "involvement": involvement, "missing": missing, "steps": steps})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def rules(request):
     """ESC-12: the rules, their clauses and their current settings, for administrators."""

@@ -1,6 +1,7 @@
 """Families, people and involvements under /api/v1/: the same selectors, services and audit as the pages."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,11 @@ from rest_framework.response import Response
 from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.texts import Text
+from doorstep.core.access import require_family_worker
+# Further parts of the family detail response (FLG-1: warning markers): fn(*, family, professional) -> dict
+# merged into the response.
+from doorstep.core.extensions import FAMILY_DETAIL_EXTRAS as DETAIL_EXTRAS
 
 from . import selectors, services
 from .models import Family, Involvement, Person
@@ -74,16 +80,6 @@ class InvolvementEndProposalSerializer(serializers.Serializer):
     owner = serializers.IntegerField(help_text="Who decides: the agency's lead professional, or a manager")
 
 
-# Further parts of the family detail response, added by other capabilities (FLG-1: warning markers):
-# fn(*, family, professional) -> dict merged into the response.
-DETAIL_EXTRAS: list = []
-
-
-def _require_family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied("Only practitioners, managers and partner systems of an agency read family records.")
-
-
 class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = FamilySerializer
 
@@ -91,14 +87,15 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.family_search(professional=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         page = self.paginate_queryset(self.get_queryset())
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API family list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API family list")))
         return self.get_paginated_response(FamilySerializer(page, many=True).data)
 
     @extend_schema(responses=FamilyDetailSerializer)
     def retrieve(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API family")
         context = selectors.family_case_file(family=family)
         family._members = context["members"]
@@ -111,7 +108,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=FamilyCreateSerializer, responses={201: FamilySerializer})
     def create(self, request):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         services.family_create_allowed(by=request.user)  # before the body is read: refused, not 400
         data = FamilyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,7 +118,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=PersonSerializer, responses={201: PersonSerializer})
     @action(detail=True, methods=["post"], url_path="people")
     def add_person(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API add person",
                                           write=True)
         data = PersonSerializer(data=request.data)
@@ -132,7 +129,7 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=InvolvementSerializer, responses={201: InvolvementSerializer})
     @action(detail=True, methods=["post"], url_path="involvements")
     def add_involvement(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         family = selectors.family_get_for(professional=request.user, family_id=int(pk), purpose="API involvement",
                                           write=True)
         if not selectors.involvement_may_add(family=family, professional=request.user):
@@ -149,11 +146,11 @@ class PersonViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Person.objects.none()
 
     def retrieve(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         return Response(PersonSerializer(selectors.person_get_for(professional=request.user, person_id=int(pk))).data)
 
     def partial_update(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         person = selectors.person_get_for(professional=request.user, person_id=int(pk), write=True)
         data = PersonSerializer(person, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -166,14 +163,14 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Involvement.objects.none()
 
     def retrieve(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         return Response(InvolvementSerializer(
             selectors.involvement_get_for(professional=request.user, involvement_id=int(pk))).data)
 
     @extend_schema(request=InvolvementEndSerializer, responses=InvolvementSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         involvement = selectors.involvement_get_for(professional=request.user, involvement_id=int(pk), write=True)
         if not selectors.involvement_may_end(involvement=involvement, professional=request.user):
             # Issue 13 finding 4: the agency's own lead or manager ends it; others use propose-end.
@@ -187,7 +184,7 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="propose-end")
     def propose_end(self, request, pk=None):
         """Propose that another agency ends its involvement: its lead professional sees it as an action."""
-        _require_family_worker(request)
+        require_family_worker(request.user)
         involvement = selectors.involvement_get_for(professional=request.user, involvement_id=int(pk), write=True)
         data = InvolvementEndSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -9,12 +9,14 @@ Every page about a family shows the banners: `{% load casefile %}{% family_banne
 
 `EXPORT_SECTIONS` feed every export, printout and referral summary of a family (INC-2: violence in full):
 fn(*, family) -> {"title": str, "lines": [str, ...]} or None.
+
+Which panels there are, and their order, is declared in doorstep/core/extensions.py.
 """
 
-BANNERS: list = []
-EXPORT_SECTIONS: list = []
-PANELS: list = []
-SIDE: list = []
+from doorstep.core.extensions import CASEFILE_BANNERS as BANNERS  # noqa: F401
+from doorstep.core.extensions import CASEFILE_EXPORT_SECTIONS as EXPORT_SECTIONS
+from doorstep.core.extensions import CASEFILE_PANELS as PANELS  # noqa: F401
+from doorstep.core.extensions import CASEFILE_SIDE as SIDE  # noqa: F401
 
 
 def export_sections(*, family) -> list[dict]:

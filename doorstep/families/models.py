@@ -1,11 +1,16 @@
 """The shared family record (FAM-1, FAM-2, FAM-4), who is involved with it, and emergency access (P-4)."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
+
+from doorstep.core.texts import Text, text_render
 
 
 class Address(models.Model):
@@ -59,7 +64,25 @@ class Family(models.Model):
         verbose_name_plural = _("families")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.reference})"
+        return f"{self.display_name} ({self.reference})"
+
+    @property
+    def name_text(self):
+        """Issue 14: the household's name as a sentence: "Evans household" reads "Aelwyd Evans" in Welsh. Built from
+        the surname when the name is "[the] <surname> household"; any other name is the family's own words."""
+        match = HOUSEHOLD_NAME.match(self.name.strip())
+        if match is None:
+            return self.name
+        return Text(gettext_noop("%(surname)s household"), {"surname": match["surname"]})
+
+    @property
+    def display_name(self) -> str:
+        """The household's name in the active language."""
+        return text_render(self.name_text)
+
+
+# "Evans household", "The Evans household", "the Ap Dafydd household".
+HOUSEHOLD_NAME = re.compile(r"^(?:the\s+)?(?P<surname>.+?)\s+household$", re.IGNORECASE)
 
 
 class FamilyAddress(models.Model):

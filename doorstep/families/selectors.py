@@ -4,120 +4,20 @@ a professional sees a family only while their agency has an active involvement w
 they hold unexpired emergency (break-glass) access. The Board chair and administrators see no family.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from doorstep.audit.models import AuditAction
-from doorstep.audit.services import audit_record
+# The access rule itself lives in the one access guard (issue 14); its reads are used here and by every app.
+from doorstep.core.access import (  # noqa: F401 (imported for callers of this module)
+    NOT_FOUND, active_break_glass, families_visible_to, family_get_for, family_is_visible_to, family_may_write,
+    family_require_write,
+)
+
+# Further prefetches for family search results (FLG-1: warning markers), so that what each result shows costs a
+# fixed number of queries: each entry gives a list of Prefetch objects.
+from doorstep.core.extensions import SEARCH_PREFETCHES
 
 from .models import Address, BreakGlassAccess, Family, FamilyAddress, Involvement, Person
-
-
-# Further ways a professional may see a family, added by other capabilities (e.g. a specialist invited to a
-# meeting who has accepted its confidentiality terms, MTG-6): fn(professional) -> Q over Family, or None.
-EXTRA_ACCESS: list = []
-# Further prefetches for family search results, added by other capabilities (FLG-1: warning markers), so that
-# what each result shows costs a fixed number of queries: a list of Prefetch objects.
-SEARCH_PREFETCHES: list = []
-
-
-# One message for "no such record" and "not yours" (issue 13, finding 11): a refusal must not confirm that a
-# family, person or involvement exists.
-NOT_FOUND = "Not found"
-
-
-def _write_condition(professional) -> Q:
-    """Who may change a family's record (P-4, issue 13 finding 3): staff of an agency actively involved, and the
-    further ways other capabilities add (EXTRA_ACCESS). Never emergency access, which is read-only."""
-    involved = Involvement.objects.filter(family=OuterRef("pk"), agency_id=professional.agency_id, ended_on__isnull=True)
-    condition = Q(Exists(involved))
-    for extra in EXTRA_ACCESS:
-        more = extra(professional)
-        if more is not None:
-            condition |= more
-    return condition
-
-
-def _access_condition(professional) -> Q:
-    glass = BreakGlassAccess.objects.filter(family=OuterRef("pk"), professional=professional,
-                                            expires_at__gt=timezone.now())
-    return _write_condition(professional) | Q(Exists(glass))
-
-
-def families_visible_to(*, professional) -> QuerySet[Family]:
-    if not getattr(professional, "is_authenticated", False) or not professional.works_with_families:
-        return Family.objects.none()
-    return Family.objects.filter(_access_condition(professional))
-
-
-def family_is_visible_to(*, professional, family_id: int) -> bool:
-    return families_visible_to(professional=professional).filter(pk=family_id).exists()
-
-
-def family_may_write(*, professional, family_id: int) -> bool:
-    """Whether the professional may change anything on the family's record: not on emergency access alone."""
-    if not getattr(professional, "is_authenticated", False) or not professional.works_with_families:
-        return False
-    return Family.objects.filter(pk=family_id).filter(_write_condition(professional)).exists()
-
-
-def family_require_write(*, professional, family: Family, purpose: str = "change the record") -> None:
-    """The one guard every write on a family's record passes (issue 13, finding 3): emergency access is
-    read-only, so it changes nothing and, above all, involves no agency. Refusals are audited."""
-    if family_may_write(professional=professional, family_id=family.pk):
-        return
-    if getattr(professional, "is_authenticated", False):
-        audit_record(actor=professional, action=AuditAction.DENIED, obj=family, family=family,
-                     summary=f"Refused (read-only access): {purpose}")
-    raise PermissionDenied(_("Emergency access is read-only: you can read this family's record but not change it. "
-                             "Ask an agency involved with the family to record what you need."))
-
-
-def family_get_for(*, professional, family_id: int, purpose: str = "case file", write: bool = False) -> Family:
-    """The family if the professional may see it, audited as a read; otherwise a 404 (audited as refused),
-    so that the refusal does not confirm the family exists. With `write`, a page or endpoint that changes the
-    record: emergency access alone is refused (403)."""
-    family = (
-        families_visible_to(professional=professional)
-        .select_related("overall_lead", "overall_lead__agency")
-        .filter(pk=family_id)
-        .first()
-    )
-    if family is None:
-        if getattr(professional, "is_authenticated", False):
-            audit_record(
-                actor=professional,
-                action=AuditAction.DENIED,
-                object_type="families.Family",
-                object_id=str(family_id),
-                summary=f"Refused: {purpose}",
-            )
-        raise Http404(NOT_FOUND)
-    if write:
-        family_require_write(professional=professional, family=family, purpose=purpose)
-    glass = active_break_glass(professional=professional, family=family)
-    audit_record(
-        actor=professional,
-        action=AuditAction.VIEW,
-        obj=family,
-        family=family,
-        summary=purpose,
-        reason=glass.audit_reason if glass else "",
-    )
-    return family
-
-
-def active_break_glass(*, professional, family) -> BreakGlassAccess | None:
-    if Involvement.objects.filter(family=family, agency_id=professional.agency_id, ended_on__isnull=True).exists():
-        return None
-    return (
-        BreakGlassAccess.objects.filter(professional=professional, family=family, expires_at__gt=timezone.now())
-        .order_by("-expires_at")
-        .first()
-    )
 
 
 def family_case_file(*, family: Family) -> dict:
@@ -180,7 +80,7 @@ def family_search(*, professional, name: str = "", date_of_birth=None, address: 
                 queryset=FamilyAddress.objects.filter(moved_out__isnull=True).select_related("address"),
                 to_attr="current_addresses",
             ),
-            *SEARCH_PREFETCHES,
+            *(prefetch for source in SEARCH_PREFETCHES for prefetch in source()),
         )
     )
 

@@ -16,6 +16,11 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Joined, Text, choice_label
+from doorstep.core.access import family_require_write, require_a_person, require_family_worker
+# Checks that may refuse the ending of an involvement (ESC-6's, in the escalation engine): each takes the involvement
+# and returns a list of reasons it cannot end yet.
+from doorstep.core.extensions import INVOLVEMENT_END_CHECKS
 
 from .models import (
     Address,
@@ -27,7 +32,7 @@ from .models import (
     MemberRole,
     Person,
 )
-from .selectors import family_require_write, involvement_may_add, involvement_may_end
+from .selectors import involvement_may_add, involvement_may_end
 
 PERSON_FIELDS = (
     "role",
@@ -49,26 +54,14 @@ PERSON_FIELDS = (
 )
 
 
-def _require_family_worker(by: Professional) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can change family records."))
-
-
-def _require_a_person(by: Professional) -> None:
-    """Issue 13: a partner system's account writes its agency's records through the API, but it is no one: it opens no
-    family record (whose opener becomes its lead) and holds no emergency access. A lead must be a person with a line
-    manager, or the protocol's actions (ESC-1..12) would go to nobody (P-2)."""
-    if by.role == Role.SYSTEM:
-        raise PermissionDenied(_("A partner system cannot do this: a practitioner or manager must."))
-
-
 def family_create_allowed(*, by: Professional) -> None:
     """Whether `by` may open a family record at all (PermissionDenied if not), before any of its details are read."""
-    _require_family_worker(by)
-    _require_a_person(by)
+    require_family_worker(by)
+    require_a_person(by)
 
 
 def _is_a_person(professional: Professional | None) -> bool:
+    # Issue 13: a lead professional is a person with a line manager, never a partner system (P-2).
     return professional is None or professional.role != Role.SYSTEM
 
 
@@ -113,8 +106,8 @@ def family_create(
     involved_since: date | None = None,
 ) -> Family:
     """Open a family record; the creating professional's agency becomes involved, with them as lead."""
-    _require_family_worker(by)
-    _require_a_person(by)
+    require_family_worker(by)
+    require_a_person(by)
     family = Family.objects.create(
         reference=uuid.uuid4().hex[:20], name=name.strip(), summary=summary, known_to_csc=known_to_csc, created_by=by
     )
@@ -128,10 +121,11 @@ def family_create(
         lead_professional=by,
         started_by=by,
     )
-    audit_record(actor=by, action=AuditAction.CREATE, obj=family, family=family, summary="Opened the family record")
+    audit_record(actor=by, action=AuditAction.CREATE, obj=family, family=family,
+                 summary=Text(gettext_noop("Opened the family record")))
     chronology_record(
         family=family, kind=EntryKind.FAMILY, occurred_at=timezone.now(), by=by,
-        summary=_("Family record opened by %(agency)s: %(reason)s") % {"agency": by.agency.name, "reason": reason},
+        summary=Text(gettext_noop("Family record opened by %(agency)s: %(reason)s")) % {"agency": by.agency.name_text, "reason": reason},
     )
     return family
 
@@ -139,7 +133,6 @@ def family_create(
 @transaction.atomic
 def family_move(*, family: Family, by: Professional, line1: str, line2: str = "", town: str, postcode: str,
                 moved_in: date) -> FamilyAddress:
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="change of address")
     if moved_in > timezone.localdate():
         raise ValidationError({"moved_in": _("The date they moved in must be today or in the past")})
@@ -153,18 +146,18 @@ def family_move(*, family: Family, by: Professional, line1: str, line2: str = ""
         current.moved_out = moved_in
         current.save(update_fields=["moved_out"])
     new = FamilyAddress.objects.create(family=family, address=address, moved_in=moved_in)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=new, family=family, summary="Recorded a change of address")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=new, family=family,
+                 summary=Text(gettext_noop("Recorded a change of address")))
     chronology_record(
         family=family, kind=EntryKind.FAMILY, by=by,
         occurred_at=timezone.make_aware(timezone.datetime.combine(moved_in, timezone.datetime.min.time())),
-        summary=_("Household moved to %(address)s") % {"address": address},
+        summary=Text(gettext_noop("Household moved to %(address)s")) % {"address": address},
     )
     return new
 
 
 @transaction.atomic
 def person_add(*, family: Family, by: Professional, **fields) -> Person:
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="add a person")
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
@@ -174,17 +167,17 @@ def person_add(*, family: Family, by: Professional, **fields) -> Person:
         today=timezone.localdate(),
     )
     person = Person.objects.create(family=family, **fields)
-    audit_record(actor=by, action=AuditAction.CREATE, obj=person, family=family, summary="Added a person")
+    audit_record(actor=by, action=AuditAction.CREATE, obj=person, family=family,
+                 summary=Text(gettext_noop("Added a person")))
     chronology_record(
         family=family, kind=EntryKind.FAMILY, occurred_at=timezone.now(), by=by, people=[person],
-        summary=_("%(name)s added to the household as %(role)s") % {"name": person, "role": person.get_role_display()},
+        summary=Text(gettext_noop("%(name)s added to the household as %(role)s")) % {"name": person, "role": choice_label(person, "role")},
     )
     return person
 
 
 @transaction.atomic
 def person_update(*, person: Person, by: Professional, **fields) -> Person:
-    _require_family_worker(by)
     family_require_write(professional=by, family=person.family, purpose="change a person")
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
@@ -199,15 +192,16 @@ def person_update(*, person: Person, by: Professional, **fields) -> Person:
         return person
     person.save()
     audit_record(
-        actor=by, action=AuditAction.UPDATE, obj=person, family=person.family, summary="Changed: " + ", ".join(changed)
+        actor=by, action=AuditAction.UPDATE, obj=person, family=person.family,
+        summary=Text(gettext_noop("Changed: %(fields)s")) % {"fields": Joined(changed)},
     )
     if person.child_status != old_status:
         # FAM-2: status changes are decisions that belong on the chronology (CHR-1).
         chronology_record(
             family=person.family, kind=EntryKind.STATUS, occurred_at=timezone.now(), by=by, people=[person],
             significant=True,
-            summary=_("%(name)s: status changed to %(status)s") % {
-                "name": person, "status": person.get_child_status_display()},
+            summary=Text(gettext_noop("%(name)s: status changed to %(status)s")) % {
+                "name": person, "status": choice_label(person, "child_status")},
         )
     return person
 
@@ -220,7 +214,6 @@ def involvement_start(
     """Record that an agency works with the family: a decision, with its reason, that opens the family to that
     agency's staff (P-4). Issue 13 finding 3: never on emergency access, and only by the family's lead
     professional or a manager of an agency already involved; the new agency's managers are told."""
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="involve an agency")
     if not involvement_may_add(family=family, professional=by):
         raise PermissionDenied(involvement_add_refusal())
@@ -241,11 +234,11 @@ def involvement_start(
         lead_professional=lead_professional, started_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=involvement, family=family,
-                 summary=f"Involved {agency.name}", reason=reason)
+                 summary=Text(gettext_noop("Involved %(agency)s")) % {"agency": agency.name_text}, reason=reason)
     chronology_record(
         family=family, kind=EntryKind.INVOLVEMENT, by=by,
-        occurred_at=timezone.now(), summary=_("%(agency)s became involved: %(reason)s") % {
-            "agency": agency.name, "reason": reason.strip()},
+        occurred_at=timezone.now(), summary=Text(gettext_noop("%(agency)s became involved: %(reason)s")) % {
+            "agency": agency.name_text, "reason": reason.strip()},
     )
     _tell_the_new_agency(involvement, by=by)
     return involvement
@@ -289,12 +282,10 @@ def involvement_end_refusal(involvement: Involvement) -> str:
 
 
 def involvement_proposal_key(involvement: Involvement) -> str:
-    return f"P-4:involvement-end:{involvement.pk}"
+    from .rules import proposal_key
 
+    return proposal_key(involvement.pk)
 
-# Checks that may refuse the ending of an involvement (ESC-6 adds one in the escalation engine): each takes
-# the involvement and returns a list of reasons it cannot end yet.
-INVOLVEMENT_END_CHECKS: list = []
 
 
 @transaction.atomic
@@ -303,7 +294,7 @@ def involvement_end(*, involvement: Involvement, by: Professional, reason: str, 
     manager of that agency; anyone else involved proposes it instead (`involvement_end_propose`)."""
     from doorstep.escalations.services import escalations_close_by_key
 
-    _require_family_worker(by)
+    require_family_worker(by)
     involvement = Involvement.objects.select_for_update().select_related("family", "agency").get(pk=involvement.pk)
     family_require_write(professional=by, family=involvement.family, purpose="end an involvement")
     if not involvement_may_end(involvement=involvement, professional=by):
@@ -323,11 +314,12 @@ def involvement_end(*, involvement: Involvement, by: Professional, reason: str, 
     involvement.ended_by = by
     involvement.save(update_fields=["ended_on", "end_reason", "ended_by"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=involvement, family=involvement.family,
-                 summary=f"Ended involvement of {involvement.agency.name}", reason=reason)
+                 summary=Text(gettext_noop("Ended involvement of %(agency)s")) % {
+                     "agency": involvement.agency.name_text}, reason=reason)
     chronology_record(
         family=involvement.family, kind=EntryKind.INVOLVEMENT, by=by, occurred_at=timezone.now(), significant=True,
-        summary=_("%(agency)s ended its involvement: %(reason)s") % {
-            "agency": involvement.agency.name, "reason": reason.strip()},
+        summary=Text(gettext_noop("%(agency)s ended its involvement: %(reason)s")) % {
+            "agency": involvement.agency.name_text, "reason": reason.strip()},
     )
     escalations_close_by_key(key=involvement_proposal_key(involvement), by=by,
                              outcome=f"Involvement ended: {reason.strip()}")
@@ -338,11 +330,11 @@ def involvement_end(*, involvement: Involvement, by: Professional, reason: str, 
 def involvement_end_propose(*, involvement: Involvement, by: Professional, reason: str):
     """Issue 13 finding 4: propose that another agency ends its involvement. The agency's lead professional for the
     family (or, without one, its managers) sees it as an action; nothing is cut off until they decide."""
-    from doorstep.escalations.rules import Text
-    from doorstep.escalations.services import escalation_raise
-    from doorstep.escalations.texts import other_languages, text_render
+    from doorstep.escalations.engine import rule_apply
 
-    _require_family_worker(by)
+    from .rules import ProposalFacts
+
+    require_family_worker(by)
     involvement = Involvement.objects.select_related("family", "agency", "lead_professional").get(pk=involvement.pk)
     family_require_write(professional=by, family=involvement.family, purpose="propose ending an involvement")
     if involvement.ended_on is not None:
@@ -354,28 +346,19 @@ def involvement_end_propose(*, involvement: Involvement, by: Professional, reaso
     if not owners:
         raise ValidationError({"reason": _("%(agency)s has nobody to decide on this. Contact them directly.") % {
             "agency": involvement.agency}})
-    title = Text(gettext_noop("Decide whether %(agency)s should end its involvement with %(reference)s: %(by)s "
-                              "(%(by_agency)s) proposes it"),
-                 {"agency": involvement.agency.name, "reference": involvement.family.reference, "by": str(by),
-                  "by_agency": by.agency.name})
-    fact = Text(gettext_noop("Reason given: %(reason)s"), {"reason": reason.strip()})
-    link = reverse("families:involvement_end", args=[involvement.pk])
-    translations = {language: {"title": text_render(title, language), "facts": [text_render(fact, language)]}
-                    for language in other_languages()}
-    default = settings.LANGUAGE_CODE
-    escalation, _created = escalation_raise(
-        rule_id="P-4", clause="002 §4.8", key=involvement_proposal_key(involvement), title=text_render(title, default),
-        owner=owners[0], notify_also=owners[1:], family=involvement.family, source=involvement,
-        facts=[{"text": text_render(fact, default), "link": link}], translations=translations,
-    )
+    applied = rule_apply(rule_id="P-4", family=involvement.family, facts=ProposalFacts(
+        involvement_id=involvement.pk, agency_name=involvement.agency.name_text, family_reference=involvement.family.reference,
+        proposed_by=str(by), proposed_by_agency=by.agency.name_text, reason=reason.strip(),
+        owner_ids=tuple(p.pk for p in owners)))
+    escalation = applied.escalation(involvement_proposal_key(involvement))
     audit_record(actor=by, action=AuditAction.CREATE, obj=involvement, family=involvement.family,
-                 summary=f"Proposed that {involvement.agency.name} ends its involvement", reason=reason.strip())
+                 summary=Text(gettext_noop("Proposed that %(agency)s ends its involvement")) % {
+                     "agency": involvement.agency.name_text}, reason=reason.strip())
     return escalation
 
 
 @transaction.atomic
 def involvement_set_lead(*, involvement: Involvement, by: Professional, lead: Professional) -> Involvement:
-    _require_family_worker(by)
     family_require_write(professional=by, family=involvement.family, purpose="change an agency's lead")
     if lead.agency_id != involvement.agency_id:
         raise ValidationError({"lead_professional": _("The lead professional must work for %(agency)s") % {
@@ -383,13 +366,13 @@ def involvement_set_lead(*, involvement: Involvement, by: Professional, lead: Pr
     involvement.lead_professional = lead
     involvement.save(update_fields=["lead_professional"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=involvement, family=involvement.family,
-                 summary=f"Lead professional for {involvement.agency.name} is now {lead}")
+                 summary=Text(gettext_noop("Lead professional for %(agency)s is now %(lead)s")) % {
+                     "agency": involvement.agency.name_text, "lead": str(lead)})
     return involvement
 
 
 @transaction.atomic
 def family_set_overall_lead(*, family: Family, by: Professional, lead: Professional) -> Family:
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="change the overall lead")
     if not Involvement.objects.filter(family=family, agency_id=lead.agency_id, ended_on__isnull=True).exists():
         raise ValidationError({"lead": _("The overall lead must work for an agency involved with the family")})
@@ -397,9 +380,11 @@ def family_set_overall_lead(*, family: Family, by: Professional, lead: Professio
         raise ValidationError({"lead": _("A lead professional is a person, not a partner system")})
     family.overall_lead = lead
     family.save(update_fields=["overall_lead"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=family, family=family, summary=f"Overall lead is now {lead}")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=family, family=family,
+                 summary=Text(gettext_noop("Overall lead is now %(lead)s")) % {
+                     "lead": str(lead)})
     chronology_record(family=family, kind=EntryKind.DECISION, by=by, occurred_at=timezone.now(),
-                      summary=_("%(name)s is now the overall lead professional") % {"name": lead})
+                      summary=Text(gettext_noop("%(name)s is now the overall lead professional")) % {"name": lead})
     return family
 
 
@@ -408,9 +393,8 @@ def break_glass_open(*, professional: Professional, family_reference: str, groun
                      reason: str) -> BreakGlassAccess:
     """Emergency access (P-4): a ground chosen from the list and the circumstances in words (issue 13, finding 11),
     time-limited, read-only, audited and listed for the agency's managers."""
-    if not professional.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can use emergency access."))
-    _require_a_person(professional)
+    require_family_worker(professional)
+    require_a_person(professional)
     errors = {}
     if ground not in BreakGlassGround.values:
         errors["ground"] = _("Select why you need emergency access")
@@ -427,7 +411,8 @@ def break_glass_open(*, professional: Professional, family_reference: str, groun
         expires_at=now + timedelta(hours=settings.DOORSTEP_BREAK_GLASS_HOURS),
     )
     audit_record(actor=professional, action=AuditAction.BREAK_GLASS, obj=grant, family=family,
-                 summary=f"Emergency access opened ({ground})", reason=grant.audit_reason)
+                 summary=Text(gettext_noop("Emergency access opened (%(ground)s)")) % {
+                     "ground": choice_label(grant, "ground")}, reason=grant.audit_reason)
     return grant
 
 
@@ -440,5 +425,5 @@ def break_glass_review(*, grant: BreakGlassAccess, by: Professional, note: str) 
     grant.review_note = note.strip()
     grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=grant, family=grant.family,
-                 summary="Reviewed emergency access", reason=note.strip())
+                 summary=Text(gettext_noop("Reviewed emergency access")), reason=note.strip())
     return grant

@@ -5,11 +5,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.audit.services import audit_record, audit_record_many
+from doorstep.core.access import require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 
 from . import casefile, selectors, services
 from .forms import (
@@ -27,14 +30,9 @@ from .forms import (
 from .models import BreakGlassAccess, Person
 
 
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency work with family records."))
-
-
 @login_required
 def search(request):
-    _family_worker(request)
+    require_family_worker(request.user)
     form = FamilySearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
@@ -42,11 +40,12 @@ def search(request):
         page = Paginator(results, 20).get_page(request.GET.get("page"))
         audit_record(
             actor=request.user, action=AuditAction.SEARCH, object_type="families.Family",
-            summary=f"Searched families: {form.cleaned_data.get('name') or ''} {form.cleaned_data.get('address') or ''}"
-            f" {form.cleaned_data.get('date_of_birth') or ''}".strip(),
+            summary=Text(gettext_noop("Searched families: %(search)s")) % {"search": (
+                f"{form.cleaned_data.get('name') or ''} {form.cleaned_data.get('address') or ''}"
+                f" {form.cleaned_data.get('date_of_birth') or ''}").strip()},
         )
         audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page.object_list,
-                          summary="Shown in search results")
+                          summary=Text(gettext_noop("Shown in search results")))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "families/search.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -54,7 +53,7 @@ def search(request):
 
 @login_required
 def create(request):
-    _family_worker(request)
+    require_family_worker(request.user)
     form = FamilyCreateForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         family = run_service(form, lambda: services.family_create(by=request.user, **form.cleaned_data))
@@ -219,7 +218,7 @@ def seen_by(request, family_id: int):
 
 @login_required
 def break_glass(request):
-    _family_worker(request)
+    require_family_worker(request.user)
     form = BreakGlassForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         grant = run_service(form, lambda: services.break_glass_open(

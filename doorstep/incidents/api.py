@@ -7,19 +7,20 @@ worker and their manager.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from doorstep.agencies.models import Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
+from doorstep.core.texts import Text
 from doorstep.engagement.models import ThreatKind
 from doorstep.families.models import Person
-from doorstep.families.selectors import family_get_for
 
 from . import selectors, services
 from .models import AffectedWorker, Incident, Motivation, Support
@@ -138,11 +139,6 @@ class FollowUpSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
 
 
-def _require_family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied("Only practitioners, managers and partner systems of an agency read incidents.")
-
-
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = IncidentSerializer
     queryset = Incident.objects.none()
@@ -152,24 +148,25 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(parameters=[OpenApiParameter("family", int, description="Only this family's incidents")])
     def list(self, request, *args, **kwargs):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         qs = self.get_queryset()
         family_id = request.query_params.get("family", "")
         if family_id.isdigit():
             family = family_get_for(professional=request.user, family_id=int(family_id), purpose="API incidents")
             qs = qs.filter(family=family)
         page = self.paginate_queryset(qs)
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API incident list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API incident list")))
         return self.get_paginated_response(IncidentSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         incident = selectors.incident_get_for(professional=request.user, incident_id=int(pk), purpose="API incident")
         return Response(IncidentSerializer(incident, context={"request": request}).data)
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentSerializer})
     def create(self, request):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         data = IncidentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
@@ -195,7 +192,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=PoliceSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def police(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         incident = selectors.incident_get_for(professional=request.user, incident_id=int(pk), purpose="API police")
         data = PoliceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -208,7 +205,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=ShareSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         incident = selectors.incident_get_for(professional=request.user, incident_id=int(pk), purpose="API share")
         data = ShareSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -11,12 +11,14 @@ from datetime import timedelta
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import AgencyKind, Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
+from doorstep.core.access import families_visible_to, family_get_for
 from doorstep.families.models import Involvement
-from doorstep.families.selectors import families_visible_to, family_get_for
 
 from .models import AffectedWorker, Incident
 
@@ -109,10 +111,10 @@ def affected_worker_get_for(*, professional, affected_id: int) -> AffectedWorker
     if not allowed:
         if getattr(professional, "is_authenticated", False):
             audit_record(actor=professional, action=AuditAction.DENIED, object_type="incidents.AffectedWorker",
-                         object_id=str(affected_id), summary="Refused: impact on a worker")
+                         object_id=str(affected_id), summary=Text(gettext_noop("Refused: impact on a worker")))
         raise Http404("No record found")
     audit_record(actor=professional, action=AuditAction.VIEW, obj=affected, family=affected.incident.family,
-                 summary="Support and impact after an incident")
+                 summary=Text(gettext_noop("Support and impact after an incident")))
     return affected
 
 

@@ -4,50 +4,40 @@ notifications, so an incident can never be saved without its manager being alert
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
+from django.utils.translation import ngettext_lazy
 
 from doorstep.agencies.models import AgencyKind, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.workingdays import working_days_deadline
+from doorstep.core.texts import Text
+from doorstep.core.access import family_require_write
 from doorstep.engagement.models import Contact, ThreatKind
 from doorstep.escalations.evaluate import family_evaluate
-from doorstep.escalations.services import escalation_raise, escalations_close_by_key
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress, Involvement, Person
-from doorstep.families.selectors import family_require_write
-from doorstep.notifications.models import NotificationKind
-from doorstep.notifications.services import notify
 
 from . import rules
 from .models import AffectedWorker, Incident, Motivation, Support
 from .selectors import agency_managers, managers_of, may_follow_up, may_record_police, may_share_account
-
-# ESC-12: timescales are configuration. The follow-up is due by the end of the next working day; the police
-# report by the end of the day the incident is recorded.
-FOLLOW_UP_WORKING_DAYS = getattr(settings, "DOORSTEP_INCIDENT_FOLLOW_UP_WORKING_DAYS", 1)
-POLICE_REPORT_WORKING_DAYS = getattr(settings, "DOORSTEP_INCIDENT_POLICE_WORKING_DAYS", 0)
 
 
 def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "j M Y H:i")
 
 
-def incident_kinds_text(incident: Incident) -> str:
-    return "; ".join(incident.get_threat_labels())
-
-
-def _require_family_worker(by) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can record incidents."))
+def incident_kinds_text(incident: Incident) -> list:
+    """The kinds of threat, as a sentence's parameter (a list, shown joined with "; " in the reader's language)."""
+    labels = dict(ThreatKind.choices)
+    return [labels.get(t, t) for t in incident.threats]
 
 
 def _validate_choices(values: Iterable[str], allowed: Iterable[str], field: str, message: str) -> list[str]:
@@ -90,7 +80,6 @@ def incident_record(
 
     `support_offered`, `support_taken_up` and `impact` are the recorder's own, when they were affected.
     """
-    _require_family_worker(by)
     family_require_write(professional=by, family=family, purpose="record an incident")
     now = timezone.now()
     errors = {}
@@ -156,7 +145,7 @@ def incident_record(
             impact=impact.strip() if own else "", impact_recorded_at=now if own and impact.strip() else None,
         )
     audit_record(actor=by, action=AuditAction.CREATE, obj=incident, family=family,
-                 summary="Recorded an incident towards professionals")
+                 summary=Text(gettext_noop("Recorded an incident towards professionals")))
     # CHR-1 and 001 §5.1.15: the incident is evidence for the child's risk assessment. The chronology carries the
     # fact of the risk only, never the worker's account.
     chronology_record(
@@ -169,18 +158,19 @@ def incident_record(
     return incident
 
 
-def incident_fact_summary(incident: Incident, *, professionals: int | None = None) -> str:
-    """The fact of the risk in one sentence, shared with every agency (ESC-5): never the worker's account."""
+def incident_fact_summary(incident: Incident, *, professionals: int | None = None) -> Text:
+    """The fact of the risk in one sentence, shared with every agency (ESC-5): never the worker's account.
+    A stored sentence, shown in the reader's language (issue 14)."""
     count = professionals if professionals is not None else incident.affected.count()
-    text = ngettext(
+    text = Text(ngettext_lazy(
         "Threats or violence towards %(count)d professional, recorded by %(agency)s: %(kinds)s.",
         "Threats or violence towards %(count)d professionals, recorded by %(agency)s: %(kinds)s.",
-        count,
-    ) % {"count": count, "agency": incident.agency.name, "kinds": incident_kinds_text(incident)}
+        "count",
+    )) % {"count": count, "agency": incident.agency.name_text, "kinds": incident_kinds_text(incident)}
     if incident.injury:
-        text += " " + _("Someone was injured.")
+        text = Text(gettext_noop("%(fact)s Someone was injured.")) % {"fact": text}
     if incident.police_informed:
-        text += " " + _("The police were informed.")
+        text = Text(gettext_noop("%(fact)s The police were informed.")) % {"fact": text}
     return text
 
 
@@ -211,60 +201,15 @@ def incident_apply_rules(*, incident: Incident) -> rules.Outcomes:
         police_informed=incident.police_informed,
         recorded_by_police=incident.agency.kind == AgencyKind.POLICE,
         other_agencies=tuple(other_agencies),
+        family_id=family.pk, family_name=family.name_text, occurred_at=incident.occurred_at,
+        recorded_on=timezone.localtime(incident.recorded_at).date(), agency_name=incident.agency.name_text,
+        recorder_name=str(recorder), threat_labels=tuple(ThreatKind(t).label for t in incident.threats),
+        worker_names=tuple((p.pk, str(p), AffectedWorker.objects.get(incident=incident, professional=p).pk)
+                           for p in affected),
     )
-    outcomes = rules.incident_rules(facts, follow_up_working_days=FOLLOW_UP_WORKING_DAYS,
-                                    police_working_days=POLICE_REPORT_WORKING_DAYS)
-    ids = {a.owner_id for a in outcomes.actions} | {i for a in outcomes.alerts for i in a.recipient_ids}
-    people = {p.pk: p for p in Professional.objects.filter(pk__in=ids).select_related("agency")}
-    names = {p.pk: p for p in affected}
-    link = reverse("incidents:detail", args=[incident.pk])
-    when = _when(incident.occurred_at)
-    kinds = incident_kinds_text(incident)
-    facts_list = [
-        {"text": _("%(when)s: %(kinds)s") % {"when": when, "kinds": kinds}, "link": link},
-        {"text": _("Recorded by %(name)s, %(agency)s") % {"name": recorder, "agency": incident.agency.name},
-         "link": link},
-    ]
-    for action in outcomes.actions:
-        if action.kind == "follow_up":
-            worker = names[action.worker_id]
-            title = _("Violence-at-work follow-up for %(worker)s: incident at %(family)s on %(when)s") % {
-                "worker": worker, "family": family.name, "when": when}
-            action_link = reverse("incidents:worker", args=[
-                AffectedWorker.objects.get(incident=incident, professional_id=action.worker_id).pk])
-        else:
-            what = _("the threat to kill") if incident.threat_to_kill else _("the physical violence")
-            title = _("Make sure the police are informed of %(what)s at %(family)s on %(when)s") % {
-                "what": what, "family": family.name, "when": when}
-            action_link = reverse("incidents:police", args=[incident.pk])
-        escalation_raise(
-            rule_id=action.rule_id, clause=action.clause, key=action.key, title=title, owner=people[action.owner_id],
-            family=family, deadline=working_days_deadline(incident.recorded_at, action.working_days),
-            facts=[*facts_list, {"text": _("Record what was done"), "link": action_link}], source=incident,
-            notification_kind=NotificationKind.VIOLENCE, mandatory=True,
-        )
-    for alert in outcomes.alerts:
-        if alert.kind == "affected":
-            for pk in alert.recipient_ids:
-                own = AffectedWorker.objects.get(incident=incident, professional_id=pk)
-                notify(recipients=[people[pk]], kind=NotificationKind.VIOLENCE, mandatory=True, family=family,
-                       dedupe_key=alert.dedupe_key, link=reverse("incidents:worker", args=[own.pk]),
-                       message=_("An incident in which you were affected has been recorded by %(agency)s for "
-                                 "%(family)s. You may record the support you have had and the impact on you: only "
-                                 "you and your manager will see it.") % {"agency": incident.agency.name,
-                                                                         "family": family.name})
-            continue
-        if alert.kind == "manager":
-            message = _("Threats or violence towards a professional (%(kinds)s) have been recorded by %(agency)s "
-                        "for %(family)s. You are told as the manager of someone involved.") % {
-                "kinds": kinds, "agency": incident.agency.name, "family": family.name}
-        else:  # ESC-5: the fact of the risk, for every other involved agency
-            message = _("Threats or violence towards a professional (%(kinds)s) have been recorded by %(agency)s "
-                        "for %(family)s. Read the warning on the case file before anyone from your agency "
-                        "visits.") % {"kinds": kinds, "agency": incident.agency.name, "family": family.name}
-        notify(recipients=[people[pk] for pk in alert.recipient_ids], kind=NotificationKind.VIOLENCE,
-               mandatory=True, family=family, dedupe_key=alert.dedupe_key, link=link, message=message)
-    return outcomes
+    rule_apply(rule_id="ESC-4", facts=facts, family=family)
+    rule_apply(rule_id="ESC-5", facts=facts, family=family)
+    return rules.incident_rules(facts)
 
 
 @transaction.atomic
@@ -285,10 +230,11 @@ def incident_record_police(*, incident: Incident, by: Professional, informed_at:
     incident.police_reference = reference.strip()
     incident.save(update_fields=["police_informed", "police_informed_at", "police_reference"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=incident, family=incident.family,
-                 summary="Recorded that the police were informed")
-    summary = _("The police were informed of the incident of %(when)s") % {"when": _when(incident.occurred_at)}
+                 summary=Text(gettext_noop("Recorded that the police were informed")))
+    summary = Text(gettext_noop("The police were informed of the incident of %(when)s")) % {
+        "when": incident.occurred_at}
     if incident.police_reference:
-        summary += " " + _("(reference %(ref)s)") % {"ref": incident.police_reference}
+        summary = Text(gettext_noop("%(fact)s (reference %(ref)s)")) % {"fact": summary, "ref": incident.police_reference}
     chronology_record(family=incident.family, kind=EntryKind.INCIDENT, occurred_at=informed_at, by=by,
                       source=incident, summary=summary)
     escalations_close_by_key(key=rules.police_key(incident.pk), by=by, outcome=summary)
@@ -311,11 +257,11 @@ def incident_share_account(*, incident: Incident, by: Professional, reason: str)
     incident.account_share_reason = reason.strip()
     incident.save(update_fields=["account_shared_at", "account_shared_by", "account_share_reason"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=incident, family=incident.family,
-                 summary="Shared the worker's account with the involved agencies", reason=reason.strip())
+                 summary=Text(gettext_noop("Shared the worker's account with the involved agencies")), reason=reason.strip())
     chronology_record(
         family=incident.family, kind=EntryKind.DECISION, occurred_at=incident.account_shared_at, by=by,
-        source=incident, summary=_("%(name)s decided to share the worker's account of the incident of %(when)s with "
-                                   "the involved agencies") % {"name": by, "when": _when(incident.occurred_at)},
+        source=incident, summary=Text(gettext_noop("%(name)s decided to share the worker's account of the incident of %(when)s with "
+                                   "the involved agencies")) % {"name": by, "when": incident.occurred_at},
     )
     return incident
 
@@ -334,7 +280,7 @@ def affected_worker_update_own(*, affected: AffectedWorker, by: Professional, su
     affected.save(update_fields=["support_taken_up", "impact", "impact_recorded_at"])
     # The audit row says that it changed, never what it says.
     audit_record(actor=by, action=AuditAction.UPDATE, obj=affected, family=affected.incident.family,
-                 summary="Recorded support taken up and impact after an incident")
+                 summary=Text(gettext_noop("Recorded support taken up and impact after an incident")))
     return affected
 
 
@@ -355,7 +301,7 @@ def affected_worker_follow_up(*, affected: AffectedWorker, by: Professional, sup
     affected.follow_up_note = note.strip()
     affected.save(update_fields=["support_offered", "follow_up_by", "follow_up_at", "follow_up_note"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=affected, family=affected.incident.family,
-                 summary="Recorded the violence-at-work follow-up")
+                 summary=Text(gettext_noop("Recorded the violence-at-work follow-up")))
     # The escalation's outcome reaches the family's chronology: a fixed sentence, never the manager's note.
     escalations_close_by_key(key=rules.follow_up_key(affected.incident_id, affected.professional_id), by=by,
                              outcome=_("Violence-at-work follow-up completed by the manager"))

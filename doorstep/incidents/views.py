@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doorstep.core.access import family_get_for
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.engagement.models import ContactKind, ThreatKind
-from doorstep.families.selectors import family_get_for
 from doorstep.markers.selectors import markers_from_incident
 
 from . import selectors, services

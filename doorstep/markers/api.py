@@ -5,16 +5,17 @@ including those on its address raised from another household, worded for this re
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.texts import Text
+from doorstep.core.access import families_visible_to, family_get_for, require_family_worker
 from doorstep.families.models import Address, Person
-from doorstep.families.selectors import families_visible_to, family_get_for
 from doorstep.incidents.selectors import incident_get_for
 
 from . import selectors, services
@@ -86,11 +87,6 @@ def family_detail_markers(*, family, professional) -> dict:
                                 selectors.markers_shown_for_family(family=family, professional=professional)]}
 
 
-def _require_family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied("Only practitioners, managers and partner systems of an agency read warning markers.")
-
-
 class WarningMarkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Markers raised from the families you may read. A marker that is neither authorised nor urgent is listed
     only for the raising agency."""
@@ -108,24 +104,25 @@ class WarningMarkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(parameters=[OpenApiParameter("family", int, description="Only this family's markers")])
     def list(self, request, *args, **kwargs):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         qs = self.get_queryset()
         family_id = request.query_params.get("family", "")
         if family_id.isdigit():
             family = family_get_for(professional=request.user, family_id=int(family_id), purpose="API markers")
             qs = qs.filter(family=family)
         page = self.paginate_queryset(qs)
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API marker list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API marker list")))
         return self.get_paginated_response(WarningMarkerSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         return Response(WarningMarkerSerializer(
             selectors.marker_get_for(professional=request.user, marker_id=int(pk), purpose="API marker")).data)
 
     @extend_schema(request=MarkerCreateSerializer, responses={201: WarningMarkerSerializer})
     def create(self, request):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         data = MarkerCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
@@ -144,7 +141,7 @@ class WarningMarkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return Response(WarningMarkerSerializer(marker).data, status=status.HTTP_201_CREATED)
 
     def _marker(self, request, pk, purpose):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         return selectors.marker_get_for(professional=request.user, marker_id=int(pk), purpose=purpose)
 
     @extend_schema(request=None, responses=WarningMarkerSerializer)
@@ -200,7 +197,7 @@ class AddressCheckViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[AddressCheckQuerySerializer], responses=AddressCheckResultSerializer)
     def list(self, request):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         query = AddressCheckQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         results = selectors.address_check(professional=request.user, **query.validated_data)

@@ -8,29 +8,26 @@ on the marker and that date, so a second worker (or a second run) raises nothing
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from doorstep.core.sweep import sweep_each
+from doorstep.escalations.services import rule_settings
+
 from .models import SHOWN, WarningMarker
-from .services import REVIEW_NOTICE_DAYS, marker_raise_review_action
+from .services import marker_raise_review_action
 
 BATCH = 200
 
 
 def _due(now):
-    horizon = timezone.localdate(now) + timedelta(days=REVIEW_NOTICE_DAYS)
+    # FLG-2: the review action is raised the set number of days before the review date (Rule settings, ESC-12).
+    _enabled, params = rule_settings("FLG-2")
+    horizon = timezone.localdate(now) + timedelta(days=params["review_notice_days"])
     return WarningMarker.objects.filter(SHOWN, review_date__lte=horizon).filter(
         Q(review_action_for__isnull=True) | ~Q(review_action_for=F("review_date")))
 
 
 def marker_review_sweep(*, now) -> int:
-    raised = 0
-    for pk in list(_due(now).order_by("review_date", "id").values_list("pk", flat=True)[:BATCH]):
-        with transaction.atomic():
-            marker = (_due(now).select_for_update(skip_locked=True).filter(pk=pk).first())
-            if marker is None:  # another worker has it, or it was reviewed meanwhile
-                continue
-            marker_raise_review_action(marker=marker)
-            raised += 1
-    return raised
+    return sweep_each(check="markers.review", due=lambda: _due(now).order_by("review_date", "id"),
+                      act=lambda marker: marker_raise_review_action(marker=marker), now=now, limit=BATCH)

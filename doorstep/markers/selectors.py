@@ -10,11 +10,13 @@ import re
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
+from doorstep.core.access import families_visible_to, family_get_for
 from doorstep.families.models import Address, FamilyAddress, Involvement
-from doorstep.families.selectors import families_visible_to, family_get_for
 
 from .models import SHOWN, MarkerStatus, WarningMarker
 
@@ -162,8 +164,9 @@ def address_check(*, professional, postcode: str, line1: str) -> list[dict]:
     audit_record(
         actor=professional, action=AuditAction.ADDRESS_CHECK, object_type="families.Address",
         object_id=",".join(str(r_id) for r_id in ids)[:64],
-        summary=f"Address check: {line1.strip()[:80]}, {postcode.strip().upper()[:10]}: "
-                f"{'warning' if results else 'no warning'}",
+        summary=(Text(gettext_noop("Address check: %(line1)s, %(postcode)s: warning")) if results
+                 else Text(gettext_noop("Address check: %(line1)s, %(postcode)s: no warning"))) % {
+            "line1": line1.strip()[:80], "postcode": postcode.strip().upper()[:10]},
     )
     return results
 

@@ -9,44 +9,53 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.workingdays import end_of_day, working_days_deadline
-from doorstep.escalations.services import escalation_raise, escalations_close_by_key
+from doorstep.core.texts import Text, choice_label
+from doorstep.core.access import family_require_write
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalations_close_by_key
 from doorstep.families.models import Address, Family, FamilyAddress, Involvement, Person
-from doorstep.families.selectors import family_require_write
 from doorstep.incidents.models import Incident
 from doorstep.incidents.selectors import managers_of
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
+from . import rules
 from .models import MarkerCategory, MarkerEvent, MarkerStatus, WarningMarker
 from .selectors import may_authorise, may_end, may_review
 
-FLG_CLAUSE = "002 §9.8; 004 §7; 004 App. 1"
-# A marker is reviewed at least yearly; the review action is raised this many days before the review date.
+# A marker is reviewed at least yearly. When its authorisation and review actions fall due is rule FLG-2's
+# (markers/rules.py), with its settings on the Rule settings page (ESC-12).
 MAX_REVIEW_DAYS = 366
-REVIEW_NOTICE_DAYS = 14
-# Authorisation by a manager of the raising agency: an urgent marker the same day, otherwise within two working days.
-AUTHORISE_WORKING_DAYS = 2
 
 
 def authorise_key(marker: WarningMarker) -> str:
-    return f"FLG-2:marker:{marker.pk}:authorise"
+    return rules.authorise_key(marker.pk)
 
 
 def review_key(marker: WarningMarker, review_date: date | None = None) -> str:
-    return f"FLG-2:marker:{marker.pk}:review:{(review_date or marker.review_date).isoformat()}"
+    return rules.review_key(marker.pk, review_date or marker.review_date)
 
 
-def subject_text(marker: WarningMarker) -> str:
+def _flg_2_facts(marker: WarningMarker, *, stage: str, owners: list) -> rules.MarkerFacts:
+    return rules.MarkerFacts(
+        marker_id=marker.pk, stage=stage, family_id=marker.family_id, family_name=marker.family.name_text,
+        category_label=MarkerCategory(marker.category).label, nature=marker.nature,
+        raised_by_name=str(marker.raised_by), urgent=marker.urgent, today=timezone.localdate(),
+        review_date=marker.review_date, owner_ids=tuple(p.pk for p in owners),
+    )
+
+
+def subject_text(marker: WarningMarker) -> str | Text:
     if marker.person_id:
         return str(marker.person)
-    return _("the address %(address)s") % {"address": marker.address}
+    return Text(gettext_noop("the address %(address)s")) % {"address": str(marker.address)}
 
 
 def _d(day: date) -> str:
@@ -82,8 +91,6 @@ def marker_raise(
 ) -> WarningMarker:
     """Raise a marker on a person or an address (FLG-2). A manager's marker is authorised by them at once; any
     other waits for a manager of the raising agency, and an urgent one is shown meanwhile."""
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency can raise warning markers."))
     family_require_write(professional=by, family=family, purpose="raise a warning marker")
     errors = {}
     if (person is None) == (address is None):
@@ -123,41 +130,34 @@ def marker_raise(
     _event(marker, by, MarkerEvent.Action.RAISED, _("Urgent") if urgent else "")
     if by.is_manager:
         _event(marker, by, MarkerEvent.Action.AUTHORISED, _("Raised by a manager of the agency"))
-    audit_record(actor=by, action=AuditAction.CREATE, obj=marker, family=family, summary="Raised a warning marker")
+    audit_record(actor=by, action=AuditAction.CREATE, obj=marker, family=family,
+                 summary=Text(gettext_noop("Raised a warning marker")))
     # Until a manager authorises it, a marker that is not urgent stays with the raising agency: it reaches the
     # shared chronology when it is authorised.
     if marker.is_shown:
-        state = (_("authorised by %(name)s") % {"name": by} if marker.status == MarkerStatus.ACTIVE
-                 else _("urgent: shown at once, awaiting authorisation"))
+        state = (Text(gettext_noop("authorised by %(name)s")) % {"name": by} if marker.status == MarkerStatus.ACTIVE
+                 else Text(gettext_noop("urgent: shown at once, awaiting authorisation")))
         _chronicle_raised(marker, by=by, state=state, at=now)
     if marker.status == MarkerStatus.AWAITING:
         managers = managers_of(by)
         if managers:
-            escalation_raise(
-                rule_id="FLG-2", clause=FLG_CLAUSE, key=authorise_key(marker),
-                title=_("Authorise or decline the warning marker raised by %(name)s for %(family)s") % {
-                    "name": by, "family": family.name},
-                # Only an urgent marker is on the shared record before it is authorised (its escalation would put
-                # it in the family's chronology); any other stays with the raising agency until then.
-                owner=managers[0], notify_also=managers[1:], family=family if urgent else None, source=marker,
-                deadline=working_days_deadline(now, 0 if urgent else AUTHORISE_WORKING_DAYS),
-                facts=[{"text": f"{marker.get_category_display()}: {marker.nature}",
-                        "link": reverse("markers:authorise", args=[marker.pk])}],
-                notification_kind=NotificationKind.MARKER,
-            )
+            # Only an urgent marker is on the shared record before it is authorised (its escalation would put it in
+            # the family's chronology); any other stays with the raising agency until then.
+            rule_apply(rule_id="FLG-2", facts=_flg_2_facts(marker, stage=rules.AUTHORISE, owners=managers),
+                       family=family if urgent else None)
     if marker.is_shown:
         _announce(marker)
     return marker
 
 
-def _chronicle_raised(marker: WarningMarker, *, by, state: str, at) -> None:
+def _chronicle_raised(marker: WarningMarker, *, by, state: Text, at) -> None:
     chronology_record(
         family=marker.family, kind=EntryKind.MARKER, occurred_at=at, by=by, agency=marker.raised_agency,
         source=marker, significant=True, people=[marker.person] if marker.person_id else [],
         tags=["marker", marker.category],
-        summary=_("Warning marker (%(category)s) raised by %(agency)s on %(subject)s, %(state)s: %(nature)s "
-                  "Advice for visitors: %(advice)s") % {
-            "category": marker.get_category_display(), "agency": marker.raised_agency.name,
+        summary=Text(gettext_noop("Warning marker (%(category)s) raised by %(agency)s on %(subject)s, %(state)s: "
+                                  "%(nature)s Advice for visitors: %(advice)s")) % {
+            "category": choice_label(marker, "category"), "agency": marker.raised_agency.name_text,
             "subject": subject_text(marker), "state": state, "nature": marker.nature, "advice": marker.advice},
     )
 
@@ -170,8 +170,8 @@ def _announce(marker: WarningMarker) -> None:
              .select_related("lead_professional") if i.lead_professional_id and i.lead_professional_id != marker.raised_by_id]
     notify(recipients=leads, kind=NotificationKind.MARKER, family=marker.family, link=link,
            dedupe_key=f"marker:{marker.pk}:shown",
-           message=_("A warning marker (%(category)s) is now shown for %(family)s. Advice for visitors: %(advice)s") % {
-               "category": marker.get_category_display(), "family": marker.family.name, "advice": marker.advice})
+           message=Text(gettext_noop("A warning marker (%(category)s) is now shown for %(family)s. Advice for visitors: %(advice)s")) % {
+               "category": choice_label(marker, "category"), "family": marker.family.name_text, "advice": marker.advice})
     if marker.address_id is None:
         return
     others = (FamilyAddress.objects.filter(address_id=marker.address_id, moved_out__isnull=True)
@@ -183,8 +183,8 @@ def _announce(marker: WarningMarker) -> None:
         notify(recipients=leads, kind=NotificationKind.MARKER, family=household.family,
                link=reverse("markers:family", args=[household.family_id]),
                dedupe_key=f"marker:{marker.pk}:shown:family:{household.family_id}",
-               message=_("A warning marker is held on the address of %(family)s. Advice for visitors: %(advice)s") % {
-                   "family": household.family.name, "advice": marker.advice})
+               message=Text(gettext_noop("A warning marker is held on the address of %(family)s. Advice for visitors: %(advice)s")) % {
+                   "family": household.family.name_text, "advice": marker.advice})
 
 
 def _locked(marker: WarningMarker) -> WarningMarker:
@@ -203,16 +203,16 @@ def marker_authorise(*, marker: WarningMarker, by: Professional) -> WarningMarke
     marker.save(update_fields=["status", "authorised_by", "authorised_at"])
     _event(marker, by, MarkerEvent.Action.AUTHORISED)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
-                 summary="Authorised a warning marker")
+                 summary=Text(gettext_noop("Authorised a warning marker")))
     if marker.urgent:  # already in the chronology since it was raised
         chronology_record(
             family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.authorised_at, by=by, source=marker,
             people=[marker.person] if marker.person_id else [],
-            summary=_("Warning marker (%(category)s) on %(subject)s authorised by %(name)s") % {
-                "category": marker.get_category_display(), "subject": subject_text(marker), "name": by},
+            summary=Text(gettext_noop("Warning marker (%(category)s) on %(subject)s authorised by %(name)s")) % {
+                "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by},
         )
     else:
-        _chronicle_raised(marker, by=by, state=_("authorised by %(name)s") % {"name": by}, at=marker.authorised_at)
+        _chronicle_raised(marker, by=by, state=Text(gettext_noop("authorised by %(name)s")) % {"name": by}, at=marker.authorised_at)
     escalations_close_by_key(key=authorise_key(marker), by=by, outcome=_("Authorised"))
     _announce(marker)
     return marker
@@ -233,12 +233,13 @@ def marker_decline(*, marker: WarningMarker, by: Professional, reason: str) -> W
     marker.save(update_fields=["status", "closed_by", "closed_at", "close_reason"])
     _event(marker, by, MarkerEvent.Action.DECLINED, reason.strip())
     audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
-                 summary="Declined a warning marker", reason=reason.strip())
+                 summary=Text(gettext_noop("Declined a warning marker")), reason=reason.strip())
     if was_shown:  # an urgent marker others have seen: they learn it is withdrawn, and why
         chronology_record(
             family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.closed_at, by=by, source=marker,
-            summary=_("Urgent warning marker (%(category)s) on %(subject)s not authorised by %(name)s: %(reason)s") % {
-                "category": marker.get_category_display(), "subject": subject_text(marker), "name": by,
+            summary=Text(gettext_noop("Urgent warning marker (%(category)s) on %(subject)s not authorised by %(name)s: "
+                                      "%(reason)s")) % {
+                "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by,
                 "reason": marker.close_reason},
         )
     escalations_close_by_key(key=authorise_key(marker), by=by, outcome=_("Not authorised"))
@@ -259,10 +260,11 @@ def marker_review(*, marker: WarningMarker, by: Professional, review_date: date,
     marker.save(update_fields=["review_date"])
     _event(marker, by, MarkerEvent.Action.REVIEWED, note.strip())
     audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
-                 summary="Reviewed a warning marker", reason=note.strip())
-    summary = _("Warning marker (%(category)s) on %(subject)s reviewed by %(name)s; next review %(date)s: %(note)s") % {
-        "category": marker.get_category_display(), "subject": subject_text(marker), "name": by,
-        "date": _d(review_date), "note": note.strip()}
+                 summary=Text(gettext_noop("Reviewed a warning marker")), reason=note.strip())
+    summary = Text(gettext_noop("Warning marker (%(category)s) on %(subject)s reviewed by %(name)s; next review "
+                                "%(date)s: %(note)s")) % {
+        "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by,
+        "date": review_date, "note": note.strip()}
     chronology_record(family=marker.family, kind=EntryKind.MARKER, occurred_at=timezone.now(), by=by, source=marker,
                       people=[marker.person] if marker.person_id else [], summary=summary)
     escalations_close_by_key(key=review_key(marker, old), by=by, outcome=_("Reviewed: next review %(date)s") % {
@@ -285,12 +287,12 @@ def marker_end(*, marker: WarningMarker, by: Professional, reason: str) -> Warni
     marker.save(update_fields=["status", "closed_by", "closed_at", "close_reason"])
     _event(marker, by, MarkerEvent.Action.ENDED, reason.strip())
     audit_record(actor=by, action=AuditAction.UPDATE, obj=marker, family=marker.family,
-                 summary="Ended a warning marker", reason=reason.strip())
+                 summary=Text(gettext_noop("Ended a warning marker")), reason=reason.strip())
     chronology_record(
         family=marker.family, kind=EntryKind.MARKER, occurred_at=marker.closed_at, by=by, source=marker,
         significant=True, people=[marker.person] if marker.person_id else [],
-        summary=_("Warning marker (%(category)s) on %(subject)s ended by %(name)s: %(reason)s") % {
-            "category": marker.get_category_display(), "subject": subject_text(marker), "name": by,
+        summary=Text(gettext_noop("Warning marker (%(category)s) on %(subject)s ended by %(name)s: %(reason)s")) % {
+            "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by,
             "reason": marker.close_reason},
     )
     outcome = _("The marker ended: %(reason)s") % {"reason": marker.close_reason}
@@ -312,13 +314,7 @@ def review_owner(marker: WarningMarker) -> Professional:
 
 def marker_raise_review_action(*, marker: WarningMarker) -> bool:
     """Raise the review action for the marker's current review date (the sweep calls this; idempotent)."""
-    escalation_raise(
-        rule_id="FLG-2", clause=FLG_CLAUSE, key=review_key(marker), owner=review_owner(marker), family=marker.family,
-        title=_("Review the warning marker (%(category)s) for %(family)s by %(date)s") % {
-            "category": marker.get_category_display(), "family": marker.family.name, "date": _d(marker.review_date)},
-        deadline=end_of_day(marker.review_date), source=marker, notification_kind=NotificationKind.MARKER,
-        facts=[{"text": f"{marker.get_category_display()}: {marker.nature}",
-                "link": reverse("markers:review", args=[marker.pk])}],
-    )
+    rule_apply(rule_id="FLG-2", facts=_flg_2_facts(marker, stage=rules.REVIEW, owners=[review_owner(marker)]),
+               family=marker.family)
     WarningMarker.objects.filter(pk=marker.pk).update(review_action_for=marker.review_date)
     return True

@@ -7,19 +7,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.families.models import Person
-from doorstep.families.selectors import family_addresses, family_get_for
+from doorstep.families.selectors import family_addresses
 from doorstep.incidents.selectors import incident_get_for
 
 from . import selectors, services
 from .forms import AddressCheckForm, DeclineForm, EndForm, MarkerForm, ReviewForm, initial_from_incident
-
-
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency work with family records."))
 
 
 @login_required
@@ -141,7 +137,7 @@ def awaiting(request):
 @login_required
 def address_check(request):
     """Before a visit: does this address carry a warning? Any professional, whatever their agency; audited."""
-    _family_worker(request)
+    require_family_worker(request.user)
     form = AddressCheckForm(request.GET or None)
     results = None
     if form.is_bound and form.is_valid():

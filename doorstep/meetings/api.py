@@ -3,6 +3,7 @@ pages. A refusal always says why (e.g. who may call a MARP)."""
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,8 +13,9 @@ from rest_framework.response import Response as ApiResponse
 from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
-from doorstep.families.selectors import family_get_for
+from doorstep.core.texts import Text
 
 from . import selectors, services
 from .models import (
@@ -48,11 +50,6 @@ def _choice(choices, **kwargs) -> serializers.ChoiceField:
         _CHOICE_FIELDS[name] = extend_schema_field(schema, component_name=name)(
             type(f"{name}Field", (serializers.ChoiceField,), {}))
     return _CHOICE_FIELDS[name](choices=choices.choices, **kwargs)
-
-
-def _require_family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied("Only practitioners, managers and partner systems of an agency work with meetings.")
 
 
 def _meeting(request, pk, purpose: str) -> Meeting:
@@ -224,20 +221,21 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(responses=MeetingListSerializer(many=True))
     def list(self, request, *args, **kwargs):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         page = self.paginate_queryset(self.get_queryset())
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API meeting list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API meeting list")))
         return self.get_paginated_response(MeetingListSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         return ApiResponse(MeetingSerializer(_meeting(request, pk, "API meeting")).data)
 
     @extend_schema(request=MeetingCallSerializer, responses={201: MeetingSerializer})
     def create(self, request):
         """Call a meeting. A MARP only by a designated postholder of health, education, children's social care,
         housing or police (MTG-2); anyone else is refused with the reason."""
-        _require_family_worker(request)
+        require_family_worker(request.user)
         services.meeting_call_allowed(by=request.user)  # before the body is read: refused, not 400
         data = MeetingCallSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -254,7 +252,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=MeetingInviteSerializer, responses={201: InvitationSerializer(many=True)})
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         meeting = _managed(request, pk, "API invite")
         data = MeetingInviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -264,7 +262,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=MeetingHeldSerializer, responses=MinutesSerializer)
     @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         meeting = _managed(request, pk, "API meeting held")
         data = MeetingHeldSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -274,7 +272,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=MeetingCancelSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         meeting = _managed(request, pk, "API cancel meeting")
         data = MeetingCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -290,7 +288,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if request.method == "GET":
             access = selectors.minutes_get_for(professional=request.user, meeting_id=int(pk), purpose="API minutes")
             return ApiResponse(MinutesSerializer(access.minutes).data)
-        _require_family_worker(request)
+        require_family_worker(request.user)
         meeting = _managed(request, pk, "API draft minutes")
         minutes = get_object_or_404(Minutes, meeting=meeting)
         data = MinutesWriteSerializer(data=request.data)
@@ -310,7 +308,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=None, responses=MinutesSerializer)
     @action(detail=True, methods=["post"], url_path="minutes/approve")
     def approve_minutes(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         meeting = _managed(request, pk, "API approve minutes")
         minutes = services.minutes_approve(minutes=get_object_or_404(Minutes, meeting=meeting), by=request.user)
         return ApiResponse(MinutesSerializer(minutes).data)
@@ -318,7 +316,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=None, responses=MinutesSerializer)
     @action(detail=True, methods=["post"], url_path="minutes/circulate")
     def circulate_minutes(self, request, pk=None):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         meeting = _managed(request, pk, "API circulate minutes")
         minutes = services.minutes_circulate(minutes=get_object_or_404(Minutes, meeting=meeting), by=request.user)
         return ApiResponse(MinutesSerializer(minutes).data)
@@ -335,7 +333,7 @@ class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "-invited_at", "-id")
 
     def list(self, request, *args, **kwargs):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=InvitationRespondSerializer, responses=InvitationSerializer)
@@ -360,9 +358,10 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.plan_actions_for_owner(professional=self.request.user, open_only=False)
 
     def list(self, request, *args, **kwargs):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         page = self.paginate_queryset(self.get_queryset())
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page, summary="API plan action list")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API plan action list")))
         return self.get_paginated_response(PlanActionSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

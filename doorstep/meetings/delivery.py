@@ -1,8 +1,9 @@
-"""Invitation e-mails with their .ics attachment, delivered the way notifications are (STYLE.md, and
-doorstep/notifications/services.py): a row is written in the transaction that invites, a task sends it after
-commit, a failure schedules a retry with a growing delay, and after the last attempt the row is marked failed
-(shown on the meeting page) instead of being forgotten. A periodic catch-up job (doorstep/core/schedule.py)
-re-queues rows left behind by a worker that died.
+"""Invitation e-mails with their .ics attachment, sent through the one notifications outbox (issue 14).
+
+`invitation_email_queue` writes an `InvitationEmail` (which e-mail: first sending, change, cancellation) and a
+notification for the invitee, in the transaction that invites; `notifications.services` delivers it (rows first,
+bounded retries, a stable Message-ID, an explicit failed state on the administrators' page, one catch-up job),
+building the message with `invitation_email_build`.
 
 The e-mail says only that there is a meeting invitation (or a change, or a cancellation) in Doorstep, with a link:
 no family reference, no kind of meeting ("Core group" would say a child is on a child protection plan), no place,
@@ -10,62 +11,49 @@ no agency and no names; the details are behind sign-in (issue 13, finding 9). Th
 which is what a calendar needs, and nothing more (ics.py).
 """
 
-from datetime import timedelta
 from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import override
 
-from .ics import meeting_calendar, site_url
-from .models import CalendarMethod, DeliveryState, Invitation, InvitationEmail
+from doorstep.core.texts import Text
+from doorstep.notifications.models import Notification, NotificationKind
+from doorstep.notifications.services import notify
 
-MAX_ATTEMPTS = 8
-# Retry after 30 s, 1, 2, 4 ... minutes.
-RETRY_BASE_SECONDS = 30
-# A row left in "sending" this long (a worker died mid-send) is tried again.
-STUCK_AFTER = timedelta(minutes=5)
+from .ics import meeting_calendar, site_url
+from .models import CalendarMethod, Invitation, InvitationEmail
+
+IN_APP = {
+    "new": gettext_noop("You are invited to a meeting"),
+    "changed": gettext_noop("A meeting you are invited to has a new time or place"),
+    "cancelled": gettext_noop("A meeting you were invited to has been cancelled"),
+}
 
 
 def invitation_email_queue(*, invitation: Invitation, method: str = CalendarMethod.REQUEST) -> InvitationEmail:
-    """Write the e-mail row; call inside the transaction that invites. It is sent once that commits."""
-    now = timezone.now()
-    if not invitation.invitee.email or not invitation.invitee.is_active:
-        return InvitationEmail.objects.create(
-            invitation=invitation, method=method, sequence=invitation.meeting.sequence, state=DeliveryState.FAILED,
-            last_error=_("No e-mail address for this person"),
-        )
-    row = InvitationEmail.objects.create(invitation=invitation, method=method, sequence=invitation.meeting.sequence,
-                                         state=DeliveryState.CREATED, next_attempt_at=now)
-    transaction.on_commit(lambda: _enqueue(row.pk))
+    """Write the e-mail's rows; call inside the transaction that invites. It is sent once that commits."""
+    meeting = invitation.meeting
+    row = InvitationEmail.objects.create(invitation=invitation, method=method, sequence=meeting.sequence)
+    which = "cancelled" if method == CalendarMethod.CANCEL else "changed" if row.sequence > 0 else "new"
+    message = Text(IN_APP[which])  # stored as a message id, shown in the reader's language (issue 14)
+    # Mandatory: the calendar entry is how an invitee gets the meeting, whatever their e-mail choices.
+    notes = notify(recipients=[invitation.invitee], kind=NotificationKind.MEETING, message=message,
+                   link=f"/meetings/{meeting.pk}/", mandatory=True, dedupe_key=f"invitation-email:{row.pk}",
+                   email_builder="meetings.invitation", email_params={"invitation_email": row.pk})
+    if notes:
+        row.notification = notes[0]
+        row.save(update_fields=["notification"])
     return row
 
 
-def _enqueue(pk: int) -> None:
-    from .tasks import deliver_invitation_email
-
-    deliver_invitation_email.enqueue(pk)
-
-
-def invitation_email_claim(pk: int) -> InvitationEmail | None:
-    """Claim one due e-mail for sending, or None if another worker has it or it is not due."""
-    now = timezone.now()
-    with transaction.atomic():
-        row = (
-            InvitationEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, state=DeliveryState.CREATED, next_attempt_at__lte=now)
-            .first()
-        )
-        if row is None:
-            return None
-        row.state = DeliveryState.SENDING
-        row.claimed_at = now
-        row.attempts += 1
-        row.save(update_fields=["state", "claimed_at", "attempts"])
-    return InvitationEmail.objects.select_related("invitation__invitee", "invitation__meeting").get(pk=pk)
+def invitation_email_build(notification: Notification) -> EmailMessage:
+    """The outbox's builder for "meetings.invitation" (notifications.services.EMAIL_BUILDERS)."""
+    row = InvitationEmail.objects.select_related("invitation__invitee", "invitation__meeting").get(
+        pk=notification.email_params["invitation_email"])
+    return invitation_email_message(row)
 
 
 def invitation_email_message(row: InvitationEmail) -> EmailMessage:
@@ -99,37 +87,3 @@ def invitation_email_message(row: InvitationEmail) -> EmailMessage:
     part.add_header("Content-Disposition", "attachment", filename="invite.ics")
     message.attach(part)
     return message
-
-
-def invitation_email_deliver(pk: int) -> str:
-    """Send one invitation e-mail; on failure schedule a retry, and after the last attempt mark it failed."""
-    row = invitation_email_claim(pk)
-    if row is None:
-        return "not-due"
-    try:
-        invitation_email_message(row).send(fail_silently=False)
-    except Exception as exc:  # noqa: BLE001  (any failure to hand over to the mail server is recorded on the row)
-        failed = row.attempts >= MAX_ATTEMPTS
-        InvitationEmail.objects.filter(pk=row.pk).update(
-            state=DeliveryState.FAILED if failed else DeliveryState.CREATED,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=None if failed else timezone.now() + timedelta(
-                seconds=RETRY_BASE_SECONDS * 2 ** (row.attempts - 1)),
-        )
-        return "failed" if failed else "retry"
-    InvitationEmail.objects.filter(pk=row.pk).update(state=DeliveryState.SENT, sent_at=timezone.now(), last_error="")
-    return "sent"
-
-
-def invitation_emails_catch_up(*, limit: int = 200) -> int:
-    """The periodic catch-up: release rows stuck in "sending" and deliver every invitation e-mail that is due."""
-    now = timezone.now()
-    InvitationEmail.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
-        state=DeliveryState.CREATED, next_attempt_at=now
-    )
-    due = list(
-        InvitationEmail.objects.filter(state=DeliveryState.CREATED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(1 for pk in due if invitation_email_deliver(pk) == "sent")

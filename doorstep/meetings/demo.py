@@ -17,7 +17,8 @@ from django.utils import timezone
 from doorstep.core.demo import DemoRegion
 from doorstep.core.workingdays import add_working_days, working_days_deadline
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import escalation_raise
+from doorstep.escalations.engine import Applied, outcomes_apply
+from doorstep.escalations.rules import Fact, Raise, RuleResult, Text
 from doorstep.families.models import ChildStatus, Involvement
 
 from . import services
@@ -60,12 +61,17 @@ def _lead(family, key, region):
 
 
 def _meeting_escalation(*, rule_id: str, clause: str, family, owner, title: str, facts: list, deadline):
+    """The escalation the demo's meeting answers, applied through the engine as the rule would raise it."""
     existing = Escalation.objects.filter(rule_id=rule_id, family=family, state__in=ACTIVE_STATES).first()
     if existing:
         return existing
-    escalation, _created = escalation_raise(rule_id=rule_id, clause=clause, key=f"{rule_id}:family:{family.pk}",
-                                            title=title, owner=owner, family=family, deadline=deadline, facts=facts)
-    return escalation
+    key = f"{rule_id}:family:{family.pk}"
+    outcome = Raise(rule_id=rule_id, clause=clause, key=key, title=Text(title), owner_id=owner.pk,
+                    trigger_date=None, deadline=deadline,
+                    facts=tuple(Fact(Text(f["text"]), ("family", family.pk)) for f in facts))
+    applied = Applied(result=RuleResult(outcomes=[outcome]))
+    outcomes_apply(family=family, outcomes=[outcome], applied=applied)
+    return applied.escalation(key)
 
 
 def _roles(meeting) -> dict:

@@ -3,8 +3,8 @@
 A `Meeting` is called about one family by a professional of an involved agency, who names its chair and
 minute-taker from the calling agency (MTG-2). People are invited (`Invitation`): the involved agencies' staff
 and, under a confidentiality acknowledgement, specialists from agencies not involved with the family (MTG-6).
-Each invitation is e-mailed with an iCalendar attachment through `InvitationEmail` rows (rows first, bounded
-retries, an explicit failed state). After the meeting its `Minutes` record the concerns, each attending agency's
+Each invitation is e-mailed with an iCalendar attachment: an `InvitationEmail` row says which (first sending, change,
+cancellation) and is delivered through the one notifications outbox (issue 14), whose row it points to. After the meeting its `Minutes` record the concerns, each attending agency's
 role, the plan of intervention as owned `PlanAction`s or the statement that no proactive plan is achievable,
 dissent, the outcome and a review date (MTG-3, MTG-5, MTG-8, MTG-9); they are drafted, approved by the chair and
 circulated (MTG-4) to the attendees and the Board chair (`MinutesRecipient`).
@@ -109,7 +109,12 @@ class Meeting(models.Model):
 
     @property
     def short_name(self) -> str:
-        return str(SHORT_NAMES.get(self.kind, self.get_kind_display()))
+        return str(self.short_label)
+
+    @property
+    def short_label(self):
+        """The short name untranslated (a lazy translation), for a stored sentence's parameter (issue 14)."""
+        return SHORT_NAMES.get(self.kind) or dict(MeetingKind.choices).get(self.kind, self.kind)
 
 
 SHORT_NAMES = {
@@ -178,23 +183,40 @@ class CalendarMethod(models.TextChoices):
 class InvitationEmail(models.Model):
     """One e-mail of an invitation (first sending, a new time, a cancellation), with its .ics attachment.
 
-    Rows first (STYLE.md): written in the transaction that invites, sent by a task after commit, retried a
-    bounded number of times, ending in an explicit failed state shown on the meeting page."""
+    Issue 14 "one outbox": written in the transaction that invites, delivered as a `notifications.Notification`
+    (rows first, bounded retries, an explicit failed state, the administrators' page of undelivered e-mails, one
+    catch-up job). Its state, shown on the meeting page, is that notification's."""
 
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
     method = models.CharField(max_length=8, choices=CalendarMethod.choices, default=CalendarMethod.REQUEST)
     sequence = models.PositiveIntegerField(default=0)
-    state = models.CharField(max_length=16, choices=DeliveryState.choices, default=DeliveryState.CREATED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    notification = models.OneToOneField("notifications.Notification", on_delete=models.SET_NULL, null=True,
+                                        blank=True, related_name="invitation_email")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="invitation_email_due")]
+
+    @property
+    def state(self) -> str:
+        note = self.notification
+        if note is None or note.email_state in ("none", DeliveryState.FAILED):
+            return DeliveryState.FAILED
+        return note.email_state
+
+    def get_state_display(self) -> str:
+        return DeliveryState(self.state).label
+
+    @property
+    def last_error(self) -> str:
+        note = self.notification
+        if note is None or note.email_state == "none":
+            return str(_("No e-mail address for this person"))
+        return note.email_last_error
+
+    @property
+    def attempts(self) -> int:
+        return self.notification.email_attempts if self.notification else 0
 
 
 class MinutesState(models.TextChoices):

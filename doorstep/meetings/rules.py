@@ -7,12 +7,15 @@ The functions here are pure: facts in, a decision out, no database and no clock.
 """
 
 from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from doorstep.agencies.models import MARP_CALLING_KINDS, AgencyKind
+
+from doorstep.escalations.rules import Fact, Parameter, Raise, RuleDefinition, RuleResult, Text, rule_register
 
 from .models import MeetingKind, ParentsAttendance
 
@@ -127,3 +130,135 @@ def refusal(kind: str, caller: Caller) -> str | None:
 
 def callable_kinds(caller: Caller) -> list[str]:
     return [kind for kind in MeetingKind.values if refusal(kind, caller) is None]
+
+
+# --- MTG-2..5 as tracked actions (the engine applies them: `engine.rule_apply`) ------------------------------------
+
+@dataclass(frozen=True)
+class PlanActionFact:
+    id: int
+    owner_id: int
+    agency_name: str
+    description: str
+    due_date: date
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    meeting_id: int
+    family_reference: str
+    short_name: object  # the kind's short name, translatable
+    chair_id: int
+    called_by: str = ""
+    hold_by: datetime | None = None  # MTG-2: when it must be held
+    held_on: date | None = None
+    review_date: date | None = None  # MTG-5
+    actions: tuple[PlanActionFact, ...] = ()  # MTG-3: the plan's actions, once the minutes are circulated
+
+
+def _held(facts: MeetingFacts) -> Text:
+    return Text(gettext_noop("%(meeting)s held on %(day)s"), {"meeting": facts.short_name, "day": facts.held_on})
+
+
+def hold_key(meeting_id: int) -> str:
+    return f"MTG-2:meeting:{meeting_id}"
+
+
+def circulate_key(meeting_id: int) -> str:
+    return f"MTG-4:meeting:{meeting_id}"
+
+
+def review_key(meeting_id: int) -> str:
+    return f"MTG-5:meeting:{meeting_id}"
+
+
+def action_key(action_id: int) -> str:
+    return f"MTG-3:action:{action_id}"
+
+
+def mtg_2(facts: MeetingFacts, params: dict) -> RuleResult:
+    """MTG-2 (000): the meeting meets at the earliest opportunity, urgency setting how quickly: holding it by then is
+    a tracked action of the chair (closed when it is held)."""
+    return RuleResult(outcomes=[Raise(
+        rule_id="MTG-2", clause="000", key=hold_key(facts.meeting_id), owner_id=facts.chair_id,
+        title=Text(gettext_noop("Hold the %(meeting)s for family %(reference)s by %(when)s"),
+                   {"meeting": facts.short_name, "reference": facts.family_reference, "when": facts.hold_by}),
+        trigger_date=None, deadline=facts.hold_by,
+        facts=(Fact(Text(gettext_noop("%(meeting)s called by %(name)s"),
+                         {"meeting": facts.short_name, "name": facts.called_by}), ("meeting", facts.meeting_id)),),
+        source=("meetings.Meeting", facts.meeting_id), notification_kind="meeting", parameters=dict(params),
+    )])
+
+
+def circulate_by(held_on: date, params: dict) -> date:
+    return held_on + timedelta(days=params["circulate_within_days"])
+
+
+def mtg_4(facts: MeetingFacts, params: dict) -> RuleResult:
+    """MTG-4 (000): the chair circulates the minute to each attending agency within seven days."""
+    due = circulate_by(facts.held_on, params)
+    return RuleResult(outcomes=[Raise(
+        rule_id="MTG-4", clause="000", key=circulate_key(facts.meeting_id), owner_id=facts.chair_id,
+        title=Text(gettext_noop("Circulate the minutes of the %(meeting)s held on %(day)s (family %(reference)s) by "
+                                "%(when)s"),
+                   {"meeting": facts.short_name, "day": facts.held_on, "reference": facts.family_reference,
+                    "when": due}),
+        trigger_date=facts.held_on, deadline=due, facts=(Fact(_held(facts), ("meeting", facts.meeting_id)),),
+        source=("meetings.Meeting", facts.meeting_id), notification_kind="meeting", parameters=dict(params),
+    )])
+
+
+def mtg_3(facts: MeetingFacts, params: dict) -> RuleResult:
+    """MTG-3 (000): the plan specifies each agency's responsibility; each action is tracked for its owner."""
+    return RuleResult(outcomes=[Raise(
+        rule_id="MTG-3", clause="000", key=action_key(a.id), owner_id=a.owner_id,
+        title=Text(gettext_noop("Plan action for family %(reference)s: %(action)s"),
+                   {"reference": facts.family_reference, "action": a.description}),
+        trigger_date=facts.held_on, deadline=a.due_date,
+        facts=(Fact(Text(gettext_noop("Agreed at the %(held)s; %(agency)s is responsible"),
+                         {"held": _held(facts), "agency": a.agency_name}), ("meeting_action", a.id)),),
+        source=("meetings.PlanAction", a.id), notification_kind="plan", parameters=dict(params),
+    ) for a in facts.actions])
+
+
+def mtg_5(facts: MeetingFacts, params: dict) -> RuleResult:
+    """MTG-5 (000, 004 §3.5): a review meeting set within a specified period is a tracked action of the chair."""
+    if facts.review_date is None:
+        return RuleResult()
+    return RuleResult(outcomes=[Raise(
+        rule_id="MTG-5", clause="000", key=review_key(facts.meeting_id), owner_id=facts.chair_id,
+        title=Text(gettext_noop("Hold the meeting to review the plan for family %(reference)s by %(day)s"),
+                   {"reference": facts.family_reference, "day": facts.review_date}),
+        trigger_date=facts.held_on, deadline=facts.review_date,
+        facts=(Fact(Text(gettext_noop("Review set at the %(held)s"), {"held": _held(facts)}),
+                    ("minutes", facts.meeting_id)),),
+        source=("meetings.Meeting", facts.meeting_id), notification_kind="meeting", parameters=dict(params),
+    )])
+
+
+rule_register(RuleDefinition(
+    "MTG-2", "000", gettext_lazy("Meetings held at the earliest opportunity"),
+    gettext_lazy("A multi-agency meeting is called (not in answer to an escalation, which has its own deadline)."),
+    gettext_lazy("The chair: hold the meeting by the date its urgency sets."),
+    (), mtg_2, subject="meeting",
+    deadline=gettext_lazy("The end of the working day the urgency gives (each kind's timescale, or the caller's)."),
+))
+rule_register(RuleDefinition(
+    "MTG-3", "000", gettext_lazy("The plan of intervention's actions"),
+    gettext_lazy("The minutes of a meeting that agreed a plan are circulated."),
+    gettext_lazy("Each action's owner, in the agency responsible for it."),
+    (), mtg_3, subject="meeting", deadline=gettext_lazy("The end of the due date agreed for the action."),
+))
+rule_register(RuleDefinition(
+    "MTG-4", "000", gettext_lazy("Minutes circulated"),
+    gettext_lazy("A meeting is recorded as held."),
+    gettext_lazy("The chair: circulate the minutes to each attending agency and the Board chair."),
+    (Parameter("circulate_within_days", gettext_lazy("Days to circulate the minutes"), 7, 1, 28),),
+    mtg_4, subject="meeting", deadline=gettext_lazy("The end of the set number of days after the meeting."),
+))
+rule_register(RuleDefinition(
+    "MTG-5", "000; 004 §3.5", gettext_lazy("Review meetings"),
+    gettext_lazy("The circulated minutes set a review date."),
+    gettext_lazy("The chair: hold the review meeting."),
+    (), mtg_5, subject="meeting", deadline=gettext_lazy("The end of the review date."),
+))

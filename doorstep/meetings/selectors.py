@@ -15,12 +15,15 @@ from datetime import date, datetime
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
+from doorstep.audit.purposes import purpose_text
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
+from doorstep.core.access import families_visible_to, family_get_for, family_is_visible_to
 from doorstep.escalations.models import ACTIVE_STATES, Escalation, EscalationState
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
-from doorstep.families.selectors import family_get_for, family_is_visible_to, families_visible_to
 
 from .models import (
     OPEN_STATES,
@@ -82,7 +85,8 @@ def may_manage(professional, meeting: Meeting) -> bool:
 def _denied(professional, object_type: str, object_id, purpose: str):
     if getattr(professional, "is_authenticated", False):
         audit_record(actor=professional, action=AuditAction.DENIED, object_type=object_type,
-                     object_id=str(object_id), summary=f"Refused: {purpose}")
+                     object_id=str(object_id),
+                     summary=Text(gettext_noop("Refused: %(purpose)s")) % {"purpose": purpose_text(purpose)})
     raise Http404("Not found")
 
 
@@ -129,7 +133,7 @@ def invitation_for_invitee(*, professional, invitation_id: int, purpose: str) ->
     )
     if invitation is None:
         _denied(professional, "meetings.Invitation", invitation_id, purpose)
-    audit_record(actor=professional, action=AuditAction.VIEW, obj=invitation, summary=purpose)
+    audit_record(actor=professional, action=AuditAction.VIEW, obj=invitation, summary=purpose_text(purpose))
     return invitation
 
 
@@ -155,7 +159,7 @@ def minutes_get_for(*, professional, meeting_id: int, purpose: str = "minutes") 
         if sent is not None:
             # MTG-4: a copy was sent to them (an attendee, or the Board chair): they read it, and only it.
             audit_record(actor=professional, action=AuditAction.VIEW, obj=minutes, family=meeting.family,
-                         summary=purpose, reason=f"Circulated to them ({sent.get_kind_display()}), MTG-4")
+                         summary=purpose_text(purpose), reason=f"Circulated to them ({sent.get_kind_display()}), MTG-4")
             return MinutesAccess(minutes, meeting, "recipient")
     elif professional.works_with_families and may_manage(professional, meeting) and family_is_visible_to(
             professional=professional, family_id=meeting.family_id):
@@ -196,7 +200,8 @@ def attending_agencies(*, meeting: Meeting) -> list:
 def meeting_page(*, meeting: Meeting) -> dict:
     invitations = list(
         meeting.invitations.select_related("invitee", "agency").prefetch_related(
-            Prefetch("emails", queryset=InvitationEmail.objects.order_by("-created_at", "-id"), to_attr="email_rows"))
+            Prefetch("emails", queryset=InvitationEmail.objects.select_related("notification")
+                     .order_by("-created_at", "-id"), to_attr="email_rows"))
         .order_by("agency__name", "invitee__last_name", "id")
     )
     minutes = Minutes.objects.filter(meeting=meeting).first()
@@ -226,7 +231,7 @@ def plan_action_get_for(*, professional, action_id: int, purpose: str = "plan ac
     if action is None or not getattr(professional, "works_with_families", False):
         _denied(professional, "meetings.PlanAction", action_id, purpose)
     if action.owner_id == professional.pk and action.minutes.state == MinutesState.CIRCULATED:
-        audit_record(actor=professional, action=AuditAction.VIEW, obj=action, family=action.family, summary=purpose,
+        audit_record(actor=professional, action=AuditAction.VIEW, obj=action, family=action.family, summary=purpose_text(purpose),
                      reason="Their own plan action (MTG-3)")
         return action
     if action.minutes.state == MinutesState.CIRCULATED and family_is_visible_to(professional=professional,

@@ -8,21 +8,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.access import require_a_person
+from doorstep.core.texts import Text, choice_label
 from doorstep.core.workingdays import end_of_day, working_days_deadline
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import escalation_cancel, escalation_complete, escalation_raise
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalation_cancel, escalation_complete, rule_settings
 from doorstep.families.models import Family, Involvement
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
 from . import rules
 from .delivery import invitation_email_queue
+from .models import SHORT_NAMES
 from .models import (
     AgencyRole,
     CalendarMethod,
@@ -42,14 +47,16 @@ from .models import (
 )
 from .selectors import caller_facts, may_manage, may_update_action
 
-# MTG-4 (000): "The minute will be circulated to each attending agency within seven days of the meeting."
-CIRCULATE_WITHIN_DAYS = 7
 # A plan action is due within a year of the meeting, or it is not a plan.
 LONGEST_ACTION_DAYS = 366
 
 
 def _day(value: date) -> str:
     return formats.date_format(value, "j M Y")
+
+
+def _held_text(meeting: Meeting, held_on: date) -> Text:
+    return Text(gettext_noop("%(meeting)s held on %(day)s")) % {"meeting": meeting.short_label, "day": held_on}
 
 
 def _moment(value: datetime) -> str:
@@ -72,19 +79,25 @@ def _involved_agency_ids(family: Family) -> set[int]:
 
 
 def _hold_key(meeting: Meeting) -> str:
-    return f"MTG-2:meeting:{meeting.pk}"
+    return rules.hold_key(meeting.pk)
 
 
 def _circulate_key(meeting: Meeting) -> str:
-    return f"MTG-4:meeting:{meeting.pk}"
+    return rules.circulate_key(meeting.pk)
 
 
 def _review_key(meeting: Meeting) -> str:
-    return f"MTG-5:meeting:{meeting.pk}"
+    return rules.review_key(meeting.pk)
 
 
 def _action_key(action: PlanAction) -> str:
-    return f"MTG-3:action:{action.pk}"
+    return rules.action_key(action.pk)
+
+
+def _meeting_facts(meeting: Meeting, **extra) -> rules.MeetingFacts:
+    return rules.MeetingFacts(meeting_id=meeting.pk, family_reference=meeting.family.reference,
+                              short_name=SHORT_NAMES.get(meeting.kind, meeting.get_kind_display()),
+                              chair_id=meeting.chair_id, **extra)
 
 
 def _close_key(key: str, *, by, outcome: str, cancel: bool = False) -> None:
@@ -121,8 +134,7 @@ def _staff_of_calling_agency(person, agency, field: str, errors: dict) -> None:
 def meeting_call_allowed(*, by: Professional) -> None:
     """Issue 13: a partner system's token writes for its agency, but calls no meeting: the caller chairs and minutes
     it unless others are named, and a system can do neither (PermissionDenied before anything else is read)."""
-    if by.role == Role.SYSTEM:
-        raise PermissionDenied(_("A partner system cannot do this: a practitioner or manager must."))
+    require_a_person(by)
 
 
 @transaction.atomic
@@ -211,23 +223,17 @@ def meeting_call(
         )
         invitation_email_queue(invitation=invitation)
     audit_record(actor=by, action=AuditAction.CREATE, obj=meeting, family=family,
-                 summary=f"Called a {meeting.kind} meeting", reason=meeting.reason)
+                 summary=Text(gettext_noop("Called a meeting: %(kind)s")) % {"kind": choice_label(meeting, "kind")},
+                 reason=meeting.reason)
     chronology_record(
         family=family, kind=EntryKind.MEETING, occurred_at=now, by=by, source=meeting, tags=[f"meeting:{kind}"],
-        summary=_("%(meeting)s called by %(agency)s for %(when)s, to be held by %(by)s") % {
-            "meeting": meeting.short_name, "agency": by.agency.name, "when": _moment(starts_at),
-            "by": _moment(hold_by)},
+        summary=Text(gettext_noop("%(meeting)s called by %(agency)s for %(when)s, to be held by %(by)s")) % {
+            "meeting": meeting.short_label, "agency": by.agency.name_text, "when": starts_at, "by": hold_by},
     )
     if escalation is None:
         # MTG-2: the urgency's deadline is a tracked action on the chair, closed when the meeting is held.
-        escalation_raise(
-            rule_id="MTG-2", clause=rule.clause, key=_hold_key(meeting), owner=chair, family=family, deadline=hold_by,
-            title=_("Hold the %(meeting)s for family %(reference)s by %(when)s") % {
-                "meeting": meeting.short_name, "reference": family.reference, "when": _moment(hold_by)},
-            facts=[{"text": _("%(meeting)s called by %(name)s") % {"meeting": meeting.short_name, "name": by},
-                    "link": f"/meetings/{meeting.pk}/"}],
-            source=meeting, notification_kind=NotificationKind.MEETING,
-        )
+        rule_apply(rule_id="MTG-2", family=family,
+                   facts=_meeting_facts(meeting, called_by=str(by), hold_by=hold_by))
     return meeting
 
 
@@ -267,7 +273,9 @@ def meeting_invite(
         )
         invitation_email_queue(invitation=invitation)
         audit_record(actor=by, action=AuditAction.CREATE, obj=invitation, family=meeting.family,
-                     summary=f"Invited {person} ({person.agency}){' as a specialist (MTG-6)' if specialist else ''}",
+                     summary=(Text(gettext_noop("Invited %(person)s (%(agency)s) as a specialist (MTG-6)")) if specialist
+                              else Text(gettext_noop("Invited %(person)s (%(agency)s)"))) % {
+                         "person": str(person), "agency": person.agency.name_text if person.agency else ""},
                      reason=invitation.specialist_reason)
         created.append(invitation)
     return created
@@ -286,7 +294,7 @@ def invitation_accept_confidentiality(*, invitation: Invitation, by: Professiona
         invitation.confidentiality_accepted_at = timezone.now()
         invitation.save(update_fields=["confidentiality_accepted_at"])
         audit_record(actor=by, action=AuditAction.UPDATE, obj=invitation, family=invitation.meeting.family,
-                     summary="Accepted the confidentiality terms of a meeting (MTG-6)")
+                     summary=Text(gettext_noop("Accepted the confidentiality terms of a meeting (MTG-6)")))
     return invitation
 
 
@@ -308,7 +316,8 @@ def invitation_respond(*, invitation: Invitation, by: Professional, response: st
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["response", "response_note", "responded_at"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=invitation, family=invitation.meeting.family,
-                 summary=f"Replied to a meeting invitation: {response}", reason=invitation.response_note)
+                 summary=Text(gettext_noop("Replied to a meeting invitation: %(response)s")) % {
+                     "response": choice_label(invitation, "response")}, reason=invitation.response_note)
     return invitation
 
 
@@ -337,10 +346,10 @@ def meeting_reschedule(
         invitation.meeting = meeting
         invitation_email_queue(invitation=invitation)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=meeting, family=meeting.family,
-                 summary="Moved a meeting", reason=reason.strip())
+                 summary=Text(gettext_noop("Moved a meeting")), reason=reason.strip())
     chronology_record(family=meeting.family, kind=EntryKind.MEETING, occurred_at=timezone.now(), by=by, source=meeting,
-                      summary=_("%(meeting)s moved to %(when)s: %(reason)s") % {
-                          "meeting": meeting.short_name, "when": _moment(starts_at), "reason": reason.strip()})
+                      summary=Text(gettext_noop("%(meeting)s moved to %(when)s: %(reason)s")) % {
+                          "meeting": meeting.short_label, "when": starts_at, "reason": reason.strip()})
     return meeting
 
 
@@ -365,10 +374,10 @@ def meeting_cancel(*, meeting: Meeting, by: Professional, reason: str) -> Meetin
     _close_key(_hold_key(meeting), by=by, outcome=_("The meeting was cancelled: %(reason)s") % {
         "reason": meeting.cancelled_reason}, cancel=True)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=meeting, family=meeting.family,
-                 summary="Cancelled a meeting", reason=meeting.cancelled_reason)
+                 summary=Text(gettext_noop("Cancelled a meeting")), reason=meeting.cancelled_reason)
     chronology_record(family=meeting.family, kind=EntryKind.MEETING, occurred_at=meeting.cancelled_at, by=by,
-                      source=meeting, summary=_("%(meeting)s cancelled: %(reason)s") % {
-                          "meeting": meeting.short_name, "reason": meeting.cancelled_reason})
+                      source=meeting, summary=Text(gettext_noop("%(meeting)s cancelled: %(reason)s")) % {
+                          "meeting": meeting.short_label, "reason": meeting.cancelled_reason})
     return meeting
 
 
@@ -410,32 +419,27 @@ def meeting_record_held(
     meeting.parents_attended = parents_attended if meeting.parents == ParentsAttendance.INVITED else None
     meeting.save(update_fields=["state", "held_on", "held_recorded_by", "parents_attended"])
     now = timezone.now()
-    circulate_by = end_of_day(held_on + timedelta(days=CIRCULATE_WITHIN_DAYS))
+    # MTG-4: within seven days (the rule's setting), by the end of that day in Europe/London.
+    circulate_by = end_of_day(rules.circulate_by(held_on, rule_settings("MTG-4")[1]))
     minutes = Minutes.objects.create(meeting=meeting, concerns=meeting.reason, drafted_by=by, drafted_at=now,
                                      circulate_by=circulate_by)
-    agencies = sorted({i.agency.name for i in present})
+    agencies_present = [a.name_text for a in sorted({i.agency for i in present}, key=lambda a: a.name)]
     held_text = _("%(meeting)s held on %(day)s") % {"meeting": meeting.short_name, "day": _day(held_on)}
     # MTG-4: the chair owns circulating the minutes within seven days; overdue escalates to their manager.
-    escalation_raise(
-        rule_id="MTG-4", clause="000", key=_circulate_key(meeting), owner=meeting.chair, family=meeting.family,
-        deadline=circulate_by, source=meeting, notification_kind=NotificationKind.MEETING,
-        title=_("Circulate the minutes of the %(meeting)s held on %(day)s (family %(reference)s) by %(when)s") % {
-            "meeting": meeting.short_name, "day": _day(held_on), "reference": meeting.family.reference,
-            "when": _moment(circulate_by)},
-        facts=[{"text": held_text, "link": f"/meetings/{meeting.pk}/"}],
-    )
+    rule_apply(rule_id="MTG-4", family=meeting.family, facts=_meeting_facts(meeting, held_on=held_on))
     if meeting.escalation is not None and meeting.escalation.is_active:
         escalation_complete(escalation=meeting.escalation, by=by, outcome=held_text)
     _close_key(_hold_key(meeting), by=by, outcome=held_text)
     if meeting.review_of is not None:
         _close_key(_review_key(meeting.review_of), by=by, outcome=held_text)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=meeting, family=meeting.family,
-                 summary=f"Recorded a meeting as held on {held_on:%Y-%m-%d}")
+                 summary=Text(gettext_noop("Recorded a meeting as held on %(date)s")) % {"date": held_on})
     chronology_record(
         family=meeting.family, kind=EntryKind.MEETING, by=by, source=meeting, significant=True,
         occurred_at=timezone.make_aware(datetime.combine(held_on, timezone.localtime(meeting.starts_at).time())),
         tags=[f"meeting:{meeting.kind}"],
-        summary=_("%(held)s; agencies present: %(agencies)s") % {"held": held_text, "agencies": ", ".join(agencies)},
+        summary=Text(gettext_noop("%(held)s; agencies present: %(agencies)s")) % {
+            "held": _held_text(meeting, held_on), "agencies": agencies_present},
     )
     return minutes
 
@@ -500,7 +504,7 @@ def minutes_save(
         else:
             AgencyRole.objects.filter(minutes=minutes, agency_id=int(agency_id)).delete()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=minutes, family=meeting.family,
-                 summary="Saved draft minutes")
+                 summary=Text(gettext_noop("Saved draft minutes")))
     return minutes
 
 
@@ -535,7 +539,8 @@ def plan_action_add(
     _revert_approval(minutes)
     minutes.save(update_fields=["plan_agreed", "state", "approved_by", "approved_at"])
     audit_record(actor=by, action=AuditAction.CREATE, obj=action, family=meeting.family,
-                 summary=f"Added a plan action for {agency} ({owner})")
+                 summary=Text(gettext_noop("Added a plan action for %(agency)s (%(owner)s)")) % {
+                     "agency": agency.name_text, "owner": str(owner)})
     return action
 
 
@@ -545,7 +550,8 @@ def plan_action_remove(*, action: PlanAction, by: Professional) -> None:
         pk=action.minutes_id)
     _require_editable(minutes, by)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=action, family=action.family,
-                 summary=f"Removed a draft plan action: {action.description[:200]}")
+                 summary=Text(gettext_noop("Removed a draft plan action: %(action)s")) % {
+                     "action": action.description[:200]})
     action.delete()
     _revert_approval(minutes)
     minutes.save(update_fields=["state", "approved_by", "approved_at"])
@@ -593,7 +599,7 @@ def minutes_approve(*, minutes: Minutes, by: Professional) -> Minutes:
     minutes.state, minutes.approved_by, minutes.approved_at = MinutesState.APPROVED, by, timezone.now()
     minutes.save(update_fields=["state", "approved_by", "approved_at"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=minutes, family=minutes.meeting.family,
-                 summary="Approved the minutes")
+                 summary=Text(gettext_noop("Approved the minutes")))
     return minutes
 
 
@@ -631,48 +637,42 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
     ])
     notify(recipients=[p for p, _a, _k in recipients.values()], kind=NotificationKind.MEETING, family=family,
            link=link, dedupe_key=f"minutes:{minutes.pk}:circulated",
-           message=_("Minutes circulated: %(held)s, family %(reference)s") % {"held": held,
-                                                                              "reference": family.reference})
+           message=Text(gettext_noop("Minutes circulated: %(held)s, family %(reference)s")) % {
+               "held": _held_text(meeting, meeting.held_on), "reference": family.reference})
 
     actions = list(minutes.actions.select_related("owner", "agency"))
+    facts = _meeting_facts(meeting, held_on=meeting.held_on, review_date=minutes.review_date, actions=tuple(
+        rules.PlanActionFact(id=a.pk, owner_id=a.owner_id, agency_name=a.agency.name_text, description=a.description,
+                             due_date=a.due_date) for a in actions))
+    applied = rule_apply(rule_id="MTG-3", family=family, facts=facts)
     for action in actions:
-        escalation, _created = escalation_raise(
-            rule_id="MTG-3", clause="000", key=_action_key(action), owner=action.owner, family=family,
-            deadline=end_of_day(action.due_date), source=action, notification_kind=NotificationKind.PLAN,
-            title=_("Plan action for family %(reference)s: %(action)s") % {
-                "reference": family.reference, "action": action.description},
-            facts=[{"text": _("Agreed at the %(held)s; %(agency)s is responsible") % {
-                "held": held, "agency": action.agency.name}, "link": f"/meetings/actions/{action.pk}/"}],
-        )
-        action.escalation = escalation
-        action.save(update_fields=["escalation"])
+        escalation = applied.escalation(_action_key(action))
+        if escalation is not None:
+            action.escalation = escalation
+            action.save(update_fields=["escalation"])
 
     on_time = now <= minutes.circulate_by
     _close_key(_circulate_key(meeting), by=by, outcome=(
         _("Minutes circulated on %(when)s, within seven days") if on_time
         else _("Minutes circulated on %(when)s, after the seven days")) % {"when": _moment(now)})
-    if minutes.review_date:
-        escalation_raise(
-            rule_id="MTG-5", clause="000", key=_review_key(meeting), owner=meeting.chair, family=family,
-            deadline=end_of_day(minutes.review_date), source=meeting, notification_kind=NotificationKind.MEETING,
-            title=_("Hold the meeting to review the plan for family %(reference)s by %(day)s") % {
-                "reference": family.reference, "day": _day(minutes.review_date)},
-            facts=[{"text": _("Review set at the %(held)s") % {"held": held}, "link": link}],
-        )
+    rule_apply(rule_id="MTG-5", family=family, facts=facts)
 
     if minutes.plan_agreed:
-        plan = _("plan of intervention: %(actions)s") % {"actions": "; ".join(
-            f"{a.agency.name} – {a.description}" for a in actions)}
+        plan = Text(gettext_noop("plan of intervention: %(actions)s")) % {"actions": [
+            Text("%(agency)s – %(action)s", {"agency": a.agency.name_text, "action": a.description}) for a in actions]}
     else:
-        plan = _("no proactive plan of intervention is achievable: %(reason)s") % {"reason": minutes.no_plan_reason}
+        plan = Text(gettext_noop("no proactive plan of intervention is achievable: %(reason)s")) % {
+            "reason": minutes.no_plan_reason}
     chronology_record(
         family=family, kind=EntryKind.DECISION, occurred_at=now, by=by, source=minutes, significant=True,
         tags=[f"meeting:{meeting.kind}", f"outcome:{minutes.outcome}", "plan" if minutes.plan_agreed else "no-plan"],
-        summary=_("%(held)s decided: %(outcome)s; %(plan)s") % {
-            "held": held, "outcome": minutes.get_outcome_display(), "plan": plan},
+        summary=Text(gettext_noop("%(held)s decided: %(outcome)s; %(plan)s")) % {
+            "held": _held_text(meeting, meeting.held_on), "outcome": choice_label(minutes, "outcome"), "plan": plan},
     )
     audit_record(actor=by, action=AuditAction.UPDATE, obj=minutes, family=family,
-                 summary=f"Circulated the minutes to {len(recipients)} people, the Board chair included")
+                 summary=Text(ngettext_lazy("Circulated the minutes to %(count)s person, the Board chair included",
+                                           "Circulated the minutes to %(count)s people, the Board chair included",
+                                           "count")) % {"count": len(recipients)})
     return minutes
 
 
@@ -692,13 +692,14 @@ def plan_action_progress(*, action: PlanAction, by: Professional, note: str, com
     now = timezone.now()
     PlanActionUpdate.objects.create(action=action, by=by, at=now, note=note.strip(), completed=completed)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=action, family=action.family,
-                 summary="Plan action done" if completed else "Plan action progress", reason=note.strip())
+                 summary=Text(gettext_noop("Plan action done")) if completed else Text(gettext_noop("Plan action progress")),
+                 reason=note.strip())
     if completed:
         escalation_complete(escalation=action.escalation, by=by, outcome=note.strip())
         chronology_record(
             family=action.family, kind=EntryKind.DECISION, occurred_at=now, by=by, source=action,
             tags=["plan-action"],
-            summary=_("Plan action done by %(agency)s: %(action)s – %(note)s") % {
-                "agency": action.agency.name, "action": action.description, "note": note.strip()},
+            summary=Text(gettext_noop("Plan action done by %(agency)s: %(action)s – %(note)s")) % {
+                "agency": action.agency.name_text, "action": action.description, "note": note.strip()},
         )
     return action

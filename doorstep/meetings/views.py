@@ -9,14 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.models import Involvement
-from doorstep.families.selectors import family_get_for
 
 from . import rules, selectors, services
 from .forms import (
@@ -33,11 +35,6 @@ from .forms import (
 )
 from .models import Invitation, Meeting, MeetingState, Minutes, MinutesState, PlanAction, Response, Urgency
 from .pdf import minutes_pdf as render_minutes_pdf
-
-
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency work with meetings about families."))
 
 
 def _service(form, call, rename: dict | None = None):
@@ -69,7 +66,7 @@ def _managed(request, meeting_id: int, purpose: str) -> Meeting:
 
 @login_required
 def mine(request):
-    _family_worker(request)
+    require_family_worker(request.user)
     context = selectors.my_meetings(professional=request.user)
     return render(request, "meetings/mine.html", {**context, "now": timezone.now()})
 
@@ -86,7 +83,7 @@ def board(request):
 
 @login_required
 def family_meetings(request, family_id: int):
-    _family_worker(request)
+    require_family_worker(request.user)
     family = family_get_for(professional=request.user, family_id=family_id, purpose="meetings of the family")
     page = Paginator(selectors.meetings_for_family(family=family), 25).get_page(request.GET.get("page"))
     return render(request, "meetings/family.html", {"family": family, "page": page})
@@ -101,7 +98,7 @@ def _call_refusals(request, family) -> dict:
 def call(request, family_id: int):
     """Call a meeting (MTG-2), from the case file, from an escalation (`?escalation=<id>`) or to review the plan of
     an earlier meeting (`?review_of=<id>`, MTG-5)."""
-    _family_worker(request)
+    require_family_worker(request.user)
     family = family_get_for(professional=request.user, family_id=family_id, purpose="call a meeting")
     refusals = _call_refusals(request, family)
     if all(refusals.values()):
@@ -170,7 +167,7 @@ def _int(value) -> int:
 @login_required
 def call_from_escalation(request, escalation_id: int):
     """One step from an escalation that asks for a meeting (ESC-1, ESC-2, ESC-3, ESC-7, ESC-11) to the call page."""
-    _family_worker(request)
+    require_family_worker(request.user)
     escalation = selectors.escalation_for_meeting(professional=request.user, escalation_id=escalation_id)
     family = family_get_for(professional=request.user, family_id=escalation.family_id, purpose="call a meeting")
     refusals = _call_refusals(request, family)
@@ -426,7 +423,7 @@ def minutes_pdf(request, meeting_id: int):
     access = selectors.minutes_get_for(professional=request.user, meeting_id=meeting_id, purpose="minutes PDF")
     context = selectors.minutes_detail(minutes=access.minutes)
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=access.minutes, family=access.meeting.family,
-                 summary="Minutes as PDF")
+                 summary=Text(gettext_noop("Minutes as PDF")))
     response = FileResponse(render_minutes_pdf(context, generated_by=request.user), content_type="application/pdf",
                             filename=f"minutes-{access.meeting.family.reference}-{access.meeting.pk}.pdf")
     response["Cache-Control"] = "no-store"

@@ -5,6 +5,8 @@ from .selectors import inbox_for
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    message = serializers.CharField(source="message_shown", read_only=True)  # issue 14: in the reader's language
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "link", "family", "mandatory", "created_at", "read_at"]

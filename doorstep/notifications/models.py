@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import text_shown
+
 
 class NotificationKind(models.TextChoices):
     ACTION = "action", _("An action needs your attention")
@@ -36,6 +38,9 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
     # Shown in Doorstep to the signed-in recipient; never e-mailed (e-mails carry no family data).
     message = models.CharField(_("message"), max_length=500)
+    # Issue 14: the message as a sentence (`Text` JSON), shown in the reader's language; `message` keeps it in the
+    # recipient's language when it was written (and is all that notifications from before issue 14 have).
+    message_text = models.JSONField(null=True, blank=True, editable=False)
     link = models.CharField(max_length=300, blank=True)
     family = models.ForeignKey("families.Family", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     mandatory = models.BooleanField(default=False)
@@ -49,6 +54,13 @@ class Notification(models.Model):
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_last_error = models.TextField(blank=True)
+    # Issue 16: a worker died while the mail server held this e-mail, so it may have arrived; any resend carries the
+    # same Message-ID, and administrators see it as a possible duplicate.
+    email_possibly_sent = models.BooleanField(default=False)
+    # Issue 14 "one outbox": an e-mail built by another app (a meeting invitation with its .ics) names its builder
+    # (notifications.services.EMAIL_BUILDERS) and the builder's parameters.
+    email_builder = models.CharField(max_length=50, blank=True)
+    email_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -63,6 +75,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient}"
+
+    @property
+    def message_shown(self) -> str:
+        return text_shown(self.message_text, self.message)
+
+    @property
+    def email_retrying(self) -> bool:
+        return self.email_state == EmailState.CREATED and self.email_attempts > 0
 
 
 class NotificationPreference(models.Model):

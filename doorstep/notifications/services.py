@@ -1,14 +1,18 @@
 import logging
-import os
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.utils.module_loading import import_string
 from django.utils.translation import override
+
+from doorstep.core.texts import Text, text_store
 
 from .models import MANDATORY_KINDS, EmailState, Notification, NotificationKind, NotificationPreference
 
@@ -18,7 +22,7 @@ MAX_EMAIL_ATTEMPTS = 8
 # Retry after 30 s, 1, 2, 4 ... minutes: eight attempts span about an hour before the row is marked failed.
 RETRY_BASE_SECONDS = 30
 # A row left in "sending" this long (a worker died mid-send) is tried again by the catch-up.
-STUCK_AFTER = timedelta(seconds=int(os.environ.get("DOORSTEP_EMAIL_STUCK_SECONDS", "300")))
+STUCK_AFTER = timedelta(seconds=settings.DOORSTEP_EMAIL_STUCK_SECONDS)
 
 
 def _wants_email(recipient, kind: str, mandatory: bool) -> bool:
@@ -34,16 +38,19 @@ def notify(
     *,
     recipients: Iterable,
     kind: NotificationKind,
-    message: str,
+    message,  # str | Text
     link: str = "",
     family=None,
     mandatory: bool = False,
     dedupe_key: str | None = None,
+    email_builder: str = "",
+    email_params: dict | None = None,
 ) -> list[Notification]:
     """Notify people in Doorstep and, where they want it (or the protocol requires it), by e-mail.
 
     Call inside the transaction of the change that causes it: the e-mail is queued only once that commits.
     With a dedupe_key, a recipient who already has a notification for that key is not notified again.
+    A `message` Doorstep writes is a `Text`, shown in the reader's language (issue 14).
     """
     created = []
     seen = set()
@@ -54,11 +61,13 @@ def notify(
         if dedupe_key and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
             continue
         email = _wants_email(recipient, kind, mandatory)
+        plain, stored = text_store(message, max_length=500, language=recipient.preferred_language)
         try:
             with transaction.atomic():
                 note = Notification.objects.create(
-                    recipient=recipient, kind=kind, message=message[:500], link=link, family=family,
+                    recipient=recipient, kind=kind, message=plain, message_text=stored, link=link, family=family,
                     mandatory=mandatory or kind in MANDATORY_KINDS, dedupe_key=dedupe_key,
+                    email_builder=email_builder, email_params=dict(email_params or {}),
                     email_state=EmailState.CREATED if email else EmailState.NONE,
                     email_next_attempt_at=timezone.now() if email else None,
                 )
@@ -86,6 +95,24 @@ def _enqueue_retry(pk: int, at) -> None:
         deliver_email.using(run_after=at).enqueue(pk)
     except Exception:  # noqa: BLE001
         log.warning("Could not queue the next attempt for notification %s; the catch-up will", pk, exc_info=True)
+
+
+# Issue 14 "one outbox": e-mails other apps build (with attachments) go through these rows too. Each builder is
+# `fn(notification) -> EmailMessage` (without Message-ID: the outbox sets it), named here so a row names it by key.
+EMAIL_BUILDERS: dict[str, str] = {
+    "meetings.invitation": "doorstep.meetings.delivery.invitation_email_build",
+}
+
+
+def email_message(notification: Notification) -> EmailMessage:
+    """The e-mail for a notification, always with its stable Message-ID."""
+    if notification.email_builder:
+        message = import_string(EMAIL_BUILDERS[notification.email_builder])(notification)
+    else:
+        subject, body = email_text(notification)
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
+    message.extra_headers["Message-ID"] = email_message_id(notification)
+    return message
 
 
 def email_text(notification: Notification) -> tuple[str, str]:
@@ -132,11 +159,8 @@ def email_deliver(notification_id: int) -> str:
     note = email_claim(notification_id)
     if note is None:
         return "not-due"
-    subject, body = email_text(note)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email],
-                           headers={"Message-ID": email_message_id(note)})
     try:
-        message.send(fail_silently=False)
+        email_message(note).send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001  (any failure to hand over to the mail server is recorded on the row)
         failed = note.email_attempts >= MAX_EMAIL_ATTEMPTS
         retry_at = None if failed else timezone.now() + timedelta(
@@ -151,14 +175,31 @@ def email_deliver(notification_id: int) -> str:
         return "failed" if failed else "retry"
     Notification.objects.filter(pk=note.pk).update(email_state=EmailState.SENT, email_sent_at=timezone.now(),
                                                    email_last_error="")
+    email_backlog_release()
     return "sent"
 
 
+def email_backlog_release(*, limit: int = 500) -> int:
+    """Issue 16: the mail server is back (an e-mail just went), so the e-mails waiting out their back-off after
+    failed attempts are due now, instead of each waiting up to its next try (minutes, after an outage)."""
+    now = timezone.now()
+    waiting = list(Notification.objects.filter(email_state=EmailState.CREATED, email_attempts__gt=0,
+                                               email_next_attempt_at__gt=now)
+                   .order_by("email_next_attempt_at").values_list("pk", flat=True)[:limit])
+    if waiting:
+        Notification.objects.filter(pk__in=waiting, email_state=EmailState.CREATED).update(email_next_attempt_at=now)
+        _enqueue(waiting)
+    return len(waiting)
+
+
 def email_catch_up(*, limit: int = 200) -> int:
-    """The periodic catch-up: release rows stuck in "sending" and deliver every e-mail that is due."""
+    """The periodic catch-up (the one outbox's only one): release rows stuck in "sending" and deliver every e-mail
+    that is due. A stuck row's worker died while sending it, so the mail server may have it: it is sent again with the
+    same Message-ID (at least once, never a new e-mail) and marked as possibly sent twice (issue 16)."""
     now = timezone.now()
     Notification.objects.filter(email_state=EmailState.SENDING, email_claimed_at__lt=now - STUCK_AFTER).update(
-        email_state=EmailState.CREATED, email_next_attempt_at=now
+        email_state=EmailState.CREATED, email_next_attempt_at=now, email_possibly_sent=True,
+        email_last_error="The worker stopped while sending: it may have been delivered",
     )
     due = list(
         Notification.objects.filter(email_state=EmailState.CREATED, email_next_attempt_at__lte=now)
@@ -168,15 +209,30 @@ def email_catch_up(*, limit: int = 200) -> int:
     return sum(1 for pk in due if email_deliver(pk) == "sent")
 
 
+def email_metrics() -> dict[str, int]:
+    """How the outbox stands, for administrators and monitoring (issue 16)."""
+    from django.db.models import Count
+
+    return Notification.objects.exclude(email_state=EmailState.NONE).aggregate(
+        waiting=Count("pk", filter=Q(email_state=EmailState.CREATED, email_attempts=0)),
+        retrying=Count("pk", filter=Q(email_state=EmailState.CREATED, email_attempts__gt=0)),
+        sending=Count("pk", filter=Q(email_state=EmailState.SENDING)),
+        failed=Count("pk", filter=Q(email_state=EmailState.FAILED)),
+        sent=Count("pk", filter=Q(email_state=EmailState.SENT)),
+        possible_duplicates=Count("pk", filter=Q(email_possibly_sent=True)),
+    )
+
+
 @transaction.atomic
 def email_retry_failed(*, by, notification: Notification | None = None) -> int:
-    """An administrator sends failed e-mails again (one, or all of them), with fresh attempts."""
+    """An administrator sends failed or retrying e-mails again now (one, or all of them), with fresh attempts."""
     from doorstep.audit.models import AuditAction
     from doorstep.audit.services import audit_record
 
     if not getattr(by, "is_administrator", False):
         raise PermissionError("Only administrators retry e-mails")
-    rows = Notification.objects.select_for_update().filter(email_state=EmailState.FAILED)
+    rows = Notification.objects.select_for_update().filter(
+        Q(email_state=EmailState.FAILED) | Q(email_state=EmailState.CREATED, email_attempts__gt=0))
     if notification is not None:
         rows = rows.filter(pk=notification.pk)
     ids = list(rows.values_list("pk", flat=True))
@@ -184,7 +240,7 @@ def email_retry_failed(*, by, notification: Notification | None = None) -> int:
                                                    email_next_attempt_at=timezone.now())
     for pk in ids:
         audit_record(actor=by, action=AuditAction.UPDATE, object_type="notifications.Notification",
-                     object_id=str(pk), summary="Retried an undelivered e-mail")
+                     object_id=str(pk), summary=Text(gettext_noop("Retried an undelivered e-mail")))
     if ids:
         transaction.on_commit(lambda: _enqueue(ids))
     return len(ids)

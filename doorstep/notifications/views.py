@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors, services
 from .forms import PreferencesForm
 from .models import MANDATORY_KINDS, Notification, NotificationPreference
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def inbox(request):
     page = Paginator(selectors.inbox_for(professional=request.user), 25).get_page(request.GET.get("page"))
@@ -42,12 +43,23 @@ def preferences(request):
     return render(request, "notifications/preferences.html", {"form": form, "mandatory": sorted(MANDATORY_KINDS)})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def failed(request):
     if not request.user.is_administrator:
         raise PermissionDenied(_("Only administrators see undelivered e-mails."))
-    page = Paginator(selectors.failed_emails(), 50).get_page(request.GET.get("page"))
-    return render(request, "notifications/failed.html", {"page": page})
+    # Issue 16: the whole outbox, not only what failed: waiting, retrying (attempts, last error, next try), failed,
+    # and those possibly delivered twice.
+    metrics = services.email_metrics()
+    state = request.GET.get("state")
+    if state not in selectors.OUTBOX_FILTERS:
+        state = "failed" if metrics["failed"] or not metrics["retrying"] else "retrying"
+    page = Paginator(selectors.outbox_emails(state=state), 50).get_page(request.GET.get("page"))
+    tabs = [("failed", _("Failed"), metrics["failed"]), ("retrying", _("Retrying"), metrics["retrying"]),
+            ("waiting", _("Waiting or sending"), metrics["waiting"] + metrics["sending"]),
+            ("possibly-sent", _("Possibly sent twice"), metrics["possible_duplicates"])]
+    return render(request, "notifications/failed.html", {"page": page, "state": state, "tabs": tabs,
+                                                          "metrics": metrics})
 
 
 @require_POST
@@ -62,4 +74,8 @@ def retry(request):
     count = services.email_retry_failed(by=request.user, notification=note)
     messages.success(request, ngettext("%(count)s e-mail will be sent again", "%(count)s e-mails will be sent again",
                                        count) % {"count": count})
-    return redirect("notifications:failed")
+    state = request.POST.get("state")
+    target = redirect("notifications:failed")
+    if state in selectors.OUTBOX_FILTERS:
+        target["Location"] += f"?state={state}"
+    return target

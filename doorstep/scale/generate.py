@@ -2,11 +2,10 @@
 
 Generation is a list of steps. `REGION_STEPS` run once (agencies, teams, staff); `FAMILY_STEPS` run for each
 family in turn, each adding rows for what its capability records (the family, its people, involvements,
-contacts, chronology, audit, escalations). A capability that lands later appends its own step in its
-AppConfig.ready(), after the built-in ones, and reads what earlier steps made from the `FamilyDraft`:
+contacts, chronology, audit, escalations). Both lists are declared, in order, in doorstep/core/extensions.py; a
+capability adds its own step there, after the steps whose rows it reads from the `FamilyDraft`:
 
-    from doorstep.scale.generate import FAMILY_STEPS, Step
-    FAMILY_STEPS.append(Step("markers", markers_step))   # def markers_step(region, family): region.add(...)
+    MARKERS = Step("markers", markers_step)   # def markers_step(region, family): region.add(...)
 
 Determinism: every family draws from its own random generator seeded by (seed, family number), and every
 id is allocated in generation order, so the same `--seed`, `--families` and `--anchor` give the same rows.
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from doorstep.audit import chain
 from doorstep.audit.models import AuditEvent
+from doorstep.core.extensions import FAMILY_STEPS, REGION_STEPS
 
 from .rows import CopySink, FastLoad, InsertSink, TableWriter, next_free_id, reset_sequences
 
@@ -42,8 +42,6 @@ class Step:
     run: Callable  # REGION_STEPS: run(region); FAMILY_STEPS: run(region, family)
 
 
-REGION_STEPS: list[Step] = []
-FAMILY_STEPS: list[Step] = []
 
 
 @dataclass

@@ -65,14 +65,14 @@ class Gunicorn:
                 probe.bind(("127.0.0.1", self.port))
             except OSError:
                 raise RuntimeError(f"Port {self.port} is in use: choose another with --port") from None
-        env = {
+        env = {  # the environment handed on to the server, with the measured configuration
+            "DB_CONN_MAX_AGE": "60",
             **os.environ,
             "DOORSTEP_ENV": "production",
             "DOORSTEP_DEBUG": "0",
             "SECRET_KEY": settings.SECRET_KEY,  # the sessions made here must be valid there
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
-            "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
             "DOORSTEP_TWO_STEP_ROLES": "",
         }
         self.log = tempfile.TemporaryFile()

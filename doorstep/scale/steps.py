@@ -21,7 +21,7 @@ from doorstep.escalations.models import Escalation, EscalationEvent, EscalationS
 from doorstep.families.models import Address, ChildStatus, Family, FamilyAddress, Involvement, MemberRole, Person
 from doorstep.notifications.models import Notification, NotificationKind
 
-from .generate import FAMILIES_PER_AREA, FAMILY_STEPS, REGION_STEPS, FamilyDraft, Region, Step, areas_for
+from .generate import FAMILIES_PER_AREA, FamilyDraft, Region, Step, areas_for
 
 BENCH_PASSWORD = "doorstep-bench-2026"
 CASELOAD = 35  # families per practitioner of an agency
@@ -208,7 +208,7 @@ def agencies_and_staff(region: Region) -> None:
     assert per_area <= FAMILIES_PER_AREA
 
 
-REGION_STEPS.append(Step("agencies and staff", agencies_and_staff))
+AGENCIES_AND_STAFF = Step("agencies and staff", agencies_and_staff)
 
 
 def supervision(region: Region) -> None:
@@ -223,7 +223,7 @@ def supervision(region: Region) -> None:
                    planned_for=held, held_on=held, health_and_safety_discussed=True, recorded_by_id=manager)
 
 
-REGION_STEPS.append(Step("supervision", supervision))
+SUPERVISION = Step("supervision", supervision)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Each family
@@ -633,14 +633,12 @@ def escalations(region: Region, family: FamilyDraft) -> None:
                         summary=f"{rule_id} {EscalationState(state).label.lower()}: Meeting held and a plan agreed.")
 
 
-FAMILY_STEPS.extend([
-    Step("family and addresses", family_record),
-    Step("people", people),
-    Step("involvements", involvements),
-    Step("contacts and chronology", contacts),
-    Step("audit", audit),
-    Step("escalations", escalations),
-])
+FAMILY_RECORD = Step("family and addresses", family_record)
+PEOPLE = Step("people", people)
+INVOLVEMENTS = Step("involvements", involvements)
+CONTACTS = Step("contacts and chronology", contacts)
+AUDIT = Step("audit", audit)
+ESCALATIONS = Step("escalations", escalations)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -654,7 +652,9 @@ _INCIDENT_KINDS = frozenset({ThreatKind.PHYSICAL_VIOLENCE, ThreatKind.THREAT_TO_
 def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
     from doorstep.incidents.models import AffectedWorker, Incident
     from doorstep.markers.models import MarkerCategory, MarkerEvent, MarkerStatus, WarningMarker
-    from doorstep.markers.services import REVIEW_NOTICE_DAYS
+    from doorstep.escalations.rules import RULES
+
+    review_notice_days = RULES["FLG-2"].defaults()["review_notice_days"]
 
     rng = family.rng
     incidents = family.extra.setdefault("incidents", [])
@@ -690,7 +690,7 @@ def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
         ended = rng.random() < 0.3
         raised_at = occurred + timedelta(hours=2)
         authorised_at = raised_at + timedelta(hours=20)
-        review = today + REVIEW_NOTICE_DAYS + 1 + rng.randrange(0, 180)
+        review = today + review_notice_days + 1 + rng.randrange(0, 180)
         address_id = None
         if not on_person:
             address_id = region.writer(Address).next_id - 1  # the family's most recent address row
@@ -714,4 +714,4 @@ def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
                     significant=True, tags="|marker|violence|")
 
 
-FAMILY_STEPS.append(Step("markers and incidents", markers_and_incidents))
+MARKERS_AND_INCIDENTS = Step("markers and incidents", markers_and_incidents)

@@ -8,6 +8,7 @@ from dataclasses import fields
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -15,7 +16,8 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
-from doorstep.families.selectors import families_visible_to
+from doorstep.core.texts import Text
+from doorstep.core.access import families_visible_to, is_family_worker, require_family_worker
 
 from . import selectors
 from .models import CaseDiscussion, SessionState, SupervisionActionPlan, SupervisionDecision, SupervisionSession
@@ -129,8 +131,7 @@ class SupervisionDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(parameters=[OpenApiParameter("family", int, description="Only this family's decisions")])
     def list(self, request, *args, **kwargs):
-        if not request.user.works_with_families:
-            raise PermissionDenied("Only practitioners, managers and partner systems of an agency read family records.")
+        require_family_worker(request.user)
         family_id = request.query_params.get("family")
         if family_id:
             if not family_id.isdigit():
@@ -140,12 +141,12 @@ class SupervisionDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
             qs = SupervisionDecision.objects.filter(family__in=families_visible_to(professional=request.user))
         page = self.paginate_queryset(qs.order_by("-decided_at", "-id"))
         audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page,
-                          summary="API supervision decisions")
+                          summary=Text(gettext_noop("API supervision decisions")))
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
         family_id = SupervisionDecision.objects.filter(pk=pk).values_list("family_id", flat=True).first()
-        if family_id is None or not request.user.works_with_families:
+        if family_id is None or not is_family_worker(request.user):
             raise Http404
         __, qs = selectors.decisions_for_family(professional=request.user, family_id=family_id)
         return Response(DecisionSerializer(qs.get(pk=pk)).data)

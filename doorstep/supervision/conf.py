@@ -1,25 +1,19 @@
-"""Supervision configuration (ESC-12: areas differ). Each value comes from Django settings if set there, otherwise
-from the environment, otherwise the default."""
+"""Supervision's settings (ESC-12: areas differ), read from the rules' settings an administrator sets on the Rule
+settings page (supervision/rules.py holds them with the protocol's defaults). No environment variable."""
 
-import os
-
-from django.conf import settings
-
-
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, os.environ.get(name, default)))
+from doorstep.escalations.services import rule_settings
 
 
 def interval_days() -> int:
     """SUP-4 (004 §6.2): how often each worker is supervised; a supervision later than this is overdue."""
-    return _setting("DOORSTEP_SUPERVISION_INTERVAL_DAYS", 28)
+    return rule_settings("SUP-4")[1]["interval_days"]
 
 
 def overdue_grace_working_days() -> int:
     """The manager's deadline for an overdue supervision: this many working days after it fell due."""
-    return _setting("DOORSTEP_SUPERVISION_OVERDUE_WORKING_DAYS", 5)
+    return rule_settings("SUP-4")[1]["overdue_working_days"]
 
 
 def marked_families_threshold() -> int:
     """OVR-3 (004 §6.2, 003 §5.4): a worker leading this many families with warning markers stands out."""
-    return _setting("DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD", 3)
+    return rule_settings("OVR-3")[1]["marked_families_threshold"]

@@ -11,15 +11,18 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record, audit_record_many
+from doorstep.core.texts import Text
+from doorstep.core.access import family_get_for
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
+from doorstep.escalations.services import rule_settings_all
 from doorstep.families.models import Involvement
-from doorstep.families.selectors import family_get_for
 
-from . import conf, oversight
+from . import oversight
 from .models import (
     CaseDiscussion,
     SessionState,
@@ -43,7 +46,7 @@ def is_manager_of(manager, worker) -> bool:
 def _refuse(professional, object_type: str, object_id) -> None:
     if getattr(professional, "is_authenticated", False):
         audit_record(actor=professional, action=AuditAction.DENIED, object_type=object_type,
-                     object_id=str(object_id), summary="Refused: supervision record")
+                     object_id=str(object_id), summary=Text(gettext_noop("Refused: supervision record")))
     raise Http404("No supervision record found")
 
 
@@ -78,8 +81,10 @@ def session_get_for(*, professional, session_id: int) -> SupervisionSession:
         .order_by("id")
     )
     session.case_list = cases
-    audit_record(actor=professional, action=AuditAction.VIEW, obj=session, summary="Supervision record")
-    audit_record_many(actor=professional, action=AuditAction.VIEW, objects=cases, summary="Supervision notes")
+    audit_record(actor=professional, action=AuditAction.VIEW, obj=session,
+                 summary=Text(gettext_noop("Supervision record")))
+    audit_record_many(actor=professional, action=AuditAction.VIEW, objects=cases,
+                      summary=Text(gettext_noop("Supervision notes")))
     return session
 
 
@@ -88,7 +93,7 @@ def case_get_for(*, professional, case_id: int) -> CaseDiscussion:
     if case is None or not _session_visible(professional, case.session):
         _refuse(professional, "supervision.CaseDiscussion", case_id)
     audit_record(actor=professional, action=AuditAction.VIEW, obj=case, family=case.family,
-                 summary="Supervision notes")
+                 summary=Text(gettext_noop("Supervision notes")))
     return case
 
 
@@ -106,7 +111,7 @@ def action_plan_get_for(*, professional, plan_id: int) -> SupervisionActionPlan:
     if plan is None or not _session_visible(professional, plan.case.session):
         _refuse(professional, "supervision.SupervisionActionPlan", plan_id)
     audit_record(actor=professional, action=AuditAction.VIEW, obj=plan, family=plan.family,
-                 summary="Supervision action plan")
+                 summary=Text(gettext_noop("Supervision action plan")))
     return plan
 
 
@@ -191,10 +196,12 @@ def staff_oversight(*, manager) -> dict:
     incidents = oversight.incidents_since(since=since)
     open_actions = set(Escalation.objects.filter(key__in=[overdue_key(pk) for pk in ids], state__in=ACTIVE_STATES)
                        .values_list("key", flat=True))
-    threshold = conf.marked_families_threshold()
+    rules = rule_settings_all()  # SUP-4's interval and OVR-3's threshold (ESC-12), in one query
+    threshold = rules["OVR-3"][1]["marked_families_threshold"]
+    interval_days = rules["SUP-4"][1]["interval_days"]
     rows = []
     for w in staff:
-        due = supervision_due_date(last_held=w.last_held, joined=w.date_joined)
+        due = supervision_due_date(last_held=w.last_held, joined=w.date_joined, interval_days=interval_days)
         marked_count = len(led[w.pk] & marked) if marked is not None else None
         rows.append(StaffRow(
             worker=w, last_held=w.last_held, days_since=(today - w.last_held).days if w.last_held else None,
@@ -205,7 +212,7 @@ def staff_oversight(*, manager) -> dict:
             incidents=incidents.get(w.pk, 0) if incidents is not None else None,
         ))
     return {
-        "rows": rows, "interval_days": conf.interval_days(), "threshold": threshold,
+        "rows": rows, "interval_days": interval_days, "threshold": threshold,
         "markers_available": marked is not None, "incidents_available": incidents is not None,
     }
 

@@ -9,21 +9,25 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text
+from doorstep.core.access import families_visible_to
 from doorstep.core.workingdays import add_working_days, end_of_day
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import escalation_raise, escalations_close_by_key
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalations_close_by_key
 from doorstep.families.models import Family
-from doorstep.families.selectors import families_visible_to
+from doorstep.core.access import family_may_write, family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
-from . import conf
+from . import conf, rules
 from .models import (
     CancelledBy,
     CaseDiscussion,
@@ -43,7 +47,7 @@ SUPERVISED_ROLES = (Role.PRACTITIONER, Role.MANAGER)
 
 def overdue_key(worker_id: int) -> str:
     """SUP-4: one open "supervision overdue" action per worker, owned by their line manager."""
-    return f"SUP-4:worker:{worker_id}"
+    return rules.overdue_key(worker_id)
 
 
 def _require_line_manager(by: Professional, worker: Professional) -> None:
@@ -67,9 +71,10 @@ def supervision_plan(*, by: Professional, worker: Professional, planned_for: dat
         raise ValidationError({"planned_for": _("A supervision is already planned for that day")})
     session = SupervisionSession.objects.create(supervisee=worker, supervisor=by, planned_for=planned_for,
                                                 recorded_by=by)
-    audit_record(actor=by, action=AuditAction.CREATE, obj=session, summary=f"Planned supervision with {worker}")
+    audit_record(actor=by, action=AuditAction.CREATE, obj=session,
+                 summary=Text(gettext_noop("Planned supervision with %(worker)s")) % {"worker": str(worker)})
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
-           message=_("Supervision planned for %(date)s") % {"date": planned_for.strftime("%d/%m/%Y")},
+           message=Text(gettext_noop("Supervision planned for %(date)s")) % {"date": planned_for},
            link=f"/supervision/{session.pk}/", dedupe_key=f"supervision:{session.pk}:planned")
     return session
 
@@ -110,12 +115,13 @@ def supervision_record(
     session.recorded_by = by
     session.save()
     audit_record(actor=by, action=AuditAction.CREATE, obj=session,
-                 summary=f"Recorded supervision with {worker} held on {held_on:%d/%m/%Y}")
+                 summary=Text(gettext_noop("Recorded supervision with %(worker)s held on %(date)s")) % {
+                     "worker": str(worker), "date": held_on})
     escalations_close_by_key(key=overdue_key(worker.pk), by=by,
                              outcome=f"Supervision held on {held_on:%d/%m/%Y}")
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
-           message=_("The record of your supervision on %(date)s is ready to read") % {
-               "date": held_on.strftime("%d/%m/%Y")},
+           message=Text(gettext_noop("The record of your supervision on %(date)s is ready to read")) % {
+               "date": held_on},
            link=f"/supervision/{session.pk}/", dedupe_key=f"supervision:{session.pk}:held")
     return session
 
@@ -154,7 +160,8 @@ def supervision_cancel(
     session.cancel_reason = reason.strip()
     session.save()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=session, reason=reason.strip(),
-                 summary=f"Recorded a cancelled supervision with {session.supervisee}")
+                 summary=Text(gettext_noop("Recorded a cancelled supervision with %(worker)s")) % {
+                     "worker": str(session.supervisee)})
     return session
 
 
@@ -170,9 +177,9 @@ def _decide(*, case: CaseDiscussion, by: Professional, kind: str, decision: str,
                                               reason=reason.strip(), decided_by=by, decided_at=at)
     # CHR-1: the decision and its reason reach the family's chronology; nothing else of the supervision does.
     if kind == DecisionKind.SAFE_WORKING:
-        summary = _("Supervision, how the work will continue safely: %(decision)s. Reason: %(reason)s")
+        summary = Text(gettext_noop("Supervision, how the work will continue safely: %(decision)s. Reason: %(reason)s"))
     else:
-        summary = _("Supervision decision: %(decision)s. Reason: %(reason)s")
+        summary = Text(gettext_noop("Supervision decision: %(decision)s. Reason: %(reason)s"))
     chronology_record(
         family=case.family, kind=EntryKind.SUPERVISION, occurred_at=at, by=by, source=made,
         significant=kind == DecisionKind.SAFE_WORKING, tags=["supervision", kind],
@@ -197,7 +204,7 @@ def case_discussion_add(
         raise ValidationError({"__all__": _("Cases are recorded in a supervision that was held")})
     errors = {}
     worker = session.supervisee
-    if not families_visible_to(professional=worker).filter(pk=family.pk).exists():
+    if not family_may_write(professional=worker, family_id=family.pk):
         errors["family"] = _("The worker's agency is not involved with that family")
     elif CaseDiscussion.objects.filter(session=session, family=family).exists():
         errors["family"] = _("This family has already been discussed in this supervision")
@@ -231,6 +238,8 @@ def case_discussion_add(
         errors["plan_review_by"] = _("The review date must be in the future")
     if errors:
         raise ValidationError(errors)
+    # The decision reaches the family's chronology: a write, never on emergency access alone (issue 13).
+    family_require_write(professional=by, family=family, purpose="record a case discussed in supervision")
     case = CaseDiscussion.objects.create(
         session=session, family=family, hostility=hostility, hostility_detail=hostility_detail.strip(),
         hostility_significant=hostility_significant, impact_on_worker=impact_on_worker.strip(),
@@ -248,7 +257,8 @@ def case_discussion_add(
     # The supervision notes are not shared with the family's other agencies; the audit row names the family so
     # the record of who has written about the family is complete (P-3).
     audit_record(actor=by, action=AuditAction.CREATE, obj=case, family=family,
-                 summary=f"Recorded a case discussed in supervision with {worker}")
+                 summary=Text(gettext_noop("Recorded a case discussed in supervision with %(worker)s")) % {
+                     "worker": str(worker)})
     return case
 
 
@@ -257,6 +267,7 @@ def supervision_decision_add(*, case: CaseDiscussion, by: Professional, decision
                              kind: str = DecisionKind.DECISION) -> SupervisionDecision:
     case = CaseDiscussion.objects.select_related("session__supervisee", "family").get(pk=case.pk)
     _check_session_manager(by, case.session)
+    family_require_write(professional=by, family=case.family, purpose="record a supervision decision")  # issue 13
     errors = {}
     if kind not in DecisionKind.values:
         errors["kind"] = _("Select the kind of decision")
@@ -268,7 +279,7 @@ def supervision_decision_add(*, case: CaseDiscussion, by: Professional, decision
         raise ValidationError(errors)
     made = _decide(case=case, by=by, kind=kind, decision=decision, reason=reason, at=timezone.now())
     audit_record(actor=by, action=AuditAction.CREATE, obj=made, family=case.family,
-                 summary="Recorded a supervision decision")
+                 summary=Text(gettext_noop("Recorded a supervision decision")))
     return made
 
 
@@ -285,7 +296,8 @@ def supervision_acknowledge(*, session: SupervisionSession, by: Professional, co
     session.worker_read_at = timezone.now()
     session.worker_comment = (comment or "").strip()
     session.save(update_fields=["worker_read_at", "worker_comment", "updated_at"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=session, summary="Confirmed reading the supervision record")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=session,
+                 summary=Text(gettext_noop("Confirmed reading the supervision record")))
     return session
 
 
@@ -303,15 +315,15 @@ def action_plan_withdraw(*, plan: SupervisionActionPlan, by: Professional, reaso
     plan.withdrawn_reason = reason.strip()
     plan.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=plan, family=plan.family, reason=reason.strip(),
-                 summary="Withdrew a supervision action plan")
+                 summary=Text(gettext_noop("Withdrew a supervision action plan")))
     return plan
 
 
-def supervision_due_date(*, last_held: date | None, joined: datetime) -> date:
+def supervision_due_date(*, last_held: date | None, joined: datetime, interval_days: int | None = None) -> date:
     """SUP-4: the next supervision is due the configured number of days after the last one held (or after the
-    worker joined, if they have never been supervised)."""
+    worker joined, if they have never been supervised). Pass `interval_days` when dating many workers at once."""
     start = last_held or timezone.localtime(joined).date()
-    return start + timedelta(days=conf.interval_days())
+    return start + timedelta(days=interval_days or conf.interval_days())
 
 
 def supervision_overdue_sweep(*, now: datetime) -> int:
@@ -319,7 +331,8 @@ def supervision_overdue_sweep(*, now: datetime) -> int:
     line manager. Raised once for each overdue period: if the manager closes it, it is not raised again until
     the next supervision falls due."""
     today = timezone.localdate(now)
-    interval = timedelta(days=conf.interval_days())
+    interval_days = conf.interval_days()
+    interval = timedelta(days=interval_days)
     last_held = SupervisionSession.objects.filter(
         supervisee=OuterRef("pk"), state=SessionState.HELD).order_by("-held_on").values("held_on")[:1]
     workers = (
@@ -334,22 +347,17 @@ def supervision_overdue_sweep(*, now: datetime) -> int:
     )
     raised = 0
     for worker in workers:
-        due = supervision_due_date(last_held=worker.last_held, joined=worker.date_joined)
+        due = supervision_due_date(last_held=worker.last_held, joined=worker.date_joined, interval_days=interval_days)
         start_of_overdue = end_of_day(due)
         already = Escalation.objects.filter(
             key=overdue_key(worker.pk)).filter(Q(state__in=ACTIVE_STATES) | Q(created_at__gt=start_of_overdue))
         if already.exists():
             continue
         with transaction.atomic():
-            facts = [{"text": f"Last supervision held {worker.last_held:%d/%m/%Y}" if worker.last_held
-                      else "No supervision recorded", "link": f"/supervision/staff/{worker.pk}/"},
-                     {"text": f"Due by {due:%d/%m/%Y} (every {conf.interval_days()} days)", "link": ""}]
-            __, created = escalation_raise(
-                rule_id="SUP-4", clause="004 §6.2, 002 §9", key=overdue_key(worker.pk),
-                title=_("Supervision overdue for %(worker)s") % {"worker": worker.get_full_name() or worker.username},
-                owner=worker.line_manager, deadline=end_of_day(add_working_days(due, conf.overdue_grace_working_days())),
-                facts=facts, source=worker, notification_kind=NotificationKind.SUPERVISION,
-            )
+            applied = rule_apply(rule_id="SUP-4", facts=rules.SupervisionFacts(
+                worker_id=worker.pk, worker_name=worker.get_full_name() or worker.username,
+                line_manager_id=worker.line_manager_id, last_held=worker.last_held, due=due, today=today))
+            created = any(c for _e, c in applied.escalations.values())
             raised += int(created)
     return raised
 

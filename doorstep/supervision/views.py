@@ -5,14 +5,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
+from doorstep.core.access import families_visible_to, family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
+from doorstep.core.texts import Text
 from doorstep.families.models import Family
-from doorstep.families.selectors import families_visible_to, family_get_for
+from doorstep.core.access import family_may_write, family_require_write
 
 from . import selectors, services
 from .forms import AcknowledgeForm, CancelForm, CaseForm, DecisionForm, PlanForm, RecordForm, WithdrawForm
@@ -32,6 +35,7 @@ def _managed_worker(request, worker_id: int):
     return worker
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def home(request):
     """Supervision: the manager's oversight of their staff (SUP-4, OVR-3), and everyone's own supervision."""
@@ -44,12 +48,14 @@ def home(request):
     return render(request, "supervision/home.html", context)
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def worker(request, worker_id: int):
     _supervision_user(request)
     person = selectors.worker_get_for(professional=request.user, worker_id=worker_id)
     page = Paginator(selectors.sessions_of(worker=person), 25).get_page(request.GET.get("page"))
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, summary="Supervision history")
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person,
+                 summary=Text(gettext_noop("Supervision history")))
     return render(request, "supervision/worker.html", {
         "person": person, "page": page, "is_manager": selectors.is_manager_of(request.user, person)})
 
@@ -114,6 +120,7 @@ def cancel(request, worker_id: int):
                   "supervision.")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def session(request, session_id: int):
     _supervision_user(request)
@@ -130,10 +137,12 @@ def _family_from_form(request, form, person) -> Family | None:
     if not family_id:
         reference = form.cleaned_data["reference"].strip().upper()
         family_id = Family.objects.filter(reference__iexact=reference).values_list("pk", flat=True).first()
-        if family_id is None or not families_visible_to(professional=person).filter(pk=family_id).exists():
+        # The worker's agency works with the family: involved, not on emergency access alone (issue 13).
+        if family_id is None or not family_may_write(professional=person, family_id=family_id):
             form.add_error("reference", _("No family with that reference that the worker's agency works with"))
             return None
-    return family_get_for(professional=request.user, family_id=family_id, purpose="supervision case discussion")
+    return family_get_for(professional=request.user, family_id=family_id, purpose="supervision case discussion",
+                          write=True)
 
 
 @login_required
@@ -163,6 +172,8 @@ def decision_add(request, case_id: int):
     case = selectors.case_get_for(professional=request.user, case_id=case_id)
     if request.user.pk not in (case.session.supervisor_id, case.session.supervisee.line_manager_id):
         raise PermissionDenied(_("Only the worker's manager records supervision decisions."))
+    # The decision reaches the family's chronology: refused before the form on emergency access alone (issue 13).
+    family_require_write(professional=request.user, family=case.family, purpose="record a supervision decision")
     form = DecisionForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.supervision_decision_add(case=case, by=request.user,
@@ -190,6 +201,7 @@ def acknowledge(request, session_id: int):
     return redirect("supervision:session", session_id=record.pk)
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def action_plan(request, plan_id: int):
     _supervision_user(request)
@@ -215,11 +227,11 @@ def action_plan_withdraw(request, plan_id: int):
         "form": form, "person": found.worker, "title": _("Withdraw the action plan"), "button": _("Withdraw")})
 
 
+@require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def family_decisions(request, family_id: int):
     """Supervision decisions about a family, for every agency involved (CHR-1); the notes behind them stay private."""
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency work with family records."))
+    require_family_worker(request.user)
     family, decisions = selectors.decisions_for_family(professional=request.user, family_id=family_id)
     page = Paginator(decisions, 25).get_page(request.GET.get("page"))
     return render(request, "supervision/family_decisions.html", {"family": family, "page": page})

@@ -13,6 +13,7 @@ The contact number and vehicle appear nowhere else except to the worker themselv
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,13 +22,13 @@ from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.api import DateTimeField
-from doorstep.families.selectors import family_get_for
+from doorstep.core.texts import Text
 
 from . import rules, selectors, services
 from .chain import emergency_procedure_for
 from .models import OPEN_STATUSES, Arrangement, Decision, Question, RiskFactor, Visit, VisitAlert, VisitEvent
-
 
 
 def _factor():
@@ -146,11 +147,6 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _require_family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied("Only practitioners, managers and partner systems of an agency work with visits.")
-
-
 class VisitViewSet(viewsets.GenericViewSet):
     serializer_class = VisitSerializer
     queryset = Visit.objects.none()
@@ -160,7 +156,7 @@ class VisitViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=VisitSerializer(many=True))
     def list(self, request):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         user = request.user
         condition = Q(worker=user)
         if user.is_manager:
@@ -168,7 +164,8 @@ class VisitViewSet(viewsets.GenericViewSet):
         qs = (Visit.objects.filter(condition).select_related("family", "worker", "address", "acknowledged_by")
               .order_by("-planned_start", "-id"))
         page = self.paginate_queryset(qs)
-        audit_record_many(actor=user, action=AuditAction.VIEW, objects=page, summary="API visit list")
+        audit_record_many(actor=user, action=AuditAction.VIEW, objects=page,
+                          summary=Text(gettext_noop("API visit list")))
         return self.get_paginated_response(VisitSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request, pk=None):
@@ -176,7 +173,7 @@ class VisitViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=VisitPlanSerializer, responses={201: VisitSerializer})
     def create(self, request):
-        _require_family_worker(request)
+        require_family_worker(request.user)
         services.visit_plan_allowed(by=request.user)  # before the body is read: refused, not 400
         data = VisitPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -190,7 +187,7 @@ class VisitViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"])
     def proposal(self, request):
         """SAF-2: what the rules propose for these facts, with the clause each comes from. Nothing is saved."""
-        _require_family_worker(request)
+        require_family_worker(request.user)
         data = ProposalRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         proposal = rules.propose(**data.validated_data)
@@ -206,7 +203,7 @@ class VisitViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], url_path="suggestions/<int:family_id>")
     def suggestions(self, request, family_id=None):
         """SAF-1: the risk factors the record suggests for this family, with why, and the agencies it is known to."""
-        _require_family_worker(request)
+        require_family_worker(request.user)
         family = family_get_for(professional=request.user, family_id=int(family_id), purpose="API risk suggestions")
         return Response(selectors.risk_suggestions(family=family, professional=request.user))
 
@@ -218,7 +215,8 @@ class VisitViewSet(viewsets.GenericViewSet):
         if not (request.user.works_with_families and request.user.is_manager):
             raise PermissionDenied("Only managers see the board.")
         visits = selectors.visits_board(manager=request.user)
-        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits, summary="API out on visits now")
+        audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits,
+                          summary=Text(gettext_noop("API out on visits now")))
         return Response(VisitSerializer(visits, many=True, context={"request": request}).data)
 
     @extend_schema(request=DecideSerializer, responses=VisitSerializer)

@@ -3,7 +3,8 @@
 Configuration (ESC-12), most specific first:
 1. the agency's `LoneWorkingProcedure` (administration site), per step in minutes after the expected end;
 2. settings.DOORSTEP_VISIT_CHAIN, e.g. {"reminder": 0, "line_manager": 15, "duty_manager": 30, "emergency": 45},
-   or the environment variable of that name ("reminder=0,line_manager=15,duty_manager=30,emergency=45");
+   which config/settings.py reads from the environment variable of that name
+   ("reminder=0,line_manager=15,duty_manager=30,emergency=45");
 3. the defaults below (the issue's: a reminder at the expected end, the line manager 15 minutes overdue, the team's
    duty manager after 30, then the documented emergency procedure).
 
@@ -11,7 +12,6 @@ A step may be left out (no time), except the emergency procedure, which always c
 onto the visit when it starts, so a change of procedure never alters a running visit.
 """
 
-import os
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -36,21 +36,15 @@ DEFAULT_PROCEDURE = _(
 
 
 def _configured_minutes() -> dict:
-    """settings.DOORSTEP_VISIT_CHAIN, or the environment's, e.g.
-    DOORSTEP_VISIT_CHAIN="reminder=0,line_manager=15,duty_manager=30,emergency=45" (an empty time leaves a step out)."""
-    configured = getattr(settings, "DOORSTEP_VISIT_CHAIN", None)
-    if configured is None:
-        text = os.environ.get("DOORSTEP_VISIT_CHAIN", "")
-        configured = {k.strip(): (int(v) if v.strip() else None)
-                      for k, v in (item.split("=", 1) for item in text.split(",") if "=" in item)}
+    """settings.DOORSTEP_VISIT_CHAIN, e.g. {"line_manager": 15, "duty_manager": None} (None leaves a step out)."""
+    configured = getattr(settings, "DOORSTEP_VISIT_CHAIN", None) or {}
     minutes = dict(DEFAULT_MINUTES)
     minutes.update({ChainStep(k): v for k, v in configured.items()})
     return minutes
 
 
 def _hold_minutes() -> int:
-    return int(getattr(settings, "DOORSTEP_VISIT_ACK_HOLD_MINUTES", None)
-               or os.environ.get("DOORSTEP_VISIT_ACK_HOLD_MINUTES") or DEFAULT_HOLD_MINUTES)
+    return int(getattr(settings, "DOORSTEP_VISIT_ACK_HOLD_MINUTES", None) or DEFAULT_HOLD_MINUTES)
 
 
 def chain_for(agency) -> tuple[list[dict], int]:

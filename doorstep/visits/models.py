@@ -234,8 +234,12 @@ class Visit(models.Model):
         return [str(labels.get(f, f)) for f in self.factors]
 
     def get_arrangement_labels(self) -> list[str]:
+        return [str(label) for label in self.arrangement_labels_lazy()]
+
+    def arrangement_labels_lazy(self) -> list:
+        """The labels untranslated (lazy), for a stored sentence's parameter (issue 14)."""
         labels = dict(Arrangement.choices)
-        return [str(labels.get(a, a)) for a in self.arrangements]
+        return [labels.get(a, a) for a in self.arrangements]
 
     def get_answer_rows(self) -> list[tuple[str, bool | None]]:
         return [(label, self.answers.get(value)) for value, label in Question.choices]

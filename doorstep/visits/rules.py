@@ -11,8 +11,12 @@ reads in the reader's language.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from doorstep.escalations.rules import Fact, Raise, RuleDefinition, RuleResult, Text, rule_register
 
 from .models import ACCOMPANIED, Arrangement, Question, RiskFactor
 
@@ -158,3 +162,45 @@ def arrangement_errors(*, factors: Iterable[str], arrangements: Iterable[str], a
 def step_text(rule: str) -> tuple[str, str]:
     clause, why = RULES.get(rule, ("", ""))
     return clause, str(why)
+
+
+# --- SAF-3 (003 §5.4, 004 §6.1, §6.2): the top of the lone-worker chain is a tracked action -----------------------
+
+@dataclass(frozen=True)
+class AlarmFacts:
+    """A visit whose worker has not reported back (or asked for help), at the top of its alert chain."""
+
+    visit_id: int
+    alarm_round: int
+    worker_name: str
+    owner_id: int  # the duty manager, or else the first person alerted, or else the worker
+    expected_back: str  # the local time of day, "14:30" (the same in every language)
+    now: datetime
+
+
+def saf_3_key(visit_id: int, alarm_round: int) -> str:
+    return f"SAF-3:visit:{visit_id}:round:{alarm_round}"
+
+
+def saf_3(facts: AlarmFacts, params: dict) -> RuleResult:
+    """Someone owns the emergency procedure until the worker is safe: due at once, so it is overdue (and escalated
+    to the owner's manager) if nobody acts."""
+    return RuleResult(outcomes=[Raise(
+        rule_id="SAF-3", clause="004 §6.1", key=saf_3_key(facts.visit_id, facts.alarm_round),
+        title=Text(gettext_noop("Follow the emergency procedure: %(worker)s has not reported back from a visit"),
+                   {"worker": facts.worker_name}),
+        owner_id=facts.owner_id, trigger_date=None, deadline=facts.now,
+        facts=(Fact(Text(gettext_noop("Expected back at %(time)s"), {"time": facts.expected_back}),
+                    ("visit_alarm", facts.visit_id)),),
+        source=("visits.Visit", facts.visit_id), parameters=dict(params),
+    )])
+
+
+rule_register(RuleDefinition(
+    "SAF-3", "003 §5.4, 004 §6.1", _("Lone worker not reported back"),
+    _("A worker on a sole visit has not reported back by the agreed time, through every step of the alert chain, "
+      "or has asked for help."),
+    _("The duty manager of the worker's agency (or the first person alerted): follow the emergency procedure until "
+      "the worker is safe."),
+    (), saf_3, subject="visit", deadline=_("At once: overdue, and escalated, if nobody acts."),
+))

@@ -27,17 +27,21 @@ def _due(now):
     return Visit.objects.filter(status=VisitStatus.IN_PROGRESS, next_alert_at__lte=now)
 
 
+def visit_alarm_due(*, visit_id: int, now) -> int:
+    """Fire what is due for one visit, in its own transaction; returns how many alerts fired."""
+    try:
+        with transaction.atomic():
+            visit = _due(now).select_for_update(skip_locked=True).filter(pk=visit_id).first()
+            if visit is None:  # another sweeper has it, or the worker checked in meanwhile
+                return 0
+            return len(visit_alarm_fire_due(visit=visit, now=now))
+    except Exception as exc:  # noqa: BLE001  (recorded on the row; the next sweep tries again)
+        log.exception("Could not fire the lone-worker alarm for visit %s", visit_id)
+        Visit.objects.filter(pk=visit_id).update(alarm_error=f"{type(exc).__name__}: {exc}"[:2000])
+        return 0
+
+
 def visit_alarm_sweep(*, now) -> int:
     """Returns how many alerts fired."""
-    fired = 0
-    for pk in list(_due(now).order_by("next_alert_at", "id").values_list("pk", flat=True)[:BATCH]):
-        try:
-            with transaction.atomic():
-                visit = _due(now).select_for_update(skip_locked=True).filter(pk=pk).first()
-                if visit is None:  # another sweeper has it, or the worker checked in meanwhile
-                    continue
-                fired += len(visit_alarm_fire_due(visit=visit, now=now))
-        except Exception as exc:  # noqa: BLE001  (recorded on the row; the next sweep tries again)
-            log.exception("Could not fire the lone-worker alarm for visit %s", pk)
-            Visit.objects.filter(pk=pk).update(alarm_error=f"{type(exc).__name__}: {exc}"[:2000])
-    return fired
+    return sum(visit_alarm_due(visit_id=pk, now=now)
+               for pk in list(_due(now).order_by("next_alert_at", "id").values_list("pk", flat=True)[:BATCH]))

@@ -17,13 +17,16 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import AgencyKind
 from doorstep.audit.models import AuditAction
+from doorstep.audit.purposes import purpose_text
 from doorstep.audit.services import audit_record
+from doorstep.core.texts import Text
+from doorstep.core.access import families_visible_to
 from doorstep.engagement.models import Behaviour, Contact, ThreatKind
 from doorstep.families.models import Involvement, Person
-from doorstep.families.selectors import families_visible_to
 from doorstep.incidents.models import AffectedWorker, Incident
 from doorstep.markers.models import MarkerCategory
 from doorstep.markers.selectors import markers_shown_for_family
@@ -151,7 +154,8 @@ def _queryset() -> QuerySet[Visit]:
 def _refuse(professional, visit_id, purpose: str):
     if getattr(professional, "is_authenticated", False):
         audit_record(actor=professional, action=AuditAction.DENIED, object_type="visits.Visit",
-                     object_id=str(visit_id), summary=f"Refused: {purpose}")
+                     object_id=str(visit_id),
+                     summary=Text(gettext_noop("Refused: %(purpose)s")) % {"purpose": purpose_text(purpose)})
     raise Http404("No visit found")
 
 
@@ -160,7 +164,7 @@ def visit_get_for(*, professional, visit_id: int, purpose: str = "visit plan") -
     visit = _queryset().filter(pk=visit_id).first()
     if visit is None or not may_read(visit=visit, professional=professional):
         _refuse(professional, visit_id, purpose)
-    audit_record(actor=professional, action=AuditAction.VIEW, obj=visit, family=visit.family, summary=purpose)
+    audit_record(actor=professional, action=AuditAction.VIEW, obj=visit, family=visit.family, summary=purpose_text(purpose))
     return visit
 
 
@@ -172,7 +176,8 @@ def emergency_card_get_for(*, professional, visit_id: int) -> tuple[Visit, bool]
         _refuse(professional, visit_id, "emergency card")
     live = visit.escalation_started and on_chain(visit=visit, professional=professional)
     audit_record(actor=professional, action=AuditAction.VIEW, obj=visit, family=visit.family,
-                 summary="Emergency card" if live else "Emergency card (alarm over)")
+                 summary=Text(gettext_noop("Emergency card")) if live
+                 else Text(gettext_noop("Emergency card (alarm over)")))
     return visit, live
 
 
@@ -294,5 +299,5 @@ def own_visit_get(*, professional, visit_id: int, purpose: str = "out on a visit
     visit = _queryset().filter(pk=visit_id).first()
     if visit is None or not getattr(professional, "is_authenticated", False) or visit.worker_id != professional.pk:
         _refuse(professional, visit_id, purpose)
-    audit_record(actor=professional, action=AuditAction.VIEW, obj=visit, family=visit.family, summary=purpose)
+    audit_record(actor=professional, action=AuditAction.VIEW, obj=visit, family=visit.family, summary=purpose_text(purpose))
     return visit

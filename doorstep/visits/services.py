@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
@@ -21,10 +22,12 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
+from doorstep.core.texts import Text
+from doorstep.core.access import family_require_write, require_a_person
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import escalation_acknowledge, escalation_raise, escalations_close_by_key
+from doorstep.escalations.engine import rule_apply
+from doorstep.escalations.services import escalation_acknowledge, escalations_close_by_key
 from doorstep.families.models import Family, FamilyAddress
-from doorstep.families.selectors import family_require_write
 from doorstep.incidents.selectors import managers_of
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
@@ -68,11 +71,6 @@ def _notify_each(recipients: Iterable[Professional], *, kind, message, link: str
                    dedupe_key=dedupe_key)
 
 
-def _require_family_worker(by) -> None:
-    if not by.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency plan visits."))
-
-
 def _require_worker(visit: Visit, by) -> None:
     if by.pk != visit.worker_id:
         raise PermissionDenied(_("Only the worker making the visit can do this."))
@@ -90,8 +88,7 @@ def _clean_answers(answers: Mapping[str, bool | None]) -> dict:
 def visit_plan_allowed(*, by: Professional) -> None:
     """Issue 13: a partner system's token writes for its agency, but plans no visit: the planner is the lone worker
     who goes, checks in and is looked for if they do not (SAF-1..6), and a system is no one."""
-    if by.role == Role.SYSTEM:
-        raise PermissionDenied(_("A partner system cannot do this: a practitioner or manager must."))
+    require_a_person(by)
 
 
 @transaction.atomic
@@ -114,7 +111,6 @@ def visit_plan(
 ) -> Visit:
     """Plan a visit with its risk assessment. Where risk is indicated it waits for the line manager's agreement
     (003 §5.3, 002 §9.5), and they are notified; otherwise it is ready to start."""
-    _require_family_worker(by)
     visit_plan_allowed(by=by)
     family_require_write(professional=by, family=family, purpose="plan a visit")
     now = timezone.now()
@@ -169,19 +165,19 @@ def visit_plan(
     )
     _event(visit, VisitEvent.Kind.PLANNED, by=by, note=", ".join(visit.get_arrangement_labels()))
     audit_record(actor=by, action=AuditAction.CREATE, obj=visit, family=family,
-                 summary=f"Visit planned for {_when(planned_start)}")
+                 summary=Text(gettext_noop("Visit planned for %(when)s")) % {"when": planned_start})
     chronology_record(
         family=family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
-        summary=_("Visit planned for %(when)s: %(arrangement)s") % {
-            "when": _when(planned_start), "arrangement": ", ".join(visit.get_arrangement_labels())},
+        summary=Text(gettext_noop("Visit planned for %(when)s: %(arrangement)s")) % {
+            "when": planned_start, "arrangement": visit.arrangement_labels_lazy()},
     )
     if status == VisitStatus.AWAITING_AGREEMENT:
         _event(visit, VisitEvent.Kind.SENT_FOR_AGREEMENT, by=by)
         _notify_each(
             managers_of(by), kind=NotificationKind.ACTION, link=f"/visits/{visit.pk}/decide/", family=family,
             mandatory=False, dedupe_key=f"visit:{visit.pk}:agreement",
-            message=lambda: _("%(worker)s asks you to agree a visit plan: %(family)s, %(when)s") % {
-                "worker": by, "family": family.name, "when": _when(planned_start)},
+            message=lambda: Text(gettext_noop("%(worker)s asks you to agree a visit plan: %(family)s, %(when)s")) % {
+                "worker": by, "family": family.name_text, "when": planned_start},
         )
     return visit
 
@@ -236,22 +232,24 @@ def visit_decide(
         note = f"{before} → {', '.join(visit.get_arrangement_labels())}. {note}"
     _event(visit, kind, by=by, note=note, at=now)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary=f"Visit plan {decision}", reason=visit.decision_reason)
+                 summary=Text(gettext_noop("Visit plan: %(decision)s")) % {"decision": Decision(decision).label},
+                 reason=visit.decision_reason)
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
-        summary=(_("Manager refused the visit plan for %(when)s") if decision == Decision.REFUSED
-                 else _("Manager agreed the visit plan for %(when)s: %(arrangement)s")) % {
-            "when": _when(visit.planned_start), "arrangement": ", ".join(visit.get_arrangement_labels())},
+        summary=(Text(gettext_noop("Manager refused the visit plan for %(when)s")) if decision == Decision.REFUSED
+                 else Text(gettext_noop("Manager agreed the visit plan for %(when)s: %(arrangement)s"))) % {
+            "when": visit.planned_start, "arrangement": visit.arrangement_labels_lazy()},
     )
     messages = {
-        Decision.AGREED: lambda: _("%(manager)s agreed your visit plan: %(family)s, %(when)s"),
-        Decision.CHANGED: lambda: _("%(manager)s agreed your visit plan with changes: %(family)s, %(when)s"),
-        Decision.REFUSED: lambda: _("%(manager)s refused your visit plan: %(family)s, %(when)s"),
+        Decision.AGREED: lambda: Text(gettext_noop("%(manager)s agreed your visit plan: %(family)s, %(when)s")),
+        Decision.CHANGED: lambda: Text(gettext_noop("%(manager)s agreed your visit plan with changes: %(family)s, "
+                                                    "%(when)s")),
+        Decision.REFUSED: lambda: Text(gettext_noop("%(manager)s refused your visit plan: %(family)s, %(when)s")),
     }
     _notify_each([visit.worker], kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/", family=visit.family,
                  mandatory=False, dedupe_key=f"visit:{visit.pk}:decision",
-                 message=lambda: messages[decision]() % {"manager": by, "family": visit.family.name,
-                                                         "when": _when(visit.planned_start)})
+                 message=lambda: messages[decision]() % {"manager": by, "family": visit.family.name_text,
+                                                         "when": visit.planned_start})
     return visit
 
 
@@ -267,7 +265,8 @@ def visit_cancel(*, visit: Visit, by: Professional, reason: str) -> Visit:
     visit.status, visit.ended_at, visit.ended_by, visit.end_note = VisitStatus.CANCELLED, timezone.now(), by, reason.strip()
     visit.save()
     _event(visit, VisitEvent.Kind.CANCELLED, by=by, note=visit.end_note)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Visit cancelled",
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit cancelled")),
                  reason=visit.end_note)
     return visit
 
@@ -282,11 +281,17 @@ def _schedule(visit: Visit, *, now: datetime) -> None:
     due = visit.expected_back + timedelta(minutes=visit.chain[visit.next_step]["minutes"])
     if visit.acknowledged_at is not None and visit.escalated_at is not None:
         due = max(due, visit.acknowledged_at + timedelta(minutes=visit.hold_minutes))
+    if due != visit.next_alert_at:
+        # Issue 16: acted on at the due moment, not at the next sweep (which stays as the safety net).
+        from doorstep.core.tasks_support import enqueue_at
+
+        from .tasks import alarm_due
+        enqueue_at(alarm_due, due, visit.pk)
     visit.next_alert_at = due
 
 
 def _escalation_key(visit: Visit) -> str:
-    return f"SAF-3:visit:{visit.pk}:round:{visit.alarm_round}"
+    return rules.saf_3_key(visit.pk, visit.alarm_round)
 
 
 def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
@@ -300,7 +305,7 @@ def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
         _notify_each(
             told.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/", family=visit.family,
             mandatory=True, dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:stood-down",
-            message=lambda: _("Stand down: %(worker)s is safe (%(note)s, %(time)s)") % {
+            message=lambda: Text(gettext_noop("Stand down: %(worker)s is safe (%(note)s, %(time)s)")) % {
                 "worker": visit.worker, "note": note, "time": _time(now)},
         )
         if Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).exists():
@@ -349,7 +354,8 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
         raise ValidationError({"contact_number": _("You are already out on another visit")}) from None
     _event(visit, VisitEvent.Kind.STARTED, by=by, at=now,
            note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Visit started")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit started")))
     return visit
 
 
@@ -370,7 +376,7 @@ def visit_extend(*, visit: Visit, by: Professional, minutes: int) -> Visit:
     _event(visit, VisitEvent.Kind.EXTENDED, by=by, at=now,
            note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary=f"Visit extended by {minutes} minutes")
+                 summary=Text(gettext_noop("Visit extended by %(minutes)s minutes")) % {"minutes": minutes})
     return visit
 
 
@@ -379,8 +385,8 @@ def _end(visit: Visit, *, by, now: datetime) -> None:
     visit.next_alert_at = None
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=visit.started_at, by=visit.worker, source=visit,
-        summary=_("Visit made by %(worker)s, %(start)s to %(end)s") % {
-            "worker": visit.worker, "start": _when(visit.started_at), "end": _time(now)},
+        summary=Text(gettext_noop("Visit made by %(worker)s, %(start)s to %(end)s")) % {
+            "worker": visit.worker, "start": visit.started_at, "end": _time(now)},
     )
 
 
@@ -397,7 +403,8 @@ def visit_check_out(*, visit: Visit, by: Professional, something_happened: bool 
     _end(visit, by=by, now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.CHECKED_OUT, by=by, at=now)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Visit ended: safe")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit ended: safe")))
     if something_happened:
         _something_happened(visit, by=by, now=now)
     return visit
@@ -408,18 +415,19 @@ def _something_happened(visit: Visit, *, by, now: datetime) -> None:
     visit.save(update_fields=["something_happened"])
     _event(visit, VisitEvent.Kind.SOMETHING_HAPPENED, by=by, at=now)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary="Something happened at the visit: manager told")
+                 summary=Text(gettext_noop("Something happened at the visit: manager told")))
     # SAF-4 (004 §6.1): "Contact the Manager immediately".
     _notify_each(
         managers_of(by), kind=NotificationKind.VIOLENCE, link=f"/visits/{visit.pk}/", family=visit.family,
         mandatory=True, dedupe_key=f"visit:{visit.pk}:something-happened",
-        message=lambda: _("%(worker)s says something happened at a visit to %(family)s (%(time)s). They are safe and "
-                          "recording the incident: contact them now.") % {
-            "worker": by, "family": visit.family.name, "time": _time(now)},
+        message=lambda: Text(gettext_noop("%(worker)s says something happened at a visit to %(family)s (%(time)s). They are safe and "
+                          "recording the incident: contact them now.")) % {
+            "worker": by, "family": visit.family.name_text, "time": _time(now)},
     )
     chronology_record(
         family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit, significant=True,
-        summary=_("%(worker)s reported that something happened at a visit; the manager was told at once") % {
+        summary=Text(gettext_noop("%(worker)s reported that something happened at a visit; the manager was told at "
+                                  "once")) % {
             "worker": by},
     )
 
@@ -461,8 +469,8 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
         _notify_each(
             recipients, kind=NotificationKind.ACTION, link=f"/visits/{visit.pk}/go/", family=family, mandatory=True,
             dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:{step}",
-            message=lambda: _("You were due back from your visit at %(time)s. Say you are safe, or extend the "
-                              "visit.") % {"time": expected},
+            message=lambda: Text(gettext_noop("You were due back from your visit at %(time)s. Say you are safe, or extend the "
+                              "visit.")) % {"time": expected},
         )
     else:
         if visit.escalated_at is None:
@@ -479,25 +487,24 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
                      message=message)
     _event(visit, VisitEvent.Kind.ALERT, at=now, note=f"{ChainStep(step).label}: {names}")
     audit_record(actor=None, action=AuditAction.CREATE, obj=alert, family=family,
-                 summary=f"Lone-worker alert ({step}, round {visit.alarm_round}) to {names}"[:300])
+                 summary=Text(gettext_noop("Lone-worker alert (%(step)s, round %(round)s) to %(names)s")) % {
+                     "step": ChainStep(step).label, "round": visit.alarm_round, "names": names[:200]})
     if step != ChainStep.REMINDER and not VisitAlert.objects.filter(
             visit=visit, round=visit.alarm_round).exclude(pk=alert.pk).exclude(step=ChainStep.REMINDER).exists():
         chronology_record(
             family=family, kind=EntryKind.VISIT, occurred_at=now, agency=visit.agency, source=visit, significant=True,
-            summary=(_("Lone-worker alarm: %(worker)s asked for help during a visit") if step == ChainStep.HELP else
-                     _("Lone-worker alarm: %(worker)s had not reported back from a visit by %(time)s")) % {
+            summary=(Text(gettext_noop("Lone-worker alarm: %(worker)s asked for help during a visit"))
+                     if step == ChainStep.HELP else
+                     Text(gettext_noop("Lone-worker alarm: %(worker)s had not reported back from a visit by "
+                                       "%(time)s"))) % {
                 "worker": worker, "time": expected},
         )
     if step in (ChainStep.EMERGENCY, ChainStep.HELP):
         # The top of the chain is a tracked action too (ESC-12 engine): someone owns it until the worker is safe.
         owner = (duty_managers_for(worker) or recipients or [worker])[0]
-        escalation_raise(
-            rule_id="SAF-3", clause="004 §6.1", key=_escalation_key(visit), owner=owner, family=family,
-            deadline=now, source=visit, notification_kind=NotificationKind.ACTION,
-            title=_("Follow the emergency procedure: %(worker)s has not reported back from a visit") % {
-                "worker": worker},
-            facts=[{"text": _("Expected back at %(time)s") % {"time": expected}, "link": f"/visits/{visit.pk}/alarm/"}],
-        )
+        rule_apply(rule_id="SAF-3", family=family, facts=rules.AlarmFacts(
+            visit_id=visit.pk, alarm_round=visit.alarm_round, worker_name=str(worker), owner_id=owner.pk,
+            expected_back=_time(visit.expected_back), now=now))
     return alert
 
 
@@ -534,7 +541,8 @@ def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
     visit.next_alert_at = None
     visit.next_step = len(visit.chain)
     visit.save()
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Help requested")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Help requested")))
     return alert
 
 
@@ -557,7 +565,8 @@ def visit_acknowledge(*, visit: Visit, by: Professional) -> Visit:
     _schedule(visit, now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.ACKNOWLEDGED, by=by, at=now)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family, summary="Alarm acknowledged")
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Alarm acknowledged")))
     escalation = Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).first()
     if escalation is not None:
         try:
@@ -570,7 +579,7 @@ def visit_acknowledge(*, visit: Visit, by: Professional) -> Visit:
     _notify_each(others.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/",
                  family=visit.family, mandatory=False,
                  dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:ack:{now.timestamp():.0f}",
-                 message=lambda: _("%(person)s has acknowledged the alarm for %(worker)s and is dealing with it") % {
+                 message=lambda: Text(gettext_noop("%(person)s has acknowledged the alarm for %(worker)s and is dealing with it")) % {
                      "person": by, "worker": visit.worker})
     return visit
 
@@ -606,9 +615,10 @@ def visit_resolve(*, visit: Visit, by: Professional, outcome: str, note: str, mi
         _schedule(visit, now=now)
     visit.save()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary=f"Alarm resolved: {outcome}", reason=note.strip())
+                 summary=(Text(gettext_noop("Alarm resolved: the visit has ended")) if outcome == RESOLVE_ENDED
+                          else Text(gettext_noop("Alarm resolved: the visit goes on"))), reason=note.strip())
     chronology_record(family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
-                      summary=_("Lone-worker alarm over: %(worker)s is safe") % {"worker": visit.worker})
+                      summary=Text(gettext_noop("Lone-worker alarm over: %(worker)s is safe")) % {"worker": visit.worker})
     return visit
 
 
@@ -626,5 +636,5 @@ def visit_escalate_now(*, visit: Visit, by: Professional) -> VisitAlert | None:
     _schedule(visit, now=now)
     visit.save()
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
-                 summary="Emergency procedure started")
+                 summary=Text(gettext_noop("Emergency procedure started")))
     return alert

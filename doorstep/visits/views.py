@@ -7,13 +7,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
-from doorstep.families.selectors import family_get_for
+from doorstep.core.texts import Text
+from doorstep.core.monitoring import monitoring_down
 from doorstep.markers.selectors import current_address_of, markers_shown_for_family
 
 from . import rules, selectors, services
@@ -22,11 +25,6 @@ from .forms import ArrangementForm, AssessmentForm, CheckOutForm, DecideForm, Re
 from .models import ChainStep, Question, RiskFactor, VisitAlert, VisitStatus
 
 STEP_ONE_EXCLUDE = {"csrfmiddlewaretoken", "stage", "arrangements", "companions"}
-
-
-def _family_worker(request):
-    if not request.user.works_with_families:
-        raise PermissionDenied(_("Only practitioners and managers of an agency make visits."))
 
 
 def _manager(request):
@@ -58,7 +56,7 @@ def _factor_rows(form, suggestions: dict) -> list[dict]:
 def plan(request, family_id: int):
     """Plan a visit (SAF-1, SAF-2): step 1 the visit and the risk assessment, step 2 the arrangement the rules
     propose. Works without JavaScript: step 2 carries step 1's answers as hidden fields."""
-    _family_worker(request)
+    require_family_worker(request.user)
     family = family_get_for(professional=request.user, family_id=family_id, purpose="plan a visit", write=True)
     address = current_address_of(family=family)
     known = selectors.risk_suggestions(family=family, professional=request.user)
@@ -128,6 +126,8 @@ def detail(request, visit_id: int):
             visit.worker_id == user.pk or selectors.may_manage(visit=visit, professional=user)),
         "on_chain": selectors.on_chain(visit=visit, professional=user, current_round=False),
         "proposed": _proposed(visit), **selectors.visit_record(visit=visit),
+        "phone_in": (visit.worker_id == user.pk and visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS)
+                     and monitoring_down()),
     })
 
 
@@ -162,6 +162,8 @@ def out(request, visit_id: int):
         "minutes_left": max(0, int((visit.expected_back - now).total_seconds() // 60)) if visit.is_live else None,
         "markers": markers_shown_for_family(family=visit.family, professional=request.user),
         "checkout_form": CheckOutForm(),
+        # Issue 16: with no worker process running, nothing would raise this visit's alarm (SAF-3).
+        "phone_in": visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS) and monitoring_down(),
     })
 
 
@@ -338,7 +340,7 @@ def to_agree(request):
     page = Paginator(selectors.visits_awaiting_agreement(manager=request.user), 25).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page.object_list,
-                      summary="Visit plans to agree")
+                      summary=Text(gettext_noop("Visit plans to agree")))
     return render(request, "visits/to_agree.html", {"page": page})
 
 
@@ -347,7 +349,8 @@ def board(request):
     """"Out on visits now" (SAF-3, 004 §6.2): the agency's live visits and their states."""
     _manager(request)
     visits = selectors.visits_board(manager=request.user)
-    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits, summary="Out on visits now")
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=visits,
+                      summary=Text(gettext_noop("Out on visits now")))
     return render(request, "visits/board.html", {"visits": visits, "now": timezone.now(),
                                                  "awaiting": selectors.visits_awaiting_agreement(
                                                      manager=request.user).count()})
@@ -355,7 +358,7 @@ def board(request):
 
 @login_required
 def mine(request):
-    _family_worker(request)
+    require_family_worker(request.user)
     visits = selectors.visits_for_worker(professional=request.user)
     now = timezone.now()
     for v in visits:

@@ -32,6 +32,8 @@ def _held_account(world) -> dict:
 ROUTES = [
     # Issue 13 finding 2: administrators ask for tokens; a manager of the token's agency approves or declines it.
     Route("agencies:tokens", ADMINISTRATOR | {"involved_manager", "uninvolved_manager"}),
+    # Only administrators request a token (empty: the form with its errors); managers decide on the pages below.
+    Route("agencies:tokens", ADMINISTRATOR, method="post"),
     Route("agencies:token_approve", frozenset({"uninvolved_manager"}), lambda w: _housing_token(w, approved=False),
           method="post"),
     Route("agencies:token_decline", frozenset({"uninvolved_manager"}), lambda w: _housing_token(w, approved=False),
@@ -45,6 +47,8 @@ ROUTES = [
     # The link an administrator sends instead of setting a password: the link itself is the credential.
     Route("password_set", EVERYONE, lambda w: {"uidb64": "MQ", "token": "not-a-token"},
           note="a link that does not work says so to anyone"),
+    Route("password_set", EVERYONE, lambda w: {"uidb64": "MQ", "token": "not-a-token"}, method="post",
+          note="a link that does not work sets nothing and says so to anyone"),
     Route("password_set_done", EVERYONE),
     Route("agency-list", SIGNED_IN, api=True),
     Route("agency-detail", SIGNED_IN, lambda w: {"pk": w.users["uninvolved"].agency_id}, api=True),

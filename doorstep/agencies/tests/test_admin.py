@@ -136,6 +136,7 @@ def test_changing_a_professional_on_the_admin_site_is_an_audit_row(world, admin_
 
 
 def test_changing_an_agency_or_a_team_on_the_admin_site_is_an_audit_row(world, admin_client):
+    """ORG-1: agencies are configurable data, changed by an administrator, audited."""
     response = admin_client.post(reverse("admin:agencies_agency_add"), {"name": "Youth service",
                                                                         "kind": AgencyKind.VOLUNTARY,
                                                                         "is_active": "on"})

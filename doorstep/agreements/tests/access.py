@@ -49,18 +49,26 @@ def _breach_kwargs(w) -> dict:
 
 ROUTES = [
     Route("agreements:create", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
+    # The forms' POST rows send nothing: the form comes back with errors to whoever may write (issue 13).
+    Route("agreements:create", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post"),
     Route("agreements:detail", FAMILY, lambda w: {"agreement_id": _world_agreement(w).agreement_id}),
     Route("agreements:revise", FAMILY_INVOLVED, lambda w: {"agreement_id": _world_agreement(w).agreement_id}, method="post"),
     Route("agreements:review", FAMILY_INVOLVED, lambda w: {"agreement_id": _world_agreement(w).agreement_id}),
+    Route("agreements:review", FAMILY_INVOLVED, lambda w: {"agreement_id": _world_agreement(w).agreement_id},
+          method="post"),
     Route("agreements:version", FAMILY, lambda w: {"version_id": _world_agreement(w).pk}),
     Route("agreements:version_pdf", FAMILY, lambda w: {"version_id": _world_agreement(w).pk}),
     Route("agreements:version_edit", FAMILY_INVOLVED, _draft),
+    Route("agreements:version_edit", FAMILY_INVOLVED, _draft, method="post"),
     Route("agreements:version_issue", FAMILY_INVOLVED, _draft,
           method="post"),
     Route("agreements:version_respond", FAMILY_INVOLVED, lambda w: {"version_id": _world_agreement(w).pk}),
+    Route("agreements:version_respond", FAMILY_INVOLVED, lambda w: {"version_id": _world_agreement(w).pk},
+          method="post"),
     Route("agreements:signed_copy", FAMILY, _signed),
     # AGR-2: ?contact= and ?incident= are covered in test_views (the same family_get_for rule).
     Route("agreements:breach_create", FAMILY_INVOLVED, _breach_kwargs, query=_breach_query),
+    Route("agreements:breach_create", FAMILY_INVOLVED, _breach_kwargs, method="post", query=_breach_query),
     Route("written-agreement-list", AGENCY_STAFF, api=True),
     Route("written-agreement-detail", FAMILY, lambda w: {"pk": _world_agreement(w).agreement_id}, api=True),
     Route("written-agreement-breaches", FAMILY_INVOLVED, lambda w: {"pk": _world_agreement(w).agreement_id}, method="post",

@@ -9,13 +9,14 @@ from doorstep.agreements import services
 from doorstep.agreements.board import agreements_figures
 from doorstep.supervision.board import supervision_figures
 from doorstep.supervision.tests.builders import held
+from doorstep.testing.escalations import rule_set
 
 from .builders import issued
 
 
 @pytest.mark.django_db
 def test_board_figures(world, client, settings):
-    settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 28
+    rule_set("SUP-4", interval_days=28)
     version = issued(world)
     services.agreement_breach_record(agreement=version.agreement, by=world.users["involved_practitioner"],
                                      term=version.terms.filter(section="behaviour").first(), description="x",

@@ -10,6 +10,7 @@ def _health_event(world) -> dict:
 
 ROUTES = [
     Route("audit:search", MANAGERS),
+    Route("audit:csv", MANAGERS),
     Route("audit-list", MANAGERS, api=True),
     Route("audit-detail", INVOLVED_MANAGER, _health_event, api=True),
 ]

@@ -1,6 +1,7 @@
 """Issue 13 finding 12: the audit hash chain, `manage.py audit_verify`, and the data migration that seals old rows."""
 
 import importlib
+import json
 from io import StringIO
 import threading
 import time
@@ -155,3 +156,21 @@ def test_concurrent_audit_writers_keep_one_chain():
     verdict = chain.verify(AuditEvent)
     assert (verdict.ok, verdict.problem, verdict.rows) == (True, "", writers * rounds)
     assert AuditEvent.objects.values("previous_hash").distinct().count() == writers * rounds
+
+
+def test_a_summarys_message_id_and_parameters_are_part_of_the_rows_hash(world):
+    """Issue 14: the summary's JSON form is hashed (keys sorted: PostgreSQL's jsonb reorders them), so changing
+    the sentence a row shows breaks the chain at that row, while rows from before it verify as they were."""
+    from doorstep.core.texts import Text
+
+    event = audit_record(
+        actor=world.users["involved_practitioner"], action=AuditAction.EXPORT, obj=world.family, family=world.family,
+        summary=Text("Lone-worker alert (%(step)s, round %(round)s) to %(names)s") % {
+            "step": "reminder", "round": 1, "names": "A", "count": 12, "when": world.family.created_at, "agency": world.users["involved_practitioner"].agency.name_text})
+    assert _verify().startswith("OK")
+    stored = AuditEvent.objects.get(pk=event.pk).summary_text
+    assert stored["params"]["count"] == 12 and stored["params"]["agency"]["names"]["en"] == world.users["involved_practitioner"].agency.name
+    stored["params"]["count"] = 2
+    _as_owner("UPDATE audit_auditevent SET summary_text = %s WHERE id = %s", [json.dumps(stored), event.pk])
+    with pytest.raises(CommandError, match=f"Broken at audit row {event.pk} .*changed after it was written"):
+        _verify()

@@ -13,6 +13,8 @@ ROUTES = [
     Route("chronology:csv", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("chronology:pdf", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("chronology:comment", FAMILY_INVOLVED, lambda w: {"entry_id": _entry(w).pk}),
+    # Empty: the form comes back with errors to whoever may write (issue 13).
+    Route("chronology:comment", FAMILY_INVOLVED, lambda w: {"entry_id": _entry(w).pk}, method="post"),
     Route("family-chronology-list", FAMILY, lambda w: {"family_id": w.family.pk}, api=True),
     Route("chronology-entry-detail", FAMILY, lambda w: {"pk": _entry(w).pk}, api=True),
     Route("chronology-entry-comments", FAMILY_INVOLVED, lambda w: {"pk": _entry(w).pk}, method="post", api=True,

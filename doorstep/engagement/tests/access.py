@@ -16,17 +16,24 @@ def _contact_pk(w):
 
 ROUTES = [
     Route("engagement:record", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
+    # The forms' POST rows send nothing: the form comes back with errors to whoever may write (issue 13).
+    Route("engagement:record", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post"),
     Route("engagement:defaulted", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("engagement:picture", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("engagement:detail", FAMILY, _contact),
     Route("engagement:correct", AMEND, _contact),
+    Route("engagement:correct", AMEND, _contact, method="post"),
     Route("engagement:entered_in_error", AMEND, _contact),
+    Route("engagement:entered_in_error", AMEND, _contact, method="post"),
     # Staff of the recording agency (health) follow up its defaulted contacts.
     Route("engagement:follow_up", AMEND, _contact),
+    Route("engagement:follow_up", AMEND, _contact, method="post"),
     Route("engagement:letter_create", FAMILY_INVOLVED, _contact),
+    Route("engagement:letter_create", FAMILY_INVOLVED, _contact, method="post"),
     Route("engagement:letter_detail", FAMILY, lambda w: {"letter_id": world_letter(w).pk}),
     Route("engagement:letter_pdf", FAMILY, lambda w: {"letter_id": world_letter(w).pk}),
     Route("engagement:settings", ADMINISTRATOR),
+    Route("engagement:settings", ADMINISTRATOR, method="post"),
     Route("family-contacts-list", FAMILY, lambda w: {"family_id": w.family.pk}, api=True),
     Route("family-contacts-list", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("contact-detail", FAMILY, _contact_pk, api=True),

@@ -50,8 +50,7 @@ contacts = st.lists(
 @given(history=contacts, config=st.sets(st.sampled_from([o for o in Outcome if o not in ACHIEVED_OUTCOMES])))
 def test_grid_equals_a_direct_count(world, time_machine, history, config):
     with transaction.atomic():
-        services.engagement_settings_update(by=world.users["administrator"], defaulted_outcomes=config,
-                                            not_seen_days=28, not_seen_alone_days=42, late_entry_hours=24)
+        services.engagement_settings_update(by=world.users["administrator"], defaulted_outcomes=config, late_entry_hours=24)
         for item in history:
             contact = services.contact_record(
                 family=world.family, by=world.users[item["who"]], kind=ContactKind.HOME_VISIT,

@@ -12,8 +12,11 @@ from django.utils import timezone
 from doorstep.engagement import services
 from doorstep.engagement.models import ContactKind, Outcome
 from doorstep.engagement.selectors import child_panel, defaulted_summary, engagement_grid, grid_months
+from doorstep.escalations.services import rule_settings_update
 from doorstep.families import services as family_services
 from doorstep.families.models import MemberRole
+
+from doorstep.testing.escalations import rule_set
 
 from .helpers import record
 
@@ -36,8 +39,10 @@ def test_child_panel_last_seen_and_seen_alone_by_whom(world, time_machine):
     assert row["last_seen"].agency.name == "Police"
     assert row["last_seen_alone"].recorded_by == world.users["involved_practitioner"]
     assert row["days_since_seen_alone"] == 50
-    # Configured periods (P-1): 28 days seen, 42 days seen alone by default.
-    assert row["not_seen"] is False and row["not_seen_alone"] is True
+    # ESC-8's periods (P-1): 28 days seen, 56 days seen alone by default (the rule's settings).
+    assert row["not_seen"] is False and row["not_seen_alone"] is False
+    rule_set("ESC-8", not_seen_alone_days=42)
+    assert child_panel(family=world.family)[0]["not_seen_alone"] is True
 
 
 def test_child_never_seen_stands_out(world):
@@ -50,8 +55,10 @@ def test_child_never_seen_stands_out(world):
 def test_stand_out_period_is_configuration(world, time_machine):
     record(world, children={world.child: {"seen": True, "seen_alone": True}}, ago=timedelta(days=20))
     assert child_panel(family=world.family)[0]["not_seen_alone"] is False
-    services.engagement_settings_update(by=world.users["administrator"], defaulted_outcomes=[],
-                                        not_seen_days=10, not_seen_alone_days=19, late_entry_hours=24)
+    # ESC-8's thresholds, set once on the Rule settings page (issue 14), are the case file's too.
+    rule_settings_update(rule_id="ESC-8", by=world.users["administrator"], enabled=True,
+                         parameters={"not_seen_days": 10, "not_seen_alone_days": 19, "deadline_working_days": 5},
+                         reason="Area protocol")
     row = child_panel(family=world.family)[0]
     assert row["not_seen"] and row["not_seen_alone"]
 
@@ -81,6 +88,7 @@ def test_defaulted_summary_per_family_and_child_since_when(world, time_machine):
 
 @pytest.mark.clock("2026-06-15 12:00")
 def test_grid_counts_by_agency_adult_and_month_in_local_time(world, time_machine):
+    """FAM-3 (002 §4.2, §4.4) and CHR-2: which agencies each adult engages with and which not, month by month."""
     police = world.users["other_involved"]
     # 00:30 on 1 April in London is 23:30 on 31 March UTC: it belongs to April.
     services.contact_record(family=world.family, by=police, kind=ContactKind.HOME_VISIT, outcome=Outcome.SEEN,

@@ -11,14 +11,17 @@ from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.chronology.models import ChronologyEntry, EntryKind
 from doorstep.engagement import services
 from doorstep.engagement.models import (
+    AssessmentArea,
     Behaviour,
     Contact,
     ContactChild,
     ContactKind,
     ContactRevision,
     EngagementSettings,
+    NonCooperationReason,
     Outcome,
     ParentLetter,
+    ReasonBasis,
     ThreatKind,
 )
 from doorstep.escalations import evaluate
@@ -52,6 +55,8 @@ def test_no_access_visit_is_recorded_with_audit_chronology_and_defaulted(world):
 
 
 def test_behaviours_and_threats_are_tags_and_make_the_entry_significant(world):
+    """ENG-2 (behaviours observed) and ENG-3 (threatening behaviour) are recorded on the contact and its chronology
+    entry."""
     contact = record(world, outcome=Outcome.REFUSED_ENTRY, behaviours=[Behaviour.CONFRONTATION],
                      threats=[ThreatKind.SHOUTING, ThreatKind.ANIMALS], adults_present=[world.parent],
                      child_impact="The child hears this every day.")
@@ -60,6 +65,27 @@ def test_behaviours_and_threats_are_tags_and_make_the_entry_significant(world):
     assert entry.significant and contact.significant
     assert set(entry.people.all()) == {world.child, world.parent}
     assert "threatening behaviour: shouting, dogs or other animals used as a threat" in entry.summary
+
+
+def test_fam_5_and_eng_4_reasons_for_non_cooperation_and_areas_not_achieved_are_recorded(world):
+    """FAM-5 (001 §5.1.2, 004 §1.4): the reasons for non-cooperation, given by the family or assessed; ENG-4
+    (002 §3.3, 004 §2.1): the areas of assessment that could not be achieved, and why."""
+    contact = record(
+        world, outcome=Outcome.REFUSED_ENTRY,
+        non_cooperation_codes=[NonCooperationReason.PRIVACY, NonCooperationReason.DENIES_PROBLEM],
+        non_cooperation_basis=ReasonBasis.BOTH, non_cooperation_reasons="Mother says we are interfering.",
+        assessment_areas_missed=[AssessmentArea.CHILD_ALONE, AssessmentArea.SLEEPING],
+        areas_not_achieved="Entry refused: could not see Alfie alone or where he sleeps.")
+    contact.refresh_from_db()
+    assert contact.non_cooperation_codes == ["privacy", "denies_problem"]
+    assert contact.non_cooperation_basis == "both" and contact.non_cooperation_reasons.startswith("Mother says")
+    assert contact.assessment_areas_missed == ["child_alone", "sleeping"]
+    assert contact.assessment_area_labels() == ["Seeing the child alone", "Where the child sleeps"]
+    before = _counts()
+    with pytest.raises(ValidationError) as error:
+        record(world, non_cooperation_codes=["bored"], assessment_areas_missed=["everything"])
+    assert set(error.value.message_dict) >= {"non_cooperation_codes", "assessment_areas_missed"}
+    assert _counts() == before
 
 
 def test_an_ordinary_visit_is_not_significant_unless_marked(world):
@@ -161,8 +187,7 @@ def test_defaulted_comes_from_configuration_and_stays_as_recorded(world):
     before = record(world, outcome=Outcome.RESCHEDULED_BY_PROFESSIONAL)
     assert before.defaulted is False
     services.engagement_settings_update(by=admin, defaulted_outcomes=[Outcome.RESCHEDULED_BY_PROFESSIONAL,
-                                                                      Outcome.NO_ANSWER],
-                                        not_seen_days=20, not_seen_alone_days=30, late_entry_hours=48)
+                                                                      Outcome.NO_ANSWER], late_entry_hours=48)
     after = record(world, outcome=Outcome.RESCHEDULED_BY_PROFESSIONAL)
     refused = record(world, outcome=Outcome.REFUSED_ENTRY)
     before.refresh_from_db()
@@ -175,12 +200,10 @@ def test_defaulted_comes_from_configuration_and_stays_as_recorded(world):
 
 def test_only_administrators_change_the_settings_and_bad_values_are_refused(world):
     with pytest.raises(PermissionDenied):
-        services.engagement_settings_update(by=world.users["involved_manager"], defaulted_outcomes=[],
-                                            not_seen_days=1, not_seen_alone_days=1, late_entry_hours=1)
+        services.engagement_settings_update(by=world.users["involved_manager"], defaulted_outcomes=[], late_entry_hours=1)
     with pytest.raises(ValidationError) as error:
-        services.engagement_settings_update(by=world.users["administrator"], defaulted_outcomes=[Outcome.SEEN],
-                                            not_seen_days=0, not_seen_alone_days=400, late_entry_hours=24)
-    assert set(error.value.message_dict) == {"defaulted_outcomes", "not_seen_days", "not_seen_alone_days"}
+        services.engagement_settings_update(by=world.users["administrator"], defaulted_outcomes=[Outcome.SEEN], late_entry_hours=0)
+    assert set(error.value.message_dict) == {"defaulted_outcomes", "late_entry_hours"}
     assert not AuditEvent.objects.filter(object_type="engagement.EngagementSettings").exists()
 
 

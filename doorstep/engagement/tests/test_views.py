@@ -13,7 +13,7 @@ from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.engagement import views
 from doorstep.engagement.models import Contact, ContactRevision, EngagementSettings, Outcome, ParentLetter
 from doorstep.families import services as family_services
-from doorstep.families.models import CorrespondenceLanguage, Literacy, MemberRole
+from doorstep.families.models import BreakGlassGround, CorrespondenceLanguage, Literacy, MemberRole
 
 from .helpers import record
 
@@ -220,15 +220,13 @@ def test_settings_page_changes_the_configuration(world, client):
     client.force_login(world.users["administrator"])
     url = reverse("engagement:settings")
     assert "Outcomes that count as defaulted" in client.get(url).content.decode()
-    response = client.post(url, {"defaulted_outcomes": ["no_answer"], "not_seen_days": "14",
-                                 "not_seen_alone_days": "21", "late_entry_hours": "12"})
+    response = client.post(url, {"defaulted_outcomes": ["no_answer"], "late_entry_hours": "12"})
     assert response.status_code == 302
     config = EngagementSettings.current()
-    assert (config.defaulted_outcomes, config.not_seen_days, config.updated_by) == (
-        ["no_answer"], 14, world.users["administrator"])
-    response = client.post(url, {"defaulted_outcomes": ["seen"], "not_seen_days": "0", "not_seen_alone_days": "21",
-                                 "late_entry_hours": "12"})
-    assert "Enter a whole number from 1 to 365" in response.content.decode()
+    assert (config.defaulted_outcomes, config.late_entry_hours, config.updated_by) == (
+        ["no_answer"], 12, world.users["administrator"])
+    response = client.post(url, {"defaulted_outcomes": ["seen"], "late_entry_hours": "0"})
+    assert "Enter a whole number from 1 to 336" in response.content.decode()
     client.force_login(world.users["involved_manager"])
     assert client.get(url).status_code == 403
 
@@ -307,3 +305,26 @@ def test_an_adult_named_for_a_family_with_no_adults_is_refused(world, client):
     assert response.status_code == 200 and "There is a problem" in body
     assert "That person is not a member of this family" in body and "Kelly" not in body
     assert Contact.objects.count() == 0
+
+
+def test_emergency_access_is_refused_the_correction_forms_of_a_contact_one_recorded(world, client):
+    """Issue 13 (finding 3, found by the every-method matrix): a worker whose agency is no longer involved reads the
+    family on emergency access only; the correction, entered-in-error and follow-up pages of a contact they once
+    recorded refuse them outright (403), not only once their form is valid, and nothing changes."""
+    worker = world.users["other_involved"]  # the police lead
+    contact = record(world, by=worker, outcome=Outcome.NO_ANSWER, note="Nobody home")
+    police = world.family.involvements.get(agency=worker.agency, ended_on__isnull=True)
+    family_services.involvement_end(involvement=police, by=worker, reason="Police work finished")
+    family_services.break_glass_open(professional=worker, family_reference=world.family.reference,
+                                     ground=BreakGlassGround.POLICE_AT_ADDRESS, reason="Called to the address")
+    client.force_login(worker)
+    assert client.get(reverse("engagement:detail", args=[contact.pk])).status_code == 200  # still reads it
+    for name, valid in (("engagement:correct", {"reason": "Wrong outcome", "kind": "home_visit", "outcome": "seen"}),
+                        ("engagement:entered_in_error", {"reason": "Wrong family"}),
+                        ("engagement:follow_up", {"text": "Rebooked by phone"})):
+        url = reverse(name, args=[contact.pk])
+        assert client.get(url).status_code == 403, name
+        assert client.post(url, {}).status_code == 403, name
+        assert client.post(url, valid).status_code == 403, name
+    contact.refresh_from_db()
+    assert (contact.version, contact.entered_in_error, contact.follow_ups.count()) == (1, False, 0)

@@ -10,9 +10,9 @@ OWNER_AND_MANAGER = frozenset({"involved_practitioner", "involved_manager"})
 
 
 def _escalation(world) -> dict:
-    from doorstep.escalations.services import escalation_raise
+    from doorstep.testing.escalations import escalation_make
 
-    escalation, _created = escalation_raise(
+    escalation, _created = escalation_make(
         rule_id="ESC-1", clause="003 §7.9", key=f"ESC-1:family:{world.family.pk}", title="Convene a meeting",
         owner=world.users["involved_practitioner"], family=world.family,
         deadline=timezone.now() + timedelta(days=7), facts=[{"text": "Four defaulted visits", "link": ""}],
@@ -30,11 +30,17 @@ ROUTES = [
     Route("escalations:detail", FAMILY, _escalation),
     Route("escalations:acknowledge", OWNER_AND_MANAGER, _escalation, method="post"),
     Route("escalations:complete", OWNER_AND_MANAGER, _escalation),
+    # The forms' POST rows send nothing: the form comes back with errors to whoever may write (issue 13).
+    Route("escalations:complete", OWNER_AND_MANAGER, _escalation, method="post"),
     Route("escalations:cancel", OWNER_AND_MANAGER, _escalation),
+    Route("escalations:cancel", OWNER_AND_MANAGER, _escalation, method="post"),
     Route("escalations:non_compliance", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
+    Route("escalations:non_compliance", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post"),
     Route("escalations:ending", FAMILY_INVOLVED, lambda w: {"involvement_id": w.involvement.pk}),
+    Route("escalations:ending", FAMILY_INVOLVED, lambda w: {"involvement_id": w.involvement.pk}, method="post"),
     Route("escalations:rules", ADMINISTRATOR),
     Route("escalations:rule_edit", ADMINISTRATOR, lambda w: {"rule_id": "ESC-8"}),
+    Route("escalations:rule_edit", ADMINISTRATOR, lambda w: {"rule_id": "ESC-8"}, method="post"),
     Route("escalation-list", AGENCY_STAFF, api=True),
     Route("escalation-detail", FAMILY, _pk, api=True),
     Route("escalation-acknowledge", OWNER_AND_MANAGER, _pk, method="post", api=True, tokens=PEOPLE_ONLY),

@@ -17,7 +17,7 @@ def seed(n_families: int, overdue: int) -> None:
     from doorstep.agencies.models import Agency, AgencyKind, Role
     from doorstep.agencies.services import professional_create
     from doorstep.engagement.models import Contact, ContactKind, Outcome
-    from doorstep.escalations.services import escalation_raise
+    from doorstep.testing.escalations import escalation_make
     from doorstep.families.models import MemberRole
     from doorstep.families.services import family_create, person_add
 
@@ -39,7 +39,7 @@ def seed(n_families: int, overdue: int) -> None:
                                        occurred_at=now - timedelta(days=days), outcome=Outcome.NO_ANSWER,
                                        defaulted=True)
             if i < overdue:
-                escalation_raise(rule_id="ESC-9", clause="004 §2.3", key=f"TEST-overdue:{family.pk}",
+                escalation_make(rule_id="ESC-9", clause="004 §2.3", key=f"TEST-overdue:{family.pk}",
                                  title="Overdue test action", owner=worker, family=family,
                                  deadline=now - timedelta(days=1), facts=[{"text": "test", "link": ""}])
 

@@ -216,11 +216,14 @@ def test_sweep_with_nothing_due_does_nothing_quickly(world, time_machine):
         result = sweep_run(now=timezone.now())
     assert all(v == 0 for v in result.values())
     # One query per check (the engine's: families never evaluated, due families, overdue actions; and one for each
-    # check other capabilities registered), besides savepoints.
+    # check other capabilities registered), besides savepoints and one read of the checks' failures (issue 16); and the checks whose horizon is a rule's setting
+    # (FLG-2, AGR-1, SUP-4: ESC-12) read it, one row each.
     from doorstep.escalations.evaluate import SWEEP_CHECKS
 
     real = [q for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(real) == len(SWEEP_CHECKS) + 1
+    settings_reads = [q for q in real if "escalations_rulesetting" in q["sql"]]
+    assert len(settings_reads) <= 3
+    assert len(real) - len(settings_reads) == len(SWEEP_CHECKS) + 2
 
 
 @december
@@ -345,6 +348,8 @@ def test_non_compliance_rejects_bad_input_and_saves_nothing(world, time_machine)
 
 @december
 def test_ending_an_involvement_is_refused_while_access_is_difficult_until_consulted(world, time_machine):
+    """P-2 (001 §5.1.19, §5.1.21) and ESC-6: non-engagement is never a reason to close; the ending waits for the
+    consultations and the meeting."""
     worker = world.users["involved_practitioner"]
     for d in (3, 2):
         contact(world.family, worker, date(2026, 12, 1) - timedelta(days=d))
@@ -365,6 +370,41 @@ def test_ending_an_involvement_is_refused_while_access_is_difficult_until_consul
                         held_on=date(2026, 12, 1), note="Professionals meeting agreed health may close")
     ended = involvement_end(involvement=world.involvement, by=worker, reason="Agreed at the professionals meeting")
     assert ended.ended_on == date(2026, 12, 1)
+
+
+@december
+def test_esc_6_counts_a_meeting_held_in_the_meetings_app_with_the_ending_agency_present(world, time_machine):
+    """ESC-6 (001 §5.1.19): a MARP held and recorded in the meetings app, attended by the agency that wants to end
+    its involvement, is the meeting the protocol asks for; nobody records it twice."""
+    from doorstep.meetings.tests.helpers import held
+
+    worker = world.users["involved_practitioner"]
+    for d in (3, 2):
+        contact(world.family, worker, date(2026, 12, 1) - timedelta(days=d))
+    family_evaluate(family=world.family)
+    police = world.users["other_involved"].agency
+    closure_step_record(involvement=world.involvement, by=worker, kind=ClosureStepKind.CONSULTATION, agency=police,
+                        held_on=date(2026, 12, 1), person="PC Jones", note="Police agree; they stay involved")
+    with pytest.raises(ValidationError) as error:
+        involvement_end(involvement=world.involvement, by=worker, reason="Family will not engage")
+    assert any("Hold a multi-agency meeting" in r for r in error.value.message_dict["reason"])
+    minutes = held(world)  # the MARP, chaired by the ending agency's manager, with the police present
+    assert minutes.meeting.invitations.filter(agency=world.involvement.agency, attended=True).exists()
+    ended = involvement_end(involvement=world.involvement, by=worker, reason="Agreed at the MARP")
+    assert ended.ended_on == date(2026, 12, 1)
+
+
+@december
+def test_esc_6_does_not_count_a_meeting_the_ending_agency_did_not_attend(world, time_machine):
+    from doorstep.escalations.engine import _meeting_held_on
+    from doorstep.meetings.tests.helpers import held
+
+    held(world)
+    since = date(2026, 11, 1)
+    assert _meeting_held_on(family=world.family, agency_id=world.involvement.agency_id, since=since) == date(2026, 12, 1)
+    assert _meeting_held_on(family=world.family, agency_id=world.users["uninvolved"].agency_id, since=since) is None
+    assert _meeting_held_on(family=world.family, agency_id=world.involvement.agency_id,
+                            since=date(2026, 12, 2)) is None
 
 
 def test_consulting_an_agency_not_involved_is_refused(world):

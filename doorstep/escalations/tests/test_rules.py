@@ -7,6 +7,7 @@ The trigger day in most tests is Thursday 24 December 2026. Working days after i
   Scotland: the same, except Monday 4 January 2027 (substitute for 2 January) is a holiday too.
 """
 
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -298,6 +299,8 @@ def test_esc_9_child_seen_but_never_alone():
 
 @pytest.mark.parametrize("nation, deadline", [(EW, date(2027, 1, 5)), (SCT, date(2027, 1, 6))])
 def test_esc_10_no_agency_with_access_escalates_to_every_agency_manager(nation, deadline):
+    """ESC-10 and P-5 (001 §5.1.18): one action for the manager of each involved agency, so that no agency carries
+    the concern alone."""
     contacts = [c(XMAS_EVE - timedelta(days=29), outcome="seen"), c(XMAS_EVE - timedelta(days=3), POLICE)]
     result = esc_10(facts(nation=nation, contacts=contacts), params("ESC-10"))
     owners = {r.key: r.owner_id for r in raised(result)}
@@ -368,7 +371,9 @@ def test_disabled_rule_raises_nothing():
 
 def test_every_rule_cites_a_requirement_and_clause():
     for rule_id, definition in RULES.items():
-        assert rule_id.startswith("ESC-") and definition.clause[:3] in {"000", "001", "002", "003", "004"}
+        # A requirement ID of PROTOCOL.md (ESC-1, SAF-3, P-4 ...), and a clause of the seed protocols.
+        assert re.fullmatch(r"(P|ORG|FAM|ENG|CHR|ESC|SAF|FLG|INC|MTG|AGR|SUP|OVR|RIG)-\d+", rule_id)
+        assert definition.clause[:3] in {"000", "001", "002", "003", "004"}
 
 
 def test_titles_render_in_welsh():

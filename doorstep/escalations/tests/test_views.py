@@ -12,13 +12,13 @@ from django.utils.html import escape
 from doorstep.audit.models import AuditEvent
 from doorstep.escalations.evaluate import family_evaluate
 from doorstep.escalations.models import ClosureStep, Escalation, EscalationState, NonComplianceFinding, RuleSetting
-from doorstep.escalations.services import escalation_raise
+from doorstep.testing.escalations import escalation_make
 
 from .helpers import at, contact
 
 
 def raise_action(world, *, key="TEST:1", owner=None, days=3, family=None, title="Convene a multi-agency meeting"):
-    escalation, _ = escalation_raise(
+    escalation, _ = escalation_make(
         rule_id="ESC-1", clause="003 §7.9", key=key, title=title, owner=owner or world.users["involved_practitioner"],
         family=family or world.family, deadline=timezone.now() + timedelta(days=days),
         facts=[{"text": "Four defaulted visits since 1 December", "link": f"/families/{world.family.pk}/"}],
@@ -223,3 +223,31 @@ def test_api_complete_and_refusals(world, client):
     assert response.status_code == 400  # already closed, with the reason
     login(client, world, "uninvolved")
     assert client.get(f"/api/v1/escalations/{esc.pk}/").status_code == 404
+
+
+def test_emergency_access_cannot_act_on_a_familys_action(world, client):
+    """Issue 13 (finding 3, found by the every-method matrix): the owner of a family's action whose agency is no
+    longer involved reads it on emergency access only; acknowledging, completing or cancelling it (which writes to
+    the family's chronology) is refused on the pages, before any form, and through the API. Nothing changes."""
+    from doorstep.families import services as family_services
+    from doorstep.families.models import BreakGlassGround
+
+    owner = world.users["other_involved"]  # the police lead
+    police = world.family.involvements.get(agency=owner.agency, ended_on__isnull=True)
+    family_services.involvement_end(involvement=police, by=owner, reason="Police work finished")
+    family_services.break_glass_open(professional=owner, family_reference=world.family.reference,
+                                     ground=BreakGlassGround.POLICE_AT_ADDRESS, reason="Called to the address")
+    esc = raise_action(world, owner=owner)  # e.g. raised before the ending and not yet closed
+    login(client, world, "other_involved")
+    detail = client.get(f"/escalations/{esc.pk}/")
+    assert detail.status_code == 200 and f"/escalations/{esc.pk}/done/" not in detail.content.decode()
+    assert client.post(f"/escalations/{esc.pk}/acknowledge/").status_code == 403
+    for page, data in (("done", {"outcome": "Held"}), ("cancel", {"reason": "Not needed"})):
+        assert client.get(f"/escalations/{esc.pk}/{page}/").status_code == 403
+        assert client.post(f"/escalations/{esc.pk}/{page}/", {}).status_code == 403
+        assert client.post(f"/escalations/{esc.pk}/{page}/", data).status_code == 403
+    for action, data in (("acknowledge", {}), ("complete", {"outcome": "Held"}), ("cancel", {"reason": "x"})):
+        assert client.post(f"/api/v1/escalations/{esc.pk}/{action}/", data,
+                           content_type="application/json").status_code == 403
+    esc.refresh_from_db()
+    assert esc.state == EscalationState.OPEN and list(esc.events.values_list("action", flat=True)) == ["raised"]

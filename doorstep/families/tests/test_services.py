@@ -26,6 +26,7 @@ def test_family_create_involves_the_creators_agency_with_audit_and_chronology(db
 
 
 def test_unborn_child_needs_an_expected_date_and_nothing_is_saved(world):
+    """FAM-1 (004 §2.3): an unborn child is a member of the household, with their expected date."""
     before = Person.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.person_add(family=world.family, by=world.users["involved_practitioner"], role=MemberRole.UNBORN,
@@ -43,6 +44,7 @@ def test_date_of_birth_in_the_future_is_refused(world):
 
 
 def test_child_status_change_goes_on_the_chronology_as_significant(world):
+    """FAM-2: a child's status (child in need, child protection plan, looked after) is kept and its change recorded."""
     services.person_update(person=world.child, by=world.users["involved_practitioner"], child_status="cp",
                            child_status_since=date(2026, 11, 1))
     entry = ChronologyEntry.objects.get(family=world.family, kind=EntryKind.STATUS)
@@ -126,6 +128,7 @@ def test_a_move_closes_the_previous_address(world):
 
 
 def test_board_chair_and_administrator_cannot_change_family_records(world):
+    """ORG-2: roles decide what a person may do; the Board chair and the administrator do not change family records."""
     for role in ("board_chair", "administrator"):
         with pytest.raises(Exception) as exc:
             services.person_add(family=world.family, by=world.users[role], role=MemberRole.CHILD, given_name="X",

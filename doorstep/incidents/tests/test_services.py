@@ -12,6 +12,7 @@ from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.chronology.models import ChronologyEntry, EntryKind
 from doorstep.engagement.models import ThreatKind
 from doorstep.escalations.models import Escalation, EscalationState
+from doorstep.escalations.services import rule_settings_update
 from doorstep.families import services as family_services
 from doorstep.incidents import services
 from doorstep.incidents.models import AffectedWorker, Incident, Support
@@ -50,6 +51,23 @@ def test_threats_to_kill_create_the_police_report_action_due_the_same_day(world,
     assert police.owner == world.users["involved_manager"]
     assert police.deadline == datetime(2026, 11, 2, 23, 59, 59, tzinfo=LONDON)
     assert ThreatKind.THREAT_TO_KILL in incident.threats and incident.threat_to_kill
+
+
+@pytest.mark.clock("2026-11-02 10:00")
+def test_esc_4_timescales_are_rule_settings_an_administrator_changes_with_a_reason(world, time_machine):
+    """ESC-4's deadlines are its settings on the Rule settings page (ESC-12), not environment variables: a change is
+    audited and applies to incidents recorded afterwards."""
+    rule_settings_update(rule_id="ESC-4", by=world.users["administrator"], enabled=True,
+                         parameters={"follow_up_working_days": 3, "police_working_days": 1}, reason="Area protocol")
+    incident = record(world, threat_to_kill=True)
+    worker = world.users["involved_practitioner"]
+    follow_up = Escalation.objects.get(key=f"ESC-4:incident:{incident.pk}:follow-up:{worker.pk}")
+    police = Escalation.objects.get(key=f"ESC-4:incident:{incident.pk}:police")
+    # Monday 2 November 2026: + 3 working days is Thursday 5 November, + 1 is Tuesday 3 November.
+    assert follow_up.deadline == datetime(2026, 11, 5, 23, 59, 59, tzinfo=LONDON)
+    assert police.deadline == datetime(2026, 11, 3, 23, 59, 59, tzinfo=LONDON)
+    assert follow_up.parameters == {"follow_up_working_days": 3, "police_working_days": 1}
+    assert AuditEvent.objects.filter(summary__contains="Rule settings ESC-4", reason="Area protocol").exists()
 
 
 def test_no_police_action_for_shouting_alone_or_when_the_police_were_told(world):

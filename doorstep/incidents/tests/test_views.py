@@ -126,6 +126,8 @@ def test_the_form_shows_errors_and_saves_nothing(world, client):
 
 
 def test_the_case_file_shows_the_incident_panel_and_the_export_carries_it(world, client):
+    """INC-2 (003 §5.3): a referral or export carries every incident in full (the fact of the risk, never the
+    worker's own account)."""
     from doorstep.families.casefile import export_sections
 
     incident = record(world, account=ACCOUNT, threat_to_kill=True, police_reference="")

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from doorstep.escalations.services import escalation_raise
+from doorstep.testing.escalations import escalation_make
 from doorstep.meetings import services
 from doorstep.meetings.models import MeetingKind, Outcome
 
@@ -87,7 +87,7 @@ def circulated(world, *, specialist=True, owner_role="other_involved"):
 
 
 def esc1(world):
-    escalation, _created = escalation_raise(
+    escalation, _created = escalation_make(
         rule_id="ESC-1", clause="003 §7.9", key=f"ESC-1:family:{world.family.pk}",
         title="Convene a multi-agency meeting: 4 defaulted visits", owner=world.users["involved_practitioner"],
         family=world.family, deadline=timezone.now() + timedelta(days=10),

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doorstep.agencies.models import AgencyKind, Role
-from doorstep.escalations.services import escalation_raise
+from doorstep.testing.escalations import escalation_make
 from doorstep.families import services as family_services
 from doorstep.meetings.models import Meeting, MinutesState
 from doorstep.testing.browser import browser_page, sign_in
@@ -49,8 +49,8 @@ def test_housing_calls_a_marp_and_the_plan_reaches_each_owner_and_the_board_chai
     for lead in (health, police, social_worker):
         family_services.involvement_start(family=family, by=w.users["uninvolved"], agency=lead.agency,
                                           reason="Working with the family", lead_professional=lead)
-    with transaction.atomic():  # escalation_raise runs inside its caller's transaction
-        escalation, _ = escalation_raise(
+    with transaction.atomic():  # the engine runs inside its caller's transaction
+        escalation, _ = escalation_make(
             rule_id="ESC-1", clause="003 §7.9", key=f"ESC-1:family:{family.pk}", family=family,
             owner=w.users["uninvolved"], title="Convene a multi-agency meeting: 4 defaulted visits",
             deadline=timezone.now() + timedelta(days=10), facts=[{"text": "Fourth defaulted visit", "link": ""}])

@@ -18,6 +18,8 @@ from doorstep.meetings import delivery, services
 from doorstep.meetings.ics import meeting_calendar, site_url
 from doorstep.meetings.models import SHORT_NAMES, CalendarMethod, DeliveryState, InvitationEmail, MeetingKind
 from doorstep.notifications import services as notification_services
+from doorstep.notifications import selectors as notification_selectors
+from doorstep.notifications.models import Notification
 
 from . import helpers as h
 
@@ -109,7 +111,8 @@ def smtp_server(settings):
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default", "alarms", "email"]}}
     yield sink
     controller.stop()
 
@@ -145,37 +148,42 @@ def _unused_port(settings):
 
 
 def test_a_mail_server_that_is_down_is_retried_with_growing_delays_then_the_row_fails(world, settings, time_machine):
+    """Issue 14 "one outbox": an invitation e-mail is a notification of the outbox, retried and failed as they are."""
     time_machine.move_to(timezone.now(), tick=False)
     (invitation,) = h.invite(world, h.call_marp(world), "other_involved")
     row = InvitationEmail.objects.get(invitation=invitation)
     _unused_port(settings)
     delays = []
-    for attempt in range(1, delivery.MAX_ATTEMPTS + 1):
-        result = delivery.invitation_email_deliver(row.pk)
-        row.refresh_from_db()
+    for attempt in range(1, notification_services.MAX_EMAIL_ATTEMPTS + 1):
+        result = notification_services.email_deliver(row.notification_id)
+        row = InvitationEmail.objects.select_related("notification").get(pk=row.pk)
         assert row.attempts == attempt and row.last_error
-        if attempt < delivery.MAX_ATTEMPTS:
+        if attempt < notification_services.MAX_EMAIL_ATTEMPTS:
             assert result == "retry" and row.state == DeliveryState.CREATED
-            delays.append(row.next_attempt_at - timezone.now())
-            assert delivery.invitation_email_deliver(row.pk) == "not-due"
-            time_machine.move_to(row.next_attempt_at)
-    assert result == "failed" and row.state == DeliveryState.FAILED and row.next_attempt_at is None
+            delays.append(row.notification.email_next_attempt_at - timezone.now())
+            assert notification_services.email_deliver(row.notification_id) == "not-due"
+            time_machine.move_to(row.notification.email_next_attempt_at)
+    assert result == "failed" and row.state == DeliveryState.FAILED and row.notification.email_next_attempt_at is None
     assert delays[:3] == [timedelta(seconds=30), timedelta(seconds=60), timedelta(seconds=120)]
+    # ...and it is on the administrators' one page of undelivered e-mails.
+    assert row.notification in notification_selectors.failed_emails()
 
 
-def test_the_catch_up_job_sends_rows_left_behind_by_a_dead_worker(world, time_machine):
+def test_the_one_catch_up_job_sends_invitations_left_behind_by_a_dead_worker(world, time_machine):
     (invitation,) = h.invite(world, h.call_marp(world), "other_involved")
     row = InvitationEmail.objects.get(invitation=invitation)
-    InvitationEmail.objects.filter(pk=row.pk).update(state=DeliveryState.SENDING, claimed_at=timezone.now())
-    assert delivery.invitation_emails_catch_up() == 2  # the chair's and minute-taker's, which were due
-    row.refresh_from_db()
+    Notification.objects.filter(pk=row.notification_id).update(email_state="sending", email_claimed_at=timezone.now())
+    assert notification_services.email_catch_up() >= 2  # the chair's and minute-taker's invitations were due
+    row = InvitationEmail.objects.select_related("notification").get(pk=row.pk)
     assert row.state == DeliveryState.SENDING  # not stuck long enough: another worker may be sending it
     mail.outbox.clear()
-    time_machine.move_to(timezone.now() + delivery.STUCK_AFTER + timedelta(seconds=1))
-    assert delivery.invitation_emails_catch_up() == 1
-    row.refresh_from_db()
-    assert row.state == DeliveryState.SENT
-    assert [m.to for m in mail.outbox if "police.worker@example.org" in m.to] == [["police.worker@example.org"]]
+    time_machine.move_to(timezone.now() + notification_services.STUCK_AFTER + timedelta(seconds=1))
+    assert notification_services.email_catch_up() == 1
+    row = InvitationEmail.objects.select_related("notification").get(pk=row.pk)
+    assert row.state == DeliveryState.SENT and row.notification.email_possibly_sent
+    (message,) = [m for m in mail.outbox if "police.worker@example.org" in m.to]
+    assert message.extra_headers["Message-ID"] == f"<doorstep-notification-{row.notification_id}@localhost>"
+    assert [p.get_content_type() for p in message.message().walk()][-1] == "text/calendar"
 
 
 def test_someone_without_an_address_is_recorded_as_failed_at_once(world):
@@ -239,7 +247,6 @@ def test_no_email_of_a_meetings_life_carries_family_data(world):
     the plan's actions and the circulation of the minutes (notifications say only their kind, with a link)."""
     mail.outbox.clear()
     minutes = h.circulated(world)
-    delivery.invitation_emails_catch_up()
     notification_services.email_catch_up()
     meeting = minutes.meeting
     subjects = {m.subject for m in mail.outbox}

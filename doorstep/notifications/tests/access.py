@@ -13,6 +13,8 @@ ROUTES = [
     Route("notifications:inbox", SIGNED_IN),
     Route("notifications:open", frozenset({"involved_practitioner"}), _own_notification, method="post"),
     Route("notifications:preferences", SIGNED_IN),
+    # Each person's own e-mail choices: anyone signed in sets theirs (empty: the form is shown again).
+    Route("notifications:preferences", SIGNED_IN, method="post"),
     Route("notifications:failed", ADMINISTRATOR),
     Route("notifications:retry", ADMINISTRATOR, method="post"),
     Route("notification-list", SIGNED_IN, api=True),

@@ -55,6 +55,9 @@ def test_email_arrives_exactly_once_after_the_mail_server_comes_back(world, smtp
                 contact(world.family, worker, XMAS_EVE - timedelta(days=days))
             family_evaluate(family=world.family)
     emailed = Notification.objects.exclude(email_state=EmailState.NONE)
+    # Only these: an action already past its deadline is escalated by its due-moment task (issue 16) in the worker
+    # run below, and that notification's e-mail is queued after a commit this test's transaction never makes.
+    emailed = Notification.objects.filter(pk__in=list(emailed.values_list("pk", flat=True)))
     expected = sorted(emailed.values_list("recipient__email", flat=True))
     assert "health.worker@example.org" in expected and "health.manager@example.org" in expected
     run_worker_once()
@@ -74,9 +77,9 @@ def test_email_arrives_exactly_once_after_the_mail_server_comes_back(world, smtp
     time_machine.shift(timedelta(hours=2))
     services.email_catch_up()
     run_worker_once()
-    assert sorted(smtp.inbox.to()) == expected
-    assert sorted(smtp.inbox.message_ids) == sorted(f"doorstep-notification-{pk}" for pk in emailed.values_list(
-        "pk", flat=True))
+    ours = {f"doorstep-notification-{pk}" for pk in emailed.values_list("pk", flat=True)}
+    # (the catch-up also sends the overdue e-mails, each a new notification with its own Message-ID)
+    assert sorted(m for m in smtp.inbox.message_ids if m in ours) == sorted(ours)
     # No family data in any e-mail: only the kind and a link.
     for message in smtp.inbox.messages:
         text = message.get_payload(decode=True).decode() + message["Subject"]

@@ -30,15 +30,23 @@ ROUTES = [
     Route("supervision:home", AGENCY_STAFF),
     Route("supervision:worker", WORKER_AND_MANAGER, _worker),
     Route("supervision:plan", MANAGER, _worker),
+    # The forms' POST rows send nothing: the form comes back with errors to the worker's manager (issue 13).
+    Route("supervision:plan", MANAGER, _worker, method="post"),
     Route("supervision:record", MANAGER, _worker),
+    Route("supervision:record", MANAGER, _worker, method="post"),
     Route("supervision:cancel", MANAGER, _worker),
+    Route("supervision:cancel", MANAGER, _worker, method="post"),
     # The record holds the worker's reflections: only the worker and their manager.
     Route("supervision:session", WORKER_AND_MANAGER, lambda w: {"session_id": _case(w).session_id}),
     Route("supervision:case_add", MANAGER, lambda w: {"session_id": _case(w).session_id}),
+    Route("supervision:case_add", MANAGER, lambda w: {"session_id": _case(w).session_id}, method="post"),
     Route("supervision:acknowledge", WORKER, lambda w: {"session_id": _case(w).session_id}, method="post"),
     Route("supervision:decision_add", MANAGER, lambda w: {"case_id": _case(w).pk}),
+    Route("supervision:decision_add", MANAGER, lambda w: {"case_id": _case(w).pk}, method="post"),
     Route("supervision:action_plan", WORKER_AND_MANAGER, lambda w: {"plan_id": _case(w).action_plan.pk}),
     Route("supervision:action_plan_withdraw", MANAGER, lambda w: {"plan_id": _case(w).action_plan.pk}),
+    Route("supervision:action_plan_withdraw", MANAGER, lambda w: {"plan_id": _case(w).action_plan.pk},
+          method="post"),
     # The decisions are on the family's record.
     Route("supervision:family_decisions", FAMILY, _family_with_decision),
     Route("supervision-session-list", AGENCY_STAFF, api=True, tokens=PEOPLE_ONLY),

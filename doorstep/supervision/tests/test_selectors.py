@@ -10,6 +10,7 @@ from django.utils import timezone
 from doorstep.audit.models import AuditEvent
 from doorstep.supervision import oversight, selectors
 from doorstep.testing.factories import ProfessionalFactory
+from doorstep.testing.escalations import rule_set
 
 from .builders import DECISION, REFLECTION, case, held
 
@@ -40,6 +41,7 @@ class TestWhoSeesReflections:
         assert selectors.session_get_for(professional=successor, session_id=discussion.session_id)
 
     def test_pages_show_reflections_only_in_the_record(self, world, client):
+        """SUP-2 (004 §3.4, 001 §5.1.9.5): the worker's answers to the reflective questions are kept in the record."""
         discussion = case(world)
         client.force_login(world.users["involved_practitioner"])
         record = client.get(reverse("supervision:session", args=[discussion.session_id])).content.decode()
@@ -75,7 +77,7 @@ class TestOversight:
         assert data["incidents_available"] and data["markers_available"]
 
     def test_incidents_since_the_last_supervision_and_families_with_markers(self, world, settings):
-        settings.DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD = 1
+        rule_set("OVR-3", marked_families_threshold=1)
         from doorstep.incidents.services import incident_record
         from doorstep.markers.services import marker_raise
 
@@ -94,35 +96,26 @@ class TestOversight:
         row = selectors.staff_oversight(manager=manager)["rows"][0]
         assert row.marked_families == 1 and row.high_exposure
 
-    def test_without_the_incidents_and_markers_records_the_figures_are_not_available(self, world, monkeypatch):
-        monkeypatch.setattr(oversight, "_model", lambda app_label, name: None)
-        data = selectors.staff_oversight(manager=world.users["involved_manager"])
-        assert data["rows"][0].incidents is None and data["rows"][0].marked_families is None
-        assert not data["incidents_available"] and not data["markers_available"]
+    def test_a_broken_figure_fails_loudly_instead_of_being_not_available(self, world, monkeypatch):
+        """Issue 14: the incidents record is read directly, so a renamed field is an error, never a quiet "not
+        available"."""
+        from django.core.exceptions import FieldError
 
-    def test_incidents_and_markers_through_the_extension_points(self, world, settings, monkeypatch):
-        settings.DOORSTEP_SUPERVISION_MARKED_FAMILIES_THRESHOLD = 1
-        manager, worker = world.users["involved_manager"], world.users["involved_practitioner"]
-        session = held(world, days_ago=10)
-        seen = {}
+        def renamed(*args, **kwargs):
+            raise FieldError("Cannot resolve keyword 'professional_id' into field")
 
-        def incidents(*, since):
-            seen.update(since)
-            return {pk: 3 for pk in since}
-
-        monkeypatch.setattr(oversight, "INCIDENT_COUNTERS", [incidents])
-        monkeypatch.setattr(oversight, "MARKED_FAMILIES", [lambda *, family_ids: set(family_ids)])
-        row = selectors.staff_oversight(manager=manager)["rows"][0]
-        assert row.incidents == 3 and row.marked_families == 1 and row.high_exposure
-        assert timezone.localtime(seen[worker.pk]).date() == session.held_on
+        monkeypatch.setattr(oversight.AffectedWorker.objects, "filter", renamed)
+        with pytest.raises(FieldError):
+            selectors.staff_oversight(manager=world.users["involved_manager"])
 
     def test_a_fixed_number_of_queries_however_many_staff(self, world, django_assert_max_num_queries):
         manager = world.users["involved_manager"]
         selectors.staff_oversight(manager=manager)
         for _ in range(12):
             ProfessionalFactory(agency=manager.agency, line_manager=manager)
-        # Staff with their supervision, the families they lead, markers (2), incidents, open overdue actions.
-        with django_assert_max_num_queries(6):
+        # Staff with their supervision, the families they lead, markers (2), incidents, open overdue actions, and the
+        # rules' settings (SUP-4's interval, OVR-3's threshold: ESC-12).
+        with django_assert_max_num_queries(7):
             rows = selectors.staff_oversight(manager=manager)["rows"]
         assert len(rows) == 13
 

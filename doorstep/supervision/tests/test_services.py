@@ -14,6 +14,7 @@ from doorstep.escalations.services import escalation_cancel
 from doorstep.notifications.models import Notification
 from doorstep.supervision import selectors, services
 from doorstep.supervision.models import CaseDiscussion, SessionState, SupervisionActionPlan, SupervisionDecision
+from doorstep.testing.escalations import rule_set
 
 from .builders import DECISION, REFLECTION, answers, case, held
 
@@ -150,7 +151,7 @@ class TestOverdue:
 
     @pytest.mark.clock("2026-10-01 10:00")
     def test_raised_the_day_after_it_falls_due_never_before(self, world, time_machine, settings):
-        settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 28
+        rule_set("SUP-4", interval_days=28)
         worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
         held(world, days_ago=0)
         time_machine.move_to(datetime(2026, 10, 29, 23, 59, tzinfo=LONDON))  # due by the end of 29 October
@@ -172,7 +173,7 @@ class TestOverdue:
     @pytest.mark.clock("2026-10-01 10:00")
     def test_a_closed_action_is_not_raised_again_until_the_next_supervision_falls_due(self, world, time_machine,
                                                                                        settings):
-        settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 14
+        rule_set("SUP-4", interval_days=14)
         worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
         held(world, days_ago=0)
         time_machine.move_to(datetime(2026, 10, 20, 10, 0, tzinfo=LONDON))
@@ -186,9 +187,9 @@ class TestOverdue:
         assert services.supervision_overdue_sweep(now=timezone.now()) == 1
 
     def test_the_interval_is_configuration(self, world, settings):
-        settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 7
+        rule_set("SUP-4", interval_days=7)
         held(world, days_ago=8)
         assert services.supervision_overdue_sweep(now=timezone.now()) == 1
-        settings.DOORSTEP_SUPERVISION_INTERVAL_DAYS = 60
+        rule_set("SUP-4", interval_days=60)
         row = selectors.staff_oversight(manager=world.users["involved_manager"])["rows"][0]
         assert not row.overdue and row.due == timezone.localdate() + timedelta(days=52)

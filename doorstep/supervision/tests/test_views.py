@@ -1,6 +1,7 @@
 """The manager records a supervision and a case discussed through the pages (SUP-1..3, SUP-5)."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,3 +54,50 @@ def test_navigation_shows_supervision_to_workers_and_managers_only(world, client
         client.force_login(world.users[who])
         nav = [item["href"] for item in client.get(reverse("home")).context["navigation"]]
         assert (reverse("supervision:home") in nav) is shown, who
+
+
+@pytest.mark.django_db
+def test_supervision_writes_nothing_to_a_family_held_on_emergency_access_alone(world, client):
+    """Issue 13 (finding 3, found by the every-method matrix): a supervision decision reaches the family's
+    chronology, so it is a write. Once the worker's agency has ended its involvement, emergency access held by the
+    worker and their manager adds no case discussion (a specific error on the form) and no decision (403), and the
+    family's chronology is unchanged."""
+    from doorstep.chronology.models import ChronologyEntry
+    from doorstep.families import services as family_services
+    from doorstep.families.models import BreakGlassGround
+    from doorstep.supervision import services
+
+    from .builders import answers
+
+    worker = world.users["other_involved"]  # the police lead
+    manager = worker.line_manager
+    session = services.supervision_record(by=manager, worker=worker, held_on=timezone.localdate(),
+                                          health_and_safety_discussed=True, health_and_safety_note="Lone working")
+    earlier = services.case_discussion_add(
+        session=session, by=manager, family=world.family, hostility="none", risk_to_child="Shouting at home",
+        reflective_answers=answers(), decision="Joint visits", decision_reason="Hostility at the door")
+    police = world.family.involvements.get(agency=worker.agency, ended_on__isnull=True)
+    family_services.involvement_end(involvement=police, by=worker, reason="Police work finished")
+    later = services.supervision_record(by=manager, worker=worker, held_on=timezone.localdate(),
+                                        health_and_safety_discussed=True, health_and_safety_note="Lone working")
+    for person in (worker, manager):
+        family_services.break_glass_open(professional=person, family_reference=world.family.reference,
+                                         ground=BreakGlassGround.POLICE_AT_ADDRESS, reason="Called to the address")
+    entries = ChronologyEntry.objects.filter(family=world.family).count()
+    client.force_login(manager)
+    response = client.post(reverse("supervision:case_add", args=[later.pk]), {
+        "reference": world.family.reference, "hostility": "none", "risk_to_child": "x", "decision": "Close",
+        "decision_reason": "Ended", **{f"q_{q}": "no" for q in ReflectiveQuestion.values}})
+    assert response.status_code == 200 and "reference" in response.context["form"].errors
+    url = reverse("supervision:decision_add", args=[earlier.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"kind": "decision", "decision": "Close the case",
+                             "reason": "Police work finished"}).status_code == 403
+    assert CaseDiscussion.objects.filter(session=later).count() == 0 and earlier.decisions.count() == 1
+    assert ChronologyEntry.objects.filter(family=world.family).count() == entries
+    with pytest.raises(PermissionDenied):  # the services hold the same rule for any other caller
+        services.supervision_decision_add(case=earlier, by=manager, decision="Close", reason="Ended")
+    with pytest.raises(ValidationError) as refused:
+        services.case_discussion_add(session=later, by=manager, family=world.family, hostility="none",
+                                     risk_to_child="x", reflective_answers=answers(), decision="x", decision_reason="x")
+    assert "family" in refused.value.message_dict

@@ -240,13 +240,14 @@ def test_two_sweepers_at_once_alert_once():
     assert Notification.objects.filter(kind=NotificationKind.ACTION, dedupe_key__contains="reminder").count() == 3
 
 
-def test_the_default_chain_comes_from_the_environment_when_an_agency_has_no_procedure(world, monkeypatch):
+def test_the_default_chain_comes_from_the_settings_when_an_agency_has_no_procedure(world, settings):
+    # config/settings.py reads DOORSTEP_VISIT_CHAIN="reminder=,line_manager=10,duty_manager=,emergency=25" so.
     from doorstep.visits.chain import chain_for
 
     agency = world.users["involved_practitioner"].agency
-    monkeypatch.setenv("DOORSTEP_VISIT_CHAIN", "reminder=,line_manager=10,duty_manager=,emergency=25")
-    monkeypatch.setenv("DOORSTEP_VISIT_ACK_HOLD_MINUTES", "5")
+    settings.DOORSTEP_VISIT_CHAIN = {"reminder": None, "line_manager": 10, "duty_manager": None, "emergency": 25}
+    settings.DOORSTEP_VISIT_ACK_HOLD_MINUTES = 5
     assert chain_for(agency) == ([{"step": "line_manager", "minutes": 10}, {"step": "emergency", "minutes": 25}], 5)
-    monkeypatch.setenv("DOORSTEP_VISIT_CHAIN", "line_manager=40")  # after the emergency procedure's 45
+    settings.DOORSTEP_VISIT_CHAIN = {"line_manager": 40}  # after the emergency procedure's 45
     with pytest.raises(ValueError):
         chain_for(agency)

@@ -1,38 +1,31 @@
-import threading
-import time
+import os
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = ("Run a Doorstep worker: the django-tasks database worker, plus the scheduler that enqueues the periodic "
-            "jobs of doorstep/core/schedule.py. Start as many as you like: they never run a job twice.")
+    help = ("Run a Doorstep worker: alarms on their own thread, e-mails in a bounded pool, every other task, the "
+            "scheduler of doorstep/core/schedule.py and a heartbeat (doorstep/core/worker.py). Start as many as you "
+            "like: they never run a job twice. It survives database outages and stops only on SIGTERM or SIGINT.")
 
     def add_arguments(self, parser):
         parser.add_argument("--tick", type=float, default=1.0, help="How often the scheduler looks for due jobs.")
+        parser.add_argument("--heartbeat", type=float, default=None,
+                            help="How often the worker records that it is alive (default: DOORSTEP_HEARTBEAT_SECONDS).")
+        parser.add_argument("--email-threads", type=int, default=None,
+                            help="How many e-mails are sent at once (default: DOORSTEP_EMAIL_THREADS).")
 
-    def handle(self, *args, tick: float, **options):
-        from doorstep.core.scheduler import schedule_enqueue_due
+    def handle(self, *args, tick: float, heartbeat: float | None, email_threads: int | None, **options):
+        from doorstep.core.worker import WorkerProcess
 
-        stop = threading.Event()
-
-        def scheduler():
-            while not stop.is_set():
-                try:
-                    schedule_enqueue_due()
-                except Exception as exc:  # noqa: BLE001  (the database may be briefly unavailable; try again)
-                    self.stderr.write(f"scheduler: {exc}")
-                finally:
-                    close_old_connections()
-                stop.wait(tick)
-
-        thread = threading.Thread(target=scheduler, name="doorstep-scheduler", daemon=True)
-        thread.start()
-        self.stdout.write("Doorstep worker started: scheduler and task worker.")
-        try:
-            call_command("db_worker", "--no-reload", "--interval", "1", "--no-startup-delay", "--queue-name", "*")
-        finally:
-            stop.set()
-            time.sleep(0)
+        # Issue 16: a production worker on a SQLite file of its own would watch nobody's alarms.
+        if settings.PRODUCTION and not os.environ.get("DATABASE_URL"):
+            raise CommandError("DATABASE_URL must be set when DOORSTEP_ENV=production: the worker will not fall back "
+                               "to a SQLite file.")
+        process = WorkerProcess(tick=tick, email_threads=email_threads or settings.DOORSTEP_EMAIL_THREADS,
+                                heartbeat_every=heartbeat or settings.DOORSTEP_HEARTBEAT_SECONDS)
+        self.stdout.write("Doorstep worker started: alarms, e-mail pool, general tasks, scheduler and heartbeat.")
+        self.stdout.flush()
+        process.run()
+        self.stdout.write("Doorstep worker stopped.")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0002_partner_system_tokens_need_a_managers_approval'),
+        ('agencies', '0003_agency_name_cy'),
     ]
 
     operations = [

@@ -1,0 +1,86 @@
+"""Issue 14: stored sentences are message ids and parameters, rendered in the reader's language."""
+
+import json
+from datetime import date, datetime, timezone
+
+from django.utils import translation
+
+from doorstep.core.texts import Names, Text, Verbatim, text_from_json, text_render, text_render_all, text_to_json
+from doorstep.families.models import ChildStatus
+
+
+def _nested_text():
+    return Text("%(child)s: %(status)s", {
+        "child": "Jac Evans",
+        "status": ChildStatus.CHILD_PROTECTION.label,
+    })
+
+
+def test_json_form_round_trips_every_kind_of_parameter():
+    text = Text("%(a)s %(b)s", {
+        "words": "the family's own words",
+        "count": 3,
+        "none": None,
+        "day": date(2027, 1, 12),
+        "moment": datetime(2027, 1, 12, 10, 0, tzinfo=timezone.utc),
+        "nested": Text("never"),
+        "items": [Text("never"), "x"],
+        "name": Names({"en": "Evans household", "cy": "Aelwyd Evans"}),
+        "old": Verbatim("Escalated to A. Manager"),
+    })
+    stored = json.loads(json.dumps(text_to_json(text)))  # what a JSONField gives back
+    assert text_from_json(stored) == text
+    assert stored["params"]["day"] == {"date": "2027-01-12"}
+    assert stored["params"]["name"] == {"names": {"en": "Evans household", "cy": "Aelwyd Evans"}}
+
+
+def test_lazy_translation_is_stored_as_its_msgid_and_translated_when_read():
+    stored = text_to_json(_nested_text())
+    assert stored["params"]["status"] == {"msgid": "Child protection plan", "params": {}}
+    assert text_render(stored, "en") == "Jac Evans: Child protection plan"
+    assert text_render(text_from_json(stored), "cy") == "Jac Evans: Cynllun amddiffyn plant"
+
+
+def test_names_render_in_the_reader_language_and_fall_back_to_english():
+    text = Text("%(family)s", {"family": Names({"en": "Evans household", "cy": "Aelwyd Evans"})})
+    assert text_render_all(text) == {"en": "Evans household", "cy": "Aelwyd Evans"}
+    assert text_render(Text("%(agency)s", {"agency": Names({"en": "Police"})}), "cy") == "Police"
+
+
+def test_dates_render_in_the_reader_language():
+    text = Text("%(day)s", {"day": date(2027, 1, 12)})
+    assert text_render(text, "en") == "12 January 2027"
+    assert text_render(text, "cy") == "12 Ionawr 2027"
+
+
+def test_verbatim_and_plain_strings_are_shown_as_stored():
+    assert text_render(text_from_json({"verbatim": "Escalated to Sam", "language": "en"}), "cy") == "Escalated to Sam"
+    assert text_render("Old stored sentence", "cy") == "Old stored sentence"
+    assert text_from_json(None) is None
+
+
+def test_str_of_a_text_uses_the_active_language():
+    with translation.override("cy"):
+        assert str(_nested_text()) == "Jac Evans: Cynllun amddiffyn plant"
+
+
+def test_stored_english_is_read_back_as_a_message_id_or_kept_verbatim():
+    from doorstep.core.texts import text_parse
+
+    messages = ["%(agency)s became involved: %(reason)s", "Written agreement reviewed and ended: %(note)s",
+                "Escalated to %(manager)s"]
+    parsed = text_parse("Police became involved: worried about the children", messages)
+    assert parsed == Text("%(agency)s became involved: %(reason)s",
+                          {"agency": "Police", "reason": "worried about the children"})
+    assert text_parse("Escalated to Sam Jones", messages) == Text("Escalated to %(manager)s", {"manager": "Sam Jones"})
+    assert text_parse("Something nobody wrote", messages) == Verbatim("Something nobody wrote", "en")
+
+
+def test_a_plural_message_chooses_its_form_by_count_when_read():
+    from django.utils.translation import ngettext_lazy
+
+    text = Text(ngettext_lazy("%(count)d professional", "%(count)d professionals", "count")) % {"count": 2}
+    stored = text_to_json(text)
+    assert stored["msgid"] == "%(count)d professional" and stored["msgid_plural"] == "%(count)d professionals"
+    assert "\x00" not in json.dumps(stored)  # PostgreSQL's jsonb refuses it
+    assert text_render(text_from_json(stored), "en") == "2 professionals"
