@@ -276,8 +276,7 @@ def professional_save_by_administrator(*, by: Professional, professional: Profes
     professional.save()
     described = _describe(stored, professional, changed)
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=professional,
-                 summary=(Text(gettext_noop("Added professional %(username)s: %(changes)s")) if stored is None
-                          else Text(gettext_noop("Changed professional %(username)s: %(changes)s"))) % {
+                 summary=_change_summary(added=stored is None, held=held) % {
                      "username": professional.username, "changes": described})
     approvers = []
     if held:
@@ -293,6 +292,15 @@ def professional_save_by_administrator(*, by: Professional, professional: Profes
             dedupe_key=f"professional:{professional.pk}:admin-change:{timezone.now().isoformat()}",
         )
     return professional
+
+
+def _change_summary(*, added: bool, held: bool) -> Text:
+    if held:  # issue 13: the account waits for a manager of its agency
+        return (Text(gettext_noop("Added professional %(username)s: %(changes)s; waiting for a manager's approval"))
+                if added else
+                Text(gettext_noop("Changed professional %(username)s: %(changes)s; waiting for a manager's approval")))
+    return (Text(gettext_noop("Added professional %(username)s: %(changes)s")) if added
+            else Text(gettext_noop("Changed professional %(username)s: %(changes)s")))
 
 
 def _hands_over_an_agency(stored: Professional | None, professional: Professional, changed: list[str]) -> bool:
@@ -312,10 +320,6 @@ def _account_approval_request(*, by: Professional, professional: Professional, c
         professional=professional, agency=professional.agency, summary=changes[:500], email=professional.email,
         requested_by=by, requested_at=timezone.now(),
     )
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=professional,
-                 summary=Text(gettext_noop("The account %(username)s waits for a manager of %(agency)s to approve "
-                                           "it")) % {"username": professional.username,
-                                                     "agency": professional.agency.name_text})
     approvers = account_approvers(approval=approval)
     notify(
         recipients=approvers, kind=NotificationKind.GENERAL,
