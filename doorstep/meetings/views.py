@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
@@ -67,6 +67,7 @@ def _managed(request, meeting_id: int, purpose: str) -> Meeting:
         raise Http404("Not found") from None
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def mine(request):
     _family_worker(request)
@@ -74,6 +75,7 @@ def mine(request):
     return render(request, "meetings/mine.html", {**context, "now": timezone.now()})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def board(request):
     if not request.user.is_board_chair:
@@ -84,6 +86,7 @@ def board(request):
     return render(request, "meetings/board.html", {"page": page, "figures": figures})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def family_meetings(request, family_id: int):
     _family_worker(request)
@@ -167,6 +170,7 @@ def _int(value) -> int:
         raise Http404("Not found") from None
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def call_from_escalation(request, escalation_id: int):
     """One step from an escalation that asks for a meeting (ESC-1, ESC-2, ESC-3, ESC-7, ESC-11) to the call page."""
@@ -179,6 +183,7 @@ def call_from_escalation(request, escalation_id: int):
     return redirect(f"{reverse('meetings:call', kwargs={'family_id': family.pk})}?escalation={escalation.pk}")
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def detail(request, meeting_id: int):
     meeting, redirect_to = _meeting_or_confidentiality(request, meeting_id, "meeting")
@@ -406,6 +411,7 @@ def action_remove(request, action_id: int):
     return redirect("meetings:minutes_edit", meeting_id=minutes.meeting_id)
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def minutes(request, meeting_id: int):
     access = selectors.minutes_get_for(professional=request.user, meeting_id=meeting_id, purpose="minutes")
@@ -421,6 +427,7 @@ def minutes(request, meeting_id: int):
     return render(request, "meetings/minutes.html", context)
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def minutes_pdf(request, meeting_id: int):
     access = selectors.minutes_get_for(professional=request.user, meeting_id=meeting_id, purpose="minutes PDF")
@@ -445,6 +452,7 @@ def minutes_circulate(request, meeting_id: int):
     return redirect("meetings:minutes", meeting_id=minutes.meeting_id)
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def action(request, action_id: int):
     plan_action = selectors.plan_action_get_for(professional=request.user, action_id=action_id)
