@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
@@ -22,6 +23,7 @@ def _family_worker(request):
         raise PermissionDenied(_("Only practitioners and managers of an agency work with family records."))
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def family_markers(request, family_id: int):
     family = family_get_for(professional=request.user, family_id=family_id, purpose="warning markers")
@@ -69,6 +71,7 @@ def create(request, family_id: int):
     return render(request, "markers/form.html", {"form": form, "family": family, "incident": incident})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def detail(request, marker_id: int):
     marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id)
@@ -83,7 +86,8 @@ def detail(request, marker_id: int):
 
 @login_required
 def authorise(request, marker_id: int):
-    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="authorise a marker")
+    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="authorise a marker",
+                                       write=True)
     if not selectors.may_authorise(marker=marker, professional=request.user):
         raise PermissionDenied(_("Only a manager of the raising agency can authorise this marker."))
     decline = DeclineForm(form_data(request) if request.POST.get("decision") == "decline" else None)
@@ -102,7 +106,8 @@ def authorise(request, marker_id: int):
 
 @login_required
 def review(request, marker_id: int):
-    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="review a marker")
+    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="review a marker",
+                                       write=True)
     if not selectors.may_review(marker=marker, professional=request.user):
         raise PermissionDenied(_("Only the person who raised the marker or a manager of their agency can review it."))
     form = ReviewForm(form_data(request))
@@ -117,7 +122,8 @@ def review(request, marker_id: int):
 
 @login_required
 def end(request, marker_id: int):
-    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="end a marker")
+    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="end a marker",
+                                       write=True)
     if not selectors.may_end(marker=marker, professional=request.user):
         raise PermissionDenied(_("Only a manager of the raising agency can end this marker."))
     form = EndForm(form_data(request))
@@ -130,6 +136,7 @@ def end(request, marker_id: int):
         "button": _("End the marker")})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def awaiting(request):
     if not (request.user.works_with_families and request.user.is_manager):
@@ -138,6 +145,7 @@ def awaiting(request):
     return render(request, "markers/awaiting.html", {"page": page, "today": timezone.localdate()})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def address_check(request):
     """Before a visit: does this address carry a warning? Any professional, whatever their agency; audited."""
