@@ -94,7 +94,7 @@ def detail(request, incident_id: int):
 @login_required
 def police(request, incident_id: int):
     incident = selectors.incident_get_for(professional=request.user, incident_id=incident_id,
-                                          purpose="police informed")
+                                          purpose="police informed", write=True)
     if not selectors.may_record_police(incident=incident, professional=request.user):
         raise PermissionDenied(_("Only the recording agency or the police can record this."))
     form = PoliceForm(form_data(request))
@@ -114,7 +114,7 @@ def police(request, incident_id: int):
 @login_required
 def share(request, incident_id: int):
     incident = selectors.incident_get_for(professional=request.user, incident_id=incident_id,
-                                          purpose="share the worker's account")
+                                          purpose="share the worker's account", write=True)
     if not selectors.may_share_account(incident=incident, professional=request.user):
         raise PermissionDenied(_("Only a manager of the recording agency can decide to share the worker's account."))
     form = ShareAccountForm(form_data(request))
