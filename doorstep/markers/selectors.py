@@ -29,7 +29,8 @@ def _raising_agency_only(marker: WarningMarker, professional) -> bool:
         professional.agency_id != marker.raised_agency_id)
 
 
-def marker_get_for(*, professional, marker_id: int, purpose: str = "warning marker", write: bool = False) -> WarningMarker:
+def marker_get_for(*, professional, marker_id: int, purpose: str = "warning marker",
+                   write: bool = False) -> WarningMarker:
     """The marker if the professional may read the household it was raised from (audited), otherwise a 404. With
     `write`, a page or endpoint that changes the marker: emergency access alone is refused (403, issue 13)."""
     family_id = WarningMarker.objects.filter(pk=marker_id).values_list("family_id", flat=True).first()
