@@ -13,7 +13,7 @@ from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core.api import DateTimeField
-from doorstep.families.selectors import family_get_for
+from doorstep.families.selectors import family_get_for, family_require_write
 
 from . import selectors, services
 from .models import (
@@ -66,6 +66,7 @@ def _managed(request, pk, purpose: str) -> Meeting:
     meeting = _meeting(request, pk, purpose)
     if not selectors.may_manage(request.user, meeting):
         raise PermissionDenied("Only the meeting's chair and minute-taker can do this (MTG-2).")
+    family_require_write(professional=request.user, family=meeting.family, purpose=purpose)  # issue 13
     return meeting
 
 
