@@ -145,7 +145,6 @@ class DatabaseCollector:
         yield family
 
     def _emails(self, now):
-        from doorstep.meetings.models import InvitationEmail
         from doorstep.notifications.models import Notification
         from doorstep.notifications.services import STUCK_AFTER
 
@@ -158,7 +157,6 @@ class DatabaseCollector:
         late = now - STUCK_AFTER
         for outbox, model, state, due, claimed in (
             ("notifications", Notification, "email_state", "email_next_attempt_at", "email_claimed_at"),
-            ("meeting_invitations", InvitationEmail, "state", "next_attempt_at", "claimed_at"),
         ):
             counts = dict(model.objects.values_list(state).annotate(n=Count("pk")).order_by())
             for value, n in sorted(counts.items()):

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_safe
 
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.audit.services import audit_record, audit_record_many
@@ -30,6 +31,7 @@ from .forms import (
 from .models import BreakGlassAccess, Person
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def search(request):
     require_family_worker(request.user)
@@ -64,6 +66,7 @@ def create(request):
     return render(request, "families/create.html", {"form": form})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def detail(request, family_id: int):
     family = selectors.family_get_for(professional=request.user, family_id=family_id)
@@ -203,6 +206,7 @@ def overall_lead(request, family_id: int):
         "form": form, "family": family, "title": _("Change the overall lead professional"), "button": _("Save")})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def seen_by(request, family_id: int):
     """Who has seen this record (P-3): for the family's lead professionals and managers of involved agencies."""
@@ -231,6 +235,7 @@ def break_glass(request):
     return render(request, "families/break_glass.html", {"form": form})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def break_glass_review(request):
     if not (request.user.works_with_families and request.user.is_manager):

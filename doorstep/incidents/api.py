@@ -193,7 +193,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def police(self, request, pk=None):
         require_family_worker(request.user)
-        incident = selectors.incident_get_for(professional=request.user, incident_id=int(pk), purpose="API police")
+        incident = selectors.incident_get_for(professional=request.user, incident_id=int(pk), purpose="API police",
+                                              write=True)
         data = PoliceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.incident_record_police(incident=incident, by=request.user,
@@ -206,7 +207,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):
         require_family_worker(request.user)
-        incident = selectors.incident_get_for(professional=request.user, incident_id=int(pk), purpose="API share")
+        incident = selectors.incident_get_for(professional=request.user, incident_id=int(pk), purpose="API share",
+                                              write=True)
         data = ShareSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.incident_share_account(incident=incident, by=request.user, reason=data.validated_data["reason"])

@@ -54,12 +54,13 @@ def _incident_queryset() -> QuerySet[Incident]:
     )
 
 
-def incident_get_for(*, professional, incident_id: int, purpose: str = "incident") -> Incident:
-    """The incident if the professional may read its family (audited), otherwise a 404."""
+def incident_get_for(*, professional, incident_id: int, purpose: str = "incident", write: bool = False) -> Incident:
+    """The incident if the professional may read its family (audited), otherwise a 404. With `write`, a page or
+    endpoint that changes it: emergency access alone is refused (403, issue 13)."""
     family_id = Incident.objects.filter(pk=incident_id).values_list("family_id", flat=True).first()
     if family_id is None:
         raise Http404("No incident found")
-    family_get_for(professional=professional, family_id=family_id, purpose=purpose)
+    family_get_for(professional=professional, family_id=family_id, purpose=purpose, write=write)
     return _incident_queryset().get(pk=incident_id)
 
 

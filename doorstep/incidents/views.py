@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from doorstep.core.access import family_get_for
 from doorstep.core.drafts import form_data
@@ -64,6 +65,7 @@ def create(request, family_id: int | None = None):
     return render(request, "incidents/form.html", {"form": form, "family": family, "contact": contact})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def family_incidents(request, family_id: int):
     family = family_get_for(professional=request.user, family_id=family_id, purpose="incidents")
@@ -71,6 +73,7 @@ def family_incidents(request, family_id: int):
     return render(request, "incidents/family.html", {"family": family, "page": page})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def detail(request, incident_id: int):
     incident = selectors.incident_get_for(professional=request.user, incident_id=incident_id)
@@ -91,7 +94,7 @@ def detail(request, incident_id: int):
 @login_required
 def police(request, incident_id: int):
     incident = selectors.incident_get_for(professional=request.user, incident_id=incident_id,
-                                          purpose="police informed")
+                                          purpose="police informed", write=True)
     if not selectors.may_record_police(incident=incident, professional=request.user):
         raise PermissionDenied(_("Only the recording agency or the police can record this."))
     form = PoliceForm(form_data(request))
@@ -111,7 +114,7 @@ def police(request, incident_id: int):
 @login_required
 def share(request, incident_id: int):
     incident = selectors.incident_get_for(professional=request.user, incident_id=incident_id,
-                                          purpose="share the worker's account")
+                                          purpose="share the worker's account", write=True)
     if not selectors.may_share_account(incident=incident, professional=request.user):
         raise PermissionDenied(_("Only a manager of the recording agency can decide to share the worker's account."))
     form = ShareAccountForm(form_data(request))

@@ -142,7 +142,7 @@ class WarningMarkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def _marker(self, request, pk, purpose):
         require_family_worker(request.user)
-        return selectors.marker_get_for(professional=request.user, marker_id=int(pk), purpose=purpose)
+        return selectors.marker_get_for(professional=request.user, marker_id=int(pk), purpose=purpose, write=True)
 
     @extend_schema(request=None, responses=WarningMarkerSerializer)
     def _change(self, request, pk, purpose: str, serializer_class, service):

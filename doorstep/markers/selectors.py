@@ -31,12 +31,14 @@ def _raising_agency_only(marker: WarningMarker, professional) -> bool:
         professional.agency_id != marker.raised_agency_id)
 
 
-def marker_get_for(*, professional, marker_id: int, purpose: str = "warning marker") -> WarningMarker:
-    """The marker if the professional may read the household it was raised from (audited), otherwise a 404."""
+def marker_get_for(*, professional, marker_id: int, purpose: str = "warning marker",
+                   write: bool = False) -> WarningMarker:
+    """The marker if the professional may read the household it was raised from (audited), otherwise a 404. With
+    `write`, a page or endpoint that changes the marker: emergency access alone is refused (403, issue 13)."""
     family_id = WarningMarker.objects.filter(pk=marker_id).values_list("family_id", flat=True).first()
     if family_id is None:
         raise Http404("No marker found")
-    family_get_for(professional=professional, family_id=family_id, purpose=purpose)
+    family_get_for(professional=professional, family_id=family_id, purpose=purpose, write=write)
     marker = _with_people(WarningMarker.objects.filter(pk=marker_id)).select_related("family", "incident").get()
     if _raising_agency_only(marker, professional):
         raise Http404("No marker found")

@@ -195,6 +195,8 @@ def _locked(marker: WarningMarker) -> WarningMarker:
 @transaction.atomic
 def marker_authorise(*, marker: WarningMarker, by: Professional) -> WarningMarker:
     marker = _locked(marker)
+    # Issue 13: emergency access is read-only, even for a manager of the raising agency.
+    family_require_write(professional=by, family=marker.family, purpose="authorise a warning marker")
     if not may_authorise(marker=marker, professional=by):
         raise PermissionDenied(_("Only a manager of the raising agency can authorise this marker."))
     marker.status = MarkerStatus.ACTIVE
@@ -221,6 +223,8 @@ def marker_authorise(*, marker: WarningMarker, by: Professional) -> WarningMarke
 @transaction.atomic
 def marker_decline(*, marker: WarningMarker, by: Professional, reason: str) -> WarningMarker:
     marker = _locked(marker)
+    # Issue 13: emergency access is read-only, even for a manager of the raising agency.
+    family_require_write(professional=by, family=marker.family, purpose="decline a warning marker")
     if not may_authorise(marker=marker, professional=by):
         raise PermissionDenied(_("Only a manager of the raising agency can decide on this marker."))
     if not reason.strip():
@@ -250,6 +254,8 @@ def marker_decline(*, marker: WarningMarker, by: Professional, reason: str) -> W
 def marker_review(*, marker: WarningMarker, by: Professional, review_date: date, note: str) -> WarningMarker:
     """The marker still stands: a new review date, and why (FLG-2)."""
     marker = _locked(marker)
+    # Issue 13: emergency access is read-only, even for a manager of the raising agency.
+    family_require_write(professional=by, family=marker.family, purpose="review a warning marker")
     if not may_review(marker=marker, professional=by):
         raise PermissionDenied(_("Only the person who raised the marker or a manager of their agency can review it."))
     if not note.strip():
@@ -276,6 +282,8 @@ def marker_review(*, marker: WarningMarker, by: Professional, review_date: date,
 def marker_end(*, marker: WarningMarker, by: Professional, reason: str) -> WarningMarker:
     """End a marker: a reason is required, and the marker stays in the history (FLG-2)."""
     marker = _locked(marker)
+    # Issue 13: emergency access is read-only, even for a manager of the raising agency.
+    family_require_write(professional=by, family=marker.family, purpose="end a warning marker")
     if not may_end(marker=marker, professional=by):
         raise PermissionDenied(_("Only a manager of the raising agency can end this marker."))
     if not reason.strip():

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from doorstep.core.access import family_get_for, require_family_worker
 from doorstep.core.drafts import form_data
@@ -18,6 +19,7 @@ from . import selectors, services
 from .forms import AddressCheckForm, DeclineForm, EndForm, MarkerForm, ReviewForm, initial_from_incident
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def family_markers(request, family_id: int):
     family = family_get_for(professional=request.user, family_id=family_id, purpose="warning markers")
@@ -65,6 +67,7 @@ def create(request, family_id: int):
     return render(request, "markers/form.html", {"form": form, "family": family, "incident": incident})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def detail(request, marker_id: int):
     marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id)
@@ -79,7 +82,8 @@ def detail(request, marker_id: int):
 
 @login_required
 def authorise(request, marker_id: int):
-    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="authorise a marker")
+    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="authorise a marker",
+                                       write=True)
     if not selectors.may_authorise(marker=marker, professional=request.user):
         raise PermissionDenied(_("Only a manager of the raising agency can authorise this marker."))
     decline = DeclineForm(form_data(request) if request.POST.get("decision") == "decline" else None)
@@ -98,7 +102,8 @@ def authorise(request, marker_id: int):
 
 @login_required
 def review(request, marker_id: int):
-    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="review a marker")
+    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="review a marker",
+                                       write=True)
     if not selectors.may_review(marker=marker, professional=request.user):
         raise PermissionDenied(_("Only the person who raised the marker or a manager of their agency can review it."))
     form = ReviewForm(form_data(request))
@@ -113,7 +118,8 @@ def review(request, marker_id: int):
 
 @login_required
 def end(request, marker_id: int):
-    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="end a marker")
+    marker = selectors.marker_get_for(professional=request.user, marker_id=marker_id, purpose="end a marker",
+                                       write=True)
     if not selectors.may_end(marker=marker, professional=request.user):
         raise PermissionDenied(_("Only a manager of the raising agency can end this marker."))
     form = EndForm(form_data(request))
@@ -126,6 +132,7 @@ def end(request, marker_id: int):
         "button": _("End the marker")})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def awaiting(request):
     if not (request.user.works_with_families and request.user.is_manager):
@@ -134,6 +141,7 @@ def awaiting(request):
     return render(request, "markers/awaiting.html", {"page": page, "today": timezone.localdate()})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def address_check(request):
     """Before a visit: does this address carry a warning? Any professional, whatever their agency; audited."""

@@ -13,7 +13,7 @@ from rest_framework.response import Response as ApiResponse
 from doorstep.agencies.models import Agency, Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
-from doorstep.core.access import family_get_for, require_family_worker
+from doorstep.core.access import family_get_for, family_require_write, require_family_worker
 from doorstep.core.api import DateTimeField
 from doorstep.core.texts import Text
 
@@ -63,6 +63,7 @@ def _managed(request, pk, purpose: str) -> Meeting:
     meeting = _meeting(request, pk, purpose)
     if not selectors.may_manage(request.user, meeting):
         raise PermissionDenied("Only the meeting's chair and minute-taker can do this (MTG-2).")
+    family_require_write(professional=request.user, family=meeting.family, purpose=purpose)  # issue 13
     return meeting
 
 

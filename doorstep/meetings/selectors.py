@@ -21,7 +21,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.purposes import purpose_text
 from doorstep.audit.services import audit_record
 from doorstep.core.texts import Text
-from doorstep.core.access import families_visible_to, family_get_for, family_is_visible_to
+from doorstep.core.access import families_visible_to, family_get_for, family_is_visible_to, family_require_write
 from doorstep.escalations.models import ACTIVE_STATES, Escalation, EscalationState
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
 
@@ -114,7 +114,8 @@ def meeting_get_for(*, professional, meeting_id: int, purpose: str = "meeting") 
 
 
 def meeting_manage_for(*, professional, meeting_id: int, purpose: str) -> Meeting:
-    """The meeting for its chair, minute-taker or caller; PermissionDenied for other readers."""
+    """The meeting for its chair, minute-taker or caller; PermissionDenied for other readers, and for anyone whose
+    only access to the family is emergency access, which is read-only (issue 13)."""
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
 
@@ -122,6 +123,7 @@ def meeting_manage_for(*, professional, meeting_id: int, purpose: str) -> Meetin
     if not may_manage(professional, meeting):
         raise PermissionDenied(_("Only the meeting's chair and minute-taker can do this (MTG-2: the calling agency "
                                  "chairs and minutes the meeting)."))
+    family_require_write(professional=professional, family=meeting.family, purpose=purpose)
     return meeting
 
 

@@ -22,6 +22,7 @@ from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.services import escalation_cancel, escalation_complete, rule_settings
 from doorstep.families.models import Family, Involvement
+from doorstep.families.selectors import family_require_write
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
 
@@ -67,11 +68,14 @@ def _require_manager(meeting: Meeting, by) -> None:
     if not may_manage(by, meeting):
         raise PermissionDenied(_("Only the meeting's chair and minute-taker can do this (MTG-2: the calling agency "
                                  "chairs and minutes the meeting)."))
+    # Issue 13: running a meeting writes the family's record, which emergency access never does.
+    family_require_write(professional=by, family=meeting.family, purpose="run a meeting")
 
 
 def _require_chair(meeting: Meeting, by) -> None:
     if by.pk != meeting.chair_id:
         raise PermissionDenied(_("Only the chair of the meeting can do this."))
+    family_require_write(professional=by, family=meeting.family, purpose="chair a meeting")
 
 
 def _involved_agency_ids(family: Family) -> set[int]:
@@ -614,6 +618,7 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
     family = meeting.family
     if by.pk not in (meeting.chair_id, meeting.minute_taker_id):
         raise PermissionDenied(_("Only the chair or the minute-taker circulates the minutes."))
+    family_require_write(professional=by, family=family, purpose="circulate the minutes")
     if minutes.state != MinutesState.APPROVED:
         raise ValidationError({"state": _("The chair must approve the minutes before they are circulated")})
     now = timezone.now()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
@@ -64,6 +64,7 @@ def _managed(request, meeting_id: int, purpose: str) -> Meeting:
         raise Http404("Not found") from None
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def mine(request):
     require_family_worker(request.user)
@@ -71,6 +72,7 @@ def mine(request):
     return render(request, "meetings/mine.html", {**context, "now": timezone.now()})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def board(request):
     if not request.user.is_board_chair:
@@ -81,6 +83,7 @@ def board(request):
     return render(request, "meetings/board.html", {"page": page, "figures": figures})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def family_meetings(request, family_id: int):
     require_family_worker(request.user)
@@ -164,6 +167,7 @@ def _int(value) -> int:
         raise Http404("Not found") from None
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def call_from_escalation(request, escalation_id: int):
     """One step from an escalation that asks for a meeting (ESC-1, ESC-2, ESC-3, ESC-7, ESC-11) to the call page."""
@@ -176,6 +180,7 @@ def call_from_escalation(request, escalation_id: int):
     return redirect(f"{reverse('meetings:call', kwargs={'family_id': family.pk})}?escalation={escalation.pk}")
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def detail(request, meeting_id: int):
     meeting, redirect_to = _meeting_or_confidentiality(request, meeting_id, "meeting")
@@ -403,6 +408,7 @@ def action_remove(request, action_id: int):
     return redirect("meetings:minutes_edit", meeting_id=minutes.meeting_id)
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def minutes(request, meeting_id: int):
     access = selectors.minutes_get_for(professional=request.user, meeting_id=meeting_id, purpose="minutes")
@@ -418,6 +424,7 @@ def minutes(request, meeting_id: int):
     return render(request, "meetings/minutes.html", context)
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def minutes_pdf(request, meeting_id: int):
     access = selectors.minutes_get_for(professional=request.user, meeting_id=meeting_id, purpose="minutes PDF")
@@ -442,6 +449,7 @@ def minutes_circulate(request, meeting_id: int):
     return redirect("meetings:minutes", meeting_id=minutes.meeting_id)
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def action(request, action_id: int):
     plan_action = selectors.plan_action_get_for(professional=request.user, action_id=action_id)

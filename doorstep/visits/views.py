@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
@@ -114,6 +114,7 @@ def _save_plan(request, family, assess, arrange, kwargs, replaces):
         return None
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def detail(request, visit_id: int):
     visit = selectors.visit_get_for(professional=request.user, visit_id=visit_id)
@@ -278,6 +279,7 @@ def cancel(request, visit_id: int):
     return render(request, "visits/cancel.html", {"visit": visit, "family": visit.family, "form": form})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def alarm(request, visit_id: int):
     """The emergency card (SAF-3): who, where, expected back when, contact number, vehicle, the family's markers and
@@ -334,6 +336,7 @@ def emergency(request, visit_id: int):
     return redirect("visits:alarm", visit_id=visit.pk)
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def to_agree(request):
     _manager(request)
@@ -344,6 +347,7 @@ def to_agree(request):
     return render(request, "visits/to_agree.html", {"page": page})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def board(request):
     """"Out on visits now" (SAF-3, 004 §6.2): the agency's live visits and their states."""
@@ -356,6 +360,7 @@ def board(request):
                                                      manager=request.user).count()})
 
 
+@require_safe  # reads only: POST refused (issue 13)
 @login_required
 def mine(request):
     require_family_worker(request.user)

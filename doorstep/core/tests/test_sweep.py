@@ -11,7 +11,7 @@ from doorstep.core.models import SweepCheck, SweepFailure
 from doorstep.core.sweep import sweep_checks_run
 from doorstep.escalations import scheduled
 from doorstep.escalations.evaluate import SWEEP_CHECKS, sweep_run
-from doorstep.escalations.services import escalation_raise
+from doorstep.testing.escalations import escalation_make
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,9 @@ def test_killing_a_sweep_check_with_an_exception_leaves_every_other_check_runnin
 
 
 def _overdue(world, n: int):
-    return [escalation_raise(rule_id="ESC-9", clause="004 §2.3", key=f"TEST-overdue:{i}", title="Overdue test action",
-                             owner=world.users["involved_practitioner"], family=world.family,
-                             deadline=timezone.now() - timedelta(hours=1))[0] for i in range(n)]
+    return [escalation_make(rule_id="ESC-9", clause="004 §2.3", key=f"TEST-overdue:{i}", title="Overdue test action",
+                            owner=world.users["involved_practitioner"], family=world.family,
+                            deadline=timezone.now() - timedelta(hours=1))[0] for i in range(n)]
 
 
 def test_one_bad_overdue_action_is_recorded_and_the_others_still_escalate(world, monkeypatch, time_machine):

@@ -8,6 +8,7 @@ import time
 from collections import Counter
 
 import pytest
+from django.conf import settings
 
 from doorstep.notifications.tests.smtp import Inbox, SmtpServer
 
@@ -72,9 +73,10 @@ def test_killing_and_restarting_the_worker_loses_nothing(worker_db):
     assert len(expected) == 6 * FAMILIES
     assert sent_before_kill < len(expected), "killed too late to prove anything"
     assert set(inbox.message_ids) == expected  # every e-mail arrived
-    # At most the one e-mail in flight at the instant of the kill is sent twice (its Message-ID is the same).
+    # At most the e-mails in flight at the instant of the kill (one per thread of the e-mail pool, issue 16) are sent
+    # twice, each with the same Message-ID ("possibly sent").
     repeats = [mid for mid, n in Counter(inbox.message_ids).items() if n > 1]
-    assert len(repeats) <= 1, repeats
+    assert len(repeats) <= settings.DOORSTEP_EMAIL_THREADS, repeats
     report = worker_db.run("report")
     assert report["duplicate_keys"] == 0 and report["duplicate_notifications"] == 0
     assert report["by_rule"] == {"ESC-1": FAMILIES, "ESC-3": FAMILIES}

@@ -41,13 +41,20 @@ def _worker_pk(world) -> dict:
 ROUTES = [
     # Reversed with family_id: the same page as /incidents/new/?contact=<id> (tested in test_views).
     Route("incidents:create", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
+    # Empty POSTs: the form back with its errors (200) to whoever may write; emergency access is read-only.
+    Route("incidents:create", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post"),
     Route("incidents:family", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("incidents:detail", FAMILY, _incident),
     # The recording agency (health) and the involved police force.
     Route("incidents:police", FAMILY_INVOLVED, _incident),
+    Route("incidents:police", FAMILY_INVOLVED, _incident, method="post"),
     Route("incidents:share", INVOLVED_MANAGER, _incident),
+    Route("incidents:share", INVOLVED_MANAGER, _incident, method="post"),
     # 004 §5.3: the impact on the worker, only the worker and their manager.
     Route("incidents:worker", WORKER_AND_MANAGER, _worker),
+    # The worker's own form: only the worker writes their support and impact (the manager writes the follow-up).
+    Route("incidents:worker", frozenset({"involved_practitioner"}), _worker, method="post",
+          data=lambda w: {"form": "own"}),
     Route("incident-list", AGENCY_STAFF, api=True),
     Route("incident-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("incident-detail", FAMILY, _pk, api=True),

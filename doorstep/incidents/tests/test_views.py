@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.engagement.models import Contact, ContactKind, Outcome, ThreatKind
+from doorstep.families import services as family_services
+from doorstep.families.models import BreakGlassGround, Involvement
 from doorstep.incidents.models import AffectedWorker, Incident
 from doorstep.notifications.models import Notification
 
@@ -138,3 +140,26 @@ def test_the_case_file_shows_the_incident_panel_and_the_export_carries_it(world,
     lines = sections["Threats and violence towards professionals"]
     assert len(lines) == 1 and "Threat to kill" in lines[0] and ACCOUNT not in lines[0]
     assert "held by Health Board" in lines[0]
+
+
+def test_emergency_access_alone_gets_no_police_or_share_form(world, client):
+    """Issue 13: the police recorded the incident, then left the family; their manager, on emergency access only,
+    may read the incident but is refused the pages that change it (read-only), whatever they post."""
+    worker = world.users["other_involved"]
+    manager = worker.line_manager
+    incident = record(world, by=worker, affected=[worker])
+    police = Involvement.objects.get(family=world.family, agency=worker.agency)
+    family_services.involvement_end(involvement=police, by=worker, reason="Case closed")
+    family_services.break_glass_open(professional=manager, family_reference=world.family.reference,
+                                     ground=BreakGlassGround.POLICE_AT_ADDRESS, reason="Called to the address")
+    client.force_login(manager)
+    assert client.get(reverse("incidents:detail", args=[incident.pk])).status_code == 200
+    for name in ("incidents:police", "incidents:share"):
+        url = reverse(name, args=[incident.pk])
+        assert client.get(url).status_code == 403, name
+        assert client.post(url, {}).status_code == 403, name
+    response = client.post(f"/api/v1/incidents/{incident.pk}/share/", {"reason": "Referral"},
+                           content_type="application/json")
+    assert response.status_code == 403
+    incident.refresh_from_db()
+    assert incident.account_shared_at is None and incident.police_informed_at is None

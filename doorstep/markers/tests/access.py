@@ -52,11 +52,16 @@ ROUTES = [
     Route("markers:awaiting", MANAGERS),
     Route("markers:family", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("markers:create", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
+    # Empty POSTs: the form back with its errors (200) to whoever may write; emergency access is read-only.
+    Route("markers:create", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post"),
     Route("markers:detail", FAMILY, _active),
     # FLG-2: authorised by a manager of the raising agency.
     Route("markers:authorise", INVOLVED_MANAGER, _awaiting),
+    Route("markers:authorise", INVOLVED_MANAGER, _awaiting, method="post", data=lambda w: {"decision": "decline"}),
     Route("markers:review", RAISER_AND_MANAGER, _active),
+    Route("markers:review", RAISER_AND_MANAGER, _active, method="post"),
     Route("markers:end", INVOLVED_MANAGER, _active),
+    Route("markers:end", INVOLVED_MANAGER, _active, method="post"),
     Route("marker-list", AGENCY_STAFF, api=True),
     Route("marker-list", AGENCY_STAFF, method="post", api=True),  # empty: bad input (400) to whoever gets past the access gate
     Route("marker-detail", FAMILY, _active_pk, api=True),

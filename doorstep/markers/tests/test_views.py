@@ -3,6 +3,8 @@ wording, the address check, and bounded queries."""
 
 from datetime import timedelta
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +13,7 @@ from django.utils import timezone
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.families import services as family_services
 from doorstep.families.casefile import export_sections
+from doorstep.families.models import BreakGlassGround, Involvement
 from doorstep.markers import services
 from doorstep.markers.models import MarkerCategory, WarningMarker
 
@@ -216,3 +219,34 @@ def test_a_marker_raised_from_an_incident_of_another_family_is_refused_and_nothi
         "review_date_0": review.day, "review_date_1": review.month, "review_date_2": review.year,
     })
     assert response.status_code == 404 and not WarningMarker.objects.exists()
+
+
+def _police_left_and_its_manager_on_emergency_access(world):
+    """Issue 13: the raising agency (the police) has left the family; its manager reads it on emergency access only."""
+    police_manager = world.users["other_involved"].line_manager
+    police = Involvement.objects.get(family=world.family, agency=police_manager.agency)
+    family_services.involvement_end(involvement=police, by=world.users["other_involved"], reason="Case closed")
+    family_services.break_glass_open(professional=police_manager, family_reference=world.family.reference,
+                                     ground=BreakGlassGround.POLICE_AT_ADDRESS, reason="Called to the address")
+    return police_manager
+
+
+def test_emergency_access_does_not_authorise_review_or_end_a_marker(world, client):
+    awaiting = raise_marker(world, by="other_involved")
+    active = services.marker_authorise(marker=raise_marker(world, by="other_involved"),
+                                       by=world.users["other_involved"].line_manager)
+    manager = _police_left_and_its_manager_on_emergency_access(world)
+    client.force_login(manager)
+    assert client.get(reverse("markers:detail", args=[active.pk])).status_code == 200  # reading is allowed
+    posts = [("markers:authorise", awaiting, {"decision": "authorise"}),
+             ("markers:review", active, {"note": "Still needed"}),
+             ("markers:end", active, {"reason": "Moved away"})]
+    for name, marker, data in posts:
+        assert client.post(reverse(name, args=[marker.pk]), data).status_code == 403, name
+    for service, marker, kwargs in [(services.marker_authorise, awaiting, {}),
+                                    (services.marker_decline, awaiting, {"reason": "No evidence"}),
+                                    (services.marker_end, active, {"reason": "Moved away"})]:
+        with pytest.raises(PermissionDenied, match="read-only"):
+            service(marker=marker, by=manager, **kwargs)
+    assert WarningMarker.objects.get(pk=awaiting.pk).status == "awaiting"
+    assert WarningMarker.objects.get(pk=active.pk).status == "active"

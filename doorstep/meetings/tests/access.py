@@ -91,14 +91,22 @@ ROUTES = [
     Route("meetings:family", FAMILY | SPECIALIST, _family_with_specialist),
     # Calling needs an involved agency: emergency access does not call meetings.
     Route("meetings:call", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
+    # Empty POSTs: the form back with its errors (200) to whoever may write.
+    Route("meetings:call", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post"),
     Route("meetings:call_from_escalation", FAMILY_INVOLVED, lambda w: {"escalation_id": h.esc1(w).pk}),
     Route("meetings:detail", FAMILY | SPECIALIST, _meeting_with_specialist),
     Route("meetings:invite", RUN, _meeting),
+    Route("meetings:invite", RUN, _meeting, method="post"),
     Route("meetings:reschedule", RUN, _meeting),
+    Route("meetings:reschedule", RUN, _meeting, method="post"),
     Route("meetings:cancel", RUN, _meeting),
+    Route("meetings:cancel", RUN, _meeting, method="post"),
     Route("meetings:held", RUN, _meeting),
+    Route("meetings:held", RUN, _meeting, method="post"),
     Route("meetings:minutes_edit", RUN, _held),
+    Route("meetings:minutes_edit", RUN, _held, method="post"),
     Route("meetings:action_add", RUN, _held),
+    Route("meetings:action_add", RUN, _held, method="post"),
     Route("meetings:action_remove", RUN, _draft_action, method="post"),
     Route("meetings:minutes_circulate", RUN, _approved, method="post"),
     # Circulated minutes: the Board chair reads them (their only identifiable data) and so does the specialist
@@ -111,7 +119,9 @@ ROUTES = [
     Route("meetings:action_progress", SPECIALIST | CHAIR, _specialist_action, method="post",
           data=lambda w: {"note": "Visited with the health visitor"}),
     Route("meetings:respond", frozenset({"involved_postholder"}), _invitation_for_postholder),
+    Route("meetings:respond", frozenset({"involved_postholder"}), _invitation_for_postholder, method="post"),
     Route("meetings:confidentiality", SPECIALIST, _specialist_invitation),
+    Route("meetings:confidentiality", SPECIALIST, _specialist_invitation, method="post"),
     Route("meeting-list", AGENCY_STAFF, api=True),
     # Empty: bad input (400) to whoever gets past the access gate. A partner system calls no meeting (it would chair it).
     Route("meeting-list", AGENCY_STAFF, method="post", api=True, tokens=PEOPLE_ONLY),

@@ -4,10 +4,15 @@ minutes through to circulation, the case file's plan panel and the PDF."""
 import io
 from datetime import timedelta
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from doorstep.families import services as family_services
+from doorstep.families.models import BreakGlassGround, Involvement
+from doorstep.meetings import services
 from doorstep.meetings.models import Meeting, MeetingKind, MeetingState, MinutesState
 
 from . import helpers as h
@@ -186,3 +191,25 @@ def test_a_role_for_an_agency_that_did_not_attend_is_refused_and_the_minutes_are
     before = minutes.concerns
     minutes.refresh_from_db()
     assert minutes.concerns == before != "Not seen" and not minutes.agency_roles.exists()
+
+
+def test_a_chair_on_emergency_access_alone_cannot_run_the_meeting(world, client):
+    """Issue 13: the police postholder called and chairs a MARP; the police leave the family and the postholder reads
+    it on emergency access only, which is read-only: no moving, cancelling or recording the meeting."""
+    postholder = world.users["involved_postholder"]
+    meeting = services.meeting_call(
+        family=world.family, by=postholder, kind=MeetingKind.MARP, reason="Threats to officers",
+        starts_at=(timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0), location="Police station",
+        parents="excluded", parents_excluded_reason="Threats to staff")
+    police = Involvement.objects.get(family=world.family, agency=postholder.agency)
+    family_services.involvement_end(involvement=police, by=world.users["other_involved"], reason="Case closed")
+    family_services.break_glass_open(professional=postholder, family_reference=world.family.reference,
+                                     ground=BreakGlassGround.POLICE_AT_ADDRESS, reason="Called to the address")
+    client.force_login(postholder)
+    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200  # reading is allowed
+    for name, data in [("meetings:cancel", {"reason": "Chair is ill"}), ("meetings:invite", {}),
+                       ("meetings:held", {"held_on": timezone.localdate().isoformat()})]:
+        assert client.post(reverse(name, args=[meeting.pk]), data).status_code == 403, name
+    with pytest.raises(PermissionDenied, match="read-only"):
+        services.meeting_cancel(meeting=meeting, by=postholder, reason="Chair is ill")
+    assert Meeting.objects.get(pk=meeting.pk).state == MeetingState.SCHEDULED

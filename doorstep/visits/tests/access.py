@@ -73,10 +73,15 @@ ROUTES = [
     Route("visits:board", MANAGERS),
     Route("visits:to_agree", MANAGERS),
     Route("visits:plan", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
+    # Empty POSTs: the form back with its errors (200) to whoever may write.
+    Route("visits:plan", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post"),
     Route("visits:detail", WORKER_AND_MANAGER, _id(ready)),
     Route("visits:decide", INVOLVED_MANAGER, _id(awaiting)),
+    Route("visits:decide", INVOLVED_MANAGER, _id(awaiting), method="post"),
     Route("visits:cancel", WORKER_AND_MANAGER, _id(ready)),
+    Route("visits:cancel", WORKER_AND_MANAGER, _id(ready), method="post"),
     Route("visits:out", WORKER, _id(ready)),
+    Route("visits:out", WORKER, _id(ready), method="post"),
     Route("visits:extend", WORKER, _id(live), method="post", data=lambda w: {"minutes": "15"}),
     Route("visits:check_out", WORKER, _id(live), method="post", data=lambda w: {"something_happened": "no"}),
     Route("visits:something_happened", WORKER, _id(completed), method="post"),
@@ -84,6 +89,7 @@ ROUTES = [
     Route("visits:alarm", INVOLVED_MANAGER, _id(escalated)),
     Route("visits:acknowledge", INVOLVED_MANAGER, _id(escalated), method="post"),
     Route("visits:resolve", INVOLVED_MANAGER, _id(escalated)),
+    Route("visits:resolve", INVOLVED_MANAGER, _id(escalated), method="post"),
     Route("visits:emergency", INVOLVED_MANAGER, _id(escalated), method="post"),
     Route("visit-list", AGENCY_STAFF, api=True),
     # Empty: bad input (400) to whoever gets past the access gate. A partner system plans no visit (it would be the worker).

@@ -1,4 +1,3 @@
-import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         from doorstep.core.worker import WorkerProcess
 
         # Issue 16: a production worker on a SQLite file of its own would watch nobody's alarms.
-        if settings.PRODUCTION and not os.environ.get("DATABASE_URL"):
+        if settings.PRODUCTION and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             raise CommandError("DATABASE_URL must be set when DOORSTEP_ENV=production: the worker will not fall back "
                                "to a SQLite file.")
         process = WorkerProcess(tick=tick, email_threads=email_threads or settings.DOORSTEP_EMAIL_THREADS,
