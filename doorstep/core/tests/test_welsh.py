@@ -93,17 +93,8 @@ def english_found(html: str, exact, patterns) -> list[str]:
 # The link to switch language names the other language in that language, on purpose.
 ALLOWED = {"English"}
 
-# Titles of tracked actions that their apps still format as English when raised (ESC-4, SAF-3, FLG-2, MTG-3/4/5,
-# AGR-1). Issue 14's "one engine" (another branch) turns them into RuleDefinitions whose titles are message ids;
-# each msgid leaves this list when its rule does, and the test then holds it to Welsh.
-PENDING_ENGINE = {
-    "Make sure the police are informed of %(what)s at %(family)s on %(when)s",
-    "Plan action for family %(reference)s: %(action)s",
-    "Authorise or decline the warning marker raised by %(name)s for %(family)s",
-    "Violence-at-work follow-up for %(worker)s: incident at %(family)s on %(when)s",
-    "Circulate the minutes of the %(meeting)s held on %(day)s (family %(reference)s) by %(when)s",
-    "Review the warning marker (%(category)s) for %(family)s by %(date)s",
-}
+# Titles of tracked actions are message ids since issue 14's one engine: none is pending any more.
+PENDING_ENGINE: set[str] = set()
 
 
 @pytest.fixture(scope="module")
