@@ -44,13 +44,19 @@ def tokens(request):
     })
 
 
-def _token_action(request, token_id: int, service):
-    token = selectors.system_token_get_for(professional=request.user, token_id=token_id)
+def _decide(request, *, service, page: str, **target):
+    """One manager's or administrator's decision on a token or an account (issue 13): the service refuses what this
+    person may not decide, and its reason is shown on the page the decision was made from."""
     try:
-        service(by=request.user, token=token)
+        service(by=request.user, **target)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("agencies:tokens")
+    return redirect(page)
+
+
+def _token_action(request, token_id: int, service):
+    token = selectors.system_token_get_for(professional=request.user, token_id=token_id)
+    return _decide(request, service=service, page="agencies:tokens", token=token)
 
 
 @require_POST
@@ -89,11 +95,7 @@ def accounts(request):
 
 def _account_action(request, approval_id: int, service):
     approval = selectors.account_approval_get_for(professional=request.user, approval_id=approval_id)
-    try:
-        service(by=request.user, approval=approval)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("agencies:accounts")
+    return _decide(request, service=service, page="agencies:accounts", approval=approval)
 
 
 @require_POST
