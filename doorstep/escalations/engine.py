@@ -284,12 +284,24 @@ def protocol_rules(*, family: Family) -> None:
 
 # --- ESC-6: refusing to end an involvement while access is difficult --------------------------------------------
 
-def _plan_reasons(facts, family: Family) -> list:
+def _plan_reasons(facts, family: Family, agency_id: int) -> list:
+    """ESC-6 (001 §5.1.19): why the ending agency's planned contact forms part of a formal multi-agency plan to
+    safeguard a child: a child's plan (in need, child protection, looked after), or the plan of intervention agreed
+    at a meeting (MTG-3) that still gives the agency an open action. Each makes a meeting a condition of ending;
+    none is a reason to end (a plan is what the contact serves, not a way out of it)."""
+    from doorstep.meetings.models import SHORT_NAMES, PlanAction
+
     reasons: list = [
         Text(gettext_noop("%(child)s: %(status)s"), {"child": c.name, "status": ChildStatus(c.status).label})
         for c in facts.children if c.status in (ChildStatus.CHILD_PROTECTION, ChildStatus.CHILD_IN_NEED,
                                                 ChildStatus.LOOKED_AFTER)
     ]
+    plans = (PlanAction.objects.filter(family=family, agency_id=agency_id, escalation__state__in=ACTIVE_STATES)
+             .values_list("minutes__meeting__kind", "minutes__meeting__held_on").distinct()
+             .order_by("minutes__meeting__held_on"))
+    reasons += [Text(gettext_noop("the plan of intervention agreed at the %(meeting)s held on %(day)s gives the "
+                                  "agency an action"), {"meeting": SHORT_NAMES[kind], "day": held_on})
+                for kind, held_on in plans]
     return reasons
 
 
@@ -323,7 +335,7 @@ def involvement_closure_missing(*, involvement: Involvement, now: datetime | Non
         ending_agency_id=involvement.agency_id,
         consulted_agency_ids=frozenset(a for kind, a, _held in steps if kind == ClosureStepKind.CONSULTATION),
         meeting_held_on=max(meetings, default=None),
-        plan_reasons=tuple(_plan_reasons(gathered.facts, family)),
+        plan_reasons=tuple(_plan_reasons(gathered.facts, family, involvement.agency_id)),
     )
     _enabled3, esc_3_params = rule_settings("ESC-3")
     return esc_6_missing(gathered.facts, closure, params, esc_3_params)

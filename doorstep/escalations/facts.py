@@ -23,7 +23,7 @@ from doorstep.engagement.models import (
 )
 from doorstep.families.models import CHILD_ROLES, Family, Involvement, MemberRole, Person
 
-from .models import ACTIVE_STATES, CLOSED_STATES, Escalation, NonComplianceFinding
+from .models import ACTIVE_STATES, CLOSED_STATES, Escalation, EscalationState, NonComplianceFinding
 from .rules import ActiveFact, AgencyFact, ChildFact, ContactFact, FamilyFacts, FindingFact
 
 # ESC-11: what counts as hostility or refusal towards an agency at a contact.
@@ -98,15 +98,17 @@ def family_facts(*, family: Family, now: datetime) -> Gathered:
         .values_list("id", "identified_on", "recorded_at", "recorded_by_id", "child_protection_plan")
         .order_by("recorded_at", "id")
     )
-    # 7. The family's escalations: the active ones, and when each key last closed.
+    # 7. The family's escalations: the active ones, and when each key last closed (and was last done: ESC-7).
     active_rows = {
         row["key"]: row for row in Escalation.objects.filter(family=family, state__in=ACTIVE_STATES)
         .values("id", "key", "rule_id", "trigger_date", "parameters", "facts")
     }
-    last_closed = dict(
+    closed_rows = list(
         Escalation.objects.filter(family=family, state__in=CLOSED_STATES, closed_at__isnull=False)
-        .values("key").annotate(last=Max("closed_at")).values_list("key", "last")
+        .values("key").annotate(last=Max("closed_at"), done=Max("closed_at", filter=Q(state=EscalationState.DONE)))
+        .values_list("key", "last", "done")
     )
+    last_closed = {key: last for key, last, _done in closed_rows}
     # 8. The line managers of everyone the rules may name (ORG-3).
     people = {family.overall_lead_id, *(i["lead_professional_id"] for i in involvements),
               *{r[6] for r in contact_rows}, *(r[3] for r in finding_rows)}
@@ -165,6 +167,7 @@ def family_facts(*, family: Family, now: datetime) -> Gathered:
                        for pk, identified_on, recorded_at, recorded_by, cp in finding_rows),
         line_managers=line_managers, last_closed=last_closed,
         last_closed_on={key: _local_date(at) for key, at in last_closed.items()},
+        last_done_on={key: _local_date(done) for key, _last, done in closed_rows if done is not None},
         active={key: ActiveFact(key=key, rule_id=row["rule_id"], trigger_date=row["trigger_date"],
                                 parameters=row["parameters"] or {})
                 for key, row in active_rows.items()},

@@ -125,6 +125,7 @@ class FamilyFacts:
     line_managers: Mapping[int, int] = field(default_factory=dict)  # professional id -> line manager id (ORG-3)
     last_closed: Mapping[str, datetime] = field(default_factory=dict)  # key -> when its last escalation closed
     last_closed_on: Mapping[str, date] = field(default_factory=dict)  # the same, as the local date
+    last_done_on: Mapping[str, date] = field(default_factory=dict)  # key -> the local date it was last done (ESC-7)
     active: Mapping[str, ActiveFact] = field(default_factory=dict)
 
     def manager_of(self, professional_id: int | None) -> int | None:
@@ -494,6 +495,64 @@ def esc_6_missing(facts: FamilyFacts, closure: ClosureFacts, params: dict, esc_3
     return [Text(gettext_noop("Access difficulties are unresolved: %(reasons)s."), {"reasons": reasons}), *missing]
 
 
+# --- ESC-7 (001 §5.1.17): still not engaging after everything has been tried -------------------------------------
+
+# "Everything has been done to aid the process": the agencies have already acted together on the family's
+# non-engagement, i.e. an action of one of these rules was done (the multi-agency meetings of ESC-1, ESC-2 and
+# ESC-3, the managers' agreement of ESC-10, the professionals meeting of ESC-11, or an earlier ESC-7).
+TRIED_RULES = ("ESC-1", "ESC-2", "ESC-3", "ESC-7", "ESC-10", "ESC-11")
+
+
+def _tried(key: str) -> str | None:
+    """The rule of a done action that counts as the agencies having tried together, or None. ESC-3's discussion
+    with the line manager is one worker's step: only its multi-agency meeting counts."""
+    rule_id = key.partition(":")[0]
+    if rule_id not in TRIED_RULES or (rule_id == "ESC-3" and not key.endswith(":meeting")):
+        return None
+    return rule_id
+
+
+def esc_7(facts: FamilyFacts, params: dict) -> RuleResult:
+    """If the family is still not engaging when everything has been done to aid the process, a child protection
+    consultation should be considered with a child protection coordinator and a hard-to-engage professionals meeting
+    convened (001 §5.1.17).
+
+    Raised when, after the latest such action was done (and after the last ESC-7 closed), the family's latest
+    contacts in a row, by any agency, failed to achieve access. Owned by the family's overall lead, with their
+    manager and every involved agency's lead told; the meeting it asks for (a hard-to-engage professionals meeting)
+    closes it when it is held."""
+    result = RuleResult()
+    key = f"ESC-7:family:{facts.family_id}"
+    tried = [(day, rule_id) for k, day in facts.last_done_on.items() if (rule_id := _tried(k))]
+    if not tried:
+        return result
+    tried_on = max(day for day, _rule in tried)
+    start = max(tried_on, facts.since(key) or tried_on)
+    streak = _no_access_streak([c for c in facts.contacts if c.occurred_on > start])
+    threshold = params["failed_contacts"]
+    if len(streak) < threshold:
+        return result
+    trigger = streak[threshold - 1]
+    owner = facts.overall_lead_id or trigger.recorded_by_id
+    rules_done = ", ".join(sorted({rule_id for _day, rule_id in tried}, key=rule_sort_key))
+    lines = [Fact(Text(gettext_noop("The agencies have already acted together on the family's non-engagement "
+                                    "(%(rules)s, most recently done on %(date)s)."),
+                       {"rules": rules_done, "date": tried_on}), ("family", facts.family_id)),
+             Fact(Text(gettext_noop("Since then, the last %(count)s contacts did not achieve access."),
+                       {"count": len(streak)}), ("family", facts.family_id))]
+    lines += [_contact_fact(c) for c in streak[-10:]]
+    result.outcomes.append(Raise(
+        rule_id="ESC-7", clause="001 §5.1.17", key=key,
+        title=Text(gettext_noop("The family is still not engaging: consider a child protection consultation and "
+                                "convene a hard-to-engage professionals meeting")),
+        owner_id=owner, trigger_date=trigger.occurred_on,
+        deadline=_deadline(facts, trigger.occurred_on, params["deadline_working_days"]),
+        facts=tuple(lines), parameters=dict(params), source=("engagement.Contact", trigger.id),
+        notify_ids=_ids(facts.manager_of(owner), *(a.lead_id for a in facts.agencies if a.lead_id != owner)),
+    ))
+    return result
+
+
 # --- ESC-8 (003 §7.9): children seen, and seen alone ------------------------------------------------------------
 
 def esc_8(facts: FamilyFacts, params: dict) -> RuleResult:
@@ -777,6 +836,18 @@ rule_register(RuleDefinition(
       "contact is part of a formal multi-agency plan."),
     (Parameter("consultation_valid_days", _("Consultations and meetings count for (days)"), 28, 1, 365),),
     subject="involvement", deadline=_("None: the ending waits until the steps are recorded."),
+))
+rule_register(RuleDefinition(
+    "ESC-7", "001 §5.1.17", _("Still not engaging after everything has been tried"),
+    _("After the agencies have acted together on the family's non-engagement (an ESC-1, ESC-2, ESC-10 or ESC-11 "
+      "action, or ESC-3's meeting, done), the family's latest contacts in a row still failed to achieve access."),
+    _("The family's overall lead, with their manager and every involved agency's lead told: consider a child "
+      "protection consultation with a child protection coordinator, and convene a hard-to-engage professionals "
+      "meeting."),
+    (Parameter("failed_contacts", _("Failed contacts in a row after the agencies acted together"), 3, 1, 20),
+     Parameter("deadline_working_days", _("Working days to convene the hard-to-engage professionals meeting"), 10,
+               0, 60)),
+    esc_7,
 ))
 rule_register(RuleDefinition(
     "ESC-8", "003 §7.9", _("Children seen, and seen alone"),

@@ -1,15 +1,15 @@
-"""Each kind of meeting's rules (MTG-1), as configuration: who may call it, its default timescale and whether
-parents attend. Areas differ (ESC-12), so a deployment may override any of them in its settings, e.g.
+"""Each kind of meeting's rules (MTG-1): who may call it, its timescale and whether parents attend; and MTG-2..5 as
+tracked actions. Areas differ (ESC-12): each kind's timescale is a setting of MTG-2 ("it meets at the earliest
+opportunity, urgency setting how quickly", 000) that an administrator changes on the Rule settings page, audited;
+`KindRule.working_days` is the protocol's default.
 
-    DOORSTEP_MEETING_RULES = {"marp": {"working_days": 3}, "family_support": {"parents": "invited"}}
-
-The functions here are pure: facts in, a decision out, no database and no clock.
+The functions here are pure: facts (and the rule's settings) in, a decision out, no database and no clock.
 """
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -40,7 +40,7 @@ class KindRule:
     kind: str
     clause: str
     callers: str
-    working_days: int  # "within N working days" unless the caller sets another urgency
+    working_days: int  # the default of "within N working days" (MTG-2's setting), unless the caller sets another
     parents: str
     excluded_reason: str = ""  # why parents do not attend, where the kind excludes them
 
@@ -70,9 +70,18 @@ DEFAULT_RULES = {
 
 
 def rule_for(kind: str) -> KindRule:
-    rule = DEFAULT_RULES[MeetingKind(kind)]
-    override = getattr(settings, "DOORSTEP_MEETING_RULES", {}).get(str(kind), {})
-    return replace(rule, **override) if override else rule
+    return DEFAULT_RULES[MeetingKind(kind)]
+
+
+def timescale_parameter(kind: str) -> str:
+    """The name of MTG-2's setting that holds this kind's timescale."""
+    return f"{MeetingKind(kind).value}_working_days"
+
+
+def timescale(kind: str, params: Mapping) -> int:
+    """MTG-2: within how many working days a meeting of this kind is held unless its caller sets another urgency,
+    as the administrator set it (`params` are MTG-2's settings: `rule_settings("MTG-2")[1]`)."""
+    return params[timescale_parameter(kind)]
 
 
 def default_parents(kind: str) -> str:
@@ -236,11 +245,28 @@ def mtg_5(facts: MeetingFacts, params: dict) -> RuleResult:
     )])
 
 
+# MTG-2's settings: each kind's usual timescale (MTG-1's kinds), the protocol's default in DEFAULT_RULES.
+TIMESCALE_LABELS = {
+    MeetingKind.MARP: gettext_lazy("Working days to hold a MARP"),
+    MeetingKind.HARD_TO_ENGAGE: gettext_lazy("Working days to hold a hard-to-engage professionals meeting"),
+    MeetingKind.PROFESSIONALS: gettext_lazy("Working days to hold a professionals meeting"),
+    MeetingKind.STRATEGY: gettext_lazy("Working days to hold a strategy discussion or meeting"),
+    MeetingKind.CORE_GROUP: gettext_lazy("Working days to hold a core group brought forward"),
+    MeetingKind.REVIEW_CONFERENCE: gettext_lazy("Working days to hold a review child protection conference brought "
+                                                "forward"),
+    MeetingKind.FAMILY_SUPPORT: gettext_lazy("Working days to hold a family support meeting"),
+    MeetingKind.LEGAL_PLANNING: gettext_lazy("Working days to hold a legal planning meeting"),
+}
+TIMESCALE_PARAMETERS = tuple(
+    Parameter(timescale_parameter(kind), TIMESCALE_LABELS[kind], rule.working_days, 1, 60)
+    for kind, rule in DEFAULT_RULES.items()
+)
+
 rule_register(RuleDefinition(
     "MTG-2", "000", gettext_lazy("Meetings held at the earliest opportunity"),
     gettext_lazy("A multi-agency meeting is called (not in answer to an escalation, which has its own deadline)."),
     gettext_lazy("The chair: hold the meeting by the date its urgency sets."),
-    (), mtg_2, subject="meeting",
+    TIMESCALE_PARAMETERS, mtg_2, subject="meeting",
     deadline=gettext_lazy("The end of the working day the urgency gives (each kind's timescale, or the caller's)."),
 ))
 rule_register(RuleDefinition(

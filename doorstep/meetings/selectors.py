@@ -23,6 +23,7 @@ from doorstep.audit.services import audit_record
 from doorstep.core.texts import Text
 from doorstep.core.access import families_visible_to, family_get_for, family_is_visible_to, family_require_write
 from doorstep.escalations.models import ACTIVE_STATES, Escalation, EscalationState
+from doorstep.escalations.services import rule_settings
 from doorstep.families.models import ChildStatus, Family, Involvement, Person
 
 from .models import (
@@ -41,7 +42,7 @@ from .models import (
     RecipientKind,
     Response,
 )
-from .rules import MEETING_ESCALATION_RULES, Caller
+from .rules import MEETING_ESCALATION_RULES, Caller, timescale
 
 
 class ConfidentialityRequired(Exception):
@@ -63,6 +64,12 @@ def specialist_family_access(professional) -> Q | None:
         confidentiality_accepted_at__isnull=False, meeting__state__in=OPEN_STATES,
     ).exclude(response=Response.DECLINED)
     return Q(Exists(invited))
+
+
+def meeting_timescales() -> dict[str, int]:
+    """MTG-2: each kind's usual timescale in working days, as the administrator set it (ESC-12)."""
+    params = rule_settings("MTG-2")[1]
+    return {kind: timescale(kind, params) for kind in MeetingKind.values}
 
 
 def caller_facts(*, professional, family) -> Caller:

@@ -168,6 +168,7 @@ def meeting_call(
     if refused:
         raise PermissionDenied(refused)
     rule = rules.rule_for(kind)
+    usual_days = rules.timescale(kind, rule_settings("MTG-2")[1])  # MTG-2's setting for the kind (ESC-12)
     now = timezone.now()
     errors = {}
     if not reason.strip():
@@ -185,13 +186,13 @@ def meeting_call(
     if urgency == Urgency.IMMEDIATE:
         within_working_days = 1
     elif urgency == Urgency.WORKING_DAYS:
-        within_working_days = within_working_days or rule.working_days
+        within_working_days = within_working_days or usual_days
         if not 1 <= within_working_days <= 60:
             errors["within_working_days"] = _("Enter a number of working days between 1 and 60")
-            within_working_days = rule.working_days
+            within_working_days = usual_days
     else:
         errors["urgency"] = _("Select how urgent the meeting is")
-        within_working_days = rule.working_days
+        within_working_days = usual_days
     hold_by = working_days_deadline(now, within_working_days)
     if escalation is not None and escalation.deadline is not None and escalation.deadline > now \
             and not errors.get("escalation"):

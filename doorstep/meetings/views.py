@@ -121,11 +121,11 @@ def call(request, family_id: int):
         if escalation else review_of.kind if review_of else None)
     if kind not in rules.DEFAULT_RULES:
         kind = None
+    timescales = selectors.meeting_timescales()
     initial = {"chair": request.user.pk, "minute_taker": request.user.pk, "urgency": Urgency.WORKING_DAYS,
                "duration_minutes": 60, "start_time": "10:00"}
     if kind:
-        initial.update(kind=kind, parents=rules.default_parents(kind),
-                       within_working_days=rules.rule_for(kind).working_days)
+        initial.update(kind=kind, parents=rules.default_parents(kind), within_working_days=timescales[kind])
     if escalation:
         initial["reason"] = "\n".join(f.get("text", "") for f in escalation.facts) or escalation.title
     if review_of:
@@ -156,7 +156,7 @@ def call(request, family_id: int):
         "form": form, "family": family, "escalation": escalation, "review_of": review_of,
         "refusals": [(label, refusals[k]) for k, label in CallForm.base_fields["kind"].choices if refusals.get(k)],
         "chosen_refusal": refusals.get(kind) if kind else None,
-        "kind_rules": [(label, rules.rule_for(k)) for k, label in CallForm.base_fields["kind"].choices],
+        "kind_rules": [(label, rules.rule_for(k), timescales[k]) for k, label in CallForm.base_fields["kind"].choices],
     })
 
 

@@ -442,3 +442,100 @@ def test_a_bulk_load_defers_evaluation_to_the_end(world, time_machine):
     contact(world.family, world.users["involved_practitioner"], XMAS_EVE, hour=17)
     family_evaluate(family=world.family)
     assert "5" in Escalation.objects.get(rule_id="ESC-1").facts[0]["text"]
+
+
+@december
+def test_esc_7_raised_when_the_family_still_does_not_engage_after_the_marp_and_its_meeting_closes_it(
+        world, time_machine):
+    """ESC-7 (001 §5.1.17): the MARP that ESC-1 asked for was held (ESC-1 done); three visits in a row since then
+    fail, so the overall lead is asked to consider a child protection consultation and to convene a hard-to-engage
+    professionals meeting, which closes the action when it is held."""
+    from doorstep.meetings import services as meetings
+    from doorstep.meetings.models import MeetingKind
+    from doorstep.meetings.rules import kind_for_escalation
+    from doorstep.meetings.tests.helpers import invite
+
+    worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
+    four_defaults(world, date(2026, 11, 30))
+    family_evaluate(family=world.family)
+    esc_1 = Escalation.objects.get(rule_id="ESC-1")
+    escalation_complete(escalation=esc_1, by=worker, outcome="MARP held; plan agreed")
+    for day in (date(2026, 12, 7), date(2026, 12, 14)):
+        time_machine.move_to(at(day, 16), tick=False)
+        contact(world.family, worker, day)
+        family_evaluate(family=world.family)
+    assert not Escalation.objects.filter(rule_id="ESC-7").exists()  # two failed visits: not yet
+    time_machine.move_to(at(date(2026, 12, 21), 16), tick=False)
+    contact(world.family, world.users["other_involved"], date(2026, 12, 21))  # the police fare no better
+    told = Notification.objects.filter(recipient=manager).count()
+    family_evaluate(family=world.family)
+    esc_7 = Escalation.objects.get(rule_id="ESC-7")
+    assert (esc_7.key, esc_7.owner, esc_7.clause) == (f"ESC-7:family:{world.family.pk}", worker, "001 §5.1.17")
+    assert esc_7.trigger_date == date(2026, 12, 21)
+    assert local_day(esc_7.deadline) == date(2027, 1, 7)  # 10 working days (25, 28 December and 1 January off)
+    assert Notification.objects.filter(recipient=manager).count() == told + 1  # the lead's manager is told
+    assert kind_for_escalation("ESC-7", child_on_plan=False) == MeetingKind.HARD_TO_ENGAGE
+    family_evaluate(family=world.family)
+    assert Escalation.objects.filter(rule_id="ESC-7").count() == 1  # the same facts never raise it twice
+    meeting = meetings.meeting_call(
+        family=world.family, by=manager, kind=MeetingKind.HARD_TO_ENGAGE, reason="Still not engaging",
+        starts_at=at(date(2026, 12, 22), 10), location="Room 2", escalation=esc_7,
+        parents_excluded_reason="Held without parents")
+    invite(world, meeting, "other_involved")
+    time_machine.move_to(at(date(2026, 12, 22), 12), tick=False)
+    meetings.meeting_record_held(meeting=meeting, by=manager, held_on=date(2026, 12, 22),
+                                 attended=[i.pk for i in meeting.invitations.all()])
+    esc_7.refresh_from_db()
+    assert esc_7.state == EscalationState.DONE
+
+
+@december
+def test_esc_6_an_agreed_plan_of_intervention_needs_a_meeting_before_the_agency_ends_its_part(world, time_machine):
+    """ESC-6 (001 §5.1.19): "A meeting ... should always take place where the planned contact forms part of a formal
+    multi-agency plan". A plan agreed at a MARP that still gives the ending agency an open action is such a plan:
+    it is never a reason to end, it makes a meeting a condition of ending (the MARP itself, held 35 days ago, no
+    longer counts)."""
+    from doorstep.meetings.tests.helpers import circulated
+
+    worker = world.users["involved_practitioner"]
+    person_update(person=world.child, by=worker, child_status=ChildStatus.NONE)  # no child's plan: only the MARP's
+    circulated(world, specialist=False, owner_role="involved_practitioner")  # health owns a plan action
+    time_machine.move_to(at(date(2027, 1, 5), 10), tick=False)
+    for day in (date(2027, 1, 4), date(2027, 1, 5)):
+        contact(world.family, worker, day)
+    family_evaluate(family=world.family)
+    police = world.users["other_involved"].agency
+    closure_step_record(involvement=world.involvement, by=worker, kind=ClosureStepKind.CONSULTATION, agency=police,
+                        held_on=date(2027, 1, 5), person="PC Jones", note="Police stay involved")
+    with pytest.raises(ValidationError) as error:
+        involvement_end(involvement=world.involvement, by=worker, reason="Family will not engage")
+    [reason] = [r for r in error.value.message_dict["reason"] if r.startswith("Hold a multi-agency meeting")]
+    assert "the plan of intervention agreed at the MARP held on 1 December 2026 gives the agency an action" in reason
+    closure_step_record(involvement=world.involvement, by=worker, kind=ClosureStepKind.MEETING,
+                        held_on=date(2027, 1, 5), note="Professionals meeting: health's action passes to police")
+    assert involvement_end(involvement=world.involvement, by=worker, reason="Agreed at the meeting").ended_on == \
+        date(2027, 1, 5)
+
+
+@december
+def test_esc_6_a_plan_whose_actions_for_the_agency_are_done_asks_for_no_meeting(world, time_machine):
+    """ESC-6: once the ending agency's part of the plan is done, its contact is no longer part of the plan; the
+    consultations alone are asked for (other agencies remain involved)."""
+    from doorstep.meetings.models import PlanAction
+    from doorstep.meetings.services import plan_action_progress
+    from doorstep.meetings.tests.helpers import circulated
+
+    worker = world.users["involved_practitioner"]
+    person_update(person=world.child, by=worker, child_status=ChildStatus.NONE)
+    circulated(world, specialist=False, owner_role="involved_practitioner")
+    plan_action_progress(action=PlanAction.objects.get(agency=worker.agency), by=worker, note="Joint visit done",
+                         completed=True)
+    time_machine.move_to(at(date(2027, 1, 5), 10), tick=False)
+    for day in (date(2027, 1, 4), date(2027, 1, 5)):
+        contact(world.family, worker, day)
+    family_evaluate(family=world.family)
+    police = world.users["other_involved"].agency
+    closure_step_record(involvement=world.involvement, by=worker, kind=ClosureStepKind.CONSULTATION, agency=police,
+                        held_on=date(2027, 1, 5), person="PC Jones", note="Police stay involved")
+    assert involvement_end(involvement=world.involvement, by=worker, reason="Consulted the police").ended_on == \
+        date(2027, 1, 5)

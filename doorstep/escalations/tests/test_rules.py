@@ -29,6 +29,7 @@ from doorstep.escalations.rules import (
     esc_2,
     esc_3,
     esc_6_missing,
+    esc_7,
     esc_8,
     esc_9,
     esc_10,
@@ -66,7 +67,7 @@ def c(day: date, agency: int = HEALTH, *, outcome: str = "no_answer", kind: str 
 
 
 def facts(*, today=XMAS_EVE, nation=EW, contacts=(), children=(), findings=(), known_to_csc=False, active=None,
-          last_closed=None, agencies=None) -> FamilyFacts:
+          last_closed=None, agencies=None, last_done=None) -> FamilyFacts:
     if agencies is None:
         agencies = (
             AgencyFact(HEALTH, "Health", "health", date(2026, 1, 5), LEAD, LEAD_MANAGER, 100),
@@ -80,7 +81,7 @@ def facts(*, today=XMAS_EVE, nation=EW, contacts=(), children=(), findings=(), k
         findings=tuple(findings), line_managers={LEAD: LEAD_MANAGER, POLICE_WORKER: POLICE_MANAGER},
         last_closed={k: datetime.combine(v, datetime.min.time(), tzinfo=ZoneInfo("Europe/London"))
                      for k, v in last_closed.items()},
-        last_closed_on=dict(last_closed), active=active or {},
+        last_closed_on=dict(last_closed), active=active or {}, last_done_on=dict(last_done or {}),
     )
 
 
@@ -210,6 +211,64 @@ def test_esc_6_last_agency_needs_a_meeting():
     f = facts(agencies=only, contacts=[c(XMAS_EVE - timedelta(days=3)), c(XMAS_EVE)])
     missing = [text_render(t, "en") for t in esc_6_missing(f, closure(), params("ESC-6"), params("ESC-3"))]
     assert "no other agency would remain involved" in missing[-1]
+
+
+# --- ESC-7 ------------------------------------------------------------------------------------------------------
+
+MARP_HELD = date(2026, 12, 1)  # the MARP that ESC-1 asked for was held, and the action done, on 1 December
+
+
+def after_the_marp(*days: int, agency=HEALTH, **kwargs):
+    return [c(MARP_HELD + timedelta(days=d), agency, **kwargs) for d in days]
+
+
+@pytest.mark.parametrize("nation, deadline", [(EW, date(2027, 1, 12)), (SCT, date(2027, 1, 13))])
+def test_esc_7_still_not_engaging_after_the_agencies_acted_together(nation, deadline):
+    """ESC-7 (001 §5.1.17): a multi-agency meeting was held (ESC-1 done) and three contacts in a row since, by
+    any agency, failed: the overall lead considers a child protection consultation and convenes a hard-to-engage
+    professionals meeting within 10 working days, with their manager and every agency's lead told."""
+    contacts = (after_the_marp(-3, -2) + after_the_marp(9) + after_the_marp(16, agency=POLICE)
+                + after_the_marp(23))  # 10, 17, 24 December
+    f = facts(nation=nation, contacts=contacts, last_done={"ESC-1:family:7": MARP_HELD},
+              last_closed={"ESC-1:family:7": MARP_HELD})
+    [r] = raised(esc_7(f, params("ESC-7")))
+    assert (r.rule_id, r.clause, r.key) == ("ESC-7", "001 §5.1.17", "ESC-7:family:7")
+    assert r.trigger_date == XMAS_EVE and r.deadline == deadline  # 10 working days after 24 December
+    assert r.owner_id == LEAD and set(r.notify_ids) == {LEAD_MANAGER, POLICE_WORKER}
+    texts = [text_render(fact.text, "en") for fact in r.facts]
+    assert "(ESC-1, most recently done on 1 December 2026)" in texts[0]
+    assert texts[1] == "Since then, the last 3 contacts did not achieve access."
+    assert "child protection consultation" in text_render(r.title, "en")
+    assert text_render(r.title, "cy") != text_render(r.title, "en")
+
+
+def test_esc_7_not_raised_before_the_agencies_have_tried_together_or_just_under_the_threshold():
+    failing = after_the_marp(9, 16, 23)
+    assert raised(esc_7(facts(contacts=failing), params("ESC-7"))) == []  # nothing done together yet
+    # ESC-3's discussion with the line manager is one worker's step, not the agencies acting together.
+    discussed = {"ESC-3:family:7:agency:1": MARP_HELD}
+    assert raised(esc_7(facts(contacts=failing, last_done=discussed), params("ESC-7"))) == []
+    done = {"ESC-3:family:7:meeting": MARP_HELD}
+    assert raised(esc_7(facts(contacts=failing[1:], last_done=done), params("ESC-7"))) == []  # two, not three
+    # A contact that achieved access breaks the run.
+    broken = after_the_marp(9, 16) + after_the_marp(20, outcome="seen") + after_the_marp(23)
+    assert raised(esc_7(facts(contacts=broken, last_done=done), params("ESC-7"))) == []
+    assert len(raised(esc_7(facts(contacts=failing, last_done=done), params("ESC-7")))) == 1
+    assert raised(esc_7(facts(contacts=failing, last_done=done), params("ESC-7", failed_contacts=4))) == []
+
+
+def test_esc_7_counts_again_after_it_was_closed():
+    done = {"ESC-1:family:7": MARP_HELD, "ESC-7:family:7": date(2026, 12, 18)}
+    f = facts(contacts=after_the_marp(9, 16, 23), last_done=done, last_closed=done)
+    assert raised(esc_7(f, params("ESC-7"))) == []  # only 24 December is after the last ESC-7 closed
+
+
+def test_esc_7_is_evaluated_with_the_family_rules_and_can_be_disabled():
+    f = facts(contacts=after_the_marp(9, 16, 23), last_done={"ESC-11:family:7": MARP_HELD})
+    settings = {rule_id: (True, d.defaults()) for rule_id, d in RULES.items()}
+    assert "ESC-7" in {r.rule_id for r in raised(rules_evaluate(f, settings))}
+    settings["ESC-7"] = (False, RULES["ESC-7"].defaults())
+    assert "ESC-7" not in {r.rule_id for r in raised(rules_evaluate(f, settings))}
 
 
 # --- ESC-8 ------------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import pytest
 
 from doorstep.agencies.models import AgencyKind
+from doorstep.escalations.rules import RULES, settings_merge
 from doorstep.meetings import rules
 from doorstep.meetings.models import MeetingKind, ParentsAttendance
 
@@ -52,16 +53,26 @@ def test_statutory_meetings_are_called_by_childrens_social_care():
 
 
 def test_timescales_and_parents_per_kind():
-    assert rules.rule_for(MeetingKind.CORE_GROUP).working_days == 3  # ESC-2 (003 §7.9)
-    assert rules.rule_for(MeetingKind.PROFESSIONALS).working_days == 7
+    defaults = RULES["MTG-2"].defaults()
+    assert rules.timescale(MeetingKind.CORE_GROUP, defaults) == 3  # ESC-2 (003 §7.9)
+    assert rules.timescale(MeetingKind.PROFESSIONALS, defaults) == 7
+    assert rules.timescale(MeetingKind.MARP, defaults) == 5
     assert rules.default_parents(MeetingKind.PROFESSIONALS) == ParentsAttendance.EXCLUDED  # 003 §7.4
     assert rules.default_parents(MeetingKind.CORE_GROUP) == ParentsAttendance.INVITED
 
 
-def test_an_area_overrides_a_rule_in_its_settings(settings):
-    settings.DOORSTEP_MEETING_RULES = {"marp": {"working_days": 2}}
-    assert rules.rule_for(MeetingKind.MARP).working_days == 2
-    assert rules.rule_for(MeetingKind.CORE_GROUP).working_days == 3
+def test_each_kinds_timescale_is_a_setting_of_mtg_2_with_the_protocols_default():
+    """MTG-1's kinds, MTG-2's "urgency setting how quickly" (000), ESC-12: every kind has a bounded setting."""
+    definition = RULES["MTG-2"]
+    by_name = {p.name: p for p in definition.parameters}
+    assert set(by_name) == {f"{kind}_working_days" for kind in MeetingKind.values}
+    for kind in MeetingKind.values:
+        parameter = by_name[rules.timescale_parameter(kind)]
+        assert parameter.default == rules.rule_for(kind).working_days
+        assert (parameter.minimum, parameter.maximum) == (1, 60)
+    params = settings_merge(definition, {"marp_working_days": 2, "core_group_working_days": 0})
+    assert rules.timescale(MeetingKind.MARP, params) == 2
+    assert rules.timescale(MeetingKind.CORE_GROUP, params) == 3  # out of bounds: the default stands
 
 
 @pytest.mark.parametrize("rule_id, on_plan, kind", [

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.chronology.models import ChronologyEntry, EntryKind
-from doorstep.escalations.models import Escalation, EscalationState
+from doorstep.escalations.models import Escalation, EscalationState, RuleSettingChange
+from doorstep.escalations.rules import RULES
+from doorstep.escalations.services import rule_settings_update
 from doorstep.meetings import services
 from doorstep.meetings.models import (
     CalendarMethod,
@@ -61,6 +63,25 @@ def test_a_designated_postholder_calls_a_marp_that_their_agency_chairs_and_minut
     # The deadline is a tracked action on the chair, closed when the meeting is held.
     hold = Escalation.objects.get(key=f"MTG-2:meeting:{meeting.pk}")
     assert hold.owner == meeting.chair and hold.deadline == meeting.hold_by
+
+
+@monday_2_november
+def test_an_administrator_changes_a_kinds_timescale_on_the_rule_settings_page_audited(world):
+    """MTG-2 (000) and ESC-12: the MARP's usual timescale is MTG-2's setting; the change is audited and applies to
+    meetings called after it (no Django setting or environment variable)."""
+    admin = world.users["administrator"]
+    rule_settings_update(rule_id="MTG-2", by=admin, enabled=True, reason="Our area holds a MARP within 2 days",
+                         parameters={**RULES["MTG-2"].defaults(), "marp_working_days": 2})
+    change = RuleSettingChange.objects.get(rule_id="MTG-2")
+    assert (change.before["marp_working_days"], change.after["marp_working_days"]) == (5, 2)
+    assert AuditEvent.objects.filter(actor=admin, object_type="escalations.RuleSetting",
+                                     action=AuditAction.UPDATE).exists()
+    meeting = _marp(world)
+    # Within 2 working days: Monday 2 November -> the end of Wednesday 4 November.
+    assert (meeting.within_working_days, meeting.hold_by) == (2, datetime(2026, 11, 4, 23, 59, 59, tzinfo=LONDON))
+    assert Escalation.objects.get(key=f"MTG-2:meeting:{meeting.pk}").deadline == meeting.hold_by
+    professionals = _marp(world, kind=MeetingKind.PROFESSIONALS)
+    assert professionals.within_working_days == 7  # the other kinds keep the protocol's defaults
 
 
 def test_someone_who_is_not_a_designated_postholder_cannot_call_a_marp(world):
