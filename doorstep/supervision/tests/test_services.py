@@ -1,5 +1,6 @@
 """SUP-1..5: supervision records, case discussions, decisions on the chronology, action plans, overdue supervision."""
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -193,3 +194,70 @@ class TestOverdue:
         rule_set("SUP-4", interval_days=60)
         row = selectors.staff_oversight(manager=world.users["involved_manager"])["rows"][0]
         assert not row.overdue and row.due == timezone.localdate() + timedelta(days=52)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.clock("2026-10-01 10:00")
+def test_two_workers_sweeping_overdue_supervision_at_once_raise_each_action_once(time_machine):
+    """SUP-4 (004 §6.2), issue 14: each worker is claimed with select_for_update(skip_locked=True) and "already
+    raised?" is asked again under the claim, so four sweeps at once raise one action per overdue worker. (SQLite's
+    in-memory test database refuses concurrent writers, so there the sweeps run one after another.)"""
+    import threading
+
+    from django.db import connection
+
+    from doorstep.testing.world import build_world
+
+    build_world()
+    rule_set("SUP-4", interval_days=28)
+    time_machine.move_to(datetime(2026, 10, 30, 10, 0, tzinfo=LONDON))  # everyone supervised is overdue
+    barrier, results, errors = threading.Barrier(4), [], []
+
+    def sweep():
+        try:
+            barrier.wait()
+            results.append(services.supervision_overdue_sweep(now=timezone.now()))
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    if connection.vendor == "sqlite":
+        results = [services.supervision_overdue_sweep(now=timezone.now()) for _ in range(4)]
+    else:
+        threads = [threading.Thread(target=sweep) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [] and len(results) == 4
+    assert sum(results) == len(SUPERVISED)
+    keys = list(Escalation.objects.filter(rule_id="SUP-4").values_list("key", flat=True))
+    assert sorted(keys) == sorted({services.overdue_key(p.pk) for p in Professional.objects.filter(
+        username__in=SUPERVISED)})
+
+
+@pytest.mark.django_db
+@pytest.mark.clock("2026-10-01 10:00")
+def test_one_worker_failing_does_not_stop_the_others_and_is_recorded(world, time_machine, monkeypatch):
+    """SUP-4 as a sweep over due rows (core/sweep.py): a failure is recorded for that worker, paused, and the
+    other overdue workers are still raised."""
+    from doorstep.core.models import SweepFailure
+    from doorstep.escalations.rules import RULES
+    from doorstep.supervision import rules as supervision_rules
+
+    rule_set("SUP-4", interval_days=28)
+    broken = world.users["involved_practitioner"]
+    original = supervision_rules.sup_4
+
+    def sup_4(facts, params):
+        if facts.worker_id == broken.pk:
+            raise RuntimeError("facts unreadable")
+        return original(facts, params)
+
+    monkeypatch.setitem(RULES, "SUP-4", replace(RULES["SUP-4"], evaluate=sup_4))
+    time_machine.move_to(datetime(2026, 10, 30, 10, 0, tzinfo=LONDON))
+    assert services.supervision_overdue_sweep(now=timezone.now()) == len(SUPERVISED) - 1
+    failure = SweepFailure.objects.get(check_name="supervision.overdue")
+    assert failure.item_id == broken.pk and "facts unreadable" in failure.last_error
+    assert not Escalation.objects.filter(key=services.overdue_key(broken.pk)).exists()
