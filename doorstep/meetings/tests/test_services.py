@@ -85,6 +85,8 @@ def test_an_administrator_changes_a_kinds_timescale_on_the_rule_settings_page_au
 
 
 def test_someone_who_is_not_a_designated_postholder_cannot_call_a_marp(world):
+    """ORG-2 and MTG-2 (000: "Each agency will designate the appropriate postholder able to call a meeting"): the
+    designated postholder is a role; a practitioner without it is refused and nothing is saved."""
     with pytest.raises(PermissionDenied, match="designated postholder"):
         _marp(world, by="involved_practitioner")
     assert not Meeting.objects.exists()
