@@ -213,3 +213,28 @@ def test_a_chair_on_emergency_access_alone_cannot_run_the_meeting(world, client)
     with pytest.raises(PermissionDenied, match="read-only"):
         services.meeting_cancel(meeting=meeting, by=postholder, reason="Chair is ill")
     assert Meeting.objects.get(pk=meeting.pk).state == MeetingState.SCHEDULED
+
+
+def test_an_administrator_sets_each_kinds_timescale_on_the_rule_settings_page_and_the_call_page_uses_it(world,
+                                                                                                          client):
+    """MTG-2 (000: "the urgency of the matter will determine how quickly") and ESC-12: the usual timescale of each
+    kind of meeting is a setting on the Rule settings page, changed with a reason and audited; the call page offers
+    it and says it."""
+    from doorstep.audit.models import AuditEvent
+    from doorstep.escalations.models import RuleSetting
+    from doorstep.escalations.rules import RULES
+
+    admin = world.users["administrator"]
+    client.force_login(admin)
+    page = client.get("/escalations/rules/MTG-2/").content.decode()
+    assert "Working days to hold a MARP" in page and 'name="marp_working_days"' in page
+    data = {"enabled": "on", **{p.name: str(p.default) for p in RULES["MTG-2"].parameters}}
+    response = client.post("/escalations/rules/MTG-2/", {**data, "marp_working_days": "2",
+                                                         "reason": "Board decision: MARPs within 2 days"})
+    assert response.status_code == 302
+    assert RuleSetting.objects.get(rule_id="MTG-2").parameters["marp_working_days"] == 2
+    assert AuditEvent.objects.filter(actor=admin, summary__contains="marp_working_days 5 -> 2").exists()
+    client.force_login(world.users["involved_manager"])
+    html = client.get(reverse("meetings:call", args=[world.family.pk]) + "?kind=marp").content.decode()
+    assert 'name="within_working_days" type="text" value="2"' in html
+    assert "usually within 2 working days" in html
