@@ -15,7 +15,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.texts import Text, choice_label
+from doorstep.core.texts import Text, choice_label, text_store
 from doorstep.core.access import family_require_write
 from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.services import escalations_close_by_key
@@ -71,8 +71,10 @@ def _validate_review_date(review_date: date, field: str = "review_date") -> None
         raise ValidationError({field: _("The review date must be within 12 months")})
 
 
-def _event(marker, by, action, note: str = "") -> None:
-    MarkerEvent.objects.create(marker=marker, by=by, action=action, note=note)
+def _event(marker, by, action, note: "str | Text" = "") -> None:
+    """`note` is a person's own words, or a sentence Doorstep writes (a `Text`, read in the reader's language)."""
+    plain, stored = text_store(note)
+    MarkerEvent.objects.create(marker=marker, by=by, action=action, note=plain, note_text=stored)
 
 
 @transaction.atomic
@@ -128,9 +130,9 @@ def marker_raise(
         status=MarkerStatus.ACTIVE if by.is_manager else MarkerStatus.AWAITING,
         authorised_by=by if by.is_manager else None, authorised_at=now if by.is_manager else None,
     )
-    _event(marker, by, MarkerEvent.Action.RAISED, _("Urgent") if urgent else "")
+    _event(marker, by, MarkerEvent.Action.RAISED, Text(gettext_noop("Urgent")) if urgent else "")
     if by.is_manager:
-        _event(marker, by, MarkerEvent.Action.AUTHORISED, _("Raised by a manager of the agency"))
+        _event(marker, by, MarkerEvent.Action.AUTHORISED, Text(gettext_noop("Raised by a manager of the agency")))
     audit_record(actor=by, action=AuditAction.CREATE, obj=marker, family=family,
                  summary=Text(gettext_noop("Raised a warning marker")))
     # Until a manager authorises it, a marker that is not urgent stays with the raising agency: it reaches the

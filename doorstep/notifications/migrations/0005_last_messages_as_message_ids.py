@@ -6,7 +6,7 @@ import importlib
 
 from django.db import migrations
 
-messages_as_message_ids = importlib.import_module("doorstep.notifications.migrations.0003_messages_as_message_ids")
+forwards = importlib.import_module("doorstep.notifications.migrations.0003_messages_as_message_ids").forwards
 
 
 class Migration(migrations.Migration):
@@ -16,4 +16,4 @@ class Migration(migrations.Migration):
         ("agencies", "0003_agency_name_cy"),
     ]
 
-    operations = [migrations.RunPython(messages_as_message_ids.forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
