@@ -20,15 +20,15 @@ from doorstep.agencies.models import Agency, AgencyKind, Professional, Role, Tea
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.audit.purposes import purpose_text
 from doorstep.chronology.models import ChronologyEntry, EntryKind
+from doorstep.core.texts import Lowercase, Names, Text, other_languages, text_render, text_to_json
 from doorstep.engagement.models import (
     DEFAULT_DEFAULTED_OUTCOMES, Behaviour, Contact, ContactChild, ContactKind, Outcome, ThreatKind,
 )
-from doorstep.escalations.models import Escalation, EscalationEvent, EscalationState
-from doorstep.families.models import Address, ChildStatus, Family, FamilyAddress, Involvement, MemberRole, Person
-from doorstep.core.texts import Lowercase, Names, Text, other_languages, text_render, text_to_json
 from doorstep.engagement.services import contact_summary_text
 from doorstep.escalations import rules as escalation_rules
+from doorstep.escalations.models import Escalation, EscalationEvent, EscalationState
 from doorstep.escalations.services import ESCALATED_TO, ESCALATION_CLOSED, ESCALATION_NOTICE, ESCALATION_RAISED
+from doorstep.families.models import Address, ChildStatus, Family, FamilyAddress, Involvement, MemberRole, Person
 from doorstep.families.services import (
     FAMILY_OPENED, FAMILY_OPENED_AUDIT, INVOLVEMENT_ENDED, INVOLVEMENT_STARTED, STATUS_CHANGED,
 )
@@ -182,8 +182,7 @@ def agencies_and_staff(region: Region) -> None:
     per_area = math.ceil(plan.families / n_areas) if plan.families else 0
     areas, manager_of, agency_of = [], {}, {}
     serial = 0
-
-    names = {}
+    names = {}  # professional id -> name, for the sentences that name them
 
     def professional(**values) -> int:
         nonlocal serial
@@ -231,8 +230,9 @@ def agencies_and_staff(region: Region) -> None:
     region.data["administrator_id"] = professional(username="bench.admin", role=Role.ADMINISTRATOR,
                                                    job_title="Systems administrator")
     region.data.update(areas=areas, manager_of=manager_of, agency_of=agency_of, names=names)
-    region.data["labels"] = {"kind": _labels(ContactKind), "outcome": _labels(Outcome),
-                             "behaviour": _labels(Behaviour), "threat": _labels(ThreatKind)}
+    region.data["labels"] = {"kind": _labels(ContactKind), "outcome": _labels(Outcome)}
+    # The case file's read, as the one access guard records it (core/access.py: the purpose "case file").
+    region.data["case_file_read"] = _stored(purpose_text("case file"), 300)
     assert per_area <= FAMILIES_PER_AREA
 
 
@@ -269,10 +269,6 @@ def _chronology(region: Region, family: FamilyDraft, *, kind, at, summary: Text,
                       agency_id=agency_id, author_id=author_id, summary=plain, summary_text=stored,
                       significant=significant, source_type=source_type, source_id=source_id, tags=tags)
 
-
-def _case_file_read() -> tuple[str, dict]:
-    """The case file's read, as the one access guard records it (core/access.py: the purpose "case file")."""
-    return _stored(purpose_text("case file"), 300)
 
 
 def family_record(region: Region, family: FamilyDraft) -> None:
@@ -597,7 +593,7 @@ def audit(region: Region, family: FamilyDraft) -> None:
     today = region.today.toordinal()
     views = 2 + min(100, family.contacts_target // 20)
     writer = region.writer(AuditEvent)
-    summary, summary_text = _case_file_read()
+    summary, summary_text = region.data["case_file_read"]
     for _ in range(views):
         inv = rng.choice(family.involvements)
         end = inv["ended_on"] or today - 1
