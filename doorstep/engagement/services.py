@@ -204,6 +204,11 @@ def _summary(contact: Contact, seen_by_child: Mapping) -> Text:
         unknown_adults=contact.unknown_adults_present, note=contact.note)
 
 
+# A contact's line: its parts joined, then the worker's note after it.
+CONTACT_FACTS = Text("%(parts)s")
+CONTACT_WITH_NOTE = Text("%(summary)s. %(note)s")
+
+
 def contact_summary_text(*, kind, agency, outcome, planned: bool, seen: list[tuple[str, bool]],
                          children_expected: bool, behaviours: list[str], threats: list[str], unknown_adults: int,
                          note: str) -> Text:
@@ -212,27 +217,44 @@ def contact_summary_text(*, kind, agency, outcome, planned: bool, seen: list[tup
     are their labels (lazy, translated when read), `seen` the children seen as (given name, seen alone),
     `children_expected` whether there were children to see at a contact that achieved access. The
     generated region (scale/steps.py) writes its contacts' lines with it too."""
-    parts = [Text(gettext_noop("%(kind)s (%(agency)s): %(outcome)s")) % {
-        "kind": kind, "agency": agency, "outcome": outcome}]
+    text = contact_facts_text(kind=kind, agency=agency, outcome=outcome, planned=planned, seen=seen,
+                              children_expected=children_expected, behaviours=behaviours, threats=threats,
+                              unknown_adults=unknown_adults)
+    return CONTACT_WITH_NOTE % {"summary": text, "note": note} if note else text
+
+
+def contact_facts_text(**facts) -> Text:
+    """The line without the worker's note (see `contact_summary_text`)."""
+    return CONTACT_FACTS % {"parts": contact_facts_parts(**facts)}
+
+
+def contact_facts_parts(*, kind, agency, outcome, planned: bool, seen: list[tuple[str, bool]],
+                        children_expected: bool, behaviours: list[str], threats: list[str], unknown_adults: int,
+                        said=None) -> list:
+    """The parts of the line, each a `Text`. With `said(key, make)`, each part is what `said` gives for the part's
+    key (a tuple of its facts; `kind`, `agency` and `outcome` by identity), `make()` building it: the generated
+    region (scale/steps.py) puts each part into words once, not once per contact."""
+    said = said or (lambda _key, make: make())
+    parts = [said(("what", id(kind), id(agency), id(outcome)),
+                  lambda: Text(gettext_noop("%(kind)s (%(agency)s): %(outcome)s")) % {
+                      "kind": kind, "agency": agency, "outcome": outcome})]
     if not planned:
-        parts.append(Text(gettext_noop("unplanned")))
-    names = [Text(gettext_noop("%(name)s (alone)")) % {"name": name} if alone else name for name, alone in seen]
-    if names:
-        parts.append(Text(gettext_noop("seen: %(names)s")) % {"names": Joined(names)})
+        parts.append(said(("unplanned",), lambda: Text(gettext_noop("unplanned"))))
+    if seen:
+        parts.append(said(("seen", *seen), lambda: Text(gettext_noop("seen: %(names)s")) % {"names": Joined([
+            Text(gettext_noop("%(name)s (alone)")) % {"name": name} if alone else name for name, alone in seen])}))
     elif children_expected:
-        parts.append(Text(gettext_noop("no child seen")))
+        parts.append(said(("no child seen",), lambda: Text(gettext_noop("no child seen"))))
     if behaviours:
-        parts.append(Text(gettext_noop("behaviour: %(list)s")) % {"list": Lowercase(Joined(
-            [Behaviour(b).label for b in behaviours if b in Behaviour.values]))})
+        parts.append(said(("behaviour", *behaviours), lambda: Text(gettext_noop("behaviour: %(list)s")) % {
+            "list": Lowercase(Joined([Behaviour(b).label for b in behaviours if b in Behaviour.values]))}))
     if threats:
-        parts.append(Text(gettext_noop("threatening behaviour: %(list)s")) % {"list": Lowercase(Joined(
-            [ThreatKind(t).label for t in threats if t in ThreatKind.values]))})
+        parts.append(said(("threats", *threats), lambda: Text(gettext_noop("threatening behaviour: %(list)s")) % {
+            "list": Lowercase(Joined([ThreatKind(t).label for t in threats if t in ThreatKind.values]))}))
     if unknown_adults:
-        parts.append(Text(gettext_noop("unknown adults present: %(n)s")) % {"n": unknown_adults})
-    text = Text("%(parts)s", {"parts": parts})
-    if note:
-        text = Text("%(summary)s. %(note)s", {"summary": text, "note": note})
-    return text
+        parts.append(said(("unknown adults", unknown_adults),
+                          lambda: Text(gettext_noop("unknown adults present: %(n)s")) % {"n": unknown_adults}))
+    return parts
 
 
 def _tags(contact: Contact) -> list[str]:

@@ -24,7 +24,7 @@ from doorstep.core.texts import Lowercase, Names, Text, other_languages, text_re
 from doorstep.engagement.models import (
     DEFAULT_DEFAULTED_OUTCOMES, Behaviour, Contact, ContactChild, ContactKind, Outcome, ThreatKind,
 )
-from doorstep.engagement.services import contact_summary_text
+from doorstep.engagement.services import CONTACT_FACTS, CONTACT_WITH_NOTE, contact_facts_parts
 from doorstep.escalations import rules as escalation_rules
 from doorstep.escalations.models import Escalation, EscalationEvent, EscalationState
 from doorstep.escalations.services import ESCALATED_TO, ESCALATION_CLOSED, ESCALATION_NOTICE, ESCALATION_RAISED
@@ -497,6 +497,13 @@ def contacts(region: Region, family: FamilyDraft) -> None:
     family_id = family.id
     out = family.contacts
     threats_by_contact = family.extra.setdefault("threats", {})
+    parts_said = region.data.setdefault("contact_parts_said", {})
+
+    def said(key, make):
+        part = parts_said.get(key)
+        if part is None:
+            part = parts_said[key] = _stored(make())
+        return part
     for day, inv in moments:
         key = inv["key"]
         agency_id = inv["agency_id"]
@@ -529,18 +536,19 @@ def contacts(region: Region, family: FamilyDraft) -> None:
         occurred = datetime.fromtimestamp((day - EPOCH) * 86400 + 30600 + int(random_() * 32400), UTC)
         recorded = occurred + timedelta(seconds=600 + int(random_() * 86400))
         error = random_() < 0.002
+        # Drawn in the order they always were, so that a seed gives the region it gave before.
         planned = random_() < (0.85 if in_person else 0.5)
         unknown_adults = 1 if achieved and random_() < 0.03 else 0
+        non_cooperation = NON_COOPERATION[int(random_() * 5)] if defaulted and random_() < 0.2 else ""
+        areas_missed = (AREAS_NOT_ACHIEVED[int(random_() * 4)] if in_person and not achieved and random_() < 0.3
+                        else "")
         note = NOTES[int(random_() * len(NOTES))]
         contact_id = contact_w.add(
             family_id=family_id, agency_id=agency_id, recorded_by_id=author, kind=kind,
             planned=planned, occurred_at=occurred, recorded_at=recorded,
             outcome=outcome, behaviours=behaviours, threats=threats,
-            unknown_adults_present=unknown_adults,
-            non_cooperation_reasons=NON_COOPERATION[int(random_() * 5)] if defaulted and random_() < 0.2 else "",
-            areas_not_achieved=AREAS_NOT_ACHIEVED[int(random_() * 4)] if in_person and not achieved
-            and random_() < 0.3 else "",
-            note=note, defaulted=defaulted, entered_in_error=error,
+            unknown_adults_present=unknown_adults, non_cooperation_reasons=non_cooperation,
+            areas_not_achieved=areas_missed, note=note, defaulted=defaulted, entered_in_error=error,
             entered_in_error_reason="Recorded against the wrong family." if error else "")
         seen_ids, seen_alone, seen_names, expected = [], False, [], False
         if in_person and (achieved or outcome == Outcome.CHILD_NOT_AVAILABLE):
@@ -571,10 +579,20 @@ def contacts(region: Region, family: FamilyDraft) -> None:
             tags.append("defaulted")
         tags.extend(behaviours)
         tags.extend(threats)
-        summary, summary_text = _stored(contact_summary_text(
+        # The service's sentence (engagement.services.contact_summary_text), each of its parts put into words once
+        # (rendering is most of a contact's cost, and the parts repeat). CONTACT_FACTS and CONTACT_WITH_NOTE have no
+        # translation: their words are their msgids; a list's parts are joined with "; " (core.texts), and the JSON
+        # is text_to_json's form. test_region checks the lines against the service's.
+        parts = contact_facts_parts(
             kind=kind_label[kind], agency=inv["agency"]["names"], outcome=outcome_label[outcome], planned=planned,
             seen=seen_names, children_expected=expected and achieved, behaviours=behaviours, threats=threats,
-            unknown_adults=unknown_adults, note=note), 500)
+            unknown_adults=unknown_adults, said=said)
+        summary = CONTACT_FACTS.msgid % {"parts": "; ".join(p[0] for p in parts)}
+        summary_text = {"msgid": CONTACT_FACTS.msgid, "params": {"parts": [p[1] for p in parts]}}
+        if note:
+            summary = CONTACT_WITH_NOTE.msgid % {"summary": summary, "note": note}
+            summary_text = {"msgid": CONTACT_WITH_NOTE.msgid, "params": {"summary": summary_text, "note": note}}
+        summary = summary[:500]
         entry_id = entry_w.add(
             family_id=family_id, occurred_at=occurred, recorded_at=recorded, kind=EntryKind.CONTACT,
             agency_id=agency_id, author_id=author, summary=summary, summary_text=summary_text,

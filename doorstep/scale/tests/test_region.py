@@ -75,6 +75,28 @@ def test_every_sentence_the_region_stores_is_a_message_id_that_reads_in_welsh(re
         assert escalation.display_title == "Trafodwch fynediad gwael at y teulu gyda'ch rheolwr llinell"
 
 
+def test_a_generated_contacts_line_is_the_one_the_contact_service_writes(region, db):
+    """Issue 14: the generator writes the same message ids and parameters as engagement.services for the same
+    contact (CHR-1), in the same words."""
+    from django.conf import settings
+
+    from doorstep.core.texts import text_render, text_to_json
+    from doorstep.engagement.services import _summary
+
+    entries = ChronologyEntry.objects.filter(source_type="engagement.Contact").order_by("id")
+    checked = 0
+    for entry in [*entries.filter(tags__contains="|seen_alone|")[:5],
+                  *entries.filter(tags__contains="|defaulted|")[:5]]:
+        contact = Contact.objects.select_related("agency").get(pk=entry.source_id)
+        seen = {c.child: c for c in ContactChild.objects.filter(contact=contact).select_related("child")
+                .order_by("child_id")}
+        text = _summary(contact, seen)
+        assert entry.summary_text == text_to_json(text)
+        assert entry.summary == text_render(text, settings.LANGUAGE_CODE)[:500]
+        checked += 1
+    assert checked == 10
+
+
 def test_a_sweep_of_the_generated_region_finds_nothing_due(region, db):
     """The benchmark times the sweep 'with nothing due': the region must leave nothing due."""
     assert sum(sweep_run(now=timezone.now()).values()) == 0
