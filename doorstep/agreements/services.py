@@ -304,7 +304,8 @@ def agreement_version_issue(*, version: AgreementVersion, by: Professional,
     agreement.save(update_fields=["review_date", "review_escalated_for"])
     # A new version given to the family is a review of the agreement (AGR-1).
     escalations_close_by_key(key=review_key(agreement.pk), by=by,
-                             outcome=f"Version {version.number} of the written agreement given to the family")
+                             outcome=Text(gettext_noop("Version %(n)s of the written agreement given to the family")) % {
+                                 "n": version.number})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=version, family=family,
                  summary=Text(gettext_noop("Gave version %(n)s of the written agreement to the family")) % {"n": version.number})
     people = list(version.people.all())
@@ -516,7 +517,7 @@ def agreement_review_record(
         agreement.end_reason = note
         agreement.save(update_fields=["ended_at", "ended_by", "end_reason"])
         summary = Text(gettext_noop("Written agreement reviewed and ended: %(note)s")) % {"note": note}
-    escalations_close_by_key(key=review_key(agreement.pk), by=by, outcome=f"Reviewed: {note}"[:500])
+    escalations_close_by_key(key=review_key(agreement.pk), by=by, outcome=Text(gettext_noop("Reviewed: %(note)s")) % {"note": note[:480]})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=agreement, family=family,
                  summary=(Text(gettext_noop("Reviewed the written agreement (continue)"))
                           if outcome == AgreementReviewOutcome.CONTINUE

@@ -7,6 +7,7 @@ from .selectors import audit_events_for_manager
 
 class AuditEventSerializer(serializers.ModelSerializer):
     summary = serializers.CharField(source="summary_shown", read_only=True)  # issue 14: in the reader's language
+    reason = serializers.CharField(source="reason_shown", read_only=True)
     class Meta:
         model = AuditEvent
         fields = ["id", "at", "actor", "actor_agency", "action", "object_type", "object_id", "family", "summary",

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doorstep.core.texts import Verbatim, text_from_json, text_render
+from doorstep.core.texts import Verbatim, text_from_json, text_render, text_shown
 
 
 class AuditAction(models.TextChoices):
@@ -44,6 +44,10 @@ class AuditEvent(models.Model):
     summary = models.CharField(_("what"), max_length=300, blank=True)
     summary_text = models.JSONField(null=True, blank=True, editable=False)
     reason = models.TextField(_("why"), blank=True)
+    # Issue 14: a reason Doorstep wrote itself (not a person's own words) as a sentence (`Text` JSON), shown in the
+    # reader's language; `reason` keeps it in the site's language. Null on every other row, so the hashes of rows
+    # written before it existed are unchanged (audit/chain.py leaves empty values out).
+    reason_text = models.JSONField(null=True, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     path = models.CharField(max_length=300, blank=True)
     # Issue 13 finding 12: a hash chain in id order, set by audit_record and checked by `manage.py audit_verify`.
@@ -72,6 +76,11 @@ class AuditEvent(models.Model):
     def summary_shown(self) -> str:
         """The summary in the active language (the reader's)."""
         return text_render(self.summary_sentence) if self.summary_sentence is not None else ""
+
+    @property
+    def reason_shown(self) -> str:
+        """Why, in the active language when Doorstep wrote it; a person's own words as they wrote them."""
+        return text_shown(self.reason_text, self.reason)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -24,11 +24,13 @@ def audit_record(
     object_id: str = "",
     family=None,
     summary: Text | None = None,
-    reason: str = "",
+    reason: "str | Text" = "",
 ) -> AuditEvent:
-    """`reason` is the person's own words, kept as they wrote them."""
+    """`reason` is the person's own words (a str), kept as they wrote them, or a reason Doorstep gives itself (a
+    `Text`), shown in the reader's language (issue 14)."""
     origin = current_origin.get()
     summary, summary_text = text_store(summary, max_length=300)
+    reason, reason_text = text_store(reason)
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
@@ -42,6 +44,7 @@ def audit_record(
         summary=summary,
         summary_text=summary_text,
         reason=reason,
+        reason_text=reason_text,
         ip_address=origin.ip_address,
         path=origin.path,
     )

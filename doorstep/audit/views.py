@@ -56,7 +56,7 @@ def search_csv(request):
             yield csv_text([[
                 timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), e.actor or "", e.actor_agency or "",
                 e.get_action_display(), e.summary_shown, f"{e.object_type} {e.object_id}".strip(),
-                e.family.reference if e.family else "", e.ip_address or "", e.reason,
+                e.family.reference if e.family else "", e.ip_address or "", e.reason_shown,
             ]])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

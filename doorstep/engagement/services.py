@@ -197,31 +197,64 @@ def _defaulted(outcome: str, config: EngagementSettings) -> bool:
 
 
 def _summary(contact: Contact, seen_by_child: Mapping) -> Text:
+    return contact_summary_text(
+        kind=choice_label(contact, "kind"), agency=contact.agency.name_text, outcome=choice_label(contact, "outcome"),
+        planned=contact.planned, seen=[(c.given_name, o.seen_alone) for c, o in seen_by_child.items() if o.seen],
+        children_expected=bool(seen_by_child) and contact.outcome in ACHIEVED_OUTCOMES, behaviours=contact.behaviours, threats=contact.threats,
+        unknown_adults=contact.unknown_adults_present, note=contact.note)
+
+
+# A contact's line: its parts joined, then the worker's note after it.
+CONTACT_FACTS = Text("%(parts)s")
+CONTACT_WITH_NOTE = Text("%(summary)s. %(note)s")
+
+
+def contact_summary_text(*, kind, agency, outcome, planned: bool, seen: list[tuple[str, bool]],
+                         children_expected: bool, behaviours: list[str], threats: list[str], unknown_adults: int,
+                         note: str) -> Text:
     """One line for the chronology: kind, outcome, who was seen, behaviour and threats (CHR-2 patterns). A stored
-    sentence, shown in the reader's language (issue 14); the note is the worker's own words."""
-    parts = [Text(gettext_noop("%(kind)s (%(agency)s): %(outcome)s")) % {
-        "kind": choice_label(contact, "kind"), "agency": contact.agency.name_text,
-        "outcome": choice_label(contact, "outcome")}]
-    if not contact.planned:
-        parts.append(Text(gettext_noop("unplanned")))
-    seen = [Text(gettext_noop("%(name)s (alone)")) % {"name": c.given_name} if o.seen_alone else c.given_name
-            for c, o in seen_by_child.items() if o.seen]
+    sentence, shown in the reader's language (issue 14); the note is the worker's own words. `kind` and `outcome`
+    are their labels (lazy, translated when read), `seen` the children seen as (given name, seen alone),
+    `children_expected` whether there were children to see at a contact that achieved access. The
+    generated region (scale/steps.py) writes its contacts' lines with it too."""
+    text = contact_facts_text(kind=kind, agency=agency, outcome=outcome, planned=planned, seen=seen,
+                              children_expected=children_expected, behaviours=behaviours, threats=threats,
+                              unknown_adults=unknown_adults)
+    return CONTACT_WITH_NOTE % {"summary": text, "note": note} if note else text
+
+
+def contact_facts_text(**facts) -> Text:
+    """The line without the worker's note (see `contact_summary_text`)."""
+    return CONTACT_FACTS % {"parts": contact_facts_parts(**facts)}
+
+
+def contact_facts_parts(*, kind, agency, outcome, planned: bool, seen: list[tuple[str, bool]],
+                        children_expected: bool, behaviours: list[str], threats: list[str], unknown_adults: int,
+                        said=None) -> list:
+    """The parts of the line, each a `Text`. With `said(key, make)`, each part is what `said` gives for the part's
+    key (a tuple of its facts; `kind`, `agency` and `outcome` by identity), `make()` building it: the generated
+    region (scale/steps.py) puts each part into words once, not once per contact."""
+    said = said or (lambda _key, make: make())
+    parts = [said(("what", id(kind), id(agency), id(outcome)),
+                  lambda: Text(gettext_noop("%(kind)s (%(agency)s): %(outcome)s")) % {
+                      "kind": kind, "agency": agency, "outcome": outcome})]
+    if not planned:
+        parts.append(said(("unplanned",), lambda: Text(gettext_noop("unplanned"))))
     if seen:
-        parts.append(Text(gettext_noop("seen: %(names)s")) % {"names": Joined(seen)})
-    elif seen_by_child and contact.outcome in ACHIEVED_OUTCOMES:
-        parts.append(Text(gettext_noop("no child seen")))
-    if contact.behaviours:
-        parts.append(Text(gettext_noop("behaviour: %(list)s")) % {"list": Lowercase(Joined(
-            [Behaviour(b).label for b in contact.behaviours if b in Behaviour.values]))})
-    if contact.threats:
-        parts.append(Text(gettext_noop("threatening behaviour: %(list)s")) % {"list": Lowercase(Joined(
-            [ThreatKind(t).label for t in contact.threats if t in ThreatKind.values]))})
-    if contact.unknown_adults_present:
-        parts.append(Text(gettext_noop("unknown adults present: %(n)s")) % {"n": contact.unknown_adults_present})
-    text = Text("%(parts)s", {"parts": parts})
-    if contact.note:
-        text = Text("%(summary)s. %(note)s", {"summary": text, "note": contact.note})
-    return text
+        parts.append(said(("seen", *seen), lambda: Text(gettext_noop("seen: %(names)s")) % {"names": Joined([
+            Text(gettext_noop("%(name)s (alone)")) % {"name": name} if alone else name for name, alone in seen])}))
+    elif children_expected:
+        parts.append(said(("no child seen",), lambda: Text(gettext_noop("no child seen"))))
+    if behaviours:
+        parts.append(said(("behaviour", *behaviours), lambda: Text(gettext_noop("behaviour: %(list)s")) % {
+            "list": Lowercase(Joined([Behaviour(b).label for b in behaviours if b in Behaviour.values]))}))
+    if threats:
+        parts.append(said(("threats", *threats), lambda: Text(gettext_noop("threatening behaviour: %(list)s")) % {
+            "list": Lowercase(Joined([ThreatKind(t).label for t in threats if t in ThreatKind.values]))}))
+    if unknown_adults:
+        parts.append(said(("unknown adults", unknown_adults),
+                          lambda: Text(gettext_noop("unknown adults present: %(n)s")) % {"n": unknown_adults}))
+    return parts
 
 
 def _tags(contact: Contact) -> list[str]:

@@ -38,6 +38,7 @@ from .rules import (
     rules_evaluate,
 )
 from .services import (
+    ESCALATION_RAISED,
     _event,
     escalation_resolve,
     notify_in_languages,
@@ -247,7 +248,7 @@ def escalation_raise(
     if family is not None:
         chronology_record(
             family=family, kind=EntryKind.ESCALATION, occurred_at=timezone.now(), agency=owner.agency,
-            summary=Text("%(rule)s: %(title)s", {"rule": rule_id, "title": escalation.title_names}), source=escalation,
+            summary=ESCALATION_RAISED % {"rule": rule_id, "title": escalation.title_names}, source=escalation,
             significant=True,
         )
     notify_in_languages(

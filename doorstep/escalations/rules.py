@@ -29,6 +29,16 @@ from doorstep.core.texts import Names, Text, Verbatim  # noqa: F401  (re-exporte
 from doorstep.core.workingdays import add_working_days
 
 
+# Titles the rules raise with, named so that the generated region (scale/steps.py) writes the same sentences.
+ESC_1_TITLE = gettext_noop("Convene a multi-agency meeting: visits and appointments keep being defaulted")
+ESC_3_TITLE = gettext_noop("Discuss poor access to the family with your line manager")
+ESC_8_NOT_SEEN_ALONE_TITLE = gettext_noop("See %(child)s alone: not seen alone for more than %(days)s days")
+ESC_10_TITLE = gettext_noop("Everyone may be backing off: agree with the other agencies' managers how the children "
+                            "will be seen")
+ESC_11_TITLE = gettext_noop("Share information and hold a professionals meeting: the family engages with some "
+                            "agencies and not others")
+
+
 # --- Facts behind an escalation ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -326,7 +336,7 @@ def esc_1(facts: FamilyFacts, params: dict) -> RuleResult:
     lines += [_contact_fact(c) for c in defaulted[-10:]]
     result.outcomes.append(Raise(
         rule_id="ESC-1", clause="003 §7.9", key=key,
-        title=Text(gettext_noop("Convene a multi-agency meeting: visits and appointments keep being defaulted")),
+        title=Text(ESC_1_TITLE),
         owner_id=owner, trigger_date=trigger.occurred_on,
         deadline=_deadline(facts, trigger.occurred_on, params["deadline_working_days"]),
         facts=tuple(lines), parameters=dict(params), source=("engagement.Contact", trigger.id),
@@ -418,7 +428,7 @@ def esc_3(facts: FamilyFacts, params: dict) -> RuleResult:
                       + [_contact_fact(c) for c in streak[-10:]])
         result.outcomes.append(Raise(
             rule_id="ESC-3", clause="001 §5.1.9.1", key=key,
-            title=Text(gettext_noop("Discuss poor access to the family with your line manager")),
+            title=Text(ESC_3_TITLE),
             owner_id=worker, trigger_date=trigger.occurred_on,
             deadline=_deadline(facts, trigger.occurred_on, params["discuss_working_days"]),
             facts=lines, parameters=dict(params), source=("engagement.Contact", trigger.id),
@@ -568,7 +578,7 @@ def esc_8(facts: FamilyFacts, params: dict) -> RuleResult:
                                                        "them on %(date)s."),
          gettext_noop("%(child)s was seen on %(date)s.")),
         ("not-seen-alone", params["not_seen_alone_days"], lambda c: c.last_seen_alone,
-         gettext_noop("See %(child)s alone: not seen alone for more than %(days)s days"),
+         ESC_8_NOT_SEEN_ALONE_TITLE,
          gettext_noop("%(child)s was last seen alone on %(date)s."), gettext_noop("%(child)s has not been seen alone "
                                                                                   "since Doorstep started "
                                                              "following them on %(date)s."),
@@ -732,9 +742,7 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
             continue
         result.outcomes.append(Raise(
             rule_id="ESC-10", clause="004 §3.1", key=key,
-            title=Text(gettext_noop("Everyone may be backing off: agree with the other agencies' managers how the "
-                                    "children "
-                          "will be seen")),
+            title=Text(ESC_10_TITLE),
             owner_id=owner, trigger_date=facts.today,
             deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
             facts=tuple(reasons) + (Fact(Text(gettext_noop("The most worrying scenario is when every agency cannot "
@@ -784,9 +792,7 @@ def esc_11(facts: FamilyFacts, params: dict) -> RuleResult:
                               "each other (004 §3.1).")), None))
     result.outcomes.append(Raise(
         rule_id="ESC-11", clause="002 §4.4", key=key,
-        title=Text(gettext_noop("Share information and hold a professionals meeting: the family engages with some "
-                                "agencies "
-                      "and not others")),
+        title=Text(ESC_11_TITLE),
         owner_id=owner, trigger_date=facts.today,
         deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
         facts=tuple(lines), parameters=dict(params),

@@ -45,7 +45,7 @@ def notify_in_languages(*, recipients: Iterable, escalation: Escalation, kind, m
     e-mails carry no message)."""
     names = Names({settings.LANGUAGE_CODE: message, **{lang: t for lang, t in translations.items() if t}})
     notify(recipients=[p for p in recipients if p is not None], kind=kind, family=escalation.family,
-           mandatory=mandatory, message=Text("%(title)s", {"title": names}), link=f"/escalations/{escalation.pk}/",
+           mandatory=mandatory, message=ESCALATION_NOTICE % {"title": names}, link=f"/escalations/{escalation.pk}/",
            dedupe_key=dedupe_key)
 
 
@@ -79,6 +79,12 @@ def _event(escalation: Escalation, *, action: str, by=None, note: "str | Text" =
     return EscalationEvent.objects.create(escalation=escalation, by=by, action=action, note=note, note_text=note_text)
 
 
+# The sentences of an action's history and chronology; the generated region (scale/steps.py) writes the same ones.
+ESCALATED_TO = Text(gettext_noop("Escalated to %(manager)s"))
+ESCALATION_RAISED = Text("%(rule)s: %(title)s")  # the title in the languages the rule gave it in
+ESCALATION_CLOSED = Text("%(rule)s %(state)s: %(note)s")
+ESCALATION_NOTICE = Text("%(title)s")
+
 # What the audit says when an action is closed, by how it was closed.
 _CLOSED = {
     "done": Text(gettext_noop("Done %(rule)s")),
@@ -99,14 +105,14 @@ def _close(escalation: Escalation, *, by, state: EscalationState, note: "str | T
     escalation.save(update_fields=["state", "outcome", "outcome_text", "closed_at", "closed_by", "updated_at"])
     _event(escalation, by=by, action=action, note=note)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
-                 summary=_CLOSED[action] % {"rule": escalation.rule_id}, reason=plain)
+                 summary=_CLOSED[action] % {"rule": escalation.rule_id}, reason=note)
     if escalation.family is not None:
         chronology_record(
             family=escalation.family, kind=EntryKind.ESCALATION, occurred_at=escalation.closed_at, by=by,
             agency=getattr(by, "agency", None) or escalation.owner.agency, source=escalation,
-            summary=Text("%(rule)s %(state)s: %(note)s", {
+            summary=ESCALATION_CLOSED % {
                 "rule": escalation.rule_id, "state": Lowercase(choice_label(escalation, "state")),
-                "note": note or escalation.title_names}),
+                "note": note or escalation.title_names},
         )
     return escalation
 
@@ -125,10 +131,12 @@ def escalation_complete(*, escalation: Escalation, by, outcome: "str | Text") ->
 
 
 @transaction.atomic
-def escalation_cancel(*, escalation: Escalation, by, reason: str) -> Escalation:
-    if not reason.strip():
+def escalation_cancel(*, escalation: Escalation, by, reason: "str | Text") -> Escalation:
+    if isinstance(reason, str):
+        reason = reason.strip()
+    if not reason:
         raise ValidationError({"reason": _("Enter why the action is cancelled")})
-    return _close(escalation, by=by, state=EscalationState.CANCELLED, note=reason.strip(), action="cancelled")
+    return _close(escalation, by=by, state=EscalationState.CANCELLED, note=reason, action="cancelled")
 
 
 @transaction.atomic
@@ -185,7 +193,7 @@ def escalation_escalate_overdue(*, escalation: Escalation, now: datetime) -> Esc
     escalation.overdue_escalated_at = now
     escalation.overdue_escalated_to = manager
     escalation.save(update_fields=["overdue_escalated_at", "overdue_escalated_to", "updated_at"])
-    _event(escalation, action="overdue", note=Text(gettext_noop("Escalated to %(manager)s")) % {"manager": manager}
+    _event(escalation, action="overdue", note=ESCALATED_TO % {"manager": manager}
            if manager else Text(gettext_noop("No manager to escalate to")))
     audit_record(actor=None, action=AuditAction.UPDATE, obj=escalation, family=escalation.family,
                  summary=(Text(gettext_noop("Overdue %(rule)s: escalated to %(manager)s")) if manager

@@ -5,12 +5,12 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
-from doorstep.core.texts import Text, text_render
+from doorstep.core.texts import Text, choice_label, text_render
 
 
 class Address(models.Model):
@@ -254,7 +254,8 @@ class BreakGlassAccess(models.Model):
         indexes = [models.Index(fields=["professional", "family", "expires_at"], name="break_glass_lookup")]
 
     @property
-    def audit_reason(self) -> str:
-        """The ground and the circumstances, as the audit log records them (in English, like every audit row)."""
-        with translation.override("en"):
-            return f"{self.get_ground_display()}: {self.reason}"
+    def audit_reason(self) -> Text:
+        """The ground and the circumstances, as the audit log records them: the ground in the reader's language, the
+        circumstances in the words they were given in (issue 14)."""
+        return Text(gettext_noop("%(ground)s: %(reason)s"), {"ground": choice_label(self, "ground"),
+                                                            "reason": self.reason})

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -33,6 +33,14 @@ from .models import (
     Person,
 )
 from .selectors import involvement_may_add, involvement_may_end
+
+# Sentences the family record's chronology and audit are written with; the generated region (scale/steps.py) writes
+# the same ones (issue 14).
+FAMILY_OPENED = Text(gettext_noop("Family record opened by %(agency)s: %(reason)s"))
+FAMILY_OPENED_AUDIT = Text(gettext_noop("Opened the family record"))
+STATUS_CHANGED = Text(gettext_noop("%(name)s: status changed to %(status)s"))
+INVOLVEMENT_STARTED = Text(gettext_noop("%(agency)s became involved: %(reason)s"))
+INVOLVEMENT_ENDED = Text(gettext_noop("%(agency)s ended its involvement: %(reason)s"))
 
 PERSON_FIELDS = (
     "role",
@@ -122,10 +130,10 @@ def family_create(
         started_by=by,
     )
     audit_record(actor=by, action=AuditAction.CREATE, obj=family, family=family,
-                 summary=Text(gettext_noop("Opened the family record")))
+                 summary=FAMILY_OPENED_AUDIT)
     chronology_record(
         family=family, kind=EntryKind.FAMILY, occurred_at=timezone.now(), by=by,
-        summary=Text(gettext_noop("Family record opened by %(agency)s: %(reason)s")) % {"agency": by.agency.name_text, "reason": reason},
+        summary=FAMILY_OPENED % {"agency": by.agency.name_text, "reason": reason},
     )
     return family
 
@@ -200,7 +208,7 @@ def person_update(*, person: Person, by: Professional, **fields) -> Person:
         chronology_record(
             family=person.family, kind=EntryKind.STATUS, occurred_at=timezone.now(), by=by, people=[person],
             significant=True,
-            summary=Text(gettext_noop("%(name)s: status changed to %(status)s")) % {
+            summary=STATUS_CHANGED % {
                 "name": person, "status": choice_label(person, "child_status")},
         )
     return person
@@ -237,7 +245,7 @@ def involvement_start(
                  summary=Text(gettext_noop("Involved %(agency)s")) % {"agency": agency.name_text}, reason=reason)
     chronology_record(
         family=family, kind=EntryKind.INVOLVEMENT, by=by,
-        occurred_at=timezone.now(), summary=Text(gettext_noop("%(agency)s became involved: %(reason)s")) % {
+        occurred_at=timezone.now(), summary=INVOLVEMENT_STARTED % {
             "agency": agency.name_text, "reason": reason.strip()},
     )
     _tell_the_new_agency(involvement, by=by)
@@ -258,15 +266,14 @@ def _tell_the_new_agency(involvement: Involvement, *, by: Professional) -> None:
     if involvement.lead_professional is not None:
         recipients.append(involvement.lead_professional)
     link = reverse("families:detail", args=[involvement.family_id])
+    # Issue 14: a message id with its parameters, shown in each recipient's language (agency names in theirs).
+    message = Text(gettext_noop("%(name)s (%(by_agency)s) has recorded that %(agency)s is involved with family "
+                                "%(reference)s. Its staff can now see the family's record.")) % {
+        "name": str(by), "by_agency": by.agency.name_text if by.agency_id else "",
+        "agency": involvement.agency.name_text, "reference": involvement.family.reference}
     for person in recipients:
         if person.pk == by.pk:
             continue
-        language = (getattr(person, "preferred_language", "") or settings.LANGUAGE_CODE).split("-")[0]
-        with translation.override(language):
-            message = _("%(name)s (%(by_agency)s) has recorded that %(agency)s is involved with family %(reference)s. "
-                        "Its staff can now see the family's record.") % {
-                "name": by, "by_agency": by.agency.name if by.agency_id else "", "agency": involvement.agency.name,
-                "reference": involvement.family.reference}
         notify(recipients=[person], kind=NotificationKind.GENERAL, message=message, link=link,
                family=involvement.family, dedupe_key=f"involvement:{involvement.pk}:started")
 
@@ -318,11 +325,11 @@ def involvement_end(*, involvement: Involvement, by: Professional, reason: str, 
                      "agency": involvement.agency.name_text}, reason=reason)
     chronology_record(
         family=involvement.family, kind=EntryKind.INVOLVEMENT, by=by, occurred_at=timezone.now(), significant=True,
-        summary=Text(gettext_noop("%(agency)s ended its involvement: %(reason)s")) % {
+        summary=INVOLVEMENT_ENDED % {
             "agency": involvement.agency.name_text, "reason": reason.strip()},
     )
     escalations_close_by_key(key=involvement_proposal_key(involvement), by=by,
-                             outcome=f"Involvement ended: {reason.strip()}")
+                             outcome=Text(gettext_noop("Involvement ended: %(reason)s")) % {"reason": reason.strip()})
     return involvement
 
 

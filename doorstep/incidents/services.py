@@ -304,5 +304,5 @@ def affected_worker_follow_up(*, affected: AffectedWorker, by: Professional, sup
                  summary=Text(gettext_noop("Recorded the violence-at-work follow-up")))
     # The escalation's outcome reaches the family's chronology: a fixed sentence, never the manager's note.
     escalations_close_by_key(key=rules.follow_up_key(affected.incident_id, affected.professional_id), by=by,
-                             outcome=_("Violence-at-work follow-up completed by the manager"))
+                             outcome=Text(gettext_noop("Violence-at-work follow-up completed by the manager")))
     return affected

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import text_shown
+
 
 class MarkerCategory(models.TextChoices):
     # FLG-2 (004 App. 1): the nature of the risk.
@@ -115,6 +117,13 @@ class MarkerEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=16, choices=Action.choices)
     note = models.TextField(blank=True)
+    # Issue 14: a note Doorstep wrote ("Urgent") as a sentence (`Text` JSON), shown in the reader's language; `note`
+    # keeps it in the site's language, and holds a person's own words (a review's note, a refusal's reason).
+    note_text = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def note_shown(self) -> str:
+        return text_shown(self.note_text, self.note)

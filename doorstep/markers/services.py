@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -16,7 +15,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.texts import Text, choice_label
+from doorstep.core.texts import Text, choice_label, text_store
 from doorstep.core.access import family_require_write
 from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.services import escalations_close_by_key
@@ -52,14 +51,16 @@ def _flg_2_facts(marker: WarningMarker, *, stage: str, owners: list) -> rules.Ma
     )
 
 
+# The chronology's sentence for a marker raised; the generated region (scale/steps.py) writes the same (issue 14).
+MARKER_RAISED = Text(gettext_noop("Warning marker (%(category)s) raised by %(agency)s on %(subject)s, %(state)s: "
+                                  "%(nature)s Advice for visitors: %(advice)s"))
+MARKER_AUTHORISED_BY = Text(gettext_noop("authorised by %(name)s"))
+
+
 def subject_text(marker: WarningMarker) -> str | Text:
     if marker.person_id:
         return str(marker.person)
     return Text(gettext_noop("the address %(address)s")) % {"address": str(marker.address)}
-
-
-def _d(day: date) -> str:
-    return date_format(day, "j M Y")
 
 
 def _validate_review_date(review_date: date, field: str = "review_date") -> None:
@@ -70,8 +71,10 @@ def _validate_review_date(review_date: date, field: str = "review_date") -> None
         raise ValidationError({field: _("The review date must be within 12 months")})
 
 
-def _event(marker, by, action, note: str = "") -> None:
-    MarkerEvent.objects.create(marker=marker, by=by, action=action, note=note)
+def _event(marker, by, action, note: "str | Text" = "") -> None:
+    """`note` is a person's own words, or a sentence Doorstep writes (a `Text`, read in the reader's language)."""
+    plain, stored = text_store(note)
+    MarkerEvent.objects.create(marker=marker, by=by, action=action, note=plain, note_text=stored)
 
 
 @transaction.atomic
@@ -127,15 +130,15 @@ def marker_raise(
         status=MarkerStatus.ACTIVE if by.is_manager else MarkerStatus.AWAITING,
         authorised_by=by if by.is_manager else None, authorised_at=now if by.is_manager else None,
     )
-    _event(marker, by, MarkerEvent.Action.RAISED, _("Urgent") if urgent else "")
+    _event(marker, by, MarkerEvent.Action.RAISED, Text(gettext_noop("Urgent")) if urgent else "")
     if by.is_manager:
-        _event(marker, by, MarkerEvent.Action.AUTHORISED, _("Raised by a manager of the agency"))
+        _event(marker, by, MarkerEvent.Action.AUTHORISED, Text(gettext_noop("Raised by a manager of the agency")))
     audit_record(actor=by, action=AuditAction.CREATE, obj=marker, family=family,
                  summary=Text(gettext_noop("Raised a warning marker")))
     # Until a manager authorises it, a marker that is not urgent stays with the raising agency: it reaches the
     # shared chronology when it is authorised.
     if marker.is_shown:
-        state = (Text(gettext_noop("authorised by %(name)s")) % {"name": by} if marker.status == MarkerStatus.ACTIVE
+        state = (MARKER_AUTHORISED_BY % {"name": by} if marker.status == MarkerStatus.ACTIVE
                  else Text(gettext_noop("urgent: shown at once, awaiting authorisation")))
         _chronicle_raised(marker, by=by, state=state, at=now)
     if marker.status == MarkerStatus.AWAITING:
@@ -155,8 +158,7 @@ def _chronicle_raised(marker: WarningMarker, *, by, state: Text, at) -> None:
         family=marker.family, kind=EntryKind.MARKER, occurred_at=at, by=by, agency=marker.raised_agency,
         source=marker, significant=True, people=[marker.person] if marker.person_id else [],
         tags=["marker", marker.category],
-        summary=Text(gettext_noop("Warning marker (%(category)s) raised by %(agency)s on %(subject)s, %(state)s: "
-                                  "%(nature)s Advice for visitors: %(advice)s")) % {
+        summary=MARKER_RAISED % {
             "category": choice_label(marker, "category"), "agency": marker.raised_agency.name_text,
             "subject": subject_text(marker), "state": state, "nature": marker.nature, "advice": marker.advice},
     )
@@ -215,7 +217,7 @@ def marker_authorise(*, marker: WarningMarker, by: Professional) -> WarningMarke
         )
     else:
         _chronicle_raised(marker, by=by, state=Text(gettext_noop("authorised by %(name)s")) % {"name": by}, at=marker.authorised_at)
-    escalations_close_by_key(key=authorise_key(marker), by=by, outcome=_("Authorised"))
+    escalations_close_by_key(key=authorise_key(marker), by=by, outcome=Text(gettext_noop("Authorised")))
     _announce(marker)
     return marker
 
@@ -246,7 +248,7 @@ def marker_decline(*, marker: WarningMarker, by: Professional, reason: str) -> W
                 "category": choice_label(marker, "category"), "subject": subject_text(marker), "name": by,
                 "reason": marker.close_reason},
         )
-    escalations_close_by_key(key=authorise_key(marker), by=by, outcome=_("Not authorised"))
+    escalations_close_by_key(key=authorise_key(marker), by=by, outcome=Text(gettext_noop("Not authorised")))
     return marker
 
 
@@ -273,8 +275,8 @@ def marker_review(*, marker: WarningMarker, by: Professional, review_date: date,
         "date": review_date, "note": note.strip()}
     chronology_record(family=marker.family, kind=EntryKind.MARKER, occurred_at=timezone.now(), by=by, source=marker,
                       people=[marker.person] if marker.person_id else [], summary=summary)
-    escalations_close_by_key(key=review_key(marker, old), by=by, outcome=_("Reviewed: next review %(date)s") % {
-        "date": _d(review_date)})
+    escalations_close_by_key(key=review_key(marker, old), by=by, outcome=Text(gettext_noop("Reviewed: next review %(date)s")) % {
+        "date": review_date})
     return marker
 
 

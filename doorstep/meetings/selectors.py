@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from doorstep.audit.models import AuditAction
 from doorstep.audit.purposes import purpose_text
 from doorstep.audit.services import audit_record
-from doorstep.core.texts import Text
+from doorstep.core.texts import Text, choice_label
 from doorstep.core.access import families_visible_to, family_get_for, family_is_visible_to, family_require_write
 from doorstep.escalations.models import ACTIVE_STATES, Escalation, EscalationState
 from doorstep.escalations.services import rule_settings
@@ -168,7 +168,9 @@ def minutes_get_for(*, professional, meeting_id: int, purpose: str = "minutes") 
         if sent is not None:
             # MTG-4: a copy was sent to them (an attendee, or the Board chair): they read it, and only it.
             audit_record(actor=professional, action=AuditAction.VIEW, obj=minutes, family=meeting.family,
-                         summary=purpose_text(purpose), reason=f"Circulated to them ({sent.get_kind_display()}), MTG-4")
+                         summary=purpose_text(purpose),
+                         reason=Text(gettext_noop("Circulated to them (%(kind)s), MTG-4"),
+                                     {"kind": choice_label(sent, "kind")}))
             return MinutesAccess(minutes, meeting, "recipient")
     elif professional.works_with_families and may_manage(professional, meeting) and family_is_visible_to(
             professional=professional, family_id=meeting.family_id):
@@ -241,7 +243,7 @@ def plan_action_get_for(*, professional, action_id: int, purpose: str = "plan ac
         _denied(professional, "meetings.PlanAction", action_id, purpose)
     if action.owner_id == professional.pk and action.minutes.state == MinutesState.CIRCULATED:
         audit_record(actor=professional, action=AuditAction.VIEW, obj=action, family=action.family, summary=purpose_text(purpose),
-                     reason="Their own plan action (MTG-3)")
+                     reason=Text(gettext_noop("Their own plan action (MTG-3)")))
         return action
     if action.minutes.state == MinutesState.CIRCULATED and family_is_visible_to(professional=professional,
                                                                                  family_id=action.family_id):

@@ -52,10 +52,6 @@ from .selectors import caller_facts, may_manage, may_update_action
 LONGEST_ACTION_DAYS = 366
 
 
-def _day(value: date) -> str:
-    return formats.date_format(value, "j M Y")
-
-
 def _held_text(meeting: Meeting, held_on: date) -> Text:
     return Text(gettext_noop("%(meeting)s held on %(day)s")) % {"meeting": meeting.short_label, "day": held_on}
 
@@ -104,7 +100,7 @@ def _meeting_facts(meeting: Meeting, **extra) -> rules.MeetingFacts:
                               chair_id=meeting.chair_id, **extra)
 
 
-def _close_key(key: str, *, by, outcome: str, cancel: bool = False) -> None:
+def _close_key(key: str, *, by, outcome: "str | Text", cancel: bool = False) -> None:
     for escalation in Escalation.objects.filter(key=key, state__in=ACTIVE_STATES):
         if cancel:
             escalation_cancel(escalation=escalation, by=by, reason=outcome)
@@ -376,7 +372,7 @@ def meeting_cancel(*, meeting: Meeting, by: Professional, reason: str) -> Meetin
     for invitation in meeting.invitations.select_related("invitee"):
         invitation.meeting = meeting
         invitation_email_queue(invitation=invitation, method=CalendarMethod.CANCEL)
-    _close_key(_hold_key(meeting), by=by, outcome=_("The meeting was cancelled: %(reason)s") % {
+    _close_key(_hold_key(meeting), by=by, outcome=Text(gettext_noop("The meeting was cancelled: %(reason)s")) % {
         "reason": meeting.cancelled_reason}, cancel=True)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=meeting, family=meeting.family,
                  summary=Text(gettext_noop("Cancelled a meeting")), reason=meeting.cancelled_reason)
@@ -429,7 +425,7 @@ def meeting_record_held(
     minutes = Minutes.objects.create(meeting=meeting, concerns=meeting.reason, drafted_by=by, drafted_at=now,
                                      circulate_by=circulate_by)
     agencies_present = [a.name_text for a in sorted({i.agency for i in present}, key=lambda a: a.name)]
-    held_text = _("%(meeting)s held on %(day)s") % {"meeting": meeting.short_name, "day": _day(held_on)}
+    held_text = _held_text(meeting, held_on)
     # MTG-4: the chair owns circulating the minutes within seven days; overdue escalates to their manager.
     rule_apply(rule_id="MTG-4", family=meeting.family, facts=_meeting_facts(meeting, held_on=held_on))
     if meeting.escalation is not None and meeting.escalation.is_active:
@@ -629,7 +625,6 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
     meeting.save(update_fields=["state"])
 
     link = f"/meetings/{meeting.pk}/minutes/"
-    held = _("%(meeting)s held on %(day)s") % {"meeting": meeting.short_name, "day": _day(meeting.held_on)}
     recipients = {}
     for invitation in meeting.invitations.filter(attended=True).select_related("invitee"):
         recipients[invitation.invitee_id] = (invitation.invitee, invitation.agency_id, RecipientKind.ATTENDEE)
@@ -659,8 +654,8 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
 
     on_time = now <= minutes.circulate_by
     _close_key(_circulate_key(meeting), by=by, outcome=(
-        _("Minutes circulated on %(when)s, within seven days") if on_time
-        else _("Minutes circulated on %(when)s, after the seven days")) % {"when": _moment(now)})
+        Text(gettext_noop("Minutes circulated on %(when)s, within seven days")) if on_time
+        else Text(gettext_noop("Minutes circulated on %(when)s, after the seven days"))) % {"when": now})
     rule_apply(rule_id="MTG-5", family=family, facts=facts)
 
     if minutes.plan_agreed:

@@ -4,21 +4,34 @@ escalations (ESC-*). Each step writes what the real services would have written 
 including the chronology entry and the django-simple-history row, so the pages read realistic data.
 
 Names are synthetic and clearly fictional. Proportions are documented in docs/performance.md.
+
+Every sentence a step stores is the message id and parameters the service writes (issue 14), built with the
+services' own sentences, so the generated region reads in Welsh like one made by hand.
 """
 
 import math
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext_noop
 
 from doorstep.agencies.models import Agency, AgencyKind, Professional, Role, Team
 from doorstep.audit.models import AuditAction, AuditEvent
+from doorstep.audit.purposes import purpose_text
 from doorstep.chronology.models import ChronologyEntry, EntryKind
+from doorstep.core.texts import Lowercase, Names, Text, other_languages, text_render, text_to_json
 from doorstep.engagement.models import (
     DEFAULT_DEFAULTED_OUTCOMES, Behaviour, Contact, ContactChild, ContactKind, Outcome, ThreatKind,
 )
+from doorstep.engagement.services import CONTACT_FACTS, CONTACT_WITH_NOTE, contact_facts_parts
+from doorstep.escalations import rules as escalation_rules
 from doorstep.escalations.models import Escalation, EscalationEvent, EscalationState
+from doorstep.escalations.services import ESCALATED_TO, ESCALATION_CLOSED, ESCALATION_NOTICE, ESCALATION_RAISED
 from doorstep.families.models import Address, ChildStatus, Family, FamilyAddress, Involvement, MemberRole, Person
+from doorstep.families.services import (
+    FAMILY_OPENED, FAMILY_OPENED_AUDIT, INVOLVEMENT_ENDED, INVOLVEMENT_STARTED, STATUS_CHANGED,
+)
 from doorstep.notifications.models import Notification, NotificationKind
 
 from .generate import FAMILIES_PER_AREA, FamilyDraft, Region, Step, areas_for
@@ -116,13 +129,23 @@ NON_COOPERATION = ["Says previous social work involvement was unfair and will no
                    "Partner discourages contact with services.", "Shift work makes appointments difficult, she says."]
 AREAS_NOT_ACHIEVED = ["Children's bedrooms not seen: parent refused.", "Could not speak to the child alone.",
                       "Food in the home not seen.", "Unable to assess home conditions beyond the hallway."]
+# The rules' own titles (escalations/rules.py); ESC-8's names the family's first child and the default period.
 ESCALATION_RULES = [
-    ("ESC-1", "003 §7.9", "Convene a multi-agency meeting: a fourth defaulted visit"),
-    ("ESC-3", "001 §5.1.9.1", "Discuss poor access with your line manager"),
-    ("ESC-8", "003 §7.9", "A child has not been seen alone for longer than the agreed period"),
-    ("ESC-10", "004 §3.1", "Contact by all agencies has fallen away: review with every involved agency"),
-    ("ESC-11", "002 §4.4", "Hostility towards some agencies only: share information and hold a professionals meeting"),
+    ("ESC-1", "003 §7.9", Text(escalation_rules.ESC_1_TITLE)),
+    ("ESC-3", "001 §5.1.9.1", Text(escalation_rules.ESC_3_TITLE)),
+    ("ESC-8", "003 §7.9", Text(escalation_rules.ESC_8_NOT_SEEN_ALONE_TITLE)),
+    ("ESC-10", "004 §3.1", Text(escalation_rules.ESC_10_TITLE)),
+    ("ESC-11", "002 §4.4", Text(escalation_rules.ESC_11_TITLE)),
 ]
+# The outcome a generated action was closed with: a person's own words.
+CLOSED_OUTCOME = "Meeting held and a plan agreed."
+
+
+def _stored(text, max_length: int | None = None) -> tuple[str, dict]:
+    """A stored sentence as the services store it (core.texts.text_store): the words in the site's language, and
+    the message id and parameters."""
+    plain = text_render(text, settings.LANGUAGE_CODE)
+    return (plain[:max_length] if max_length else plain), text_to_json(text)
 
 
 def _table(pairs, size: int = 1000) -> list:
@@ -136,7 +159,8 @@ def _table(pairs, size: int = 1000) -> list:
 
 
 def _labels(choices) -> dict:
-    return {c.value: str(c.label) for c in choices}
+    """Each choice's label, untranslated (lazy): a stored sentence's parameter, translated when read."""
+    return {c.value: c.label for c in choices}
 
 
 class Area:
@@ -158,6 +182,7 @@ def agencies_and_staff(region: Region) -> None:
     per_area = math.ceil(plan.families / n_areas) if plan.families else 0
     areas, manager_of, agency_of = [], {}, {}
     serial = 0
+    names = {}  # professional id -> name, for the sentences that name them
 
     def professional(**values) -> int:
         nonlocal serial
@@ -167,6 +192,7 @@ def agencies_and_staff(region: Region) -> None:
         values.update(password=hashed, email=f"{values['username']}@example.org", date_joined=joined,
                       is_active=True, is_staff=False, is_superuser=False, phone=f"07700 9{serial % 100000:05d}")
         pk = region.add(Professional, **values)
+        names[pk] = f"{values['first_name']} {values['last_name']}"  # as Professional.__str__ gives it
         region.add_history(Professional, {"id": pk, **values}, at=joined)
         return pk
 
@@ -178,7 +204,8 @@ def agencies_and_staff(region: Region) -> None:
             agency_id = region.add(Agency, name=f"{name} {suffix}", kind=kind, is_active=True)
             practitioners_needed = max(3, math.ceil(per_area * chance / CASELOAD))
             teams = math.ceil(practitioners_needed / 8)
-            info = {"id": agency_id, "name": f"{name} {suffix}", "kind": key, "practitioners": [], "managers": []}
+            info = {"id": agency_id, "name": f"{name} {suffix}", "kind": key, "practitioners": [], "managers": [],
+                    "names": Names({"en": f"{name} {suffix}", "cy": f"{name} {suffix}"})}  # Agency.name_text
             p = 0
             for t in range(teams):
                 team_id = region.add(Team, agency_id=agency_id, name=f"{name} team {t + 1}")
@@ -202,9 +229,10 @@ def agencies_and_staff(region: Region) -> None:
                                                  job_title="Chair, Safeguarding Partnership Board")
     region.data["administrator_id"] = professional(username="bench.admin", role=Role.ADMINISTRATOR,
                                                    job_title="Systems administrator")
-    region.data.update(areas=areas, manager_of=manager_of, agency_of=agency_of)
-    region.data["labels"] = {"kind": _labels(ContactKind), "outcome": _labels(Outcome),
-                             "behaviour": _labels(Behaviour), "threat": _labels(ThreatKind)}
+    region.data.update(areas=areas, manager_of=manager_of, agency_of=agency_of, names=names)
+    region.data["labels"] = {"kind": _labels(ContactKind), "outcome": _labels(Outcome)}
+    # The case file's read, as the one access guard records it (core/access.py: the purpose "case file").
+    region.data["case_file_read"] = _stored(purpose_text("case file"), 300)
     assert per_area <= FAMILIES_PER_AREA
 
 
@@ -234,11 +262,13 @@ def _moment(day: int, rng) -> datetime:
     return datetime.fromtimestamp((day - EPOCH) * 86400 + 30600 + int(rng.random() * 32400), UTC)
 
 
-def _chronology(region: Region, family: FamilyDraft, *, kind, at, summary, agency_id=None, author_id=None,
+def _chronology(region: Region, family: FamilyDraft, *, kind, at, summary: Text, agency_id=None, author_id=None,
                 source_type="", source_id="", significant=False, tags="") -> int:
+    plain, stored = _stored(summary, 500)
     return region.add(ChronologyEntry, family_id=family.id, occurred_at=at, recorded_at=at, kind=kind,
-                      agency_id=agency_id, author_id=author_id, summary=summary[:500], significant=significant,
-                      source_type=source_type, source_id=source_id, tags=tags)
+                      agency_id=agency_id, author_id=author_id, summary=plain, summary_text=stored,
+                      significant=significant, source_type=source_type, source_id=source_id, tags=tags)
+
 
 
 def family_record(region: Region, family: FamilyDraft) -> None:
@@ -297,8 +327,10 @@ def family_record(region: Region, family: FamilyDraft) -> None:
     for m in range(moves + 1):
         district = f"CF{(family.index // 400) % 99 + 1}"
         postcode = f"{district} {rng.randrange(1, 10)}{chr(65 + rng.randrange(26))}{chr(65 + rng.randrange(26))}"
-        address_id = region.add(Address, line1=f"{rng.randrange(1, 200)} {STREETS[rng.randrange(len(STREETS))]}",
-                                line2="", town=town, postcode=postcode, postcode_key=postcode.replace(" ", ""))
+        line1 = f"{rng.randrange(1, 200)} {STREETS[rng.randrange(len(STREETS))]}"
+        address_id = region.add(Address, line1=line1, line2="", town=town, postcode=postcode,
+                                postcode_key=postcode.replace(" ", ""))
+        family.extra["address"] = ", ".join([line1, town, postcode])  # the last address row, as Address.__str__
         if m == 0:
             region.add(FamilyAddress, family_id=family.id, address_id=address_id,
                        moved_in=datetime.fromordinal(moved_in).date(), moved_out=None)
@@ -310,11 +342,13 @@ def family_record(region: Region, family: FamilyDraft) -> None:
             previous_in = start
     _chronology(region, family, kind=EntryKind.FAMILY, at=opened_at, author_id=family.opener_id,
                 agency_id=opener["agency_id"],
-                summary=f"Family record opened by {opener['agency']['name']}: concerns about the care of the "
-                        f"children and the family's engagement with services.")
+                summary=FAMILY_OPENED % {"agency": opener["agency"]["names"],
+                                         "reason": "Concerns about the care of the children and the family's "
+                                                   "engagement with services."})
+    summary, summary_text = _stored(FAMILY_OPENED_AUDIT, 300)
     region.add(AuditEvent, at=opened_at, actor_id=family.opener_id, actor_agency_id=opener["agency_id"],
                action=AuditAction.CREATE, object_type="families.Family", object_id=str(family.id),
-               family_id=family.id, summary="Opened the family record", path="/families/new/")
+               family_id=family.id, summary=summary, summary_text=summary_text, path="/families/new/")
 
 
 def people(region: Region, family: FamilyDraft) -> None:
@@ -385,7 +419,8 @@ def people(region: Region, family: FamilyDraft) -> None:
             csc_inv = next(i for i in family.involvements if i["key"] == "csc")
             entry = _chronology(region, family, kind=EntryKind.STATUS, at=_moment(since, rng),
                                 agency_id=csc_inv["agency_id"], author_id=csc_inv["lead_id"], significant=True,
-                                summary=f"{given} {surname}: {ChildStatus(status).label}")
+                                summary=STATUS_CHANGED % {"name": f"{given} {surname}",
+                                                          "status": ChildStatus(status).label})
             region.add(ChronologyEntry.people.through, chronologyentry_id=entry, person_id=pk)
     if rng.random() < 0.10:
         person(MemberRole.UNBORN, "Unborn", surname, expected=today + rng.randrange(10, 250), adult=False)
@@ -407,12 +442,12 @@ def involvements(region: Region, family: FamilyDraft) -> None:
         region.add_history(Involvement, {"id": inv["id"], **values}, at=at, by_id=family.opener_id)
         _chronology(region, family, kind=EntryKind.INVOLVEMENT, at=at, agency_id=inv["agency_id"],
                     author_id=family.opener_id, source_type="families.Involvement", source_id=str(inv["id"]),
-                    summary=f"{inv['agency']['name']} involved: {values['reason']}")
+                    summary=INVOLVEMENT_STARTED % {"agency": inv["agency"]["names"], "reason": values["reason"]})
         if ended:
             _chronology(region, family, kind=EntryKind.INVOLVEMENT, at=_moment(inv["ended_on"], rng),
                         agency_id=inv["agency_id"], author_id=inv["lead_id"], source_type="families.Involvement",
-                        source_id=str(inv["id"]), summary=f"{inv['agency']['name']} involvement ended: "
-                                                          f"{values['end_reason']}")
+                        source_id=str(inv["id"]),
+                        summary=INVOLVEMENT_ENDED % {"agency": inv["agency"]["names"], "reason": values["end_reason"]})
 
 
 _KINDS = {key: _table(pairs) for key, pairs in KINDS_BY_AGENCY.items()}
@@ -437,7 +472,7 @@ def contacts(region: Region, family: FamilyDraft) -> None:
         return
     today = region.today.toordinal()
     labels = region.data["labels"]
-    kind_label, outcome_label, behaviour_label = labels["kind"], labels["outcome"], labels["behaviour"]
+    kind_label, outcome_label = labels["kind"], labels["outcome"]
     profile = family.profile
     seen_chance, alone_chance = SEEN_CHANCE[profile], SEEN_ALONE_CHANCE[profile]
     behaviour_seen_chance, threat_chance = BEHAVIOUR_CHANCE_SEEN[profile], THREAT_CHANCE[profile]
@@ -462,6 +497,13 @@ def contacts(region: Region, family: FamilyDraft) -> None:
     family_id = family.id
     out = family.contacts
     threats_by_contact = family.extra.setdefault("threats", {})
+    parts_said = region.data.setdefault("contact_parts_said", {})
+
+    def said(key, make):
+        part = parts_said.get(key)
+        if part is None:
+            part = parts_said[key] = _stored(make())
+        return part
     for day, inv in moments:
         key = inv["key"]
         agency_id = inv["agency_id"]
@@ -494,17 +536,21 @@ def contacts(region: Region, family: FamilyDraft) -> None:
         occurred = datetime.fromtimestamp((day - EPOCH) * 86400 + 30600 + int(random_() * 32400), UTC)
         recorded = occurred + timedelta(seconds=600 + int(random_() * 86400))
         error = random_() < 0.002
+        # Drawn in the order they always were, so that a seed gives the region it gave before.
+        planned = random_() < (0.85 if in_person else 0.5)
+        unknown_adults = 1 if achieved and random_() < 0.03 else 0
+        non_cooperation = NON_COOPERATION[int(random_() * 5)] if defaulted and random_() < 0.2 else ""
+        areas_missed = (AREAS_NOT_ACHIEVED[int(random_() * 4)] if in_person and not achieved and random_() < 0.3
+                        else "")
+        note = NOTES[int(random_() * len(NOTES))]
         contact_id = contact_w.add(
             family_id=family_id, agency_id=agency_id, recorded_by_id=author, kind=kind,
-            planned=random_() < (0.85 if in_person else 0.5), occurred_at=occurred, recorded_at=recorded,
+            planned=planned, occurred_at=occurred, recorded_at=recorded,
             outcome=outcome, behaviours=behaviours, threats=threats,
-            unknown_adults_present=1 if achieved and random_() < 0.03 else 0,
-            non_cooperation_reasons=NON_COOPERATION[int(random_() * 5)] if defaulted and random_() < 0.2 else "",
-            areas_not_achieved=AREAS_NOT_ACHIEVED[int(random_() * 4)] if in_person and not achieved
-            and random_() < 0.3 else "",
-            note=NOTES[int(random_() * len(NOTES))], defaulted=defaulted, entered_in_error=error,
+            unknown_adults_present=unknown_adults, non_cooperation_reasons=non_cooperation,
+            areas_not_achieved=areas_missed, note=note, defaulted=defaulted, entered_in_error=error,
             entered_in_error_reason="Recorded against the wrong family." if error else "")
-        seen_ids, seen_alone = [], False
+        seen_ids, seen_alone, seen_names, expected = [], False, [], False
         if in_person and (achieved or outcome == Outcome.CHILD_NOT_AVAILABLE):
             school = kind == ContactKind.SCHOOL
             for child in children:
@@ -514,11 +560,13 @@ def contacts(region: Region, family: FamilyDraft) -> None:
                 seen = achieved and random_() < 0.88
                 alone = seen and random_() < alone_chance
                 home = seen and kind == ContactKind.HOME_VISIT
+                expected = True
                 child_w.add(contact_id=contact_id, child_id=child["id"], seen=seen, seen_alone=alone,
                             sleeping_place_seen=home and random_() < 0.3,
                             home_conditions_seen=home and random_() < 0.6, food_seen=home and random_() < 0.25)
                 if seen:
                     seen_ids.append(child["id"])
+                    seen_names.append((child["given_name"], alone))
                     seen_alone = seen_alone or alone
             if achieved and at_home and random_() < 0.7:
                 adults_w.add(contact_id=contact_id, person_id=at_home[0]["id"])
@@ -531,12 +579,24 @@ def contacts(region: Region, family: FamilyDraft) -> None:
             tags.append("defaulted")
         tags.extend(behaviours)
         tags.extend(threats)
-        summary = f"{kind_label[kind]} by {inv['agency']['name']}: {outcome_label[outcome]}"
-        if behaviours:
-            summary += ". " + ", ".join(behaviour_label[b] for b in behaviours)
+        # The service's sentence (engagement.services.contact_summary_text), each of its parts put into words once
+        # (rendering is most of a contact's cost, and the parts repeat). CONTACT_FACTS and CONTACT_WITH_NOTE have no
+        # translation: their words are their msgids; a list's parts are joined with "; " (core.texts), and the JSON
+        # is text_to_json's form. test_region checks the lines against the service's.
+        parts = contact_facts_parts(
+            kind=kind_label[kind], agency=inv["agency"]["names"], outcome=outcome_label[outcome], planned=planned,
+            seen=seen_names, children_expected=expected and achieved, behaviours=behaviours, threats=threats,
+            unknown_adults=unknown_adults, said=said)
+        summary = CONTACT_FACTS.msgid % {"parts": "; ".join(p[0] for p in parts)}
+        summary_text = {"msgid": CONTACT_FACTS.msgid, "params": {"parts": [p[1] for p in parts]}}
+        if note:
+            summary = CONTACT_WITH_NOTE.msgid % {"summary": summary, "note": note}
+            summary_text = {"msgid": CONTACT_WITH_NOTE.msgid, "params": {"summary": summary_text, "note": note}}
+        summary = summary[:500]
         entry_id = entry_w.add(
             family_id=family_id, occurred_at=occurred, recorded_at=recorded, kind=EntryKind.CONTACT,
-            agency_id=agency_id, author_id=author, summary=summary, significant=bool(threats) or error,
+            agency_id=agency_id, author_id=author, summary=summary, summary_text=summary_text,
+            significant=bool(threats) or error,
             source_type="engagement.Contact", source_id=str(contact_id), tags="|" + "|".join(tags) + "|")
         for child_id in seen_ids:
             people_w.add(chronologyentry_id=entry_id, person_id=child_id)
@@ -551,13 +611,14 @@ def audit(region: Region, family: FamilyDraft) -> None:
     today = region.today.toordinal()
     views = 2 + min(100, family.contacts_target // 20)
     writer = region.writer(AuditEvent)
+    summary, summary_text = region.data["case_file_read"]
     for _ in range(views):
         inv = rng.choice(family.involvements)
         end = inv["ended_on"] or today - 1
         day = inv["started_on"] + int(rng.random() * max(1, end - inv["started_on"]))
         writer.add(at=_moment(day, rng), actor_id=inv["lead_id"], actor_agency_id=inv["agency_id"],
                    action=AuditAction.VIEW, object_type="families.Family", object_id=str(family.id),
-                   family_id=family.id, summary="case file", path=f"/families/{family.id}/")
+                   family_id=family.id, summary=summary, summary_text=summary_text, path=f"/families/{family.id}/")
 
 
 def escalations(region: Region, family: FamilyDraft) -> None:
@@ -575,12 +636,25 @@ def escalations(region: Region, family: FamilyDraft) -> None:
             return
         n_open, n_closed = (1 if r < 0.05 else 0), 1 + int(rng.random() * 2)
     manager_of = region.data["manager_of"]
+    names = region.data["names"]
     rules = list(ESCALATION_RULES)
     rng.shuffle(rules)
     now = region.now
     plan = [(rules[i % len(rules)], True) for i in range(n_open)]
     plan += [(rules[rng.randrange(len(rules))], False) for _ in range(n_closed)]
+    children = family.children
+    child = children[0]["given_name"] if children else family.extra["surname"]
+    esc_8_days = escalation_rules.RULES["ESC-8"].defaults()["not_seen_alone_days"]
     for (rule_id, clause, title), is_open in plan:
+        if rule_id == "ESC-8":
+            title = title % {"child": child, "days": esc_8_days}
+        # As the engine stores a raised action: the title in the site's language, the other languages beside it.
+        title_plain = text_render(title, settings.LANGUAGE_CODE)[:300]
+        fact = Text(gettext_noop("%(title)s (generated)"), {"title": title})
+        translations = {language: {"title": text_render(title, language), "facts": [text_render(fact, language)]}
+                        for language in other_languages()}
+        title_names = Names({settings.LANGUAGE_CODE: title_plain,
+                             **{language: t["title"] for language, t in translations.items()}})
         inv = rng.choice(active)
         owner = inv["lead_id"]
         if is_open:
@@ -599,10 +673,10 @@ def escalations(region: Region, family: FamilyDraft) -> None:
         escalated_at = deadline + timedelta(seconds=30) if overdue else None
         manager = manager_of.get(owner)
         escalation_id = region.add(
-            Escalation, rule_id=rule_id, clause=clause, key=f"{rule_id}:family:{family.id}", title=title,
+            Escalation, rule_id=rule_id, clause=clause, key=f"{rule_id}:family:{family.id}", title=title_plain,
             family_id=family.id, owner_id=owner, deadline=deadline, state=state,
-            facts=[{"text": f"{title} (generated)", "link": f"/families/{family.id}/"}],
-            outcome="" if is_open else "Meeting held and a plan agreed.", created_at=raised,
+            facts=[{"text": text_render(fact, settings.LANGUAGE_CODE), "link": f"/families/{family.id}/"}],
+            translations=translations, outcome="" if is_open else CLOSED_OUTCOME, created_at=raised,
             updated_at=closed_at or escalated_at or raised, closed_at=closed_at,
             closed_by_id=owner if closed_at else None, overdue_escalated_at=escalated_at,
             overdue_escalated_to_id=manager if overdue else None)
@@ -611,26 +685,29 @@ def escalations(region: Region, family: FamilyDraft) -> None:
             region.add(EscalationEvent, escalation_id=escalation_id, at=raised + timedelta(hours=2), by_id=owner,
                        action="acknowledged", note="")
         if overdue:
+            note, note_text = _stored(ESCALATED_TO % {"manager": names.get(manager, "")})
             region.add(EscalationEvent, escalation_id=escalation_id, at=escalated_at, by_id=None, action="overdue",
-                       note="Escalated to the line manager")
+                       note=note, note_text=note_text)
         if closed_at:
             region.add(EscalationEvent, escalation_id=escalation_id, at=closed_at, by_id=owner,
-                       action="done" if state == EscalationState.DONE else "cancelled", note="")
+                       action="done" if state == EscalationState.DONE else "cancelled", note=CLOSED_OUTCOME)
         _chronology(region, family, kind=EntryKind.ESCALATION, at=raised, agency_id=inv["agency_id"],
-                    summary=f"{rule_id}: {title}", source_type="escalations.Escalation",
-                    source_id=str(escalation_id), significant=True)
-        region.add(Notification, recipient_id=owner, kind=NotificationKind.ACTION, message=title,
-                   link=f"/escalations/{escalation_id}/", family_id=family.id, mandatory=False, created_at=raised,
-                   read_at=None if is_open else raised + timedelta(hours=3),
+                    summary=ESCALATION_RAISED % {"rule": rule_id, "title": title_names},
+                    source_type="escalations.Escalation", source_id=str(escalation_id), significant=True)
+        message, message_text = _stored(ESCALATION_NOTICE % {"title": title_names}, 500)
+        region.add(Notification, recipient_id=owner, kind=NotificationKind.ACTION, message=message,
+                   message_text=message_text, link=f"/escalations/{escalation_id}/", family_id=family.id,
+                   mandatory=False, created_at=raised, read_at=None if is_open else raised + timedelta(hours=3),
                    dedupe_key=f"escalation:{escalation_id}:raised")
         if overdue and manager:
-            region.add(Notification, recipient_id=manager, kind=NotificationKind.ACTION_OVERDUE, message=title,
-                       link=f"/escalations/{escalation_id}/", family_id=family.id, mandatory=False,
-                       created_at=escalated_at, dedupe_key=f"escalation:{escalation_id}:overdue")
+            region.add(Notification, recipient_id=manager, kind=NotificationKind.ACTION_OVERDUE, message=message,
+                       message_text=message_text, link=f"/escalations/{escalation_id}/", family_id=family.id,
+                       mandatory=False, created_at=escalated_at, dedupe_key=f"escalation:{escalation_id}:overdue")
         if closed_at:
             _chronology(region, family, kind=EntryKind.ESCALATION, at=closed_at, agency_id=inv["agency_id"],
                         author_id=owner, source_type="escalations.Escalation", source_id=str(escalation_id),
-                        summary=f"{rule_id} {EscalationState(state).label.lower()}: Meeting held and a plan agreed.")
+                        summary=ESCALATION_CLOSED % {"rule": rule_id, "state": Lowercase(EscalationState(state).label),
+                                                     "note": CLOSED_OUTCOME})
 
 
 FAMILY_RECORD = Step("family and addresses", family_record)
@@ -650,24 +727,29 @@ _INCIDENT_KINDS = frozenset({ThreatKind.PHYSICAL_VIOLENCE, ThreatKind.THREAT_TO_
 
 
 def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
-    from doorstep.incidents.models import AffectedWorker, Incident
-    from doorstep.markers.models import MarkerCategory, MarkerEvent, MarkerStatus, WarningMarker
     from doorstep.escalations.rules import RULES
+    from doorstep.incidents.models import AffectedWorker, Incident
+    from doorstep.incidents.services import incident_fact_summary
+    from doorstep.markers.models import MarkerCategory, MarkerEvent, MarkerStatus, WarningMarker
+    from doorstep.markers.services import MARKER_AUTHORISED_BY, MARKER_RAISED
 
     review_notice_days = RULES["FLG-2"].defaults()["review_notice_days"]
 
     rng = family.rng
     incidents = family.extra.setdefault("incidents", [])
+    agency_names = {inv["agency_id"]: inv["agency"]["names"] for inv in family.involvements}
+    names = region.data["names"]
     for contact_id, occurred, agency_id, author, _outcome, _defaulted in family.contacts:
         threats = family.extra.get("threats", {}).get(contact_id)
         if not threats or not (_INCIDENT_KINDS & set(threats)):
             continue
         to_kill = ThreatKind.THREAT_TO_KILL in threats
         police = to_kill or ThreatKind.PHYSICAL_VIOLENCE in threats
+        injury = ThreatKind.PHYSICAL_VIOLENCE in threats and rng.random() < 0.3
         incident_id = region.add(
             Incident, family_id=family.id, agency_id=agency_id, recorded_by_id=author, recorded_at=occurred,
             contact_id=contact_id, occurred_at=occurred, at_home=True, threats=list(threats), threat_to_kill=to_kill,
-            injury=ThreatKind.PHYSICAL_VIOLENCE in threats and rng.random() < 0.3, police_informed=police,
+            injury=injury, police_informed=police,
             police_informed_at=occurred + timedelta(hours=1) if police else None,
             manager_informed_at=occurred + timedelta(minutes=30),
             account="The parent became angry when the worker asked to see the children's bedroom (generated).",
@@ -677,7 +759,8 @@ def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
                    follow_up_at=occurred + timedelta(days=1) if region.data["manager_of"].get(author) else None)
         tags = "|incident|" + "|".join(threats) + ("|police_informed|" if police else "|")
         _chronology(region, family, kind=EntryKind.INCIDENT, at=occurred, agency_id=agency_id, author_id=author,
-                    summary="Incident: " + ", ".join(region.data["labels"]["threat"][t] for t in threats),
+                    summary=incident_fact_summary(_IncidentFacts(agency_names[agency_id], threats, injury, police),
+                                                  professionals=1),
                     source_type="incidents.Incident", source_id=str(incident_id), significant=True, tags=tags)
         incidents.append((incident_id, occurred, agency_id, author))
     if not incidents:
@@ -694,12 +777,13 @@ def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
         address_id = None
         if not on_person:
             address_id = region.writer(Address).next_id - 1  # the family's most recent address row
+        category = MarkerCategory.VIOLENCE if rng.random() < 0.6 else MarkerCategory.THREATS
+        nature = "Became physically aggressive towards a worker (generated)."
+        advice = "Visit in pairs; stay near the door; do not visit after dark."
         marker_id = region.add(
             WarningMarker, family_id=family.id, person_id=adults[0]["id"] if on_person else None,
-            address_id=address_id,
-            category=MarkerCategory.VIOLENCE if rng.random() < 0.6 else MarkerCategory.THREATS,
-            nature="Became physically aggressive towards a worker (generated).", advice="Visit in pairs; stay near "
-            "the door; do not visit after dark.", source="Incident report", incident_id=incident_id, urgent=False,
+            address_id=address_id, category=category, nature=nature, advice=advice, source="Incident report",
+            incident_id=incident_id, urgent=False,
             status=MarkerStatus.ENDED if ended else MarkerStatus.ACTIVE, raised_by_id=author,
             raised_agency_id=agency_id, raised_at=raised_at, authorised_by_id=manager, authorised_at=authorised_at,
             review_date=datetime.fromordinal(review).date(),
@@ -709,9 +793,25 @@ def markers_and_incidents(region: Region, family: FamilyDraft) -> None:
         if manager:
             region.add(MarkerEvent, marker_id=marker_id, at=authorised_at, by_id=manager,
                        action=MarkerEvent.Action.AUTHORISED)
+        # Shared once authorised (markers/services.py), as the chronology says it then.
+        adult = adults[0] if on_person else None
+        subject = (f"{adult['given_name']} {family.extra['surname']}" if adult
+                   else Text(gettext_noop("the address %(address)s"), {"address": family.extra.get("address", "")}))
         _chronology(region, family, kind=EntryKind.MARKER, at=raised_at, agency_id=agency_id, author_id=author,
-                    summary="Warning marker raised", source_type="markers.WarningMarker", source_id=str(marker_id),
-                    significant=True, tags="|marker|violence|")
+                    summary=MARKER_RAISED % {
+                        "category": MarkerCategory(category).label, "agency": agency_names[agency_id],
+                        "subject": subject, "state": MARKER_AUTHORISED_BY % {"name": names.get(manager, "")},
+                        "nature": nature, "advice": advice},
+                    source_type="markers.WarningMarker", source_id=str(marker_id), significant=True,
+                    tags="|marker|violence|")
+
+
+class _IncidentFacts:
+    """What `incident_fact_summary` reads of an incident, for one the generator has not saved as an object."""
+
+    def __init__(self, agency_names: Names, threats: list, injury: bool, police_informed: bool):
+        self.agency = type("Agency", (), {"name_text": agency_names})()
+        self.threats, self.injury, self.police_informed = list(threats), injury, police_informed
 
 
 MARKERS_AND_INCIDENTS = Step("markers and incidents", markers_and_incidents)

@@ -121,7 +121,7 @@ def supervision_record(
                  summary=Text(gettext_noop("Recorded supervision with %(worker)s held on %(date)s")) % {
                      "worker": str(worker), "date": held_on})
     escalations_close_by_key(key=overdue_key(worker.pk), by=by,
-                             outcome=f"Supervision held on {held_on:%d/%m/%Y}")
+                             outcome=Text(gettext_noop("Supervision held on %(date)s")) % {"date": held_on})
     notify(recipients=[worker], kind=NotificationKind.SUPERVISION,
            message=Text(gettext_noop("The record of your supervision on %(date)s is ready to read")) % {
                "date": held_on},

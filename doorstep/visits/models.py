@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from doorstep.core.texts import text_shown
+
 
 class RiskFactor(models.TextChoices):
     # SAF-1 (003 §5.4): factors for consideration in an assessment of risk; 003 §5.1 the worker's own anxiety;
@@ -295,7 +297,15 @@ class VisitEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     note = models.TextField(blank=True)
+    # Issue 14: a note Doorstep wrote (the arrangements, "Expected back by ...", who an alert went to) as a sentence
+    # (`Text` JSON), shown in the reader's language; `note` keeps it in the site's language, and holds a person's
+    # own words (a refusal's or a resolution's reason).
+    note_text = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("visit event")
+
+    @property
+    def note_shown(self) -> str:
+        return text_shown(self.note_text, self.note)

@@ -22,7 +22,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
-from doorstep.core.texts import Text
+from doorstep.core.texts import Joined, Text, text_store
 from doorstep.core.access import family_require_write, require_a_person
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.engine import rule_apply
@@ -58,8 +58,12 @@ def _lock(visit: Visit) -> Visit:
             .get(pk=visit.pk))
 
 
-def _event(visit: Visit, kind: str, *, by=None, note: str = "", at: datetime | None = None) -> VisitEvent:
-    return VisitEvent.objects.create(visit=visit, kind=kind, by=by, note=note, at=at or timezone.now())
+def _event(visit: Visit, kind: str, *, by=None, note: "str | Text" = "", at: datetime | None = None) -> VisitEvent:
+    """`note` is a person's own words (a str), or a sentence Doorstep writes (a `Text`, read in the reader's
+    language: issue 14)."""
+    plain, stored = text_store(note)
+    return VisitEvent.objects.create(visit=visit, kind=kind, by=by, note=plain, note_text=stored,
+                                     at=at or timezone.now())
 
 
 def _notify_each(recipients: Iterable[Professional], *, kind, message, link: str, family, mandatory: bool,
@@ -69,6 +73,11 @@ def _notify_each(recipients: Iterable[Professional], *, kind, message, link: str
         with override(person.preferred_language or settings.LANGUAGE_CODE):
             notify(recipients=[person], kind=kind, message=message(), link=link, family=family, mandatory=mandatory,
                    dedupe_key=dedupe_key)
+
+
+def _arrangements(visit: Visit) -> Joined:
+    """The visit's arrangements as a sentence's parameter, each label in the reader's language."""
+    return Joined(visit.arrangement_labels_lazy(), ", ")
 
 
 def _require_worker(visit: Visit, by) -> None:
@@ -163,7 +172,7 @@ def visit_plan(
         proposal=[p.as_dict() for p in proposal.proposed], arrangements=arrangements,
         agreement_required=proposal.agreement_required, status=status, replaces=replaces,
     )
-    _event(visit, VisitEvent.Kind.PLANNED, by=by, note=", ".join(visit.get_arrangement_labels()))
+    _event(visit, VisitEvent.Kind.PLANNED, by=by, note=Text("%(parts)s", {"parts": _arrangements(visit)}))
     audit_record(actor=by, action=AuditAction.CREATE, obj=visit, family=family,
                  summary=Text(gettext_noop("Visit planned for %(when)s")) % {"when": planned_start})
     chronology_record(
@@ -218,7 +227,7 @@ def visit_decide(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    before = ", ".join(visit.get_arrangement_labels())
+    before = _arrangements(visit)
     if decision == Decision.CHANGED:
         visit.arrangements, visit.companions = arrangements, companions
     visit.decision, visit.decided_by, visit.decided_at = decision, by, now
@@ -229,7 +238,8 @@ def visit_decide(
             Decision.REFUSED: VisitEvent.Kind.REFUSED}[decision]
     note = visit.decision_reason
     if decision == Decision.CHANGED:
-        note = f"{before} → {', '.join(visit.get_arrangement_labels())}. {note}"
+        note = Text(gettext_noop("%(before)s → %(after)s. %(reason)s")) % {
+            "before": before, "after": _arrangements(visit), "reason": note}
     _event(visit, kind, by=by, note=note, at=now)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Visit plan: %(decision)s")) % {"decision": Decision(decision).label},
@@ -353,7 +363,7 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
     except IntegrityError:  # the same worker started another visit at the same moment
         raise ValidationError({"contact_number": _("You are already out on another visit")}) from None
     _event(visit, VisitEvent.Kind.STARTED, by=by, at=now,
-           note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
+           note=Text(gettext_noop("Expected back by %(time)s")) % {"time": _time(visit.expected_back)})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Visit started")))
     return visit
@@ -374,7 +384,7 @@ def visit_extend(*, visit: Visit, by: Professional, minutes: int) -> Visit:
     _schedule(visit, now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.EXTENDED, by=by, at=now,
-           note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
+           note=Text(gettext_noop("Expected back by %(time)s")) % {"time": _time(visit.expected_back)})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Visit extended by %(minutes)s minutes")) % {"minutes": minutes})
     return visit
@@ -475,17 +485,20 @@ def _fire(visit: Visit, *, step: str, due_at: datetime, now: datetime) -> VisitA
     else:
         if visit.escalated_at is None:
             visit.escalated_at = now
+        # SAF-3: the alarm is a message id, read in each recipient's language (issue 14).
         if step == ChainStep.HELP:
-            message = lambda: _("HELP: %(worker)s needs help now at a visit to %(family)s. Open the emergency card.") % {
-                "worker": worker, "family": family.name}
+            message = lambda: Text(gettext_noop("HELP: %(worker)s needs help now at a visit to %(family)s. Open the "
+                                                "emergency card.")) % {"worker": str(worker), "family": family.name_text}
         else:
-            message = lambda: _("%(worker)s has not reported back from a visit to %(family)s (expected back at "
-                                "%(time)s). Open the emergency card and acknowledge.") % {
-                "worker": worker, "family": family.name, "time": expected}
+            message = lambda: Text(gettext_noop("%(worker)s has not reported back from a visit to %(family)s "
+                                                "(expected back at %(time)s). Open the emergency card and "
+                                                "acknowledge.")) % {
+                "worker": str(worker), "family": family.name_text, "time": expected}
         _notify_each(recipients, kind=NotificationKind.VISIT_OVERDUE, link=f"/visits/{visit.pk}/alarm/",
                      family=family, mandatory=True, dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:{step}",
                      message=message)
-    _event(visit, VisitEvent.Kind.ALERT, at=now, note=f"{ChainStep(step).label}: {names}")
+    _event(visit, VisitEvent.Kind.ALERT, at=now, note=Text(gettext_noop("%(step)s: %(names)s")) % {
+        "step": ChainStep(step).label, "names": names})
     audit_record(actor=None, action=AuditAction.CREATE, obj=alert, family=family,
                  summary=Text(gettext_noop("Lone-worker alert (%(step)s, round %(round)s) to %(names)s")) % {
                      "step": ChainStep(step).label, "round": visit.alarm_round, "names": names[:200]})

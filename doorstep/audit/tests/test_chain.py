@@ -174,3 +174,29 @@ def test_a_summarys_message_id_and_parameters_are_part_of_the_rows_hash(world):
     _as_owner("UPDATE audit_auditevent SET summary_text = %s WHERE id = %s", [json.dumps(stored), event.pk])
     with pytest.raises(CommandError, match=f"Broken at audit row {event.pk} .*changed after it was written"):
         _verify()
+
+
+def test_a_reason_doorstep_writes_is_a_message_id_in_the_rows_hash_and_a_persons_reason_stays_their_words(world):
+    """Issue 14: a reason Doorstep gives itself (MTG-3: "their own plan action") is stored as a message id and read
+    in the reader's language; it is hashed with the row, and rows without one keep the hashes they had."""
+    from django.utils import translation
+
+    from doorstep.core.texts import Text
+
+    worker = world.users["involved_practitioner"]
+    own = audit_record(actor=worker, action=AuditAction.VIEW, obj=world.family, family=world.family,
+                       summary=Text("case file"), reason="Asked by the family")
+    system = audit_record(actor=worker, action=AuditAction.VIEW, obj=world.family, family=world.family,
+                          summary=Text("case file"), reason=Text("Their own plan action (MTG-3)"))
+    own, system = AuditEvent.objects.get(pk=own.pk), AuditEvent.objects.get(pk=system.pk)
+    assert own.reason == "Asked by the family" and own.reason_text is None
+    assert system.reason == "Their own plan action (MTG-3)"
+    assert system.reason_text == {"msgid": "Their own plan action (MTG-3)", "params": {}}
+    with translation.override("cy"):
+        assert own.reason_shown == "Asked by the family"
+        assert system.reason_shown == "Eu cam gweithredu eu hunain yn y cynllun (MTG-3)"
+    assert _verify().startswith("OK")
+    _as_owner("UPDATE audit_auditevent SET reason_text = %s WHERE id = %s",
+              [json.dumps({"msgid": "Asked by the family", "params": {}}), system.pk])
+    with pytest.raises(CommandError, match=f"Broken at audit row {system.pk} .*changed after it was written"):
+        _verify()

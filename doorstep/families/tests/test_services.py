@@ -196,63 +196,40 @@ def test_the_added_agencys_managers_and_its_lead_are_told(world):
     assert note.link == f"/families/{world.family.pk}/" and note.family_id == world.family.pk
 
 
-# --- Issue 13, finding 4: only the agency's own lead or manager ends its involvement ---------------------------------
-
-def test_another_agency_cannot_end_an_involvement(world):
-    from django.core.exceptions import PermissionDenied
-
-    health = world.involvement
-    for role in ("other_involved", "involved_postholder", "break_glass"):
-        with pytest.raises(PermissionDenied):
-            services.involvement_end(involvement=health, by=world.users[role], reason="Not needed")
-    health.refresh_from_db()
-    assert health.is_active
-    assert family_is_visible_to(professional=world.users["involved_practitioner"], family_id=world.family.pk)
-
-
-def test_a_practitioner_of_the_agency_who_is_not_its_lead_cannot_end_it_but_its_manager_can(world):
-    from django.core.exceptions import PermissionDenied
-
-    police = Involvement.objects.get(family=world.family, agency=world.users["other_involved"].agency)
-    with pytest.raises(PermissionDenied):
-        services.involvement_end(involvement=police, by=world.users["involved_postholder"], reason="Done")
-    police_manager = world.users["involved_postholder"].line_manager
-    services.involvement_end(involvement=police, by=police_manager, reason="No further call-outs")
-    police.refresh_from_db()
-    assert police.ended_by == police_manager
-
-
-def test_a_proposal_to_end_is_an_action_for_the_agencys_lead_and_closes_when_it_ends(world):
+def test_the_involvement_notice_is_a_message_id_read_in_each_recipients_language(world):
+    """Issue 14: the notice is stored as its message id and parameters, and reads in Welsh for a Welsh reader (the
+    English words kept beside it are the recipient's language when it was written)."""
     from django.utils import translation
 
-    from doorstep.escalations.models import Escalation, EscalationState
     from doorstep.notifications.models import Notification
 
-    police_lead = world.users["other_involved"]
-    escalation = services.involvement_end_propose(involvement=world.involvement, by=police_lead,
-                                                  reason="The family has moved out of the area")
-    assert escalation.owner == world.users["involved_practitioner"] and escalation.is_active
-    assert escalation.family == world.family
-    assert "Health Board should end its involvement" in escalation.title
-    assert escalation.facts[0]["text"] == "Reason given: The family has moved out of the area"
-    assert escalation.facts[0]["link"] == f"/families/involvements/{world.involvement.pk}/end/"
+    housing_manager = world.users["uninvolved_manager"]
+    housing_manager.preferred_language = "cy"
+    housing_manager.save(update_fields=["preferred_language"])
+    involvement = services.involvement_start(family=world.family, by=world.users["involved_practitioner"],
+                                             agency=housing_manager.agency, reason="Rent arrears")
+    note = Notification.objects.get(dedupe_key=f"involvement:{involvement.pk}:started", recipient=housing_manager)
+    assert note.message_text["msgid"].startswith("%(name)s (%(by_agency)s) has recorded that %(agency)s")
+    assert note.message_text["params"]["reference"] == world.family.reference
+    assert note.message.startswith(f"Mae {world.users['involved_practitioner']} (")  # in the recipient's Welsh
     with translation.override("cy"):
-        assert escalation.display_title != escalation.title and "Health Board" in escalation.display_title
-    assert Notification.objects.filter(recipient=world.users["involved_practitioner"],
-                                       link=f"/escalations/{escalation.pk}/").exists()
-    world.involvement.refresh_from_db()
-    assert world.involvement.is_active  # nothing is cut off by a proposal
-    services.involvement_end(involvement=world.involvement, by=world.users["involved_practitioner"],
-                             reason="Agreed: moved away")
-    escalation.refresh_from_db()
-    assert escalation.state == EscalationState.DONE
-    assert not Escalation.objects.filter(key=services.involvement_proposal_key(world.involvement),
-                                         state__in=["open", "acknowledged"]).exists()
+        assert "wedi cofnodi bod" in note.message_shown and world.family.reference in note.message_shown
+    with translation.override("en"):
+        assert "has recorded that" in note.message_shown
 
 
-def test_without_a_lead_the_proposal_goes_to_the_agencys_managers(world):
-    police = Involvement.objects.get(family=world.family, agency=world.users["other_involved"].agency)
-    Involvement.objects.filter(pk=police.pk).update(lead_professional=None)
-    escalation = services.involvement_end_propose(involvement=police, by=world.users["involved_practitioner"],
-                                                  reason="No call-outs for a year")
-    assert escalation.owner == world.users["involved_postholder"].line_manager
+def test_emergency_access_is_audited_with_its_ground_in_the_readers_language(world):
+    """Issue 14: the reason the audit gives for emergency access is a sentence: the ground in the reader's language,
+    the circumstances as they were written."""
+    from django.utils import translation
+
+    housing = world.users["uninvolved"]
+    services.break_glass_open(professional=housing, family_reference=world.family.reference,
+                              ground=BreakGlassGround.POLICE_AT_ADDRESS,
+                              reason="Police called about a child at the address tonight")
+    event = AuditEvent.objects.get(action=AuditAction.BREAK_GLASS, actor=housing)
+    assert event.reason_text["msgid"] == "%(ground)s: %(reason)s"
+    with translation.override("cy"):
+        welsh_ground = str(BreakGlassGround.POLICE_AT_ADDRESS.label)
+        assert event.reason_shown == f"{welsh_ground}: Police called about a child at the address tonight"
+    assert welsh_ground != "Police called to the address"

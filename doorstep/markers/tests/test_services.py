@@ -55,6 +55,22 @@ def test_authorised_by_a_manager_of_the_raising_agency_only(world):
     assert [e.action for e in marker.events.all()] == [MarkerEvent.Action.RAISED, MarkerEvent.Action.AUTHORISED]
 
 
+def test_what_doorstep_writes_of_a_marker_reads_in_welsh(world):
+    """FLG-2, issue 14: the action's outcome ("Authorised") and the history's notes ("Urgent", "Raised by a manager of
+    the agency") are message ids, read in the reader's language; a manager's own words stay as written."""
+    from django.utils import translation
+
+    marker = raise_marker(world, urgent=True)
+    services.marker_authorise(marker=marker, by=world.users["involved_manager"])
+    action = Escalation.objects.get(key=f"FLG-2:marker:{marker.pk}:authorise")
+    assert action.outcome == "Authorised" and action.outcome_text == {"msgid": "Authorised", "params": {}}
+    by_manager = raise_marker(world, by="involved_manager")
+    with translation.override("cy"):
+        assert action.outcome_shown == "Awdurdodwyd"
+        assert [e.note_shown for e in marker.events.all() if e.note] == ["Brys"]
+        assert [e.note_shown for e in by_manager.events.all() if e.note] == ["Codwyd gan un o reolwyr yr asiantaeth"]
+
+
 def test_a_managers_marker_is_authorised_by_them_when_raised(world):
     marker = raise_marker(world, by="involved_manager")
     assert marker.status == MarkerStatus.ACTIVE and marker.authorised_by == world.users["involved_manager"]

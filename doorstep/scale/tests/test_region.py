@@ -48,6 +48,55 @@ def test_the_region_has_the_promised_shape(region, db):
     assert WarningMarker.objects.filter(status=MarkerStatus.ACTIVE).exists()
 
 
+def test_every_sentence_the_region_stores_is_a_message_id_that_reads_in_welsh(region, db):
+    """Issue 14: the generator stores what the services store: message ids and parameters, never English words
+    alone, so the generated region reads in Welsh (CHR-1 entries, notifications, actions, the audit)."""
+    from django.utils import translation
+
+    from doorstep.audit.models import AuditEvent
+    from doorstep.chronology.models import EntryKind
+    from doorstep.escalations.models import EscalationEvent
+    from doorstep.notifications.models import Notification
+
+    assert not ChronologyEntry.objects.filter(summary_text__isnull=True).exists()
+    assert not Notification.objects.filter(message_text__isnull=True).exists()
+    assert not AuditEvent.objects.filter(summary_text__isnull=True).exists()
+    assert not EscalationEvent.objects.filter(action="overdue", note_text__isnull=True).exists()
+    assert not Escalation.objects.filter(translations={}).exists()
+    contact = ChronologyEntry.objects.filter(kind=EntryKind.CONTACT).order_by("id").first()
+    involved = ChronologyEntry.objects.filter(kind=EntryKind.INVOLVEMENT).order_by("id").first()
+    escalation = Escalation.objects.filter(rule_id="ESC-3").first()
+    with translation.override("en"):
+        assert contact.summary_shown == contact.summary
+        assert " became involved: " in involved.summary_shown
+    with translation.override("cy"):
+        assert contact.summary_shown != contact.summary and "(" in contact.summary_shown
+        assert " became involved: " not in involved.summary_shown
+        assert escalation.display_title == "Trafodwch fynediad gwael at y teulu gyda'ch rheolwr llinell"
+
+
+def test_a_generated_contacts_line_is_the_one_the_contact_service_writes(region, db):
+    """Issue 14: the generator writes the same message ids and parameters as engagement.services for the same
+    contact (CHR-1), in the same words."""
+    from django.conf import settings
+
+    from doorstep.core.texts import text_render, text_to_json
+    from doorstep.engagement.services import _summary
+
+    entries = ChronologyEntry.objects.filter(source_type="engagement.Contact").order_by("id")
+    checked = 0
+    for entry in [*entries.filter(tags__contains="|seen_alone|")[:5],
+                  *entries.filter(tags__contains="|defaulted|")[:5]]:
+        contact = Contact.objects.select_related("agency").get(pk=entry.source_id)
+        seen = {c.child: c for c in ContactChild.objects.filter(contact=contact).select_related("child")
+                .order_by("child_id")}
+        text = _summary(contact, seen)
+        assert entry.summary_text == text_to_json(text)
+        assert entry.summary == text_render(text, settings.LANGUAGE_CODE)[:500]
+        checked += 1
+    assert checked == 10
+
+
 def test_a_sweep_of_the_generated_region_finds_nothing_due(region, db):
     """The benchmark times the sweep 'with nothing due': the region must leave nothing due."""
     assert sum(sweep_run(now=timezone.now()).values()) == 0

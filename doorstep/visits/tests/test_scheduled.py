@@ -251,3 +251,35 @@ def test_the_default_chain_comes_from_the_settings_when_an_agency_has_no_procedu
     settings.DOORSTEP_VISIT_CHAIN = {"line_manager": 40}  # after the emergency procedure's 45
     with pytest.raises(ValueError):
         chain_for(agency)
+
+
+@pytest.mark.clock("2026-11-24 14:00")
+def test_the_alarm_reads_in_each_recipients_language(world, time_machine):
+    """SAF-3, issue 14: the overdue alarm and "I need help now" are stored as message ids, so a Welsh-reading manager
+    reads them in Welsh; the visit record's own notes ("Expected back by", who an alert went to) too."""
+    from django.utils import translation
+
+    manager = world.users["involved_manager"]
+    manager.preferred_language = "cy"
+    manager.save(update_fields=["preferred_language"])
+    visit = started(world, minutes=30)
+    at = ARRIVED + timedelta(minutes=45)  # the line manager's step
+    time_machine.move_to(at, tick=False)
+    visit_alarm_sweep(now=at)
+    overdue = Notification.objects.get(recipient=manager, kind=NotificationKind.VISIT_OVERDUE)
+    assert overdue.message_text["msgid"].startswith("%(worker)s has not reported back from a visit")
+    assert overdue.message.startswith("Nid yw ")  # written in the manager's Welsh
+    with translation.override("en"):
+        assert "has not reported back from a visit to" in overdue.message_shown
+    help_alert = services.visit_help(visit=visit, by=visit.worker)
+    assert help_alert is not None
+    shouted = Notification.objects.get(recipient=manager, message_text__msgid__startswith="HELP:")
+    with translation.override("cy"):
+        assert shouted.message_shown.startswith("HELP: mae angen help ar ")
+        notes = [e.note_shown for e in visit.events.order_by("at", "id") if e.note]
+        assert notes[0] == "Ymweliad gan weithiwr unigol"  # the arrangement planned
+        assert any(n.startswith("Disgwylir yn ôl erbyn ") for n in notes)
+        assert any(n.startswith("Rheolwr llinell: ") for n in notes)
+    with translation.override("en"):
+        notes = [e.note_shown for e in visit.events.order_by("at", "id") if e.note]
+        assert any(n.startswith("Line manager: ") for n in notes)
