@@ -147,6 +147,13 @@ class ReasonForm(GovukForm):
     reason = forms.CharField(label=_("Why is the visit cancelled?"), widget=forms.Textarea, max_length=2000)
 
 
+class FalseAlarmForm(GovukForm):
+    # Issue 18: everyone alerted is told the reason.
+    reason = forms.CharField(label=_("Why it was a false alarm"), widget=forms.Textarea, max_length=2000,
+                             help_text=_("Everyone who was alerted is told this, for example \"Pressed it by "
+                                         "mistake getting my phone out\"."))
+
+
 class ResolveForm(GovukForm):
     outcome = forms.ChoiceField(
         label=_("What has happened?"), widget=forms.RadioSelect,

@@ -289,6 +289,7 @@ class VisitEvent(models.Model):
         ACKNOWLEDGED = "acknowledged", _("Alert acknowledged")
         RESOLVED = "resolved", _("Alarm resolved")
         ESCALATED = "escalated", _("Emergency procedure started by hand")
+        FALSE_ALARM = "false_alarm", _("False alarm: the worker cancelled their request for help")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

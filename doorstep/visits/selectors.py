@@ -301,3 +301,13 @@ def own_visit_get(*, professional, visit_id: int, purpose: str = "out on a visit
         _refuse(professional, visit_id, purpose)
     audit_record(actor=professional, action=AuditAction.VIEW, obj=visit, family=visit.family, summary=purpose_text(purpose))
     return visit
+
+
+def help_alarm(*, visit: Visit) -> dict:
+    """Issue 18 (SAF-3, SAF-4): what the worker sees after "I need help now": who has been alerted and when, who
+    has acknowledged, and whom to phone (the line manager). Three queries, whatever the chain's length."""
+    from doorstep.incidents.selectors import managers_of
+
+    alerts = list(VisitAlert.objects.filter(visit=visit, round=visit.alarm_round).exclude(step=ChainStep.REMINDER)
+                  .select_related("acknowledged_by").prefetch_related("recipients"))
+    return {"alerts": alerts, "call": [m for m in managers_of(visit.worker) if m.phone]}

@@ -294,9 +294,10 @@ def _escalation_key(visit: Visit) -> str:
     return rules.saf_3_key(visit.pk, visit.alarm_round)
 
 
-def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
+def _stand_down(visit: Visit, *, by, now: datetime, note, message: Text | None = None) -> None:
     """The worker has reported back (or someone on the chain has found them safe): tell everyone the alarm reached,
-    close the tracked action, and start a new round so that a later alarm is a new one."""
+    close the tracked action, and start a new round so that a later alarm is a new one. `message` replaces the
+    standard "Stand down" sentence (a false alarm says so)."""
     alerts = list(VisitAlert.objects.filter(visit=visit, round=visit.alarm_round).prefetch_related("recipients"))
     if alerts:
         told = {p.pk: p for a in alerts if a.step != ChainStep.REMINDER for p in a.recipients.all()}
@@ -305,7 +306,7 @@ def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
         _notify_each(
             told.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/", family=visit.family,
             mandatory=True, dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:stood-down",
-            message=lambda: Text(gettext_noop("Stand down: %(worker)s is safe (%(note)s, %(time)s)")) % {
+            message=lambda: (message or Text(gettext_noop("Stand down: %(worker)s is safe (%(note)s, %(time)s)"))) % {
                 "worker": visit.worker, "note": note, "time": _time(now)},
         )
         if Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).exists():
@@ -529,9 +530,11 @@ def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
     """"I need help now": straight to the top of the chain, at once (not waiting for the sweep)."""
     visit = _lock(visit)
     _require_worker(visit, by)
+    now = timezone.now()
+    if visit.status == VisitStatus.READY:
+        _start_for_help(visit, by=by, now=now)
     if visit.status != VisitStatus.IN_PROGRESS:
         raise ValidationError({"help": _("This visit is not in progress: phone 999 if you are in danger")})
-    now = timezone.now()
     if visit.help_requested_at is None or not VisitAlert.objects.filter(
             visit=visit, round=visit.alarm_round, step=ChainStep.HELP).exists():
         visit.help_requested_at = now
@@ -544,6 +547,49 @@ def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Help requested")))
     return alert
+
+
+def _start_for_help(visit: Visit, *, by, now: datetime) -> None:
+    """Issue 18: "I need help now" is on the visit page from the doorstep, before "I've arrived". Pressed then, the
+    visit starts (so the chain knows where the worker is, SAF-3) with the number it has, and the help goes at once.
+    A worker already out on another visit asks for help on that one."""
+    if Visit.objects.filter(worker=by, status=VisitStatus.IN_PROGRESS).exclude(pk=visit.pk).exists():
+        raise ValidationError({"help": _("You are out on another visit: ask for help from that visit's page, or "
+                                         "phone 999")})
+    visit.chain, visit.hold_minutes = chain_for(visit.agency)
+    visit.contact_number = visit.contact_number or by.phone or ""
+    visit.status, visit.started_at = VisitStatus.IN_PROGRESS, now
+    visit.expected_back = now + timedelta(minutes=visit.planned_minutes)
+    visit.alarm_round, visit.next_step, visit.alarm_step = 1, 0, ""
+    visit.save()
+    _event(visit, VisitEvent.Kind.STARTED, by=by, at=now)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit started by asking for help")))
+
+
+@transaction.atomic
+def visit_help_cancel(*, visit: Visit, by: Professional, reason: str) -> Visit:
+    """Issue 18: "Cancel: false alarm". Only the worker, only while their help request is live, with a reason that
+    everyone alerted is told (SAF-3: nothing silently dropped). The visit goes on and its normal monitoring resumes."""
+    visit = _lock(visit)
+    _require_worker(visit, by)
+    if visit.status != VisitStatus.IN_PROGRESS or visit.alarm_step != ChainStep.HELP:
+        raise ValidationError({"reason": _("There is no request for help to cancel")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Enter why it was a false alarm")})
+    now, reason = timezone.now(), reason.strip()
+    _event(visit, VisitEvent.Kind.FALSE_ALARM, by=by, at=now, note=reason)
+    _stand_down(visit, by=by, now=now, note=reason, message=Text(gettext_noop(
+        "False alarm: %(worker)s cancelled their request for help (%(note)s, %(time)s). Stand down.")))
+    visit.help_requested_at = None
+    _schedule(visit, now=now)
+    visit.save()
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Request for help cancelled: false alarm")), reason=reason)
+    chronology_record(family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
+                      summary=Text(gettext_noop("Lone-worker alarm over: %(worker)s cancelled a false alarm")) % {
+                          "worker": visit.worker})
+    return visit
 
 
 # The people on the chain.

@@ -21,7 +21,8 @@ from doorstep.markers.selectors import current_address_of, markers_shown_for_fam
 
 from . import rules, selectors, services
 from .chain import emergency_procedure_for
-from .forms import ArrangementForm, AssessmentForm, CheckOutForm, DecideForm, ReasonForm, ResolveForm, StartForm
+from .forms import (ArrangementForm, AssessmentForm, CheckOutForm, DecideForm, FalseAlarmForm, ReasonForm, ResolveForm,
+                    StartForm)
 from .models import ChainStep, Question, RiskFactor, VisitAlert, VisitStatus
 
 STEP_ONE_EXCLUDE = {"csrfmiddlewaretoken", "stage", "arrangements", "companions"}
@@ -157,8 +158,14 @@ def out(request, visit_id: int):
                 messages.success(request, _("You have arrived. Say you are safe when you leave."))
                 return redirect("visits:out", visit_id=visit.pk)
     now = timezone.now()
+    helping = visit.is_live and visit.alarm_step == ChainStep.HELP
     return render(request, "visits/out.html", {
         "visit": visit, "family": visit.family, "form": start, "state": selectors.visit_state(visit, now=now),
+        # Issue 18: after "I need help now" the page is the alarm (who was alerted, who has it, whom to phone).
+        "help": selectors.help_alarm(visit=visit) if helping else None,
+        # "I need help now" is on every step of the visit, from the doorstep on (SAF-4).
+        "may_ask_help": visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS),
+        "open_details": bool(start.errors) or not (visit.contact_number or request.user.phone),
         "overdue": visit.is_live and visit.expected_back <= now,
         "minutes_left": max(0, int((visit.expected_back - now).total_seconds() // 60)) if visit.is_live else None,
         "markers": markers_shown_for_family(family=visit.family, professional=request.user),
@@ -232,11 +239,23 @@ def help_now(request, visit_id: int):
         return redirect("visits:out", visit_id=visit.pk)
     if alert is None:
         messages.error(request, _("Help was already requested: everyone on the chain has the alarm."))
-    else:
-        names = ", ".join(str(p) for p in alert.recipients.all())
-        messages.error(request, _("Help requested. Alerted now: %(names)s. If you are in immediate danger, call "
-                                  "999.") % {"names": names})
+    # Otherwise the page itself is the alarm now: who was alerted, and when (issue 18).
     return redirect("visits:out", visit_id=visit.pk)
+
+
+@login_required
+def help_cancel(request, visit_id: int):
+    """"Cancel: false alarm", with the reason everyone alerted is told (issue 18)."""
+    visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="cancel a false alarm")
+    if not (visit.is_live and visit.alarm_step == ChainStep.HELP):
+        messages.success(request, _("There is no request for help to cancel."))
+        return redirect("visits:out", visit_id=visit.pk)
+    form = FalseAlarmForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.visit_help_cancel(visit=visit, by=request.user, **form.cleaned_data)):
+            messages.success(request, _("False alarm cancelled. Everyone who was alerted has been told why."))
+            return redirect("visits:out", visit_id=visit.pk)
+    return render(request, "visits/help_cancel.html", {"visit": visit, "family": visit.family, "form": form})
 
 
 @login_required

@@ -129,9 +129,71 @@ def test_help_now_alerts_the_chain_from_the_page(world, client):
     client.force_login(visit.worker)
     client.post(reverse("visits:help", args=[visit.pk]))
     page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
-    assert "Help requested. Alerted now:" in page and "Help requested" in page
+    # Issue 18: the page is the alarm now: when, who was alerted, whom to phone; no countdown.
+    assert 'id="alarm-title">Help requested at 10:00</h1>' in page
+    assert str(world.users["involved_manager"]) in page.split('id="alerted"')[1].split("</ul>")[0]
+    assert "Not acknowledged yet" in page and 'href="tel:999"' in page and "data-countdown" not in page
+    assert f'href="{reverse("visits:help_cancel", args=[visit.pk])}"' in page
     assert Notification.objects.filter(recipient=world.users["involved_manager"],
                                        message__startswith="HELP:").exists()
+
+
+def test_on_the_visit_page_nothing_comes_before_the_visit(world, client):
+    """Issue 18: one line of markers (a details component), no case-file banners (actions), and "I need help now" in
+    a bar fixed to the bottom of the screen on every step: before arriving and on the visit (SAF-3, SAF-4)."""
+    dog_marker(world)
+    visit = plan(world)
+    client.force_login(visit.worker)
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    main = page.split('id="main-content"')[1]
+    assert main.index('id="marker-line"') < main.index('id="arrived"')
+    assert "Warning: Dogs or other animals" in main and "Warning: risk to professionals" not in main
+    assert 'class="ds-help-bar"' in main and 'id="help-now"' in main
+    services.visit_start(visit=visit, by=visit.worker, contact_number="07700 900123")
+    main = client.get(reverse("visits:out", args=[visit.pk])).content.decode().split('id="main-content"')[1]
+    assert main.index('id="check-out"') < main.index("Extend by 15 minutes")
+    assert 'class="ds-help-bar"' in main and "Back by 11:00" in main
+    services.visit_check_out(visit=visit, by=visit.worker)
+    main = client.get(reverse("visits:out", args=[visit.pk])).content.decode().split('id="main-content"')[1]
+    assert 'id="help-now"' not in main  # the visit is over: the page says what to record next
+
+
+def test_help_from_the_doorstep_starts_the_visit_and_alerts_at_once(world, client):
+    """Issue 18: "I need help now" before "I've arrived": the visit starts with the worker's number and the chain has
+    it at once (SAF-3)."""
+    visit = plan(world)
+    client.force_login(visit.worker)
+    client.post(reverse("visits:help", args=[visit.pk]))
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.help_requested_at == timezone.now()
+    assert visit.contact_number == "07700 900123" and visit.escalation_started
+    assert Notification.objects.filter(recipient=world.users["involved_manager"],
+                                       message__startswith="HELP:").exists()
+
+
+def test_cancelling_a_false_alarm_needs_a_reason_and_tells_everyone_alerted(world, client):
+    visit = started(world)
+    manager = world.users["involved_manager"]
+    client.force_login(visit.worker)
+    client.post(reverse("visits:help", args=[visit.pk]))
+    url = reverse("visits:help_cancel", args=[visit.pk])
+    page = client.post(url, {"reason": "  "}).content.decode()
+    assert '<a href="#id_reason">Enter why it was a false alarm</a>' in page
+    assert Visit.objects.get(pk=visit.pk).help_requested_at is not None  # nothing half-saved
+    response = client.post(url, {"reason": "Pressed it by mistake"})
+    assert response["Location"] == reverse("visits:out", args=[visit.pk])
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.help_requested_at is None and not visit.alarm_step
+    told = Notification.objects.get(recipient=manager, kind=NotificationKind.GENERAL)
+    assert told.message_text["msgid"].startswith("False alarm: %(worker)s cancelled their request for help")
+    assert told.message_text["params"]["note"] == "Pressed it by mistake"
+    audit = AuditEvent.objects.filter(object_id=str(visit.pk), action=AuditAction.UPDATE).latest("id")
+    assert audit.summary_text["msgid"] == "Request for help cancelled: false alarm"
+    assert audit.reason == "Pressed it by mistake"
+    # Nothing left to cancel: said so, and nothing changes.
+    before = Notification.objects.count()
+    response = client.get(url)
+    assert response.status_code == 302 and Notification.objects.count() == before
 
 
 def test_the_emergency_card_only_for_the_chain_only_once_escalation_starts(world, client):
