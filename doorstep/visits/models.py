@@ -179,6 +179,9 @@ class Visit(models.Model):
     end_note = models.TextField(blank=True)
     something_happened = models.BooleanField(default=False)  # SAF-4
     help_requested_at = models.DateTimeField(null=True, blank=True)
+    # Issue 18 (BS 8484): the discreet alarm. The worker checked out with the duress choice: on their screen an
+    # ordinary check-out, to the chain the full alarm.
+    duress_at = models.DateTimeField(null=True, blank=True)
 
     # Monitoring: the chain as it stood when the visit started (a later change of procedure never alters a
     # running visit), the round (a new one each time the worker checks in after an alert), and what is due next.
@@ -219,6 +222,11 @@ class Visit(models.Model):
     @property
     def escalation_started(self) -> bool:
         return self.is_live and self.escalated_at is not None
+
+    @property
+    def shows_as_checked_out(self) -> bool:
+        """The worker's own pages show a discreet alarm as an ordinary check-out, while it runs (issue 18)."""
+        return self.is_live and self.duress_at is not None and self.alarm_step == ChainStep.HELP
 
     @property
     def is_sole(self) -> bool:
@@ -290,6 +298,7 @@ class VisitEvent(models.Model):
         RESOLVED = "resolved", _("Alarm resolved")
         ESCALATED = "escalated", _("Emergency procedure started by hand")
         FALSE_ALARM = "false_alarm", _("False alarm: the worker cancelled their request for help")
+        DURESS = "duress", _("Discreet alarm: checked out under duress")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -249,10 +249,14 @@ def visits_board(*, manager, now=None) -> list[Visit]:
     return sorted(visits, key=lambda v: (-v.state["urgency"], v.expected_back or v.planned_start, v.pk))
 
 
-def visit_state(visit: Visit, *, now=None) -> dict:
+def visit_state(visit: Visit, *, now=None, for_worker: bool = False) -> dict:
     """How a visit stands, for the board, the worker's page and the API: a label, a GOV.UK tag colour and an
-    urgency (higher is more urgent)."""
+    urgency (higher is more urgent). `for_worker`: the worker's own pages, where a discreet alarm looks like an
+    ordinary check-out (issue 18)."""
     now = now or timezone.now()
+    if for_worker and visit.shows_as_checked_out:
+        return {"code": VisitStatus.COMPLETED, "label": _("Completed"), "colour": "green", "urgency": 0,
+                "acknowledged_by": None}
     labels = {
         VisitStatus.AWAITING_AGREEMENT: (_("Awaiting agreement"), "yellow", 0),
         VisitStatus.REFUSED: (_("Not agreed"), "red", 0),
@@ -264,7 +268,9 @@ def visit_state(visit: Visit, *, now=None) -> dict:
         label, colour, urgency = labels[visit.status]
         return {"code": visit.status, "label": label, "colour": colour, "urgency": urgency, "acknowledged_by": None}
     step = visit.alarm_step
-    if step == ChainStep.HELP:
+    if step == ChainStep.HELP and visit.duress_at:
+        state = ("help", _("Discreet alarm"), "red", 6)
+    elif step == ChainStep.HELP:
         state = ("help", _("Help requested"), "red", 6)
     elif step == ChainStep.EMERGENCY:
         state = ("emergency", _("Emergency procedure"), "red", 5)

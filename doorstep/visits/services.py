@@ -315,6 +315,7 @@ def _stand_down(visit: Visit, *, by, now: datetime, note, message: Text | None =
     visit.next_step = 0
     visit.alarm_step = ""
     visit.escalated_at = visit.acknowledged_at = visit.acknowledged_by = None
+    visit.duress_at = None  # a discreet alarm ends with its round (the record keeps it)
     visit.alarm_error = ""
 
 
@@ -443,6 +444,8 @@ def visit_something_happened(*, visit: Visit, by: Professional) -> Visit:
     visit = _lock(visit)
     _require_worker(visit, by)
     now = timezone.now()
+    if visit.shows_as_checked_out:
+        return visit  # issue 18: after the discreet alarm the chain has the full alarm; the page goes on as usual
     if visit.status == VisitStatus.IN_PROGRESS:
         raise ValidationError({"something_happened": _("Say you are safe and leaving first")})
     if visit.status != VisitStatus.COMPLETED or visit.ended_at < now - REPORT_AFTER:
@@ -589,6 +592,26 @@ def visit_help_cancel(*, visit: Visit, by: Professional, reason: str) -> Visit:
     chronology_record(family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
                       summary=Text(gettext_noop("Lone-worker alarm over: %(worker)s cancelled a false alarm")) % {
                           "worker": visit.worker})
+    return visit
+
+
+@transaction.atomic
+def visit_duress(*, visit: Visit, by: Professional) -> Visit:
+    """Issue 18 (BS 8484 lone-worker devices): the discreet alarm. A worker who cannot press a red button in front
+    of the family checks out with the duress choice: their screen shows an ordinary check-out, the chain gets the
+    full alarm at once, as for "I need help now" (SAF-3, SAF-4). Refused exactly as a check-out would be."""
+    visit = _lock(visit)
+    _require_worker(visit, by)
+    if visit.status != VisitStatus.IN_PROGRESS:
+        raise ValidationError({"something_happened": _("This visit is not in progress")})
+    visit_help(visit=visit, by=by)
+    visit = _lock(visit)
+    now = timezone.now()
+    visit.duress_at = now
+    visit.save(update_fields=["duress_at"])
+    _event(visit, VisitEvent.Kind.DURESS, by=by, at=now)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Discreet alarm: the worker checked out under duress")))
     return visit
 
 

@@ -121,7 +121,8 @@ def detail(request, visit_id: int):
     visit = selectors.visit_get_for(professional=request.user, visit_id=visit_id)
     user = request.user
     return render(request, "visits/detail.html", {
-        "visit": visit, "family": visit.family, "state": selectors.visit_state(visit),
+        "visit": visit, "family": visit.family,
+        "state": selectors.visit_state(visit, for_worker=visit.worker_id == user.pk),
         "is_worker": visit.worker_id == user.pk,
         "may_decide": selectors.may_decide(visit=visit, professional=user),
         "may_cancel": visit.status in (VisitStatus.AWAITING_AGREEMENT, VisitStatus.READY) and (
@@ -158,13 +159,16 @@ def out(request, visit_id: int):
                 messages.success(request, _("You have arrived. Say you are safe when you leave."))
                 return redirect("visits:out", visit_id=visit.pk)
     now = timezone.now()
-    helping = visit.is_live and visit.alarm_step == ChainStep.HELP
+    # Issue 18 (BS 8484): after the discreet alarm the page is an ordinary check-out's, while the chain has the alarm.
+    discreet = visit.shows_as_checked_out
+    helping = visit.is_live and visit.alarm_step == ChainStep.HELP and not discreet
     return render(request, "visits/out.html", {
-        "visit": visit, "family": visit.family, "form": start, "state": selectors.visit_state(visit, now=now),
+        "visit": visit, "family": visit.family, "form": start,
+        "state": selectors.visit_state(visit, now=now, for_worker=True), "discreet": discreet,
         # Issue 18: after "I need help now" the page is the alarm (who was alerted, who has it, whom to phone).
         "help": selectors.help_alarm(visit=visit) if helping else None,
         # "I need help now" is on every step of the visit, from the doorstep on (SAF-4).
-        "may_ask_help": visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS),
+        "may_ask_help": visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS) and not discreet,
         "open_details": bool(start.errors) or not (visit.contact_number or request.user.phone),
         "overdue": visit.is_live and visit.expected_back <= now,
         "minutes_left": max(0, int((visit.expected_back - now).total_seconds() // 60)) if visit.is_live else None,
@@ -206,6 +210,12 @@ def check_out(request, visit_id: int):
     to the incident form (SAF-4)."""
     form = CheckOutForm(request.POST)
     happened = form.is_valid() and form.cleaned_data["something_happened"]
+    if request.POST.get("leaving") == "now":
+        # Issue 18 (BS 8484): the discreet alarm. Everything the worker sees is an ordinary check-out's.
+        response, _visit, _ok = _worker_action(
+            request, visit_id, lambda v: services.visit_duress(visit=v, by=request.user),
+            _("You have reported back safe."))
+        return response
     response, visit, ok = _worker_action(
         request, visit_id, lambda v: services.visit_check_out(visit=v, by=request.user, something_happened=happened),
         _("You have reported back safe."))
@@ -386,5 +396,5 @@ def mine(request):
     visits = selectors.visits_for_worker(professional=request.user)
     now = timezone.now()
     for v in visits:
-        v.state = selectors.visit_state(v, now=now)
+        v.state = selectors.visit_state(v, now=now, for_worker=True)
     return render(request, "visits/mine.html", {"visits": visits})

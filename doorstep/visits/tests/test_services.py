@@ -241,3 +241,18 @@ def test_only_the_worker_cancels_a_false_alarm_and_only_while_their_help_request
     assert VisitEvent.objects.filter(visit=visit, kind=VisitEvent.Kind.FALSE_ALARM, note="Mistake").exists()
     entry = ChronologyEntry.objects.filter(kind=EntryKind.VISIT).latest("id")
     assert entry.summary_text["msgid"] == "Lone-worker alarm over: %(worker)s cancelled a false alarm"
+
+
+def test_the_discreet_alarm_is_the_workers_and_only_on_a_visit_in_progress(world):
+    """Issue 18 (BS 8484): refused exactly as a check-out would be; otherwise the full alarm at once (SAF-3)."""
+    visit = plan(world)
+    with pytest.raises(ValidationError) as exc:
+        services.visit_duress(visit=visit, by=visit.worker)
+    assert exc.value.message_dict == {"something_happened": ["This visit is not in progress"]}
+    visit = services.visit_start(visit=visit, by=visit.worker, contact_number="07700 900123")
+    with pytest.raises(PermissionDenied):
+        services.visit_duress(visit=visit, by=world.users["involved_manager"])
+    visit = services.visit_duress(visit=visit, by=visit.worker)
+    assert visit.shows_as_checked_out and visit.next_alert_at is None
+    kinds = list(VisitEvent.objects.filter(visit=visit).values_list("kind", flat=True))
+    assert kinds[-3:] == [VisitEvent.Kind.HELP, VisitEvent.Kind.ALERT, VisitEvent.Kind.DURESS]

@@ -1,6 +1,7 @@
 """The visit pages: planning in two steps without JavaScript, the manager's agreement, the out-on-a-visit page, the
 emergency card's visibility, the board, the home page and the case file."""
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -340,3 +341,47 @@ def test_planning_again_from_a_visit_of_another_family_is_refused_and_nothing_is
     data = {**_step_one(world, factors=[]), "stage": "save", "arrangements": ["sole"]}
     assert client.post(url, data).status_code == 404
     assert list(Visit.objects.all()) == [earlier]
+
+
+def test_the_discreet_alarm_looks_like_an_ordinary_check_out_and_raises_the_full_alarm(world, client):
+    """Issue 18 (BS 8484, SAF-3): "Leaving now" checks out on screen, word for word as "I'm safe, leaving" does, while
+    the chain has the full alarm, audited; the managers see it as an alarm, marked discreet."""
+    manager = world.users["involved_manager"]
+    ordinary = started(world)
+    client.force_login(ordinary.worker)
+    response = client.post(reverse("visits:check_out", args=[ordinary.pk]), {"something_happened": "no"})
+    normal = client.get(response["Location"]).content.decode()
+
+    visit = started(world)
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    assert 'name="leaving" value="now"' in page and "Discreet" not in page and "duress" not in page.lower()
+    response = client.post(reverse("visits:check_out", args=[visit.pk]), {"leaving": "now"})
+    assert response["Location"] == reverse("visits:out", args=[visit.pk])
+    discreet = client.get(response["Location"]).content.decode()
+
+    def shown(html):  # the page as the worker sees it, less the ids and tokens that differ between two visits
+        main = html.split('id="main-content"')[1].split("</main>")[0]
+        return re.sub(r'(/visits/|/families/)\d+|csrfmiddlewaretoken" value="[^"]+"', "", main)
+    assert shown(discreet) == shown(normal)
+    assert "You have reported back safe" in discreet and "I need help now" not in discreet
+    mine = client.get(reverse("visits:mine")).content.decode()
+    assert "Help requested" not in mine and "Discreet alarm" not in mine
+    # "Something happened" after it goes on to the incident form, as after any check-out.
+    response = client.post(reverse("visits:something_happened", args=[visit.pk]))
+    assert response["Location"].startswith(reverse("incidents:create", args=[world.family.pk]))
+
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.duress_at == timezone.now() and visit.escalation_started
+    assert Notification.objects.filter(recipient=manager, kind=NotificationKind.VISIT_OVERDUE,
+                                       message__startswith="HELP:").exists()
+    assert AuditEvent.objects.filter(object_id=str(visit.pk), summary_text__msgid=(
+        "Discreet alarm: the worker checked out under duress")).exists()
+    client.force_login(manager)
+    card = client.get(reverse("visits:alarm", args=[visit.pk])).content.decode()
+    assert 'id="discreet-alarm"' in card and "Discreet alarm" in card
+    board = client.get(reverse("visits:board")).content.decode()
+    assert "Discreet alarm" in board
+    # Found safe: the round ends, and the worker's page is theirs again.
+    services.visit_resolve(visit=visit, by=manager, outcome="continuing", note="Phoned her", minutes=15)
+    visit.refresh_from_db()
+    assert visit.duress_at is None and not visit.shows_as_checked_out
