@@ -114,6 +114,9 @@ class StartForm(GovukForm):
                               help_text=_("If you are going by car."),
                               widget=forms.TextInput(attrs={"data-width": "short"}))
     minutes = forms.ChoiceField(label=_("How long will you be?"), choices=LENGTHS, widget=forms.Select)
+    # Issue 18 (SAF-2): arriving somewhere else than the plan says is flagged, and the chain is told where.
+    elsewhere = forms.CharField(label=_("If you are not at the planned place, where are you?"), max_length=300,
+                                required=False, help_text=_("Your manager is told, and the emergency card shows it."))
 
 
 class CheckOutForm(GovukForm):

@@ -55,6 +55,14 @@ ACCOMPANIED = frozenset({Arrangement.TWO_WORKERS, Arrangement.JOINT_AGENCY, Arra
                          Arrangement.JOINT_MENTAL_HEALTH})
 
 
+class OffPlan(models.TextChoices):
+    # Issue 18 (SAF-2): how an arrival departs from the agreed plan. The worker is warned, the manager told.
+    TIME = "time", _("Arrived outside the plan's time window")
+    DARK = "dark", _("Not in daylight, where the plan says daylight only")
+    ALONE = "alone", _("Alone, where the plan says someone goes with the worker")
+    ELSEWHERE = "elsewhere", _("At another place than the plan's")
+
+
 class VisitStatus(models.TextChoices):
     AWAITING_AGREEMENT = "awaiting", _("Awaiting the manager's agreement")
     REFUSED = "refused", _("Not agreed")
@@ -182,6 +190,10 @@ class Visit(models.Model):
     # Issue 18 (BS 8484): the discreet alarm. The worker checked out with the duress choice: on their screen an
     # ordinary check-out, to the chain the full alarm.
     duress_at = models.DateTimeField(null=True, blank=True)
+    # Issue 18 (SAF-2): on arrival, how it departed from the plan (OffPlan values), and where the worker said they
+    # were if not at the planned place (shown on the emergency card).
+    off_plan = models.JSONField(default=list, blank=True)
+    elsewhere = models.CharField(_("where you are, if not at the planned place"), max_length=300, blank=True)
 
     # Monitoring: the chain as it stood when the visit started (a later change of procedure never alters a
     # running visit), the round (a new one each time the worker checks in after an alert), and what is due next.
@@ -240,6 +252,10 @@ class Visit(models.Model):
     def get_factor_labels(self) -> list[str]:
         labels = dict(RiskFactor.choices)
         return [str(labels.get(f, f)) for f in self.factors]
+
+    def get_off_plan_labels(self) -> list[str]:
+        labels = dict(OffPlan.choices)
+        return [str(labels.get(c, c)) for c in self.off_plan]
 
     def get_arrangement_labels(self) -> list[str]:
         return [str(label) for label in self.arrangement_labels_lazy()]

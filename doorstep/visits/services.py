@@ -34,7 +34,8 @@ from doorstep.notifications.services import notify
 
 from . import rules
 from .chain import chain_for, duty_managers_for, recipients_for
-from .models import ACCOMPANIED, ChainStep, Decision, Question, RiskFactor, Visit, VisitAlert, VisitEvent, VisitStatus
+from .models import (ACCOMPANIED, ChainStep, Decision, OffPlan, Question, RiskFactor, Visit, VisitAlert, VisitEvent,
+                     VisitStatus)
 from .selectors import may_decide, may_manage, on_chain, risk_suggestions
 
 MIN_MINUTES, MAX_MINUTES = 5, 8 * 60
@@ -321,8 +322,11 @@ def _stand_down(visit: Visit, *, by, now: datetime, note, message: Text | None =
 
 @transaction.atomic
 def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle: str = "",
-                minutes: int | None = None) -> Visit:
-    """"I've arrived": the monitored visit starts, with the contact number for this visit (SAF-3, 003 §5.4)."""
+                minutes: int | None = None, accompanied: bool = True, elsewhere: str = "") -> Visit:
+    """"I've arrived": the monitored visit starts, with the contact number for this visit (SAF-3, 003 §5.4).
+    `accompanied`: whoever the plan says goes with the worker is there; `elsewhere`: where the worker is, if not at
+    the planned place. An arrival outside the plan still starts the visit (monitoring never waits), and it is
+    flagged (issue 18)."""
     visit = _lock(visit)
     _require_worker(visit, by)
     if visit.status == VisitStatus.AWAITING_AGREEMENT:
@@ -358,7 +362,30 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
            note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Visit started")))
+    _arrived_off_plan(visit, by=by, now=now, accompanied=accompanied, elsewhere=elsewhere)
     return visit
+
+
+def _arrived_off_plan(visit: Visit, *, by, now: datetime, accompanied: bool, elsewhere: str) -> None:
+    """Issue 18 (SAF-2, 002 §9.5): the plan is enforced. An arrival outside its time window or conditions is kept on
+    the visit (the worker's page warns them), and the manager who agreed the plan (else the line manager) is told."""
+    found = rules.off_plan(planned_start=visit.planned_start, arrangements=visit.arrangements, arrived=now,
+                           expected_back=visit.expected_back, accompanied=accompanied, elsewhere=elsewhere)
+    if not found:
+        return
+    visit.off_plan, visit.elsewhere = [str(f) for f in found], elsewhere.strip()[:300]
+    visit.save(update_fields=["off_plan", "elsewhere"])
+    labels = [OffPlan(f).label for f in found]
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Arrived outside the plan: %(off_plan)s")) % {"off_plan": labels})
+    agreed_by = visit.decided_by if visit.decided_by_id and visit.decided_by.is_active else None
+    message = (Text(gettext_noop("%(worker)s has arrived at a visit to %(family)s outside the plan you agreed: "
+                                 "%(off_plan)s")) if agreed_by else
+               Text(gettext_noop("%(worker)s has arrived at a visit to %(family)s outside its plan: %(off_plan)s")))
+    _notify_each([agreed_by] if agreed_by else managers_of(by), kind=NotificationKind.ACTION,
+                 link=f"/visits/{visit.pk}/", family=visit.family, mandatory=True,
+                 dedupe_key=f"visit:{visit.pk}:off-plan",
+                 message=lambda: message % {"worker": by, "family": visit.family.name_text, "off_plan": labels})
 
 
 @transaction.atomic

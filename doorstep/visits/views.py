@@ -153,9 +153,12 @@ def out(request, visit_id: int):
     if request.method == "POST":
         if start.is_valid():
             d = start.cleaned_data
+            # Issue 18: "I've arrived on my own" where the plan says someone goes with the worker (SAF-2).
+            accompanied = request.POST.get("together") != "no"
             if run_service(start, lambda: services.visit_start(visit=visit, by=request.user,
                                                                contact_number=d["contact_number"],
-                                                               vehicle=d["vehicle"], minutes=int(d["minutes"]))):
+                                                               vehicle=d["vehicle"], minutes=int(d["minutes"]),
+                                                               accompanied=accompanied, elsewhere=d["elsewhere"])):
                 messages.success(request, _("You have arrived. Say you are safe when you leave."))
                 return redirect("visits:out", visit_id=visit.pk)
     now = timezone.now()

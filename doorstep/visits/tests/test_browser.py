@@ -96,7 +96,7 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
         expect(page.locator("#id_contact_number")).to_have_value("07700 900123")
         page.locator("#start-details summary").click()  # issue 18: the arrival details fold away
         page.fill("#id_vehicle", "CY21 ABC")
-        page.get_by_role("button", name="I've arrived").click()
+        page.get_by_role("button", name="We've arrived").click()
         expect(page.locator("#expected-back")).to_contain_text("Back by")
         box = page.locator("#help-now").bounding_box()
         assert box["width"] > 300 and box["height"] >= 60  # a big button on a phone

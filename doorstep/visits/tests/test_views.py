@@ -2,7 +2,10 @@
 emergency card's visibility, the board, the home page and the case file."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +14,7 @@ from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.families import services as family_services
 from doorstep.notifications.models import Notification, NotificationKind
 from doorstep.visits import services
-from doorstep.visits.models import Visit, VisitStatus
+from doorstep.visits.models import Arrangement, Visit, VisitStatus
 from doorstep.visits.scheduled import visit_alarm_sweep
 
 from .helpers import dog_marker, plan, started
@@ -385,3 +388,46 @@ def test_the_discreet_alarm_looks_like_an_ordinary_check_out_and_raises_the_full
     services.visit_resolve(visit=visit, by=manager, outcome="continuing", note="Phoned her", minutes=15)
     visit.refresh_from_db()
     assert visit.duress_at is None and not visit.shows_as_checked_out
+
+
+@pytest.mark.clock("2026-12-04 10:00")
+def test_arriving_outside_the_plan_warns_the_worker_and_tells_the_manager_who_agreed_it(world, client, time_machine):
+    """Issue 18 (SAF-2, 002 §9.5): the issue's Saturday 20:30 check-in for a plan agreed as "Sunday 10:00, daylight
+    only", alone where it says two workers, and somewhere else: the visit starts (monitoring never waits), the page
+    warns, the manager who agreed it is told (a stored message id), the emergency card says where the worker is."""
+    manager = world.users["involved_manager"]
+    visit = plan(world, factors=["violence"], start_in=timedelta(days=2),
+                 arrangements=[Arrangement.TWO_WORKERS, Arrangement.DAYLIGHT_ONLY])
+    visit = services.visit_decide(visit=visit, by=manager, decision="agreed")
+    time_machine.move_to(datetime(2026, 12, 5, 20, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    client.force_login(visit.worker)
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    assert "We've arrived" in page and 'id="arrived-alone"' in page
+    client.post(reverse("visits:out", args=[visit.pk]), {
+        "contact_number": "07700 900123", "minutes": "60", "together": "no", "elsewhere": "Tesco car park"})
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS
+    assert visit.off_plan == ["time", "dark", "alone", "elsewhere"] and visit.elsewhere == "Tesco car park"
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    warning = page.split('id="off-plan"')[1].split("</div>")[0]
+    assert "Arrived outside the plan&#x27;s time window; Not in daylight" in warning
+    assert "Your manager has been told" in warning
+    told = Notification.objects.get(recipient=manager, dedupe_key=f"visit:{visit.pk}:off-plan")
+    assert told.message_text["msgid"].endswith("outside the plan you agreed: %(off_plan)s")
+    assert "Alone, where the plan says someone goes with the worker" in told.message
+    assert AuditEvent.objects.filter(object_id=str(visit.pk), summary_text__msgid=(
+        "Arrived outside the plan: %(off_plan)s")).exists()
+    services.visit_help(visit=visit, by=visit.worker)
+    client.force_login(manager)
+    card = client.get(reverse("visits:alarm", args=[visit.pk])).content.decode()
+    assert "On arrival the worker said they were at: Tesco car park" in card
+
+
+def test_arriving_as_planned_tells_nobody(world, client):
+    visit = plan(world)
+    client.force_login(visit.worker)
+    client.post(reverse("visits:out", args=[visit.pk]), {"contact_number": "07700 900123", "minutes": "60"})
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.off_plan == []
+    assert not Notification.objects.filter(dedupe_key__endswith=":off-plan").exists()
+    assert 'id="off-plan"' not in client.get(reverse("visits:out", args=[visit.pk])).content.decode()
