@@ -117,6 +117,10 @@ class StartForm(GovukForm):
     # Issue 18 (SAF-2): arriving somewhere else than the plan says is flagged, and the chain is told where.
     elsewhere = forms.CharField(label=_("If you are not at the planned place, where are you?"), max_length=300,
                                 required=False, help_text=_("Your manager is told, and the emergency card shows it."))
+    # Issue 18: consent to send the phone's location at arrival, help and extension (never in between).
+    share_location = forms.BooleanField(
+        label=_("Send my phone's location when I arrive, ask for help or extend the visit"), required=False,
+        help_text=_("Only then, never in between. It is shown on the emergency card if an alarm is raised."))
 
 
 class CheckOutForm(GovukForm):

@@ -194,6 +194,11 @@ class Visit(models.Model):
     # were if not at the planned place (shown on the emergency card).
     off_plan = models.JSONField(default=list, blank=True)
     elsewhere = models.CharField(_("where you are, if not at the planned place"), max_length=300, blank=True)
+    # Issue 18: with the worker's consent (given on arrival), the phone's location is sent on arrival, on "I need
+    # help now" and on each extension, never in between: the last one, {"latitude", "longitude", "accuracy" (metres),
+    # "at" (ISO time), "on" ("arrival", "help", "extension")}. Without it the planned address stands.
+    location_consent = models.BooleanField(default=False)
+    location = models.JSONField(null=True, blank=True)
 
     # Monitoring: the chain as it stood when the visit started (a later change of procedure never alters a
     # running visit), the round (a new one each time the worker checks in after an alert), and what is due next.

@@ -322,7 +322,8 @@ def _stand_down(visit: Visit, *, by, now: datetime, note, message: Text | None =
 
 @transaction.atomic
 def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle: str = "",
-                minutes: int | None = None, accompanied: bool = True, elsewhere: str = "") -> Visit:
+                minutes: int | None = None, accompanied: bool = True, elsewhere: str = "",
+                share_location: bool = False, location: Mapping | None = None) -> Visit:
     """"I've arrived": the monitored visit starts, with the contact number for this visit (SAF-3, 003 §5.4).
     `accompanied`: whoever the plan says goes with the worker is there; `elsewhere`: where the worker is, if not at
     the planned place. An arrival outside the plan still starts the visit (monitoring never waits), and it is
@@ -352,6 +353,8 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
     visit.expected_back = now + timedelta(minutes=minutes)
     visit.alarm_round, visit.next_step, visit.alarm_step = 1, 0, ""
     visit.escalated_at = visit.acknowledged_at = visit.acknowledged_by = None
+    visit.location_consent, visit.location = share_location, None
+    _located(visit, location, on="arrival", now=now)
     _schedule(visit, now=now)
     try:
         with transaction.atomic():
@@ -364,6 +367,20 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
                  summary=Text(gettext_noop("Visit started")))
     _arrived_off_plan(visit, by=by, now=now, accompanied=accompanied, elsewhere=elsewhere)
     return visit
+
+
+def _located(visit: Visit, location: Mapping | None, *, on: str, now: datetime) -> None:
+    """Issue 18: the phone's location, only with the worker's consent and only at arrival, help and extension. A value
+    that is not a place on Earth is dropped, never refused: a request for help must not fail for it."""
+    if not (location and visit.location_consent):
+        return
+    try:
+        lat, lon, accuracy = (float(location[k]) for k in ("latitude", "longitude", "accuracy"))
+    except (KeyError, TypeError, ValueError):
+        return
+    if -90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= accuracy <= 100_000:  # NaN fails every comparison
+        visit.location = {"latitude": round(lat, 6), "longitude": round(lon, 6), "accuracy": round(accuracy),
+                          "at": now.isoformat(), "on": on}
 
 
 def _arrived_off_plan(visit: Visit, *, by, now: datetime, accompanied: bool, elsewhere: str) -> None:
@@ -389,7 +406,7 @@ def _arrived_off_plan(visit: Visit, *, by, now: datetime, accompanied: bool, els
 
 
 @transaction.atomic
-def visit_extend(*, visit: Visit, by: Professional, minutes: int) -> Visit:
+def visit_extend(*, visit: Visit, by: Professional, minutes: int, location: Mapping | None = None) -> Visit:
     """"Extend by 15 / 30 minutes": a check-in. If an alarm has started it is stood down."""
     visit = _lock(visit)
     _require_worker(visit, by)
@@ -401,6 +418,7 @@ def visit_extend(*, visit: Visit, by: Professional, minutes: int) -> Visit:
     visit.expected_back = max(visit.expected_back, now) + timedelta(minutes=minutes)
     _stand_down(visit, by=by, now=now, note=gettext_lazy("extended the visit"))
     _schedule(visit, now=now)
+    _located(visit, location, on="extension", now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.EXTENDED, by=by, at=now,
            note=_("Expected back by %(time)s") % {"time": _time(visit.expected_back)})
@@ -556,7 +574,7 @@ def visit_alarm_fire_due(*, visit: Visit, now: datetime) -> list[VisitAlert]:
 
 
 @transaction.atomic
-def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
+def visit_help(*, visit: Visit, by: Professional, location: Mapping | None = None) -> VisitAlert | None:
     """"I need help now": straight to the top of the chain, at once (not waiting for the sweep)."""
     visit = _lock(visit)
     _require_worker(visit, by)
@@ -568,6 +586,7 @@ def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
     if visit.help_requested_at is None or not VisitAlert.objects.filter(
             visit=visit, round=visit.alarm_round, step=ChainStep.HELP).exists():
         visit.help_requested_at = now
+    _located(visit, location, on="help", now=now)
     _event(visit, VisitEvent.Kind.HELP, by=by, at=now)
     alert = _fire(visit, step=ChainStep.HELP, due_at=now, now=now)
     # Nothing more is timed: everyone on the chain has it. It ends when someone records the outcome.

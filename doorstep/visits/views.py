@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST, require_safe
@@ -158,7 +159,9 @@ def out(request, visit_id: int):
             if run_service(start, lambda: services.visit_start(visit=visit, by=request.user,
                                                                contact_number=d["contact_number"],
                                                                vehicle=d["vehicle"], minutes=int(d["minutes"]),
-                                                               accompanied=accompanied, elsewhere=d["elsewhere"])):
+                                                               accompanied=accompanied, elsewhere=d["elsewhere"],
+                                                               share_location=d["share_location"],
+                                                               location=_location(request))):
                 messages.success(request, _("You have arrived. Say you are safe when you leave."))
                 return redirect("visits:out", visit_id=visit.pk)
     now = timezone.now()
@@ -182,6 +185,13 @@ def out(request, visit_id: int):
     })
 
 
+def _location(request) -> dict | None:
+    """Issue 18: the location the visit page's script adds to a press, with the worker's consent (or nothing)."""
+    if not request.POST.get("latitude"):
+        return None
+    return {k: request.POST.get(k, "") for k in ("latitude", "longitude", "accuracy")}
+
+
 def _worker_action(request, visit_id: int, call, success: str):
     visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="check-in")
     try:
@@ -201,7 +211,8 @@ def extend(request, visit_id: int):
     minutes = request.POST.get("minutes", "")
     minutes = int(minutes) if minutes.isdigit() else 0
     response, _visit, _ok = _worker_action(
-        request, visit_id, lambda v: services.visit_extend(visit=v, by=request.user, minutes=minutes),
+        request, visit_id, lambda v: services.visit_extend(visit=v, by=request.user, minutes=minutes,
+                                                           location=_location(request)),
         _("Visit extended by %(minutes)s minutes.") % {"minutes": minutes})
     return response
 
@@ -245,7 +256,7 @@ def something_happened(request, visit_id: int):
 def help_now(request, visit_id: int):
     visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="help requested")
     try:
-        alert = services.visit_help(visit=visit, by=request.user)
+        alert = services.visit_help(visit=visit, by=request.user, location=_location(request))
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
@@ -324,6 +335,7 @@ def alarm(request, visit_id: int):
         "visit": visit, "family": visit.family, "live": live, "pending": pending,
         "state": selectors.visit_state(visit), "emergency_fired": ChainStep.EMERGENCY in fired,
         "procedure": emergency_procedure_for(visit.agency),
+        "location_at": parse_datetime(visit.location["at"]) if visit.location else None,
         "card": selectors.emergency_card(visit=visit, professional=request.user) if live else
         selectors.visit_record(visit=visit),
         "now": timezone.now(),

@@ -179,10 +179,18 @@ def test_on_a_phone_the_safety_controls_are_in_the_first_screen_at_every_step_an
         assert box["y"] + box["height"] <= PHONE["height"]
         assert _axe_serious(page) == []
 
-        # On the visit: "I'm safe, leaving" and "I need help now".
+        # On the visit: "I'm safe, leaving" and "I need help now". With the worker's consent the phone's location goes
+        # with the arrival (the Geolocation API), and with "I need help now" below.
         page.reload()
+        page.context.grant_permissions(["geolocation"], origin=base)
+        page.context.set_geolocation({"latitude": 52.4153, "longitude": -4.0829, "accuracy": 35})
+        page.locator("#start-details summary").click()
+        page.check("#id_share_location")
         page.locator("#arrived").click()
         expect(page.locator("#expected-back")).to_contain_text("Back by 10:15")
+        located = Visit.objects.get(pk=visit.pk).location
+        assert (located["latitude"], located["longitude"], located["accuracy"], located["on"]) == (
+            52.4153, -4.0829, 35, "arrival")
         _in_first_screen(page, "#check-out")
         _in_first_screen(page, "#help-now")
         assert _axe_serious(page) == []
@@ -196,8 +204,11 @@ def test_on_a_phone_the_safety_controls_are_in_the_first_screen_at_every_step_an
         _in_first_screen(page, "#help-now")
 
         # "I need help now": the page is the alarm, in red, no countdown.
+        page.context.set_geolocation({"latitude": 52.4161, "longitude": -4.0801, "accuracy": 12})
         page.locator("#help-now").click()
         expect(page.locator("#alarm-title")).to_have_text("Help requested at 10:16")
+        located = Visit.objects.get(pk=visit.pk).location
+        assert (located["latitude"], located["accuracy"], located["on"]) == (52.4161, 12, "help")
         expect(page.locator("#expected-back")).to_have_count(0)
         assert page.locator("#alarm").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(212, 53, 28)"
         expect(page.locator("#alerted")).to_contain_text(str(manager))

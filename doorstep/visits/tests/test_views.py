@@ -431,3 +431,38 @@ def test_arriving_as_planned_tells_nobody(world, client):
     assert visit.status == VisitStatus.IN_PROGRESS and visit.off_plan == []
     assert not Notification.objects.filter(dedupe_key__endswith=":off-plan").exists()
     assert 'id="off-plan"' not in client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+
+
+def test_the_phones_location_only_with_consent_only_at_arrival_help_and_extension(world, client):
+    """Issue 18: sent by the page's script with "I've arrived", "I need help now" and each extension, with the
+    worker's consent; shown on the emergency card with its accuracy and time. A bad value never stops a press."""
+    where = {"latitude": "52.4153", "longitude": "-4.0829", "accuracy": "35.4"}
+    visit = plan(world)
+    client.force_login(visit.worker)
+    client.post(reverse("visits:out", args=[visit.pk]), {"contact_number": "07700 900123", "minutes": "60", **where})
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.location is None  # no consent: nothing kept
+    services.visit_check_out(visit=visit, by=visit.worker)
+
+    visit = plan(world)
+    client.post(reverse("visits:out", args=[visit.pk]), {"contact_number": "07700 900123", "minutes": "60",
+                                                        "share_location": "on", **where})
+    visit.refresh_from_db()
+    assert visit.location == {"latitude": 52.4153, "longitude": -4.0829, "accuracy": 35,
+                              "at": timezone.now().isoformat(), "on": "arrival"}
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    assert page.count('data-locate="yes"') == 2  # the extension and "I need help now"
+    client.post(reverse("visits:extend", args=[visit.pk]), {"minutes": "15", "latitude": "nan", "longitude": "0",
+                                                            "accuracy": "5"})
+    visit.refresh_from_db()
+    assert visit.location["on"] == "arrival"  # the bad value dropped, the extension made
+    client.post(reverse("visits:help", args=[visit.pk]), {"latitude": "52.4161", "longitude": "-4.0801",
+                                                          "accuracy": "12"})
+    visit.refresh_from_db()
+    assert visit.location["on"] == "help" and visit.help_requested_at is not None
+    client.force_login(world.users["involved_manager"])
+    card = client.get(reverse("visits:alarm", args=[visit.pk])).content.decode()
+    row = card.split('id="location"')[1].split("</dd>")[0]
+    assert 'href="geo:52.4161,-4.0801"' in row and "To within 12 metres, at 10:00" in row
+    assert "when they asked for help" in row
+
