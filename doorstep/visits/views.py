@@ -162,7 +162,8 @@ def out(request, visit_id: int):
                                                                accompanied=accompanied, elsewhere=d["elsewhere"],
                                                                share_location=d["share_location"],
                                                                location=_location(request))):
-                messages.success(request, _("You have arrived. Say you are safe when you leave."))
+                # Issue 18: no banner: the page itself says so ("On the visit", "Back by"), and on a phone a banner
+                # would push "I'm safe, leaving" behind the "I need help now" bar.
                 return redirect("visits:out", visit_id=visit.pk)
     now = timezone.now()
     # Issue 18 (BS 8484): after the discreet alarm the page is an ordinary check-out's, while the chain has the alarm.
