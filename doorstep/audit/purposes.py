@@ -50,6 +50,7 @@ PURPOSES = frozenset({
     gettext_noop("breach from incident"),
     gettext_noop("call a meeting"),
     gettext_noop("cancel a visit"),
+    gettext_noop("cancel a false alarm"),
     gettext_noop("case file"),
     gettext_noop("chair a meeting"),
     gettext_noop("change a person"),

@@ -114,6 +114,13 @@ class StartForm(GovukForm):
                               help_text=_("If you are going by car."),
                               widget=forms.TextInput(attrs={"data-width": "short"}))
     minutes = forms.ChoiceField(label=_("How long will you be?"), choices=LENGTHS, widget=forms.Select)
+    # Issue 18 (SAF-2): arriving somewhere else than the plan says is flagged, and the chain is told where.
+    elsewhere = forms.CharField(label=_("If you are not at the planned place, where are you?"), max_length=300,
+                                required=False, help_text=_("Your manager is told, and the emergency card shows it."))
+    # Issue 18: consent to send the phone's location at arrival, help and extension (never in between).
+    share_location = forms.BooleanField(
+        label=_("Send my phone's location when I arrive, ask for help or extend the visit"), required=False,
+        help_text=_("Only then, never in between. It is shown on the emergency card if an alarm is raised."))
 
 
 class CheckOutForm(GovukForm):
@@ -145,6 +152,13 @@ class DecideForm(GovukForm):
 
 class ReasonForm(GovukForm):
     reason = forms.CharField(label=_("Why is the visit cancelled?"), widget=forms.Textarea, max_length=2000)
+
+
+class FalseAlarmForm(GovukForm):
+    # Issue 18: everyone alerted is told the reason.
+    reason = forms.CharField(label=_("Why it was a false alarm"), widget=forms.Textarea, max_length=2000,
+                             help_text=_("Everyone who was alerted is told this, for example \"Pressed it by "
+                                         "mistake getting my phone out\"."))
 
 
 class ResolveForm(GovukForm):

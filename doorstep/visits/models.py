@@ -57,6 +57,14 @@ ACCOMPANIED = frozenset({Arrangement.TWO_WORKERS, Arrangement.JOINT_AGENCY, Arra
                          Arrangement.JOINT_MENTAL_HEALTH})
 
 
+class OffPlan(models.TextChoices):
+    # Issue 18 (SAF-2): how an arrival departs from the agreed plan. The worker is warned, the manager told.
+    TIME = "time", _("Arrived outside the plan's time window")
+    DARK = "dark", _("Not in daylight, where the plan says daylight only")
+    ALONE = "alone", _("Alone, where the plan says someone goes with the worker")
+    ELSEWHERE = "elsewhere", _("At another place than the plan's")
+
+
 class VisitStatus(models.TextChoices):
     AWAITING_AGREEMENT = "awaiting", _("Awaiting the manager's agreement")
     REFUSED = "refused", _("Not agreed")
@@ -181,6 +189,18 @@ class Visit(models.Model):
     end_note = models.TextField(blank=True)
     something_happened = models.BooleanField(default=False)  # SAF-4
     help_requested_at = models.DateTimeField(null=True, blank=True)
+    # Issue 18 (BS 8484): the discreet alarm. The worker checked out with the duress choice: on their screen an
+    # ordinary check-out, to the chain the full alarm.
+    duress_at = models.DateTimeField(null=True, blank=True)
+    # Issue 18 (SAF-2): on arrival, how it departed from the plan (OffPlan values), and where the worker said they
+    # were if not at the planned place (shown on the emergency card).
+    off_plan = models.JSONField(default=list, blank=True)
+    elsewhere = models.CharField(_("where you are, if not at the planned place"), max_length=300, blank=True)
+    # Issue 18: with the worker's consent (given on arrival), the phone's location is sent on arrival, on "I need
+    # help now" and on each extension, never in between: the last one, {"latitude", "longitude", "accuracy" (metres),
+    # "at" (ISO time), "on" ("arrival", "help", "extension")}. Without it the planned address stands.
+    location_consent = models.BooleanField(default=False)
+    location = models.JSONField(null=True, blank=True)
 
     # Monitoring: the chain as it stood when the visit started (a later change of procedure never alters a
     # running visit), the round (a new one each time the worker checks in after an alert), and what is due next.
@@ -223,6 +243,11 @@ class Visit(models.Model):
         return self.is_live and self.escalated_at is not None
 
     @property
+    def shows_as_checked_out(self) -> bool:
+        """The worker's own pages show a discreet alarm as an ordinary check-out, while it runs (issue 18)."""
+        return self.is_live and self.duress_at is not None and self.alarm_step == ChainStep.HELP
+
+    @property
     def is_sole(self) -> bool:
         return not (set(self.arrangements) & ACCOMPANIED)
 
@@ -234,6 +259,10 @@ class Visit(models.Model):
     def get_factor_labels(self) -> list[str]:
         labels = dict(RiskFactor.choices)
         return [str(labels.get(f, f)) for f in self.factors]
+
+    def get_off_plan_labels(self) -> list[str]:
+        labels = dict(OffPlan.choices)
+        return [str(labels.get(c, c)) for c in self.off_plan]
 
     def get_arrangement_labels(self) -> list[str]:
         return [str(label) for label in self.arrangement_labels_lazy()]
@@ -291,6 +320,8 @@ class VisitEvent(models.Model):
         ACKNOWLEDGED = "acknowledged", _("Alert acknowledged")
         RESOLVED = "resolved", _("Alarm resolved")
         ESCALATED = "escalated", _("Emergency procedure started by hand")
+        FALSE_ALARM = "false_alarm", _("False alarm: the worker cancelled their request for help")
+        DURESS = "duress", _("Discreet alarm: checked out under duress")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -11,14 +11,15 @@ reads in the reader's language.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+import math
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from doorstep.escalations.rules import Fact, Raise, RuleDefinition, RuleResult, Text, rule_register
 
-from .models import ACCOMPANIED, Arrangement, Question, RiskFactor
+from .models import ACCOMPANIED, Arrangement, OffPlan, Question, RiskFactor
 
 REQUIRED, PROPOSED, CONSIDER = "required", "proposed", "consider"
 
@@ -204,3 +205,48 @@ rule_register(RuleDefinition(
       "the worker is safe."),
     (), saf_3, subject="visit", deadline=_("At once: overdue, and escalated, if nobody acts."),
 ))
+
+
+# Arriving as planned (issue 18; SAF-2: "the action plan is agreed before the visit", 002 §9.5, 003 §5.3).
+# An arrival this far either side of the planned start is outside the plan's time window.
+ARRIVAL_WINDOW = timedelta(hours=1)
+# Where daylight is reckoned: the partnership's area (mid Wales). A few minutes either way at its edges.
+AREA_LATITUDE, AREA_LONGITUDE = 52.41, -4.08
+
+
+def daylight(day: date, *, latitude: float = AREA_LATITUDE, longitude: float = AREA_LONGITUDE) -> tuple[datetime,
+                                                                                                       datetime]:
+    """Sunrise and sunset (UTC) on `day`, by the sunrise equation (NOAA's approximation, within a few minutes)."""
+    n = (day - date(2000, 1, 1)).days
+    mean_noon = n - longitude / 360
+    anomaly = math.radians((357.5291 + 0.98560028 * mean_noon) % 360)
+    centre = 1.9148 * math.sin(anomaly) + 0.02 * math.sin(2 * anomaly) + 0.0003 * math.sin(3 * anomaly)
+    ecliptic = math.radians((math.degrees(anomaly) + centre + 180 + 102.9372) % 360)
+    transit = mean_noon + 0.0053 * math.sin(anomaly) - 0.0069 * math.sin(2 * ecliptic)
+    declination = math.asin(math.sin(ecliptic) * math.sin(math.radians(23.4397)))
+    lat = math.radians(latitude)
+    cos_hour = ((math.sin(math.radians(-0.833)) - math.sin(lat) * math.sin(declination))
+                / (math.cos(lat) * math.cos(declination)))
+    half = math.degrees(math.acos(max(-1.0, min(1.0, cos_hour)))) / 360
+    noon = datetime(2000, 1, 1, 12, tzinfo=UTC)
+    return noon + timedelta(days=transit - half), noon + timedelta(days=transit + half)
+
+
+def off_plan(*, planned_start: datetime, arrangements: Iterable[str], arrived: datetime, expected_back: datetime,
+             accompanied: bool, elsewhere: str) -> list[str]:
+    """How an arrival departs from the agreed plan (SAF-2): outside its time window; not in daylight where the plan
+    says daylight only (004 §6.1); alone where it says two workers or a joint visit (003 §5.3); at another place.
+    Pure: the caller gives the moments."""
+    arrangements = set(arrangements)
+    found = []
+    if abs(arrived - planned_start) > ARRIVAL_WINDOW:
+        found.append(OffPlan.TIME)
+    if Arrangement.DAYLIGHT_ONLY in arrangements:
+        sunrise, sunset = daylight(arrived.astimezone(UTC).date())
+        if arrived < sunrise or expected_back > sunset:
+            found.append(OffPlan.DARK)
+    if arrangements & ACCOMPANIED and not accompanied:
+        found.append(OffPlan.ALONE)
+    if elsewhere.strip():
+        found.append(OffPlan.ELSEWHERE)
+    return found

@@ -249,10 +249,14 @@ def visits_board(*, manager, now=None) -> list[Visit]:
     return sorted(visits, key=lambda v: (-v.state["urgency"], v.expected_back or v.planned_start, v.pk))
 
 
-def visit_state(visit: Visit, *, now=None) -> dict:
+def visit_state(visit: Visit, *, now=None, for_worker: bool = False) -> dict:
     """How a visit stands, for the board, the worker's page and the API: a label, a GOV.UK tag colour and an
-    urgency (higher is more urgent)."""
+    urgency (higher is more urgent). `for_worker`: the worker's own pages, where a discreet alarm looks like an
+    ordinary check-out (issue 18)."""
     now = now or timezone.now()
+    if for_worker and visit.shows_as_checked_out:
+        return {"code": VisitStatus.COMPLETED, "label": _("Completed"), "colour": "green", "urgency": 0,
+                "acknowledged_by": None}
     labels = {
         VisitStatus.AWAITING_AGREEMENT: (_("Awaiting agreement"), "yellow", 0),
         VisitStatus.REFUSED: (_("Not agreed"), "red", 0),
@@ -264,7 +268,9 @@ def visit_state(visit: Visit, *, now=None) -> dict:
         label, colour, urgency = labels[visit.status]
         return {"code": visit.status, "label": label, "colour": colour, "urgency": urgency, "acknowledged_by": None}
     step = visit.alarm_step
-    if step == ChainStep.HELP:
+    if step == ChainStep.HELP and visit.duress_at:
+        state = ("help", _("Discreet alarm"), "red", 6)
+    elif step == ChainStep.HELP:
         state = ("help", _("Help requested"), "red", 6)
     elif step == ChainStep.EMERGENCY:
         state = ("emergency", _("Emergency procedure"), "red", 5)
@@ -301,3 +307,13 @@ def own_visit_get(*, professional, visit_id: int, purpose: str = "out on a visit
         _refuse(professional, visit_id, purpose)
     audit_record(actor=professional, action=AuditAction.VIEW, obj=visit, family=visit.family, summary=purpose_text(purpose))
     return visit
+
+
+def help_alarm(*, visit: Visit) -> dict:
+    """Issue 18 (SAF-3, SAF-4): what the worker sees after "I need help now": who has been alerted and when, who
+    has acknowledged, and whom to phone (the line manager). Three queries, whatever the chain's length."""
+    from doorstep.incidents.selectors import managers_of
+
+    alerts = list(VisitAlert.objects.filter(visit=visit, round=visit.alarm_round).exclude(step=ChainStep.REMINDER)
+                  .select_related("acknowledged_by").prefetch_related("recipients"))
+    return {"alerts": alerts, "call": [m for m in managers_of(visit.worker) if m.phone]}

@@ -34,7 +34,8 @@ from doorstep.notifications.services import notify
 
 from . import rules
 from .chain import chain_for, duty_managers_for, recipients_for
-from .models import ACCOMPANIED, ChainStep, Decision, Question, RiskFactor, Visit, VisitAlert, VisitEvent, VisitStatus
+from .models import (ACCOMPANIED, ChainStep, Decision, OffPlan, Question, RiskFactor, Visit, VisitAlert, VisitEvent,
+                     VisitStatus)
 from .selectors import may_decide, may_manage, on_chain, risk_suggestions
 
 MIN_MINUTES, MAX_MINUTES = 5, 8 * 60
@@ -304,9 +305,10 @@ def _escalation_key(visit: Visit) -> str:
     return rules.saf_3_key(visit.pk, visit.alarm_round)
 
 
-def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
+def _stand_down(visit: Visit, *, by, now: datetime, note, message: Text | None = None) -> None:
     """The worker has reported back (or someone on the chain has found them safe): tell everyone the alarm reached,
-    close the tracked action, and start a new round so that a later alarm is a new one."""
+    close the tracked action, and start a new round so that a later alarm is a new one. `message` replaces the
+    standard "Stand down" sentence (a false alarm says so)."""
     alerts = list(VisitAlert.objects.filter(visit=visit, round=visit.alarm_round).prefetch_related("recipients"))
     if alerts:
         told = {p.pk: p for a in alerts if a.step != ChainStep.REMINDER for p in a.recipients.all()}
@@ -315,7 +317,7 @@ def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
         _notify_each(
             told.values(), kind=NotificationKind.GENERAL, link=f"/visits/{visit.pk}/alarm/", family=visit.family,
             mandatory=True, dedupe_key=f"visit:{visit.pk}:r{visit.alarm_round}:stood-down",
-            message=lambda: Text(gettext_noop("Stand down: %(worker)s is safe (%(note)s, %(time)s)")) % {
+            message=lambda: (message or Text(gettext_noop("Stand down: %(worker)s is safe (%(note)s, %(time)s)"))) % {
                 "worker": visit.worker, "note": note, "time": _time(now)},
         )
         if Escalation.objects.filter(key=_escalation_key(visit), state__in=ACTIVE_STATES).exists():
@@ -324,13 +326,18 @@ def _stand_down(visit: Visit, *, by, now: datetime, note) -> None:
     visit.next_step = 0
     visit.alarm_step = ""
     visit.escalated_at = visit.acknowledged_at = visit.acknowledged_by = None
+    visit.duress_at = None  # a discreet alarm ends with its round (the record keeps it)
     visit.alarm_error = ""
 
 
 @transaction.atomic
 def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle: str = "",
-                minutes: int | None = None) -> Visit:
-    """"I've arrived": the monitored visit starts, with the contact number for this visit (SAF-3, 003 §5.4)."""
+                minutes: int | None = None, accompanied: bool = True, elsewhere: str = "",
+                share_location: bool = False, location: Mapping | None = None) -> Visit:
+    """"I've arrived": the monitored visit starts, with the contact number for this visit (SAF-3, 003 §5.4).
+    `accompanied`: whoever the plan says goes with the worker is there; `elsewhere`: where the worker is, if not at
+    the planned place. An arrival outside the plan still starts the visit (monitoring never waits), and it is
+    flagged (issue 18)."""
     visit = _lock(visit)
     _require_worker(visit, by)
     if visit.status == VisitStatus.AWAITING_AGREEMENT:
@@ -356,6 +363,8 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
     visit.expected_back = now + timedelta(minutes=minutes)
     visit.alarm_round, visit.next_step, visit.alarm_step = 1, 0, ""
     visit.escalated_at = visit.acknowledged_at = visit.acknowledged_by = None
+    visit.location_consent, visit.location = share_location, None
+    _located(visit, location, on="arrival", now=now)
     _schedule(visit, now=now)
     try:
         with transaction.atomic():
@@ -366,11 +375,48 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
            note=Text(gettext_noop("Expected back by %(time)s")) % {"time": _time(visit.expected_back)})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Visit started")))
+    _arrived_off_plan(visit, by=by, now=now, accompanied=accompanied, elsewhere=elsewhere)
     return visit
 
 
+def _located(visit: Visit, location: Mapping | None, *, on: str, now: datetime) -> None:
+    """Issue 18: the phone's location, only with the worker's consent and only at arrival, help and extension. A value
+    that is not a place on Earth is dropped, never refused: a request for help must not fail for it."""
+    if not (location and visit.location_consent):
+        return
+    try:
+        lat, lon, accuracy = (float(location[k]) for k in ("latitude", "longitude", "accuracy"))
+    except (KeyError, TypeError, ValueError):
+        return
+    if -90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= accuracy <= 100_000:  # NaN fails every comparison
+        visit.location = {"latitude": round(lat, 6), "longitude": round(lon, 6), "accuracy": round(accuracy),
+                          "at": now.isoformat(), "on": on}
+
+
+def _arrived_off_plan(visit: Visit, *, by, now: datetime, accompanied: bool, elsewhere: str) -> None:
+    """Issue 18 (SAF-2, 002 §9.5): the plan is enforced. An arrival outside its time window or conditions is kept on
+    the visit (the worker's page warns them), and the manager who agreed the plan (else the line manager) is told."""
+    found = rules.off_plan(planned_start=visit.planned_start, arrangements=visit.arrangements, arrived=now,
+                           expected_back=visit.expected_back, accompanied=accompanied, elsewhere=elsewhere)
+    if not found:
+        return
+    visit.off_plan, visit.elsewhere = [str(f) for f in found], elsewhere.strip()[:300]
+    visit.save(update_fields=["off_plan", "elsewhere"])
+    labels = [OffPlan(f).label for f in found]
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Arrived outside the plan: %(off_plan)s")) % {"off_plan": labels})
+    agreed_by = visit.decided_by if visit.decided_by_id and visit.decided_by.is_active else None
+    message = (Text(gettext_noop("%(worker)s has arrived at a visit to %(family)s outside the plan you agreed: "
+                                 "%(off_plan)s")) if agreed_by else
+               Text(gettext_noop("%(worker)s has arrived at a visit to %(family)s outside its plan: %(off_plan)s")))
+    _notify_each([agreed_by] if agreed_by else managers_of(by), kind=NotificationKind.ACTION,
+                 link=f"/visits/{visit.pk}/", family=visit.family, mandatory=True,
+                 dedupe_key=f"visit:{visit.pk}:off-plan",
+                 message=lambda: message % {"worker": by, "family": visit.family.name_text, "off_plan": labels})
+
+
 @transaction.atomic
-def visit_extend(*, visit: Visit, by: Professional, minutes: int) -> Visit:
+def visit_extend(*, visit: Visit, by: Professional, minutes: int, location: Mapping | None = None) -> Visit:
     """"Extend by 15 / 30 minutes": a check-in. If an alarm has started it is stood down."""
     visit = _lock(visit)
     _require_worker(visit, by)
@@ -382,6 +428,7 @@ def visit_extend(*, visit: Visit, by: Professional, minutes: int) -> Visit:
     visit.expected_back = max(visit.expected_back, now) + timedelta(minutes=minutes)
     _stand_down(visit, by=by, now=now, note=gettext_lazy("extended the visit"))
     _schedule(visit, now=now)
+    _located(visit, location, on="extension", now=now)
     visit.save()
     _event(visit, VisitEvent.Kind.EXTENDED, by=by, at=now,
            note=Text(gettext_noop("Expected back by %(time)s")) % {"time": _time(visit.expected_back)})
@@ -452,6 +499,8 @@ def visit_something_happened(*, visit: Visit, by: Professional) -> Visit:
     visit = _lock(visit)
     _require_worker(visit, by)
     now = timezone.now()
+    if visit.shows_as_checked_out:
+        return visit  # issue 18: after the discreet alarm the chain has the full alarm; the page goes on as usual
     if visit.status == VisitStatus.IN_PROGRESS:
         raise ValidationError({"something_happened": _("Say you are safe and leaving first")})
     if visit.status != VisitStatus.COMPLETED or visit.ended_at < now - REPORT_AFTER:
@@ -538,16 +587,19 @@ def visit_alarm_fire_due(*, visit: Visit, now: datetime) -> list[VisitAlert]:
 
 
 @transaction.atomic
-def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
+def visit_help(*, visit: Visit, by: Professional, location: Mapping | None = None) -> VisitAlert | None:
     """"I need help now": straight to the top of the chain, at once (not waiting for the sweep)."""
     visit = _lock(visit)
     _require_worker(visit, by)
+    now = timezone.now()
+    if visit.status == VisitStatus.READY:
+        _start_for_help(visit, by=by, now=now)
     if visit.status != VisitStatus.IN_PROGRESS:
         raise ValidationError({"help": _("This visit is not in progress: phone 999 if you are in danger")})
-    now = timezone.now()
     if visit.help_requested_at is None or not VisitAlert.objects.filter(
             visit=visit, round=visit.alarm_round, step=ChainStep.HELP).exists():
         visit.help_requested_at = now
+    _located(visit, location, on="help", now=now)
     _event(visit, VisitEvent.Kind.HELP, by=by, at=now)
     alert = _fire(visit, step=ChainStep.HELP, due_at=now, now=now)
     # Nothing more is timed: everyone on the chain has it. It ends when someone records the outcome.
@@ -557,6 +609,69 @@ def visit_help(*, visit: Visit, by: Professional) -> VisitAlert | None:
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Help requested")))
     return alert
+
+
+def _start_for_help(visit: Visit, *, by, now: datetime) -> None:
+    """Issue 18: "I need help now" is on the visit page from the doorstep, before "I've arrived". Pressed then, the
+    visit starts (so the chain knows where the worker is, SAF-3) with the number it has, and the help goes at once.
+    A worker already out on another visit asks for help on that one."""
+    if Visit.objects.filter(worker=by, status=VisitStatus.IN_PROGRESS).exclude(pk=visit.pk).exists():
+        raise ValidationError({"help": _("You are out on another visit: ask for help from that visit's page, or "
+                                         "phone 999")})
+    visit.chain, visit.hold_minutes = chain_for(visit.agency)
+    visit.contact_number = visit.contact_number or by.phone or ""
+    visit.status, visit.started_at = VisitStatus.IN_PROGRESS, now
+    visit.expected_back = now + timedelta(minutes=visit.planned_minutes)
+    visit.alarm_round, visit.next_step, visit.alarm_step = 1, 0, ""
+    visit.save()
+    _event(visit, VisitEvent.Kind.STARTED, by=by, at=now)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Visit started by asking for help")))
+
+
+@transaction.atomic
+def visit_help_cancel(*, visit: Visit, by: Professional, reason: str) -> Visit:
+    """Issue 18: "Cancel: false alarm". Only the worker, only while their help request is live, with a reason that
+    everyone alerted is told (SAF-3: nothing silently dropped). The visit goes on and its normal monitoring resumes."""
+    visit = _lock(visit)
+    _require_worker(visit, by)
+    if visit.status != VisitStatus.IN_PROGRESS or visit.alarm_step != ChainStep.HELP:
+        raise ValidationError({"reason": _("There is no request for help to cancel")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Enter why it was a false alarm")})
+    now, reason = timezone.now(), reason.strip()
+    _event(visit, VisitEvent.Kind.FALSE_ALARM, by=by, at=now, note=reason)
+    _stand_down(visit, by=by, now=now, note=reason, message=Text(gettext_noop(
+        "False alarm: %(worker)s cancelled their request for help (%(note)s, %(time)s). Stand down.")))
+    visit.help_requested_at = None
+    _schedule(visit, now=now)
+    visit.save()
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Request for help cancelled: false alarm")), reason=reason)
+    chronology_record(family=visit.family, kind=EntryKind.VISIT, occurred_at=now, by=by, source=visit,
+                      summary=Text(gettext_noop("Lone-worker alarm over: %(worker)s cancelled a false alarm")) % {
+                          "worker": visit.worker})
+    return visit
+
+
+@transaction.atomic
+def visit_duress(*, visit: Visit, by: Professional) -> Visit:
+    """Issue 18 (BS 8484 lone-worker devices): the discreet alarm. A worker who cannot press a red button in front
+    of the family checks out with the duress choice: their screen shows an ordinary check-out, the chain gets the
+    full alarm at once, as for "I need help now" (SAF-3, SAF-4). Refused exactly as a check-out would be."""
+    visit = _lock(visit)
+    _require_worker(visit, by)
+    if visit.status != VisitStatus.IN_PROGRESS:
+        raise ValidationError({"something_happened": _("This visit is not in progress")})
+    visit_help(visit=visit, by=by)
+    visit = _lock(visit)
+    now = timezone.now()
+    visit.duress_at = now
+    visit.save(update_fields=["duress_at"])
+    _event(visit, VisitEvent.Kind.DURESS, by=by, at=now)
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
+                 summary=Text(gettext_noop("Discreet alarm: the worker checked out under duress")))
+    return visit
 
 
 # The people on the chain.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:visit_id>/check-out/", views.check_out, name="check_out"),
     path("<int:visit_id>/something-happened/", views.something_happened, name="something_happened"),
     path("<int:visit_id>/help/", views.help_now, name="help"),
+    path("<int:visit_id>/help/cancel/", views.help_cancel, name="help_cancel"),
     # The alarm: the emergency card for the people on the chain.
     path("<int:visit_id>/alarm/", views.alarm, name="alarm"),
     path("<int:visit_id>/alarm/acknowledge/", views.acknowledge, name="acknowledge"),

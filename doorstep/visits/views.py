@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST, require_safe
@@ -21,7 +22,8 @@ from doorstep.markers.selectors import current_address_of, markers_shown_for_fam
 
 from . import rules, selectors, services
 from .chain import emergency_procedure_for
-from .forms import ArrangementForm, AssessmentForm, CheckOutForm, DecideForm, ReasonForm, ResolveForm, StartForm
+from .forms import (ArrangementForm, AssessmentForm, CheckOutForm, DecideForm, FalseAlarmForm, ReasonForm, ResolveForm,
+                    StartForm)
 from .models import ChainStep, Question, RiskFactor, VisitAlert, VisitStatus
 
 STEP_ONE_EXCLUDE = {"csrfmiddlewaretoken", "stage", "arrangements", "companions"}
@@ -120,7 +122,8 @@ def detail(request, visit_id: int):
     visit = selectors.visit_get_for(professional=request.user, visit_id=visit_id)
     user = request.user
     return render(request, "visits/detail.html", {
-        "visit": visit, "family": visit.family, "state": selectors.visit_state(visit),
+        "visit": visit, "family": visit.family,
+        "state": selectors.visit_state(visit, for_worker=visit.worker_id == user.pk),
         "is_worker": visit.worker_id == user.pk,
         "may_decide": selectors.may_decide(visit=visit, professional=user),
         "may_cancel": visit.status in (VisitStatus.AWAITING_AGREEMENT, VisitStatus.READY) and (
@@ -151,14 +154,29 @@ def out(request, visit_id: int):
     if request.method == "POST":
         if start.is_valid():
             d = start.cleaned_data
+            # Issue 18: "I've arrived on my own" where the plan says someone goes with the worker (SAF-2).
+            accompanied = request.POST.get("together") != "no"
             if run_service(start, lambda: services.visit_start(visit=visit, by=request.user,
                                                                contact_number=d["contact_number"],
-                                                               vehicle=d["vehicle"], minutes=int(d["minutes"]))):
-                messages.success(request, _("You have arrived. Say you are safe when you leave."))
+                                                               vehicle=d["vehicle"], minutes=int(d["minutes"]),
+                                                               accompanied=accompanied, elsewhere=d["elsewhere"],
+                                                               share_location=d["share_location"],
+                                                               location=_location(request))):
+                # Issue 18: no banner: the page itself says so ("On the visit", "Back by"), and on a phone a banner
+                # would push "I'm safe, leaving" behind the "I need help now" bar.
                 return redirect("visits:out", visit_id=visit.pk)
     now = timezone.now()
+    # Issue 18 (BS 8484): after the discreet alarm the page is an ordinary check-out's, while the chain has the alarm.
+    discreet = visit.shows_as_checked_out
+    helping = visit.is_live and visit.alarm_step == ChainStep.HELP and not discreet
     return render(request, "visits/out.html", {
-        "visit": visit, "family": visit.family, "form": start, "state": selectors.visit_state(visit, now=now),
+        "visit": visit, "family": visit.family, "form": start,
+        "state": selectors.visit_state(visit, now=now, for_worker=True), "discreet": discreet,
+        # Issue 18: after "I need help now" the page is the alarm (who was alerted, who has it, whom to phone).
+        "help": selectors.help_alarm(visit=visit) if helping else None,
+        # "I need help now" is on every step of the visit, from the doorstep on (SAF-4).
+        "may_ask_help": visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS) and not discreet,
+        "open_details": bool(start.errors) or not (visit.contact_number or request.user.phone),
         "overdue": visit.is_live and visit.expected_back <= now,
         "minutes_left": max(0, int((visit.expected_back - now).total_seconds() // 60)) if visit.is_live else None,
         "markers": markers_shown_for_family(family=visit.family, professional=request.user),
@@ -166,6 +184,13 @@ def out(request, visit_id: int):
         # Issue 16: with no worker process running, nothing would raise this visit's alarm (SAF-3).
         "phone_in": visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS) and monitoring_down(),
     })
+
+
+def _location(request) -> dict | None:
+    """Issue 18: the location the visit page's script adds to a press, with the worker's consent (or nothing)."""
+    if not request.POST.get("latitude"):
+        return None
+    return {k: request.POST.get(k, "") for k in ("latitude", "longitude", "accuracy")}
 
 
 def _worker_action(request, visit_id: int, call, success: str):
@@ -187,7 +212,8 @@ def extend(request, visit_id: int):
     minutes = request.POST.get("minutes", "")
     minutes = int(minutes) if minutes.isdigit() else 0
     response, _visit, _ok = _worker_action(
-        request, visit_id, lambda v: services.visit_extend(visit=v, by=request.user, minutes=minutes),
+        request, visit_id, lambda v: services.visit_extend(visit=v, by=request.user, minutes=minutes,
+                                                           location=_location(request)),
         _("Visit extended by %(minutes)s minutes.") % {"minutes": minutes})
     return response
 
@@ -199,6 +225,12 @@ def check_out(request, visit_id: int):
     to the incident form (SAF-4)."""
     form = CheckOutForm(request.POST)
     happened = form.is_valid() and form.cleaned_data["something_happened"]
+    if request.POST.get("leaving") == "now":
+        # Issue 18 (BS 8484): the discreet alarm. Everything the worker sees is an ordinary check-out's.
+        response, _visit, _ok = _worker_action(
+            request, visit_id, lambda v: services.visit_duress(visit=v, by=request.user),
+            _("You have reported back safe."))
+        return response
     response, visit, ok = _worker_action(
         request, visit_id, lambda v: services.visit_check_out(visit=v, by=request.user, something_happened=happened),
         _("You have reported back safe."))
@@ -225,18 +257,30 @@ def something_happened(request, visit_id: int):
 def help_now(request, visit_id: int):
     visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="help requested")
     try:
-        alert = services.visit_help(visit=visit, by=request.user)
+        alert = services.visit_help(visit=visit, by=request.user, location=_location(request))
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
         return redirect("visits:out", visit_id=visit.pk)
     if alert is None:
         messages.error(request, _("Help was already requested: everyone on the chain has the alarm."))
-    else:
-        names = ", ".join(str(p) for p in alert.recipients.all())
-        messages.error(request, _("Help requested. Alerted now: %(names)s. If you are in immediate danger, call "
-                                  "999.") % {"names": names})
+    # Otherwise the page itself is the alarm now: who was alerted, and when (issue 18).
     return redirect("visits:out", visit_id=visit.pk)
+
+
+@login_required
+def help_cancel(request, visit_id: int):
+    """"Cancel: false alarm", with the reason everyone alerted is told (issue 18)."""
+    visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="cancel a false alarm")
+    if not (visit.is_live and visit.alarm_step == ChainStep.HELP):
+        messages.success(request, _("There is no request for help to cancel."))
+        return redirect("visits:out", visit_id=visit.pk)
+    form = FalseAlarmForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.visit_help_cancel(visit=visit, by=request.user, **form.cleaned_data)):
+            messages.success(request, _("False alarm cancelled. Everyone who was alerted has been told why."))
+            return redirect("visits:out", visit_id=visit.pk)
+    return render(request, "visits/help_cancel.html", {"visit": visit, "family": visit.family, "form": form})
 
 
 @login_required
@@ -292,6 +336,7 @@ def alarm(request, visit_id: int):
         "visit": visit, "family": visit.family, "live": live, "pending": pending,
         "state": selectors.visit_state(visit), "emergency_fired": ChainStep.EMERGENCY in fired,
         "procedure": emergency_procedure_for(visit.agency),
+        "location_at": parse_datetime(visit.location["at"]) if visit.location else None,
         "card": selectors.emergency_card(visit=visit, professional=request.user) if live else
         selectors.visit_record(visit=visit),
         "now": timezone.now(),
@@ -367,5 +412,5 @@ def mine(request):
     visits = selectors.visits_for_worker(professional=request.user)
     now = timezone.now()
     for v in visits:
-        v.state = selectors.visit_state(v, now=now)
+        v.state = selectors.visit_state(v, now=now, for_worker=True)
     return render(request, "visits/mine.html", {"visits": visits})

@@ -51,6 +51,12 @@ def escalated(world) -> Visit:
     return visit
 
 
+def helped(world) -> Visit:
+    visit = live(world)
+    services.visit_help(visit=visit, by=visit.worker)
+    return visit
+
+
 def completed(world) -> Visit:
     visit = live(world)
     return services.visit_check_out(visit=visit, by=visit.worker)
@@ -86,6 +92,9 @@ ROUTES = [
     Route("visits:check_out", WORKER, _id(live), method="post", data=lambda w: {"something_happened": "no"}),
     Route("visits:something_happened", WORKER, _id(completed), method="post"),
     Route("visits:help", WORKER, _id(live), method="post"),
+    # Issue 18: "Cancel: false alarm" (an empty POST: the form back with its error, to the worker only).
+    Route("visits:help_cancel", WORKER, _id(helped)),
+    Route("visits:help_cancel", WORKER, _id(helped), method="post"),
     Route("visits:alarm", INVOLVED_MANAGER, _id(escalated)),
     Route("visits:acknowledge", INVOLVED_MANAGER, _id(escalated), method="post"),
     Route("visits:resolve", INVOLVED_MANAGER, _id(escalated)),

@@ -12,7 +12,8 @@ from django.db import connections
 from django.utils import timezone
 
 from doorstep.notifications.models import Notification, NotificationKind
-from doorstep.testing.browser import browser_page, sign_in
+from doorstep.testing.browser import browser_page, keep_time_with_the_server, sign_in
+from doorstep.visits import services
 from doorstep.visits.models import Visit, VisitStatus
 from doorstep.visits.scheduled import visit_alarm_sweep
 
@@ -93,8 +94,9 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
         page.goto(f"{base}/visits/mine/")
         page.get_by_role("link", name=world.family.name).click()
         expect(page.locator("#id_contact_number")).to_have_value("07700 900123")
+        page.locator("#start-details summary").click()  # issue 18: the arrival details fold away
         page.fill("#id_vehicle", "CY21 ABC")
-        page.get_by_role("button", name="I've arrived").click()
+        page.get_by_role("button", name="We've arrived").click()
         expect(page.locator("#expected-back")).to_contain_text("Back by")
         box = page.locator("#help-now").bounding_box()
         assert box["width"] > 300 and box["height"] >= 60  # a big button on a phone
@@ -129,3 +131,116 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
     alert = Notification.objects.get(recipient=manager, kind=NotificationKind.VISIT_OVERDUE)
     assert alert.mandatory and alert.read_at is not None
     assert Visit.objects.get().acknowledged_by == manager
+
+
+def _in_first_screen(page, selector: str) -> dict:
+    """The element is wholly inside the 390x844 screen as the page opens (scrolled to the top), and not behind the
+    "I need help now" bar fixed to its bottom."""
+    page.evaluate("window.scrollTo(0, 0)")
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    bottom = PHONE["height"]
+    if selector != "#help-now" and page.locator("#help-bar").count():
+        bottom = page.locator("#help-bar").bounding_box()["y"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= bottom, (selector, box, bottom)
+    return box
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_safety_controls_are_in_the_first_screen_at_every_step_and_help_turns_the_page_red(
+        live_server, browser_world, clock):
+    """Issue 18, Done when (SAF-3, SAF-4): at 390x844 "I need help now" is on the first screen at every step of a
+    visit (before arriving, on the visit, overdue, after asking for help), with the step's main button; after
+    pressing it the page is the alarm: when help was asked for, who was alerted, tel: links; "Cancel: false alarm"
+    needs a reason."""
+    from playwright.sync_api import expect
+
+    from .helpers import plan
+
+    world = browser_world
+    worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
+    manager.phone = "07700 900456"
+    manager.save(update_fields=["phone"])
+    dog_marker(world)
+    visit = plan(world, planned_minutes=15)
+    base = live_server.url
+
+    with browser_page(**PHONE) as page:
+        _sign_in(page, base, worker)
+        page.goto(f"{base}/visits/{visit.pk}/go/")
+        # Before arriving: one line of markers (expandable), "I've arrived" and "I need help now" on the first screen.
+        expect(page.locator("#marker-line summary")).to_contain_text("Dogs or other animals")
+        expect(page.locator("#marker-line .govuk-warning-text").first).not_to_be_visible()
+        assert page.locator("#marker-line summary").bounding_box()["height"] < 60  # one line
+        _in_first_screen(page, "#arrived")
+        help_box = _in_first_screen(page, "#help-now")
+        assert help_box["width"] > 300 and help_box["height"] >= 60
+        page.locator("#marker-line summary").click()
+        expect(page.locator("#marker-line .govuk-warning-text").first).to_contain_text("Advice for visitors")
+        # Fixed to the bottom: still on screen at the end of the page.
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        box = page.locator("#help-now").bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"]
+        assert _axe_serious(page) == []
+
+        # On the visit: "I'm safe, leaving" and "I need help now". With the worker's consent the phone's location goes
+        # with the arrival (the Geolocation API), and with "I need help now" below.
+        page.reload()
+        page.context.grant_permissions(["geolocation"], origin=base)
+        page.context.set_geolocation({"latitude": 52.4153, "longitude": -4.0829, "accuracy": 35})
+        page.locator("#start-details summary").click()
+        page.check("#id_share_location")
+        page.locator("#arrived").click()
+        expect(page.locator("#expected-back")).to_contain_text("Back by 10:15")
+        located = Visit.objects.get(pk=visit.pk).location
+        assert (located["latitude"], located["longitude"], located["accuracy"], located["on"]) == (
+            52.4153, -4.0829, 35, "arrival")
+        _in_first_screen(page, "#check-out")
+        _in_first_screen(page, "#help-now")
+        assert _axe_serious(page) == []
+
+        # Overdue: still both, with the warning.
+        clock.shift(timedelta(minutes=16))  # within the 30-minute idle timeout
+        keep_time_with_the_server(page)
+        page.reload()
+        expect(page.locator("#expected-back")).to_contain_text("You are overdue")
+        _in_first_screen(page, "#check-out")
+        _in_first_screen(page, "#help-now")
+
+        # "I need help now": the page is the alarm, in red, no countdown.
+        page.context.set_geolocation({"latitude": 52.4161, "longitude": -4.0801, "accuracy": 12})
+        page.locator("#help-now").click()
+        expect(page.locator("#alarm-title")).to_have_text("Help requested at 10:16")
+        located = Visit.objects.get(pk=visit.pk).location
+        assert (located["latitude"], located["accuracy"], located["on"]) == (52.4161, 12, "help")
+        expect(page.locator("#expected-back")).to_have_count(0)
+        assert page.locator("#alarm").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(212, 53, 28)"
+        expect(page.locator("#alerted")).to_contain_text(str(manager))
+        expect(page.locator("#alerted")).to_contain_text("Not acknowledged yet")
+        expect(page.locator("#call-999")).to_have_attribute("href", "tel:999")
+        expect(page.locator("#call-manager")).to_have_attribute("href", "tel:07700 900456")
+        _in_first_screen(page, "#alarm-title")
+        _in_first_screen(page, "#call-999")
+        _in_first_screen(page, "#help-now")
+        assert _axe_serious(page) == []
+
+        # The manager acknowledges: the worker sees who has it, and when.
+        services.visit_acknowledge(visit=Visit.objects.get(pk=visit.pk), by=manager)
+        page.reload()
+        expect(page.locator("#alerted")).to_contain_text(f"Acknowledged by {manager} at 10:16")
+
+        # "Cancel: false alarm" needs a reason; with one, the visit goes on.
+        page.locator("#cancel-alarm").click()
+        page.locator("#confirm-false-alarm").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why it was a false alarm")
+        page.fill("#id_reason", "Pressed it getting my phone out")
+        page.locator("#confirm-false-alarm").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("False alarm cancelled")
+        expect(page.locator("#alarm")).to_have_count(0)
+        _in_first_screen(page, "#help-now")
+        connections.close_all()
+
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.help_requested_at is None
+    told = Notification.objects.filter(recipient=manager, kind=NotificationKind.GENERAL).order_by("-id").first()
+    assert "False alarm" in str(told.message) and "Pressed it getting my phone out" in str(told.message)

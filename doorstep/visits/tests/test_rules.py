@@ -86,3 +86,52 @@ def test_a_neutral_venue_visit_always_keeps_the_neutral_venue():
 ])
 def test_arrangement_errors(factors, arrangements, ok):
     assert (rules.arrangement_errors(factors=factors, arrangements=arrangements) == []) is ok
+
+
+# Issue 18 (SAF-2): an arrival outside the agreed plan.
+from datetime import UTC, date, datetime, timedelta  # noqa: E402
+
+from doorstep.visits.models import OffPlan  # noqa: E402
+
+SUNDAY_10 = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)  # GMT in December: UTC is local time
+
+
+def test_daylight_in_mid_wales_in_winter_and_summer():
+    sunrise, sunset = rules.daylight(date(2026, 12, 6))
+    assert (sunrise.hour, sunset.hour) == (8, 16) and 5 <= sunrise.minute <= 20 and sunset.minute <= 10
+    sunrise, sunset = rules.daylight(date(2027, 6, 21))  # 04:58 and 21:43 BST
+    assert (sunrise.strftime("%H"), sunset.strftime("%H")) == ("03", "20")
+
+
+def _off(**kwargs):
+    facts = {"planned_start": SUNDAY_10, "arrangements": [Arrangement.SOLE], "arrived": SUNDAY_10,
+             "expected_back": SUNDAY_10 + timedelta(hours=1), "accompanied": True, "elsewhere": ""}
+    facts.update(kwargs)
+    return rules.off_plan(**facts)
+
+
+def test_an_arrival_as_planned_is_on_plan():
+    assert _off() == []
+    assert _off(arrived=SUNDAY_10 + timedelta(minutes=59)) == []  # within the hour's window
+
+
+def test_the_issues_saturday_evening_check_in_for_a_sunday_daylight_plan_is_off_plan_twice():
+    # "A check-in at 20:30 on Saturday was accepted for a plan agreed as 'Sunday 10:00, daylight only'."
+    arrived = datetime(2026, 12, 5, 20, 30, tzinfo=UTC)
+    assert _off(arrangements=[Arrangement.SOLE, Arrangement.DAYLIGHT_ONLY], arrived=arrived,
+                expected_back=arrived + timedelta(hours=1)) == [OffPlan.TIME, OffPlan.DARK]
+
+
+def test_daylight_only_counts_the_expected_end_too():
+    start = datetime(2026, 12, 6, 15, 30, tzinfo=UTC)
+    assert _off(planned_start=start, arrived=start, arrangements=[Arrangement.DAYLIGHT_ONLY],
+                expected_back=start + timedelta(hours=1)) == [OffPlan.DARK]  # sunset is about 16:04
+    assert _off(planned_start=start, arrived=start, arrangements=[Arrangement.DAYLIGHT_ONLY],
+                expected_back=start + timedelta(minutes=30)) == []
+
+
+def test_alone_where_the_plan_says_two_and_another_place():
+    assert _off(arrangements=[Arrangement.TWO_WORKERS], accompanied=False) == [OffPlan.ALONE]
+    assert _off(arrangements=[Arrangement.TWO_WORKERS], accompanied=True) == []
+    assert _off(accompanied=False) == []  # a sole visit is alone by plan
+    assert _off(elsewhere="The park on Heol y Bont") == [OffPlan.ELSEWHERE]

@@ -223,3 +223,36 @@ def test_a_visit_can_be_cancelled_before_it_starts_with_a_reason(world):
                                  reason="Family in hospital").status == VisitStatus.CANCELLED
     with pytest.raises(PermissionDenied):
         services.visit_cancel(visit=plan(world), by=world.users["uninvolved_manager"], reason="No")
+
+
+def test_only_the_worker_cancels_a_false_alarm_and_only_while_their_help_request_runs(world):
+    """Issue 18 (SAF-3): "Cancel: false alarm" is the worker's, needs a reason, and resumes normal monitoring."""
+    visit = started(world, minutes=60)
+    with pytest.raises(ValidationError) as exc:
+        services.visit_help_cancel(visit=visit, by=visit.worker, reason="Mistake")
+    assert exc.value.message_dict["reason"] == ["There is no request for help to cancel"]
+    services.visit_help(visit=visit, by=visit.worker)
+    with pytest.raises(PermissionDenied):
+        services.visit_help_cancel(visit=visit, by=world.users["involved_manager"], reason="Mistake")
+    with pytest.raises(ValidationError):
+        services.visit_help_cancel(visit=visit, by=visit.worker, reason=" ")
+    visit = services.visit_help_cancel(visit=visit, by=visit.worker, reason="Mistake")
+    assert visit.alarm_round == 2 and visit.next_alert_at == visit.expected_back  # the reminder, as before
+    assert VisitEvent.objects.filter(visit=visit, kind=VisitEvent.Kind.FALSE_ALARM, note="Mistake").exists()
+    entry = ChronologyEntry.objects.filter(kind=EntryKind.VISIT).latest("id")
+    assert entry.summary_text["msgid"] == "Lone-worker alarm over: %(worker)s cancelled a false alarm"
+
+
+def test_the_discreet_alarm_is_the_workers_and_only_on_a_visit_in_progress(world):
+    """Issue 18 (BS 8484): refused exactly as a check-out would be; otherwise the full alarm at once (SAF-3)."""
+    visit = plan(world)
+    with pytest.raises(ValidationError) as exc:
+        services.visit_duress(visit=visit, by=visit.worker)
+    assert exc.value.message_dict == {"something_happened": ["This visit is not in progress"]}
+    visit = services.visit_start(visit=visit, by=visit.worker, contact_number="07700 900123")
+    with pytest.raises(PermissionDenied):
+        services.visit_duress(visit=visit, by=world.users["involved_manager"])
+    visit = services.visit_duress(visit=visit, by=visit.worker)
+    assert visit.shows_as_checked_out and visit.next_alert_at is None
+    kinds = list(VisitEvent.objects.filter(visit=visit).values_list("kind", flat=True))
+    assert kinds[-3:] == [VisitEvent.Kind.HELP, VisitEvent.Kind.ALERT, VisitEvent.Kind.DURESS]

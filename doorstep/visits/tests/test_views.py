@@ -1,7 +1,11 @@
 """The visit pages: planning in two steps without JavaScript, the manager's agreement, the out-on-a-visit page, the
 emergency card's visibility, the board, the home page and the case file."""
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +14,7 @@ from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.families import services as family_services
 from doorstep.notifications.models import Notification, NotificationKind
 from doorstep.visits import services
-from doorstep.visits.models import Visit, VisitStatus
+from doorstep.visits.models import Arrangement, Visit, VisitStatus
 from doorstep.visits.scheduled import visit_alarm_sweep
 
 from .helpers import dog_marker, plan, started
@@ -129,9 +133,71 @@ def test_help_now_alerts_the_chain_from_the_page(world, client):
     client.force_login(visit.worker)
     client.post(reverse("visits:help", args=[visit.pk]))
     page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
-    assert "Help requested. Alerted now:" in page and "Help requested" in page
+    # Issue 18: the page is the alarm now: when, who was alerted, whom to phone; no countdown.
+    assert 'id="alarm-title">Help requested at 10:00</h1>' in page
+    assert str(world.users["involved_manager"]) in page.split('id="alerted"')[1].split("</ul>")[0]
+    assert "Not acknowledged yet" in page and 'href="tel:999"' in page and "data-countdown" not in page
+    assert f'href="{reverse("visits:help_cancel", args=[visit.pk])}"' in page
     assert Notification.objects.filter(recipient=world.users["involved_manager"],
                                        message__startswith="HELP:").exists()
+
+
+def test_on_the_visit_page_nothing_comes_before_the_visit(world, client):
+    """Issue 18: one line of markers (a details component), no case-file banners (actions), and "I need help now" in
+    a bar fixed to the bottom of the screen on every step: before arriving and on the visit (SAF-3, SAF-4)."""
+    dog_marker(world)
+    visit = plan(world)
+    client.force_login(visit.worker)
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    main = page.split('id="main-content"')[1]
+    assert main.index('id="marker-line"') < main.index('id="arrived"')
+    assert "Warning: Dogs or other animals" in main and "Warning: risk to professionals" not in main
+    assert 'class="ds-help-bar"' in main and 'id="help-now"' in main
+    services.visit_start(visit=visit, by=visit.worker, contact_number="07700 900123")
+    main = client.get(reverse("visits:out", args=[visit.pk])).content.decode().split('id="main-content"')[1]
+    assert main.index('id="check-out"') < main.index("Extend by 15 minutes")
+    assert 'class="ds-help-bar"' in main and "Back by 11:00" in main
+    services.visit_check_out(visit=visit, by=visit.worker)
+    main = client.get(reverse("visits:out", args=[visit.pk])).content.decode().split('id="main-content"')[1]
+    assert 'id="help-now"' not in main  # the visit is over: the page says what to record next
+
+
+def test_help_from_the_doorstep_starts_the_visit_and_alerts_at_once(world, client):
+    """Issue 18: "I need help now" before "I've arrived": the visit starts with the worker's number and the chain has
+    it at once (SAF-3)."""
+    visit = plan(world)
+    client.force_login(visit.worker)
+    client.post(reverse("visits:help", args=[visit.pk]))
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.help_requested_at == timezone.now()
+    assert visit.contact_number == "07700 900123" and visit.escalation_started
+    assert Notification.objects.filter(recipient=world.users["involved_manager"],
+                                       message__startswith="HELP:").exists()
+
+
+def test_cancelling_a_false_alarm_needs_a_reason_and_tells_everyone_alerted(world, client):
+    visit = started(world)
+    manager = world.users["involved_manager"]
+    client.force_login(visit.worker)
+    client.post(reverse("visits:help", args=[visit.pk]))
+    url = reverse("visits:help_cancel", args=[visit.pk])
+    page = client.post(url, {"reason": "  "}).content.decode()
+    assert '<a href="#id_reason">Enter why it was a false alarm</a>' in page
+    assert Visit.objects.get(pk=visit.pk).help_requested_at is not None  # nothing half-saved
+    response = client.post(url, {"reason": "Pressed it by mistake"})
+    assert response["Location"] == reverse("visits:out", args=[visit.pk])
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.help_requested_at is None and not visit.alarm_step
+    told = Notification.objects.get(recipient=manager, kind=NotificationKind.GENERAL)
+    assert told.message_text["msgid"].startswith("False alarm: %(worker)s cancelled their request for help")
+    assert told.message_text["params"]["note"] == "Pressed it by mistake"
+    audit = AuditEvent.objects.filter(object_id=str(visit.pk), action=AuditAction.UPDATE).latest("id")
+    assert audit.summary_text["msgid"] == "Request for help cancelled: false alarm"
+    assert audit.reason == "Pressed it by mistake"
+    # Nothing left to cancel: said so, and nothing changes.
+    before = Notification.objects.count()
+    response = client.get(url)
+    assert response.status_code == 302 and Notification.objects.count() == before
 
 
 def test_the_emergency_card_only_for_the_chain_only_once_escalation_starts(world, client):
@@ -278,3 +344,125 @@ def test_planning_again_from_a_visit_of_another_family_is_refused_and_nothing_is
     data = {**_step_one(world, factors=[]), "stage": "save", "arrangements": ["sole"]}
     assert client.post(url, data).status_code == 404
     assert list(Visit.objects.all()) == [earlier]
+
+
+def test_the_discreet_alarm_looks_like_an_ordinary_check_out_and_raises_the_full_alarm(world, client):
+    """Issue 18 (BS 8484, SAF-3): "Leaving now" checks out on screen, word for word as "I'm safe, leaving" does, while
+    the chain has the full alarm, audited; the managers see it as an alarm, marked discreet."""
+    manager = world.users["involved_manager"]
+    ordinary = started(world)
+    client.force_login(ordinary.worker)
+    response = client.post(reverse("visits:check_out", args=[ordinary.pk]), {"something_happened": "no"})
+    normal = client.get(response["Location"]).content.decode()
+
+    visit = started(world)
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    assert 'name="leaving" value="now"' in page and "Discreet" not in page and "duress" not in page.lower()
+    response = client.post(reverse("visits:check_out", args=[visit.pk]), {"leaving": "now"})
+    assert response["Location"] == reverse("visits:out", args=[visit.pk])
+    discreet = client.get(response["Location"]).content.decode()
+
+    def shown(html):  # the page as the worker sees it, less the ids and tokens that differ between two visits
+        main = html.split('id="main-content"')[1].split("</main>")[0]
+        return re.sub(r'(/visits/|/families/)\d+|csrfmiddlewaretoken" value="[^"]+"', "", main)
+    assert shown(discreet) == shown(normal)
+    assert "You have reported back safe" in discreet and "I need help now" not in discreet
+    mine = client.get(reverse("visits:mine")).content.decode()
+    assert "Help requested" not in mine and "Discreet alarm" not in mine
+    # "Something happened" after it goes on to the incident form, as after any check-out.
+    response = client.post(reverse("visits:something_happened", args=[visit.pk]))
+    assert response["Location"].startswith(reverse("incidents:create", args=[world.family.pk]))
+
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.duress_at == timezone.now() and visit.escalation_started
+    assert Notification.objects.filter(recipient=manager, kind=NotificationKind.VISIT_OVERDUE,
+                                       message__startswith="HELP:").exists()
+    assert AuditEvent.objects.filter(object_id=str(visit.pk), summary_text__msgid=(
+        "Discreet alarm: the worker checked out under duress")).exists()
+    client.force_login(manager)
+    card = client.get(reverse("visits:alarm", args=[visit.pk])).content.decode()
+    assert 'id="discreet-alarm"' in card and "Discreet alarm" in card
+    board = client.get(reverse("visits:board")).content.decode()
+    assert "Discreet alarm" in board
+    # Found safe: the round ends, and the worker's page is theirs again.
+    services.visit_resolve(visit=visit, by=manager, outcome="continuing", note="Phoned her", minutes=15)
+    visit.refresh_from_db()
+    assert visit.duress_at is None and not visit.shows_as_checked_out
+
+
+@pytest.mark.clock("2026-12-04 10:00")
+def test_arriving_outside_the_plan_warns_the_worker_and_tells_the_manager_who_agreed_it(world, client, time_machine):
+    """Issue 18 (SAF-2, 002 §9.5): the issue's Saturday 20:30 check-in for a plan agreed as "Sunday 10:00, daylight
+    only", alone where it says two workers, and somewhere else: the visit starts (monitoring never waits), the page
+    warns, the manager who agreed it is told (a stored message id), the emergency card says where the worker is."""
+    manager = world.users["involved_manager"]
+    visit = plan(world, factors=["violence"], start_in=timedelta(days=2),
+                 arrangements=[Arrangement.TWO_WORKERS, Arrangement.DAYLIGHT_ONLY])
+    visit = services.visit_decide(visit=visit, by=manager, decision="agreed")
+    time_machine.move_to(datetime(2026, 12, 5, 20, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    client.force_login(visit.worker)
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    assert "We've arrived" in page and 'id="arrived-alone"' in page
+    client.post(reverse("visits:out", args=[visit.pk]), {
+        "contact_number": "07700 900123", "minutes": "60", "together": "no", "elsewhere": "Tesco car park"})
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS
+    assert visit.off_plan == ["time", "dark", "alone", "elsewhere"] and visit.elsewhere == "Tesco car park"
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    warning = page.split('id="off-plan"')[1].split("</div>")[0]
+    assert "Arrived outside the plan&#x27;s time window; Not in daylight" in warning
+    assert "Your manager has been told" in warning
+    told = Notification.objects.get(recipient=manager, dedupe_key=f"visit:{visit.pk}:off-plan")
+    assert told.message_text["msgid"].endswith("outside the plan you agreed: %(off_plan)s")
+    assert "Alone, where the plan says someone goes with the worker" in told.message
+    assert AuditEvent.objects.filter(object_id=str(visit.pk), summary_text__msgid=(
+        "Arrived outside the plan: %(off_plan)s")).exists()
+    services.visit_help(visit=visit, by=visit.worker)
+    client.force_login(manager)
+    card = client.get(reverse("visits:alarm", args=[visit.pk])).content.decode()
+    assert "On arrival the worker said they were at: Tesco car park" in card
+
+
+def test_arriving_as_planned_tells_nobody(world, client):
+    visit = plan(world)
+    client.force_login(visit.worker)
+    client.post(reverse("visits:out", args=[visit.pk]), {"contact_number": "07700 900123", "minutes": "60"})
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.off_plan == []
+    assert not Notification.objects.filter(dedupe_key__endswith=":off-plan").exists()
+    assert 'id="off-plan"' not in client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+
+
+def test_the_phones_location_only_with_consent_only_at_arrival_help_and_extension(world, client):
+    """Issue 18: sent by the page's script with "I've arrived", "I need help now" and each extension, with the
+    worker's consent; shown on the emergency card with its accuracy and time. A bad value never stops a press."""
+    where = {"latitude": "52.4153", "longitude": "-4.0829", "accuracy": "35.4"}
+    visit = plan(world)
+    client.force_login(visit.worker)
+    client.post(reverse("visits:out", args=[visit.pk]), {"contact_number": "07700 900123", "minutes": "60", **where})
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS and visit.location is None  # no consent: nothing kept
+    services.visit_check_out(visit=visit, by=visit.worker)
+
+    visit = plan(world)
+    client.post(reverse("visits:out", args=[visit.pk]), {"contact_number": "07700 900123", "minutes": "60",
+                                                        "share_location": "on", **where})
+    visit.refresh_from_db()
+    assert visit.location == {"latitude": 52.4153, "longitude": -4.0829, "accuracy": 35,
+                              "at": timezone.now().isoformat(), "on": "arrival"}
+    page = client.get(reverse("visits:out", args=[visit.pk])).content.decode()
+    assert page.count('data-locate="yes"') == 2  # the extension and "I need help now"
+    client.post(reverse("visits:extend", args=[visit.pk]), {"minutes": "15", "latitude": "nan", "longitude": "0",
+                                                            "accuracy": "5"})
+    visit.refresh_from_db()
+    assert visit.location["on"] == "arrival"  # the bad value dropped, the extension made
+    client.post(reverse("visits:help", args=[visit.pk]), {"latitude": "52.4161", "longitude": "-4.0801",
+                                                          "accuracy": "12"})
+    visit.refresh_from_db()
+    assert visit.location["on"] == "help" and visit.help_requested_at is not None
+    client.force_login(world.users["involved_manager"])
+    card = client.get(reverse("visits:alarm", args=[visit.pk])).content.decode()
+    row = card.split('id="location"')[1].split("</dd>")[0]
+    assert 'href="geo:52.4161,-4.0801"' in row and "To within 12 metres, at 10:00" in row
+    assert "when they asked for help" in row
+

@@ -31,3 +31,30 @@ if (board) {
     if (fresh) board.replaceChildren(...fresh.childNodes);
   }, seconds * 1000);
 }
+
+// Issue 18: with the worker's consent, the phone's location goes with "I've arrived", "I need help now" and each
+// extension, and only then (never tracked in between). A press is never held for long: after data-locate-within
+// milliseconds (3 seconds; 1.5 for help) it is sent without a location, and the planned address stands.
+for (const form of document.querySelectorAll("form[data-locate]")) {
+  form.addEventListener("submit", (event) => {
+    if (form.dataset.located || !navigator.geolocation) return;
+    const consent = form.querySelector("[name=share_location]");
+    if (form.dataset.locate === "consent" ? !consent?.checked : form.dataset.locate !== "yes") return;
+    event.preventDefault();
+    const submitter = event.submitter;
+    const send = () => {
+      if (form.dataset.located) return;
+      form.dataset.located = "yes";
+      if (submitter) form.requestSubmit(submitter); else form.requestSubmit();
+    };
+    const within = Number(form.dataset.locateWithin || 3000);
+    const timer = setTimeout(send, within);
+    navigator.geolocation.getCurrentPosition((position) => {
+      clearTimeout(timer);
+      form.elements.latitude.value = String(position.coords.latitude);
+      form.elements.longitude.value = String(position.coords.longitude);
+      form.elements.accuracy.value = String(position.coords.accuracy);
+      send();
+    }, () => { clearTimeout(timer); send(); }, { enableHighAccuracy: true, timeout: within, maximumAge: 60000 });
+  });
+}
