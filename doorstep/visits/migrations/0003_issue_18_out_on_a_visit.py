@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0001_initial'),
+        ('visits', '0002_event_notes_as_message_ids'),
     ]
 
     operations = [
