@@ -279,8 +279,10 @@ def engagement_grid(*, family: Family, end_month: date | None = None, months: in
     )
     seen_agencies = {r["agency_id"] for r in agency_counts}
     active = Involvement.objects.filter(family=family, agency=OuterRef("pk"), ended_on__isnull=True)
-    agencies = list(Agency.objects.filter(Q(involvements__family=family) | Q(pk__in=seen_agencies))
-                    .annotate(involved=Exists(active)).distinct().order_by("name"))
+    # Issue 15: `id IN (subquery) OR id IN (...)`, not a join over every involvement followed by DISTINCT.
+    agencies = list(Agency.objects.filter(Q(pk__in=Involvement.objects.filter(family=family).values("agency_id"))
+                                          | Q(pk__in=seen_agencies))
+                    .annotate(involved=Exists(active)).order_by("name"))
     agency_rows = {a.pk: GridRow(subject=a, cells=[Cell() for _ in month_list]) for a in agencies}
     for r in agency_counts:
         cell = Cell(r["attempted"], r["achieved"], r["refused"])
