@@ -32,6 +32,11 @@ def family_case_file(*, family: Family) -> dict:
         .order_by("ended_on", "agency__name")
     )
     current = FamilyAddress.objects.filter(family=family, moved_out__isnull=True).select_related("address").first()
+    # Issue 15: the case file's panels read these from the family (family_members, current_address_of) instead of
+    # asking again; the family instance is the one family_get_for read for this request.
+    family.case_file_members = members
+    family.case_file_involvements = involvements
+    family.case_file_current_address = current.address if current else None
     children = [p for p in members if p.is_child]
     adults = [p for p in members if not p.is_child]
     return {
@@ -43,6 +48,24 @@ def family_case_file(*, family: Family) -> dict:
         "ended_involvements": [i for i in involvements if not i.is_active],
         "current_address": current.address if current else None,
     }
+
+
+def family_members(*, family: Family) -> list[Person]:
+    """The family's people by role, date of birth and id: those the case file has read already, if it has."""
+    known = getattr(family, "case_file_members", None)
+    if known is not None:
+        return known
+    return list(Person.objects.filter(family=family).order_by("role", "date_of_birth", "id"))
+
+
+def family_active_involvements(*, family: Family) -> list[Involvement]:
+    """The family's active involvements with their agencies, by agency name (those the case file has read, if it
+    has)."""
+    known = getattr(family, "case_file_involvements", None)
+    if known is None:
+        return list(Involvement.objects.filter(family=family, ended_on__isnull=True).select_related("agency")
+                    .order_by("agency__name"))
+    return sorted((i for i in known if i.ended_on is None), key=lambda i: i.agency.name)
 
 
 def family_addresses(*, family: Family) -> list[FamilyAddress]:

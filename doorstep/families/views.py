@@ -75,7 +75,7 @@ def detail(request, family_id: int):
     context = selectors.family_case_file(family=family)
     context.update(
         family=family,
-        break_glass=selectors.active_break_glass(professional=request.user, family=family),
+        break_glass=family.read_by_break_glass,
         banners=casefile.render_panels(casefile.BANNERS, family=family, professional=request.user),
         panels=casefile.render_panels(casefile.PANELS, family=family, professional=request.user),
         side=casefile.render_panels(casefile.SIDE, family=family, professional=request.user),

@@ -59,6 +59,8 @@ def _annotate_households(markers: list[WarningMarker], *, family, professional) 
 
 
 def current_address_of(*, family) -> Address | None:
+    if hasattr(family, "case_file_current_address"):  # read by the case file already (issue 15)
+        return family.case_file_current_address
     current = FamilyAddress.objects.filter(family=family, moved_out__isnull=True).select_related("address").first()
     return current.address if current else None
 
