@@ -229,6 +229,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Sessions time out after 30 minutes without a request; the page warns two minutes before.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+# Issue 15: the database store, each renewal committed without waiting for the disk (doorstep/core/session_store.py).
+SESSION_ENGINE = "doorstep.core.session_store"
 # And end 10 hours after signing in however busy the session is (issue 13 finding 11; core.sessions).
 DOORSTEP_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
