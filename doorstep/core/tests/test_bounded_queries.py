@@ -23,23 +23,23 @@ N = 5
 ENTRIES_PER_CONTACT = 12
 
 # Each page's queries at most (SQLite, the world's family): a page that grows a query fails here and says which.
-# The case file's target is 20 (issue 15); signed-in requests pay about six of these (session, user, two-step
-# device, access check, audit row and its chain).
+# The case file's target is 20 (issue 15; it ran 40 before); a signed-in request pays about six of these (session,
+# user, two-step device, the family with its access check, the audit row and its chain).
 BUDGET = {
-    "case file": 40,
-    "chronology, first page": 21,
-    "chronology, by agency": 21,
-    "chronology, by behaviour": 21,
-    "chronology, by person": 21,
-    "chronology, deep page": 21,
-    "engagement picture": 19,
-    "API family": 16,
-    "API chronology": 13,
-    "chronology CSV": 23,
+    "case file": 34,
+    "chronology, first page": 20,
+    "chronology, by agency": 20,
+    "chronology, by behaviour": 20,
+    "chronology, by person": 20,
+    "chronology, deep page": 20,
+    "engagement picture": 18,
+    "API family": 14,
+    "API chronology": 12,
+    "chronology CSV": 22,
     "find a family, surname": 17,
     "find a family, partial name": 17,
     "find a family, postcode": 17,
-    "recording a contact": 39,
+    "recording a contact": 38,
 }
 
 
@@ -118,7 +118,9 @@ def test_every_benched_page_runs_the_same_queries_for_a_family_three_times_the_s
     _grow(world, 2 * N)
     big = _measure(client, world)
     assert big == small
-    assert {name: count for name, count in small.items() if count > BUDGET[name]} == {}
+    # PostgreSQL renews the session with one statement more (SET LOCAL synchronous_commit, core/session_store.py).
+    extra = 1 if connection.vendor == "postgresql" else 0
+    assert {name: count for name, count in small.items() if count > BUDGET[name] + extra} == {}
 
 
 @pytest.mark.clock("2026-06-15 10:00")
