@@ -21,7 +21,7 @@ from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
 from doorstep.families.casefile import export_sections
-from doorstep.families.models import Person
+from doorstep.families.models import Involvement, Person
 
 from . import selectors, services
 from .documents import chronology_csv, chronology_pdf
@@ -33,9 +33,11 @@ FILTER_FIELDS = ("agency", "person", "kind", "behaviour", "date_from_0", "date_f
 
 
 def _filter_form(request, family) -> ChronologyFilterForm:
+    # Issue 15: two `id IN (subquery)` tests, not a join over every involvement followed by DISTINCT.
     agencies = Agency.objects.filter(
-        Q(involvements__family=family) | Q(pk__in=ChronologyEntry.objects.filter(family=family).values("agency_id"))
-    ).distinct().order_by("name")
+        Q(pk__in=Involvement.objects.filter(family=family).values("agency_id"))
+        | Q(pk__in=ChronologyEntry.objects.filter(family=family).values("agency_id"))
+    ).order_by("name")
     people = Person.objects.filter(family=family).order_by("role", "date_of_birth", "id")
     bound = any(k in request.GET for k in FILTER_FIELDS)
     return ChronologyFilterForm(request.GET if bound else None, agencies=agencies, people=people)

@@ -86,8 +86,7 @@ EXTRA_ACCESS = FAMILY_ACCESS
 def _write_condition(professional) -> Q:
     """Who may change a family's record (P-4, issue 13 finding 3): staff of an agency actively involved, and the
     further ways other capabilities add (EXTRA_ACCESS). Never emergency access, which is read-only."""
-    involved = Involvement.objects.filter(family=OuterRef("pk"), agency_id=professional.agency_id, ended_on__isnull=True)
-    condition = Q(Exists(involved))
+    condition = Q(Exists(_involved(professional)))
     for extra in EXTRA_ACCESS:
         more = extra(professional)
         if more is not None:
@@ -131,10 +130,11 @@ def family_require_write(*, professional, family: Family, purpose: str = "change
     raise FamilyAccessRefused(READ_ONLY)
 
 
-def active_break_glass(*, professional, family) -> BreakGlassAccess | None:
-    """The emergency access the professional reads the family by, if their agency is not involved."""
-    if Involvement.objects.filter(family=family, agency_id=professional.agency_id, ended_on__isnull=True).exists():
-        return None
+def _involved(professional) -> QuerySet[Involvement]:
+    return Involvement.objects.filter(family=OuterRef("pk"), agency_id=professional.agency_id, ended_on__isnull=True)
+
+
+def _break_glass_grant(*, professional, family) -> BreakGlassAccess | None:
     return (
         BreakGlassAccess.objects.filter(professional=professional, family=family, expires_at__gt=timezone.now())
         .order_by("-expires_at")
@@ -142,13 +142,22 @@ def active_break_glass(*, professional, family) -> BreakGlassAccess | None:
     )
 
 
+def active_break_glass(*, professional, family) -> BreakGlassAccess | None:
+    """The emergency access the professional reads the family by, if their agency is not involved."""
+    if Involvement.objects.filter(family=family, agency_id=professional.agency_id, ended_on__isnull=True).exists():
+        return None
+    return _break_glass_grant(professional=professional, family=family)
+
+
 def family_get_for(*, professional, family_id: int, purpose: str = "case file", write: bool = False) -> Family:
     """The family if the professional may read it, audited as a read; otherwise a 404 (audited as refused), so
     that the refusal does not confirm the family exists. With `write`, a page or endpoint that changes the record:
     emergency access alone is refused (403)."""
+    # Issue 15: whether the professional's agency is involved comes with the family (one query, not two more).
     family = (
         families_visible_to(professional=professional)
         .select_related("overall_lead", "overall_lead__agency")
+        .annotate(agency_involved=Exists(_involved(professional)))
         .filter(pk=family_id)
         .first()
     )
@@ -164,7 +173,9 @@ def family_get_for(*, professional, family_id: int, purpose: str = "case file", 
         raise Http404(NOT_FOUND)
     if write:
         family_require_write(professional=professional, family=family, purpose=purpose)
-    glass = active_break_glass(professional=professional, family=family)
+    glass = None if family.agency_involved else _break_glass_grant(professional=professional, family=family)
+    # The grant this read relies on, if any (the case file says so and offers no changes).
+    family.read_by_break_glass = glass
     audit_record(
         actor=professional,
         action=AuditAction.VIEW,

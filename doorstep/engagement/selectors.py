@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from doorstep.agencies.models import Agency
 from doorstep.core.access import family_get_for
 from doorstep.families.models import CHILD_ROLES, Family, Involvement, MemberRole, Person
+from doorstep.families.selectors import family_members
 
 from .models import (
     ACHIEVED_OUTCOMES,
@@ -158,6 +159,12 @@ def child_panel(*, family: Family, esc_8: dict | None = None) -> list[dict]:
     return rows
 
 
+def _children(family: Family) -> list[Person]:
+    """The family's children by date of birth (unknown last) and id, from its people as the case file read them."""
+    return sorted((p for p in family_members(family=family) if p.role == MemberRole.CHILD),
+                  key=lambda p: (p.date_of_birth is None, p.date_of_birth or date.min, p.pk))
+
+
 def defaulted_summary(*, family: Family, recent: int = 5) -> dict:
     """ENG-6 (003 §7.9): defaulted visits and appointments per family and per child, since when, and the most
     recent ones with their follow-up. Five queries."""
@@ -178,7 +185,7 @@ def defaulted_summary(*, family: Family, recent: int = 5) -> dict:
     }
     children = [
         {"child": c, "count": per_child.get(c.pk, {}).get("n", 0), "since": per_child.get(c.pk, {}).get("first")}
-        for c in Person.objects.filter(family=family, role=MemberRole.CHILD).order_by("date_of_birth", "id")
+        for c in _children(family)
     ]
     recent_contacts = list(
         live.filter(defaulted=True).select_related("agency", "recorded_by")
@@ -279,15 +286,17 @@ def engagement_grid(*, family: Family, end_month: date | None = None, months: in
     )
     seen_agencies = {r["agency_id"] for r in agency_counts}
     active = Involvement.objects.filter(family=family, agency=OuterRef("pk"), ended_on__isnull=True)
-    agencies = list(Agency.objects.filter(Q(involvements__family=family) | Q(pk__in=seen_agencies))
-                    .annotate(involved=Exists(active)).distinct().order_by("name"))
+    # Issue 15: `id IN (subquery) OR id IN (...)`, not a join over every involvement followed by DISTINCT.
+    agencies = list(Agency.objects.filter(Q(pk__in=Involvement.objects.filter(family=family).values("agency_id"))
+                                          | Q(pk__in=seen_agencies))
+                    .annotate(involved=Exists(active)).order_by("name"))
     agency_rows = {a.pk: GridRow(subject=a, cells=[Cell() for _ in month_list]) for a in agencies}
     for r in agency_counts:
         cell = Cell(r["attempted"], r["achieved"], r["refused"])
         row = agency_rows[r["agency_id"]]
         row.cells[index[_month_of(r["month"])]].add(cell)
         row.total.add(cell)
-    adults = [p for p in Person.objects.filter(family=family).exclude(role__in=CHILD_ROLES).order_by("role", "id")]
+    adults = sorted((p for p in family_members(family=family) if p.role not in CHILD_ROLES), key=lambda p: (p.role, p.pk))
     adult_rows = {p.pk: GridRow(subject=p, cells=[Cell() for _ in month_list],
                                 by_agency={a.pk: Cell() for a in agencies}) for p in adults}
     for r in adult_counts:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_noop
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core.texts import Text
-from doorstep.families.models import Involvement
+from doorstep.families.selectors import family_active_involvements
 
 from .selectors import actions_for, family_open_escalations
 
@@ -37,6 +37,5 @@ def protocol_steps_panel(*, family, professional):
     """Side panel: record evidence of non-compliance (ESC-2) and the steps before ending an involvement (ESC-6)."""
     if not getattr(professional, "works_with_families", False):
         return None
-    involvements = list(Involvement.objects.filter(family=family, ended_on__isnull=True).select_related("agency")
-                        .order_by("agency__name"))
+    involvements = family_active_involvements(family=family)
     return {"template": "escalations/_side.html", "family": family, "involvements": involvements}

@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -62,6 +63,8 @@ class Family(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("family")
         verbose_name_plural = _("families")
+        # Issue 15: Find a family matches a typed reference whatever its case (`reference__iexact`).
+        indexes = [models.Index(Upper("reference"), name="family_reference_upper")]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.reference})"

@@ -4,6 +4,9 @@ a professional sees a family only while their agency has an active involvement w
 they hold unexpired emergency (break-glass) access. The Board chair and administrators see no family.
 """
 
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -29,6 +32,11 @@ def family_case_file(*, family: Family) -> dict:
         .order_by("ended_on", "agency__name")
     )
     current = FamilyAddress.objects.filter(family=family, moved_out__isnull=True).select_related("address").first()
+    # Issue 15: the case file's panels read these from the family (family_members, current_address_of) instead of
+    # asking again; the family instance is the one family_get_for read for this request.
+    family.case_file_members = members
+    family.case_file_involvements = involvements
+    family.case_file_current_address = current.address if current else None
     children = [p for p in members if p.is_child]
     adults = [p for p in members if not p.is_child]
     return {
@@ -42,47 +50,84 @@ def family_case_file(*, family: Family) -> dict:
     }
 
 
+def family_members(*, family: Family) -> list[Person]:
+    """The family's people by role, date of birth and id: those the case file has read already, if it has."""
+    known = getattr(family, "case_file_members", None)
+    if known is not None:
+        return known
+    return list(Person.objects.filter(family=family).order_by("role", "date_of_birth", "id"))
+
+
+def family_active_involvements(*, family: Family) -> list[Involvement]:
+    """The family's active involvements with their agencies, by agency name (those the case file has read, if it
+    has)."""
+    known = getattr(family, "case_file_involvements", None)
+    if known is None:
+        return list(Involvement.objects.filter(family=family, ended_on__isnull=True).select_related("agency")
+                    .order_by("agency__name"))
+    return sorted((i for i in known if i.ended_on is None), key=lambda i: i.agency.name)
+
+
 def family_addresses(*, family: Family) -> list[FamilyAddress]:
     return list(FamilyAddress.objects.filter(family=family).select_related("address"))
 
 
+# Issue 15: Find a family shows at most this many matches, and says when there are more (no full count).
+SEARCH_LIMIT = 100
+
+
 def family_search(*, professional, name: str = "", date_of_birth=None, address: str = "") -> QuerySet[Family]:
-    """Find families the professional may see by a member's name, date of birth or address (partial matches)."""
+    """Find families the professional may see by a member's name, date of birth or address (partial matches).
+
+    Issue 15: each criterion is an `id IN (...)` of indexed lookups (trigram indexes on PostgreSQL, migration
+    families 0003), never a join of every family's people followed by DISTINCT."""
     qs = families_visible_to(professional=professional)
     if name:
         for word in name.split():
-            qs = qs.filter(
-                Q(name__icontains=word)
-                | Q(members__given_name__icontains=word)
-                | Q(members__family_name__icontains=word)
-                | Q(members__other_names__icontains=word)
-                | Q(reference__iexact=word)
-            )
+            by_household = Family.objects.filter(Q(name__icontains=word) | Q(reference__iexact=word))
+            by_member = Person.objects.filter(
+                Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(other_names__icontains=word))
+            qs = qs.filter(pk__in=by_household.values("pk").order_by().union(by_member.values("family_id").order_by()))
     if date_of_birth:
-        qs = qs.filter(members__date_of_birth=date_of_birth)
+        qs = qs.filter(pk__in=Person.objects.filter(date_of_birth=date_of_birth).values("family_id"))
     if address:
         key = Address.key_for(address)
-        qs = qs.filter(
-            Q(addresses__moved_out__isnull=True)
-            & (
-                Q(addresses__address__postcode_key__startswith=key)
-                | Q(addresses__address__line1__icontains=address)
-                | Q(addresses__address__town__icontains=address)
-            )
-        )
-    return (
-        qs.distinct()
-        .order_by("name", "id")
-        .prefetch_related(
-            Prefetch("members", queryset=Person.objects.order_by("role", "date_of_birth")),
-            Prefetch(
-                "addresses",
-                queryset=FamilyAddress.objects.filter(moved_out__isnull=True).select_related("address"),
-                to_attr="current_addresses",
-            ),
-            *(prefetch for source in SEARCH_PREFETCHES for prefetch in source()),
-        )
-    )
+        addresses = Address.objects.filter(
+            Q(postcode_key__startswith=key) | Q(line1__icontains=address) | Q(town__icontains=address))
+        qs = qs.filter(pk__in=FamilyAddress.objects.filter(moved_out__isnull=True, address__in=addresses)
+                       .values("family_id"))
+    return qs.order_by("name", "id").prefetch_related(*search_result_prefetches())
+
+
+def search_result_prefetches() -> list:
+    """What each result shows (members, current address, FLG-1 markers), in a fixed number of queries."""
+    return [
+        Prefetch("members", queryset=Person.objects.order_by("role", "date_of_birth")),
+        Prefetch(
+            "addresses",
+            queryset=FamilyAddress.objects.filter(moved_out__isnull=True).select_related("address"),
+            to_attr="current_addresses",
+        ),
+        *(prefetch for source in SEARCH_PREFETCHES for prefetch in source()),
+    ]
+
+
+@dataclass
+class SearchResults:
+    page: Page
+    # More than SEARCH_LIMIT families match: the page asks to narrow the search.
+    more: bool
+
+
+def family_search_page(*, professional, page_number=None, per_page: int = 20, **criteria) -> SearchResults:
+    """One page of Find a family: the ids of the first SEARCH_LIMIT + 1 matches (no COUNT of every match), then the
+    page's families with what each result shows."""
+    ids = list(family_search(professional=professional, **criteria).values_list("pk", flat=True)[:SEARCH_LIMIT + 1])
+    more = len(ids) > SEARCH_LIMIT
+    page = Paginator(ids[:SEARCH_LIMIT], per_page).get_page(page_number)
+    page.object_list = list(Family.objects.filter(pk__in=list(page.object_list)).order_by("name", "id")
+                            .prefetch_related(*search_result_prefetches()))
+    return SearchResults(page=page, more=more)
 
 
 def people_possible_duplicates(*, given_name: str, family_name: str, date_of_birth=None, limit: int = 10):

@@ -36,10 +36,11 @@ from .models import BreakGlassAccess, Person
 def search(request):
     require_family_worker(request.user)
     form = FamilySearchForm(request.GET or None)
-    page = None
+    page, more = None, False
     if form.is_bound and form.is_valid():
-        results = selectors.family_search(professional=request.user, **form.cleaned_data)
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
+        results = selectors.family_search_page(professional=request.user, page_number=request.GET.get("page"),
+                                               **form.cleaned_data)
+        page, more = results.page, results.more
         audit_record(
             actor=request.user, action=AuditAction.SEARCH, object_type="families.Family",
             summary=Text(gettext_noop("Searched families: %(search)s")) % {"search": (
@@ -50,7 +51,8 @@ def search(request):
                           summary=Text(gettext_noop("Shown in search results")))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "families/search.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "families/search.html", {"form": form, "page": page, "more": more,
+                                                    "limit": selectors.SEARCH_LIMIT, "query": query.urlencode()})
 
 
 @login_required
@@ -73,7 +75,7 @@ def detail(request, family_id: int):
     context = selectors.family_case_file(family=family)
     context.update(
         family=family,
-        break_glass=selectors.active_break_glass(professional=request.user, family=family),
+        break_glass=family.read_by_break_glass,
         banners=casefile.render_panels(casefile.BANNERS, family=family, professional=request.user),
         panels=casefile.render_panels(casefile.PANELS, family=family, professional=request.user),
         side=casefile.render_panels(casefile.SIDE, family=family, professional=request.user),

@@ -8,7 +8,7 @@
 
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_noop
 
@@ -16,7 +16,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.core.texts import Text
 from doorstep.core.access import families_visible_to, family_get_for
-from doorstep.families.models import Address, FamilyAddress, Involvement
+from doorstep.families.models import Address, FamilyAddress, Involvement, Person
 
 from .models import SHOWN, MarkerStatus, WarningMarker
 
@@ -59,6 +59,8 @@ def _annotate_households(markers: list[WarningMarker], *, family, professional) 
 
 
 def current_address_of(*, family) -> Address | None:
+    if hasattr(family, "case_file_current_address"):  # read by the case file already (issue 15)
+        return family.case_file_current_address
     current = FamilyAddress.objects.filter(family=family, moved_out__isnull=True).select_related("address").first()
     return current.address if current else None
 
@@ -66,10 +68,11 @@ def current_address_of(*, family) -> Address | None:
 def markers_shown_for_family(*, family, professional=None, address: Address | None = None) -> list[WarningMarker]:
     """FLG-1: the markers a visitor to this family must see, in a fixed number of queries (three at most)."""
     address = address if address is not None else current_address_of(family=family)
-    condition = Q(person__family=family)
+    # Issue 15: a UNION of the two indexed lookups; `person__family = f OR address = a` joined every person.
+    ids = WarningMarker.objects.filter(person__in=Person.objects.filter(family=family)).values("pk").order_by()
     if address is not None:
-        condition |= Q(address=address)
-    markers = list(_with_people(WarningMarker.objects.filter(SHOWN).filter(condition))
+        ids = ids.union(WarningMarker.objects.filter(address=address).values("pk").order_by())
+    markers = list(_with_people(WarningMarker.objects.filter(SHOWN, pk__in=ids))
                    .order_by("-urgent", "category", "-raised_at", "-id"))
     return _annotate_households(markers, family=family, professional=professional)
 
@@ -150,17 +153,19 @@ def address_check(*, professional, postcode: str, line1: str) -> list[dict]:
     key = Address.key_for(postcode)
     addresses = [a for a in Address.objects.filter(postcode_key=key) if _line_matches(a.line1, line1)][:20]
     ids = [a.pk for a in addresses]
-    markers = list(
-        WarningMarker.objects.filter(SHOWN).filter(
-            Q(address_id__in=ids)
-            | Q(person__family__addresses__address_id__in=ids, person__family__addresses__moved_out__isnull=True,
-                person__lives_elsewhere=False)
-        ).values("address_id", "person__family__addresses__address_id", "advice").distinct()
-    )
+    found: set[tuple[int, str]] = set()
+    if ids:
+        # Issue 15: a UNION of the two indexed lookups (markers on the addresses; markers on the people living there
+        # now), each row (address id, advice); an OR across the join scanned every person.
+        on_addresses = WarningMarker.objects.filter(SHOWN, address_id__in=ids).values_list("address_id", "advice")
+        on_people = WarningMarker.objects.filter(
+            SHOWN, person__family__addresses__address_id__in=ids, person__family__addresses__moved_out__isnull=True,
+            person__lives_elsewhere=False,
+        ).values_list("person__family__addresses__address_id", "advice")
+        found = set(on_addresses.order_by().union(on_people.order_by()))
     results = []
     for a in addresses:
-        advice = sorted({m["advice"] for m in markers
-                         if a.pk in (m["address_id"], m["person__family__addresses__address_id"])})
+        advice = sorted({text for address_id, text in found if address_id == a.pk})
         if advice:
             results.append({"address": str(a), "advice": advice})
     audit_record(

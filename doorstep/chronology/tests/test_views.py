@@ -216,3 +216,16 @@ def test_the_csv_export_neutralises_a_formula_in_the_family_name_and_in_every_ot
     for note in notes:
         assert "'" + note in summaries
     assert not [cell for row in rows for cell in row if cell.startswith(FORMULA_STARTS)]
+
+
+def test_the_filter_forms_agencies_are_found_without_joining_every_involvement(world, worker_client):
+    """Issue 15: the agencies involved with the family or with entries on its chronology, each once, by two
+    `id IN (...)` tests instead of a join over every involvement with DISTINCT."""
+    long_history(world, n=16)  # entries from eight agencies, four of them never involved
+    with CaptureQueriesContext(connection) as queries:
+        page = worker_client.get(reverse("chronology:family", args=[world.family.pk])).content.decode()
+    for name in ("Health Board", "Police", "School", "Agency 3"):
+        assert page.count(f">{name}</option>") == 1
+    agencies_sql = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "agencies_agency"."id"')
+                        and "ORDER BY" in q["sql"])
+    assert "DISTINCT" not in agencies_sql and "JOIN" not in agencies_sql

@@ -4,7 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,3 +141,23 @@ def test_the_api_throttles_each_user(world, client, monkeypatch):
     assert statuses == [200, 200, 200, 429]
     client.force_login(world.users["other_involved"])  # counted per person
     assert client.get(reverse("family-list")).status_code == 200
+
+
+def test_every_request_still_renews_the_idle_limit_with_one_update(world, client, time_machine):
+    """Issue 15 (core/session_store.py): the renewal is one UPDATE of the session row, committed without waiting for
+    the disk on PostgreSQL; the 30-minute idle limit still runs from the last request."""
+    client.force_login(world.users["involved_practitioner"])
+    key = client.session.session_key
+    client.get(reverse("families:search"))
+    time_machine.shift(timedelta(minutes=10))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("families:search")).status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed == timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    sql = [q["sql"] for q in queries]
+    updates = [i for i, s in enumerate(sql) if s.startswith('UPDATE "django_session"')]
+    assert len(updates) == 1
+    if connection.vendor == "postgresql":
+        assert sql[updates[0] - 1] == "SET LOCAL synchronous_commit TO OFF"
+    else:
+        assert not [s for s in sql if "synchronous_commit" in s]

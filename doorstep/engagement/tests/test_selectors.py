@@ -151,3 +151,16 @@ def test_case_file_panels_run_a_fixed_number_of_queries(world, client):
 def test_grid_covers_exactly_the_months_asked(world, months):
     grid = engagement_grid(family=world.family, months=months)
     assert len(grid["months"]) == months and all(len(r.cells) == months for r in grid["agency_rows"])
+
+
+def test_the_grid_lists_involved_agencies_and_those_with_contacts_without_joining_every_involvement(world):
+    """Issue 15: `id IN (involved) OR id IN (with contacts)`, not a join over every involvement with DISTINCT; the
+    school, whose involvement ended, is still listed (it was involved), once."""
+    record(world)
+    with CaptureQueriesContext(connection) as queries:
+        grid = engagement_grid(family=world.family, months=6)
+    names = [a.name for a in grid["agencies"]]
+    assert names == sorted(set(names)) and {"Health Board", "Police", "School"} <= set(names)
+    assert "Housing" not in names
+    agencies_sql = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "agencies_agency"."id"'))
+    assert "DISTINCT" not in agencies_sql and "JOIN" not in agencies_sql

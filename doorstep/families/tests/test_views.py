@@ -2,6 +2,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from doorstep.agencies.models import AgencyKind
@@ -89,6 +91,54 @@ def test_search_page_lists_only_visible_families_and_audits_the_search(world, cl
     html = client.get(reverse("families:search"), {"name": "household"}).content.decode()
     assert "Other household" in html and "Testing household" not in html
     assert AuditEvent.objects.filter(actor=world.users["uninvolved"], action=AuditAction.SEARCH).exists()
+
+
+def _households(world, n: int, name: str = "Brynmor") -> list[Family]:
+    worker = world.users["involved_practitioner"]
+    return [services.family_create(by=worker, name=f"{name} household {i:03d}", reason="Concerns",
+                                   line1=f"{i} Heol Brynmor", town="Afonwy", postcode="AF9 9ZZ")
+            for i in range(n)]
+
+
+def test_search_with_more_than_100_matches_shows_the_first_100_and_asks_to_narrow_it(world, client):
+    """Issue 15: no count of every match; the first 100 by name, in pages of 20, and a request to narrow."""
+    _households(world, 101)
+    client.force_login(world.users["involved_practitioner"])
+    url = reverse("families:search")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url, {"name": "brynmor"}).content.decode()
+    assert "More than 100 families match: narrow your search" in html and "families found" not in html
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert re.findall(r"Brynmor household (\d{3})", html) == [f"{i:03d}" for i in range(20)]
+    last = client.get(url, {"name": "brynmor", "page": "5"}).content.decode()
+    assert re.findall(r"Brynmor household (\d{3})", last) == [f"{i:03d}" for i in range(80, 100)]
+    shown = AuditEvent.objects.filter(action=AuditAction.VIEW, summary="Shown in search results")
+    assert shown.count() == 40
+
+
+def test_search_with_100_matches_or_fewer_counts_them(world, client):
+    _households(world, 21)
+    client.force_login(world.users["involved_practitioner"])
+    html = client.get(reverse("families:search"), {"address": "af9 9z"}).content.decode()
+    assert "21 families found" in html and "narrow your search" not in html
+    second = client.get(reverse("families:search"), {"address": "af9 9z", "page": "2"}).content.decode()
+    assert re.findall(r"Brynmor household (\d{3})", second) == ["020"]
+
+
+def test_search_queries_do_not_grow_with_the_matches(world, client):
+    """Members, addresses and markers of the page's families are fetched together, whatever the number of
+    matches."""
+    client.force_login(world.users["involved_practitioner"])
+    url = reverse("families:search")
+    _households(world, 3)
+    client.get(url, {"name": "brynmor"})
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"name": "brynmor"})
+    _households(world, 40, name="Brynmor Fawr")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url, {"name": "brynmor"}).content.decode()
+    assert "43 families found" in html
+    assert len(many) == len(few)
 
 
 def test_search_without_criteria_asks_for_one(world, client):
