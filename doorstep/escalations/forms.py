@@ -39,7 +39,6 @@ class ClosureStepForm(GovukForm):
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
-        self.fields["agency"].empty_label = ""
 
 
 class RuleSettingsForm(GovukForm):
