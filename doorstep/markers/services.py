@@ -59,7 +59,7 @@ def subject_text(marker: WarningMarker) -> str | Text:
 
 
 def _d(day: date) -> str:
-    return date_format(day, "j M Y")
+    return date_format(day)
 
 
 def _validate_review_date(review_date: date, field: str = "review_date") -> None:

@@ -53,7 +53,7 @@ LONGEST_ACTION_DAYS = 366
 
 
 def _day(value: date) -> str:
-    return formats.date_format(value, "j M Y")
+    return formats.date_format(value)
 
 
 def _held_text(meeting: Meeting, held_on: date) -> Text:
@@ -61,7 +61,7 @@ def _held_text(meeting: Meeting, held_on: date) -> Text:
 
 
 def _moment(value: datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "j M Y, H:i")
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def _require_manager(meeting: Meeting, by) -> None:
