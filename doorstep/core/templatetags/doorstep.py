@@ -77,6 +77,15 @@ def govuk_field(field, nested: bool = False):
             "count_i18n": character_count_i18n() if max_length else ()}
 
 
+@register.filter
+def page_numbers(page) -> list[int | None]:
+    """The page numbers GOV.UK's pagination shows: the first, the last, and one either side of the current page;
+    None where pages are left out (an ellipsis)."""
+    ellipsis = page.paginator.ELLIPSIS
+    return [None if n == ellipsis else n
+            for n in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)]
+
+
 @register.simple_tag(takes_context=True)
 def error_title_prefix(context) -> str:
     """GOV.UK: a page showing errors has a title starting "Error: " (Welsh "Gwall: "), whichever form has them."""
