@@ -58,3 +58,12 @@ const markScrollingTables = () => {
 };
 markScrollingTables();
 window.addEventListener("resize", markScrollingTables);
+
+// GOV.UK Frontend marks a radio or checkbox that reveals more questions with aria-expanded, which ARIA does not allow
+// on those roles (axe-core: aria-allowed-attr, critical). The checked state already says it and the revealed
+// questions follow it (issue 18), so the attribute is taken off whenever it is set.
+for (const input of document.querySelectorAll("input[aria-controls]")) {
+  input.removeAttribute("aria-expanded");
+  new MutationObserver(() => input.removeAttribute("aria-expanded"))
+    .observe(input, { attributes: true, attributeFilter: ["aria-expanded"] });
+}
