@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from doorstep.testing.browser import ARGS, CHROMIUM
 
@@ -90,9 +90,13 @@ def test_a_form_in_its_error_state_passes_axe_with_errors_described_in_both_lang
             page.fill("#id_password", PASSWORD)
             page.click("button:has-text('Sign in')")
             page.wait_for_url(f"{live_server.url}/")
-            for language, prefix in (("en", "Error: "), ("cy", "Gwall: ")):
+            for language, prefix, remaining in (("en", "Error: ", "characters remaining"),
+                                                ("cy", "Gwall: ", "nod ar ôl")):
                 context.add_cookies([{"name": "doorstep_language", "value": language, "url": live_server.url}])
                 page.goto(f"{live_server.url}{reverse('engagement:record', args=[browser_world.family.pk])}")
+                # GOV.UK's character count runs, in the page's language.
+                page.locator("#id_note").fill("Card left")
+                expect(page.locator("#id_note ~ .govuk-character-count__status")).to_contain_text(remaining)
                 page.locator("#main-content form[method=post] button.govuk-button").last.click()
                 assert page.title().startswith(prefix)
                 # The summary's first link goes to an element that exists (for a group: its first option).
