@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
@@ -111,7 +112,9 @@ def test_every_page_in_welsh_at_320_px_passes_axe_and_reflows(live_server, brows
                     page.wait_for_url(f"{live_server.url}/")
                 for route in routes:
                     try:
-                        kwargs = route.kwargs(browser_world)
+                        # In a transaction, as in the matrix (some builders lock rows: PostgreSQL needs one).
+                        with transaction.atomic():
+                            kwargs = route.kwargs(browser_world)
                     except ValidationError:
                         # A builder of the matrix makes its record on a fresh world; on this shared one an earlier
                         # builder may have made one that excludes it (a second agreement): noted, not hidden.
