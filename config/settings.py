@@ -243,6 +243,7 @@ LANGUAGES = [("en", _("English")), ("cy", _("Cymraeg"))]
 LANGUAGE_COOKIE_NAME = "doorstep_language"
 LOCALE_PATHS: list = []  # each app keeps its own catalogue in doorstep/<app>/locale
 TIME_ZONE = "Europe/London"
+FORMAT_MODULE_PATH = ["doorstep.core.formats"]  # issue 18: "5 Dec 2026" everywhere, in both languages
 USE_I18N = True
 USE_TZ = True
 

@@ -64,11 +64,17 @@ class AgreementDocument:
         return "\n".join(p for p in parts if p)
 
 
+def _vowel_first(word: str) -> bool:
+    """Welsh writes "ac" for "a" (and) and "ag" for "â" (with) before a vowel: such messages have a "before a vowel"
+    variant (pgettext), the same in English."""
+    return word[:1].lower() in "aeiouwyâêîôûŵŷ"
+
+
 def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     values = {"first": ", ".join(names[:-1]), "last": names[-1]}
-    if names[-1][:1].lower() in "aeiouwyâêîôûŵŷ":
+    if _vowel_first(names[-1]):
         # Welsh writes "ac" before a vowel: "Seren ac Osian".
         return pgettext("before a vowel", "%(first)s and %(last)s") % values
     return _("%(first)s and %(last)s") % values
@@ -101,7 +107,10 @@ def agreement_document(version: AgreementVersion, *, lead=None) -> AgreementDocu
             _("We are worried about your children. This agreement says what we expect from you, and what you can "
               "expect from us. It works both ways.")])
         if born:
-            why.intro.append(_("It is about %(children)s.") % {"children": _join(born)})
+            about = _join(born)
+            # Issue 18: "Mae'n ymwneud ag Alfie", not "â Alfie".
+            why.intro.append((pgettext("before a vowel", "It is about %(children)s.") if _vowel_first(about)
+                              else _("It is about %(children)s.")) % {"children": about})
         sections.append(why)
 
         behaviour = Section(_("Behaviour that is not acceptable"),
@@ -137,9 +146,12 @@ def agreement_document(version: AgreementVersion, *, lead=None) -> AgreementDocu
             _("We will meet you to look at this agreement again by %(date)s. We may do it sooner if things "
               "change.") % {"date": _day(version.review_date)}]))
         if lead is not None:
-            contact = _("If you want someone to read this agreement with you, or you need it in a different format, "
-                        "contact %(name)s at %(agency)s.") % {"name": lead.get_full_name() or lead.username,
-                                                              "agency": lead.agency.name if lead.agency else ""}
+            name = lead.get_full_name() or lead.username
+            contact = (pgettext("before a vowel", "If you want someone to read this agreement with you, or you need "
+                                "it in a different format, contact %(name)s at %(agency)s.") if _vowel_first(name) else
+                       _("If you want someone to read this agreement with you, or you need it in a different format, "
+                         "contact %(name)s at %(agency)s.")) % {"name": name,
+                                                                "agency": lead.agency.name if lead.agency else ""}
             if lead.phone:
                 contact += " " + _("Phone %(phone)s.") % {"phone": lead.phone}
             sections.append(Section(_("If you need help with this agreement"), intro=[contact]))

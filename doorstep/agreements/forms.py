@@ -174,7 +174,8 @@ class RespondForm(GovukForm):
     note = forms.CharField(label=_("What the family said"), widget=forms.Textarea, required=False, max_length=5000,
                            help_text=_("Needed if they refused: their reasons, in their words where you can."))
     signed_copy = forms.FileField(label=_("Scan or photo of the signed copy"), required=False,
-                                  help_text=_("PDF, JPEG or PNG, smaller than 10 MB"))
+                                  help_text=_("PDF, JPEG or PNG, smaller than 10 MB"), widget=forms.FileInput(
+                                      attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from .models import AuditAction
 
 
 class AuditSearchForm(GovukForm):
+    choose = {"actor": _("Any")}
     actor = forms.ModelChoiceField(label=_("Member of staff"), queryset=Professional.objects.none(), required=False)
     action = forms.ChoiceField(label=_("Action"), choices=[("", _("Any"))] + list(AuditAction.choices), required=False)
     family_reference = forms.CharField(label=_("Family reference"), max_length=20, required=False)

@@ -54,6 +54,10 @@ class GovukDateField(forms.MultiValueField):
         return value
 
 
+# The first line of a select list of these records (issue 18).
+CHOOSE = {"agencies.Agency": _("Choose an agency"), "agencies.Professional": _("Choose a professional")}
+
+
 class GovukForm(forms.Form):
     """Every field's error names the field; required-field messages say what to enter.
 
@@ -65,14 +69,27 @@ class GovukForm(forms.Form):
 
     # Prefix of the fields made per person or agency -> the error for a posted one the form did not make.
     offered_only: dict[str, str] = {}
+    # Field -> the first line of its select list, where the default for its model (CHOOSE) does not fit (a filter).
+    choose: dict[str, str] = {}
+    # Field -> choice -> the fields that choice opens (issue 18: GOV.UK conditional reveal). The opened fields are
+    # rendered inside the choice, shown without JavaScript and hidden with it until the choice is made.
+    reveals: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if (isinstance(field, forms.ModelChoiceField) and type(field.widget) is forms.Select
+                    and field.empty_label is not None):
+                # Issue 18: a select list starts "Choose an agency", not Django's "---------".
+                model = field.queryset.model._meta.label
+                field.empty_label = self.choose.get(name) or CHOOSE.get(model, _("Choose one"))
             if field.required and "required" not in getattr(field, "_custom_required", ()):
                 field.error_messages["required"] = _("Enter %(label)s") % {"label": str(field.label).lower()}
                 if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
                     field.error_messages["required"] = _("Select %(label)s") % {"label": str(field.label).lower()}
+
+    def revealed_fields(self) -> set[str]:
+        return {name for by_choice in self.reveals.values() for names in by_choice.values() for name in names}
 
     def full_clean(self):
         # Here rather than in __init__, so that fields a form adds after it (one per child, per agency) have it too.

@@ -7,7 +7,7 @@ notifications). Its JSON form (`text_to_json` / `text_from_json`) is what a JSON
 Parameter values may be:
 - str: the family's own words, names, references: shown as they were written, never translated;
 - int (or float), None;
-- date and datetime (rendered as "12 January 2027" and "12 January 2027 10:00", in the local time zone);
+- date and datetime (rendered as "12 Jan 2027" and "12 Jan 2027, 10:00", in the local time zone: issue 18's one format);
 - another `Text`, or a lazy translation (a `TextChoices` label): translated in the reader's language;
 - a list of those (rendered joined with "; ");
 - `Names({"en": "Evans household", "cy": "Aelwyd Evans"})`: a value that has its own form per language (agency and
@@ -142,9 +142,9 @@ def _render(value) -> str:
     if isinstance(value, Names):
         return _names_pick(value, translation.get_language())
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y H:i")
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
     if isinstance(value, date):
-        return date_format(value, "j F Y")
+        return date_format(value)
     if isinstance(value, (list, tuple)):
         return "; ".join(_render(v) for v in value)
     if isinstance(value, Joined):

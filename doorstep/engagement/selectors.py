@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Sub
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from doorstep.agencies.models import Agency
@@ -77,7 +78,7 @@ def revision_rows(data: dict) -> list[tuple[str, str]]:
     """An earlier version of a contact as (label, value) rows, for reading beside the current one."""
     yes, no = _("Yes"), _("No")
     occurred = data.get("occurred_at")
-    when = timezone.localtime(datetime.fromisoformat(occurred)).strftime("%d/%m/%Y %H:%M") if occurred else ""
+    when = date_format(timezone.localtime(datetime.fromisoformat(occurred)), "DATETIME_FORMAT") if occurred else ""
     children = []
     for c in data.get("children", []):
         seen = [str(label) for key, label in (

@@ -29,6 +29,8 @@ class NonComplianceForm(GovukForm):
 
 
 class ClosureStepForm(GovukForm):
+    # Issue 18: a consultation opens the question which agency was consulted (ESC-6).
+    reveals = {"kind": {ClosureStepKind.CONSULTATION: ("agency",)}}
     kind = forms.ChoiceField(label=_("What was done"), choices=ClosureStepKind.choices, widget=forms.RadioSelect)
     agency = forms.ModelChoiceField(label=_("Agency consulted"), queryset=Agency.objects.none(), required=False,
                                     help_text=_("Only for a consultation."))
@@ -39,7 +41,6 @@ class ClosureStepForm(GovukForm):
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
-        self.fields["agency"].empty_label = ""
 
 
 class RuleSettingsForm(GovukForm):

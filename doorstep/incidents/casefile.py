@@ -27,7 +27,7 @@ def incidents_export_section(*, family) -> dict | None:
         return None
     lines = []
     for incident in incidents:
-        when = date_format(timezone.localtime(incident.occurred_at), "j M Y H:i")
+        when = date_format(timezone.localtime(incident.occurred_at), "DATETIME_FORMAT")
         line = f"{when}: {incident_fact_summary(incident, professionals=len(incident.affected.all()))}"
         people = ", ".join(str(p) for p in incident.people.all())
         if people:

@@ -31,7 +31,7 @@ from .selectors import agency_managers, managers_of, may_follow_up, may_record_p
 
 
 def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j M Y H:i")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def incident_kinds_text(incident: Incident) -> list:

@@ -47,5 +47,5 @@ def markers_export_section(*, family) -> dict | None:
                        "Raised by %(name)s (%(agency)s) on %(date)s, %(state)s; review by %(review)s.") % {
             "category": m.get_category_display(), "subject": subject, "nature": m.nature, "advice": m.advice,
             "source": m.source, "name": m.raised_by, "agency": m.raised_agency.name,
-            "date": date_format(m.raised_at, "j M Y"), "state": state, "review": date_format(m.review_date, "j M Y")})
+            "date": date_format(m.raised_at), "state": state, "review": date_format(m.review_date)})
     return {"title": _("Warning markers"), "lines": lines}

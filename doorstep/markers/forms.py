@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.core.forms import GovukDateField, GovukForm
@@ -53,7 +54,7 @@ def initial_from_incident(incident) -> dict:
         category = MarkerCategory.HARASSMENT
     else:
         category = MarkerCategory.THREATS
-    when = timezone.localtime(incident.occurred_at).strftime("%d/%m/%Y")
+    when = date_format(timezone.localtime(incident.occurred_at))
     people = list(incident.people.all())
     if people:
         subject = f"person:{people[0].pk}"

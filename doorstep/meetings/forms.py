@@ -38,6 +38,8 @@ class WhenFields(GovukForm):
 
 
 class CallForm(WhenFields):
+    # Issue 18: "Parents are not invited" opens the question why (MTG-7, 004 §3.5).
+    reveals = {"parents": {ParentsAttendance.EXCLUDED: ("parents_excluded_reason",)}}
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("What is the concern the meeting is called about"), widget=forms.Textarea,
                              max_length=5000)

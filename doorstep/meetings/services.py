@@ -57,7 +57,7 @@ def _held_text(meeting: Meeting, held_on: date) -> Text:
 
 
 def _moment(value: datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "j M Y, H:i")
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def _require_manager(meeting: Meeting, by) -> None:

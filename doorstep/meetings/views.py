@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST, require_safe
@@ -130,7 +130,7 @@ def call(request, family_id: int):
         initial["reason"] = "\n".join(f.get("text", "") for f in escalation.facts) or escalation.title
     if review_of:
         initial["reason"] = _("Review of the plan agreed at the %(meeting)s held on %(day)s.") % {
-            "meeting": review_of.short_name, "day": review_of.held_on.strftime("%d/%m/%Y")}
+            "meeting": review_of.short_name, "day": formats.date_format(review_of.held_on)}
         review_date = getattr(getattr(review_of, "minutes", None), "review_date", None)
         if review_date and review_date > timezone.localdate():
             initial["starts_on"] = review_date
@@ -287,7 +287,7 @@ def reschedule(request, meeting_id: int):
     return render(request, "meetings/simple_form.html", {
         "form": form, "meeting": meeting, "family": meeting.family, "title": _("Move the meeting"),
         "hint": _("It must still be held by %(when)s.") % {
-            "when": timezone.localtime(meeting.hold_by).strftime("%d/%m/%Y %H:%M")},
+            "when": formats.date_format(timezone.localtime(meeting.hold_by), "DATETIME_FORMAT")},
         "button": _("Move the meeting")})
 
 

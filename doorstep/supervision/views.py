@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST, require_safe
@@ -112,7 +113,7 @@ def cancel(request, worker_id: int):
                                                                  **form.cleaned_data)):
             messages.success(request, _("Cancelled supervision recorded"))
             return redirect("supervision:worker", worker_id=person.pk)
-    title = (_("Cancel the supervision planned for %(date)s") % {"date": planned.planned_for.strftime("%d/%m/%Y")}
+    title = (_("Cancel the supervision planned for %(date)s") % {"date": date_format(planned.planned_for)}
              if planned else _("Record a cancelled supervision with %(name)s") % {"name": person})
     return render(request, "supervision/simple_form.html", {
         "form": form, "person": person, "title": title, "button": _("Save"),

@@ -131,6 +131,8 @@ class CheckOutForm(GovukForm):
 
 
 class DecideForm(GovukForm):
+    # Issue 18: "Agree it with changes" opens the changed arrangement (003 §5.3).
+    reveals = {"decision": {Decision.CHANGED: ("arrangements", "companions")}}
     decision = forms.ChoiceField(label=_("Your decision"), widget=forms.RadioSelect, choices=[
         (Decision.AGREED, _("Agree the plan")), (Decision.CHANGED, _("Agree it with changes")),
         (Decision.REFUSED, _("Refuse it"))])

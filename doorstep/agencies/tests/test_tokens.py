@@ -236,3 +236,19 @@ def test_an_administrator_asks_for_a_token_from_the_page(world, client):
     assert token.state == TokenState.REQUESTED and token.scope == TokenScope.READ and token.expires_on == today
     assert 'id="new-key"' in response.content.decode()
     assert token.requested_by == world.users["administrator"]
+
+
+def test_the_new_token_is_shown_whole_in_a_copyable_block(world, client):
+    # Issue 18: the whole token, in a block that wraps rather than cuts it off, with a copy button for scripts.
+    client.force_login(world.users["administrator"])
+    today = timezone.localdate() + timedelta(days=30)
+    response = client.post(reverse("agencies:tokens"), {
+        "agency": world.involvement.agency.pk, "system_name": "Health EPR", "contact_name": "Sam Jones",
+        "contact_email": "sam.jones@partner.example", "scope": "read", "expires_on_0": today.day,
+        "expires_on_1": today.month, "expires_on_2": today.year,
+    })
+    key = response.context["new_key"]
+    html = response.content.decode()
+    block = f'<pre class="ds-copyable" aria-labelledby="new-key-label" tabindex="0"><code id="new-key">{key}</code></pre>'
+    assert block in html
+    assert 'data-copy="new-key"' in html

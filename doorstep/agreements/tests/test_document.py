@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from doorstep.agreements.document import agreement_document
+from doorstep.agreements.document import _vowel_first, agreement_document
 from doorstep.agreements.pdf import agreement_pdf, font_covers_welsh, font_paths
 from doorstep.families import services as family_services
 from doorstep.families.models import MemberRole
@@ -30,6 +30,14 @@ def test_a_welsh_agreement_is_welsh_throughout(world):
     assert "Gadael y ci'n rhydd yn y tŷ" in text  # a written one, as written
     assert "gofyn i'r llys teulu am orchymyn i amddiffyn eich plant" in text  # up to a court order (004 §2.4)
     assert "Shouting" not in text and "Written agreement" not in text
+
+
+@pytest.mark.django_db
+def test_welsh_writes_ag_before_a_vowel(world):
+    # Issue 18: "â" (with) is "ag" before a vowel: "Mae'n ymwneud ag Alfie", never "â Alfie".
+    text = agreement_document(draft(world, language="cy")).text()
+    assert "Mae'n ymwneud ag Alfie." in text and "â Alfie" not in text
+    assert _vowel_first("Alfie") and _vowel_first("Osian") and not _vowel_first("Seren")
 
 
 @pytest.mark.django_db

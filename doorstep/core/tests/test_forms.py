@@ -1,8 +1,15 @@
-"""Issue 13, finding 10: the base form refuses what it did not offer, on the field, in the GOV.UK error summary."""
+"""Issue 13, finding 10: the base form refuses what it did not offer, on the field, in the GOV.UK error summary.
+Issue 18: the one template that draws a field (errors described, character counts, select lists, reveals)."""
 
+import re
+
+import pytest
 from django import forms
+from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from doorstep.agencies.models import Agency
 from doorstep.core.forms import GovukForm
 
 
@@ -46,3 +53,88 @@ def test_with_none_offered_the_refusal_is_for_the_whole_form():
 def test_other_names_that_only_begin_like_such_a_field_are_left_alone():
     form = PeopleForm({"person": "1", "child_impact": "He watched", "child_": "x", "child_abc": "x"}, children=[7])
     assert form.is_valid(), form.errors
+
+
+# --- Issue 18: the one place a field is drawn (WCAG 2.2 AA 1.3.1, 3.3.1; GOV.UK patterns) ---------------------------
+
+
+
+class ContactLikeForm(GovukForm):
+    kind = forms.ChoiceField(label="Kind", choices=[("visit", "Visit"), ("call", "Call"), ("letter", "Letter")],
+                             widget=forms.RadioSelect, help_text="How you met")
+    note = forms.CharField(label="Note", widget=forms.Textarea, max_length=200, help_text="What happened")
+    name = forms.CharField(label="Name", max_length=20)
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none())
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect,
+                                 choices=[("agreed", "Agree"), ("changed", "Agree with changes")])
+    companions = forms.CharField(label="Who is going", required=False, max_length=100)
+    reveals = {"decision": {"changed": ("companions",)}}
+
+
+def field_html(form, name):
+    return Template("{% load doorstep %}{% govuk_field f %}").render(Context({"f": form[name]}))
+
+
+def test_a_groups_error_and_hint_are_in_the_fieldsets_aria_describedby_and_the_summary_links_its_first_option():
+    form = ContactLikeForm({})
+    assert not form.is_valid()
+    html = field_html(form, "kind")
+    assert '<fieldset class="govuk-fieldset" aria-describedby="id_kind-hint id_kind-error">' in html
+    assert 'id="id_kind-error"' in html and 'id="id_kind-hint"' in html
+    summary = render_to_string("includes/error_summary.html", {"form": form})
+    assert '<a href="#id_kind_0">' in summary and 'href="#id_kind"' not in summary
+    assert 'href="#id_decision_0"' in summary
+
+
+def test_a_text_fields_error_is_in_its_aria_describedby():
+    html = field_html(ContactLikeForm({}), "name")
+    assert re.search(r'<input [^>]*id="id_name"[^>]*aria-describedby="id_name-error"', html)
+    assert '<p class="govuk-error-message" id="id_name-error">' in html
+
+
+def test_a_long_text_field_has_a_govuk_character_count_in_the_readers_language():
+    html = field_html(ContactLikeForm(), "note")
+    assert 'data-module="govuk-character-count" data-maxlength="200"' in html
+    assert 'aria-describedby="id_note-info id_note-hint"' in html
+    assert ('<div id="id_note-info" class="govuk-hint govuk-character-count__message">'
+            "You can enter up to 200 characters") in html
+    assert 'data-i18n.characters-under-limit.one="You have %{count} character remaining"' in html
+    with translation.override("cy"):
+        welsh = field_html(ContactLikeForm(), "note")
+    assert "You have" not in welsh and "data-i18n.characters-under-limit.two=" in welsh
+    assert "Gallwch roi hyd at 200 nod" in welsh
+    # A short text field is not counted.
+    assert "character-count" not in field_html(ContactLikeForm(), "name")
+
+
+@pytest.mark.django_db
+def test_a_select_list_starts_with_what_to_choose_not_dashes():
+    html = field_html(ContactLikeForm(), "agency")
+    assert '<option value="">Choose an agency</option>' in html and "---" not in html
+    with translation.override("cy"):
+        assert "Dewiswch asiantaeth" in field_html(ContactLikeForm(), "agency")
+
+
+def test_a_choice_that_opens_more_questions_draws_them_inside_it_and_not_again():
+    form = ContactLikeForm()
+    html = field_html(form, "decision")
+    assert 'data-aria-controls="conditional-id_decision_1"' in html
+    # Shown without JavaScript: only GOV.UK Frontend's script hides the --hidden class.
+    conditional = html[html.index('id="conditional-id_decision_1"'):]
+    assert 'id="id_companions"' in conditional
+    assert "govuk-radios--inline" not in html
+    assert field_html(form, "companions").strip() == ""
+    # Chosen (say after an error), the opened questions are not hidden.
+    chosen = field_html(ContactLikeForm({"decision": "changed"}), "decision")
+    assert 'class="govuk-radios__conditional" id="conditional-id_decision_1"' in chosen
+
+
+def test_a_page_with_errors_has_a_title_starting_error_in_english_and_welsh():
+    page = Template("{% extends 'base.html' %}{% block title %}Record a contact{% endblock %}")
+    # Whichever form has the errors (a page may name its form otherwise).
+    errors = page.render(Context({"own_form": ContactLikeForm({})}))
+    assert "<title>Error: Record a contact – Doorstep</title>" in errors
+    assert "<title>Record a contact – Doorstep</title>" in page.render(Context({"form": ContactLikeForm()}))
+    with translation.override("cy"):
+        welsh = page.render(Context({"form": ContactLikeForm({})}))
+    assert "<title>Gwall: Record a contact – Doorstep</title>" in welsh

@@ -204,7 +204,7 @@ def test_sweep_raises_esc_8_the_day_after_the_period_and_not_before(world, time_
     contact(world.family, worker, date(2026, 12, 29), outcome=Outcome.SEEN, seen=[world.child])
     family_evaluate(family=world.family)
     esc.refresh_from_db()
-    assert esc.state == EscalationState.DONE and "seen on 29 December 2026" in esc.outcome
+    assert esc.state == EscalationState.DONE and "seen on 29 Dec 2026" in esc.outcome
     assert esc.events.last().action == "resolved"
 
 

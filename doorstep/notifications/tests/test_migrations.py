@@ -39,6 +39,6 @@ def test_stored_messages_become_message_ids_or_stay_verbatim():
     assert "Heddlu Cymoedd Afonwy" in welsh and "Aelwyd Evans" in welsh
     supervision = Notification.objects.get(pk=supervision.pk)
     assert supervision.message_text["params"]["date"] == {"date": "2027-01-14"}
-    assert text_shown(supervision.message_text, language="en") == "Supervision planned for 14 January 2027"
+    assert text_shown(supervision.message_text, language="en") == "Supervision planned for 14 Jan 2027"
     title = Notification.objects.get(pk=title.pk)
     assert title.message_text == {"verbatim": "ESC-1: convene a meeting", "language": "en"}
