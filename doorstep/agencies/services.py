@@ -418,10 +418,6 @@ def _save_by_administrator(*, by: Professional, obj, noun: str):
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=obj,
                  summary=_SAVED[noun, stored is None] % {"name": str(obj), "changes": _describe(stored, obj, changed)})
     return obj
-    team.save()
-    audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=team,
-                 summary=_SAVED["team", stored is None] % {"name": str(team), "changes": _describe(stored, team, changed)})
-    return team
 
 
 @transaction.atomic

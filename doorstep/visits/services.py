@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
-from doorstep.agencies.models import Professional, Role
+from doorstep.agencies.models import Professional
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
