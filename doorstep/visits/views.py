@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -165,6 +168,7 @@ def out(request, visit_id: int):
                 # Issue 18: no banner: the page itself says so ("On the visit", "Back by"), and on a phone a banner
                 # would push "I'm safe, leaving" behind the "I need help now" bar.
                 return redirect("visits:out", visit_id=visit.pk)
+    _keep_signed_in(request, visit)
     now = timezone.now()
     # Issue 18 (BS 8484): after the discreet alarm the page is an ordinary check-out's, while the chain has the alarm.
     discreet = visit.shows_as_checked_out
@@ -186,6 +190,24 @@ def out(request, visit_id: int):
     })
 
 
+# How long after the expected return a worker on a live visit stays signed in (SAF-3, SAF-4). The idle timeout
+# (SESSION_COOKIE_AGE) would otherwise sign out a worker whose phone sat unused through a long visit, and their
+# "I need help now" would land on the sign-in page.
+VISIT_SIGNED_IN_AFTER = timedelta(hours=2)
+
+
+def _keep_signed_in(request, visit) -> None:
+    """While the visit is live the session lasts until its expected return plus VISIT_SIGNED_IN_AFTER (and never less
+    than the ordinary idle timeout); once it is over, the ordinary idle timeout applies again."""
+    if visit.is_live and visit.expected_back:
+        until = visit.expected_back + VISIT_SIGNED_IN_AFTER
+        if until > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE):
+            request.session.set_expiry(until)
+            return
+    if "_session_expiry" in request.session:
+        request.session.set_expiry(None)
+
+
 def _location(request) -> dict | None:
     """Issue 18: the location the visit page's script adds to a press, with the worker's consent (or nothing)."""
     if not request.POST.get("latitude"):
@@ -201,6 +223,8 @@ def _worker_action(request, visit_id: int, call, success: str):
         for error in exc.messages:
             messages.error(request, error)
         return redirect("visits:out", visit_id=visit.pk), visit, False
+    visit.refresh_from_db()
+    _keep_signed_in(request, visit)
     if success:
         messages.success(request, success)
     return redirect("visits:out", visit_id=visit.pk), visit, True

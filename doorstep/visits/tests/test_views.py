@@ -466,3 +466,26 @@ def test_the_phones_location_only_with_consent_only_at_arrival_help_and_extensio
     assert 'href="geo:52.4161,-4.0801"' in row and "To within 12 metres, at 10:00" in row
     assert "when they asked for help" in row
 
+
+
+def test_a_worker_on_a_long_visit_stays_signed_in_until_after_they_are_due_back(world, client, clock):
+    """SAF-3, SAF-4: the 30-minute idle timeout must not sign out a worker whose phone sat unused through a long visit:
+    their "I need help now" would land on the sign-in page. Once they have reported back, the idle timeout applies."""
+    visit = plan(world, planned_minutes=180)
+    client.force_login(visit.worker)
+    client.post(reverse("visits:out", args=[visit.pk]),
+                {"contact_number": "07700 900555", "vehicle": "", "minutes": "180"})
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.IN_PROGRESS
+    client.get(reverse("visits:out", args=[visit.pk]))
+    clock.shift(timedelta(minutes=150))  # far past the idle timeout, before the expected return
+    response = client.post(reverse("visits:help", args=[visit.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("visits:out", args=[visit.pk])
+    visit.refresh_from_db()
+    assert visit.alarm_step == "help"
+    response = client.post(reverse("visits:help_cancel", args=[visit.pk]), {"reason": "Pressed by mistake."})
+    assert response.status_code == 302
+    client.post(reverse("visits:check_out", args=[visit.pk]), {"something_happened": "no"})
+    assert "_session_expiry" not in client.session  # reported back: the ordinary idle timeout again
+    clock.shift(timedelta(minutes=31))
+    assert reverse("login") in client.get(reverse("visits:mine"))["Location"]
