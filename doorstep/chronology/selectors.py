@@ -35,12 +35,12 @@ class ChronologyLink:
 
 @dataclass(frozen=True)
 class ChronologyTag:
-    """A tag an entry may carry, its readable label, and the label the "behaviour" filter offers it under (empty:
+    """A tag an entry may carry, its readable label, and the label the "behaviour" filter offers it under (None:
     the filter does not offer it). Each capability names its own in core/extensions.py `CHRONOLOGY_TAGS`."""
 
     value: str
     label: Any
-    filter_label: Any = ""
+    filter_label: Any = None
 
 
 @cache
@@ -58,7 +58,8 @@ def tag_labels() -> dict[str, Any]:
 def filter_tags() -> tuple[tuple[str, Any], ...]:
     """The tags the "behaviour" filter offers, in the order of CHRONOLOGY_TAGS: ENG-2 behaviours, then ENG-3
     threatening behaviour."""
-    return tuple((tag.value, tag.filter_label) for tags in CHRONOLOGY_TAGS for tag in tags() if tag.filter_label)
+    return tuple((tag.value, tag.filter_label) for tags in CHRONOLOGY_TAGS for tag in tags()
+                 if tag.filter_label is not None)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ and which entries there are, in the order they run or show.
 One capability adds to another's page or loop through these points, never through a list filled from an
 `AppConfig.ready()`: the order is written here, not left to INSTALLED_APPS, and a system check (core/checks.py,
 `manage.py check`, run at every start) refuses a point that is empty, names an entry twice, names one that does
-not exist, or names one whose signature does not fit the point's Protocol. Every app is always installed, so an
-entry imports its app's models directly; a renamed field fails loudly, never as a silent "not available".
+not exist, one that is not what the point's Protocol describes or cannot be called as it says (read from the
+Protocol itself: its `__call__`, or the methods of an entry that is an object), or two entries with the same key
+(two navigation entries for one page). Every app is always installed, so an entry imports its app's models
+directly; a renamed field fails loudly, never as a silent "not available".
 
 To add an entry: write the function (or object) in its app, then add its dotted path below at the place where it
 should run or show. The protocol rules (doorstep/escalations/rules.py `RULES`, filled by `rule_register`) are their
@@ -154,7 +156,7 @@ class ExtensionPoint(Generic[T]):
     how an entry is called from the point's Protocol (its `__call__`, or its methods for an entry that is an
     object); `unique` names an attribute no two entries may share."""
 
-    def __init__(self, name: str, protocol: type, entries: Sequence[str], *, unique: str = ""):
+    def __init__(self, name: str, protocol: type[T], entries: Sequence[str], *, unique: str = ""):
         self.name = name
         self.protocol = protocol
         self.paths = tuple(entries)
@@ -226,13 +228,13 @@ def _fits(entry, positional: tuple, keywords: tuple) -> bool:
 
 
 # Above every page of a family: what a visitor must know first (FLG-1), then open actions.
-CASEFILE_BANNERS: ExtensionPoint[CaseFilePanel] = ExtensionPoint("case-file banners", CaseFilePanel, [
+CASEFILE_BANNERS = ExtensionPoint("case-file banners", CaseFilePanel, [
     "doorstep.markers.casefile.risk_banner",
     "doorstep.escalations.home.open_escalations_banner",
 ])
 
 # The case file's main column: the children first (P-1), then each record.
-CASEFILE_PANELS: ExtensionPoint[CaseFilePanel] = ExtensionPoint("case-file panels", CaseFilePanel, [
+CASEFILE_PANELS = ExtensionPoint("case-file panels", CaseFilePanel, [
     "doorstep.engagement.casefile.children_seen_panel",
     "doorstep.engagement.casefile.engagement_grid_panel",
     "doorstep.incidents.casefile.incidents_panel",
@@ -242,7 +244,7 @@ CASEFILE_PANELS: ExtensionPoint[CaseFilePanel] = ExtensionPoint("case-file panel
 ])
 
 # The case file's side column.
-CASEFILE_SIDE: ExtensionPoint[CaseFilePanel] = ExtensionPoint("case-file side panels", CaseFilePanel, [
+CASEFILE_SIDE = ExtensionPoint("case-file side panels", CaseFilePanel, [
     "doorstep.escalations.home.protocol_steps_panel",
     "doorstep.engagement.casefile.defaulted_panel",
     "doorstep.markers.casefile.markers_side_panel",
@@ -250,13 +252,13 @@ CASEFILE_SIDE: ExtensionPoint[CaseFilePanel] = ExtensionPoint("case-file side pa
 ])
 
 # Every export of a family: the risk to professionals first (FLG-1), then violence in full (INC-2).
-CASEFILE_EXPORT_SECTIONS: ExtensionPoint[ExportSection] = ExtensionPoint("case-file export sections", ExportSection, [
+CASEFILE_EXPORT_SECTIONS = ExtensionPoint("case-file export sections", ExportSection, [
     "doorstep.markers.casefile.markers_export_section",
     "doorstep.incidents.casefile.incidents_export_section",
 ])
 
 # The landing page: a live visit alarm is the most urgent thing anyone sees (SAF-3), then "My actions".
-HOME_SECTIONS: ExtensionPoint[HomeSection] = ExtensionPoint("home sections", HomeSection, [
+HOME_SECTIONS = ExtensionPoint("home sections", HomeSection, [
     "doorstep.visits.home.visits_section",
     "doorstep.escalations.home.my_actions_section",
     "doorstep.families.home.families_section",
@@ -268,7 +270,7 @@ HOME_SECTIONS: ExtensionPoint[HomeSection] = ExtensionPoint("home sections", Hom
 ])
 
 # The Board chair's figures (OVR-2), in this order on the page.
-BOARD_FIGURES: ExtensionPoint[BoardFigures] = ExtensionPoint("Board figures", BoardFigures, [
+BOARD_FIGURES = ExtensionPoint("Board figures", BoardFigures, [
     "doorstep.families.board.families_figures",
     "doorstep.markers.board.markers_figures",
     "doorstep.incidents.board.incidents_figures",
@@ -279,7 +281,7 @@ BOARD_FIGURES: ExtensionPoint[BoardFigures] = ExtensionPoint("Board figures", Bo
 ])
 
 # The demo region: agencies and families first; the escalation engine last, once every history exists.
-DEMO_LOADERS: ExtensionPoint[DemoLoader] = ExtensionPoint("demo loaders", DemoLoader, [
+DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.agencies.demo.load",
     "doorstep.families.demo.load",
     "doorstep.escalations.demo.load",
@@ -293,7 +295,7 @@ DEMO_LOADERS: ExtensionPoint[DemoLoader] = ExtensionPoint("demo loaders", DemoLo
 ])
 
 # The worker's periodic sweep (core/schedule.py), in this order.
-SWEEP_CHECKS: ExtensionPoint[SweepCheck] = ExtensionPoint("sweep checks", SweepCheck, [
+SWEEP_CHECKS = ExtensionPoint("sweep checks", SweepCheck, [
     "doorstep.escalations.scheduled.family_checks_run",
     "doorstep.escalations.scheduled.escalations_overdue_run",
     "doorstep.markers.scheduled.marker_review_sweep",  # FLG-2
@@ -303,33 +305,32 @@ SWEEP_CHECKS: ExtensionPoint[SweepCheck] = ExtensionPoint("sweep checks", SweepC
 ])
 
 # Run for a family on every change (and when it is due): the rules engine.
-FAMILY_EVALUATORS: ExtensionPoint[FamilyEvaluator] = ExtensionPoint("family evaluators", FamilyEvaluator, [
+FAMILY_EVALUATORS = ExtensionPoint("family evaluators", FamilyEvaluator, [
     "doorstep.escalations.engine.protocol_rules",
 ])
 
 # Asked before an agency's involvement ends.
-INVOLVEMENT_END_CHECKS: ExtensionPoint[InvolvementEndCheck] = ExtensionPoint(
-    "involvement end checks", InvolvementEndCheck, [
-        "doorstep.escalations.engine.involvement_end_check",  # ESC-6 (001 §5.1.19)
-    ])
+INVOLVEMENT_END_CHECKS = ExtensionPoint("involvement end checks", InvolvementEndCheck, [
+    "doorstep.escalations.engine.involvement_end_check",  # ESC-6 (001 §5.1.19)
+])
 
 # Further ways to read and write a family, beyond the agency's involvement (the access guard, core/access.py).
-FAMILY_ACCESS: ExtensionPoint[FamilyAccess] = ExtensionPoint("family access", FamilyAccess, [
+FAMILY_ACCESS = ExtensionPoint("family access", FamilyAccess, [
     "doorstep.meetings.selectors.specialist_family_access",  # MTG-6
 ])
 
 # Family search results.
-SEARCH_PREFETCHES: ExtensionPoint[SearchPrefetches] = ExtensionPoint("family search prefetches", SearchPrefetches, [
+SEARCH_PREFETCHES = ExtensionPoint("family search prefetches", SearchPrefetches, [
     "doorstep.markers.selectors.search_prefetches",  # FLG-1
 ])
 
 # The API's family detail.
-FAMILY_DETAIL_EXTRAS: ExtensionPoint[FamilyDetailExtra] = ExtensionPoint("API family detail", FamilyDetailExtra, [
+FAMILY_DETAIL_EXTRAS = ExtensionPoint("API family detail", FamilyDetailExtra, [
     "doorstep.markers.api.family_detail_markers",  # FLG-1
 ])
 
 # The service navigation (core/navigation.py), in the order the header shows it to those it is shown to.
-NAVIGATION: ExtensionPoint[NavigationItem] = ExtensionPoint("navigation", NavigationItem, [
+NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.core.navigation.HOME",
     "doorstep.escalations.navigation.MY_ACTIONS",
     "doorstep.escalations.navigation.TEAM_ACTIONS",
@@ -354,7 +355,7 @@ NAVIGATION: ExtensionPoint[NavigationItem] = ExtensionPoint("navigation", Naviga
 ], unique="url_name")
 
 # The chronology's links to the records behind its entries (CHR-1), one for each kind of record.
-CHRONOLOGY_LINKS: ExtensionPoint[ChronologyRecordLink] = ExtensionPoint("chronology links", ChronologyRecordLink, [
+CHRONOLOGY_LINKS = ExtensionPoint("chronology links", ChronologyRecordLink, [
     "doorstep.engagement.chronology.CONTACT_LINK",
     "doorstep.engagement.chronology.PARENT_LETTER_LINK",
     "doorstep.incidents.chronology.INCIDENT_LINK",
@@ -363,18 +364,18 @@ CHRONOLOGY_LINKS: ExtensionPoint[ChronologyRecordLink] = ExtensionPoint("chronol
 
 # The chronology's tag vocabulary (CHR-1, CHR-2): the behaviour filter offers, in this order, ENG-2 behaviours
 # then ENG-3 threatening behaviour.
-CHRONOLOGY_TAGS: ExtensionPoint[ChronologyTags] = ExtensionPoint("chronology tags", ChronologyTags, [
+CHRONOLOGY_TAGS = ExtensionPoint("chronology tags", ChronologyTags, [
     "doorstep.engagement.chronology.behaviour_tags",  # ENG-2
     "doorstep.engagement.chronology.threat_tags",  # ENG-3
     "doorstep.engagement.chronology.contact_tags",
 ])
 
 # The generated region (issue 9): once, then for each family in turn; a step reads what earlier steps made.
-REGION_STEPS: ExtensionPoint[GeneratorStep] = ExtensionPoint("region generator steps", GeneratorStep, [
+REGION_STEPS = ExtensionPoint("region generator steps", GeneratorStep, [
     "doorstep.scale.steps.AGENCIES_AND_STAFF",
     "doorstep.scale.steps.SUPERVISION",
 ])
-FAMILY_STEPS: ExtensionPoint[GeneratorStep] = ExtensionPoint("family generator steps", GeneratorStep, [
+FAMILY_STEPS = ExtensionPoint("family generator steps", GeneratorStep, [
     "doorstep.scale.steps.FAMILY_RECORD",
     "doorstep.scale.steps.PEOPLE",
     "doorstep.scale.steps.INVOLVEMENTS",
