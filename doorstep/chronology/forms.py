@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from doorstep.core.forms import GovukDateField, GovukForm
 
 from .models import EntryKind
-from .selectors import FILTER_TAGS, ChronologyFilters
+from .selectors import ChronologyFilters, filter_tags
 from .services import COMMENT_MAX_LENGTH
 
 
@@ -25,7 +25,7 @@ class ChronologyFilterForm(GovukForm):
         self.fields["agency"].choices = everyone + [(str(a.pk), a.name) for a in agencies]
         self.fields["person"].choices = everyone + [(str(p.pk), str(p)) for p in people]
         self.fields["kind"].choices = everyone + list(EntryKind.choices)
-        self.fields["behaviour"].choices = everyone + [(v, label) for v, label in FILTER_TAGS]
+        self.fields["behaviour"].choices = everyone + list(filter_tags())
 
     def clean(self):
         data = super().clean()

@@ -4,33 +4,62 @@ Pages are keyset-paginated on (occurred_at, id), newest first, so a family with 
 pages in the same few queries as a family with ten. Exports run oldest first, as a conference reads them.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-
 from doorstep.core.access import family_get_for
+from doorstep.core.extensions import CHRONOLOGY_LINKS, CHRONOLOGY_TAGS
 
 from .models import ChronologyComment, ChronologyEntry
 
 PAGE_SIZE = 50
 
-# How to link an entry to the record behind it: model label -> fn(source_id) -> URL. Capabilities register
-# their records here in AppConfig.ready() (e.g. "engagement.Contact").
-SOURCE_URLS: dict[str, Callable[[str], str]] = {
-    # Records of capabilities that write to the chronology without registering a link themselves.
-    "incidents.Incident": lambda pk: reverse("incidents:detail", args=[pk]),
-    "markers.WarningMarker": lambda pk: reverse("markers:detail", args=[pk]),
-}
-# Readable labels for entry tags (tag value -> label), and the tags the "behaviour" filter offers, in order.
-# The engagement record registers ENG-2 behaviours and ENG-3 threatening behaviour; others may add theirs.
-TAG_LABELS: dict[str, str] = {}
-FILTER_TAGS: list[tuple[str, str]] = []
+@dataclass(frozen=True)
+class ChronologyLink:
+    """How an entry links to the record behind it (CHR-1): the record's model label and the name of its page.
+    Each capability names its own in core/extensions.py `CHRONOLOGY_LINKS`."""
+
+    model: str
+    url_name: str
+
+    def url(self, source_id) -> str:
+        return reverse(self.url_name, args=[source_id])
+
+
+@dataclass(frozen=True)
+class ChronologyTag:
+    """A tag an entry may carry, its readable label, and the label the "behaviour" filter offers it under (None:
+    the filter does not offer it). Each capability names its own in core/extensions.py `CHRONOLOGY_TAGS`."""
+
+    value: str
+    label: Any
+    filter_label: Any = None
+
+
+@cache
+def source_links() -> dict[str, ChronologyLink]:
+    return {link.model: link for link in CHRONOLOGY_LINKS}
+
+
+@cache
+def tag_labels() -> dict[str, Any]:
+    """Readable labels for entry tags (tag value -> label, translated when shown)."""
+    return {tag.value: tag.label for tags in CHRONOLOGY_TAGS for tag in tags()}
+
+
+@cache
+def filter_tags() -> tuple[tuple[str, Any], ...]:
+    """The tags the "behaviour" filter offers, in the order of CHRONOLOGY_TAGS: ENG-2 behaviours, then ENG-3
+    threatening behaviour."""
+    return tuple((tag.value, tag.filter_label) for tags in CHRONOLOGY_TAGS for tag in tags()
+                 if tag.filter_label is not None)
 
 
 @dataclass(frozen=True)
@@ -154,10 +183,7 @@ def entry_get_for(*, professional, entry_id: int, purpose: str = "chronology ent
 
 
 def source_url(entry: ChronologyEntry) -> str | None:
-    link = SOURCE_URLS.get(entry.source_type)
+    link = source_links().get(entry.source_type)
     if not link or not entry.source_id:
         return None
-    try:
-        return link(entry.source_id)
-    except NoReverseMatch:  # the capability behind the entry is not installed
-        return None
+    return link.url(entry.source_id)

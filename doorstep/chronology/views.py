@@ -55,8 +55,9 @@ def family_chronology(request, family_id: int):
     filters = form.filters()
     page = selectors.chronology_page(family=family, filters=filters, before=request.GET.get("before"),
                                      after=request.GET.get("after"))
+    labels = selectors.tag_labels()
     rows = [{"entry": e, "url": selectors.source_url(e),
-             "labels": [selectors.TAG_LABELS[t] for t in e.tag_list if t in selectors.TAG_LABELS]} for e in page]
+             "labels": [labels[t] for t in e.tag_list if t in labels]} for e in page]
     query = _filter_query(request)
     return render(request, "chronology/family.html", {
         "family": family, "form": form, "page": page, "rows": rows, "query": query, "filtered": filters.active,
@@ -114,11 +115,11 @@ def _export(request, family_id: int, fmt: str):
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         body = chronology_csv(family=family, entries=entries, header=header, sections=sections,
-                              tag_labels=selectors.TAG_LABELS)
+                              tag_labels=selectors.tag_labels())
         response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
     else:
         body = chronology_pdf(family=family, entries=entries, header=header, sections=sections,
-                              tag_labels=selectors.TAG_LABELS, generated_by=request.user)
+                              tag_labels=selectors.tag_labels(), generated_by=request.user)
         response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chronology-{family.reference}-{stamp}.{fmt}"'
     return response
@@ -146,6 +147,7 @@ def comment(request, entry_id: int):
                                                                      text=form.cleaned_data["text"])):
             messages.success(request, _("Analysis added to the chronology"))
             return redirect(reverse("chronology:family", args=[entry.family_id]) + f"#entry-{entry.pk}")
+    labels = selectors.tag_labels()
     return render(request, "chronology/comment.html", {
         "form": form, "entry": entry, "family": entry.family, "url": selectors.source_url(entry),
-        "labels": [selectors.TAG_LABELS[t] for t in entry.tag_list if t in selectors.TAG_LABELS]})
+        "labels": [labels[t] for t in entry.tag_list if t in labels]})

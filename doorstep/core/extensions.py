@@ -4,8 +4,10 @@ and which entries there are, in the order they run or show.
 One capability adds to another's page or loop through these points, never through a list filled from an
 `AppConfig.ready()`: the order is written here, not left to INSTALLED_APPS, and a system check (core/checks.py,
 `manage.py check`, run at every start) refuses a point that is empty, names an entry twice, names one that does
-not exist, or names one whose signature does not fit the point's Protocol. Every app is always installed, so an
-entry imports its app's models directly; a renamed field fails loudly, never as a silent "not available".
+not exist, one that is not what the point's Protocol describes or cannot be called as it says (read from the
+Protocol itself: its `__call__`, or the methods of an entry that is an object), or two entries with the same key
+(two navigation entries for one page). Every app is always installed, so an entry imports its app's models
+directly; a renamed field fails loudly, never as a silent "not available".
 
 To add an entry: write the function (or object) in its app, then add its dotted path below at the place where it
 should run or show. The protocol rules (doorstep/escalations/rules.py `RULES`, filled by `rule_register`) are their
@@ -15,7 +17,7 @@ own registry, ordered by rule ID; the check below also makes sure it is filled.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
@@ -117,17 +119,48 @@ class GeneratorStep(Protocol):
     run: Any
 
 
+@runtime_checkable
+class NavigationItem(Protocol):
+    """An entry of the service navigation (core/navigation.py `NavItem`): shown to whom `allowed(user)` admits,
+    marked current on the pages under `prefix`."""
+
+    url_name: str
+    label: Any
+    prefix: str
+
+    def allowed(self, user) -> bool: ...
+
+
+@runtime_checkable
+class ChronologyRecordLink(Protocol):
+    """How a chronology entry links to the record behind it (CHR-1): the record's model label ("engagement.Contact")
+    and its page (chronology/selectors.py `ChronologyLink`)."""
+
+    model: str
+
+    def url(self, source_id) -> str: ...
+
+
+@runtime_checkable
+class ChronologyTags(Protocol):
+    """Tags a capability puts on its chronology entries, with their labels, and whether the chronology's behaviour
+    filter offers them (CHR-1, CHR-2): an iterable of chronology/selectors.py `ChronologyTag`."""
+
+    def __call__(self) -> Iterable: ...
+
+
 # --- The points ------------------------------------------------------------------------------------------------
 
 class ExtensionPoint(Generic[T]):
-    """A typed, explicitly ordered registry: its entries are dotted paths, imported on first use."""
+    """A typed, explicitly ordered registry: its entries are dotted paths, imported on first use. The check reads
+    how an entry is called from the point's Protocol (its `__call__`, or its methods for an entry that is an
+    object); `unique` names an attribute no two entries may share."""
 
-    def __init__(self, name: str, protocol: type, entries: Sequence[str], *, call: tuple = ()):
+    def __init__(self, name: str, protocol: type[T], entries: Sequence[str], *, unique: str = ""):
         self.name = name
         self.protocol = protocol
         self.paths = tuple(entries)
-        # How the point calls an entry (positional names, keyword names), to check each entry's signature.
-        self.call = call
+        self.unique = unique
 
     @cached_property
     def entries(self) -> tuple[T, ...]:
@@ -151,6 +184,7 @@ class ExtensionPoint(Generic[T]):
             return [f"{self.name}: no entries (every extension point is filled)"]
         found = [f"{self.name}: {path} is listed twice" for path in sorted({p for p in self.paths
                                                                               if self.paths.count(p) > 1})]
+        keys: dict[Any, str] = {}
         for path in self.paths:
             try:
                 entry = import_string(path)
@@ -159,15 +193,33 @@ class ExtensionPoint(Generic[T]):
                 continue
             if not isinstance(entry, self.protocol):
                 found.append(f"{self.name}: {path} is not a {self.protocol.__name__}")
-            elif self.call and not _fits(entry, self.call):
-                positional, keywords = self.call
-                found.append(f"{self.name}: {path} cannot be called as "
-                             f"({', '.join([*positional, *(f'{k}=' for k in keywords)])})")
+                continue
+            for member, (positional, keywords) in _calls(self.protocol).items():
+                if not _fits(entry if member == "__call__" else getattr(entry, member), positional, keywords):
+                    called = "" if member == "__call__" else f"'s {member}"
+                    found.append(f"{self.name}: {path}{called} cannot be called as "
+                                 f"({', '.join([*positional, *(f'{k}=' for k in keywords)])})")
+            if self.unique:
+                key = getattr(entry, self.unique)
+                if key in keys:
+                    found.append(f"{self.name}: {path} has the {self.unique} {key!r} of {keys[key]}")
+                keys.setdefault(key, path)
         return found
 
 
-def _fits(entry, call: tuple) -> bool:
-    positional, keywords = call
+def _calls(protocol: type) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """How each callable member of a Protocol is called: (positional names, keyword names), `self` left out."""
+    calls = {}
+    for member, value in vars(protocol).items():
+        if inspect.isfunction(value) and (member == "__call__" or not member.startswith("_")):
+            parameters = list(inspect.signature(value).parameters.values())[1:]
+            calls[member] = (
+                tuple(p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)),
+                tuple(p.name for p in parameters if p.kind == p.KEYWORD_ONLY))
+    return calls
+
+
+def _fits(entry, positional: tuple, keywords: tuple) -> bool:
     try:
         inspect.signature(entry).bind(*positional, **dict.fromkeys(keywords))
     except TypeError:
@@ -175,40 +227,38 @@ def _fits(entry, call: tuple) -> bool:
     return True
 
 
-_PANEL = ((), ("family", "professional"))
-
 # Above every page of a family: what a visitor must know first (FLG-1), then open actions.
-CASEFILE_BANNERS: ExtensionPoint[CaseFilePanel] = ExtensionPoint("case-file banners", CaseFilePanel, [
+CASEFILE_BANNERS = ExtensionPoint("case-file banners", CaseFilePanel, [
     "doorstep.markers.casefile.risk_banner",
     "doorstep.escalations.home.open_escalations_banner",
-], call=_PANEL)
+])
 
 # The case file's main column: the children first (P-1), then each record.
-CASEFILE_PANELS: ExtensionPoint[CaseFilePanel] = ExtensionPoint("case-file panels", CaseFilePanel, [
+CASEFILE_PANELS = ExtensionPoint("case-file panels", CaseFilePanel, [
     "doorstep.engagement.casefile.children_seen_panel",
     "doorstep.engagement.casefile.engagement_grid_panel",
     "doorstep.incidents.casefile.incidents_panel",
     "doorstep.visits.casefile.visits_panel",
     "doorstep.meetings.panels.plan_panel",
     "doorstep.agreements.casefile.agreement_panel",
-], call=_PANEL)
+])
 
 # The case file's side column.
-CASEFILE_SIDE: ExtensionPoint[CaseFilePanel] = ExtensionPoint("case-file side panels", CaseFilePanel, [
+CASEFILE_SIDE = ExtensionPoint("case-file side panels", CaseFilePanel, [
     "doorstep.escalations.home.protocol_steps_panel",
     "doorstep.engagement.casefile.defaulted_panel",
     "doorstep.markers.casefile.markers_side_panel",
     "doorstep.supervision.casefile.decisions_panel",
-], call=_PANEL)
+])
 
 # Every export of a family: the risk to professionals first (FLG-1), then violence in full (INC-2).
-CASEFILE_EXPORT_SECTIONS: ExtensionPoint[ExportSection] = ExtensionPoint("case-file export sections", ExportSection, [
+CASEFILE_EXPORT_SECTIONS = ExtensionPoint("case-file export sections", ExportSection, [
     "doorstep.markers.casefile.markers_export_section",
     "doorstep.incidents.casefile.incidents_export_section",
-], call=((), ("family",)))
+])
 
 # The landing page: a live visit alarm is the most urgent thing anyone sees (SAF-3), then "My actions".
-HOME_SECTIONS: ExtensionPoint[HomeSection] = ExtensionPoint("home sections", HomeSection, [
+HOME_SECTIONS = ExtensionPoint("home sections", HomeSection, [
     "doorstep.visits.home.visits_section",
     "doorstep.escalations.home.my_actions_section",
     "doorstep.families.home.families_section",
@@ -217,10 +267,10 @@ HOME_SECTIONS: ExtensionPoint[HomeSection] = ExtensionPoint("home sections", Hom
     "doorstep.incidents.home.incidents_section",
     "doorstep.meetings.panels.board_section",
     "doorstep.meetings.panels.worker_section",
-], call=(("request",), ()))
+])
 
 # The Board chair's figures (OVR-2), in this order on the page.
-BOARD_FIGURES: ExtensionPoint[BoardFigures] = ExtensionPoint("Board figures", BoardFigures, [
+BOARD_FIGURES = ExtensionPoint("Board figures", BoardFigures, [
     "doorstep.families.board.families_figures",
     "doorstep.markers.board.markers_figures",
     "doorstep.incidents.board.incidents_figures",
@@ -228,10 +278,10 @@ BOARD_FIGURES: ExtensionPoint[BoardFigures] = ExtensionPoint("Board figures", Bo
     "doorstep.meetings.panels.board_figures_sections",
     "doorstep.agreements.board.agreements_figures",
     "doorstep.supervision.board.supervision_figures",
-], call=((), ()))
+])
 
 # The demo region: agencies and families first; the escalation engine last, once every history exists.
-DEMO_LOADERS: ExtensionPoint[DemoLoader] = ExtensionPoint("demo loaders", DemoLoader, [
+DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.agencies.demo.load",
     "doorstep.families.demo.load",
     "doorstep.escalations.demo.load",
@@ -242,50 +292,90 @@ DEMO_LOADERS: ExtensionPoint[DemoLoader] = ExtensionPoint("demo loaders", DemoLo
     "doorstep.agreements.demo.load",
     "doorstep.supervision.demo.load",
     "doorstep.escalations.demo.load_after_histories",
-], call=(("region",), ()))
+])
 
 # The worker's periodic sweep (core/schedule.py), in this order.
-SWEEP_CHECKS: ExtensionPoint[SweepCheck] = ExtensionPoint("sweep checks", SweepCheck, [
+SWEEP_CHECKS = ExtensionPoint("sweep checks", SweepCheck, [
     "doorstep.escalations.scheduled.family_checks_run",
     "doorstep.escalations.scheduled.escalations_overdue_run",
     "doorstep.markers.scheduled.marker_review_sweep",  # FLG-2
     "doorstep.visits.scheduled.visit_alarm_sweep",  # SAF-3
     "doorstep.agreements.services.agreement_reviews_sweep",  # AGR-1
     "doorstep.supervision.services.supervision_overdue_sweep",  # SUP-4
-], call=((), ("now",)))
+])
 
 # Run for a family on every change (and when it is due): the rules engine.
-FAMILY_EVALUATORS: ExtensionPoint[FamilyEvaluator] = ExtensionPoint("family evaluators", FamilyEvaluator, [
+FAMILY_EVALUATORS = ExtensionPoint("family evaluators", FamilyEvaluator, [
     "doorstep.escalations.engine.protocol_rules",
-], call=((), ("family",)))
+])
 
 # Asked before an agency's involvement ends.
-INVOLVEMENT_END_CHECKS: ExtensionPoint[InvolvementEndCheck] = ExtensionPoint(
-    "involvement end checks", InvolvementEndCheck, [
-        "doorstep.escalations.engine.involvement_end_check",  # ESC-6 (001 §5.1.19)
-    ], call=(("involvement",), ()))
+INVOLVEMENT_END_CHECKS = ExtensionPoint("involvement end checks", InvolvementEndCheck, [
+    "doorstep.escalations.engine.involvement_end_check",  # ESC-6 (001 §5.1.19)
+])
 
 # Further ways to read and write a family, beyond the agency's involvement (the access guard, core/access.py).
-FAMILY_ACCESS: ExtensionPoint[FamilyAccess] = ExtensionPoint("family access", FamilyAccess, [
+FAMILY_ACCESS = ExtensionPoint("family access", FamilyAccess, [
     "doorstep.meetings.selectors.specialist_family_access",  # MTG-6
-], call=(("professional",), ()))
+])
 
 # Family search results.
-SEARCH_PREFETCHES: ExtensionPoint[SearchPrefetches] = ExtensionPoint("family search prefetches", SearchPrefetches, [
+SEARCH_PREFETCHES = ExtensionPoint("family search prefetches", SearchPrefetches, [
     "doorstep.markers.selectors.search_prefetches",  # FLG-1
-], call=((), ()))
+])
 
 # The API's family detail.
-FAMILY_DETAIL_EXTRAS: ExtensionPoint[FamilyDetailExtra] = ExtensionPoint("API family detail", FamilyDetailExtra, [
+FAMILY_DETAIL_EXTRAS = ExtensionPoint("API family detail", FamilyDetailExtra, [
     "doorstep.markers.api.family_detail_markers",  # FLG-1
-], call=_PANEL)
+])
+
+# The service navigation (core/navigation.py), in the order the header shows it to those it is shown to.
+NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
+    "doorstep.core.navigation.HOME",
+    "doorstep.escalations.navigation.MY_ACTIONS",
+    "doorstep.escalations.navigation.TEAM_ACTIONS",
+    "doorstep.core.navigation.FIND_A_FAMILY",
+    "doorstep.markers.navigation.ADDRESS_CHECK",  # FLG-1
+    "doorstep.visits.navigation.MY_VISITS",
+    "doorstep.meetings.navigation.MEETINGS",
+    "doorstep.meetings.navigation.BOARD_MINUTES",
+    "doorstep.notifications.navigation.NOTIFICATIONS",
+    "doorstep.supervision.navigation.SUPERVISION",
+    "doorstep.visits.navigation.OUT_ON_VISITS",  # SAF-3
+    "doorstep.markers.navigation.MARKERS_TO_AUTHORISE",
+    "doorstep.core.navigation.EMERGENCY_ACCESS",
+    "doorstep.core.navigation.AUDIT",
+    "doorstep.escalations.navigation.RULE_SETTINGS",  # ESC-12
+    "doorstep.core.navigation.PARTNER_SYSTEMS",
+    "doorstep.core.navigation.STAFF_ACCOUNTS",
+    "doorstep.engagement.navigation.ENGAGEMENT_SETTINGS",
+    "doorstep.core.navigation.ADMINISTRATION",
+    "doorstep.core.navigation.API",
+    "doorstep.core.navigation.DEMO_MAILBOX",
+], unique="url_name")
+
+# The chronology's links to the records behind its entries (CHR-1), one for each kind of record.
+CHRONOLOGY_LINKS = ExtensionPoint("chronology links", ChronologyRecordLink, [
+    "doorstep.engagement.chronology.CONTACT_LINK",
+    "doorstep.engagement.chronology.PARENT_LETTER_LINK",
+    "doorstep.incidents.chronology.INCIDENT_LINK",
+    "doorstep.markers.chronology.MARKER_LINK",
+], unique="model")
+
+# The chronology's tag vocabulary (CHR-1, CHR-2): the behaviour filter offers, in this order, ENG-2 behaviours
+# then ENG-3 threatening behaviour.
+CHRONOLOGY_TAGS = ExtensionPoint("chronology tags", ChronologyTags, [
+    "doorstep.engagement.chronology.behaviour_tags",  # ENG-2
+    "doorstep.engagement.chronology.threat_tags",  # ENG-3
+    "doorstep.engagement.chronology.contact_tags",
+])
 
 # The generated region (issue 9): once, then for each family in turn; a step reads what earlier steps made.
-REGION_STEPS: ExtensionPoint[GeneratorStep] = ExtensionPoint("region generator steps", GeneratorStep, [
+REGION_STEPS = ExtensionPoint("region generator steps", GeneratorStep, [
     "doorstep.scale.steps.AGENCIES_AND_STAFF",
     "doorstep.scale.steps.SUPERVISION",
 ])
-FAMILY_STEPS: ExtensionPoint[GeneratorStep] = ExtensionPoint("family generator steps", GeneratorStep, [
+FAMILY_STEPS = ExtensionPoint("family generator steps", GeneratorStep, [
     "doorstep.scale.steps.FAMILY_RECORD",
     "doorstep.scale.steps.PEOPLE",
     "doorstep.scale.steps.INVOLVEMENTS",
@@ -299,7 +389,7 @@ FAMILY_STEPS: ExtensionPoint[GeneratorStep] = ExtensionPoint("family generator s
 EXTENSION_POINTS: tuple[ExtensionPoint, ...] = (
     CASEFILE_BANNERS, CASEFILE_PANELS, CASEFILE_SIDE, CASEFILE_EXPORT_SECTIONS, HOME_SECTIONS, BOARD_FIGURES,
     DEMO_LOADERS, SWEEP_CHECKS, FAMILY_EVALUATORS, INVOLVEMENT_END_CHECKS, FAMILY_ACCESS, SEARCH_PREFETCHES,
-    FAMILY_DETAIL_EXTRAS, REGION_STEPS, FAMILY_STEPS,
+    FAMILY_DETAIL_EXTRAS, NAVIGATION, CHRONOLOGY_LINKS, CHRONOLOGY_TAGS, REGION_STEPS, FAMILY_STEPS,
 )
 
 

@@ -1,15 +1,18 @@
-"""The service navigation: one list, filtered by what the signed-in person may use.
+"""The service navigation: one list (core/extensions.py `NAVIGATION`, in the order the header shows it), filtered
+by what the signed-in person may use.
 
-Each capability adds its entry here so that a feature is reachable from the navigation.
+Each capability defines its entries (`NavItem`) in its own navigation.py, and names them in that list, so that a
+feature is reachable from the navigation.
 """
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .access import is_family_worker
+from .extensions import NAVIGATION
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,6 @@ class NavItem:
     label: str
     allowed: Callable
     prefix: str = ""
-    order: int = 50
 
 
 def _manager(user) -> bool:
@@ -33,28 +35,7 @@ def _board(user) -> bool:
     return user.is_board_chair
 
 
-# Apps add their own entries in AppConfig.ready(); `order` places them (home 0 ... administration 90).
-NAV_ITEMS: list[NavItem] = [
-    NavItem("home", _("Home"), lambda u: True, order=0),
-    NavItem("families:search", _("Find a family"), is_family_worker, "/families/", order=10),
-    NavItem("families:break_glass_review", _("Emergency access"), _manager, "/families/emergency-access/review/",
-            order=70),
-    NavItem("audit:search", _("Audit"), _manager, "/audit/", order=75),
-    # Issue 13 finding 2: administrators ask for partner-system tokens, the agency's managers approve them.
-    NavItem("agencies:tokens", _("Partner systems"), lambda u: _administrator(u) or _manager(u), "/agencies/tokens/",
-            order=85),
-    # Issue 13: an account an administrator added or changed waits for a manager of its agency (or, for an agency
-    # without one, the Board chair).
-    NavItem("agencies:accounts", _("Staff accounts"), lambda u: _administrator(u) or _manager(u) or _board(u),
-            "/agencies/accounts/", order=86),
-    NavItem("admin:index", _("Administration"), _administrator, "/admin/", order=90),
-    NavItem("api-docs", _("API"), lambda u: is_family_worker(u) or u.is_administrator, "/api/v1/", order=95),
-    # Issue 17: only in the demo (doorstep/core/demo_mail.py), where e-mails are caught instead of sent.
-    NavItem("demo_mailbox", _("Demo mailbox"), lambda u: _demo_mailbox(), "/demo/mailbox/", order=98),
-]
-
-
-def _demo_mailbox() -> bool:
+def _demo_mailbox(user) -> bool:
     from .demo_mail import demo_mailbox_enabled
 
     return demo_mailbox_enabled()
@@ -64,9 +45,27 @@ def is_manager(user) -> bool:
     return _manager(user)
 
 
+HOME = NavItem("home", _("Home"), lambda u: True)
+FIND_A_FAMILY = NavItem("families:search", _("Find a family"), is_family_worker, "/families/")
+EMERGENCY_ACCESS = NavItem("families:break_glass_review", _("Emergency access"), _manager,
+                           "/families/emergency-access/review/")
+AUDIT = NavItem("audit:search", _("Audit"), _manager, "/audit/")
+# Issue 13 finding 2: administrators ask for partner-system tokens, the agency's managers approve them.
+PARTNER_SYSTEMS = NavItem("agencies:tokens", _("Partner systems"), lambda u: _administrator(u) or _manager(u),
+                          "/agencies/tokens/")
+# Issue 13: an account an administrator added or changed waits for a manager of its agency (or, for an agency
+# without one, the Board chair).
+STAFF_ACCOUNTS = NavItem("agencies:accounts", _("Staff accounts"),
+                         lambda u: _administrator(u) or _manager(u) or _board(u), "/agencies/accounts/")
+ADMINISTRATION = NavItem("admin:index", _("Administration"), _administrator, "/admin/")
+API = NavItem("api-docs", _("API"), lambda u: is_family_worker(u) or u.is_administrator, "/api/v1/")
+# Issue 17: only in the demo (doorstep/core/demo_mail.py), where e-mails are caught instead of sent.
+DEMO_MAILBOX = NavItem("demo_mailbox", _("Demo mailbox"), _demo_mailbox, "/demo/mailbox/")
+
+
 def navigation_for(user, path: str) -> list[dict]:
     items = []
-    for item in sorted(NAV_ITEMS, key=lambda i: i.order):
+    for item in NAVIGATION:
         if not item.allowed(user):
             continue
         href = reverse(item.url_name)

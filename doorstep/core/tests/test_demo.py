@@ -9,9 +9,20 @@ from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.families.models import Family, Involvement, MemberRole, Person
 
 
+@pytest.fixture(scope="module")
+def demo_region(django_db_setup, django_db_blocker):
+    """The demo region, loaded once for this module's tests (it takes seconds; each test still runs in its own
+    transaction, rolled back after it), and emptied again after them as a transactional test empties its database."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
+def demo(demo_region, db):
+    pass
 
 
 def test_demo_region_has_the_promised_shape(demo):

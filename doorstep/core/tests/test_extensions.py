@@ -1,13 +1,17 @@
 """Typed extension points (issue 14): declared in one module, in an explicit order, checked at start-up."""
 
+import ast
 import re
+import sys
+import types
 from pathlib import Path
 
 from django.core import checks
 
 from doorstep.core import extensions
 from doorstep.core.checks import extension_points_check
-from doorstep.core.extensions import CaseFilePanel, ExtensionPoint, SweepCheck
+from doorstep.core.extensions import CaseFilePanel, ChronologyRecordLink, ExtensionPoint, NavigationItem, SweepCheck
+from doorstep.core.navigation import NavItem
 
 DOORSTEP = Path(extensions.__file__).resolve().parents[1]
 
@@ -21,18 +25,30 @@ def test_every_extension_point_is_filled_and_fits_its_protocol():
 def test_the_check_refuses_an_empty_point_a_duplicate_a_missing_entry_and_a_wrong_signature(monkeypatch):
     broken = (
         ExtensionPoint("empty", SweepCheck, []),
-        ExtensionPoint("twice", SweepCheck, ["doorstep.markers.scheduled.marker_review_sweep"] * 2,
-                       call=((), ("now",))),
+        ExtensionPoint("twice", SweepCheck, ["doorstep.markers.scheduled.marker_review_sweep"] * 2),
         ExtensionPoint("renamed", SweepCheck, ["doorstep.markers.scheduled.no_such_sweep"]),
-        ExtensionPoint("wrong shape", CaseFilePanel, ["doorstep.markers.scheduled.marker_review_sweep"],
-                       call=((), ("family", "professional"))),
+        ExtensionPoint("wrong shape", CaseFilePanel, ["doorstep.markers.scheduled.marker_review_sweep"]),
+        ExtensionPoint("wrong kind", NavigationItem, ["doorstep.markers.chronology.MARKER_LINK"]),
+        ExtensionPoint("same page", NavigationItem,
+                       ["doorstep.markers.navigation.ADDRESS_CHECK", "doorstep.wrong.SAME"],
+                       unique="url_name"),
+        ExtensionPoint("wrong member", ChronologyRecordLink, ["doorstep.wrong.NO_ARGUMENT"]),
     )
+    wrong = types.ModuleType("doorstep.wrong")
+    wrong.SAME = NavItem("markers:address_check", "Again", lambda user: True)
+    wrong.NO_ARGUMENT = types.SimpleNamespace(model="wrong.Model", url=lambda: "/")
+    monkeypatch.setitem(sys.modules, "doorstep.wrong", wrong)
     monkeypatch.setattr(extensions, "EXTENSION_POINTS", broken)
     errors = extension_points_check()
     assert all(isinstance(e, checks.Error) and e.id == "core.E014" for e in errors)
-    assert [e.msg.split(":")[0] for e in errors] == ["empty", "twice", "renamed", "wrong shape"]
+    assert [e.msg.split(":")[0] for e in errors] == ["empty", "twice", "renamed", "wrong shape", "wrong kind",
+                                                     "same page", "wrong member"]
     assert "listed twice" in errors[1].msg and "cannot be imported" in errors[2].msg
+    # How an entry is called comes from the point's Protocol: its __call__, or the methods of an entry object.
     assert "cannot be called as (family=, professional=)" in errors[3].msg
+    assert "is not a NavigationItem" in errors[4].msg
+    assert "doorstep.wrong.SAME has the url_name 'markers:address_check' of doorstep.markers.navigation" in errors[5].msg
+    assert "doorstep.wrong.NO_ARGUMENT's url cannot be called as (source_id)" in errors[6].msg
 
 
 def test_the_order_is_the_declared_order_not_the_order_apps_load_in():
@@ -43,13 +59,23 @@ def test_the_order_is_the_declared_order_not_the_order_apps_load_in():
     assert next(iter(extensions.CASEFILE_BANNERS)).__name__ == "risk_banner"
     # The demo's escalation engine runs once every other capability has given the families their histories.
     assert list(extensions.DEMO_LOADERS)[-1].__name__ == "load_after_histories"
+    # The navigation is in the order the header has always shown it, whatever order the apps load in.
+    assert [item.url_name for item in extensions.NAVIGATION] == [
+        "home", "escalations:mine", "escalations:team", "families:search", "markers:address_check", "visits:mine",
+        "meetings:mine", "meetings:board", "notifications:inbox", "supervision:home", "visits:board",
+        "markers:awaiting", "families:break_glass_review", "audit:search", "escalations:rules", "agencies:tokens",
+        "agencies:accounts", "engagement:settings", "admin:index", "api-docs", "demo_mailbox"]
+    # CHR-1, CHR-2: the behaviour filter offers ENG-2 behaviours, then ENG-3 threatening behaviour.
+    from doorstep.chronology.selectors import filter_tags
+    from doorstep.engagement.models import Behaviour, ThreatKind
+
+    assert [value for value, _label in filter_tags()] == [*Behaviour.values, *ThreatKind.values]
 
 
 UNTYPED_REGISTRY = re.compile(r"^[A-Z][A-Z_]+(: list(\[.*\])?)? = \[\]", re.M)
 # Not yet folded in (this list may only shrink): ESC-6's unfilled PLAN_SOURCES/MEETING_SOURCES go with the engine's
-# own change to ESC-6 (branch engine14); the chronology's tag vocabulary (FILTER_TAGS) is still filled in
-# engagement's AppConfig.ready().
-NOT_YET = {"escalations/engine.py", "chronology/selectors.py"}
+# own change to ESC-6 (branch engine14).
+NOT_YET = {"escalations/engine.py"}
 SWALLOWED = re.compile(r"get_model\(|except \([^)]*FieldError")
 
 
@@ -64,4 +90,21 @@ def test_no_untyped_registry_and_no_model_looked_up_by_name():
         text = path.read_text()
         found += [f"{rel}: {m.group(0)}" for m in UNTYPED_REGISTRY.finditer(text)]
         found += [f"{rel}: {m.group(0)}" for m in SWALLOWED.finditer(text)]
+    assert not found, found
+
+
+def test_no_app_fills_a_registry_from_its_ready():
+    """An AppConfig.ready() only imports the modules that register themselves with Django (system checks, signal
+    receivers, the administration site); the one registry it fills is the protocol rules', by importing every app's
+    rules.py. Everything else is an extension point (issue 14)."""
+    found = []
+    for path in sorted(DOORSTEP.glob("*/apps.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name == "ready":
+                for statement in node.body:
+                    if isinstance(statement, ast.Import | ast.ImportFrom):
+                        continue
+                    if ast.unparse(statement) == "autodiscover_modules('rules')" and "escalations" in str(path):
+                        continue
+                    found.append(f"{path.relative_to(DOORSTEP)}:{statement.lineno}: {ast.unparse(statement)}")
     assert not found, found
