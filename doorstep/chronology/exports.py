@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -143,11 +143,12 @@ def export_rows(*, family, filters) -> Iterator[ExportRow]:
             entry_id__in=matching.order_by().values("id")).order_by("created_at", "id").values_list(
             "entry_id", "author_id", "created_at", "text"):
         notes.setdefault(entry_id, []).append((author_id, created_at, text))
-    names(Professional, authors, {n[0] for ns in notes.values() for n in ns})
+    # Every author and agency of the matching entries and their analysis, named once: one query each.
+    authors.update((p.pk, str(p)) for p in Professional.objects.filter(
+        Q(pk__in=matching.order_by().values("author_id")) | Q(pk__in={n[0] for ns in notes.values() for n in ns})))
+    agencies.update((a.pk, str(a)) for a in Agency.objects.filter(pk__in=matching.order_by().values("agency_id")))
 
     def rows(chunk):
-        names(Professional, authors, {row[5] for row in chunk})
-        names(Agency, agencies, {row[4] for row in chunk})
         for pk, occurred_at, recorded_at, kind, agency_id, author_id, summary, summary_text, significant, tags in chunk:
             yield ExportRow(
                 occurred_at=occurred_at, recorded_at=recorded_at, kind=kinds.get(kind, kind),
