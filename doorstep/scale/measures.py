@@ -354,15 +354,17 @@ def _contact_floor(s: Subject):
         return ", ".join(f.column for f in model._meta.concrete_fields if not f.primary_key)
 
     contact_columns, entry_columns = columns(Contact), columns(ChronologyEntry)
+    # The rows copied are found once, outside the timing (MAX(id) per family walks the whole primary key).
+    contact_id = Contact.objects.filter(family_id=s.family_id).order_by("-occurred_at").values_list("id", flat=True)[0]
+    entry_id = (ChronologyEntry.objects.filter(family_id=s.family_id).order_by("-occurred_at", "-id")
+                .values_list("id", flat=True)[0])
 
     def run(cursor) -> int:
         cursor.execute(f"INSERT INTO engagement_contact ({contact_columns}) SELECT {contact_columns} FROM "
-                       "engagement_contact WHERE id = (SELECT MAX(id) FROM engagement_contact WHERE family_id = %s) "
-                       "RETURNING id", [s.family_id])
+                       "engagement_contact WHERE id = %s RETURNING id", [contact_id])
         cursor.fetchall()
         cursor.execute(f"INSERT INTO chronology_chronologyentry ({entry_columns}) SELECT {entry_columns} FROM "
-                       "chronology_chronologyentry WHERE id = (SELECT MAX(id) FROM chronology_chronologyentry WHERE "
-                       "family_id = %s) RETURNING id", [s.family_id])
+                       "chronology_chronologyentry WHERE id = %s RETURNING id", [entry_id])
         return len(cursor.fetchall()) + 1
 
     return run
