@@ -83,3 +83,40 @@ class ChronologyComment(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("analysis comment")
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for its turn")
+    PREPARING = "preparing", _("Being prepared")
+    READY = "ready", _("Ready to download")
+    FAILED = "failed", _("Could not be prepared")
+
+
+class ChronologyExport(models.Model):
+    """The chronology as a PDF (CHR-1), made by the worker rather than in the web request (issue 15), for the one
+    professional who asked. It is kept for a short time (`expires_at`), then the sweep deletes it; each download
+    is audited, and access to the family is checked again at download."""
+
+    family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The filters, as the chronology page's query string, and the language the document is written in.
+    query = models.CharField(max_length=2000, blank=True)
+    language = models.CharField(max_length=10)
+    state = models.CharField(max_length=16, choices=ExportState.choices, default=ExportState.QUEUED)
+    total = models.PositiveIntegerField(default=0)  # entries in the document
+    done = models.PositiveIntegerField(default=0)  # entries laid out so far
+    pages = models.PositiveIntegerField(default=0)  # pages written so far
+    content = models.BinaryField(null=True, editable=False)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True)
+    ready_at = models.DateTimeField(null=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="chronology_export_expiry")]
+        verbose_name = _("chronology export")
+
+    def __str__(self) -> str:
+        return f"{self.family_id}: {self.get_state_display()}"

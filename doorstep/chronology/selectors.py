@@ -168,11 +168,6 @@ def chronology_page(*, family, filters: ChronologyFilters, before: str | None = 
                           older=cursor_for(rows[-1]) if rows and more_older else None)
 
 
-def chronology_for_export(*, family, filters: ChronologyFilters) -> list[ChronologyEntry]:
-    """Every entry matching the filters, oldest first, with people and analysis comments: three queries."""
-    return list(_with_related(chronology_filter(family=family, filters=filters).order_by("occurred_at", "id")))
-
-
 def entry_get_for(*, professional, entry_id: int, purpose: str = "chronology entry",
                   write: bool = False) -> ChronologyEntry:
     family_id = ChronologyEntry.objects.filter(pk=entry_id).values_list("family_id", flat=True).first()
@@ -187,3 +182,24 @@ def source_url(entry: ChronologyEntry) -> str | None:
     if not link or not entry.source_id:
         return None
     return link.url(entry.source_id)
+
+
+def chronology_exports_for(*, professional, family) -> list:
+    """The professional's own exports of the family still kept (issue 15): nobody else's."""
+    from .models import ChronologyExport
+
+    return list(ChronologyExport.objects.filter(requested_by=professional, family=family,
+                                                expires_at__gt=timezone.now())
+                .defer("content").order_by("-created_at")[:10])
+
+
+def chronology_export_get_for(*, professional, family, export_id: int):
+    """An export of a family the caller may read (checked before, `family_get_for`), if they asked for it and it is
+    still kept; otherwise a 404, so that nobody learns of another's export, even in the same agency."""
+    from .models import ChronologyExport
+
+    export = (ChronologyExport.objects.filter(pk=export_id, family=family, requested_by=professional,
+                                              expires_at__gt=timezone.now()).first())
+    if export is None:
+        raise Http404("No export found")
+    return export

@@ -302,6 +302,7 @@ SWEEP_CHECKS = ExtensionPoint("sweep checks", SweepCheck, [
     "doorstep.visits.scheduled.visit_alarm_sweep",  # SAF-3
     "doorstep.agreements.services.agreement_reviews_sweep",  # AGR-1
     "doorstep.supervision.services.supervision_overdue_sweep",  # SUP-4
+    "doorstep.chronology.services.chronology_exports_expire",  # issue 15: exports kept a short time
 ])
 
 # Run for a family on every change (and when it is due): the rules engine.

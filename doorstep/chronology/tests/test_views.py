@@ -5,7 +5,7 @@ import csv
 import io
 import re
 from datetime import date, timedelta
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pypdf
 import pytest
@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.audit.models import AuditAction, AuditEvent
-from doorstep.chronology.models import ChronologyComment, ChronologyEntry, EntryKind
-from doorstep.chronology.services import chronology_record
+from doorstep.chronology.models import ChronologyComment, ChronologyEntry, ChronologyExport, EntryKind, ExportState
+from doorstep.chronology.services import chronology_export_prepare, chronology_exports_expire, chronology_record
 from doorstep.engagement.models import Outcome
 from doorstep.engagement.tests.helpers import record
 from doorstep.families import casefile
 from doorstep.families import services as family_services
 from doorstep.families.models import MemberRole
+from doorstep.notifications.models import Notification
 
 from .helpers import long_history
 
@@ -122,17 +123,19 @@ def test_filters_by_person_kind_period_and_behaviour(world, worker_client, big):
 
 
 def _read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming  # issue 15: streamed as the entries are read, never held whole
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def test_csv_export_has_every_entry_in_order_and_the_export_sections(world, worker_client, big, monkeypatch,
                                                                     django_assert_max_num_queries):
     monkeypatch.setattr(casefile, "EXPORT_SECTIONS", [
         lambda *, family: {"title": "Warning markers", "lines": ["Dog at the address (police, 2026)"]}])
+    # Issue 15: streamed, read a chunk at a time, with every entry's people and analysis in one query each.
     with django_assert_max_num_queries(MAX_QUERIES):
         response = worker_client.get(reverse("chronology:csv", args=[world.family.pk]))
-    assert response["Content-Type"].startswith("text/csv")
-    rows = _read_csv(response)
+        assert response["Content-Type"].startswith("text/csv")
+        rows = _read_csv(response)
     assert rows[0] == ["Multi-agency chronology", f"Testing household ({world.family.reference})"]
     text = "\n".join(",".join(r) for r in rows)
     assert "Warning markers" in text and "Dog at the address (police, 2026)" in text
@@ -145,10 +148,27 @@ def test_csv_export_has_every_entry_in_order_and_the_export_sections(world, work
                                      summary=f"Exported the chronology as CSV ({total} entries)").exists()
 
 
+def _prepared_pdf(world, worker_client, params=None):
+    """Ask for the PDF as the page does, run the worker's task, then download it from the page it says."""
+    worker = world.users["involved_practitioner"]
+    url = reverse("chronology:pdf", args=[world.family.pk])
+    asked = worker_client.post(url + ("?" + urlencode(params) if params else ""))
+    export = ChronologyExport.objects.get(requested_by=worker)
+    assert asked.status_code == 302 and asked["Location"] == reverse("chronology:export",
+                                                                    args=[world.family.pk, export.pk])
+    waiting = worker_client.get(asked["Location"]).content.decode()
+    assert "Your PDF is being prepared" in waiting and '<meta http-equiv="refresh" content="2">' in waiting
+    assert chronology_export_prepare(export_id=export.pk) == "ready"
+    ready = worker_client.get(asked["Location"]).content.decode()
+    download = reverse("chronology:export-download", args=[world.family.pk, export.pk])
+    assert "Your PDF is ready" in ready and download in ready and "http-equiv" not in ready
+    return worker_client.get(download), ChronologyExport.objects.get(pk=export.pk)
+
+
 def test_pdf_export_is_a_conference_document_with_the_entries_in_order(world, worker_client, big, monkeypatch):
     monkeypatch.setattr(casefile, "EXPORT_SECTIONS", [
         lambda *, family: {"title": "Incidents known to agencies", "lines": ["Officer pushed down the steps"]}])
-    response = worker_client.get(reverse("chronology:pdf", args=[world.family.pk]))
+    response, export = _prepared_pdf(world, worker_client)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith(f'attachment; filename="chronology-{world.family.reference}')
     reader = pypdf.PdfReader(io.BytesIO(response.content))
@@ -159,14 +179,58 @@ def test_pdf_export_is_a_conference_document_with_the_entries_in_order(world, wo
         assert expected in first_page
     assert re.findall(r"Entry (\d{5})", text) == [f"{i:05d}" for i in range(5000)]
     assert f"Page 1 of {len(reader.pages)}" in first_page
+    # Every download is audited as the export; the requester is told it is ready (a message id and parameters).
+    total = ChronologyEntry.objects.filter(family=world.family).count()
+    assert export.total == total and export.pages >= 20
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, family=world.family,
+                                     summary=f"Exported the chronology as PDF ({total} entries)").count() == 1
+    note = Notification.objects.get(recipient=world.users["involved_practitioner"], family=world.family)
+    assert note.message_text["msgid"] == "The PDF of the chronology of %(family)s is ready to download"
+    assert note.link == reverse("chronology:export", args=[world.family.pk, export.pk])
+
+
+@pytest.mark.clock("2026-03-02 10:00")
+def test_the_pdf_is_its_requesters_alone_is_checked_again_at_download_and_is_deleted_after_a_day(world, client):
+    worker, colleague = world.users["involved_practitioner"], world.users["involved_manager"]
+    client.force_login(worker)
+    _prepared_pdf(world, client)
+    export = ChronologyExport.objects.get()
+    download = reverse("chronology:export-download", args=[world.family.pk, export.pk])
+    client.force_login(colleague)  # same agency, involved, but not the one who asked
+    assert client.get(download).status_code == 404
+    assert client.get(reverse("chronology:export", args=[world.family.pk, export.pk])).status_code == 404
+    client.force_login(worker)
+    assert client.get(download).status_code == 200
+    world.involvement.ended_on = timezone.localdate()  # the agency stops being involved: no more downloads
+    world.involvement.save()
+    assert client.get(download).status_code == 404
+    assert chronology_exports_expire(now=timezone.now() + timedelta(hours=23)) == 0
+    assert chronology_exports_expire(now=timezone.now() + timedelta(hours=24)) == 1
+    assert not ChronologyExport.objects.exists()
+
+
+def test_a_pdf_asked_for_by_an_agency_no_longer_involved_fails_and_says_so(world, worker_client):
+    worker_client.post(reverse("chronology:pdf", args=[world.family.pk]))
+    export = ChronologyExport.objects.get()
+    world.involvement.ended_on = timezone.localdate()
+    world.involvement.save()
+    assert chronology_export_prepare(export_id=export.pk) == "failed"
+    export.refresh_from_db()
+    assert export.state == ExportState.FAILED and "no longer involved" in export.error and export.content is None
+    assert chronology_export_prepare(export_id=export.pk) == "not queued"  # never twice
 
 
 def test_filtered_export_says_which_filters(world, worker_client, big):
     response = worker_client.get(reverse("chronology:csv", args=[world.family.pk]), {"behaviour": "shouting"})
     rows = _read_csv(response)
     assert ["Filters", "Behaviour: Threatening: Shouting"] in rows
+    assert ["Entries", "500, oldest first"] in rows
     header = rows.index(next(r for r in rows if r[:2] == ["Date", "Time"]))
     assert len(rows) - header - 1 == 500
+    response, export = _prepared_pdf(world, worker_client, {"behaviour": "shouting"})
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert "Behaviour: Threatening: Shouting" in text and export.total == 500
+    assert len(re.findall(r"Entry (\d{5})", text)) == 500
 
 
 def test_analysis_comment_on_an_entry(world, worker_client):
