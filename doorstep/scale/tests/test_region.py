@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from doorstep.chronology.models import ChronologyEntry
 from doorstep.engagement.models import Contact, ContactChild
-from doorstep.escalations.evaluate import sweep_run
+from doorstep.escalations.evaluate import family_evaluate, sweep_run
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.families.models import Family, Involvement, MemberRole, Person
 from doorstep.families.services import family_create
@@ -125,6 +125,10 @@ def test_the_database_sequences_are_past_the_generated_ids(region, db):
 def test_queries_do_not_grow_with_the_family(measure, region, db):
     largest, typical = subjects()
     assert largest.contacts >= CI_GIANT_CONTACTS and 40 <= typical.contacts <= 60
+    # The region is generated without running the rules; evaluated once first, a contact's post counts the rule
+    # evaluation in its steady state rather than the first raising of each family's due actions (which differs).
+    for subject in (largest, typical):
+        family_evaluate(family=Family.objects.get(pk=subject.family_id))
     large, small = page_queries(measure, largest), page_queries(measure, typical)
     # The same count, bar a known bounded exception the measure declares (measures.PageMeasure.allowance).
     assert small <= large <= small + measure.allowance, measure.allowance_reason
