@@ -61,7 +61,7 @@ def test_outcomes_doorstep_wrote_when_it_closed_an_action_become_message_ids_and
     assert closing.note_text == {"msgid": "Authorised", "params": {}}
     assert by_person.outcome_text is None and by_person.outcome_shown == "Spoke to the worker"
     with translation.override("cy"):
-        assert action.outcome_shown == "Cynhaliwyd goruchwyliaeth ar 5 Ionawr 2027"
+        assert action.outcome_shown == "Cynhaliwyd goruchwyliaeth ar 5 Ion 2027"
         assert closing.note_shown == "Awdurdodwyd"
 
 

@@ -510,7 +510,7 @@ def test_esc_6_an_agreed_plan_of_intervention_needs_a_meeting_before_the_agency_
     with pytest.raises(ValidationError) as error:
         involvement_end(involvement=world.involvement, by=worker, reason="Family will not engage")
     [reason] = [r for r in error.value.message_dict["reason"] if r.startswith("Hold a multi-agency meeting")]
-    assert "the plan of intervention agreed at the MARP held on 1 December 2026 gives the agency an action" in reason
+    assert "the plan of intervention agreed at the MARP held on 1 Dec 2026 gives the agency an action" in reason
     closure_step_record(involvement=world.involvement, by=worker, kind=ClosureStepKind.MEETING,
                         held_on=date(2027, 1, 5), note="Professionals meeting: health's action passes to police")
     assert involvement_end(involvement=world.involvement, by=worker, reason="Agreed at the meeting").ended_on == \

@@ -142,7 +142,7 @@ def test_called_from_an_escalation_takes_its_sooner_deadline_and_closes_it_when_
     services.meeting_record_held(meeting=meeting, by=world.users["involved_manager"], held_on=date(2026, 11, 2),
                                  attended=meeting.invitations.values_list("pk", flat=True))
     escalation.refresh_from_db()
-    assert escalation.state == EscalationState.DONE and escalation.outcome == "MARP held on 2 November 2026"
+    assert escalation.state == EscalationState.DONE and escalation.outcome == "MARP held on 2 Nov 2026"
     # Issue 14: the outcome Doorstep wrote is a message id, read in the reader's language.
     assert escalation.outcome_text["msgid"] == "%(meeting)s held on %(day)s"
 
