@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
 
+from doorstep.core.texts import vowel_first
 from doorstep.families.models import MemberRole
 
 from .models import AgreementVersion, TermSection, VersionState
@@ -64,17 +65,11 @@ class AgreementDocument:
         return "\n".join(p for p in parts if p)
 
 
-def _vowel_first(word: str) -> bool:
-    """Welsh writes "ac" for "a" (and) and "ag" for "â" (with) before a vowel: such messages have a "before a vowel"
-    variant (pgettext), the same in English."""
-    return word[:1].lower() in "aeiouwyâêîôûŵŷ"
-
-
 def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     values = {"first": ", ".join(names[:-1]), "last": names[-1]}
-    if _vowel_first(names[-1]):
+    if vowel_first(names[-1]):
         # Welsh writes "ac" before a vowel: "Seren ac Osian".
         return pgettext("before a vowel", "%(first)s and %(last)s") % values
     return _("%(first)s and %(last)s") % values
@@ -109,7 +104,7 @@ def agreement_document(version: AgreementVersion, *, lead=None) -> AgreementDocu
         if born:
             about = _join(born)
             # Issue 18: "Mae'n ymwneud ag Alfie", not "â Alfie".
-            why.intro.append((pgettext("before a vowel", "It is about %(children)s.") if _vowel_first(about)
+            why.intro.append((pgettext("before a vowel", "It is about %(children)s.") if vowel_first(about)
                               else _("It is about %(children)s.")) % {"children": about})
         sections.append(why)
 
@@ -148,7 +143,7 @@ def agreement_document(version: AgreementVersion, *, lead=None) -> AgreementDocu
         if lead is not None:
             name = lead.get_full_name() or lead.username
             contact = (pgettext("before a vowel", "If you want someone to read this agreement with you, or you need "
-                                "it in a different format, contact %(name)s at %(agency)s.") if _vowel_first(name) else
+                                "it in a different format, contact %(name)s at %(agency)s.") if vowel_first(name) else
                        _("If you want someone to read this agreement with you, or you need it in a different format, "
                          "contact %(name)s at %(agency)s.")) % {"name": name,
                                                                 "agency": lead.agency.name if lead.agency else ""}

@@ -129,14 +129,33 @@ def _translate(msgid: str, params: dict) -> str:
     return gettext(msgid)
 
 
+WELSH_VOWELS = "aeiouwyâêîôûŵŷ"
+
+
+def vowel_first(word: str) -> bool:
+    """Welsh writes "ac" for "a" (and) and "ag" for "â" (with) before a vowel."""
+    return word[:1].lower() in WELSH_VOWELS
+
+
+# A translator writes "â %(agency)s" without knowing the name that will follow: once a stored sentence's
+# parameters are in, "â" before a vowel is put right ("â Alfie" reads "ag Alfie").
+_WELSH_WITH = re.compile(r"(?<!\w)([âÂ]) (?=\w)")
+
+
+def _welsh_before_a_vowel(sentence: str) -> str:
+    return _WELSH_WITH.sub(lambda m: m.group(0) if not vowel_first(sentence[m.end():]) else
+                           ("ag " if m.group(1) == "â" else "Ag "), sentence)
+
+
 def _render(value) -> str:
     if isinstance(value, Text):
         message = _translate(value.msgid, value.params)
         if not value.params:
             return message
         # Numbers stay numbers, for "%(count)d".
-        return message % {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else _render(v)
-                          for name, v in value.params.items()}
+        sentence = message % {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else _render(v)
+                              for name, v in value.params.items()}
+        return _welsh_before_a_vowel(sentence) if (translation.get_language() or "").startswith("cy") else sentence
     if isinstance(value, Verbatim):
         return value.text
     if isinstance(value, Names):

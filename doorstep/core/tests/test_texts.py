@@ -84,3 +84,15 @@ def test_a_plural_message_chooses_its_form_by_count_when_read():
     assert stored["msgid"] == "%(count)d professional" and stored["msgid_plural"] == "%(count)d professionals"
     assert "\x00" not in json.dumps(stored)  # PostgreSQL's jsonb refuses it
     assert text_render(text_from_json(stored), "en") == "2 professionals"
+
+
+def test_welsh_with_before_a_vowel_reads_ag_once_the_name_is_in():
+    """Issue 18: Welsh "â" (with) becomes "ag" before a vowel; a stored sentence learns its names only when read."""
+    from django.utils.translation import gettext_noop
+
+    from doorstep.core.texts import Text, text_render
+
+    text = Text(gettext_noop("Yes: there is a warning for visitors to %(a)s."))
+    assert text_render(text % {"a": "Aelwyd Evans"}, "cy") == "Oes: mae rhybudd i ymwelwyr ag Aelwyd Evans."
+    assert text_render(text % {"a": "Teulu Jones"}, "cy") == "Oes: mae rhybudd i ymwelwyr â Teulu Jones."
+    assert text_render(text % {"a": "Aelwyd Evans"}, "en") == "Yes: there is a warning for visitors to Aelwyd Evans."
