@@ -27,7 +27,7 @@ def page_routes():
     for route in ROUTES:
         if route.api or route.method != "get" or route.name.startswith("admin:") or route.name in NOT_PAGES:
             continue
-        if route.name.endswith(("pdf", "csv")):
+        if route.name.endswith(("pdf", "csv", "download")):  # files, not pages
             continue
         who = next((role for role in PREFERENCE if role in route.allowed), None)
         if who is not None:
