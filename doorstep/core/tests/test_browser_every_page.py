@@ -90,6 +90,7 @@ def error_state_problems(page, where: str) -> list[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.one_pass  # axe and reflow of every page: the same pages on either database; about two minutes
 def test_every_page_in_welsh_at_320_px_passes_axe_and_reflows(live_server, browser_world):
     started = time.monotonic()
     problems, checked, unbuilt, errors = [], 0, [], 0
