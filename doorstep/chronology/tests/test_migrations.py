@@ -1,20 +1,16 @@
 """Issue 14: the data migration turns summaries stored as words into message ids and parameters."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from doorstep.core.texts import text_shown
+from doorstep.testing.migrations import migrated_back_to
 
 
 @pytest.mark.django_db(transaction=True)
 def test_stored_summaries_become_message_ids_or_stay_verbatim():
-    executor = MigrationExecutor(connection)
     before = [("chronology", "0003_stored_sentences"), ("agencies", "0003_agency_name_cy")]
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
+    apps, forward = migrated_back_to(before)
     Agency = apps.get_model("agencies", "Agency")
     Family = apps.get_model("families", "Family")
     Entry = apps.get_model("chronology", "ChronologyEntry")
@@ -25,9 +21,7 @@ def test_stored_summaries_become_message_ids_or_stay_verbatim():
                                     summary="Afonwy Valleys Police became involved: worried about the children")
     other = Entry.objects.create(family=family, occurred_at=now, kind="contact", summary="Home visit: No answer")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(latest)
-    apps = executor.loader.project_state(latest).apps
+    apps = forward()
     Entry = apps.get_model("chronology", "ChronologyEntry")
     involved = Entry.objects.get(pk=involved.pk)
     assert involved.summary_text["msgid"] == "%(agency)s became involved: %(reason)s"

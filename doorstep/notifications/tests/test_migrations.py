@@ -1,19 +1,15 @@
 """Issue 14: the data migration turns notification messages stored as words into message ids and parameters."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from doorstep.core.texts import text_shown
+from doorstep.testing.migrations import migrated_back_to
 
 
 @pytest.mark.django_db(transaction=True)
 def test_stored_messages_become_message_ids_or_stay_verbatim():
-    executor = MigrationExecutor(connection)
     before = [("notifications", "0002_message_text"), ("agencies", "0003_agency_name_cy")]
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
+    apps, forward = migrated_back_to(before)
     Agency = apps.get_model("agencies", "Agency")
     Professional = apps.get_model("agencies", "Professional")
     Notification = apps.get_model("notifications", "Notification")
@@ -28,9 +24,7 @@ def test_stored_messages_become_message_ids_or_stay_verbatim():
                                               message="Supervision planned for 14/01/2027")
     title = Notification.objects.create(recipient=reader, kind="action", message="ESC-1: convene a meeting")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(latest)
-    apps = executor.loader.project_state(latest).apps
+    apps = forward()
     Notification = apps.get_model("notifications", "Notification")
     incident = Notification.objects.get(pk=incident.pk)
     assert incident.message_text["msgid"].startswith("An incident in which you were affected")
