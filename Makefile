@@ -79,11 +79,11 @@ POSTGRES_CLOCK ?= 2027-07-15 14:00
 
 test-sqlite: setup
 	@echo "== SQLite pass, clock: $(SQLITE_CLOCK)"
-	env -u DATABASE_URL DOORSTEP_TEST_CLOCK="$(SQLITE_CLOCK)" $(PY) -m pytest -n $(PYTEST_WORKERS) -q
+	env -u DATABASE_URL DOORSTEP_TEST_CLOCK="$(SQLITE_CLOCK)" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 test-postgres: setup postgres
 	@echo "== PostgreSQL pass, clock: $(POSTGRES_CLOCK)"
-	DATABASE_URL=$(PG_URL) DOORSTEP_TEST_CLOCK="$(POSTGRES_CLOCK)" $(PY) -m pytest -n $(PYTEST_WORKERS) -q \
+	DATABASE_URL=$(PG_URL) DOORSTEP_TEST_CLOCK="$(POSTGRES_CLOCK)" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q \
 	  -m "not operations and not one_pass"
 
 # Issue 17: the README's production section, run exactly as written, on a fresh PostgreSQL database, then tried over

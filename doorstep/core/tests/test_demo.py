@@ -1,12 +1,31 @@
-"""`make demo` loads the region: each demo login opens the families it should and is refused the others."""
+"""`make demo` loads the region: what each capability promises the demo shows, in one module so the region is loaded
+once for all of them (loading it takes seconds; each test still runs in its own transaction, rolled back after it).
+Sections: the region and its logins; engagement histories (issue 4); meetings (issue 6); visit safety (issue 5);
+the region read in Welsh (issue 14)."""
+
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from doorstep.agencies.models import Professional
 from doorstep.audit.models import AuditAction, AuditEvent
+from doorstep.chronology.models import ChronologyEntry, EntryKind
+from doorstep.core.workingdays import working_days_between
+from doorstep.engagement.models import ACHIEVED_OUTCOMES, Behaviour, Contact, ContactChild, ThreatKind
+from doorstep.escalations.models import Escalation, EscalationState
 from doorstep.families.models import Family, Involvement, MemberRole, Person
+from doorstep.meetings.models import MeetingKind, MeetingState, MinutesState
+from doorstep.visits.models import ChainStep, Decision, Visit, VisitAlert, VisitStatus
+
+from .test_welsh import ALLOWED, _english_messages, english_found
+
+# Both xdist workers would each load the region for the tests they were given: keep this module on one
+# (`--dist loadgroup` in the Makefile).
+pytestmark = pytest.mark.xdist_group("demo_region")
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +81,149 @@ def test_demo_logins_use_the_printed_password(demo, client):
 
     response = client.post(reverse("login"), {"username": "health.practitioner", "password": DEMO_PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+# Engagement histories (issue 4).
+
+def test_demo_histories(demo):
+    contacts = Contact.objects.all()
+    behaviours = {b for c in contacts for b in c.behaviours}
+    threats = {t for c in contacts for t in c.threats}
+    assert behaviours == set(Behaviour.values) and threats == set(ThreatKind.values)
+
+    def family(name):
+        return Family.objects.get(name=f"{name} household")
+
+    evans = Contact.objects.filter(family=family("Evans"), outcome__in=ACHIEVED_OUTCOMES,
+                                   occurred_at__gte=timezone.now() - timedelta(days=150))
+    assert {c.agency.name for c in evans} == {"Afonwy Schools Service"}  # engages with school only
+    pritchard = Contact.objects.filter(family=family("Pritchard"))
+    assert sum("disguised_compliance" in c.behaviours for c in pritchard) >= 5
+    assert pritchard.filter(defaulted=True, planned=True).count() >= 10  # agreed, then not kept
+    llewellyn = Contact.objects.filter(family=family("Llewellyn"))
+    assert llewellyn.count() > 20 and not llewellyn.filter(occurred_at__gte=timezone.now() - timedelta(days=100))
+    morgan = family("Morgan")
+    eldest = morgan.members.filter(role=MemberRole.CHILD).order_by("id").first()
+    assert ContactChild.objects.filter(child=eldest, seen=True).count() > 5
+    assert not ContactChild.objects.filter(child=eldest, seen_alone=True).exists()  # never seen alone
+    assert contacts.filter(recorded_late=True, family=family("Hughes")).count() >= 2
+    assert contacts.filter(version__gt=1, family=family("Hughes")).exists()
+    assert contacts.filter(entered_in_error=True, family=family("Price")).exists()
+    assert contacts.filter(family=family("Owen")).values("agency").distinct().count() == 8
+
+
+# Meetings (issue 6): each scenario the issue asks for, built through the services.
+
+def test_the_demo_has_the_four_meetings_the_issue_asks_for(demo):
+    morgan = Family.objects.get(name="Morgan household").meetings.get()
+    assert morgan.kind == MeetingKind.MARP and morgan.calling_agency.kind == "housing"
+    assert morgan.escalation.rule_id == "ESC-1" and morgan.escalation.state == EscalationState.DONE
+    assert morgan.minutes.state == MinutesState.CIRCULATED and morgan.minutes.circulated_on_time
+    assert morgan.minutes.actions.values("agency").distinct().count() == 3
+    assert morgan.invitations.filter(is_specialist=True, confidentiality_accepted_at__isnull=False, attended=True)
+
+    owen = Family.objects.get(name="Owen household").meetings.get()
+    assert owen.state == MeetingState.HELD and owen.minutes.state == MinutesState.DRAFT
+    overdue = Escalation.objects.get(key=f"MTG-4:meeting:{owen.pk}")
+    assert overdue.is_active and overdue.deadline < timezone.now()
+
+    price = Family.objects.get(name="Price household").meetings.get()
+    assert price.minutes.plan_agreed is False and price.minutes.no_plan_reason
+    assert price.minutes.state == MinutesState.CIRCULATED
+
+    core = Family.objects.get(meetings__kind=MeetingKind.CORE_GROUP).meetings.get()
+    assert core.escalation.rule_id == "ESC-2" and core.escalation.state == EscalationState.DONE
+    triggered = timezone.localtime(core.escalation.created_at).date()
+    assert working_days_between(triggered, core.held_on) <= 3
+
+
+# Visit safety (issue 5): in progress, overdue and acknowledged, awaiting agreement, refused.
+
+def test_the_demo_has_a_visit_in_each_state(demo, client):
+    live = Visit.objects.get(family__name="Llewellyn household")
+    assert live.status == VisitStatus.IN_PROGRESS and live.escalated_at is None
+    overdue = Visit.objects.get(family__name="Morgan household")
+    manager = Professional.objects.get(username="csc.manager")
+    assert overdue.status == VisitStatus.IN_PROGRESS and overdue.acknowledged_by == manager
+    assert list(VisitAlert.objects.filter(visit=overdue).values_list("step", flat=True)) == [
+        ChainStep.REMINDER, ChainStep.LINE_MANAGER]
+    awaiting = Visit.objects.get(family__name="Pritchard household")
+    assert awaiting.status == VisitStatus.AWAITING_AGREEMENT and "animals" in awaiting.factors
+    refused = Visit.objects.get(family__name="Thomas household")
+    assert refused.status == VisitStatus.REFUSED and refused.decision == Decision.REFUSED
+    # What the README promises the demo logins see.
+    client.force_login(manager)
+    assert "07700" in client.get(reverse("visits:alarm", args=[overdue.pk])).content.decode()
+    client.force_login(Professional.objects.get(username="health.manager"))
+    assert "Pritchard household" in client.get(reverse("visits:to_agree")).content.decode()
+    client.force_login(Professional.objects.get(username="health.practitioner3"))
+    assert "You are out on a visit" in client.get(reverse("home")).content.decode()
+
+
+# The region read in Welsh (issue 14): no English interface text.
+
+@pytest.fixture(scope="module")
+def messages():
+    return _english_messages()
+
+
+def _welsh(client, user):
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    return client
+
+
+FOUND: list[str] = []
+
+
+def _assert_welsh(client, url, messages):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response.headers.get("Content-Language", "cy").startswith("cy")
+    FOUND.extend(f"{url}: {t}" for t in english_found(response.content.decode(), *messages) if t not in ALLOWED)
+
+
+def _richest_family():
+    """The demo family whose chronology holds the most kinds of entry Doorstep writes by itself."""
+    counts = {}
+    for family_id, kind in ChronologyEntry.objects.values_list("family_id", "kind").distinct():
+        counts[family_id] = counts.get(family_id, 0) + 1
+    return Family.objects.get(pk=max(counts, key=counts.get))
+
+
+def _worker_for(family):
+    involvement = Involvement.objects.filter(family=family, ended_on__isnull=True).order_by("id").first()
+    return (Professional.objects.filter(agency=involvement.agency, role="practitioner", is_active=True).first()
+            or Professional.objects.filter(agency=involvement.agency, is_active=True).first())
+
+
+def test_the_demo_region_in_welsh_shows_no_english_interface_text(demo, client, messages):
+    family = _richest_family()
+    worker = _worker_for(family)
+    _welsh(client, worker)
+    # Every kind of entry Doorstep writes into the chronology, across the demo.
+    kinds = set(ChronologyEntry.objects.values_list("kind", flat=True))
+    assert {EntryKind.CONTACT, EntryKind.INVOLVEMENT, EntryKind.MARKER, EntryKind.MEETING} <= kinds
+    families = {family.pk}
+    for kind in kinds:
+        entry = ChronologyEntry.objects.filter(kind=kind, family__involvements__agency=worker.agency,
+                                               family__involvements__ended_on__isnull=True).first()
+        if entry is not None:
+            families.add(entry.family_id)
+    for family_id in sorted(families):
+        _assert_welsh(client, reverse("chronology:family", args=[family_id]), messages)
+    _assert_welsh(client, reverse("families:detail", args=[family.pk]), messages)
+    _assert_welsh(client, reverse("engagement:record", args=[family.pk]), messages)
+    _assert_welsh(client, reverse("escalations:mine"), messages)
+    escalation = Escalation.objects.filter(owner=worker).first() or Escalation.objects.filter(
+        family=family).first()
+    if escalation is not None:
+        _welsh(client, escalation.owner)
+        _assert_welsh(client, reverse("escalations:detail", args=[escalation.pk]), messages)
+    visit = Visit.objects.select_related("worker").first()
+    if visit is not None:
+        _welsh(client, visit.worker)
+        _assert_welsh(client, reverse("visits:detail", args=[visit.pk]), messages)
+    _welsh(client, Professional.objects.get(username="board.chair"))
+    _assert_welsh(client, reverse("meetings:board"), messages)
+    assert not FOUND, "English in Welsh pages:\n" + "\n".join(FOUND)

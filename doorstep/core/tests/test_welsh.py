@@ -1,20 +1,12 @@
-"""Issue 14, "everything a person reads, in their language": the demo region read in Welsh shows no English
-interface text. The pages' visible text is compared with the English msgids of the catalogues (each one Welsh
-translates differently); the family's own words and the names in the demo are English and are not msgids."""
+"""Issue 14, "everything a person reads, in their language": the check that finds English interface text in a page
+read in Welsh. The pages' visible text is compared with the English msgids of the catalogues (each one Welsh
+translates differently); the family's own words and the names in the demo are English and are not msgids. The demo
+region read in Welsh is checked in test_demo.py, which loads the demo once for all its tests."""
 
 import re
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.urls import reverse
-
-from doorstep.agencies.models import Professional
-from doorstep.chronology.models import ChronologyEntry, EntryKind
-from doorstep.escalations.models import Escalation
-from doorstep.families.models import Family, Involvement
-from doorstep.visits.models import Visit
 
 from .test_catalogues import CATALOGUES, po_entries
 
@@ -100,74 +92,6 @@ PENDING_ENGINE: set[str] = set()
 @pytest.fixture(scope="module")
 def messages():
     return _english_messages()
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
-
-
-def _welsh(client, user):
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
-    return client
-
-
-FOUND: list[str] = []
-
-
-def _assert_welsh(client, url, messages):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    assert response.headers.get("Content-Language", "cy").startswith("cy")
-    FOUND.extend(f"{url}: {t}" for t in english_found(response.content.decode(), *messages) if t not in ALLOWED)
-
-
-def _richest_family():
-    """The demo family whose chronology holds the most kinds of entry Doorstep writes by itself."""
-    counts = {}
-    for family_id, kind in ChronologyEntry.objects.values_list("family_id", "kind").distinct():
-        counts[family_id] = counts.get(family_id, 0) + 1
-    return Family.objects.get(pk=max(counts, key=counts.get))
-
-
-def _worker_for(family):
-    involvement = Involvement.objects.filter(family=family, ended_on__isnull=True).order_by("id").first()
-    return (Professional.objects.filter(agency=involvement.agency, role="practitioner", is_active=True).first()
-            or Professional.objects.filter(agency=involvement.agency, is_active=True).first())
-
-
-@pytest.mark.clock("2027-01-12 10:00")
-def test_the_demo_region_in_welsh_shows_no_english_interface_text(demo, client, messages):
-    family = _richest_family()
-    worker = _worker_for(family)
-    _welsh(client, worker)
-    # Every kind of entry Doorstep writes into the chronology, across the demo.
-    kinds = set(ChronologyEntry.objects.values_list("kind", flat=True))
-    assert {EntryKind.CONTACT, EntryKind.INVOLVEMENT, EntryKind.MARKER, EntryKind.MEETING} <= kinds
-    families = {family.pk}
-    for kind in kinds:
-        entry = ChronologyEntry.objects.filter(kind=kind, family__involvements__agency=worker.agency,
-                                               family__involvements__ended_on__isnull=True).first()
-        if entry is not None:
-            families.add(entry.family_id)
-    for family_id in sorted(families):
-        _assert_welsh(client, reverse("chronology:family", args=[family_id]), messages)
-    _assert_welsh(client, reverse("families:detail", args=[family.pk]), messages)
-    _assert_welsh(client, reverse("engagement:record", args=[family.pk]), messages)
-    _assert_welsh(client, reverse("escalations:mine"), messages)
-    escalation = Escalation.objects.filter(owner=worker).first() or Escalation.objects.filter(
-        family=family).first()
-    if escalation is not None:
-        _welsh(client, escalation.owner)
-        _assert_welsh(client, reverse("escalations:detail", args=[escalation.pk]), messages)
-    visit = Visit.objects.select_related("worker").first()
-    if visit is not None:
-        _welsh(client, visit.worker)
-        _assert_welsh(client, reverse("visits:detail", args=[visit.pk]), messages)
-    _welsh(client, Professional.objects.get(username="board.chair"))
-    _assert_welsh(client, reverse("meetings:board"), messages)
-    assert not FOUND, "English in Welsh pages:\n" + "\n".join(FOUND)
 
 
 def test_the_check_finds_english_text(messages):
