@@ -10,7 +10,7 @@ from doorstep.core.demo import DemoRegion
 from doorstep.families.models import Involvement
 from doorstep.incidents.models import Incident
 
-from . import services
+from . import scheduled, services
 from .models import AgreementTerm, TermSection
 
 
@@ -78,4 +78,4 @@ def load(region: DemoRegion) -> None:
                                                                                time(16, 0))),
         description="Dean stood over the health visitor in the doorway and said he would kill her if she came back.",
     )
-    services.agreement_reviews_sweep(now=timezone.now())
+    scheduled.agreement_reviews_sweep(now=timezone.now())

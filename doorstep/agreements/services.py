@@ -3,10 +3,8 @@
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -19,9 +17,8 @@ from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text, choice_label
 from doorstep.core.access import family_require_write, require_family_worker
-from doorstep.core.workingdays import add_working_days, end_of_day
+from doorstep.core.workingdays import end_of_day
 from doorstep.escalations.evaluate import family_evaluate
-from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.services import escalations_close_by_key, rule_settings
 from doorstep.families.models import CHILD_ROLES, CorrespondenceLanguage, Family, Involvement, Person
 from doorstep.notifications.models import NotificationKind
@@ -525,34 +522,3 @@ def agreement_review_record(
     chronology_record(family=family, kind=EntryKind.AGREEMENT, occurred_at=timezone.now(), by=by, source=agreement,
                       significant=outcome == AgreementReviewOutcome.END, tags=["agreement", "review"], summary=summary)
     return review
-
-
-def agreement_reviews_sweep(*, now: datetime) -> int:
-    """The sweep check (AGR-1): an agreement whose review date is near becomes a tracked action for the
-    responsible professional, due at the end of the review date; raised once for each review date."""
-    today = timezone.localdate(now)
-    horizon = add_working_days(today, review_notice_working_days())
-    due = (
-        WrittenAgreement.objects.filter(ended_at__isnull=True, review_date__isnull=False, review_date__lte=horizon)
-        .exclude(review_escalated_for=F("review_date"))
-        .order_by("review_date", "pk").values_list("pk", flat=True)
-    )
-    raised = 0
-    for pk in list(due[:200]):  # bounded (issue 14): the rest are taken by the next sweep
-        with transaction.atomic():
-            agreement = (
-                WrittenAgreement.objects.select_for_update(skip_locked=True)
-                .select_related("family", "lead")
-                .filter(pk=pk, ended_at__isnull=True)
-                .first()
-            )
-            if agreement is None or agreement.review_escalated_for == agreement.review_date:
-                continue
-            applied = rule_apply(rule_id="AGR-1", family=agreement.family, facts=rules.AgreementFacts(
-                agreement_id=agreement.pk, family_name=agreement.family.name_text, lead_id=agreement.lead_id,
-                review_date=agreement.review_date, today=today))
-            created = any(c for _e, c in applied.escalations.values())
-            agreement.review_escalated_for = agreement.review_date
-            agreement.save(update_fields=["review_escalated_for"])
-            raised += int(created)
-    return raised

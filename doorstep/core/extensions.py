@@ -300,8 +300,8 @@ SWEEP_CHECKS = ExtensionPoint("sweep checks", SweepCheck, [
     "doorstep.escalations.scheduled.escalations_overdue_run",
     "doorstep.markers.scheduled.marker_review_sweep",  # FLG-2
     "doorstep.visits.scheduled.visit_alarm_sweep",  # SAF-3
-    "doorstep.agreements.services.agreement_reviews_sweep",  # AGR-1
-    "doorstep.supervision.services.supervision_overdue_sweep",  # SUP-4
+    "doorstep.agreements.scheduled.agreement_reviews_sweep",  # AGR-1
+    "doorstep.supervision.scheduled.supervision_overdue_sweep",  # SUP-4
     "doorstep.chronology.services.chronology_exports_expire",  # issue 15: exports kept a short time
 ])
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from doorstep.core.demo import DemoRegion
 
-from . import oversight, services
+from . import oversight, scheduled, services
 from .models import CancelledBy, Hostility, ReflectiveQuestion
 from .selectors import families_to_discuss
 
@@ -117,4 +117,4 @@ def load(region: DemoRegion) -> None:
                                 cancelled_on=today - timedelta(days=12), cancelled_by_whom=CancelledBy.WORKER,
                                 reason="Urgent visit to another family.")
     services.supervision_plan(by=manager, worker=region.practitioner("health", 3), planned_for=today + timedelta(days=7))
-    services.supervision_overdue_sweep(now=timezone.now())
+    scheduled.supervision_overdue_sweep(now=timezone.now())

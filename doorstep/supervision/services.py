@@ -2,11 +2,10 @@
 its chronology entry (CHR-1), the only part of supervision that reaches the family's record."""
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -17,11 +16,6 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text
-from doorstep.core.access import families_visible_to
-from doorstep.core.sweep import sweep_each
-from doorstep.core.workingdays import add_working_days, end_of_day
-from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.services import escalations_close_by_key
 from doorstep.families.models import Family
 from doorstep.core.access import family_may_write, family_require_write
@@ -327,63 +321,3 @@ def supervision_due_date(*, last_held: date | None, joined: datetime, interval_d
     worker joined, if they have never been supervised). Pass `interval_days` when dating many workers at once."""
     start = last_held or timezone.localtime(joined).date()
     return start + timedelta(days=interval_days or conf.interval_days())
-
-
-def _overdue_raised(worker_id: int, due: date):
-    """SUP-4's action for this overdue period: open, or raised since the supervision fell due (then closed by the
-    manager: not raised again until the next supervision falls due)."""
-    return Escalation.objects.filter(key=overdue_key(worker_id)).filter(
-        Q(state__in=ACTIVE_STATES) | Q(created_at__gt=end_of_day(due)))
-
-
-def supervision_overdue_sweep(*, now: datetime, limit: int = OVERDUE_BATCH) -> int:
-    """The sweep check (SUP-4, 004 §6.2): a worker whose supervision is overdue becomes a tracked action for their
-    line manager. Raised once for each overdue period: if the manager closes it, it is not raised again until
-    the next supervision falls due.
-
-    Like every sweep (core/sweep.py): each worker is claimed with select_for_update(skip_locked=True) and handled in
-    its own transaction, where "already raised?" is asked again under the claim, so two workers sweeping at once
-    never raise it twice; a failure is recorded for that worker and the others still go."""
-    today = timezone.localdate(now)
-    interval_days = conf.interval_days()
-    interval = timedelta(days=interval_days)
-    last_held = SupervisionSession.objects.filter(
-        supervisee=OuterRef("pk"), state=SessionState.HELD).order_by("-held_on").values("held_on")[:1]
-    overdue = (
-        Professional.objects.filter(is_active=True, line_manager__isnull=False, agency__isnull=False,
-                                    role__in=SUPERVISED_ROLES)
-        .annotate(last_held=Subquery(last_held))
-        .filter(Q(last_held__lt=today - interval)
-                # Never supervised: due `interval` days after the day they joined, overdue from the day after.
-                | Q(last_held__isnull=True,
-                    date_joined__lt=timezone.make_aware(datetime.combine(today - interval, time.min))))
-        .values_list("pk", "last_held", "date_joined")
-    )
-    periods = {pk: (last, supervision_due_date(last_held=last, joined=joined, interval_days=interval_days))
-               for pk, last, joined in overdue}
-    # Those already raised for this period (one query), so that the claims below are only for work to do.
-    for key, state, created_at in (Escalation.objects.filter(key__in=[overdue_key(pk) for pk in periods])
-                                   .values_list("key", "state", "created_at")):
-        pk = int(key.rpartition(":")[2])
-        if pk in periods and (state in ACTIVE_STATES or created_at > end_of_day(periods[pk][1])):
-            del periods[pk]
-    if not periods:
-        return 0
-    handled: set[int] = set()
-    raised = 0
-
-    def act(worker: Professional) -> None:
-        nonlocal raised
-        handled.add(worker.pk)
-        last, due = periods[worker.pk]
-        if _overdue_raised(worker.pk, due).exists():  # raised by another sweep before this one claimed the worker
-            return
-        applied = rule_apply(rule_id="SUP-4", facts=rules.SupervisionFacts(
-            worker_id=worker.pk, worker_name=worker.get_full_name() or worker.username,
-            line_manager_id=worker.line_manager_id, last_held=last, due=due, today=today))
-        raised += sum(1 for _e, created in applied.escalations.values() if created)
-
-    sweep_each(check="supervision.overdue", now=now, limit=limit, act=act,
-               due=lambda: Professional.objects.filter(pk__in=periods).exclude(pk__in=handled).order_by("pk"))
-    return raised
-

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from doorstep.agreements import services
+from doorstep.agreements import scheduled, services
 from doorstep.agreements.models import (
     AgreementBreach,
     AgreementTerm,
@@ -258,23 +258,23 @@ class TestReviewEscalation:
         # Review on Friday 13 November 2026: the action is raised on Friday 6 November (5 working days before).
         version = issued(world, review_date=date(2026, 11, 13))
         time_machine.move_to(datetime(2026, 11, 5, 18, 0, tzinfo=LONDON))
-        assert services.agreement_reviews_sweep(now=timezone.now()) == 0
+        assert scheduled.agreement_reviews_sweep(now=timezone.now()) == 0
         time_machine.move_to(datetime(2026, 11, 6, 8, 0, tzinfo=LONDON))
-        assert services.agreement_reviews_sweep(now=timezone.now()) == 1
+        assert scheduled.agreement_reviews_sweep(now=timezone.now()) == 1
         escalation = Escalation.objects.get(key=services.review_key(version.agreement_id))
         assert escalation.owner == world.users["involved_practitioner"] and escalation.family == world.family
         assert escalation.deadline == datetime(2026, 11, 13, 23, 59, 59, tzinfo=LONDON)
         assert escalation.rule_id == "AGR-1"
         # Idempotent: the next sweep raises nothing, and a closed action is not raised again for the same date.
-        assert services.agreement_reviews_sweep(now=timezone.now()) == 0
+        assert scheduled.agreement_reviews_sweep(now=timezone.now()) == 0
         services.escalations_close_by_key(key=escalation.key, by=None, outcome="Phoned the family")
-        assert services.agreement_reviews_sweep(now=timezone.now()) == 0
+        assert scheduled.agreement_reviews_sweep(now=timezone.now()) == 0
         assert Escalation.objects.filter(key=escalation.key).count() == 1
 
     @pytest.mark.clock("2026-11-02 09:00")
     def test_a_review_closes_the_action_and_the_next_date_raises_it_again(self, world, time_machine):
         version = issued(world, review_date=date(2026, 11, 4))
-        services.agreement_reviews_sweep(now=timezone.now())
+        scheduled.agreement_reviews_sweep(now=timezone.now())
         key = services.review_key(version.agreement_id)
         services.agreement_review_record(agreement=version.agreement, by=world.users["involved_practitioner"],
                                          outcome="continue", note="Going better", reviewed_on=date(2026, 11, 2),
@@ -283,7 +283,7 @@ class TestReviewEscalation:
         version.agreement.refresh_from_db()
         assert version.agreement.review_date == date(2027, 2, 1)
         time_machine.move_to(datetime(2027, 1, 26, 9, 0, tzinfo=LONDON))
-        assert services.agreement_reviews_sweep(now=timezone.now()) == 1
+        assert scheduled.agreement_reviews_sweep(now=timezone.now()) == 1
         assert Escalation.objects.filter(key=key, state=EscalationState.OPEN).count() == 1
 
     def test_ending_the_agreement_closes_it_and_allows_a_new_one(self, world):
@@ -292,7 +292,7 @@ class TestReviewEscalation:
                                          outcome="end", note="No longer needed", reviewed_on=timezone.localdate())
         version.agreement.refresh_from_db()
         assert version.agreement.ended_at is not None and version.agreement.end_reason == "No longer needed"
-        assert services.agreement_reviews_sweep(now=timezone.now() + timedelta(days=200)) == 0
+        assert scheduled.agreement_reviews_sweep(now=timezone.now() + timedelta(days=200)) == 0
         assert draft(world).number == 1 and WrittenAgreement.objects.count() == 2
 
     def test_continuing_needs_a_future_date(self, world):

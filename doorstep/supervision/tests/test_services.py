@@ -13,7 +13,7 @@ from doorstep.chronology.models import ChronologyEntry, EntryKind
 from doorstep.escalations.models import Escalation, EscalationState
 from doorstep.escalations.services import escalation_cancel
 from doorstep.notifications.models import Notification
-from doorstep.supervision import selectors, services
+from doorstep.supervision import scheduled, selectors, services
 from doorstep.supervision.models import CaseDiscussion, SessionState, SupervisionActionPlan, SupervisionDecision
 from doorstep.testing.escalations import rule_set
 
@@ -156,10 +156,10 @@ class TestOverdue:
         worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
         held(world, days_ago=0)
         time_machine.move_to(datetime(2026, 10, 29, 23, 59, tzinfo=LONDON))  # due by the end of 29 October
-        assert services.supervision_overdue_sweep(now=timezone.now()) == 0
+        assert scheduled.supervision_overdue_sweep(now=timezone.now()) == 0
         time_machine.move_to(datetime(2026, 10, 30, 0, 1, tzinfo=LONDON))
         # The worker, and everyone else supervised, who joined on 1 October and has never had a supervision.
-        assert services.supervision_overdue_sweep(now=timezone.now()) == 6
+        assert scheduled.supervision_overdue_sweep(now=timezone.now()) == 6
         assert set(Escalation.objects.filter(rule_id="SUP-4").values_list("source_id", flat=True)) == {
             str(p.pk) for p in Professional.objects.filter(username__in=SUPERVISED)}
         escalation = Escalation.objects.get(key=services.overdue_key(worker.pk))
@@ -167,7 +167,7 @@ class TestOverdue:
         # Due 29 October + 5 working days = Thursday 5 November 2026, end of the day.
         assert escalation.deadline == datetime(2026, 11, 5, 23, 59, 59, tzinfo=LONDON)
         assert Notification.objects.filter(recipient=manager, kind="supervision").exists()
-        assert services.supervision_overdue_sweep(now=timezone.now()) == 0
+        assert scheduled.supervision_overdue_sweep(now=timezone.now()) == 0
         held(world, days_ago=0)
         assert Escalation.objects.get(pk=escalation.pk).state == EscalationState.DONE
 
@@ -178,19 +178,19 @@ class TestOverdue:
         worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
         held(world, days_ago=0)
         time_machine.move_to(datetime(2026, 10, 20, 10, 0, tzinfo=LONDON))
-        services.supervision_overdue_sweep(now=timezone.now())
+        scheduled.supervision_overdue_sweep(now=timezone.now())
         escalation = Escalation.objects.get(key=services.overdue_key(worker.pk))
         escalation_cancel(escalation=escalation, by=manager, reason="Worker on leave")
         time_machine.move_to(datetime(2026, 10, 25, 10, 0, tzinfo=LONDON))
-        assert services.supervision_overdue_sweep(now=timezone.now()) == 0
+        assert scheduled.supervision_overdue_sweep(now=timezone.now()) == 0
         held(world, days_ago=0)  # 25 October: next due 8 November
         time_machine.move_to(datetime(2026, 11, 9, 10, 0, tzinfo=LONDON))
-        assert services.supervision_overdue_sweep(now=timezone.now()) == 1
+        assert scheduled.supervision_overdue_sweep(now=timezone.now()) == 1
 
     def test_the_interval_is_configuration(self, world, settings):
         rule_set("SUP-4", interval_days=7)
         held(world, days_ago=8)
-        assert services.supervision_overdue_sweep(now=timezone.now()) == 1
+        assert scheduled.supervision_overdue_sweep(now=timezone.now()) == 1
         rule_set("SUP-4", interval_days=60)
         row = selectors.staff_oversight(manager=world.users["involved_manager"])["rows"][0]
         assert not row.overdue and row.due == timezone.localdate() + timedelta(days=52)
@@ -216,14 +216,14 @@ def test_two_workers_sweeping_overdue_supervision_at_once_raise_each_action_once
     def sweep():
         try:
             barrier.wait()
-            results.append(services.supervision_overdue_sweep(now=timezone.now()))
+            results.append(scheduled.supervision_overdue_sweep(now=timezone.now()))
         except Exception as exc:  # noqa: BLE001  (reported below)
             errors.append(exc)
         finally:
             connection.close()
 
     if connection.vendor == "sqlite":
-        results = [services.supervision_overdue_sweep(now=timezone.now()) for _ in range(4)]
+        results = [scheduled.supervision_overdue_sweep(now=timezone.now()) for _ in range(4)]
     else:
         threads = [threading.Thread(target=sweep) for _ in range(4)]
         for t in threads:
@@ -257,7 +257,7 @@ def test_one_worker_failing_does_not_stop_the_others_and_is_recorded(world, time
 
     monkeypatch.setitem(RULES, "SUP-4", replace(RULES["SUP-4"], evaluate=sup_4))
     time_machine.move_to(datetime(2026, 10, 30, 10, 0, tzinfo=LONDON))
-    assert services.supervision_overdue_sweep(now=timezone.now()) == len(SUPERVISED) - 1
+    assert scheduled.supervision_overdue_sweep(now=timezone.now()) == len(SUPERVISED) - 1
     failure = SweepFailure.objects.get(check_name="supervision.overdue")
     assert failure.item_id == broken.pk and "facts unreadable" in failure.last_error
     assert not Escalation.objects.filter(key=services.overdue_key(broken.pk)).exists()

@@ -1,0 +1,46 @@
+"""The written agreements' periodic work (STYLE.md: each job beside its domain in scheduled.py), registered in
+core/extensions.py SWEEP_CHECKS and run by the worker's periodic sweep."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from doorstep.core.workingdays import add_working_days
+from doorstep.escalations.engine import rule_apply
+
+from . import rules
+from .models import WrittenAgreement
+from .services import review_notice_working_days
+
+
+def agreement_reviews_sweep(*, now: datetime) -> int:
+    """The sweep check (AGR-1): an agreement whose review date is near becomes a tracked action for the
+    responsible professional, due at the end of the review date; raised once for each review date."""
+    today = timezone.localdate(now)
+    horizon = add_working_days(today, review_notice_working_days())
+    due = (
+        WrittenAgreement.objects.filter(ended_at__isnull=True, review_date__isnull=False, review_date__lte=horizon)
+        .exclude(review_escalated_for=F("review_date"))
+        .order_by("review_date", "pk").values_list("pk", flat=True)
+    )
+    raised = 0
+    for pk in list(due[:200]):  # bounded (issue 14): the rest are taken by the next sweep
+        with transaction.atomic():
+            agreement = (
+                WrittenAgreement.objects.select_for_update(skip_locked=True)
+                .select_related("family", "lead")
+                .filter(pk=pk, ended_at__isnull=True)
+                .first()
+            )
+            if agreement is None or agreement.review_escalated_for == agreement.review_date:
+                continue
+            applied = rule_apply(rule_id="AGR-1", family=agreement.family, facts=rules.AgreementFacts(
+                agreement_id=agreement.pk, family_name=agreement.family.name_text, lead_id=agreement.lead_id,
+                review_date=agreement.review_date, today=today))
+            created = any(c for _e, c in applied.escalations.values())
+            agreement.review_escalated_for = agreement.review_date
+            agreement.save(update_fields=["review_escalated_for"])
+            raised += int(created)
+    return raised
