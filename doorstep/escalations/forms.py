@@ -53,6 +53,8 @@ class RuleSettingsForm(GovukForm):
     def __init__(self, *args, definition: RuleDefinition, **kwargs):
         super().__init__(*args, **kwargs)
         reason = self.fields.pop("reason")
+        if definition.always_on:
+            del self.fields["enabled"]  # SAF-3, ESC-4, ESC-5: never switched off (RuleDefinition.always_on)
         for p in definition.parameters:
             self.fields[p.name] = forms.IntegerField(
                 label=p.label, min_value=p.minimum, max_value=p.maximum,

@@ -239,6 +239,10 @@ class RuleDefinition:
     subject: str = "family"  # what the facts are about: "family", "incident", "visit", "meeting" ...
     deadline: object = ""  # by when, in words, for the rule index
     module: str = ""  # where it is defined, when `evaluate` does not say (ESC-6)
+    # The rules that keep a person safe now (SAF-3's lone-worker alarm chain, ESC-4's and ESC-5's violence alerts):
+    # ESC-12 lets an area change their timescales, never switch them off (a partnership without them has no way to
+    # find a worker who has not come back, or to warn colleagues of violence).
+    always_on: bool = False
 
     def defaults(self) -> dict:
         return {p.name: p.default for p in self.parameters}

@@ -226,8 +226,13 @@ def rule_settings_all() -> dict[str, tuple[bool, dict]]:
     result = {}
     for rule_id, definition in RULES.items():
         row = stored.get(rule_id)
-        result[rule_id] = (row.enabled if row else True, settings_merge(definition, row.parameters if row else None))
+        result[rule_id] = (_enabled(definition, row), settings_merge(definition, row.parameters if row else None))
     return result
+
+
+def _enabled(definition, row: RuleSetting | None) -> bool:
+    # A rule that is always on stays on even if a row from before says otherwise.
+    return definition.always_on or row is None or row.enabled
 
 
 def rule_settings(rule_id: str) -> tuple[bool, dict]:
@@ -235,7 +240,7 @@ def rule_settings(rule_id: str) -> tuple[bool, dict]:
     from .rules import settings_merge
 
     row = RuleSetting.objects.filter(rule_id=rule_id).first()
-    return (row.enabled if row else True, settings_merge(RULES[rule_id], row.parameters if row else None))
+    return (_enabled(RULES[rule_id], row), settings_merge(RULES[rule_id], row.parameters if row else None))
 
 
 @transaction.atomic
@@ -249,6 +254,9 @@ def rule_settings_update(*, rule_id: str, by, enabled: bool, parameters: Mapping
         raise ValidationError({"rule_id": _("There is no rule %(rule)s") % {"rule": rule_id}})
     if not reason.strip():
         raise ValidationError({"reason": _("Enter why the settings are changing")})
+    if definition.always_on and not enabled:
+        raise ValidationError({"enabled": _("%(rule)s keeps people safe and cannot be switched off: you can change "
+                                             "its timescales") % {"rule": rule_id}})
     errors = {}
     values = {}
     for p in definition.parameters:

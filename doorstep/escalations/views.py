@@ -189,7 +189,7 @@ def rule_edit(request, rule_id: str):
     form = RuleSettingsForm(form_data(request), definition=definition, initial={"enabled": enabled, **values})
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.rule_settings_update(
-                rule_id=rule_id, by=request.user, enabled=form.cleaned_data["enabled"],
+                rule_id=rule_id, by=request.user, enabled=form.cleaned_data.get("enabled", True),
                 parameters=form.parameters(), reason=form.cleaned_data["reason"])):
             messages.success(request, _("Settings for %(rule)s saved. They apply to actions raised from now on.") % {
                 "rule": rule_id})

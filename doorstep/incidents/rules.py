@@ -237,11 +237,12 @@ rule_register(RuleDefinition(
      Parameter("police_working_days", _("Working days to make sure the police are informed"), 0, 0, 5)),
     esc_4, subject="incident",
     deadline=_("Follow-up: the end of the next working day; police: the end of the day it is recorded."),
+    always_on=True,
 ))
 rule_register(RuleDefinition(
     "ESC-5", ESC5_CLAUSE, _("Violence alerted to every other agency"),
     _("An incident of threats or violence towards professionals is recorded by one agency."),
     _("Every other involved agency's lead professional and their manager (or the agency's managers) are alerted, "
       "and the incident is in the family's chronology for the child's risk assessment."),
-    (), esc_5, subject="incident", deadline=_("At once (an alert, not an action)."),
+    (), esc_5, subject="incident", deadline=_("At once (an alert, not an action)."), always_on=True,
 ))

@@ -203,7 +203,7 @@ rule_register(RuleDefinition(
       "or has asked for help."),
     _("The duty manager of the worker's agency (or the first person alerted): follow the emergency procedure until "
       "the worker is safe."),
-    (), saf_3, subject="visit", deadline=_("At once: overdue, and escalated, if nobody acts."),
+    (), saf_3, subject="visit", deadline=_("At once: overdue, and escalated, if nobody acts."), always_on=True,
 ))
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.audit.models import AuditEvent
@@ -314,6 +315,29 @@ def test_only_administrators_change_settings_and_values_are_bounded(world):
         rule_settings_update(rule_id="ESC-1", by=world.users["administrator"], enabled=True,
                              parameters={"threshold": 1, "deadline_working_days": 5}, reason="x")
     assert "threshold" in error.value.message_dict
+
+
+@pytest.mark.parametrize("rule_id", ["SAF-3", "ESC-4", "ESC-5"])
+def test_the_rules_that_keep_people_safe_cannot_be_switched_off(world, client, rule_id):
+    """ESC-12 makes timescales configuration; SAF-3 (lone-worker alarms) and ESC-4/ESC-5 (violence alerts) stay on:
+    refused by the service, no switch on the page, and a row stored off before this change is read as on."""
+    from doorstep.escalations.models import RuleSetting
+    from doorstep.escalations.services import rule_settings, rule_settings_all
+
+    admin = world.users["administrator"]
+    with pytest.raises(ValidationError) as error:
+        rule_settings_update(rule_id=rule_id, by=admin, enabled=False, parameters=rule_settings(rule_id)[1],
+                             reason="Not used here")
+    assert "enabled" in error.value.message_dict
+    RuleSetting.objects.update_or_create(rule_id=rule_id, defaults={"enabled": False})
+    assert rule_settings(rule_id)[0] is True and rule_settings_all()[rule_id][0] is True
+    client.force_login(admin)
+    page = client.get(reverse("escalations:rule_edit", args=[rule_id])).content.decode()
+    assert 'name="enabled"' not in page and "cannot be switched off" in page
+    assert 'name="enabled"' in client.get(reverse("escalations:rule_edit", args=["ESC-1"])).content.decode()
+    response = client.post(reverse("escalations:rule_edit", args=[rule_id]), {
+        **rule_settings(rule_id)[1], "reason": "Timescales only"})
+    assert response.status_code == 302 and RuleSetting.objects.get(rule_id=rule_id).enabled is True
 
 
 # --- ESC-2's trigger ---------------------------------------------------------------------------------------------
