@@ -83,6 +83,9 @@ class Row:
     values: tuple[Number | None, ...]
     href: str = ""
     tone: str = "blue"
+    # Issue 19 (the Board's report): words the table shows for a value that is None, one per value, where "–"
+    # would hide why there is no figure (e.g. "fewer than 5" for a small count that is not published).
+    shown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,8 @@ class Chart:
         """The table's rows: label, href, values, and for a comparison the difference (current minus previous)."""
         out = []
         for row in self.rows:
-            entry = {"label": row.label, "href": row.href, "values": row.values}
+            entry = {"label": row.label, "href": row.href, "values": row.values,
+                     "cells": list(zip(row.values, row.shown or ("",) * len(row.values), strict=True))}
             if self.difference_heading:
                 current, previous = row.values[0], row.values[1]
                 entry["difference"] = (None if current is None or previous is None else current - previous)
