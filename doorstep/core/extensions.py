@@ -293,6 +293,7 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.meetings.demo.load",
     "doorstep.agreements.demo.load",
     "doorstep.supervision.demo.load",
+    "doorstep.core.board_demo.load",  # OVR-2: six months of history for the Board's report
     "doorstep.escalations.demo.load_after_histories",
 ])
 
