@@ -30,6 +30,12 @@ for config in apps.get_app_configs():
     for prefix, viewset, basename in getattr(module, "ROUTES", ()):
         router.register(prefix, viewset, basename=basename)
 
+# OVR-2 (issue 19): the Board's report, GET /api/v1/board/report/?from=&to= (core's own API module is DRF's settings
+# module, so its routes are named here).
+from doorstep.core.board_views import BoardReportViewSet  # noqa: E402
+
+router.register("board/report", BoardReportViewSet, basename="board-report")
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file, so the page works under Doorstep's CSP;

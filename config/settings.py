@@ -34,6 +34,8 @@ DOORSTEP_TWO_STEP_ROLES = [r for r in os.environ.get(
     "DOORSTEP_TWO_STEP_ROLES", "manager,administrator,board_chair" if PRODUCTION else "").split(",") if r]
 # Break-glass access lasts this long (P-4).
 DOORSTEP_BREAK_GLASS_HOURS = int(os.environ.get("DOORSTEP_BREAK_GLASS_HOURS", "24"))
+# OVR-2 (issue 19): in the Board's report a count below this is shown as "fewer than N" (and secondary suppression).
+DOORSTEP_BOARD_SMALL_COUNT = int(os.environ.get("DOORSTEP_BOARD_SMALL_COUNT", "5"))
 # How often each worker records its heartbeat (core/heartbeat.py); a minute without one means no worker is running.
 DOORSTEP_HEARTBEAT_SECONDS = float(os.environ.get("DOORSTEP_HEARTBEAT_SECONDS", "5"))
 # Issue 16: with no heartbeat this fresh, managers, administrators and workers on visits are told (core/monitoring.py).

@@ -8,7 +8,7 @@ from django.urls import include, path
 
 from doorstep.agencies import accounts, views as agency_views
 from doorstep.agencies.admin import site as admin_site
-from doorstep.core import demo_mail, health, metrics, views as core_views
+from doorstep.core import board_views, demo_mail, health, metrics, views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -31,6 +31,10 @@ urlpatterns = [
     # Issue 13 finding 2: where the link an administrator sends (instead of setting a password) leads.
     path("accounts/password/set/<uidb64>/<token>/", agency_views.password_set, name="password_set"),
     path("accounts/password/set/done/", agency_views.password_set_done, name="password_set_done"),
+    # OVR-2 (issue 19): the Board's report, as a page and as downloads.
+    path("board/report/", board_views.report_page, name="board_report"),
+    path("board/report.csv", board_views.report_csv, name="board_report_csv"),
+    path("board/report.pdf", board_views.report_pdf, name="board_report_pdf"),
     path("language/", core_views.language, name="language"),
     path("session/extend/", core_views.session_extend, name="session_extend"),
     path("admin/", admin_site.urls),

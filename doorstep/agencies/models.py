@@ -75,6 +75,8 @@ class Role(models.TextChoices):
     PRACTITIONER = "practitioner", _("Practitioner")
     MANAGER = "manager", _("Manager")
     BOARD_CHAIR = "board_chair", _("Board chair")
+    # OVR-2 (issue 19): reads the Board's report (aggregate figures) for the partnership; never any family.
+    ANALYST = "analyst", _("Partnership analyst")
     ADMINISTRATOR = "administrator", _("Administrator")
     SYSTEM = "system", _("Partner system")
 
@@ -117,6 +119,10 @@ class Professional(AbstractUser):
     @property
     def is_board_chair(self) -> bool:
         return self.role == Role.BOARD_CHAIR
+
+    @property
+    def is_partnership_analyst(self) -> bool:
+        return self.role == Role.ANALYST
 
     @property
     def is_administrator(self) -> bool:

@@ -1,26 +1,26 @@
-from datetime import timedelta
+"""The Board's report (OVR-2, AGR-1, AGR-2): written agreements with families in a period, and breaches. Three
+queries, whatever the number of families."""
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from datetime import datetime
+
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from .models import AgreementBreach, AgreementVersion, VersionState, WrittenAgreement
+from doorstep.core.board import Figure, Table
+
+from .models import AgreementBreach, AgreementVersion, WrittenAgreement
 
 
-def agreements_figures():
-    """OVR-2: the use of written agreements across the partnership (aggregates only, P-4)."""
-    since = timezone.now() - timedelta(days=365)
-    given = AgreementVersion.objects.filter(agreement=OuterRef("pk"))
-    open_ = WrittenAgreement.objects.filter(ended_at__isnull=True).aggregate(
-        in_force=Count("pk", filter=Q(Exists(given.filter(state__in=(VersionState.ISSUED, VersionState.SIGNED,
-                                                                     VersionState.REFUSED))))),
-        signed=Count("pk", filter=Q(Exists(given.filter(state=VersionState.SIGNED)))),
-        refused=Count("pk", filter=Q(Exists(given.filter(state=VersionState.REFUSED)))),
-    )
-    breaches = AgreementBreach.objects.filter(occurred_at__gte=since).count()
-    return [{"title": _("Written agreements with families"), "rows": [
-        (_("In force"), open_["in_force"]),
-        (_("Signed by the family"), open_["signed"]),
-        (_("The family refused to sign"), open_["refused"]),
-        (_("Breaches recorded in the last 12 months"), breaches),
-    ]}]
+def agreements_figures(*, start: datetime, end: datetime) -> list[Table]:
+    made = WrittenAgreement.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    answers = AgreementVersion.objects.filter(response_on__gte=start.date(), response_on__lt=end.date()).aggregate(
+        signed=Count("id", filter=Q(response="signed")), refused=Count("id", filter=Q(response="refused")))
+    breaches = AgreementBreach.objects.filter(occurred_at__gte=start, occurred_at__lt=end).count()
+    return [
+        Table("agreements", _("Written agreements with families"), [
+            Figure("agreements_made", _("Written agreements made"), made),
+            Figure("agreements_signed", _("Signed by the family"), answers["signed"]),
+            Figure("agreements_refused", _("The family refused to sign"), answers["refused"]),
+            Figure("agreements_breaches", _("Breaches recorded"), breaches),
+        ]),
+    ]

@@ -54,9 +54,10 @@ class HomeSection(Protocol):
 
 @runtime_checkable
 class BoardFigures(Protocol):
-    """The Board chair's figures (OVR-2), aggregate only (P-4): [{"title": str, "rows": [(label, value), ...]}]."""
+    """A section of the Board's report (OVR-2), aggregate only (P-4): the period's figures as a list of
+    `doorstep.core.board.Table`, from a fixed number of queries counted in the database (never per family)."""
 
-    def __call__(self) -> list[dict]: ...
+    def __call__(self, *, start: datetime, end: datetime) -> list: ...
 
 
 @runtime_checkable
@@ -269,15 +270,16 @@ HOME_SECTIONS = ExtensionPoint("home sections", HomeSection, [
     "doorstep.meetings.panels.worker_section",
 ])
 
-# The Board chair's figures (OVR-2), in this order on the page.
+# The sections of the Board's report (OVR-2), in this order in the report.
 BOARD_FIGURES = ExtensionPoint("Board figures", BoardFigures, [
-    "doorstep.families.board.families_figures",
-    "doorstep.markers.board.markers_figures",
+    "doorstep.meetings.board.meetings_figures",
+    "doorstep.escalations.board.escalations_figures",
+    "doorstep.engagement.board.engagement_figures",
     "doorstep.incidents.board.incidents_figures",
+    "doorstep.markers.board.markers_figures",
     "doorstep.visits.board.visits_figures",
-    "doorstep.meetings.panels.board_figures_sections",
-    "doorstep.agreements.board.agreements_figures",
     "doorstep.supervision.board.supervision_figures",
+    "doorstep.agreements.board.agreements_figures",
 ])
 
 # The demo region: agencies and families first; the escalation engine last, once every history exists.
@@ -291,6 +293,7 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.meetings.demo.load",
     "doorstep.agreements.demo.load",
     "doorstep.supervision.demo.load",
+    "doorstep.core.board_demo.load",  # OVR-2: six months of history for the Board's report
     "doorstep.escalations.demo.load_after_histories",
 ])
 
@@ -339,6 +342,7 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.markers.navigation.ADDRESS_CHECK",  # FLG-1
     "doorstep.visits.navigation.MY_VISITS",
     "doorstep.meetings.navigation.MEETINGS",
+    "doorstep.core.navigation.BOARD_REPORT",
     "doorstep.meetings.navigation.BOARD_MINUTES",
     "doorstep.notifications.navigation.NOTIFICATIONS",
     "doorstep.supervision.navigation.SUPERVISION",

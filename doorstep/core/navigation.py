@@ -35,6 +35,12 @@ def _board(user) -> bool:
     return user.is_board_chair
 
 
+def _board_reader(user) -> bool:
+    from .board import can_read_board_report
+
+    return can_read_board_report(user)
+
+
 def _demo_mailbox(user) -> bool:
     from .demo_mail import demo_mailbox_enabled
 
@@ -60,6 +66,8 @@ STAFF_ACCOUNTS = NavItem("agencies:accounts", _("Staff accounts"),
 ADMINISTRATION = NavItem("admin:index", _("Administration"), _administrator, "/admin/")
 API = NavItem("api-docs", _("API"), lambda u: is_family_worker(u) or u.is_administrator, "/api/v1/")
 # Issue 17: only in the demo (doorstep/core/demo_mail.py), where e-mails are caught instead of sent.
+# OVR-2 (issue 19): the Board's report, for the Board chair and the partnership's analysts.
+BOARD_REPORT = NavItem("board_report", _("The Board's report"), lambda u: _board_reader(u), "/board/")
 DEMO_MAILBOX = NavItem("demo_mailbox", _("Demo mailbox"), _demo_mailbox, "/demo/mailbox/")
 
 

@@ -1,20 +1,35 @@
-from django.db.models import Count, Q
+"""The Board's report (OVR-2, FLG-2): warning markers raised in a period, reviewed on time, ended. Three queries,
+whatever the number of families."""
+
+from datetime import datetime
+
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import SHOWN, MarkerCategory, MarkerStatus, WarningMarker
+from doorstep.core.board import Figure, Table
+from doorstep.escalations.models import Escalation, EscalationState
+
+from .models import MarkerCategory, MarkerEvent, WarningMarker
 
 
-def markers_figures():
-    """OVR-2: warning markers across the partnership (aggregates only)."""
-    today = timezone.localdate()
-    counts = WarningMarker.objects.aggregate(
-        shown=Count("id", filter=SHOWN),
-        awaiting=Count("id", filter=Q(status=MarkerStatus.AWAITING)),
-        overdue=Count("id", filter=SHOWN & Q(review_date__lt=today)),
-        **{f"c_{value}": Count("id", filter=SHOWN & Q(category=value)) for value in MarkerCategory.values},
-    )
-    rows = [(_("Shown now"), counts["shown"]), (_("Awaiting authorisation"), counts["awaiting"]),
-            (_("Past their review date"), counts["overdue"])]
-    rows += [(label, counts[f"c_{value}"]) for value, label in MarkerCategory.choices]
-    return [{"title": _("Warning markers"), "rows": rows}]
+def markers_figures(*, start: datetime, end: datetime) -> list[Table]:
+    by_category = dict(WarningMarker.objects.filter(raised_at__gte=start, raised_at__lt=end).order_by()
+                       .values_list("category").annotate(n=Count("id")))
+    # FLG-2: each review is a tracked action due on the review date; on time when done by then. Reviews falling due
+    # later than now are not counted yet.
+    reviews = Escalation.objects.filter(rule_id="FLG-2", key__contains=":review:", deadline__gte=start,
+                                        deadline__lt=min(end, timezone.now())).aggregate(
+        due=Count("id"), on_time=Count("id", filter=Q(state=EscalationState.DONE, closed_at__lte=F("deadline"))))
+    ended = MarkerEvent.objects.filter(action=MarkerEvent.Action.ENDED, at__gte=start, at__lt=end).count()
+    return [
+        Table("markers_raised", _("Warning markers raised, by category"),
+              [Figure(f"markers_{k}", label, by_category.get(k, 0)) for k, label in MarkerCategory.choices],
+              Figure("markers_raised", _("Warning markers raised"), sum(by_category.values()))),
+        Table("markers_reviewed", _("Warning marker reviews due, and reviewed on time"), [
+            Figure("markers_reviewed_on_time", _("Reviewed by the review date"), reviews["on_time"]),
+            Figure("markers_reviewed_late", _("Not reviewed by the review date"), reviews["due"] - reviews["on_time"]),
+        ], Figure("markers_reviews_due", _("Reviews due"), reviews["due"])),
+        Table("markers_ended", _("Warning markers ended"), [
+            Figure("markers_ended", _("Ended"), ended)]),
+    ]

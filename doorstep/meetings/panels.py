@@ -1,9 +1,6 @@
 """What meetings add to other pages: the case file's plan panel (MTG-5) and the home page's sections."""
 
-from datetime import timedelta
-
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from . import selectors
 
@@ -18,7 +15,7 @@ def plan_panel(*, family, professional) -> dict | None:
 
 
 def board_section(request) -> dict | None:
-    """The Board chair's home page: the minutes sent to them (MTG-4); the MARP figures are in BOARD_SECTIONS."""
+    """The Board chair's home page: the minutes sent to them (MTG-4); the figures are the Board's report's."""
     if not request.user.is_board_chair:
         return None
     sent = list(selectors.minutes_sent_to(professional=request.user)[:5])
@@ -33,23 +30,3 @@ def worker_section(request) -> dict | None:
     if not (mine["invitations"] or mine["running"] or mine["actions"]):
         return None
     return {"template": "meetings/_home_worker.html", "now": timezone.now(), **mine}
-
-
-def board_figures_sections() -> list[dict]:
-    """BOARD_SECTIONS (OVR-2): MARP activity over the last twelve months, as counts (nothing identifiable)."""
-    today = timezone.localdate()
-    f = selectors.board_figures(since=today - timedelta(days=365), until=today)
-    marp, actions = f["marp"], f["actions"]
-    return [
-        {"title": _("MARP activity, last 12 months"), "rows": [
-            (_("MARPs called"), marp["called"]),
-            (_("MARPs held"), marp["held"]),
-            (_("Minutes circulated within 7 days"), marp["on_time"]),
-            (_("Minutes circulated late"), marp["late"]),
-            (_("Minutes awaiting circulation (overdue)"), f"{marp['awaiting']} ({marp['overdue']})"),
-            (_("No proactive plan achievable"), marp["no_plan"]),
-            (_("Plan actions done / agreed (overdue)"),
-             f"{actions['done']} / {actions['total']} ({actions['overdue']})"),
-        ]},
-        {"title": _("MARP outcomes, last 12 months"), "rows": [(o["label"], o["n"]) for o in f["outcomes"]]},
-    ]

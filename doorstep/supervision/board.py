@@ -1,38 +1,35 @@
-from datetime import timedelta
+"""The Board's report (OVR-2, SUP-4): supervision of staff in a period, how often, and cancellations. Two queries,
+whatever the number of staff."""
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.utils import timezone
+from datetime import datetime
+
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from doorstep.agencies.models import Professional
+from doorstep.core.board import RATE, Figure, Table
 
-from . import conf
-from .models import SessionState, SupervisionSession
-from .services import SUPERVISED_ROLES
+from .models import CancelledBy, SessionState, SupervisionSession
 
 
-def supervision_figures():
-    """OVR-2 and SUP-4: supervision across the partnership (aggregates only, P-4)."""
-    now = timezone.now()
-    today = timezone.localdate()
-    interval = timedelta(days=conf.interval_days())
-    year_ago = today - timedelta(days=365)
-    last_held = SupervisionSession.objects.filter(supervisee=OuterRef("pk"), state=SessionState.HELD).order_by(
-        "-held_on").values("held_on")[:1]
-    staff = (Professional.objects.filter(is_active=True, line_manager__isnull=False, agency__isnull=False,
-                                         role__in=SUPERVISED_ROLES)
-             .annotate(last_held=Subquery(last_held))
-             .aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(last_held__lt=today - interval) | Q(
-                 last_held__isnull=True, date_joined__lt=now - interval))))
-    sessions = SupervisionSession.objects.aggregate(
-        held=Count("pk", filter=Q(state=SessionState.HELD, held_on__gte=year_ago)),
-        safety=Count("pk", filter=Q(state=SessionState.HELD, held_on__gte=year_ago, health_and_safety_discussed=True)),
-        cancelled=Count("pk", filter=Q(state=SessionState.CANCELLED, cancelled_on__gte=year_ago)),
-    )
-    return [{"title": _("Supervision of staff"), "rows": [
-        (_("Staff supervised by a line manager"), staff["total"]),
-        (_("Overdue supervision now"), staff["overdue"]),
-        (_("Supervisions held in the last 12 months"), sessions["held"]),
-        (_("Of which health and safety was discussed"), sessions["safety"]),
-        (_("Supervisions cancelled in the last 12 months"), sessions["cancelled"]),
-    ]}]
+def supervision_figures(*, start: datetime, end: datetime) -> list[Table]:
+    first, after = start.date(), end.date()
+    held = SupervisionSession.objects.filter(state=SessionState.HELD, held_on__gte=first, held_on__lt=after).aggregate(
+        n=Count("pk"), workers=Count("supervisee", distinct=True),
+        safety=Count("pk", filter=Q(health_and_safety_discussed=True)))
+    cancelled = dict(SupervisionSession.objects.filter(
+        state=SessionState.CANCELLED, cancelled_on__gte=first, cancelled_on__lt=after).order_by()
+        .values_list("cancelled_by_whom").annotate(n=Count("pk")))
+    return [
+        Table("supervision", _("Supervision of staff"), [
+            Figure("supervision_held", _("Supervisions held"), held["n"]),
+            Figure("supervision_workers", _("Staff supervised"), held["workers"]),
+            Figure("supervision_safety", _("Supervisions where health and safety was discussed"), held["safety"]),
+        ]),
+        Table("supervision_frequency", _("How often staff were supervised"), [
+            Figure("supervision_per_worker", _("Supervisions per member of staff supervised"),
+                   round(held["n"] / held["workers"], 1) if held["workers"] else None, RATE, base=held["workers"])]),
+        Table("supervision_cancelled", _("Supervisions cancelled, by who cancelled"), [
+            *(Figure(f"supervision_cancelled_{k}", label, cancelled.get(k, 0)) for k, label in CancelledBy.choices),
+            Figure("supervision_cancelled_unknown", _("Not recorded"), cancelled.get("", 0) + cancelled.get(None, 0)),
+        ], Figure("supervision_cancelled", _("Supervisions cancelled"), sum(cancelled.values()))),
+    ]

@@ -26,6 +26,8 @@ MANAGERS = frozenset({"involved_manager", "uninvolved_manager"})
 INVOLVED_MANAGER = frozenset({"involved_manager"})
 ADMINISTRATOR = frozenset({"administrator"})
 BOARD_CHAIR = frozenset({"board_chair"})
+# OVR-2 (issue 19): the Board's report, for the Board chair and the partnership's analysts.
+BOARD_READERS = frozenset({"board_chair", "analyst"})
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 EVERYONE = frozenset(ROLES)
 NOBODY = frozenset()

@@ -24,6 +24,7 @@ ROLES = (
     "ended",  # practitioner of the school, whose involvement has ended
     "break_glass",  # practitioner of housing with emergency access
     "board_chair",
+    "analyst",  # partnership analyst (issue 19): reads the Board's report, never a family
     "administrator",
     "anonymous",
 )
@@ -70,6 +71,7 @@ def build_world() -> World:
     school_manager = ProfessionalFactory(username="school.manager", agency=school, role=Role.MANAGER)
     u["ended"] = ProfessionalFactory(username="school.worker", agency=school, line_manager=school_manager)
     u["board_chair"] = ProfessionalFactory(username="board.chair", agency=None, role=Role.BOARD_CHAIR)
+    u["analyst"] = ProfessionalFactory(username="analyst", agency=None, role=Role.ANALYST)
     u["administrator"] = ProfessionalFactory(username="admin", agency=None, role=Role.ADMINISTRATOR)
     u["anonymous"] = None
 

@@ -1,36 +1,36 @@
-from datetime import timedelta
+"""The Board's report (OVR-2, SAF-3): lone-working alarms in a period and how fast they were acknowledged. Two
+queries, whatever the number of visits."""
+
+from datetime import datetime
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ChainStep, Decision, Visit, VisitAlert, VisitStatus
+from doorstep.core.board import MEDIAN_MINUTES, Figure, Table, median
 
-PERIOD_DAYS = 90
+from .models import ChainStep, VisitAlert
+
+# An alarm: the chain reached a person other than the worker, or the worker asked for help (not a reminder).
+ALARM_STEPS = (ChainStep.LINE_MANAGER, ChainStep.DUTY_MANAGER, ChainStep.EMERGENCY, ChainStep.HELP)
 
 
-def visits_figures():
-    """OVR-2: visit safety across the partnership over the last 90 days (aggregates only)."""
-    since = timezone.now() - timedelta(days=PERIOD_DAYS)
-    visits = Visit.objects.filter(created_at__gte=since).aggregate(
-        planned=Count("id"),
-        with_risk=Count("id", filter=Q(agreement_required=True)),
-        refused=Count("id", filter=Q(decision=Decision.REFUSED)),
-        made=Count("id", filter=Q(status=VisitStatus.COMPLETED)),
-        something=Count("id", filter=Q(something_happened=True)),
-    )
-    alerts = VisitAlert.objects.filter(fired_at__gte=since).aggregate(
-        alarms=Count("visit", filter=Q(step=ChainStep.LINE_MANAGER) | Q(step=ChainStep.HELP), distinct=True),
-        emergency=Count("id", filter=Q(step=ChainStep.EMERGENCY)),
-        help=Count("id", filter=Q(step=ChainStep.HELP)),
-    )
-    return [{"title": _("Visit safety, last 90 days"), "rows": [
-        (_("Visits planned"), visits["planned"]),
-        (_("Plans needing a manager's agreement"), visits["with_risk"]),
-        (_("Plans refused by a manager"), visits["refused"]),
-        (_("Monitored visits completed"), visits["made"]),
-        (_("Lone-worker alarms raised"), alerts["alarms"]),
-        (_("Alarms that reached the emergency procedure"), alerts["emergency"]),
-        (_("Workers who asked for help"), alerts["help"]),
-        (_("Visits where something happened"), visits["something"]),
-    ]}]
+def visits_figures(*, start: datetime, end: datetime) -> list[Table]:
+    alarms = VisitAlert.objects.filter(fired_at__gte=start, fired_at__lt=end, step__in=ALARM_STEPS).order_by()
+    counts = alarms.aggregate(n=Count("id"), acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+                              emergency=Count("id", filter=Q(step=ChainStep.EMERGENCY)),
+                              help=Count("id", filter=Q(step=ChainStep.HELP)))
+    minutes = [(ack - fired).total_seconds() / 60 for fired, ack in
+               alarms.filter(acknowledged_at__isnull=False).values_list("fired_at", "acknowledged_at")]
+    return [
+        Table("alarms", _("Lone-working alarms"), [
+            Figure("alarms_acknowledged", _("Acknowledged"), counts["acknowledged"]),
+            Figure("alarms_unacknowledged", _("Not acknowledged"), counts["n"] - counts["acknowledged"]),
+        ], Figure("alarms", _("Alarms raised"), counts["n"])),
+        Table("alarms_kind", _("Lone-working alarms that reached the emergency procedure, or were a call for help"), [
+            Figure("alarms_emergency", _("Reached the emergency procedure"), counts["emergency"]),
+            Figure("alarms_help", _("The worker asked for help"), counts["help"]),
+        ]),
+        Table("alarms_speed", _("How fast alarms were acknowledged"), [
+            Figure("alarms_median_minutes", _("Median minutes to acknowledge"), median(minutes), MEDIAN_MINUTES,
+                   base=len(minutes))]),
+    ]

@@ -1,7 +1,12 @@
-from doorstep.testing.access import EVERYONE, NOBODY, SIGNED_IN, Route
+from doorstep.testing.access import BOARD_READERS, EVERYONE, NOBODY, SIGNED_IN, Route
 
 ROUTES = [
     Route("home", SIGNED_IN),
+    # OVR-2 (issue 19): the Board's report, its downloads and its API.
+    Route("board_report", BOARD_READERS),
+    Route("board_report_csv", BOARD_READERS),
+    Route("board_report_pdf", BOARD_READERS),
+    Route("board-report-list", BOARD_READERS, api=True),
     Route("login", EVERYONE),
     # Empty: the sign-in form with its errors; someone already signed in is sent on to the home page.
     Route("login", EVERYONE, method="post"),

@@ -93,6 +93,6 @@ def test_production_settings_pass_the_deployment_check():
 def test_the_board_chair_sees_aggregate_figures_and_no_family(world, client):
     client.force_login(world.users["board_chair"])
     html = client.get(reverse("home")).content.decode()
-    assert "The partnership at a glance" in html
-    assert "Families open" in html and "Child in need" in html
+    assert "this quarter so far" in html
+    assert "Multi-agency meetings called, by kind" in html and "Supervision of staff" in html
     assert "Testing household" not in html and world.family.reference not in html and "Alfie" not in html

@@ -193,7 +193,7 @@ def test_the_board_chair_sees_marker_and_incident_figures_and_nothing_identifiab
                     threats=[ThreatKind.SHOUTING], account="Threatened to kill me")
     client.force_login(world.users["board_chair"])
     page = client.get("/").content.decode()
-    assert "Threats and violence towards professionals, last 12 months" in page and "Warning markers" in page
+    assert "Incidents against staff, by kind" in page and "Warning markers raised, by category" in page
     for secret in ("Testing", marker.nature, marker.advice, "Threatened to kill me"):
         assert secret not in page
 

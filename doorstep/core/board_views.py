@@ -1,0 +1,178 @@
+"""The Board's report (OVR-2, issue 19) as a page, a CSV file, a PDF file and an API endpoint. Thin: the period is
+read and checked, the report built by `board.board_report`, the reading audited, the result rendered."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+from django.views.decorators.http import require_safe
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from doorstep.audit.models import AuditAction
+from doorstep.audit.services import audit_record
+
+from .board import NOTE, Period, Report, board_report, can_read_board_report, period_from, quarter_of, \
+    report_csv_rows, report_json, threshold
+from .csv import csv_text
+from .texts import Text
+
+
+def _require_reader(user) -> None:
+    if not can_read_board_report(user):
+        raise PermissionDenied(_("Only the Board chair and the partnership's analysts see the Board's report."))
+
+
+def _audit(user, report: Report, action: str) -> None:
+    # Aggregate figures only, but who read the Board's report, for which period, is on the record (P-3).
+    audit_record(actor=user, action=action, object_type="board.report",
+                 object_id=f"{report.period.start.isoformat()}/{report.period.end.isoformat()}",
+                 summary=Text(gettext_noop("The Board's report for %(start)s to %(end)s"),
+                              {"start": report.period.start, "end": report.period.end}))
+
+
+class PeriodForm(forms.Form):
+    """The period of the report: `from` and `to` as ISO dates (the same names as the API's)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        example = gettext_lazy("For example, 2026-10-01")
+        self.fields["from"] = forms.CharField(label=gettext_lazy("From"), required=False, help_text=example)
+        self.fields["to"] = forms.CharField(label=gettext_lazy("To"), required=False, help_text=example)
+        self.period: Period | None = None
+
+    def clean(self):
+        try:
+            self.period = period_from(self.cleaned_data)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(name, message)
+        return self.cleaned_data
+
+
+def report_context(request, period: Period) -> dict:
+    report = board_report(period)
+    _audit(request.user, report, AuditAction.VIEW)
+    before = quarter_of(report.period.start - timedelta(days=1))
+    return {
+        "report": report, "note": NOTE % {"n": threshold()},
+        "query": f"from={report.period.start.isoformat()}&to={report.period.end.isoformat()}",
+        "previous_quarter": f"from={before.start.isoformat()}&to={before.end.isoformat()}",
+    }
+
+
+def _period_or_form(request):
+    form = PeriodForm(request.GET or None)
+    if not request.GET:
+        return form, period_from({})
+    return form, (form.period if form.is_valid() else None)
+
+
+@require_safe  # a page that only reads refuses POST (issue 13)
+@login_required
+def report_page(request):
+    _require_reader(request.user)
+    form, period = _period_or_form(request)
+    context = {"form": form}
+    if period is not None:
+        context.update(report_context(request, period))
+    return render(request, "core/board_report.html", context, status=200 if period else 400)
+
+
+def _download_period(request) -> tuple[Period | None, HttpResponse | None]:
+    """The period of a download, or the 400 response that says what is wrong with it."""
+    _require_reader(request.user)
+    form, period = _period_or_form(request)
+    if period is None:
+        return None, HttpResponseBadRequest(" ".join(str(m) for messages in form.errors.values() for m in messages),
+                                            content_type="text/plain; charset=utf-8")
+    return period, None
+
+
+def _filename(report: Report, extension: str) -> str:
+    return f"board-report-{report.period.start.isoformat()}-to-{report.period.end.isoformat()}.{extension}"
+
+
+@require_safe
+@login_required
+def report_csv(request):
+    period, refusal = _download_period(request)
+    if refusal:
+        return refusal
+    report = board_report(period)
+    _audit(request.user, report, AuditAction.EXPORT)
+    response = HttpResponse(csv_text(report_csv_rows(report)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
+    return response
+
+
+@require_safe
+@login_required
+def report_pdf(request):
+    period, refusal = _download_period(request)
+    if refusal:
+        return refusal
+    report = board_report(period)
+    _audit(request.user, report, AuditAction.EXPORT)
+    response = HttpResponse(board_report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
+    return response
+
+
+def board_report_pdf(report: Report) -> bytes:
+    """The report as a PDF, through the product's PDF route (chronology/documents.py): a table per section, the two
+    periods side by side. Kept in this one function so that a move to another PDF library touches only this."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Table as PdfTable
+    from reportlab.platypus import TableStyle
+
+    from doorstep.chronology.documents import build_pdf, para, styles
+
+    s = styles()
+    title = _("The Board's report")
+    story = [para(title, s["title"]), para(report.period.label(), s["body"]),
+             para(_("Beside the period before: %(period)s") % {"period": report.previous.label()}, s["body"]),
+             para(NOTE % {"n": report.threshold}, s["body"])]
+    for table in report.tables:
+        story.append(para(table.title, s["h2"]))
+        if table.note:
+            story.append(para(table.note, s["body"]))
+        data = [[para(_("Figure"), s["head"]), para(report.period.label(), s["head"]),
+                 para(report.previous.label(), s["head"])]]
+        data += [[para(r.label, s["head"] if r.is_total else s["cell"]), para(r.current.display(), s["cell"]),
+                  para(r.previous.display(), s["cell"])] for r in table.rows]
+        pdf_table = PdfTable(data, colWidths=["50%", "25%", "25%"], repeatRows=1)
+        pdf_table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
+                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story.append(pdf_table)
+    return build_pdf(story, title=f"{title}: {report.period.label()}", footer=title)
+
+
+# --- API -----------------------------------------------------------------------------------------------------------
+
+class BoardReportViewSet(viewsets.ViewSet):
+    """OVR-2: the Board's report for a period (`from`, `to`; the current quarter so far by default), beside the period
+    before it. Aggregate only; small counts are hidden. For the Board chair and partnership analysts."""
+
+    @extend_schema(parameters=[OpenApiParameter("from", str, description="First day, YYYY-MM-DD"),
+                               OpenApiParameter("to", str, description="Last day, YYYY-MM-DD")],
+                   responses={200: dict})
+    def list(self, request):
+        if not can_read_board_report(request.user):
+            raise ApiPermissionDenied(_("Only the Board chair and the partnership's analysts see the Board's report."))
+        try:
+            period = period_from(request.query_params)
+        except ValidationError as error:
+            raise ApiValidationError(error.message_dict) from None
+        report = board_report(period)
+        _audit(request.user, report, AuditAction.VIEW)
+        return Response(report_json(report))

@@ -1,0 +1,185 @@
+"""OVR-2 (issue 19): the Board's report. Periods, small numbers hidden so that none can be worked out again, the page,
+the downloads, the API, who may read it, the audit and the number of queries."""
+
+import itertools
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from doorstep.audit.models import AuditAction, AuditEvent
+from doorstep.core import board
+from doorstep.core.board import FEWER, WITHHELD, Figure, Period, Table, period_from, quarter_of, suppress
+from doorstep.markers.models import MarkerCategory
+from doorstep.markers.tests.test_services import raise_marker
+
+LIMIT = 5
+
+
+def recover(values: dict, hidden: dict, groups, limit: int = LIMIT, ceiling: int = 60) -> dict[str, set]:
+    """The attacker: every value each hidden cell could take, given the published figures, the totals and the rule
+    (a count shown as "fewer than 5" is 0 to 4; a withheld one is 5 or more). Tries every assignment."""
+    keys = sorted(hidden)
+    ranges = [range(0, limit) if hidden[k] == FEWER else range(limit, ceiling) for k in keys]
+    possible = {k: set() for k in keys}
+    for guess in itertools.product(*ranges):
+        trial = {**values, **dict(zip(keys, guess, strict=True))}
+        if all(trial[total] == sum(trial[p] for p in parts) for total, parts in groups):
+            for k, v in zip(keys, guess, strict=True):
+                possible[k].add(v)
+    return possible
+
+
+def test_a_single_small_part_could_be_worked_out_from_its_total_so_another_is_withheld():
+    values = {"held": 9, "in_time": 7, "late": 2}
+    groups = [("held", ["in_time", "late"])]
+    assert suppress(values, groups, LIMIT) == {"late": FEWER, "in_time": WITHHELD}
+    # Without the secondary suppression, 9 - 7 gives the hidden 2 away: the attacker recovers it.
+    assert recover(values, {"late": FEWER}, groups) == {"late": {2}}
+    assert len(recover(values, suppress(values, groups, LIMIT), groups)["late"]) > 1
+
+
+def test_a_zero_beside_a_five_is_not_given_away_by_the_bounds():
+    # 0 hidden and 5 withheld would be pinned (0 + 5 = 5, and the withheld one is at least 5): more is withheld.
+    values = {"t": 25, "a": 0, "b": 5, "c": 20}
+    hidden = suppress(values, [("t", ["a", "b", "c"])], LIMIT)
+    assert hidden == {"a": FEWER, "b": WITHHELD, "c": WITHHELD}
+    for cell, options in recover(values, hidden, [("t", ["a", "b", "c"])]).items():
+        assert len(options) > 1, cell
+
+
+def test_the_attacker_recovers_no_hidden_cell_from_many_random_tables():
+    """"A test tries to recover a suppressed cell from the published figures and fails": random breakdowns, some
+    sharing their total with a second breakdown (meetings by kind and by calling agency)."""
+    rng = random.Random(19)
+    for __ in range(300):
+        first = [rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 12]) for __ in range(rng.randint(2, 4))]
+        values = {f"a{i}": v for i, v in enumerate(first)}
+        values["t"] = sum(first)
+        groups = [("t", [f"a{i}" for i in range(len(first))])]
+        if rng.random() < 0.5:  # a second breakdown of the same total
+            cut = rng.randint(0, values["t"])
+            values.update(b0=cut, b1=values["t"] - cut)
+            groups.append(("t", ["b0", "b1"]))
+        hidden = suppress(values, groups, LIMIT)
+        if not hidden or "t" in hidden:
+            continue
+        published = {k: v for k, v in values.items() if k not in hidden}
+        for cell, options in recover(published, hidden, groups, ceiling=values["t"] + 1).items():
+            assert values[cell] in options
+            assert len(options) > 1, (values, hidden, cell)
+
+
+def test_periods():
+    assert quarter_of(date(2026, 12, 6)) == Period(date(2026, 10, 1), date(2026, 12, 31))
+    assert quarter_of(date(2026, 10, 1)).previous() == Period(date(2026, 7, 1), date(2026, 9, 30))
+    # The quarter so far, beside the same part of the quarter before.
+    assert Period(date(2026, 10, 1), date(2026, 12, 6)).previous() == Period(date(2026, 7, 1), date(2026, 9, 5))
+    assert Period(date(2026, 3, 10), date(2026, 3, 19)).previous() == Period(date(2026, 2, 28), date(2026, 3, 9))
+    today = timezone.localdate()
+    assert period_from({}) == Period(quarter_of(today).start, today)
+    assert period_from({"from": "2026-04-01", "to": "2026-06-30"}) == Period(date(2026, 4, 1), date(2026, 6, 30))
+    with pytest.raises(Exception) as refused:
+        period_from({"from": "2026-06-30", "to": "2026-04-01"})
+    assert refused.value.message_dict == {"to": ["The end date must be the same as or after the start date"]}
+    with pytest.raises(Exception) as refused:
+        period_from({"from": "30/06/2026"})
+    assert "from" in refused.value.message_dict
+
+
+@pytest.fixture
+def nine_held(monkeypatch):
+    """A section whose figures are known, through the real report: 9 meetings held, 7 in time, 2 late."""
+    def section(*, start, end):
+        return [Table("held", "Meetings held", [Figure("in_time", "In time", 7), Figure("late", "Late", 2)],
+                      Figure("held", "Held", 9))]
+    monkeypatch.setattr(board, "BOARD_FIGURES", [section])
+
+
+def test_the_api_publishes_no_cell_that_can_be_worked_out(world, client, nine_held):
+    client.force_login(world.users["analyst"])
+    body = client.get("/api/v1/board/report/").json()
+    rows = {r["key"]: r["current"] for r in body["tables"][0]["rows"]}
+    assert rows["held"] == {"value": 9, "shown": "9", "suppressed": False}
+    assert rows["late"] == {"value": None, "shown": "fewer than 5", "suppressed": True}
+    assert rows["in_time"] == {"value": None, "shown": "withheld", "suppressed": True}
+    assert body["small_count_threshold"] == 5
+
+
+def test_the_threshold_is_configurable(world, client, nine_held, settings):
+    settings.DOORSTEP_BOARD_SMALL_COUNT = 2
+    client.force_login(world.users["board_chair"])
+    rows = {r["key"]: r["current"] for r in client.get("/api/v1/board/report/").json()["tables"][0]["rows"]}
+    assert rows["late"]["value"] == 2 and rows["in_time"]["value"] == 7
+
+
+def test_the_board_chair_home_page_is_the_quarter_so_far_with_charts_and_no_family(world, client):
+    for __ in range(6):
+        raise_marker(world, category=MarkerCategory.VIOLENCE)
+    client.force_login(world.users["board_chair"])
+    html = client.get(reverse("home")).content.decode()
+    today = timezone.localdate()
+    assert "The Board&#x27;s report: this quarter so far" in html or "The Board's report: this quarter so far" in html
+    assert f"{quarter_of(today).start.day} " in html and 'role="img"' in html
+    assert "Warning markers raised, by category" in html and "fewer than 5" in html
+    assert "Minutes sent to you" in html  # the circulated minutes sent to them, as before
+    assert "Testing household" not in html and world.family.reference not in html and "Alfie" not in html
+    assert AuditEvent.objects.filter(actor=world.users["board_chair"], object_type="board.report",
+                                     action=AuditAction.VIEW).count() == 1
+
+
+def test_downloads_and_the_audit(world, client):
+    for __ in range(6):
+        raise_marker(world, category=MarkerCategory.VIOLENCE)
+    client.force_login(world.users["board_chair"])
+    query = f"?from={quarter_of(timezone.localdate()).start.isoformat()}&to={timezone.localdate().isoformat()}"
+    csv = client.get(reverse("board_report_csv") + query)
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode().splitlines()
+    # Six markers, all violence: every other category is a hidden 0, so the six would follow from the total of 6
+    # (6 - 0 - ... - 0); it is withheld, and the total stands.
+    assert '"Warning markers raised, by category",Violence,withheld,fewer than 5' in lines
+    assert '"Warning markers raised, by category",Warning markers raised,6,fewer than 5' in lines
+    pdf = client.get(reverse("board_report_pdf") + query)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(object_type="board.report", action=AuditAction.EXPORT).count() == 2
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(world, client):
+    client.force_login(world.users["board_chair"])
+    page = client.get(reverse("board_report") + "?from=2026-06-30&to=2026-04-01")
+    html = page.content.decode()
+    assert page.status_code == 400 and "govuk-error-summary" in html
+    assert '<a href="#id_to">The end date must be the same as or after the start date</a>' in html
+    api = client.get("/api/v1/board/report/?from=2026-06-30&to=2026-04-01")
+    assert api.status_code == 400 and "The end date must be the same as or after the start date" in api.content.decode()
+    assert client.get(reverse("board_report_csv") + "?from=2026-06-30&to=2026-04-01").status_code == 400
+    assert not AuditEvent.objects.filter(object_type="board.report").exists()
+
+
+def test_only_the_board_chair_and_analysts_read_it_and_neither_opens_a_family(world, client):
+    for role in ("involved_practitioner", "involved_manager", "administrator"):
+        client.force_login(world.users[role])
+        assert client.get(reverse("board_report")).status_code == 403
+        assert client.get("/api/v1/board/report/").status_code == 403
+    for role in ("board_chair", "analyst"):
+        client.force_login(world.users[role])
+        assert client.get(reverse("board_report")).status_code == 200
+        assert client.get(reverse("families:detail", args=[world.family.pk])).status_code in (403, 404)
+
+
+def test_the_report_costs_the_same_queries_whatever_the_data(world, client):
+    client.force_login(world.users["board_chair"])
+    url = "/api/v1/board/report/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for __ in range(8):
+        raise_marker(world, category=MarkerCategory.WEAPONS)
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more) == len(few) <= 60
