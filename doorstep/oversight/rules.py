@@ -241,7 +241,7 @@ rule_register(RuleDefinition(
      Parameter("compare_days", _("Contacts compared with the lone-working record, in the last (days)"), 42, 1, 365),
      Parameter("session_margin_minutes", _("Minutes either side of a visit session that still match it"), 60, 0,
                480),
-     Parameter("late_record_hours", _("Hours after a visit session after which a contact is recorded long after"),
+     Parameter("late_record_hours", _("Hours after a visit session that count as recorded long after"),
                48, 1, 720)),
     subject="oversight", module=__name__, deadline=_("None: a prompt for oversight and audit."),
 ))

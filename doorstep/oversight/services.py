@@ -43,8 +43,12 @@ def family_oversight_compute(*, family: Family, now: datetime) -> tuple[list[Dri
     found = visit_discrepancies(contacts=contacts, sessions=sessions, first_sessions=first, params=params, now=now)
     workers = {c.id: c.worker_id for c in contacts}
     keep = {(d.contact_id, d.kind) for d in found}
-    stale = [d.pk for d in VisitDiscrepancy.objects.filter(family=family, explanation="")
-             if (d.contact_id, d.kind) not in keep]
+    # What no longer holds goes (unless explained): a contact compared again without it, or entered in error. A
+    # contact that has aged out of the compared period keeps what was found until it is explained.
+    compared = {c.id for c in contacts}
+    stale = [pk for pk, contact_id, kind, in_error in VisitDiscrepancy.objects.filter(family=family, explanation="")
+             .values_list("pk", "contact_id", "kind", "contact__entered_in_error")
+             if in_error or (contact_id in compared and (contact_id, kind) not in keep)]
     VisitDiscrepancy.objects.filter(pk__in=stale).delete()
     existing = {(d.contact_id, d.kind): d for d in VisitDiscrepancy.objects.filter(family=family)}
     discrepancies = []
