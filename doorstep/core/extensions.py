@@ -291,8 +291,9 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.meetings.demo.load",
     "doorstep.agreements.demo.load",
     "doorstep.supervision.demo.load",
+    "doorstep.oversight.demo.load",  # OVR-1: the planted drift and visit recorded that did not take place
     "doorstep.escalations.demo.load_after_histories",
-    "doorstep.oversight.demo.load",  # OVR-1: the planted drift and visit record, then the nightly job, once
+    "doorstep.oversight.demo.compute",  # OVR-1: the nightly job, once, so the signals show at once (reads escalations)
 ])
 
 # The worker's periodic sweep (core/schedule.py), in this order.

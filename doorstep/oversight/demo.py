@@ -6,7 +6,7 @@
   home visit is recorded as "seen" with no visit session: a visit recorded that did not take place, for the worker
   to explain and their manager (health.manager) to read.
 
-Then the nightly job runs once, so the signals show at once.
+`compute` runs the nightly job once after the escalation engine's demo pass, so the signals show at once.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -83,4 +83,7 @@ def load(region: DemoRegion) -> None:
     contact_record(family=bowen, by=second, kind=ContactKind.HOME_VISIT, outcome=Outcome.SEEN,
                    occurred_at=_at(1, 15), recorded_at=_at(1, 17), children={osian: {"seen": True, "seen_alone": True}},
                    purpose="Weigh the baby.", note="Osian weighed; gaining well.")
+
+
+def compute(region: DemoRegion) -> None:
     oversight_nightly(now=timezone.now())
