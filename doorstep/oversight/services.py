@@ -25,12 +25,13 @@ def family_oversight_compute(*, family: Family, now: datetime) -> tuple[list[Dri
     """Recompute one family's drift signals and visit discrepancies, in one transaction and a fixed number of
     queries (facts.py). Idempotent: a signal is one row per family and kind, a discrepancy one row per contact and
     kind; what no longer holds is removed, except a discrepancy the worker has explained (their explanation stays)."""
-    _enabled, params = rule_settings("OVR-1")
+    enabled, params = rule_settings("OVR-1")
     _esc8_enabled, esc_8 = rule_settings("ESC-8")
     esc_10_enabled, esc_10 = rule_settings("ESC-10")
     gathered = oversight_facts.oversight_facts(family=family, now=now, params=params)
+    # An administrator may switch OVR-1 off on the Rule settings page: then nothing is shown (explanations stay).
     signals = drift_signals(gathered, params, not_seen_alone_days=esc_8["not_seen_alone_days"], esc_10_params=esc_10,
-                            esc_10_enabled=esc_10_enabled)
+                            esc_10_enabled=esc_10_enabled) if enabled else []
     DriftSignal.objects.filter(family=family).exclude(kind__in=[s.kind for s in signals]).delete()
     rows = []
     for signal in signals:
@@ -40,7 +41,8 @@ def family_oversight_compute(*, family: Family, now: datetime) -> tuple[list[Dri
         rows.append(row)
 
     contacts, sessions, first = oversight_facts.lone_working_facts(family=family, now=now, params=params)
-    found = visit_discrepancies(contacts=contacts, sessions=sessions, first_sessions=first, params=params, now=now)
+    found = visit_discrepancies(contacts=contacts, sessions=sessions, first_sessions=first, params=params,
+                                now=now) if enabled else []
     workers = {c.id: c.worker_id for c in contacts}
     keep = {(d.contact_id, d.kind) for d in found}
     # What no longer holds goes (unless explained): a contact compared again without it, or entered in error. A

@@ -41,6 +41,18 @@ def test_drift_from_the_record_no_contact_and_child_not_seen_alone(world, time_m
     assert not {SignalKind.NO_CONTACT, SignalKind.NOT_SEEN_ALONE} & _kinds(world.family)
 
 
+def test_switched_off_on_the_rule_settings_page_nothing_is_shown(world, time_machine):
+    from doorstep.escalations.services import rule_settings_update
+
+    time_machine.shift(timedelta(days=ALONE_DAYS + 1))
+    family_oversight_compute(family=world.family, now=timezone.now())
+    assert _kinds(world.family)
+    rule_settings_update(rule_id="OVR-1", by=world.users["administrator"], enabled=False,
+                         parameters=RULES["OVR-1"].defaults(), reason="Piloting elsewhere first")
+    family_oversight_compute(family=world.family, now=timezone.now())
+    assert _kinds(world.family) == set()
+
+
 def test_drift_from_meetings_plan_actions_review_and_an_escalation_closed_without_its_meeting(world, time_machine):
     circulated(world)  # MARP held today: a plan action due in 14 days, a review within 42 days
     escalation = esc1(world)
