@@ -48,6 +48,8 @@ DOORSTEP_SITE_URL = os.environ.get("DOORSTEP_SITE_URL", "http://127.0.0.1:8000")
 DOORSTEP_SWEEP_SECONDS = int(os.environ.get("DOORSTEP_SWEEP_SECONDS", "30"))
 DOORSTEP_EMAIL_CATCH_UP_SECONDS = int(os.environ.get("DOORSTEP_EMAIL_CATCH_UP_SECONDS", "60"))
 DOORSTEP_VISIT_SWEEP_SECONDS = int(os.environ.get("DOORSTEP_VISIT_SWEEP_SECONDS", "10"))
+# OVR-1 (issue 19): how often the worker looks for families whose drift signals were not yet computed today.
+DOORSTEP_OVERSIGHT_SECONDS = int(os.environ.get("DOORSTEP_OVERSIGHT_SECONDS", "3600"))
 # An e-mail left in "sending" this long (its worker died mid-send) is tried again by the catch-up.
 DOORSTEP_EMAIL_STUCK_SECONDS = int(os.environ.get("DOORSTEP_EMAIL_STUCK_SECONDS", "300"))
 # Every family is evaluated by the rules engine at least this often, in days (nightly by default).
@@ -106,6 +108,7 @@ INSTALLED_APPS = [
     "doorstep.meetings",
     "doorstep.agreements",
     "doorstep.supervision",
+    "doorstep.oversight",
     "doorstep.scale",
 ]
 

@@ -294,7 +294,9 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.agreements.demo.load",
     "doorstep.supervision.demo.load",
     "doorstep.core.board_demo.load",  # OVR-2: six months of history for the Board's report
+    "doorstep.oversight.demo.load",  # OVR-1: the planted drift and visit recorded that did not take place
     "doorstep.escalations.demo.load_after_histories",
+    "doorstep.oversight.demo.compute",  # OVR-1: the nightly job, once, so the signals show at once (reads escalations)
 ])
 
 # The worker's periodic sweep (core/schedule.py), in this order.
@@ -348,6 +350,8 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.supervision.navigation.SUPERVISION",
     "doorstep.visits.navigation.OUT_ON_VISITS",  # SAF-3
     "doorstep.markers.navigation.MARKERS_TO_AUTHORISE",
+    "doorstep.oversight.navigation.DRIFT",  # OVR-1
+    "doorstep.oversight.navigation.VISIT_RECORDS",  # OVR-1 (004 §4.1)
     "doorstep.core.navigation.EMERGENCY_ACCESS",
     "doorstep.core.navigation.AUDIT",
     "doorstep.escalations.navigation.RULE_SETTINGS",  # ESC-12

@@ -21,4 +21,7 @@ SCHEDULE: list[tuple[str, int, str]] = [
     # Issue 16: overdue actions on the alarms queue too; each alarm and deadline is also queued for its due moment
     # (core/tasks_support.enqueue_at), so these sweeps are the safety net.
     ("overdue-actions", settings.DOORSTEP_VISIT_SWEEP_SECONDS, "doorstep.escalations.tasks.overdue_sweep"),
+    # OVR-1 (issue 19): each family's drift signals and visit discrepancies, once a day (the first run after midnight
+    # finds every family not yet computed today; one family per transaction, core.sweep.sweep_each).
+    ("oversight-nightly", settings.DOORSTEP_OVERSIGHT_SECONDS, "doorstep.oversight.tasks.nightly"),
 ]

@@ -57,13 +57,16 @@ def test_the_order_is_the_declared_order_not_the_order_apps_load_in():
     assert names[:2] == ["doorstep.visits.home.visits_section", "doorstep.escalations.home.my_actions_section"]
     # FLG-1: the risk to professionals is the first banner of every page of a family.
     assert next(iter(extensions.CASEFILE_BANNERS)).__name__ == "risk_banner"
-    # The demo's escalation engine runs once every other capability has given the families their histories.
-    assert list(extensions.DEMO_LOADERS)[-1].__name__ == "load_after_histories"
+    # The demo's escalation engine runs once every other capability has given the families their histories; then the
+    # nightly oversight job (OVR-1), which reads the escalations.
+    assert [f"{f.__module__}.{f.__name__}" for f in extensions.DEMO_LOADERS][-2:] == [
+        "doorstep.escalations.demo.load_after_histories", "doorstep.oversight.demo.compute"]
     # The navigation is in the order the header has always shown it, whatever order the apps load in.
     assert [item.url_name for item in extensions.NAVIGATION] == [
         "home", "escalations:mine", "escalations:team", "families:search", "markers:address_check", "visits:mine",
         "meetings:mine", "board_report", "meetings:board", "notifications:inbox", "supervision:home", "visits:board",
-        "markers:awaiting", "families:break_glass_review", "audit:search", "escalations:rules", "agencies:tokens",
+        "markers:awaiting", "oversight:signals", "oversight:discrepancies", "families:break_glass_review",
+        "audit:search", "escalations:rules", "agencies:tokens",
         "agencies:accounts", "engagement:settings", "admin:index", "api-docs", "demo_mailbox"]
     # CHR-1, CHR-2: the behaviour filter offers ENG-2 behaviours, then ENG-3 threatening behaviour.
     from doorstep.chronology.selectors import filter_tags

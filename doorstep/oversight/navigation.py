@@ -1,0 +1,8 @@
+"""Oversight's entries in the service navigation (core/extensions.py `NAVIGATION` orders them)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from doorstep.core.navigation import NavItem, is_family_worker, is_manager
+
+DRIFT = NavItem("oversight:signals", _("Drift signals"), is_manager, "/oversight/drift/")
+VISIT_RECORDS = NavItem("oversight:discrepancies", _("Visit records to check"), is_family_worker, "/oversight/visits/")
