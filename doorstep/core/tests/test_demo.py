@@ -1,7 +1,7 @@
 """`make demo` loads the region: what each capability promises the demo shows, in one module so the region is loaded
 once for all of them (loading it takes seconds; each test still runs in its own transaction, rolled back after it).
 Sections: the region and its logins; engagement histories (issue 4); meetings (issue 6); visit safety (issue 5);
-the region read in Welsh (issue 14)."""
+the region read in Welsh (issue 14); oversight (issue 19)."""
 
 from datetime import timedelta
 
@@ -19,6 +19,7 @@ from doorstep.engagement.models import ACHIEVED_OUTCOMES, Behaviour, Contact, Co
 from doorstep.escalations.models import Escalation, EscalationState
 from doorstep.families.models import Family, Involvement, MemberRole, Person
 from doorstep.meetings.models import MeetingKind, MeetingState, MinutesState
+from doorstep.oversight.models import DiscrepancyKind, DriftSignal, SignalKind, VisitDiscrepancy
 from doorstep.visits.models import ChainStep, Decision, Visit, VisitAlert, VisitStatus
 
 from .test_welsh import ALLOWED, _english_messages, english_found
@@ -230,3 +231,24 @@ def test_the_demo_region_in_welsh_shows_no_english_interface_text(demo, client, 
     _welsh(client, Professional.objects.get(username="board.chair"))
     _assert_welsh(client, reverse("meetings:board"), messages)
     assert not FOUND, "English in Welsh pages:\n" + "\n".join(FOUND)
+
+
+# Oversight (issue 19, OVR-1): health.manager finds the planted drift and the planted visit recorded that did not
+# take place, at once (the demo runs the nightly job when it loads).
+
+def test_health_manager_finds_the_planted_drift_and_visit(demo, client):
+    manager = Professional.objects.get(username="health.manager")
+    rhydderch = Family.objects.get(name="Rhydderch household")
+    assert set(DriftSignal.objects.filter(family=rhydderch).values_list("kind", flat=True)) >= {
+        SignalKind.NO_CONTACT, SignalKind.NOT_SEEN_ALONE}
+    planted = VisitDiscrepancy.objects.get(family__name="Bowen household", kind=DiscrepancyKind.NO_SESSION)
+    assert planted.worker.username == "health.practitioner2" and planted.worker.line_manager == manager
+
+    client.force_login(manager)
+    drift = client.get(reverse("oversight:signals"), {"page": 1})
+    pages = [drift.content.decode()] + [client.get(reverse("oversight:signals"), {"page": n}).content.decode()
+                                        for n in range(2, drift.context["page"].paginator.num_pages + 1)]
+    assert any("Rhydderch" in html and "Nia" in html for html in pages)
+    visits = client.get(reverse("oversight:discrepancies")).content.decode()
+    assert reverse("oversight:discrepancy", args=[planted.pk]) in visits
+    assert client.get(reverse("oversight:discrepancy", args=[planted.pk])).status_code == 200
