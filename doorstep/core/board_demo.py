@@ -10,7 +10,7 @@ cancelled), so nothing here becomes work for anyone today.
 import random
 from datetime import datetime, time, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .board import quarter_of
 
@@ -72,7 +72,7 @@ def load(region) -> None:
         deadline = raised + timedelta(days=rng.choice((3, 5, 7, 10)))
         closed = raised + timedelta(days=rng.choice((1, 2, 3, 4, 6, 8, 12)))
         escalation = Escalation.objects.create(
-            rule_id=rule, clause="", key=f"{rule}:history:{i}", title="Tracked action (history)",
+            rule_id=rule, clause="", key=f"{rule}:history:{i}", **_rule_title(rule),
             family=rng.choice(families), owner=rng.choice(practitioners), deadline=deadline,
             trigger_date=timezone.localtime(raised).date(),
             state=EscalationState.CANCELLED if rng.random() < 0.08 else EscalationState.DONE, closed_at=closed)
@@ -115,7 +115,7 @@ def load(region) -> None:
         if due < now:
             review = Escalation.objects.create(
                 rule_id="FLG-2", clause="", key=f"FLG-2:marker:{marker.pk}:review:history", family=None,
-                title="Review the warning marker (history)", owner=by, deadline=due,
+                **_rule_title("FLG-2"), owner=by, deadline=due,
                 trigger_date=timezone.localtime(raised).date(), state=EscalationState.DONE,
                 closed_at=due - timedelta(days=1) if rng.random() < 0.75 else due + timedelta(days=3))
             Escalation.objects.filter(pk=review.pk).update(created_at=raised)
@@ -141,3 +141,15 @@ def load(region) -> None:
                     health_and_safety_discussed=rng.random() < 0.8,
                     worker_read_at=datetime.combine(day, time(17), tzinfo=tz))
             day += timedelta(days=rng.choice((21, 28, 28, 35)))
+
+
+def _rule_title(rule_id: str) -> dict:
+    """A history action's title: its rule's own title, in English and Welsh like a raised one (issue 14: nothing
+    Doorstep stores stays English for a Welsh reader)."""
+    from doorstep.escalations.rules import RULES
+
+    with translation.override("en"):
+        title = str(RULES[rule_id].title)
+    with translation.override("cy"):
+        welsh = str(RULES[rule_id].title)
+    return {"title": title, "translations": {"cy": {"title": welsh}}}
