@@ -264,8 +264,10 @@ def family_rules_evaluate(*, family: Family, now: datetime | None = None) -> Rul
     now = now or timezone.now()
     with transaction.atomic():
         check = _lock_check(family, now)
-        gathered = family_facts(family=family, now=now)
-        result = rules_evaluate(gathered.facts, rule_settings_all())
+        # Issue 15: with the settings, only what the rules read of a long history is gathered.
+        settings_all = rule_settings_all()
+        gathered = family_facts(family=family, now=now, settings=settings_all)
+        result = rules_evaluate(gathered.facts, settings_all)
         outcomes_apply(family=family, outcomes=result.outcomes, gathered=gathered)
         today = gathered.facts.today
         latest = today + timedelta(days=RECHECK_DAYS)
