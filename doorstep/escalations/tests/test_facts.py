@@ -136,6 +136,8 @@ def test_a_contacts_evaluation_reads_the_same_rows_and_queries_however_long_the_
     family_evaluate(family=world.family)
     with CaptureQueriesContext(connection) as large:
         family_evaluate(family=world.family)
-    assert len(large.captured_queries) == len(small.captured_queries) <= 15
+    # 15 as before issue 15, and one more here: a child not seen alone within the windows (Bea) has the latest
+    # earlier sightings read.
+    assert len(large.captured_queries) == len(small.captured_queries) <= 16
     gathered = family_facts(family=world.family, now=timezone.now(), settings=settings).facts
     assert len(gathered.contacts) <= window + 5  # the same window, not three times the contacts
