@@ -162,6 +162,8 @@ def outcomes_apply(*, family: Family | None, outcomes: list, gathered: Gathered 
             facts=facts, notify_also=also, trigger_date=outcome.trigger_date, parameters=outcome.parameters,
             translations=translations, notification_kind=outcome.notification_kind, mandatory=outcome.mandatory,
             source_ref=(outcome.source[0], str(outcome.source[1])) if outcome.source else None,
+            # Issue 15: the family's active actions were read under its lock (gathered): none has this key.
+            known_new=gathered is not None and active is None,
         )
         if applied is not None:
             applied.escalations[outcome.key] = (escalation, created)
@@ -204,17 +206,20 @@ def escalation_raise(
     parameters: Mapping | None = None,
     translations: Mapping | None = None,
     source_ref: tuple[str, str] | None = None,
+    known_new: bool = False,
 ) -> tuple[Escalation, bool]:
     """Raise the action for `key`, or bring the active one up to date with the new facts (idempotent).
 
     Returns (escalation, created). The owner (and `notify_also`) are notified only when it is first raised.
     `translations` ({"cy": {"title": ..., "facts": [...]}}) lets readers see it in their language; `parameters`
     records the rule's settings it was raised under (ESC-12); `source_ref` names the source record by
-    (model label, key) when there is no instance at hand.
+    (model label, key) when there is no instance at hand. `known_new`: the caller has just read, under the
+    family's lock, that no action with this key is active (the family evaluation), so it is not looked up again.
     """
     facts = list(facts)
     translations = dict(translations or {})
-    existing = Escalation.objects.select_for_update().filter(key=key, state__in=ACTIVE_STATES).first()
+    existing = None if known_new else (
+        Escalation.objects.select_for_update().filter(key=key, state__in=ACTIVE_STATES).first())
     if existing is not None:
         # New facts update the open action; its deadline stands (the first trigger started the clock).
         if existing.facts != facts:
@@ -264,8 +269,10 @@ def family_rules_evaluate(*, family: Family, now: datetime | None = None) -> Rul
     now = now or timezone.now()
     with transaction.atomic():
         check = _lock_check(family, now)
-        gathered = family_facts(family=family, now=now)
-        result = rules_evaluate(gathered.facts, rule_settings_all())
+        # Issue 15: with the settings, only what the rules read of a long history is gathered.
+        settings_all = rule_settings_all()
+        gathered = family_facts(family=family, now=now, settings=settings_all)
+        result = rules_evaluate(gathered.facts, settings_all)
         outcomes_apply(family=family, outcomes=result.outcomes, gathered=gathered)
         today = gathered.facts.today
         latest = today + timedelta(days=RECHECK_DAYS)

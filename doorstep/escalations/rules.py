@@ -70,13 +70,40 @@ class ContactFact:
 
 
 @dataclass(frozen=True)
+class ContactRun:
+    """Contacts in order of which a rule reads only how many there are and the first and last few: ESC-1's defaulted
+    visits, ESC-7's failed contacts in a row. Over a long history the facts hold such a run for the contacts before
+    `FamilyFacts.contacts_from` (issue 15) instead of every one of them; `head` is then the first `len(head)` only.
+    """
+
+    count: int = 0
+    head: tuple[ContactFact, ...] = ()  # the first (all of them when count == len(head)), oldest first
+    tail: tuple[ContactFact, ...] = ()  # the last RUN_TAIL, oldest first
+
+    def then(self, later: Iterable[ContactFact]) -> "ContactRun":
+        """This run followed by `later`, the contacts after it, oldest first."""
+        later = tuple(later)
+        head = self.head + later if self.count == len(self.head) else self.head
+        return ContactRun(self.count + len(later), head, (self.tail + later)[-RUN_TAIL:])
+
+
+# The contacts a rule lists behind an action raised on a run (the last ten).
+RUN_TAIL = 10
+
+
+@dataclass(frozen=True)
 class ChildFact:
     id: int
     name: str
     status: str  # FAM-2: none, cin, cp, lac
     tracked_since: date  # when Doorstep started following the child (added, or the family's first involvement)
-    seen_on: tuple[date, ...] = ()  # every contact at which the child was seen, oldest first
+    # Every day the child was seen (and seen alone) at a contact, oldest first. Gathered over a long history (issue
+    # 15): those from FamilyFacts.contacts_from on, after the latest earlier one if any.
+    seen_on: tuple[date, ...] = ()
     seen_alone_on: tuple[date, ...] = ()
+    # Gathered over a long history, for a child never seen alone: the times seen since ESC-9's count began (its
+    # never-alone action for the child last closed). None: count them in seen_on.
+    times_seen_since: int | None = None
 
     @property
     def last_seen(self) -> date | None:
@@ -131,6 +158,13 @@ class FamilyFacts:
     children: tuple[ChildFact, ...] = ()
     agencies: tuple[AgencyFact, ...] = ()
     contacts: tuple[ContactFact, ...] = ()  # oldest first, without those entered in error
+    # Issue 15: gathered for a contact's evaluation, `contacts` holds only those on or after this day (the rules'
+    # look-back windows, contacts_needed_from), and what the rules read of the earlier ones is below. None: every
+    # contact is in `contacts` and the fields below are empty.
+    contacts_from: date | None = None
+    earlier_defaulted: ContactRun = ContactRun()  # ESC-1: its defaulted visits before contacts_from
+    earlier_failed: ContactRun = ContactRun()  # ESC-7: its failed contacts in a row, ending at contacts_from
+    earlier_achieved_on: date | None = None  # ESC-10: the last contact achieved before contacts_from
     findings: tuple[FindingFact, ...] = ()
     line_managers: Mapping[int, int] = field(default_factory=dict)  # professional id -> line manager id (ORG-3)
     last_closed: Mapping[str, datetime] = field(default_factory=dict)  # key -> when its last escalation closed
@@ -318,26 +352,37 @@ def _worker_for_agency(facts: FamilyFacts, agency_id: int, contacts: Iterable[Co
 
 # --- ESC-1 (003 §7.9): the 4th defaulted visit ------------------------------------------------------------------
 
+def esc_1_key(family_id: int) -> str:
+    return f"ESC-1:family:{family_id}"
+
+
+def esc_1_counts(c: ContactFact) -> bool:
+    """ESC-1 counts defaulted visits and appointments in person."""
+    return c.defaulted and not c.remote
+
+
 def esc_1(facts: FamilyFacts, params: dict) -> RuleResult:
     """More than three defaulted visits alert the worker and manager to convene a multi-agency meeting.
 
     Counted per family across agencies, since the last ESC-1 action was closed (the meeting it asked for resets the
     count). The deadline runs from the day of the visit that reached the threshold."""
     result = RuleResult()
-    key = f"ESC-1:family:{facts.family_id}"
+    key = esc_1_key(facts.family_id)
     since = facts.since(key)
-    defaulted = [c for c in facts.contacts if c.defaulted and not c.remote and _after(c.occurred_on, since)]
+    defaulted = facts.earlier_defaulted.then(
+        c for c in facts.contacts if esc_1_counts(c) and _after(c.occurred_on, since))
     threshold = params["threshold"]
-    if len(defaulted) < threshold:
+    if defaulted.count < threshold:
         return result
-    trigger = defaulted[threshold - 1]
+    trigger = defaulted.head[threshold - 1]
     owner = facts.overall_lead_id or trigger.recorded_by_id
     lines = [Fact(Text(gettext_noop("Defaulted visits and appointments since %(since)s: %(count)s (the protocol's "
                                     "threshold is "
                           "%(threshold)s)."),
-                       {"since": since or defaulted[0].occurred_on, "count": len(defaulted), "threshold": threshold}),
+                       {"since": since or defaulted.head[0].occurred_on, "count": defaulted.count,
+                        "threshold": threshold}),
                   ("family", facts.family_id))]
-    lines += [_contact_fact(c) for c in defaulted[-10:]]
+    lines += [_contact_fact(c) for c in defaulted.tail]
     result.outcomes.append(Raise(
         rule_id="ESC-1", clause="003 §7.9", key=key,
         title=Text(ESC_1_TITLE),
@@ -526,6 +571,16 @@ def _tried(key: str) -> str | None:
     return rule_id
 
 
+def esc_7_start(family_id: int, last_done_on: Mapping[str, date], last_closed_on: Mapping[str, date]) -> date | None:
+    """The day after which ESC-7 counts failed contacts: the latest action done that counts as the agencies having
+    tried together, or the last ESC-7 closed if later; None when none was done."""
+    tried = [day for k, day in last_done_on.items() if _tried(k)]
+    if not tried:
+        return None
+    tried_on = max(tried)
+    return max(tried_on, last_closed_on.get(f"ESC-7:family:{family_id}") or tried_on)
+
+
 def esc_7(facts: FamilyFacts, params: dict) -> RuleResult:
     """If the family is still not engaging when everything has been done to aid the process, a child protection
     consultation should be considered with a child protection coordinator and a hard-to-engage professionals meeting
@@ -541,20 +596,23 @@ def esc_7(facts: FamilyFacts, params: dict) -> RuleResult:
     if not tried:
         return result
     tried_on = max(day for day, _rule in tried)
-    start = max(tried_on, facts.since(key) or tried_on)
-    streak = _no_access_streak([c for c in facts.contacts if c.occurred_on > start])
+    start = esc_7_start(facts.family_id, facts.last_done_on, facts.last_closed_on)
+    after = [c for c in facts.contacts if c.occurred_on > start]
+    streak = _no_access_streak(after)
+    # Every contact since contacts_from failed: the run goes on into the earlier ones.
+    run = (facts.earlier_failed if len(streak) == len(after) else ContactRun()).then(streak)
     threshold = params["failed_contacts"]
-    if len(streak) < threshold:
+    if run.count < threshold:
         return result
-    trigger = streak[threshold - 1]
+    trigger = run.head[threshold - 1]
     owner = facts.overall_lead_id or trigger.recorded_by_id
     rules_done = ", ".join(sorted({rule_id for _day, rule_id in tried}, key=rule_sort_key))
     lines = [Fact(Text(gettext_noop("The agencies have already acted together on the family's non-engagement "
                                     "(%(rules)s, most recently done on %(date)s)."),
                        {"rules": rules_done, "date": tried_on}), ("family", facts.family_id)),
              Fact(Text(gettext_noop("Since then, the last %(count)s contacts did not achieve access."),
-                       {"count": len(streak)}), ("family", facts.family_id))]
-    lines += [_contact_fact(c) for c in streak[-10:]]
+                       {"count": run.count}), ("family", facts.family_id))]
+    lines += [_contact_fact(c) for c in run.tail]
     result.outcomes.append(Raise(
         rule_id="ESC-7", clause="001 §5.1.17", key=key,
         title=Text(gettext_noop("The family is still not engaging: consider a child protection consultation and "
@@ -671,7 +729,8 @@ def esc_9(facts: FamilyFacts, params: dict) -> RuleResult:
         key = f"ESC-9:child:{child.id}:never-alone"
         since = facts.since(key)
         seen = [d for d in child.seen_on if _after(d, since)]
-        if child.seen_alone_on or len(seen) < params["seen_without_alone"] or owner is None:
+        times = len(seen) if child.times_seen_since is None else child.times_seen_since
+        if child.seen_alone_on or times < params["seen_without_alone"] or owner is None:
             continue
         result.outcomes.append(Raise(
             rule_id="ESC-9", clause="004 §2.3", key=key,
@@ -681,7 +740,7 @@ def esc_9(facts: FamilyFacts, params: dict) -> RuleResult:
             deadline=_deadline(facts, facts.today, params["deadline_working_days"]),
             facts=(Fact(Text(gettext_noop("%(child)s has been seen %(count)s times, most recently on %(date)s, and "
                                           "never alone."),
-                             {"child": child.name, "count": len(seen), "date": seen[-1]}), ("child", child.id)),
+                             {"child": child.name, "count": times, "date": child.last_seen}), ("child", child.id)),
                    Fact(Text(gettext_noop("Not asking to see the child alone is one of the ways hostility can shape "
                                           "our work "
                                 "without our noticing (004 §2.3). What would help %(child)s to be seen alone?"),
@@ -710,7 +769,7 @@ def esc_10(facts: FamilyFacts, params: dict) -> RuleResult:
     # "No agency with access": agencies are still trying, and none gets in. (Agencies that stopped trying are
     # "falling away", below; children nobody has seen, whatever the record, are ESC-8's.)
     if current and involved_since < current_start and not any(c.achieved for c in current):
-        last = max((c.occurred_on for c in facts.contacts if c.achieved), default=None)
+        last = max((c.occurred_on for c in facts.contacts if c.achieved), default=facts.earlier_achieved_on)
         reasons.append(Fact(Text(gettext_noop("No agency has achieved contact with the family for more than %(days)s "
                                               "days, despite %(attempts)s attempts in that time (last contact "
                                               "achieved: %(last)s)."),
@@ -901,6 +960,24 @@ rule_register(RuleDefinition(
      Parameter("deadline_working_days", _("Working days to hold the professionals meeting"), 10, 0, 60)),
     esc_11,
 ))
+
+
+# Issue 15: the look-back windows in which the family rules read each contact (ESC-3, ESC-9 and ESC-11 look back
+# window_days; ESC-10 compares two periods of window_days). Of earlier contacts the rules read only what
+# FamilyFacts summarises (earlier_defaulted, earlier_failed, earlier_achieved_on, ChildFact.times_seen_since).
+# A rule that comes to read earlier contacts another way adds its window here or its summary there;
+# tests/test_engine.py checks that the rules decide the same on the gathered facts as on the whole history.
+CONTACT_WINDOWS = (("ESC-3", "window_days", 1), ("ESC-9", "window_days", 1), ("ESC-10", "window_days", 2),
+                   ("ESC-11", "window_days", 1))
+
+
+def contacts_needed_from(today: date, settings: Mapping[str, tuple[bool, dict]]) -> date:
+    """The first day whose contacts the family rules read one by one, with these settings."""
+    days = 0
+    for rule_id, name, periods in CONTACT_WINDOWS:
+        _enabled, params = settings.get(rule_id) or (True, RULES[rule_id].defaults())
+        days = max(days, params[name] * periods)
+    return today - timedelta(days=days)
 
 
 def rules_evaluate(facts: FamilyFacts, settings: Mapping[str, tuple[bool, dict]]) -> RuleResult:

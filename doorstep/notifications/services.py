@@ -25,13 +25,15 @@ RETRY_BASE_SECONDS = 30
 STUCK_AFTER = timedelta(seconds=settings.DOORSTEP_EMAIL_STUCK_SECONDS)
 
 
-def _wants_email(recipient, kind: str, mandatory: bool) -> bool:
-    if not recipient.email or not recipient.is_active:
-        return False
+def _wanting_email(recipients: list, kind: str, mandatory: bool) -> set[int]:
+    """Which of the recipients are e-mailed: those with an address who have not turned e-mail off for the kind, or
+    all of them when it is mandatory. One query for every recipient (issue 15: a rule may notify many at once)."""
+    with_email = [r for r in recipients if r.email and r.is_active]
     if mandatory or kind in MANDATORY_KINDS:
-        return True
-    pref = NotificationPreference.objects.filter(professional=recipient, kind=kind).first()
-    return pref.email if pref else True
+        return {r.pk for r in with_email}
+    off = set(NotificationPreference.objects.filter(professional__in=with_email, kind=kind, email=False)
+              .values_list("professional_id", flat=True)) if with_email else set()
+    return {r.pk for r in with_email if r.pk not in off}
 
 
 def notify(
@@ -53,27 +55,40 @@ def notify(
     A `message` Doorstep writes is a `Text`, shown in the reader's language (issue 14).
     """
     created = []
-    seen = set()
-    for recipient in recipients:
-        if recipient is None or recipient.pk in seen:
-            continue
-        seen.add(recipient.pk)
-        if dedupe_key and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
-            continue
-        email = _wants_email(recipient, kind, mandatory)
+    unique = list({r.pk: r for r in recipients if r is not None}.values())
+    # Issue 15: who was already notified of the cause, and who wants e-mail, looked up once for all recipients.
+    if dedupe_key and unique:
+        notified = set(Notification.objects.filter(recipient__in=unique, dedupe_key=dedupe_key)
+                       .values_list("recipient_id", flat=True))
+        unique = [r for r in unique if r.pk not in notified]
+    emailed = _wanting_email(unique, kind, mandatory)
+    now = timezone.now()
+
+    def row(recipient) -> Notification:
+        email = recipient.pk in emailed
         plain, stored = text_store(message, max_length=500, language=recipient.preferred_language)
-        try:
+        return Notification(
+            recipient=recipient, kind=kind, message=plain, message_text=stored, link=link, family=family,
+            mandatory=mandatory or kind in MANDATORY_KINDS, dedupe_key=dedupe_key,
+            email_builder=email_builder, email_params=dict(email_params or {}),
+            email_state=EmailState.CREATED if email else EmailState.NONE,
+            email_next_attempt_at=now if email else None,
+        )
+
+    rows = [row(r) for r in unique]
+    try:  # one INSERT for every recipient (issue 15)
+        if rows:
             with transaction.atomic():
-                note = Notification.objects.create(
-                    recipient=recipient, kind=kind, message=plain, message_text=stored, link=link, family=family,
-                    mandatory=mandatory or kind in MANDATORY_KINDS, dedupe_key=dedupe_key,
-                    email_builder=email_builder, email_params=dict(email_params or {}),
-                    email_state=EmailState.CREATED if email else EmailState.NONE,
-                    email_next_attempt_at=timezone.now() if email else None,
-                )
-        except IntegrityError:  # another worker notified the same cause at the same moment
-            continue
-        created.append(note)
+                created = Notification.objects.bulk_create(rows)
+    except IntegrityError:  # another worker notified one of them of the same cause at the same moment: one by one
+        for note in rows:
+            note.pk = None
+            try:
+                with transaction.atomic():
+                    note.save(force_insert=True)
+            except IntegrityError:
+                continue
+            created.append(note)
     ids = [n.pk for n in created if n.email_state == EmailState.CREATED]
     if ids:
         transaction.on_commit(lambda: _enqueue(ids))

@@ -25,6 +25,7 @@ from doorstep.engagement.models import (
     ThreatKind,
 )
 from doorstep.escalations import evaluate
+from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.families import services as family_services
 from doorstep.families.models import MemberRole
 
@@ -338,3 +339,42 @@ def test_a_summary_refuses_bad_input(world):
             requirements=[services.Requirement(who="Kelly", what="Call", by=yesterday)])
     assert set(error.value.message_dict) == {"addressee", "language", "purpose", "by_1"}
     assert ParentLetter.objects.count() == 0
+
+
+def _years_of_visits(world, n: int) -> None:
+    """`n` home visits over three years, a third of them defaulted (ENG-6), the child seen at the others."""
+    worker = world.users["involved_practitioner"]
+    start = timezone.now() - timedelta(days=3 * 365)
+    step = timedelta(days=3 * 365) / n
+    Contact.objects.bulk_create([
+        Contact(family=world.family, agency_id=worker.agency_id, recorded_by=worker, kind=ContactKind.HOME_VISIT,
+                outcome=Outcome.NO_ANSWER if i % 3 == 0 else Outcome.SEEN, defaulted=i % 3 == 0,
+                occurred_at=start + step * i)
+        for i in range(n)])
+    ContactChild.objects.bulk_create([
+        ContactChild(contact=c, child=world.child, seen=True, seen_alone=c.pk % 4 == 0)
+        for c in Contact.objects.filter(family=world.family, outcome=Outcome.SEEN, children__isnull=True)])
+
+
+def test_recording_a_contact_takes_the_same_queries_however_long_the_familys_history(world):
+    """Issue 15: a defaulted visit recorded with a family known for years, with the rule evaluation it triggers (ESC-1
+    counting every defaulted visit since the family became known, and updating its action), runs the same queries
+    for 300 earlier contacts as for 900, and no more than a bounded number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def recorded() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            record(world, outcome=Outcome.NO_ANSWER, ago=timedelta(hours=1))
+        return len(queries.captured_queries)
+
+    _years_of_visits(world, 300)
+    recorded()  # raises ESC-1 (and what else the history calls for) once
+    recorded()  # the second failed visit in a row raises ESC-3; from then on, each one updates both actions
+    small = recorded()
+    _years_of_visits(world, 600)
+    recorded()
+    large = recorded()
+    assert large == small <= 40
+    esc_1 = Escalation.objects.get(rule_id="ESC-1", state__in=ACTIVE_STATES)
+    assert f": {Contact.objects.filter(defaulted=True).count()} (" in esc_1.facts[0]["text"]
