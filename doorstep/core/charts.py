@@ -77,12 +77,13 @@ PAD = 8
 @dataclass(frozen=True)
 class Row:
     """One row of a chart: its label, its values (one per series, or one per column of a heatmap), where its label
-    links to in the table, and its tone in a heatmap ("blue", "green" or "red")."""
+    links to in the table, and in a heatmap its tone ("blue", "green" or "red") and its group."""
 
     label: str
     values: tuple[Number | None, ...]
     href: str = ""
     tone: str = "blue"
+    group: str = ""  # heatmaps: rows that follow each other with one group share its label (an agency's three rows)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,9 @@ class HeatRow:
     label: str
     label_y: float
     cells: tuple[Cell, ...]
+    group: str = ""  # the group's label, on the first row of each group only
+    total: Number | None = None
+    separator_y: float | None = None  # a rule above the first row of each group after the first
 
 
 @dataclass(frozen=True)
@@ -159,16 +163,33 @@ class Chart:
     heat_rows: tuple[HeatRow, ...] = ()
     legend: tuple[Shade, ...] = ()
     difference_heading: str = ""
+    total_heading: str = ""
+    group_width: float = 0  # heatmaps with groups: the group labels' column, before the row labels
+    total_x: float = 0
+
+    @property
+    def has_groups(self) -> bool:
+        return any(row.group for row in self.rows)
 
     @property
     def table_rows(self) -> list[dict]:
-        """The table's rows: label, href, values, and for a comparison the difference (current minus previous)."""
+        """The table's rows: label, href, values; for a comparison the difference (current minus previous); with a
+        total heading, the row's total; with groups, the group and how many rows it spans (0 after its first row)."""
         out = []
-        for row in self.rows:
-            entry = {"label": row.label, "href": row.href, "values": row.values}
+        for i, row in enumerate(self.rows):
+            entry = {"label": row.label, "href": row.href, "values": row.values, "group": row.group}
             if self.difference_heading:
                 current, previous = row.values[0], row.values[1]
                 entry["difference"] = (None if current is None or previous is None else current - previous)
+            if self.total_heading:
+                entry["total"] = _total(row.values)
+            if i == 0 or self.rows[i - 1].group != row.group:
+                span = 1
+                while i + span < len(self.rows) and self.rows[i + span].group == row.group:
+                    span += 1
+                entry["group_span"] = span
+            else:
+                entry["group_span"] = 0
             out.append(entry)
         return out
 
@@ -176,6 +197,11 @@ class Chart:
     def label_x(self) -> float:
         """Where the row labels end (they are drawn right-aligned, just left of the bars or cells)."""
         return self.label_width - PAD
+
+    @property
+    def group_x(self) -> float:
+        """Where group labels start (drawn left-aligned, before the row labels)."""
+        return PAD
 
     @property
     def is_empty(self) -> bool:
@@ -200,39 +226,52 @@ def comparison_chart(*, title: str, label_heading: str, series: tuple[str, str],
 
 
 def heatmap(*, title: str, label_heading: str, columns: Sequence[str], rows: Iterable[Row | Sequence],
-            description: str = "", tone_names: dict[str, str] | None = None, id: str = "") -> Chart:
+            description: str = "", tone_names: dict[str, str] | None = None, total_heading: str = "",
+            id: str = "") -> Chart:
     """A grid of rows by columns (e.g. agencies by month), each cell shaded by its value against the largest value
     in the chart's rows of the same tone, with the number on it, and a legend of the shades (each tone's shades
     under its name in `tone_names`, e.g. {"green": _("Achieved")}). A zero is light grey, None (no figure) is white
-    with no number."""
+    with no number. Rows with a `group` are labelled by group, then by row (an agency, then "Attempted",
+    "Achieved", "Refused"); `total_heading` adds each row's total after the grid, unshaded, and in the table."""
     rows = _rows(rows, width=len(columns))
     for row in rows:
         if row.tone not in TONES:
             raise ValueError(f"heatmap: tone {row.tone!r} is not one of {sorted(TONES)}")
-    label_width = _label_width(rows)
+    grouped = any(row.group for row in rows)
+    group_width = _label_width([Row(label=r.group, values=()) for r in rows]) if grouped else 0
+    label_width = _r(group_width + _label_width(rows))
     header = FONT + 2 * PAD
     columns_at = tuple((label, _r(label_width + i * CELL_WIDTH + CELL_WIDTH / 2)) for i, label in enumerate(columns))
+    total_x = _r(label_width + len(columns) * CELL_WIDTH + CELL_WIDTH / 2) if total_heading else 0
+    if total_heading:
+        columns_at += ((total_heading, total_x),)
     peaks = {tone: max((v for r in rows if r.tone == tone for v in r.values if v), default=0) for tone in TONES}
     heat_rows = []
     for i, row in enumerate(rows):
         y = header + i * CELL_HEIGHT
+        text_y = _r(y + CELL_HEIGHT / 2 + FONT * 0.35)
         cells = []
         for j, value in enumerate(row.values):
             fill = _shade(value, peaks[row.tone], TONES[row.tone])
             x = label_width + j * CELL_WIDTH
             cells.append(Cell(value=value, fill=fill, text_colour=text_colour_on(fill), x=_r(x + 1), y=y + 1,
                               width=CELL_WIDTH - 2, height=CELL_HEIGHT - 2, text_x=_r(x + CELL_WIDTH / 2),
-                              text_y=_r(y + CELL_HEIGHT / 2 + FONT * 0.35)))
-        heat_rows.append(HeatRow(label=_shorten(row.label), label_y=_r(y + CELL_HEIGHT / 2 + FONT * 0.35),
-                                 cells=tuple(cells)))
+                              text_y=text_y))
+        first_of_group = grouped and (i == 0 or rows[i - 1].group != row.group)
+        heat_rows.append(HeatRow(label=_shorten(row.label), label_y=text_y, cells=tuple(cells),
+                                 group=_shorten(row.group) if first_of_group else "",
+                                 total=_total(row.values) if total_heading else None,
+                                 separator_y=y if first_of_group and i else None))
     legend = [Shade(fill=ZERO_FILL, text_colour=TEXT_DARK, low=0, high=None, tone_name="")]
     for tone, peak in peaks.items():
         if peak:
             legend += _legend(tone, peak, (tone_names or {}).get(tone, ""))
+    width = label_width + (len(columns) + (1 if total_heading else 0)) * CELL_WIDTH + PAD
     return Chart(kind="heatmap", id=id or _slug(title), title=title, description=description,
-                 label_heading=label_heading, headings=tuple(columns), rows=rows,
-                 width=_r(label_width + len(columns) * CELL_WIDTH + PAD), height=header + len(rows) * CELL_HEIGHT + PAD,
-                 label_width=label_width, columns=columns_at, heat_rows=tuple(heat_rows), legend=tuple(legend))
+                 label_heading=label_heading, headings=tuple(columns), rows=rows, width=_r(width),
+                 height=header + len(rows) * CELL_HEIGHT + PAD, label_width=label_width, columns=columns_at,
+                 heat_rows=tuple(heat_rows), legend=tuple(legend), total_heading=total_heading,
+                 group_width=group_width, total_x=total_x)
 
 
 # --- Colour --------------------------------------------------------------------------------------------------------
@@ -331,6 +370,11 @@ def _legend(tone: str, peak: Number, name: str) -> list[Shade]:
         out.append(Shade(fill=fill, text_colour=text_colour_on(fill), low=low, high=None if low == high else high,
                          tone_name=name))
     return out
+
+
+def _total(values) -> Number | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
 
 
 def _r(value: float) -> float | int:
