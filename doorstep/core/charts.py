@@ -19,6 +19,9 @@ Three pure functions build a chart from plain values (no database, no request); 
     {% include "core/includes/chart_bar.html" with chart=chart %}      (bar_chart and comparison_chart)
     {% include "core/includes/chart_heatmap.html" with chart=chart %}  (heatmap)
 
+The figure's caption is the chart's title, shown as a small heading; add `headed=True` to the include where the page
+already gives the chart a heading of its own with the same words (the caption is then for screen readers only).
+
 A row is a `Row` or a plain tuple `(label, value, ...)`: one value per series for the bar charts, one per column for
 the heatmap. A value is a number (int, float or Decimal) or None (no figure: drawn as nothing, "–" in the table). A
 row's `href` links its label in the table (never inside the SVG: a picture with `role="img"` has no working links).
@@ -38,11 +41,14 @@ alone: every bar and cell has its number drawn beside or on it, and a legend nam
 from __future__ import annotations
 
 import math
+from functools import cached_property, lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from numbers import Real
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -61,6 +67,7 @@ EMPTY_FILL = "#ffffff"
 TEXT_DARK = "#0b0c0c"
 TEXT_LIGHT = "#ffffff"
 OUTLINE = "#505a5f"
+GRID_LINE = "#b1b4b6"
 
 # Geometry, in SVG user units (one unit is one CSS pixel at full width).
 FONT = 14
@@ -167,22 +174,27 @@ class Chart:
     group_width: float = 0  # heatmaps with groups: the group labels' column, before the row labels
     total_x: float = 0
 
-    @property
+    @cached_property
     def has_groups(self) -> bool:
         return any(row.group for row in self.rows)
 
-    @property
+    @cached_property
     def table_rows(self) -> list[dict]:
         """The table's rows: label, href, values; for a comparison the difference (current minus previous); with a
         total heading, the row's total; with groups, the group and how many rows it spans (0 after its first row)."""
         out = []
         for i, row in enumerate(self.rows):
-            entry = {"label": row.label, "href": row.href, "values": row.values, "group": row.group}
+            entry = {"label": row.label, "href": row.href, "values": row.values, "group": row.group,
+                     # The row's number cells, written here for speed (a twelve-month heatmap has hundreds).
+                     "cells": mark_safe("".join(  # noqa: S308 - numbers, escaped
+                         f'<td class="govuk-table__cell govuk-table__cell--numeric ds-numeric">{_number(v)}</td>'
+                         for v in row.values))}
             if self.difference_heading:
                 current, previous = row.values[0], row.values[1]
                 entry["difference"] = (None if current is None or previous is None else current - previous)
             if self.total_heading:
                 entry["total"] = _total(row.values)
+                entry["total_shown"] = _number(entry["total"])
             if i == 0 or self.rows[i - 1].group != row.group:
                 span = 1
                 while i + span < len(self.rows) and self.rows[i + span].group == row.group:
@@ -197,6 +209,13 @@ class Chart:
     def label_x(self) -> float:
         """Where the row labels end (they are drawn right-aligned, just left of the bars or cells)."""
         return self.label_width - PAD
+
+    @property
+    def svg_marks(self) -> str:
+        """The picture's marks (labels, bars or cells, numbers) as SVG markup, escaped. Written here rather than as
+        template loops: a twelve-month heatmap has hundreds of marks, and the engagement picture must stay fast
+        (issue 15)."""
+        return mark_safe(_heatmap_marks(self) if self.kind == "heatmap" else _bar_marks(self))  # noqa: S308
 
     @property
     def group_x(self) -> float:
@@ -282,6 +301,7 @@ def contrast_ratio(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+@lru_cache(maxsize=64)
 def text_colour_on(fill: str) -> str:
     """Near-black or white, whichever reads better on `fill`."""
     return TEXT_DARK if contrast_ratio(TEXT_DARK, fill) >= contrast_ratio(TEXT_LIGHT, fill) else TEXT_LIGHT
@@ -291,6 +311,50 @@ def _luminance(colour: str) -> float:
     channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+# --- Markup ---------------------------------------------------------------------------------------------------------
+
+def _number(value) -> str:
+    return "–" if value is None else escape(str(value))
+
+
+def _bar_marks(chart: Chart) -> str:
+    out = [f'<line x1="{chart.label_width}" y1="0" x2="{chart.label_width}" y2="{chart.height}" stroke="{TEXT_DARK}" '
+           f'stroke-width="1"/>']
+    for group in chart.groups:
+        out.append(f'<text x="{chart.label_x}" y="{group.label_y}" text-anchor="end" fill="{TEXT_DARK}">'
+                   f'{escape(group.label)}</text>')
+        for bar in group.bars:
+            if bar.width:
+                out.append(f'<rect x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}" '
+                           f'fill="{bar.colour}"/>')
+            out.append(f'<text x="{bar.text_x}" y="{bar.text_y}" fill="{TEXT_DARK}">{_number(bar.value)}</text>')
+    return "\n".join(out)
+
+
+def _heatmap_marks(chart: Chart) -> str:
+    out = [f'<text x="{x}" y="22" text-anchor="middle" fill="{TEXT_DARK}">{escape(label)}</text>'
+           for label, x in chart.columns]
+    for row in chart.heat_rows:
+        if row.separator_y is not None:
+            out.append(f'<line x1="0" y1="{row.separator_y}" x2="{chart.width}" y2="{row.separator_y}" '
+                       f'stroke="{OUTLINE}" stroke-width="1"/>')
+        if row.group:
+            out.append(f'<text x="{chart.group_x}" y="{row.label_y}" font-weight="bold" fill="{TEXT_DARK}">'
+                       f'{escape(row.group)}</text>')
+        out.append(f'<text x="{chart.label_x}" y="{row.label_y}" text-anchor="end" fill="{TEXT_DARK}">'
+                   f'{escape(row.label)}</text>')
+        for cell in row.cells:
+            out.append(f'<rect x="{cell.x}" y="{cell.y}" width="{cell.width}" height="{cell.height}" '
+                       f'fill="{cell.fill}" stroke="{GRID_LINE}" stroke-width="1"/>')
+            if cell.value is not None:
+                out.append(f'<text x="{cell.text_x}" y="{cell.text_y}" text-anchor="middle" '
+                           f'fill="{cell.text_colour}">{escape(str(cell.value))}</text>')
+        if chart.total_heading:
+            out.append(f'<text x="{chart.total_x}" y="{row.label_y}" text-anchor="middle" font-weight="bold" '
+                       f'fill="{TEXT_DARK}">{_number(row.total)}</text>')
+    return "\n".join(out)
 
 
 # --- Layout --------------------------------------------------------------------------------------------------------

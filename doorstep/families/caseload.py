@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from doorstep.core.access import families_visible_to
@@ -71,13 +71,17 @@ def caseload_for(*, professional, now: datetime | None = None) -> list[CaseloadE
     day_start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
     day_end = day_start + timedelta(days=1)
     family = OuterRef("pk")
-    leads = Q(overall_lead=professional) | Q(Exists(Involvement.objects.filter(
-        family=family, lead_professional=professional, ended_on__isnull=True)))
-    visits = (Q(Exists(Visit.objects.filter(family=family, worker=professional).filter(
-        Q(status__in=OPEN_STATUSES) | Q(planned_start__gte=since))))
-        | Q(Exists(Contact.objects.filter(family=family, recorded_by=professional, occurred_at__gte=since,
-                                          entered_in_error=False)))
-        | Q(Exists(Escalation.objects.filter(family=family, owner=professional, state__in=ACTIVE_STATES))))
+    # Issue 15 style: `id IN (the worker's own small sets)`, each read once through its index, not an EXISTS per
+    # family of the agency.
+    led = Involvement.objects.filter(lead_professional=professional, ended_on__isnull=True).values("family_id")
+    mine = (Q(overall_lead=professional) | Q(pk__in=led)
+            | Q(pk__in=Visit.objects.filter(worker=professional).filter(
+                Q(status__in=OPEN_STATUSES) | Q(planned_start__gte=since)).values("family_id"))
+            | Q(pk__in=Contact.objects.filter(recorded_by=professional, occurred_at__gte=since,
+                                              entered_in_error=False).values("family_id"))
+            | Q(pk__in=Escalation.objects.filter(owner=professional, state__in=ACTIVE_STATES,
+                                                 family__isnull=False).values("family_id")))
+    leads = Q(overall_lead=professional) | Q(pk__in=led)
     overdue = (Escalation.objects.filter(family=family, state__in=ACTIVE_STATES, deadline__lt=now)
                .filter(Q(owner=professional) | Q(overdue_escalated_to=professional))
                .order_by().values("family").annotate(n=Count("pk")).values("n"))
@@ -85,7 +89,7 @@ def caseload_for(*, professional, now: datetime | None = None) -> list[CaseloadE
                                         planned_start__gte=day_start, planned_start__lt=day_end)
                    .order_by("planned_start").values("planned_start")[:1])
     families = list(
-        families_visible_to(professional=professional).filter(leads | visits)
+        families_visible_to(professional=professional).filter(mine)
         .annotate(overdue=Subquery(overdue, output_field=IntegerField()), visit_today=Subquery(visit_today),
                   leads=ExpressionWrapper(leads, output_field=BooleanField()))
         .only("id", "name", "reference", "overall_lead_id")
