@@ -72,6 +72,7 @@ GRID_LINE = "#b1b4b6"
 # Geometry, in SVG user units (one unit is one CSS pixel at full width).
 FONT = 14
 CHAR_WIDTH = 7.5  # Arial at 14 px: a generous average advance, so labels are never drawn over the bars
+HEADING_CHAR_WIDTH = 6.5  # Arial at 12 px, the heatmap's column headings ("Maw 26" fits a cell)
 LABEL_MAX_CHARS = 28
 BAR_AREA = 360
 BAR_HEIGHT = 22
@@ -261,7 +262,9 @@ def heatmap(*, title: str, label_heading: str, columns: Sequence[str], rows: Ite
     label_width = _r(group_width + _label_width(rows))
     header = FONT + 2 * PAD
     columns_at = tuple((label, _r(label_width + i * CELL_WIDTH + CELL_WIDTH / 2)) for i, label in enumerate(columns))
-    total_x = _r(label_width + len(columns) * CELL_WIDTH + CELL_WIDTH / 2) if total_heading else 0
+    # The total's column is as wide as its heading needs (column headings are drawn at 12 px).
+    total_width = max(CELL_WIDTH, len(str(total_heading)) * HEADING_CHAR_WIDTH + PAD) if total_heading else 0
+    total_x = _r(label_width + len(columns) * CELL_WIDTH + total_width / 2) if total_heading else 0
     if total_heading:
         columns_at += ((total_heading, total_x),)
     peaks = {tone: max((v for r in rows if r.tone == tone for v in r.values if v), default=0) for tone in TONES}
@@ -285,7 +288,7 @@ def heatmap(*, title: str, label_heading: str, columns: Sequence[str], rows: Ite
     for tone, peak in peaks.items():
         if peak:
             legend += _legend(tone, peak, (tone_names or {}).get(tone, ""))
-    width = label_width + (len(columns) + (1 if total_heading else 0)) * CELL_WIDTH + PAD
+    width = label_width + len(columns) * CELL_WIDTH + total_width + PAD
     return Chart(kind="heatmap", id=id or _slug(title), title=title, description=description,
                  label_heading=label_heading, headings=tuple(columns), rows=rows, width=_r(width),
                  height=header + len(rows) * CELL_HEIGHT + PAD, label_width=label_width, columns=columns_at,
@@ -334,7 +337,7 @@ def _bar_marks(chart: Chart) -> str:
 
 
 def _heatmap_marks(chart: Chart) -> str:
-    out = [f'<text x="{x}" y="22" text-anchor="middle" fill="{TEXT_DARK}">{escape(label)}</text>'
+    out = [f'<text x="{x}" y="22" text-anchor="middle" font-size="12" fill="{TEXT_DARK}">{escape(label)}</text>'
            for label, x in chart.columns]
     for row in chart.heat_rows:
         if row.separator_y is not None:
