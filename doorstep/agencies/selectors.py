@@ -1,12 +1,15 @@
 """Reads for agencies, with the access rule inside (STYLE.md)."""
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AccountApproval, AgencySystemToken, Professional, Role
+from .models import AccountApproval, AgencySystemToken, Professional, Role, TokenState
 
 
 def system_tokens_for(*, professional: Professional) -> QuerySet[AgencySystemToken]:
@@ -17,6 +20,40 @@ def system_tokens_for(*, professional: Professional) -> QuerySet[AgencySystemTok
     if professional.is_manager and professional.agency_id:
         return tokens.filter(agency_id=professional.agency_id).order_by("-created_at", "-id")
     raise PermissionDenied(_("Only administrators and managers see partner system tokens."))
+
+
+def system_tokens_awaiting_count(*, professional: Professional) -> int:
+    """Partner-system tokens requested and not yet approved or declined by a manager of their agency (issue 18: an
+    administrator's home page)."""
+    return (system_tokens_for(professional=professional)
+            .filter(state=TokenState.REQUESTED, revoked_at__isnull=True).count())
+
+
+def _lockouts(now):
+    """django-axes' records of a username locked out after AXES_FAILURE_LIMIT failed sign-ins, still cooling off."""
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                                        attempt_time__gt=now - get_cool_off())
+
+
+def accounts_locked_out(*, professional: Professional, limit: int = 50) -> list[Professional]:
+    """For administrators (issue 18): the accounts locked out after repeated failed sign-ins (issue 13 finding 11),
+    each with `locked_at` (the last failure) and `unlocks_at`. Failures on names that are no account are not listed.
+    One query."""
+    if not professional.is_administrator:
+        raise PermissionDenied(_("Only administrators see locked accounts."))
+    now = timezone.now()
+    last = _lockouts(now).filter(username=OuterRef("username")).order_by("-attempt_time").values("attempt_time")[:1]
+    people = list(Professional.objects.filter(username__in=_lockouts(now).values("username"))
+                  .annotate(locked_at=Subquery(last)).order_by("-locked_at", "username")[:limit])
+    for person in people:
+        person.unlocks_at = person.locked_at + get_cool_off()
+    return people
+
+
+def accounts_locked_out_count(*, professional: Professional) -> int:
+    if not professional.is_administrator:
+        raise PermissionDenied(_("Only administrators see locked accounts."))
+    return Professional.objects.filter(username__in=_lockouts(timezone.now()).values("username")).count()
 
 
 def system_token_get_for(*, professional: Professional, token_id: int) -> AgencySystemToken:

@@ -53,6 +53,15 @@ class HomeSection(Protocol):
 
 
 @runtime_checkable
+class HomeCounter(Protocol):
+    """A counter on a manager's or an administrator's home page (issue 18): {"label": str, "count": int, "href": str,
+    optionally "note": str} (a link to the list it counts), or None where it is not for this person. A count, not a
+    list: one query."""
+
+    def __call__(self, request) -> dict | None: ...
+
+
+@runtime_checkable
 class BoardFigures(Protocol):
     """A section of the Board's report (OVR-2), aggregate only (P-4): the period's figures as a list of
     `doorstep.core.board.Table`, from a fixed number of queries counted in the database (never per family)."""
@@ -258,16 +267,32 @@ CASEFILE_EXPORT_SECTIONS = ExtensionPoint("case-file export sections", ExportSec
     "doorstep.incidents.casefile.incidents_export_section",
 ])
 
-# The landing page: a live visit alarm is the most urgent thing anyone sees (SAF-3), then "My actions".
+# The landing page says what to do next, per role (issue 18): a live visit alarm is the most urgent thing anyone
+# sees (SAF-3); then a manager's or an administrator's counters (HOME_COUNTERS) and a manager's overdue actions by
+# worker; then "My actions" and the person's own caseload, most urgent first.
 HOME_SECTIONS = ExtensionPoint("home sections", HomeSection, [
     "doorstep.visits.home.visits_section",
+    "doorstep.core.homepage.counters_section",
+    "doorstep.escalations.home.overdue_by_worker_section",
+    "doorstep.agencies.home.locked_accounts_section",
     "doorstep.escalations.home.my_actions_section",
-    "doorstep.families.home.families_section",
+    "doorstep.families.home.caseload_section",
     "doorstep.core.board.board_home_section",
-    "doorstep.markers.home.markers_section",
     "doorstep.incidents.home.incidents_section",
     "doorstep.meetings.panels.board_section",
     "doorstep.meetings.panels.worker_section",
+])
+
+# The counters at the top of the home page (issue 18), in this order: a manager's, then an administrator's.
+HOME_COUNTERS = ExtensionPoint("home counters", HomeCounter, [
+    "doorstep.visits.home.plans_to_agree_counter",  # 003 §5.3
+    "doorstep.markers.home.markers_to_authorise_counter",  # FLG-2
+    "doorstep.escalations.home.team_overdue_counter",  # ORG-3
+    "doorstep.visits.home.out_on_visits_counter",  # SAF-3
+    "doorstep.supervision.home.supervisions_due_counter",  # SUP-4
+    "doorstep.notifications.home.undeliverable_emails_counter",
+    "doorstep.agencies.home.tokens_awaiting_counter",
+    "doorstep.agencies.home.locked_accounts_counter",
 ])
 
 # The sections of the Board's report (OVR-2), in this order in the report.
@@ -396,7 +421,8 @@ FAMILY_STEPS = ExtensionPoint("family generator steps", GeneratorStep, [
 ])
 
 EXTENSION_POINTS: tuple[ExtensionPoint, ...] = (
-    CASEFILE_BANNERS, CASEFILE_PANELS, CASEFILE_SIDE, CASEFILE_EXPORT_SECTIONS, HOME_SECTIONS, BOARD_FIGURES,
+    CASEFILE_BANNERS, CASEFILE_PANELS, CASEFILE_SIDE, CASEFILE_EXPORT_SECTIONS, HOME_SECTIONS, HOME_COUNTERS,
+    BOARD_FIGURES,
     DEMO_LOADERS, SWEEP_CHECKS, FAMILY_EVALUATORS, INVOLVEMENT_END_CHECKS, FAMILY_ACCESS, SEARCH_PREFETCHES,
     FAMILY_DETAIL_EXTRAS, NAVIGATION, CHRONOLOGY_LINKS, CHRONOLOGY_TAGS, REGION_STEPS, FAMILY_STEPS,
 )

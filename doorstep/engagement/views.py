@@ -27,6 +27,7 @@ from . import selectors, services
 from .forms import ContactCorrectForm, ContactForm, EngagementSettingsForm, FollowUpForm, LetterForm, ReasonForm
 from .letters import letter_content, letter_pdf
 from .models import EngagementSettings
+from .pictures import engagement_heatmaps
 
 
 def _members(family) -> list[Person]:
@@ -171,7 +172,7 @@ def picture(request, family_id: int):
     end = min(_month_param(request.GET.get("end")) or this_month, this_month)
     grid = selectors.engagement_grid(family=family, end_month=end, months=12)
     return render(request, "engagement/picture.html", {
-        "family": family, "grid": grid,
+        "family": family, "grid": grid, "heatmaps": engagement_heatmaps(grid=grid),
         "earlier": selectors.month_add(end, -12).strftime("%Y-%m"),
         "later": selectors.month_add(end, 12).strftime("%Y-%m") if end < this_month else None,
     })

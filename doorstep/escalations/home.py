@@ -1,13 +1,19 @@
 """The escalation engine's pieces of other pages: the first section of the landing page ("My actions"), the case
 file's banner of open actions, and the case file's side panel of protocol steps."""
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
+from doorstep.core import charts
 from doorstep.core.texts import Text
 from doorstep.families.selectors import family_active_involvements
 
-from .selectors import actions_for, family_open_escalations
+from .selectors import actions_for, family_open_escalations, team_actions_for, team_overdue_by_owner
 
 HOME_LIMIT = 10
 
@@ -22,6 +28,37 @@ def my_actions_section(request):
                       summary=Text(gettext_noop("Listed in my actions")))
     return {"template": "escalations/_home_actions.html", "actions": actions[:HOME_LIMIT],
             "more": len(actions) > HOME_LIMIT, "overdue": sum(1 for e in actions if e.is_overdue)}
+
+
+def _is_manager(user) -> bool:
+    return user.works_with_families and user.is_manager
+
+
+def team_overdue_counter(request) -> dict | None:
+    """A manager's counter (issue 18): overdue actions in their team queue (ORG-3), linking to that queue."""
+    if not _is_manager(request.user):
+        return None
+    count = team_actions_for(manager=request.user, overdue_only=True).count()
+    return {"label": _("Overdue team actions"), "count": count,
+            "href": f"{reverse('escalations:team')}?{urlencode({'show': 'overdue'})}"}
+
+
+def overdue_by_worker_section(request) -> dict | None:
+    """A manager's home page (issue 18): overdue actions by worker as a bar chart with its table, each worker linking
+    to their overdue actions in the team queue. One query; nothing when nothing is overdue."""
+    if not _is_manager(request.user):
+        return None
+    rows = team_overdue_by_owner(manager=request.user)
+    if not rows:
+        return None
+    team = reverse("escalations:team")
+    chart = charts.bar_chart(
+        title=_("Overdue actions by worker"), label_heading=_("Worker"), value_heading=_("Overdue actions"),
+        description=_("Actions past their deadline in your team queue, by the person who owns each."),
+        rows=[charts.Row(label=r["name"], values=(r["count"],),
+                         href=f"{team}?{urlencode({'show': 'overdue', 'owner': r['owner_id']})}" if r["in_team"] else "")
+              for r in rows])
+    return {"template": "escalations/_home_overdue_chart.html", "chart": chart}
 
 
 def open_escalations_banner(*, family, professional):

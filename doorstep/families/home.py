@@ -1,19 +1,22 @@
-from django.core.paginator import Paginator
 from django.utils.translation import gettext_noop
 
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core.texts import Text
-from doorstep.core.access import families_visible_to
+
+from .caseload import caseload_for
+
+# Issue 18: the home page shows the caseload's most urgent families; the rest are one search away.
+CASELOAD_SHOWN = 15
 
 
-
-def families_section(request):
-    """Home page: the families the person's agency is involved with."""
+def caseload_section(request):
+    """Home page: the person's own caseload ranked by what needs them (issue 18), not every family of the agency."""
     if not request.user.works_with_families:
         return None
-    families = families_visible_to(professional=request.user).select_related("overall_lead").order_by("name", "id")
-    page = Paginator(families, 20).get_page(request.GET.get("page"))
-    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=page.object_list,
+    entries = caseload_for(professional=request.user)
+    shown = entries[:CASELOAD_SHOWN]
+    audit_record_many(actor=request.user, action=AuditAction.VIEW, objects=[e.family for e in shown],
                       summary=Text(gettext_noop("Listed on home page")))
-    return {"template": "families/_home_families.html", "page": page}
+    return {"template": "families/_home_caseload.html", "entries": shown, "more": len(entries) - len(shown),
+            "total": len(entries), "attention": sum(1 for e in entries if e.needs_attention)}

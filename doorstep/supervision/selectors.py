@@ -217,6 +217,22 @@ def staff_oversight(*, manager) -> dict:
     }
 
 
+def supervisions_due(*, manager, within_days: int = 7) -> int:
+    """The manager's home page (issue 18): how many of the staff they line-manage have a supervision overdue or due
+    within `within_days` days (SUP-4). Two queries."""
+    if not manager.is_manager:
+        return 0
+    held = SupervisionSession.objects.filter(supervisee=OuterRef("pk"), state=SessionState.HELD).order_by(
+        "-held_on", "-id")
+    staff = (Professional.objects.filter(line_manager=manager, is_active=True,
+                                         role__in=(Role.PRACTITIONER, Role.MANAGER))
+             .annotate(last_held=Subquery(held.values("held_on")[:1])).values_list("last_held", "date_joined"))
+    interval = rule_settings_all()["SUP-4"][1]["interval_days"]
+    horizon = timezone.localdate() + timedelta(days=within_days)
+    return sum(1 for last_held, joined in staff
+               if supervision_due_date(last_held=last_held, joined=joined, interval_days=interval) <= horizon)
+
+
 def my_supervisions(*, professional, limit: int = 20) -> list[SupervisionSession]:
     return list(SupervisionSession.objects.filter(supervisee=professional).select_related("supervisor")
                 .annotate(case_count=Count("cases")).order_by("-id")[:limit])

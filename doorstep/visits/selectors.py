@@ -249,6 +249,13 @@ def visits_board(*, manager, now=None) -> list[Visit]:
     return sorted(visits, key=lambda v: (-v.state["urgency"], v.expected_back or v.planned_start, v.pk))
 
 
+def visits_out_now_count(*, manager) -> int:
+    """How many of the manager's agency's staff are out on a visit now (SAF-3; the home page's counter, issue 18)."""
+    if not (manager.works_with_families and manager.is_manager):
+        return 0
+    return Visit.objects.filter(agency_id=manager.agency_id, status=VisitStatus.IN_PROGRESS).count()
+
+
 def visit_state(visit: Visit, *, now=None, for_worker: bool = False) -> dict:
     """How a visit stands, for the board, the worker's page and the API: a label, a GOV.UK tag colour and an
     urgency (higher is more urgent). `for_worker`: the worker's own pages, where a discreet alarm looks like an

@@ -135,3 +135,29 @@ def test_an_empty_chart_still_has_its_table_saying_so():
     html = render_to_string("core/includes/chart_bar.html", {"chart": chart})
     assert "<svg" not in html and "No figures." in html
     assert chart.is_empty
+
+
+def test_heatmap_groups_and_totals_in_the_picture_and_the_table():
+    chart = charts.heatmap(
+        title="Contacts", label_heading="Agency", columns=["Jan", "Feb"], total_heading="Total",
+        rows=[Row(label="Attempted", values=(2, 1), group="Health"), Row(label="Refused", values=(1, None),
+                                                                         group="Health", tone="red"),
+              Row(label="Attempted", values=(None, None), group="Police")])
+    assert [r.group for r in chart.heat_rows] == ["Health", "", "Police"]
+    assert [r.separator_y is not None for r in chart.heat_rows] == [False, False, True]
+    assert [r.total for r in chart.heat_rows] == [3, 1, None]
+    assert chart.columns[-1] == ("Total", chart.total_x) and chart.label_width > chart.group_width > 0
+    assert [(e["group"], e["group_span"], e["total"]) for e in chart.table_rows] == [
+        ("Health", 2, 3), ("Health", 0, 1), ("Police", 1, None)]
+    html = render_to_string("core/includes/chart_heatmap.html", {"chart": chart})
+    _check_markup(html, chart)
+    assert html.count('scope="rowgroup"') == 2 and 'rowspan="2"' in html
+    assert re.findall(r'ds-numeric"><strong>([^<]*)</strong></td>', html) == ["3", "1", "–"]
+
+
+def test_a_chart_under_a_heading_of_its_own_keeps_its_caption_for_screen_readers_only():
+    chart = charts.bar_chart(title="Overdue", label_heading="L", value_heading="V", rows=[("A", 1)])
+    plain = render_to_string("core/includes/chart_bar.html", {"chart": chart})
+    headed = render_to_string("core/includes/chart_bar.html", {"chart": chart, "headed": True})
+    assert '<figcaption class="govuk-heading-s ds-chart__title">Overdue</figcaption>' in plain
+    assert '<figcaption class="govuk-visually-hidden ds-chart__title">Overdue</figcaption>' in headed

@@ -52,9 +52,13 @@ def test_the_check_refuses_an_empty_point_a_duplicate_a_missing_entry_and_a_wron
 
 
 def test_the_order_is_the_declared_order_not_the_order_apps_load_in():
-    # SAF-3: a live visit alarm is the first thing on anyone's home page, then My actions (not INSTALLED_APPS order).
+    # SAF-3: a live visit alarm is the first thing on anyone's home page (not INSTALLED_APPS order); issue 18: then
+    # a manager's or an administrator's counters and overdue actions by worker, then My actions and the caseload.
     names = [f"{f.__module__}.{f.__name__}" for f in extensions.HOME_SECTIONS]
-    assert names[:2] == ["doorstep.visits.home.visits_section", "doorstep.escalations.home.my_actions_section"]
+    assert names[:6] == ["doorstep.visits.home.visits_section", "doorstep.core.homepage.counters_section",
+                         "doorstep.escalations.home.overdue_by_worker_section",
+                         "doorstep.agencies.home.locked_accounts_section",
+                         "doorstep.escalations.home.my_actions_section", "doorstep.families.home.caseload_section"]
     # FLG-1: the risk to professionals is the first banner of every page of a family.
     assert next(iter(extensions.CASEFILE_BANNERS)).__name__ == "risk_banner"
     # The demo's escalation engine runs once every other capability has given the families their histories; then the

@@ -35,7 +35,7 @@ def test_my_actions_is_the_first_section_of_the_landing_page(world, client):
     raise_action(world)
     login(client, world, "involved_practitioner")
     page = client.get("/").content.decode()
-    assert page.index("My actions") < page.index("Families your agency works with")
+    assert page.index("My actions") < page.index("Your caseload")
     assert "Convene a multi-agency meeting" in page and world.family.name in page
 
 

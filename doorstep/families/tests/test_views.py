@@ -193,10 +193,14 @@ def test_ending_an_involvement_from_the_page(world, client):
     assert involvement.end_reason == "Case closed"
 
 
-def test_home_lists_the_agencys_families(world, client):
-    client.force_login(world.users["involved_manager"])
+def test_home_lists_the_families_the_worker_leads_not_every_family_of_the_agency(world, client):
+    # Issue 18: the practitioner's own caseload (families/tests/test_caseload.py ranks it).
+    client.force_login(world.users["involved_practitioner"])
     html = client.get(reverse("home")).content.decode()
     assert "Testing household" in html and "Other household" not in html
+    client.force_login(world.users["involved_manager"])  # the same agency, but leads and visits no family
+    html = client.get(reverse("home")).content.decode()
+    assert "Testing household" not in html and "You do not lead or visit any family yet." in html
 
 
 def test_a_draft_typed_before_the_session_timed_out_comes_back_after_signing_in(world, client, time_machine):

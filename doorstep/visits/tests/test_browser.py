@@ -82,7 +82,7 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
 
         # The manager agrees it from their queue.
         _sign_in(page, base, manager)
-        page.get_by_role("link", name="1 visit plan waits for your agreement").click()
+        page.get_by_role("link", name="1 Visit plans to agree").click()  # issue 18: the manager's counter
         page.get_by_role("link", name=world.family.name).click()
         expect(page.locator("#plan-factors")).to_contain_text("Dogs or other animals at the address")
         page.check("input[name=decision][value=agreed]")

@@ -257,7 +257,7 @@ def test_the_home_page_puts_a_live_alarm_first(world, client):
     client.force_login(world.users["involved_manager"])
     page = client.get(reverse("home")).content.decode()
     assert "Lone-worker alarm" in page and reverse("visits:alarm", args=[visit.pk]) in page
-    assert page.index("Lone-worker alarm") < page.index("Families your agency works with")
+    assert page.index("Lone-worker alarm") < page.index("Your team")  # issue 18: before the manager's counters
     client.force_login(visit.worker)
     page = client.get(reverse("home")).content.decode()
     assert "You are out on a visit" in page and reverse("visits:out", args=[visit.pk]) in page
