@@ -3,8 +3,8 @@ words as JSON, compiled to a tagged PDF/UA-1 (headings, lists, tables with heade
 and title), so that a screen reader can read the chronology and the written agreement.
 
 The data goes in as JSON (`sys.inputs.data`), never spliced into markup: a name or a summary that looks like Typst
-is printed as written. Typst lays out a 7,000-entry chronology in 2-3 s on the bench machine, which keeps the
-worker-made PDF within issue 15's 4 s; WeasyPrint's `pdf/ua-1` took minutes for the same table (issue 18's notes).
+is printed as written. Typst lays out a 7,000-entry chronology in 1.5-2.3 times the time of the untagged ReportLab
+table it replaced (docs/performance.md); WeasyPrint's `pdf/ua-1` did not finish the same table in 300 s.
 
 Fonts: Welsh needs ŵ and ŷ. Typst is given DOORSTEP_PDF_FONT / DOORSTEP_PDF_FONT_BOLD if set, otherwise Liberation
 Sans or DejaVu Sans from Debian's font packages; a letter that font lacks falls back to the fonts built into Typst,
