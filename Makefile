@@ -19,9 +19,10 @@ help:
 	@echo "make bench  - generate the 100,000-family region in PostgreSQL (once) and measure (docs/performance.md)"
 
 # System packages (Debian): Chromium for browser tests, gettext to compile translations, PgBouncer for the operations
-# tests (issue 17). Only as root.
+# tests (issue 17), poppler-utils' pdftotext to read the PDFs in tests (issue 18). Only as root.
 system-packages:
 	@need=""; command -v chromium >/dev/null || need="$$need chromium"; command -v msgfmt >/dev/null || need="$$need gettext"; \
+	command -v pdftotext >/dev/null || need="$$need poppler-utils"; \
 	test -x /usr/sbin/pgbouncer || need="$$need pgbouncer"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "Installing system packages:$$need"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \

@@ -1,16 +1,17 @@
 from django.core import checks
 
-from .pdf import font_covers_welsh, font_paths
+from doorstep.core.pdf import font_family
 
 
 @checks.register(checks.Tags.compatibility)
 def pdf_font_check(app_configs=None, **kwargs):
-    """Welsh agreements need a font with ŵ and ŷ in the PDF (AGR-1, FAM-4)."""
-    paths = font_paths()
-    if paths is None or not font_covers_welsh(paths[0]):
+    """PDFs are set in a TrueType font with the Welsh letters ŵ and ŷ (AGR-1, FAM-4): DOORSTEP_PDF_FONT, Liberation
+    Sans or DejaVu Sans. Without one, Typst's own fonts stand in (they have the letters, but look unlike the rest)."""
+    if font_family() is None:
         return [checks.Warning(
-            "No TrueType font with the Welsh letters ŵ and ŷ was found for written agreement PDFs.",
-            hint="Install Debian's fonts-dejavu-core, or set DOORSTEP_PDF_FONT to a TrueType font that has them.",
+            "None of the fonts for PDFs (DOORSTEP_PDF_FONT, Liberation Sans, DejaVu Sans) was found.",
+            hint="Install Debian's fonts-liberation or fonts-dejavu-core, or set DOORSTEP_PDF_FONT to a TrueType font "
+                 "with ŵ and ŷ.",
             id="agreements.W001",
         )]
     return []

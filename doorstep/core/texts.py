@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
@@ -147,29 +149,52 @@ def _welsh_before_a_vowel(sentence: str) -> str:
                            ("ag " if m.group(1) == "â" else "Ag "), sentence)
 
 
-def _render(value) -> str:
+# Issue 15: a long chronology renders tens of thousands of stored sentences; each msgid's translation is looked up
+# once per language (Django's gettext goes through the active translation's thread-local on every call), and the
+# language is read once per sentence rather than once per part. Cleared when the catalogues' settings change.
+_translations: dict[tuple[str, str], str] = {}
+
+
+@receiver(setting_changed)
+def _forget_translations(*, setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _translations.clear()
+
+
+def _translate_in(language: str, msgid: str, params: dict) -> str:
+    if PLURAL_SEPARATOR in msgid:  # depends on the count: not kept
+        return _translate(msgid, params)
+    key = (language, msgid)
+    found = _translations.get(key)
+    if found is None:
+        found = _translations[key] = _translate(msgid, params)
+    return found
+
+
+def _render(value, language: str | None = None) -> str:
     if isinstance(value, Text):
-        message = _translate(value.msgid, value.params)
+        language = language if language is not None else (translation.get_language() or "")
+        message = _translate_in(language, value.msgid, value.params)
         if not value.params:
             return message
         # Numbers stay numbers, for "%(count)d".
-        sentence = message % {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else _render(v)
-                              for name, v in value.params.items()}
-        return _welsh_before_a_vowel(sentence) if (translation.get_language() or "").startswith("cy") else sentence
+        sentence = message % {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else
+                              _render(v, language) for name, v in value.params.items()}
+        return _welsh_before_a_vowel(sentence) if language.startswith("cy") else sentence
     if isinstance(value, Verbatim):
         return value.text
     if isinstance(value, Names):
-        return _names_pick(value, translation.get_language())
+        return _names_pick(value, translation.get_language() if language is None else language)
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
     if isinstance(value, date):
         return date_format(value)
     if isinstance(value, (list, tuple)):
-        return "; ".join(_render(v) for v in value)
+        return "; ".join(_render(v, language) for v in value)
     if isinstance(value, Joined):
-        return value.separator.join(_render(v) for v in value.items)
+        return value.separator.join(_render(v, language) for v in value.items)
     if isinstance(value, Lowercase):
-        return _render(value.value).lower()
+        return _render(value.value, language).lower()
     if value is None:
         return ""
     return str(value)

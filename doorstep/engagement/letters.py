@@ -2,14 +2,17 @@
 in the letter's language (English or Welsh), standard or plain language for low literacy (FAM-4)."""
 
 from datetime import date
+from pathlib import Path
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from doorstep.chronology.documents import build_pdf, para, styles
+from doorstep.core.pdf import render_pdf
 from doorstep.families.models import FamilyAddress
 
 from .models import ACHIEVED_OUTCOMES, REMOTE_KINDS, ParentLetter
+
+TEMPLATE = Path(__file__).with_name("letter.typ")
 
 
 def _day(value) -> str:
@@ -82,20 +85,11 @@ def letter_content(letter: ParentLetter) -> dict:
 
 
 def letter_pdf(letter: ParentLetter) -> bytes:
+    """The letter as a tagged PDF (issue 18), made the one way Doorstep makes PDFs (doorstep.core.pdf)."""
     content = letter_content(letter)
-    s = styles(scale=1.35 if content["plain"] else 1.1)
-    story = [para(line, s["body"]) for line in content["recipient"]]
-    story += [para(content["date_line"], s["body"]), para(content["title"], s["title"]),
-              para(content["greeting"], s["body"])]
-    story += [para(line, s["body"]) for line in content["intro"]]
-    for heading, text in content["sections"]:
-        story += [para(heading, s["h2"]), para(text, s["body"])]
-    story.append(para(content["next_heading"], s["h2"]))
-    story += [para(f"• {line}", s["body"]) for line in content["requirements"]] or [
-        para(content["nothing_next"], s["body"])]
-    story += [para(line, s["body"]) for line in content["closing"]]
-    story.append(para(content["sign_off"], s["body"]))
-    story += [para(line, s["body"]) for line in content["signature"] if line]
     with translation.override(letter.language):
-        footer = f"{letter.family.reference} · {letter.contact.agency.name}"
-        return build_pdf(story, title=content["title"], footer=footer, author=letter.created_by.get_full_name())
+        data = {**content, "footer": f"{letter.family.reference} · {letter.contact.agency.name}",
+                "page_label": _("Page %(n)s of %(total)s") % {"n": "{page}", "total": "{pages}"},
+                "signature": [line for line in content["signature"] if line]}
+        return render_pdf(TEMPLATE, data, title=content["title"], language=letter.language,
+                          author=letter.created_by.get_full_name())

@@ -47,6 +47,9 @@ class FamilySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_current_address(self, family) -> str | None:
+        if hasattr(family, "case_file_current_address"):  # read by family_case_file (API family): not read again
+            address = family.case_file_current_address
+            return str(address) if address else None
         current = getattr(family, "current_addresses", None)
         return str(current[0].address) if current else None
 
@@ -100,7 +103,6 @@ class FamilyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         context = selectors.family_case_file(family=family)
         family._members = context["members"]
         family._involvements = context["involvements"]
-        family.current_addresses = [a for a in selectors.family_addresses(family=family) if a.moved_out is None]
         data = FamilyDetailSerializer(family).data
         for extra in DETAIL_EXTRAS:
             data.update(extra(family=family, professional=request.user))

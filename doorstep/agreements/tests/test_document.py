@@ -6,7 +6,9 @@ import pytest
 from pypdf import PdfReader
 
 from doorstep.agreements.document import vowel_first, agreement_document
-from doorstep.agreements.pdf import agreement_pdf, font_covers_welsh, font_paths
+from doorstep.agreements.pdf import agreement_pdf
+from doorstep.core.pdf import font_family
+from doorstep.testing import pdf
 from doorstep.families import services as family_services
 from doorstep.families.models import MemberRole
 
@@ -66,6 +68,21 @@ def test_the_pdf_says_what_the_page_says_in_welsh(world):
     assert "Llofnod" in text and "Kelly Testing" in text
 
 
-def test_the_configured_font_has_the_welsh_letters():
-    paths = font_paths()
-    assert paths is not None and font_covers_welsh(paths[0])
+def test_the_documents_font_is_found():
+    # PDFs are set in Liberation Sans or DejaVu Sans (both have ŵ and ŷ), not in a fallback (issue 18).
+    assert font_family() in ("Liberation Sans", "DejaVu Sans")
+
+
+@pytest.mark.django_db
+def test_the_pdf_is_tagged_for_a_screen_reader_in_the_agreements_language(world):
+    # Issue 18: the language, the title and each section as headings, the behaviours as a list.
+    version = issued(world, language="cy")
+    document = agreement_document(version)
+    content = agreement_pdf(document)
+    language, tags = pdf.structure(content)
+    assert language == "cy"
+    assert tags[:2] == ["Document", "H1"]
+    assert tags.count("H2") == len(document.sections) + 2  # each section, then the two signature blocks
+    assert "L" in tags and "LI" in tags
+    text = squash(pdf.text(content))
+    assert squash(document.title) in text and squash(document.sections[0].heading) in text
