@@ -164,7 +164,8 @@ def out(request, visit_id: int):
                                                                vehicle=d["vehicle"], minutes=int(d["minutes"]),
                                                                accompanied=accompanied, elsewhere=d["elsewhere"],
                                                                share_location=d["share_location"],
-                                                               location=_location(request))):
+                                                               location=_location(request),
+                                                               key=_press_key(request))):
                 # Issue 18: no banner: the page itself says so ("On the visit", "Back by"), and on a phone a banner
                 # would push "I'm safe, leaving" behind the "I need help now" bar.
                 return redirect("visits:out", visit_id=visit.pk)
@@ -215,6 +216,12 @@ def _location(request) -> dict | None:
     return {k: request.POST.get(k, "") for k in ("latitude", "longitude", "accuracy")}
 
 
+def _press_key(request) -> str:
+    """Issue 18, poor signal: the key each form of the visit page carries, so that a press sent again (queued on a
+    phone without signal, or pressed twice) is done once (`services._pressed`)."""
+    return request.POST.get("press_key", "")
+
+
 def _worker_action(request, visit_id: int, call, success: str):
     visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="check-in")
     try:
@@ -237,7 +244,7 @@ def extend(request, visit_id: int):
     minutes = int(minutes) if minutes.isdigit() else 0
     response, _visit, _ok = _worker_action(
         request, visit_id, lambda v: services.visit_extend(visit=v, by=request.user, minutes=minutes,
-                                                           location=_location(request)),
+                                                           location=_location(request), key=_press_key(request)),
         _("Visit extended by %(minutes)s minutes.") % {"minutes": minutes})
     return response
 
@@ -252,11 +259,12 @@ def check_out(request, visit_id: int):
     if request.POST.get("leaving") == "now":
         # Issue 18 (BS 8484): the discreet alarm. Everything the worker sees is an ordinary check-out's.
         response, _visit, _ok = _worker_action(
-            request, visit_id, lambda v: services.visit_duress(visit=v, by=request.user),
+            request, visit_id, lambda v: services.visit_duress(visit=v, by=request.user, key=_press_key(request)),
             _("You have reported back safe."))
         return response
     response, visit, ok = _worker_action(
-        request, visit_id, lambda v: services.visit_check_out(visit=v, by=request.user, something_happened=happened),
+        request, visit_id, lambda v: services.visit_check_out(visit=v, by=request.user, something_happened=happened,
+                                                   key=_press_key(request)),
         _("You have reported back safe."))
     if ok and happened:
         return _to_incident(request, visit)
@@ -272,7 +280,8 @@ def _to_incident(request, visit):
 @login_required
 def something_happened(request, visit_id: int):
     response, visit, ok = _worker_action(
-        request, visit_id, lambda v: services.visit_something_happened(visit=v, by=request.user), "")
+        request, visit_id, lambda v: services.visit_something_happened(visit=v, by=request.user,
+                                                                     key=_press_key(request)), "")
     return _to_incident(request, visit) if ok else response
 
 
@@ -281,7 +290,8 @@ def something_happened(request, visit_id: int):
 def help_now(request, visit_id: int):
     visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="help requested")
     try:
-        alert = services.visit_help(visit=visit, by=request.user, location=_location(request))
+        alert = services.visit_help(visit=visit, by=request.user, location=_location(request),
+                                    key=_press_key(request))
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
