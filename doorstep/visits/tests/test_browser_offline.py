@@ -8,6 +8,7 @@ import pytest
 from django.db import connections
 
 from doorstep.audit.models import AuditEvent
+from doorstep.core.tests.test_browser_pages import axe_violations, sideways
 from doorstep.testing.browser import browser_page, sign_in
 from doorstep.visits.models import ChainStep, Visit, VisitAlert, VisitEvent, VisitStatus
 
@@ -42,8 +43,17 @@ def test_offline_im_safe_leaving_is_kept_shown_as_not_sent_and_arrives_once_back
     with browser_page(**PHONE) as page:
         _open_the_visit_page(page, base, world, visit)
         expect(page.locator("#not-sent")).to_be_hidden()
-        header = page.locator("header").bounding_box()
-        print("HEADER", header)
+        # The compact header (issue 18): 227 px tall at 390x844 before, and "I'm safe, leaving" lower by as much.
+        assert page.locator("header").bounding_box()["height"] <= 100
+        assert page.locator("#check-out").bounding_box()["y"] < 300
+        page.locator(".govuk-service-navigation__toggle").click()  # the service navigation still opens
+        expect(page.locator("#navigation").get_by_role("link", name="My visits")).to_be_visible()
+        page.locator(".govuk-service-navigation__toggle").click()
+        expect(page.locator("#after-visit")).to_contain_text("Synthetic demonstration data only")
+        assert axe_violations(page) == []
+        page.set_viewport_size({"width": 320, "height": 700})
+        assert sideways(page) == 0
+        page.set_viewport_size(PHONE)
 
         page.context.set_offline(True)
         page.locator("#check-out").click()
@@ -52,6 +62,7 @@ def test_offline_im_safe_leaving_is_kept_shown_as_not_sent_and_arrives_once_back
         expect(banner).to_contain_text("Not sent yet: trying again")
         expect(banner).to_contain_text("“I'm safe, leaving”, pressed at")
         expect(banner.locator("a[href='tel:999']")).to_be_visible()
+        assert axe_violations(page) == []
         expect(banner.locator("a[href='tel:07700 900456']")).to_contain_text(f"Call {manager}, your line manager")
         # Pressed again while it waits: still one press.
         page.locator("#check-out").click()
@@ -100,6 +111,8 @@ def test_offline_i_need_help_now_raises_one_alarm_once_back_online(live_server, 
 
 @pytest.mark.browser
 def test_the_visit_page_installs_and_its_service_worker_keeps_no_family_data(live_server, browser_world):
+    from playwright.sync_api import expect
+
     world = browser_world
     visit = started(world)
     base = live_server.url
@@ -131,4 +144,9 @@ def test_the_visit_page_installs_and_its_service_worker_keeps_no_family_data(liv
         text = page.locator("body").inner_text()
         assert world.family.name not in text and "Heol y Felin" not in text
         assert page.locator("a[href='tel:999']").count() >= 1
+        # Back online the shell opens the page the worker wanted.
+        page.context.set_offline(False)
+        expect(page.locator("#check-out")).to_be_visible()
+        page.goto(f"{base}/visits/offline/")
+        assert axe_violations(page) == []
         connections.close_all()
