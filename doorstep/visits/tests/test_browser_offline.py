@@ -146,7 +146,7 @@ def test_the_visit_page_installs_and_its_service_worker_keeps_no_family_data(liv
         assert page.locator("a[href='tel:999']").count() >= 1
         # Back online the shell opens the page the worker wanted.
         page.context.set_offline(False)
-        expect(page.locator("#check-out")).to_be_visible()
+        expect(page.locator("#check-out")).to_be_visible(timeout=15000)
         page.goto(f"{base}/visits/offline/")
         assert axe_violations(page) == []
         connections.close_all()

@@ -226,11 +226,32 @@ document.addEventListener("visibilitychange", () => {
 showQueued();
 flush();
 
-// The offline page shell: when signal returns and nothing waits, open the page the worker wanted.
-if (document.querySelector("[data-offline-shell]")) {
+// The offline page shell: when the server can be reached again and nothing waits, open the page the worker wanted.
+// The shell's own address is asked (it holds nobody's data and is no audited read); the service worker lets that
+// request through to the network, so an answer means signal.
+const shell = document.querySelector("[data-offline-shell]");
+if (shell && window.location.pathname !== shell.dataset.offlineShell) {  // shown in place of another page
+  let wait = 2;
+  let timer = null;
+  const probe = async () => {
+    clearTimeout(timer);
+    try {
+      const response = await fetch(shell.dataset.offlineShell, { cache: "no-store", credentials: "same-origin" });
+      if (response.ok && !queued().length) {
+        window.location.reload();
+        return;
+      }
+    } catch {
+      // still no signal
+    }
+    wait = Math.min(wait * 2, 30);
+    timer = setTimeout(probe, wait * 1000);
+  };
   window.addEventListener("online", () => {
-    if (!queued().length) window.location.reload();
+    wait = 1;
+    probe();
   });
+  timer = setTimeout(probe, wait * 1000);
 }
 
 const worker = document.querySelector("[data-service-worker]");
