@@ -22,4 +22,7 @@ for (const map of ["govuk-frontend/dist/govuk/govuk-frontend.min.css.map", "govu
 cpSync("node_modules/axe-core/axe.min.js", `${out}/axe/axe.min.js`);
 cpSync("frontend/doorstep.css", `${out}/doorstep.css`);
 cpSync("frontend/doorstep.js", `${out}/doorstep.js`);
+// Issue 18: the visit page's app icons (its web app manifest). doorstep.svg is the drawing; the PNGs are the same
+// shapes at 192 and 512 px, for phones that want a bitmap.
+cpSync("frontend/icons", `${out}/icons`, { recursive: true });
 console.log(`built ${out}`);

@@ -332,9 +332,17 @@ class VisitEvent(models.Model):
     # (`Text` JSON), shown in the reader's language; `note` keeps it in the site's language, and holds a person's
     # own words (a refusal's or a resolution's reason).
     note_text = models.JSONField(null=True, blank=True, editable=False)
+    # Issue 18, poor signal (SAF-3, SAF-4): the key the worker's press carried (made into each form of the visit
+    # page). A press queued on a phone without signal is sent again until it arrives, and may arrive twice: a repeat
+    # with the same key returns the first press's outcome and writes nothing new (no second audit row or alarm).
+    press_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "press_key"], condition=~Q(press_key=""),
+                                    name="visit_event_press_once"),
+        ]
         verbose_name = _("visit event")
 
     @property

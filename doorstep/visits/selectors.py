@@ -319,8 +319,14 @@ def own_visit_get(*, professional, visit_id: int, purpose: str = "out on a visit
 def help_alarm(*, visit: Visit) -> dict:
     """Issue 18 (SAF-3, SAF-4): what the worker sees after "I need help now": who has been alerted and when, who
     has acknowledged, and whom to phone (the line manager). Three queries, whatever the chain's length."""
-    from doorstep.incidents.selectors import managers_of
-
     alerts = list(VisitAlert.objects.filter(visit=visit, round=visit.alarm_round).exclude(step=ChainStep.REMINDER)
                   .select_related("acknowledged_by").prefetch_related("recipients"))
-    return {"alerts": alerts, "call": [m for m in managers_of(visit.worker) if m.phone]}
+    return {"alerts": alerts, "call": managers_to_call(visit=visit)}
+
+
+def managers_to_call(*, visit: Visit) -> list:
+    """The worker's line managers with a phone number: whom the visit page offers to call (tel: links) after "I need
+    help now", and while a press waits on the phone for signal (issue 18). One query."""
+    from doorstep.incidents.selectors import managers_of
+
+    return [m for m in managers_of(visit.worker) if m.phone]

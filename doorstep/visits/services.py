@@ -44,6 +44,8 @@ EXTENSIONS = (15, 30)
 # the office), never hours ago.
 PLAN_GRACE = timedelta(minutes=30)
 PHONE = re.compile(r"^\+?[\d\s()-]{7,20}$")
+# Issue 18, poor signal: the key a press carries (`VisitEvent.press_key`), made into each form of the visit page.
+PRESS_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def _when(moment: datetime) -> str:
@@ -59,12 +61,29 @@ def _lock(visit: Visit) -> Visit:
             .get(pk=visit.pk))
 
 
-def _event(visit: Visit, kind: str, *, by=None, note: "str | Text" = "", at: datetime | None = None) -> VisitEvent:
+def _event(visit: Visit, kind: str, *, by=None, note: "str | Text" = "", at: datetime | None = None,
+           key: str = "") -> VisitEvent:
     """`note` is a person's own words (a str), or a sentence Doorstep writes (a `Text`, read in the reader's
-    language: issue 14)."""
+    language: issue 14). `key`: the press it records (`_pressed`)."""
     plain, stored = text_store(note)
     return VisitEvent.objects.create(visit=visit, kind=kind, by=by, note=plain, note_text=stored,
-                                     at=at or timezone.now())
+                                     at=at or timezone.now(), press_key=key)
+
+
+def _pressed(visit: Visit, key: str, kind: str) -> tuple[VisitEvent | None, str]:
+    """Issue 18, poor signal (SAF-3: nothing pressed is lost, nothing counted twice). A press made without signal is
+    queued on the phone and sent again until it arrives, so the same press may arrive more than once. Returns the
+    event an earlier arrival of this press wrote (then the caller returns that outcome and writes nothing), and the
+    key to store with the event of a first arrival. Call after `_lock`: the row lock orders two arrivals of one
+    press. A key that is not one Doorstep made is ignored (a press never fails for it); a key already used for
+    another kind of press is not this press's, so the new event goes without it."""
+    key = key if key and PRESS_KEY.match(key) else ""
+    if not key:
+        return None, ""
+    earlier = VisitEvent.objects.filter(visit=visit, press_key=key).first()
+    if earlier is None:
+        return None, key
+    return (earlier, key) if earlier.kind == kind else (None, "")
 
 
 def _notify_each(recipients: Iterable[Professional], *, kind, message, link: str, family, mandatory: bool,
@@ -333,13 +352,16 @@ def _stand_down(visit: Visit, *, by, now: datetime, note, message: Text | None =
 @transaction.atomic
 def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle: str = "",
                 minutes: int | None = None, accompanied: bool = True, elsewhere: str = "",
-                share_location: bool = False, location: Mapping | None = None) -> Visit:
+                share_location: bool = False, location: Mapping | None = None, key: str = "") -> Visit:
     """"I've arrived": the monitored visit starts, with the contact number for this visit (SAF-3, 003 §5.4).
     `accompanied`: whoever the plan says goes with the worker is there; `elsewhere`: where the worker is, if not at
     the planned place. An arrival outside the plan still starts the visit (monitoring never waits), and it is
-    flagged (issue 18)."""
+    flagged (issue 18). `key`: the press (`_pressed`)."""
     visit = _lock(visit)
     _require_worker(visit, by)
+    earlier, key = _pressed(visit, key, VisitEvent.Kind.STARTED)
+    if earlier is not None:
+        return visit
     if visit.status == VisitStatus.AWAITING_AGREEMENT:
         raise ValidationError({"contact_number": _("Your manager has not agreed this plan yet: you cannot start "
                                                    "the visit")})
@@ -371,7 +393,7 @@ def visit_start(*, visit: Visit, by: Professional, contact_number: str, vehicle:
             visit.save()
     except IntegrityError:  # the same worker started another visit at the same moment
         raise ValidationError({"contact_number": _("You are already out on another visit")}) from None
-    _event(visit, VisitEvent.Kind.STARTED, by=by, at=now,
+    _event(visit, VisitEvent.Kind.STARTED, by=by, at=now, key=key,
            note=Text(gettext_noop("Expected back by %(time)s")) % {"time": _time(visit.expected_back)})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Visit started")))
@@ -416,10 +438,15 @@ def _arrived_off_plan(visit: Visit, *, by, now: datetime, accompanied: bool, els
 
 
 @transaction.atomic
-def visit_extend(*, visit: Visit, by: Professional, minutes: int, location: Mapping | None = None) -> Visit:
-    """"Extend by 15 / 30 minutes": a check-in. If an alarm has started it is stood down."""
+def visit_extend(*, visit: Visit, by: Professional, minutes: int, location: Mapping | None = None,
+                 key: str = "") -> Visit:
+    """"Extend by 15 / 30 minutes": a check-in. If an alarm has started it is stood down. `key`: the press
+    (`_pressed`): a queued extension that arrives twice extends once."""
     visit = _lock(visit)
     _require_worker(visit, by)
+    earlier, key = _pressed(visit, key, VisitEvent.Kind.EXTENDED)
+    if earlier is not None:
+        return visit
     if visit.status != VisitStatus.IN_PROGRESS:
         raise ValidationError({"minutes": _("This visit is not in progress")})
     if minutes not in EXTENSIONS:
@@ -430,7 +457,7 @@ def visit_extend(*, visit: Visit, by: Professional, minutes: int, location: Mapp
     _schedule(visit, now=now)
     _located(visit, location, on="extension", now=now)
     visit.save()
-    _event(visit, VisitEvent.Kind.EXTENDED, by=by, at=now,
+    _event(visit, VisitEvent.Kind.EXTENDED, by=by, at=now, key=key,
            note=Text(gettext_noop("Expected back by %(time)s")) % {"time": _time(visit.expected_back)})
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Visit extended by %(minutes)s minutes")) % {"minutes": minutes})
@@ -448,18 +475,21 @@ def _end(visit: Visit, *, by, now: datetime) -> None:
 
 
 @transaction.atomic
-def visit_check_out(*, visit: Visit, by: Professional, something_happened: bool = False) -> Visit:
+def visit_check_out(*, visit: Visit, by: Professional, something_happened: bool = False, key: str = "") -> Visit:
     """"I'm safe, leaving". If something happened (SAF-4, 004 §6.1), the manager is told at once; the incident is
-    recorded next, on the incident form."""
+    recorded next, on the incident form. `key`: the press (`_pressed`)."""
     visit = _lock(visit)
     _require_worker(visit, by)
+    earlier, key = _pressed(visit, key, VisitEvent.Kind.CHECKED_OUT)
+    if earlier is not None:
+        return visit
     if visit.status != VisitStatus.IN_PROGRESS:
         raise ValidationError({"something_happened": _("This visit is not in progress")})
     now = timezone.now()
     _stand_down(visit, by=by, now=now, note=gettext_lazy("reported back safe"))
     _end(visit, by=by, now=now)
     visit.save()
-    _event(visit, VisitEvent.Kind.CHECKED_OUT, by=by, at=now)
+    _event(visit, VisitEvent.Kind.CHECKED_OUT, by=by, at=now, key=key)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Visit ended: safe")))
     if something_happened:
@@ -467,10 +497,10 @@ def visit_check_out(*, visit: Visit, by: Professional, something_happened: bool 
     return visit
 
 
-def _something_happened(visit: Visit, *, by, now: datetime) -> None:
+def _something_happened(visit: Visit, *, by, now: datetime, key: str = "") -> None:
     visit.something_happened = True
     visit.save(update_fields=["something_happened"])
-    _event(visit, VisitEvent.Kind.SOMETHING_HAPPENED, by=by, at=now)
+    _event(visit, VisitEvent.Kind.SOMETHING_HAPPENED, by=by, at=now, key=key)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Something happened at the visit: manager told")))
     # SAF-4 (004 §6.1): "Contact the Manager immediately".
@@ -494,10 +524,14 @@ REPORT_AFTER = timedelta(hours=24)
 
 
 @transaction.atomic
-def visit_something_happened(*, visit: Visit, by: Professional) -> Visit:
-    """"Something happened", said after checking out: the manager is told at once (SAF-4, 004 §6.1)."""
+def visit_something_happened(*, visit: Visit, by: Professional, key: str = "") -> Visit:
+    """"Something happened", said after checking out: the manager is told at once (SAF-4, 004 §6.1). `key`: the
+    press (`_pressed`)."""
     visit = _lock(visit)
     _require_worker(visit, by)
+    earlier, key = _pressed(visit, key, VisitEvent.Kind.SOMETHING_HAPPENED)
+    if earlier is not None:
+        return visit
     now = timezone.now()
     if visit.shows_as_checked_out:
         return visit  # issue 18: after the discreet alarm the chain has the full alarm; the page goes on as usual
@@ -506,7 +540,7 @@ def visit_something_happened(*, visit: Visit, by: Professional) -> Visit:
     if visit.status != VisitStatus.COMPLETED or visit.ended_at < now - REPORT_AFTER:
         raise ValidationError({"something_happened": _("Record an incident from the family's case file")})
     if not visit.something_happened:
-        _something_happened(visit, by=by, now=now)
+        _something_happened(visit, by=by, now=now, key=key)
     return visit
 
 
@@ -587,10 +621,15 @@ def visit_alarm_fire_due(*, visit: Visit, now: datetime) -> list[VisitAlert]:
 
 
 @transaction.atomic
-def visit_help(*, visit: Visit, by: Professional, location: Mapping | None = None) -> VisitAlert | None:
-    """"I need help now": straight to the top of the chain, at once (not waiting for the sweep)."""
+def visit_help(*, visit: Visit, by: Professional, location: Mapping | None = None,
+               key: str = "") -> VisitAlert | None:
+    """"I need help now": straight to the top of the chain, at once (not waiting for the sweep). `key`: the press
+    (`_pressed`): a queued request for help that arrives twice raises one alarm, and its repeat returns that alert."""
     visit = _lock(visit)
     _require_worker(visit, by)
+    earlier, key = _pressed(visit, key, VisitEvent.Kind.HELP)
+    if earlier is not None:
+        return VisitAlert.objects.filter(visit=visit, step=ChainStep.HELP, fired_at=earlier.at).first()
     now = timezone.now()
     if visit.status == VisitStatus.READY:
         _start_for_help(visit, by=by, now=now)
@@ -600,7 +639,7 @@ def visit_help(*, visit: Visit, by: Professional, location: Mapping | None = Non
             visit=visit, round=visit.alarm_round, step=ChainStep.HELP).exists():
         visit.help_requested_at = now
     _located(visit, location, on="help", now=now)
-    _event(visit, VisitEvent.Kind.HELP, by=by, at=now)
+    _event(visit, VisitEvent.Kind.HELP, by=by, at=now, key=key)
     alert = _fire(visit, step=ChainStep.HELP, due_at=now, now=now)
     # Nothing more is timed: everyone on the chain has it. It ends when someone records the outcome.
     visit.next_alert_at = None
@@ -655,12 +694,16 @@ def visit_help_cancel(*, visit: Visit, by: Professional, reason: str) -> Visit:
 
 
 @transaction.atomic
-def visit_duress(*, visit: Visit, by: Professional) -> Visit:
+def visit_duress(*, visit: Visit, by: Professional, key: str = "") -> Visit:
     """Issue 18 (BS 8484 lone-worker devices): the discreet alarm. A worker who cannot press a red button in front
     of the family checks out with the duress choice: their screen shows an ordinary check-out, the chain gets the
-    full alarm at once, as for "I need help now" (SAF-3, SAF-4). Refused exactly as a check-out would be."""
+    full alarm at once, as for "I need help now" (SAF-3, SAF-4). Refused exactly as a check-out would be. `key`: the
+    press (`_pressed`)."""
     visit = _lock(visit)
     _require_worker(visit, by)
+    earlier, key = _pressed(visit, key, VisitEvent.Kind.DURESS)
+    if earlier is not None:
+        return visit
     if visit.status != VisitStatus.IN_PROGRESS:
         raise ValidationError({"something_happened": _("This visit is not in progress")})
     visit_help(visit=visit, by=by)
@@ -668,7 +711,7 @@ def visit_duress(*, visit: Visit, by: Professional) -> Visit:
     now = timezone.now()
     visit.duress_at = now
     visit.save(update_fields=["duress_at"])
-    _event(visit, VisitEvent.Kind.DURESS, by=by, at=now)
+    _event(visit, VisitEvent.Kind.DURESS, by=by, at=now, key=key)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=visit, family=visit.family,
                  summary=Text(gettext_noop("Discreet alarm: the worker checked out under duress")))
     return visit

@@ -5,6 +5,10 @@ from . import views
 app_name = "visits"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
+    # Issue 18, poor signal: the visit page as an installable web app (its shell, service worker and manifest).
+    path("offline/", views.offline, name="offline"),
+    path("service-worker.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("now/", views.board, name="board"),
     path("to-agree/", views.to_agree, name="to_agree"),
     path("families/<int:family_id>/plan/", views.plan, name="plan"),

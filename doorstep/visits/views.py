@@ -1,3 +1,4 @@
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -5,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, JsonResponse
+from django.templatetags.static import static
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -164,7 +167,8 @@ def out(request, visit_id: int):
                                                                vehicle=d["vehicle"], minutes=int(d["minutes"]),
                                                                accompanied=accompanied, elsewhere=d["elsewhere"],
                                                                share_location=d["share_location"],
-                                                               location=_location(request))):
+                                                               location=_location(request),
+                                                               key=_press_key(request))):
                 # Issue 18: no banner: the page itself says so ("On the visit", "Back by"), and on a phone a banner
                 # would push "I'm safe, leaving" behind the "I need help now" bar.
                 return redirect("visits:out", visit_id=visit.pk)
@@ -173,11 +177,14 @@ def out(request, visit_id: int):
     # Issue 18 (BS 8484): after the discreet alarm the page is an ordinary check-out's, while the chain has the alarm.
     discreet = visit.shows_as_checked_out
     helping = visit.is_live and visit.alarm_step == ChainStep.HELP and not discreet
+    help_alarm = selectors.help_alarm(visit=visit) if helping else None
     return render(request, "visits/out.html", {
         "visit": visit, "family": visit.family, "form": start,
         "state": selectors.visit_state(visit, now=now, for_worker=True), "discreet": discreet,
         # Issue 18: after "I need help now" the page is the alarm (who was alerted, who has it, whom to phone).
-        "help": selectors.help_alarm(visit=visit) if helping else None,
+        "help": help_alarm,
+        # Issue 18, poor signal: whom to phone while a press waits for signal (visits/_not_sent.html).
+        "call": help_alarm["call"] if help_alarm else selectors.managers_to_call(visit=visit), "sw_scope": _scope(),
         # "I need help now" is on every step of the visit, from the doorstep on (SAF-4).
         "may_ask_help": visit.status in (VisitStatus.READY, VisitStatus.IN_PROGRESS) and not discreet,
         "open_details": bool(start.errors) or not (visit.contact_number or request.user.phone),
@@ -215,6 +222,12 @@ def _location(request) -> dict | None:
     return {k: request.POST.get(k, "") for k in ("latitude", "longitude", "accuracy")}
 
 
+def _press_key(request) -> str:
+    """Issue 18, poor signal: the key each form of the visit page carries, so that a press sent again (queued on a
+    phone without signal, or pressed twice) is done once (`services._pressed`)."""
+    return request.POST.get("press_key", "")
+
+
 def _worker_action(request, visit_id: int, call, success: str):
     visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="check-in")
     try:
@@ -237,7 +250,7 @@ def extend(request, visit_id: int):
     minutes = int(minutes) if minutes.isdigit() else 0
     response, _visit, _ok = _worker_action(
         request, visit_id, lambda v: services.visit_extend(visit=v, by=request.user, minutes=minutes,
-                                                           location=_location(request)),
+                                                           location=_location(request), key=_press_key(request)),
         _("Visit extended by %(minutes)s minutes.") % {"minutes": minutes})
     return response
 
@@ -252,11 +265,12 @@ def check_out(request, visit_id: int):
     if request.POST.get("leaving") == "now":
         # Issue 18 (BS 8484): the discreet alarm. Everything the worker sees is an ordinary check-out's.
         response, _visit, _ok = _worker_action(
-            request, visit_id, lambda v: services.visit_duress(visit=v, by=request.user),
+            request, visit_id, lambda v: services.visit_duress(visit=v, by=request.user, key=_press_key(request)),
             _("You have reported back safe."))
         return response
     response, visit, ok = _worker_action(
-        request, visit_id, lambda v: services.visit_check_out(visit=v, by=request.user, something_happened=happened),
+        request, visit_id, lambda v: services.visit_check_out(visit=v, by=request.user, something_happened=happened,
+                                                   key=_press_key(request)),
         _("You have reported back safe."))
     if ok and happened:
         return _to_incident(request, visit)
@@ -272,7 +286,8 @@ def _to_incident(request, visit):
 @login_required
 def something_happened(request, visit_id: int):
     response, visit, ok = _worker_action(
-        request, visit_id, lambda v: services.visit_something_happened(visit=v, by=request.user), "")
+        request, visit_id, lambda v: services.visit_something_happened(visit=v, by=request.user,
+                                                                     key=_press_key(request)), "")
     return _to_incident(request, visit) if ok else response
 
 
@@ -281,7 +296,8 @@ def something_happened(request, visit_id: int):
 def help_now(request, visit_id: int):
     visit = selectors.own_visit_get(professional=request.user, visit_id=visit_id, purpose="help requested")
     try:
-        alert = services.visit_help(visit=visit, by=request.user, location=_location(request))
+        alert = services.visit_help(visit=visit, by=request.user, location=_location(request),
+                                    key=_press_key(request))
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
@@ -438,3 +454,52 @@ def mine(request):
     for v in visits:
         v.state = selectors.visit_state(v, now=now, for_worker=True)
     return render(request, "visits/mine.html", {"visits": visits})
+
+
+# Issue 18, poor signal: the visit page as an installable web app. The manifest and the service worker are served by
+# Django at fixed URLs (a service worker's URL must not change, and its scope is the folder it is served from:
+# /visits/), naming the static files by the names the static storage gives them (hashed in production), so they work
+# under whitenoise and collectstatic. The page shell is served to anyone and holds nobody's data.
+
+def _shell_assets() -> list[str]:
+    """The visit page's own static files: all the service worker ever caches, beside the shell."""
+    return [static(name) for name in (
+        "govuk/govuk-frontend.min.css", "moj/moj-frontend.min.css", "doorstep.css", "govuk/govuk-frontend.min.js",
+        "doorstep.js", "visits/visits.js", "icons/doorstep.svg", "icons/doorstep-192.png", "icons/doorstep-512.png",
+        "govuk/assets/images/favicon.ico")]
+
+
+def _scope() -> str:
+    """The folder the service worker is served from: the most it may control (/visits/)."""
+    return reverse("visits:service_worker").rsplit("/", 1)[0] + "/"
+
+
+@require_safe
+def offline(request):
+    """The page shell the service worker shows when a visit page cannot be reached: no family's data, nobody's name
+    (rendered as for nobody signed in, as it is kept on the phone); it sends what was pressed when signal returns."""
+    return render(request, "visits/offline.html", {"user": AnonymousUser(), "navigation": None,
+                                                   "session_timeout": None})
+
+
+@require_safe
+def service_worker(request):
+    assets = _shell_assets()
+    version = hashlib.sha256("\n".join(assets).encode()).hexdigest()[:12]
+    return render(request, "visits/service-worker.js", {"assets": assets, "version": version,
+                                                        "shell": reverse("visits:offline"), "scope": _scope()},
+                  content_type="text/javascript; charset=utf-8")
+
+
+@require_safe
+def manifest(request):
+    return JsonResponse({
+        "name": _("Doorstep: out on a visit"), "short_name": "Doorstep", "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("visits:mine"), "scope": _scope(),
+        "display": "standalone", "background_color": "#ffffff", "theme_color": "#0b0c0c",
+        "icons": [
+            {"src": static("icons/doorstep-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/doorstep-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("icons/doorstep.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from doorstep.testing.access import (
     AGENCY_STAFF,
+    EVERYONE,
     FAMILY,
     FAMILY_INVOLVED,
     INVOLVED_MANAGER,
@@ -76,6 +77,11 @@ def _pk(make):
 
 ROUTES = [
     Route("visits:mine", AGENCY_STAFF),
+    # Issue 18, poor signal: the visit page's web app (its page shell, service worker and manifest) holds nobody's
+    # data, and is served to anyone (a service worker is fetched again by the browser at any time, signed in or not).
+    Route("visits:offline", EVERYONE),
+    Route("visits:service_worker", EVERYONE),
+    Route("visits:manifest", EVERYONE),
     Route("visits:board", MANAGERS),
     Route("visits:to_agree", MANAGERS),
     Route("visits:plan", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
