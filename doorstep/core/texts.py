@@ -147,14 +147,24 @@ def _welsh_before_a_vowel(sentence: str) -> str:
                            ("ag " if m.group(1) == "â" else "Ag "), sentence)
 
 
+def _one_full_stop(message: str, rendered: dict) -> str:
+    """Issue 18: a parameter that ends its own sentence ("Step away.") is not followed by the message's full stop
+    as well ("away.. Reason"): the message's stop goes, the person's words stay as they were written."""
+    for name, value in rendered.items():
+        if isinstance(value, str) and value.rstrip()[-1:] in (".", "!", "?") and f"%({name})s." in message:
+            message = re.sub(rf"%\({re.escape(name)}\)s\.(?!\.)", f"%({name})s", message)
+    return message
+
+
 def _render(value) -> str:
     if isinstance(value, Text):
         message = _translate(value.msgid, value.params)
         if not value.params:
             return message
         # Numbers stay numbers, for "%(count)d".
-        sentence = message % {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else _render(v)
-                              for name, v in value.params.items()}
+        rendered = {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else _render(v)
+                    for name, v in value.params.items()}
+        sentence = _one_full_stop(message, rendered) % rendered
         return _welsh_before_a_vowel(sentence) if (translation.get_language() or "").startswith("cy") else sentence
     if isinstance(value, Verbatim):
         return value.text
