@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils import timezone
 from doorstep.core.access import family_get_for
 from doorstep.core.extensions import CHRONOLOGY_LINKS, CHRONOLOGY_TAGS
 
-from .models import ChronologyComment, ChronologyEntry
+from .models import SYSTEM_KINDS, ChronologyComment, ChronologyEntry, EntryKind
 
 PAGE_SIZE = 50
 
@@ -134,19 +134,29 @@ class ChronologyPage:
     entries: list
     older: str | None  # cursor for the next (older) page
     newer: str | None  # cursor for the previous (newer) page
-    count: int
+    count: int  # the entries shown, over every page
     is_first: bool
+    system_count: int = 0  # issue 18: system entries that match the filters (hidden unless asked for)
+    system_shown: bool = False
 
     def __iter__(self):
         return iter(self.entries)
 
 
 def chronology_page(*, family, filters: ChronologyFilters, before: str | None = None, after: str | None = None,
-                    size: int = PAGE_SIZE) -> ChronologyPage:
+                    size: int = PAGE_SIZE, system: bool = False) -> ChronologyPage:
     """One page of the family's chronology, newest first: `before` gives the entries older than a cursor,
-    `after` those newer than it; neither gives the newest. Five queries whatever the family's size."""
+    `after` those newer than it; neither gives the newest. Five queries whatever the family's size.
+
+    Issue 18: practice first. System entries (SYSTEM_KINDS) are left out unless `system` is asked for, or the
+    filter asks for that kind; they are counted (in the same query as the rest) so the page can say how many."""
     qs = chronology_filter(family=family, filters=filters)
-    count = qs.count()
+    counts = qs.order_by().aggregate(total=Count("id"), system=Count("id", filter=Q(kind__in=SYSTEM_KINDS)))
+    system_shown = system or filters.kind in SYSTEM_KINDS
+    count = counts["total"] if system_shown else counts["total"] - counts["system"]
+    if not system_shown:
+        qs = qs.exclude(kind__in=SYSTEM_KINDS)
+    extra = {"system_count": counts["system"], "system_shown": system_shown}
     before_key, after_key = cursor_parse(before), cursor_parse(after)
     if after_key:
         moment, pk = after_key
@@ -156,7 +166,7 @@ def chronology_page(*, family, filters: ChronologyFilters, before: str | None = 
         rows = list(reversed(rows[:size]))
         return ChronologyPage(entries=rows, count=count, is_first=not more_newer,
                               newer=cursor_for(rows[0]) if rows and more_newer else None,
-                              older=cursor_for(rows[-1]) if rows else None)
+                              older=cursor_for(rows[-1]) if rows else None, **extra)
     if before_key:
         moment, pk = before_key
         qs = qs.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, id__lt=pk))
@@ -165,7 +175,51 @@ def chronology_page(*, family, filters: ChronologyFilters, before: str | None = 
     rows = rows[:size]
     return ChronologyPage(entries=rows, count=count, is_first=before_key is None,
                           newer=cursor_for(rows[0]) if rows and before_key else None,
-                          older=cursor_for(rows[-1]) if rows and more_older else None)
+                          older=cursor_for(rows[-1]) if rows and more_older else None, **extra)
+
+
+@dataclass(frozen=True)
+class ChronologyRow:
+    """One entry as the page shows it (issue 18: an MOJ timeline item), worked out once in Python rather than
+    looked up piece by piece in the template (issue 15: the page's time was in the template, not in SQL)."""
+
+    id: int
+    kind: str
+    kind_label: str
+    occurred_at: datetime
+    recorded_at: datetime
+    agency: str
+    author: str
+    summary: str
+    labels: tuple[str, ...]
+    significant: bool
+    system: bool
+    late: bool
+    entered_in_error: bool
+    corrected: bool
+    comments: tuple
+    url: str | None
+
+
+def chronology_rows(entries) -> list[ChronologyRow]:
+    """The page's rows (CHR-1): kind labels, agency and author names and tag labels resolved once per page."""
+    labels = tag_labels()
+    kinds = {value: str(label) for value, label in EntryKind.choices}
+    agencies: dict[int, str] = {}
+    rows = []
+    for e in entries:
+        tags = e.tag_list
+        if e.agency_id is not None and e.agency_id not in agencies:
+            agencies[e.agency_id] = e.agency.display_name
+        rows.append(ChronologyRow(
+            id=e.pk, kind=e.kind, kind_label=kinds.get(e.kind, e.kind), occurred_at=e.occurred_at,
+            recorded_at=e.recorded_at, agency=agencies.get(e.agency_id, ""), author=str(e.author) if e.author else "",
+            summary=e.summary_shown, labels=tuple(str(labels[t]) for t in tags if t in labels),
+            significant=e.significant, system=e.kind in SYSTEM_KINDS, late="late" in tags,
+            entered_in_error="entered_in_error" in tags, corrected="corrected" in tags,
+            comments=tuple(e.comments.all()), url=source_url(e),
+        ))
+    return rows
 
 
 def entry_get_for(*, professional, entry_id: int, purpose: str = "chronology entry",
