@@ -9,16 +9,12 @@ details component, for those who want to trace it to the protocol (PROTOCOL.md, 
 
 from django import template
 
-from doorstep.escalations.rules import RULES
+from doorstep.escalations.rules import RULES, rule_title
 
 register = template.Library()
 
 
-@register.filter
-def rule_title(rule_id: str) -> str:
-    """The rule's plain-language title; the ID itself for a rule no longer registered (so nothing is blank)."""
-    definition = RULES.get(rule_id or "")
-    return str(definition.title) if definition else (rule_id or "")
+register.filter("rule_title", rule_title)
 
 
 @register.inclusion_tag("escalations/_rule_why.html")

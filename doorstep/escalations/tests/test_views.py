@@ -300,3 +300,11 @@ def test_the_history_is_an_moj_timeline_newest_first(world, client):
     timeline = page[page.index('<div class="moj-timeline">'):]
     assert timeline.index("Acknowledged") < timeline.index("Raised")
     assert f"by {worker}" in timeline
+
+
+def test_the_api_keeps_the_rule_id_and_adds_its_title(world, client):
+    esc = raise_action(world)
+    login(client, world, "involved_practitioner")
+    body = client.get(f"/api/v1/escalations/{esc.pk}/").json()
+    assert body["rule_id"] == "ESC-1" and body["clause"] == "003 §7.9"
+    assert body["rule_title"] == "Defaulted visits and appointments"
