@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.core.forms import GovukDateField, GovukForm
@@ -49,6 +50,33 @@ class ChronologyFilterForm(GovukForm):
             date_to=d.get("date_to") if date_ok else None,
             significant_only=bool(d.get("significant_only")),
         )
+
+
+    def description(self, filters: ChronologyFilters) -> list[tuple[str, str]]:
+        """Issue 18: what a filtered view is filtered by, in words: (the filter's label, the value chosen), for the
+        filters that are applied (an invalid one is not)."""
+        if not filters.active:
+            return []
+
+        def chosen(name: str, value) -> tuple[str, str]:
+            return str(self.fields[name].label), str(dict(self.fields[name].choices).get(str(value), value))
+
+        described = []
+        if filters.agency_id:
+            described.append(chosen("agency", filters.agency_id))
+        if filters.person_id:
+            described.append(chosen("person", filters.person_id))
+        if filters.kind:
+            described.append(chosen("kind", filters.kind))
+        if filters.behaviour:
+            described.append(chosen("behaviour", filters.behaviour))
+        if filters.date_from:
+            described.append((str(self.fields["date_from"].label), date_format(filters.date_from)))
+        if filters.date_to:
+            described.append((str(self.fields["date_to"].label), date_format(filters.date_to)))
+        if filters.significant_only:
+            described.append((str(self.fields["significant_only"].label), ""))
+        return described
 
 
 class CommentForm(GovukForm):

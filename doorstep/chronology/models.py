@@ -27,6 +27,12 @@ class EntryKind(models.TextChoices):
     FAMILY = "family", _("Family record")
 
 
+# Issue 18: Doorstep's own housekeeping, not practice. An entry of these kinds records what Doorstep did with its
+# tracked actions (raised, overdue, closed: ESC-1..12); the practice they ask for (a meeting, a contact, a decision)
+# has its own entry. The chronology page shows them only behind "Show system entries"; exports keep every entry.
+SYSTEM_KINDS = (EntryKind.ESCALATION,)
+
+
 class ChronologyEntry(models.Model):
     family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="chronology")
     occurred_at = models.DateTimeField(_("when it happened"))

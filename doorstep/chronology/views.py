@@ -52,15 +52,17 @@ def family_chronology(request, family_id: int):
     family = family_get_for(professional=request.user, family_id=family_id, purpose="chronology")
     form = _filter_form(request, family)
     filters = form.filters()
+    # Issue 18: practice first; Doorstep's own entries only behind "Show system entries" (a link: no JavaScript).
+    system = request.GET.get("system") == "1"
     page = selectors.chronology_page(family=family, filters=filters, before=request.GET.get("before"),
-                                     after=request.GET.get("after"))
-    labels = selectors.tag_labels()
-    rows = [{"entry": e, "url": selectors.source_url(e),
-             "labels": [labels[t] for t in e.tag_list if t in labels]} for e in page]
+                                     after=request.GET.get("after"), system=system)
     query = _filter_query(request)
+    paging = "&".join(q for q in (query, "system=1" if system else "") if q)
     return render(request, "chronology/family.html", {
-        "family": family, "form": form, "page": page, "rows": rows, "query": query, "filtered": filters.active,
-        "open_filters": filters.active or bool(form.errors),
+        "family": family, "form": form, "page": page, "rows": selectors.chronology_rows(page), "query": query,
+        "paging": paging, "filtered": filters.active, "filtered_by": form.description(filters),
+        "open_filters": filters.active or bool(form.errors), "system": system,
+        "system_switch": "?" + "&".join(q for q in (query, "" if system else "system=1") if q),
     })
 
 

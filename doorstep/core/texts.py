@@ -149,6 +149,15 @@ def _welsh_before_a_vowel(sentence: str) -> str:
                            ("ag " if m.group(1) == "â" else "Ag "), sentence)
 
 
+def _one_full_stop(message: str, rendered: dict) -> str:
+    """Issue 18: a parameter that ends its own sentence ("Step away.") is not followed by the message's full stop
+    as well ("away.. Reason"): the message's stop goes, the person's words stay as they were written."""
+    for name, value in rendered.items():
+        if isinstance(value, str) and value.rstrip()[-1:] in (".", "!", "?") and f"%({name})s." in message:
+            message = re.sub(rf"%\({re.escape(name)}\)s\.(?!\.)", f"%({name})s", message)
+    return message
+
+
 # Issue 15: a long chronology renders tens of thousands of stored sentences; each msgid's translation is looked up
 # once per language (Django's gettext goes through the active translation's thread-local on every call), and the
 # language is read once per sentence rather than once per part. Cleared when the catalogues' settings change.
@@ -178,8 +187,9 @@ def _render(value, language: str | None = None) -> str:
         if not value.params:
             return message
         # Numbers stay numbers, for "%(count)d".
-        sentence = message % {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else
-                              _render(v, language) for name, v in value.params.items()}
+        rendered = {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else _render(v, language)
+                    for name, v in value.params.items()}
+        sentence = _one_full_stop(message, rendered) % rendered
         return _welsh_before_a_vowel(sentence) if language.startswith("cy") else sentence
     if isinstance(value, Verbatim):
         return value.text

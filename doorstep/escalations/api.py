@@ -38,6 +38,8 @@ class EscalationFactSerializer(serializers.Serializer):
 
 class EscalationSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="display_title", read_only=True)
+    # Issue 18: the rule in plain words, beside its ID (the API keeps the codes).
+    rule_title = serializers.CharField(read_only=True)
     # The end of the deadline's day in Europe/London, with its offset (+00:00 in winter, +01:00 in summer).
     deadline = serializers.DateTimeField(read_only=True, default_timezone=LONDON)
     facts = EscalationFactSerializer(source="display_facts", many=True, read_only=True)
@@ -47,7 +49,7 @@ class EscalationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Escalation
-        fields = ["id", "rule_id", "clause", "key", "title", "family", "owner", "owner_name", "state", "deadline",
+        fields = ["id", "rule_id", "rule_title", "clause", "key", "title", "family", "owner", "owner_name", "state", "deadline",
                   "trigger_date", "overdue", "overdue_escalated_at", "overdue_escalated_to", "facts", "outcome",
                   "created_at", "closed_at"]
         read_only_fields = fields

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -73,10 +75,11 @@ class TeamFilterForm(forms.Form):
     show = forms.ChoiceField(label=_("Show"), required=False, choices=[("open", _("Open actions")),
                                                                         ("overdue", _("Overdue actions")),
                                                                         ("closed", _("Closed actions"))])
-    rule = forms.ChoiceField(label=_("Rule"), required=False)
+    rule = forms.ChoiceField(label=_("Kind of action"), required=False)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
 
-    def __init__(self, *args, rules=(), owners=(), **kwargs):
+    def __init__(self, *args, rules: "Iterable[RuleDefinition]" = (), owners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [("", _("All rules"))] + [(r, r) for r in rules]
+        # Issue 18: by name, in plain words; the value stays the rule ID (the address bar and the API use it).
+        self.fields["rule"].choices = [("", _("All kinds of action"))] + [(r.rule_id, r.title) for r in rules]
         self.fields["owner"].choices = [("", _("Everyone"))] + [(str(p.pk), str(p)) for p in owners]

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from doorstep.core.texts import Names, text_shown
 
+from .rules import rule_title
+
 
 class EscalationState(models.TextChoices):
     OPEN = "open", _("Open")
@@ -96,6 +98,12 @@ class Escalation(models.Model):
     def display_title(self) -> str:
         """The title in the reader's language when the rule gave one."""
         return self._translated("title", self.title)
+
+    @property
+    def rule_title(self) -> str:
+        """Issue 18: the rule's plain-language title in the reader's language ("Defaulted visits and appointments"),
+        shown where actions are listed instead of its ID; the ID stays for the API and "Why Doorstep asks this"."""
+        return rule_title(self.rule_id)
 
     @property
     def outcome_shown(self) -> str:

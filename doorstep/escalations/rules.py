@@ -298,6 +298,14 @@ def rule_register(definition: RuleDefinition) -> RuleDefinition:
     return definition
 
 
+def rule_title(rule_id: str) -> str:
+    """Issue 18: a rule's plain-language title in the reader's language, shown wherever actions are listed instead
+    of its ID ("Defaulted visits and appointments", not "ESC-1 · 003 §7.9"); the ID itself for a rule no longer
+    registered, so nothing is blank."""
+    definition = RULES.get(rule_id or "")
+    return str(definition.title) if definition else (rule_id or "")
+
+
 def rule_sort_key(rule_id: str) -> tuple:
     prefix, _sep, number = rule_id.partition("-")
     return (prefix, int(number) if number.isdigit() else 0, rule_id)

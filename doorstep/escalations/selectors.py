@@ -10,6 +10,13 @@ from django.utils import timezone
 from doorstep.core.access import families_visible_to, family_get_for
 
 from .models import ACTIVE_STATES, CLOSED_STATES, Escalation, EscalationState
+from .rules import RULES
+
+
+def rules_listed() -> list:
+    """Issue 18: every rule whose actions can appear in a list, by its plain-language title in the reader's language
+    (alphabetically), for the filters: every registered rule, so none that appears is missing."""
+    return sorted(RULES.values(), key=lambda r: (str(r.title).casefold(), r.rule_id))
 
 
 def _visible(qs: QuerySet, professional) -> QuerySet:

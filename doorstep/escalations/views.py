@@ -60,7 +60,7 @@ def team(request):
     owners = Professional.objects.filter(line_manager=request.user, is_active=True).order_by("last_name", "first_name")
     if request.user.team_id:
         owners = (owners | Professional.objects.filter(team_id=request.user.team_id, is_active=True)).distinct()
-    form = TeamFilterForm(request.GET or None, rules=sorted(RULES, key=rule_sort_key), owners=owners)
+    form = TeamFilterForm(request.GET or None, rules=selectors.rules_listed(), owners=owners)
     data = form.cleaned_data if form.is_valid() else {}
     show = data.get("show") or "open"
     qs = selectors.team_actions_for(
@@ -81,7 +81,7 @@ def detail(request, escalation_id: int):
     escalation = selectors.escalation_get_for(professional=request.user, escalation_id=escalation_id)
     return render(request, "escalations/detail.html", {
         "escalation": escalation, "family": escalation.family,
-        "events": escalation.events.select_related("by").all(),
+        "events": escalation.events.select_related("by").order_by("-at", "-id"),  # issue 18: a timeline, newest first
         "can_act": services.escalation_can_act(escalation, request.user),
         "definition": RULES.get(escalation.rule_id),
     })

@@ -163,10 +163,26 @@ class MeetingFacts:
     held_on: date | None = None
     review_date: date | None = None  # MTG-5
     actions: tuple[PlanActionFact, ...] = ()  # MTG-3: the plan's actions, once the minutes are circulated
+    # Issue 18: titles name the family in plain words (family.name_text: "Evans household", "Aelwyd Evans"), not by
+    # its reference ("family DS-000004").
+    family_name: object = ""
 
 
 def _held(facts: MeetingFacts) -> Text:
     return Text(gettext_noop("%(meeting)s held on %(day)s"), {"meeting": facts.short_name, "day": facts.held_on})
+
+
+def _family(facts: MeetingFacts):
+    return facts.family_name or facts.family_reference
+
+
+# Titles raised before issue 18, still stored on older actions and shown in the reader's language.
+EARLIER_TITLES = (
+    gettext_noop("Hold the %(meeting)s for family %(reference)s by %(when)s"),
+    gettext_noop("Circulate the minutes of the %(meeting)s held on %(day)s (family %(reference)s) by %(when)s"),
+    gettext_noop("Plan action for family %(reference)s: %(action)s"),
+    gettext_noop("Hold the meeting to review the plan for family %(reference)s by %(day)s"),
+)
 
 
 def hold_key(meeting_id: int) -> str:
@@ -190,8 +206,8 @@ def mtg_2(facts: MeetingFacts, params: dict) -> RuleResult:
     a tracked action of the chair (closed when it is held)."""
     return RuleResult(outcomes=[Raise(
         rule_id="MTG-2", clause="000", key=hold_key(facts.meeting_id), owner_id=facts.chair_id,
-        title=Text(gettext_noop("Hold the %(meeting)s for family %(reference)s by %(when)s"),
-                   {"meeting": facts.short_name, "reference": facts.family_reference, "when": facts.hold_by}),
+        title=Text(gettext_noop("Hold the %(meeting)s for the %(family)s by %(when)s"),
+                   {"meeting": facts.short_name, "family": _family(facts), "when": facts.hold_by}),
         trigger_date=None, deadline=facts.hold_by,
         facts=(Fact(Text(gettext_noop("%(meeting)s called by %(name)s"),
                          {"meeting": facts.short_name, "name": facts.called_by}), ("meeting", facts.meeting_id)),),
@@ -208,10 +224,9 @@ def mtg_4(facts: MeetingFacts, params: dict) -> RuleResult:
     due = circulate_by(facts.held_on, params)
     return RuleResult(outcomes=[Raise(
         rule_id="MTG-4", clause="000", key=circulate_key(facts.meeting_id), owner_id=facts.chair_id,
-        title=Text(gettext_noop("Circulate the minutes of the %(meeting)s held on %(day)s (family %(reference)s) by "
+        title=Text(gettext_noop("Circulate the minutes of the %(meeting)s held on %(day)s (the %(family)s) by "
                                 "%(when)s"),
-                   {"meeting": facts.short_name, "day": facts.held_on, "reference": facts.family_reference,
-                    "when": due}),
+                   {"meeting": facts.short_name, "day": facts.held_on, "family": _family(facts), "when": due}),
         trigger_date=facts.held_on, deadline=due, facts=(Fact(_held(facts), ("meeting", facts.meeting_id)),),
         source=("meetings.Meeting", facts.meeting_id), notification_kind="meeting", parameters=dict(params),
     )])
@@ -221,8 +236,8 @@ def mtg_3(facts: MeetingFacts, params: dict) -> RuleResult:
     """MTG-3 (000): the plan specifies each agency's responsibility; each action is tracked for its owner."""
     return RuleResult(outcomes=[Raise(
         rule_id="MTG-3", clause="000", key=action_key(a.id), owner_id=a.owner_id,
-        title=Text(gettext_noop("Plan action for family %(reference)s: %(action)s"),
-                   {"reference": facts.family_reference, "action": a.description}),
+        title=Text(gettext_noop("Plan action for the %(family)s: %(action)s"),
+                   {"family": _family(facts), "action": a.description}),
         trigger_date=facts.held_on, deadline=a.due_date,
         facts=(Fact(Text(gettext_noop("Agreed at the %(held)s; %(agency)s is responsible"),
                          {"held": _held(facts), "agency": a.agency_name}), ("meeting_action", a.id)),),
@@ -236,8 +251,8 @@ def mtg_5(facts: MeetingFacts, params: dict) -> RuleResult:
         return RuleResult()
     return RuleResult(outcomes=[Raise(
         rule_id="MTG-5", clause="000", key=review_key(facts.meeting_id), owner_id=facts.chair_id,
-        title=Text(gettext_noop("Hold the meeting to review the plan for family %(reference)s by %(day)s"),
-                   {"reference": facts.family_reference, "day": facts.review_date}),
+        title=Text(gettext_noop("Hold the meeting to review the plan for the %(family)s by %(day)s"),
+                   {"family": _family(facts), "day": facts.review_date}),
         trigger_date=facts.held_on, deadline=facts.review_date,
         facts=(Fact(Text(gettext_noop("Review set at the %(held)s"), {"held": _held(facts)}),
                     ("minutes", facts.meeting_id)),),

@@ -96,6 +96,7 @@ def _action_key(action: PlanAction) -> str:
 
 def _meeting_facts(meeting: Meeting, **extra) -> rules.MeetingFacts:
     return rules.MeetingFacts(meeting_id=meeting.pk, family_reference=meeting.family.reference,
+                              family_name=meeting.family.name_text,
                               short_name=SHORT_NAMES.get(meeting.kind, meeting.get_kind_display()),
                               chair_id=meeting.chair_id, **extra)
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.chronology.models import ChronologyComment, ChronologyEntry, ChronologyExport, EntryKind, ExportState
@@ -293,3 +294,61 @@ def test_the_filter_forms_agencies_are_found_without_joining_every_involvement(w
     agencies_sql = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "agencies_agency"."id"')
                         and "ORDER BY" in q["sql"])
     assert "DISTINCT" not in agencies_sql and "JOIN" not in agencies_sql
+
+
+# --- Issue 18: practice first, system entries behind a switch, a filtered view says what it is filtered by -------
+
+def _system_entry(world):
+    from doorstep.testing.escalations import escalation_make
+
+    escalation, _ = escalation_make(rule_id="ESC-1", clause="003 §7.9", key="TEST:system", owner=world.users[
+        "involved_practitioner"], family=world.family, title="Convene a multi-agency meeting",
+        deadline=timezone.now() + timedelta(days=3))
+    return ChronologyEntry.objects.get(source_type="escalations.Escalation", source_id=str(escalation.pk))
+
+
+def test_system_entries_are_hidden_by_default_and_shown_by_the_switch_without_javascript(world, worker_client):
+    """Issue 18: an action Doorstep raised (a significant system entry) no longer pushes practice off the top."""
+    contact = record(world, outcome=Outcome.REFUSED_ENTRY)
+    practice = ChronologyEntry.objects.get(source_type="engagement.Contact", source_id=str(contact.pk))
+    system = _system_entry(world)
+    assert system.significant and system.occurred_at >= practice.occurred_at
+    url = reverse("chronology:family", args=[world.family.pk])
+    page = worker_client.get(url).content.decode()
+    assert f'id="entry-{practice.pk}"' in page and f'id="entry-{system.pk}"' not in page
+    assert 'class="moj-timeline"' in page
+    switch = re.search(r'<a class="govuk-link" href="([^"]*)">Show system entries \(1 hidden\)</a>', page)
+    assert switch and switch.group(1) == "?system=1"  # a plain link: works without JavaScript
+    shown = worker_client.get(url + "?system=1").content.decode()
+    assert f'id="entry-{system.pk}"' in shown and f'id="entry-{practice.pk}"' in shown
+    assert shown.index(f'id="entry-{system.pk}"') < shown.index(f'id="entry-{practice.pk}"')  # newest first
+    assert "System entry" in shown and "Hide system entries" in shown
+    # Asking for the kind shows them too; the exports keep every entry (the CSV has the system entry).
+    by_kind = worker_client.get(url, {"kind": "escalation"}).content.decode()
+    assert f'id="entry-{system.pk}"' in by_kind
+    rows = _read_csv(worker_client.get(reverse("chronology:csv", args=[world.family.pk])))
+    assert any(r and "Convene a multi-agency meeting" in " ".join(r) for r in rows)
+
+
+def test_a_filtered_view_says_what_it_is_filtered_by(world, worker_client):
+    record(world, outcome=Outcome.REFUSED_ENTRY)
+    url = reverse("chronology:family", args=[world.family.pk])
+    assert 'id="filtered-by"' not in worker_client.get(url).content.decode()
+    agency = world.users["involved_practitioner"].agency
+    page = worker_client.get(url, {"agency": str(agency.pk), "person": str(world.child.pk), "behaviour": "shouting",
+                                   "significant_only": "on", "date_from_0": "1", "date_from_1": "2",
+                                   "date_from_2": "2026"}).content.decode()
+    described = page[page.index('id="filtered-by"'):]
+    described = described[:described.index("</div>")]
+    for line in (f"Agency: {agency.display_name}", f"Person: {world.child}", "Behaviour: Threatening: Shouting",
+                 "From: 1 Feb 2026", "Significant events only"):
+        assert escape(line) in described
+    assert "Clear filters" in described
+
+
+def test_the_chronology_page_keeps_bounded_queries_with_system_entries_shown(world, worker_client, big,
+                                                                           django_assert_max_num_queries):
+    _system_entry(world)
+    url = reverse("chronology:family", args=[world.family.pk])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert worker_client.get(url, {"system": "1"}).status_code == 200

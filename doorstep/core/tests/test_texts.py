@@ -96,3 +96,17 @@ def test_welsh_with_before_a_vowel_reads_ag_once_the_name_is_in():
     assert text_render(text % {"a": "Aelwyd Evans"}, "cy") == "Oes: mae rhybudd i ymwelwyr ag Aelwyd Evans."
     assert text_render(text % {"a": "Teulu Jones"}, "cy") == "Oes: mae rhybudd i ymwelwyr â Teulu Jones."
     assert text_render(text % {"a": "Aelwyd Evans"}, "en") == "Yes: there is a warning for visitors to Aelwyd Evans."
+
+
+def test_a_parameter_that_ends_its_own_sentence_gets_no_second_full_stop():
+    """Issue 18: "Supervision decision: Step away.. Reason" read as a typing slip; one full stop, in both languages,
+    and the person's own words as they wrote them."""
+    msgid = "Supervision decision: %(decision)s. Reason: %(reason)s"
+    stored = text_to_json(Text(msgid, {"decision": "The worker steps away.", "reason": "Threats at the last visit."}))
+    english = text_render(stored, "en")
+    assert english == "Supervision decision: The worker steps away. Reason: Threats at the last visit."
+    assert ".." not in text_render(stored, "cy")
+    assert text_render(Text(msgid, {"decision": "Carry on", "reason": "Safe"}), "en") == (
+        "Supervision decision: Carry on. Reason: Safe")
+    assert text_render(Text(msgid, {"decision": "Wait...", "reason": "x"}), "en") == (
+        "Supervision decision: Wait... Reason: x")

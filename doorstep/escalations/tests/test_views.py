@@ -251,3 +251,60 @@ def test_emergency_access_cannot_act_on_a_familys_action(world, client):
                            content_type="application/json").status_code == 403
     esc.refresh_from_db()
     assert esc.state == EscalationState.OPEN and list(esc.events.values_list("action", flat=True)) == ["raised"]
+
+
+# --- Issue 18: rules in plain words --------------------------------------------------------------------------------
+
+def _details(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'<details class="govuk-details[^"]*ds-rule-why.*?</details>', page, re.S)
+
+
+def test_actions_are_listed_by_the_rules_plain_title_with_the_rule_id_inside_why_doorstep_asks_this(world, client):
+    """Issue 18 (ESC-12: each rule cites its clause, but not as the line a practitioner reads): "ESC-1 · 003 §7.9"
+    becomes the rule's title; the ID and clause are inside a "Why Doorstep asks this" details component."""
+    esc = raise_action(world)
+    login(client, world, "involved_practitioner")
+    for url in ("/escalations/", f"/escalations/{esc.pk}/"):
+        page = client.get(url).content.decode()
+        assert "ESC-1 · 003 §7.9" not in page
+        assert "Defaulted visits and appointments" in page  # ESC-1's title
+        details = _details(page)
+        assert details and "Why Doorstep asks this" in details[0]
+        assert "ESC-1" in details[0] and "003 §7.9" in details[0]
+        assert "ESC-1" not in page.replace(details[0], "")  # nowhere else on the page
+    client.cookies["doorstep_language"] = "cy"
+    page = client.get("/escalations/").content.decode()
+    assert "Pam mae Doorstep yn gofyn hyn" in page and "Why Doorstep asks this" not in page
+
+
+def test_team_actions_filter_by_the_rules_name_listing_every_rule(world, client):
+    from doorstep.escalations.rules import RULES
+
+    raise_action(world, key="one", title="Late one")
+    login(client, world, "involved_manager")
+    page = client.get("/escalations/team/").content.decode()
+    for definition in RULES.values():
+        assert f'<option value="{definition.rule_id}">{escape(str(definition.title))}</option>' in page
+    assert '<option value="ESC-1">ESC-1</option>' not in page
+    assert "Late one" in client.get("/escalations/team/", {"rule": "ESC-1"}).content.decode()
+    assert "Late one" not in client.get("/escalations/team/", {"rule": "ESC-8"}).content.decode()
+
+
+def test_the_history_is_an_moj_timeline_newest_first(world, client):
+    esc = raise_action(world)
+    worker = login(client, world, "involved_practitioner")
+    client.post(f"/escalations/{esc.pk}/acknowledge/")
+    page = client.get(f"/escalations/{esc.pk}/").content.decode()
+    timeline = page[page.index('<div class="moj-timeline">'):]
+    assert timeline.index("Acknowledged") < timeline.index("Raised")
+    assert f"by {worker}" in timeline
+
+
+def test_the_api_keeps_the_rule_id_and_adds_its_title(world, client):
+    esc = raise_action(world)
+    login(client, world, "involved_practitioner")
+    body = client.get(f"/api/v1/escalations/{esc.pk}/").json()
+    assert body["rule_id"] == "ESC-1" and body["clause"] == "003 §7.9"
+    assert body["rule_title"] == "Defaulted visits and appointments"

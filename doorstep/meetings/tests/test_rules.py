@@ -85,3 +85,23 @@ def test_each_kinds_timescale_is_a_setting_of_mtg_2_with_the_protocols_default()
 ])
 def test_the_kind_each_escalation_asks_for(rule_id, on_plan, kind):
     assert rules.kind_for_escalation(rule_id, child_on_plan=on_plan) == kind
+
+
+def test_plan_and_meeting_actions_name_the_family_in_plain_words_not_its_reference():
+    """Issue 18: "Plan action for family DS-000004" was jargon; MTG-2..5's titles name the household, in Welsh too."""
+    from datetime import date
+
+    from doorstep.core.texts import Text, text_render
+
+    facts = rules.MeetingFacts(
+        meeting_id=1, family_reference="DS-000004", short_name="MARP", chair_id=2, held_on=date(2027, 1, 4),
+        review_date=date(2027, 3, 1), family_name=Text("%(surname)s household", {"surname": "Evans"}),
+        actions=(rules.PlanActionFact(id=3, owner_id=2, agency_name="Health", description="See the baby weekly",
+                                      due_date=date(2027, 2, 1)),))
+    params = settings_merge(RULES["MTG-3"], None)
+    titles = [o.title for o in rules.mtg_3(facts, params).outcomes + rules.mtg_5(facts, params).outcomes]
+    english = [text_render(t, "en") for t in titles]
+    assert english[0] == "Plan action for the Evans household: See the baby weekly"
+    assert english[1].startswith("Hold the meeting to review the plan for the Evans household by")
+    assert all("DS-000004" not in t for t in english)
+    assert "Aelwyd Evans" in text_render(titles[0], "cy")

@@ -122,8 +122,8 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
         expect(page.locator("#contact-number")).to_contain_text("07700 900123")
         expect(page.locator("#vehicle")).to_have_text("CY21 ABC")
         expect(page.locator("#card-markers ~ .govuk-warning-text")).to_contain_text("Dogs or other animals")
-        expect(page.locator("#visit-record ~ table")).to_contain_text("Line manager")
-        expect(page.locator("#visit-record ~ table")).to_contain_text("Alert acknowledged")
+        expect(page.locator("#visit-record ~ .moj-timeline")).to_contain_text("Line manager")
+        expect(page.locator("#visit-record ~ .moj-timeline")).to_contain_text("Alert acknowledged")
         assert _axe_serious(page) == []
         # The database calls made while Playwright's event loop runs use their own connection: close it.
         connections.close_all()
