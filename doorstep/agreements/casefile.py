@@ -1,8 +1,11 @@
 """The written agreement panel on the case file (AGR-1, AGR-2): three queries, whatever the family's size."""
 
+from doorstep.core.extensions import casefile_panel
+
 from .models import GIVEN_STATES, AgreementBreach, AgreementVersion, VersionState, WrittenAgreement
 
 
+@casefile_panel(section="agreement")
 def agreement_panel(*, family, professional) -> dict | None:
     if not professional.works_with_families:
         return None

@@ -52,6 +52,11 @@ PURPOSES = frozenset({
     gettext_noop("cancel a visit"),
     gettext_noop("cancel a false alarm"),
     gettext_noop("case file"),
+    gettext_noop("case file: agreement"),  # issue 18: the case file's sub pages
+    gettext_noop("case file: children"),
+    gettext_noop("case file: engagement"),
+    gettext_noop("case file: meetings and plan"),
+    gettext_noop("case file: safety"),
     gettext_noop("chair a meeting"),
     gettext_noop("change a person"),
     gettext_noop("change a written agreement"),

@@ -30,11 +30,40 @@ T = TypeVar("T")
 # --- What each kind of entry looks like --------------------------------------------------------------------------
 
 @runtime_checkable
-class CaseFilePanel(Protocol):
-    """A part of the case file (banner, main column or side column): a dict with a "template" key and its own
-    context, or None to show nothing. A fixed number of queries, whatever the family's size."""
+class CaseFileBanner(Protocol):
+    """A banner above every page of a family: a dict with a "template" key and its own context, or None to show
+    nothing. Short (issue 18): what a visitor must know in a line or two, the details expandable or a link away. A
+    fixed number of queries, whatever the family's size."""
 
     def __call__(self, *, family, professional) -> dict | None: ...
+
+
+# The case file's sub pages (issue 18), in the order of its sub navigation (families/casefile.py `SECTIONS` gives
+# each its label and page; the Chronology, its last entry, is the chronology's own page).
+CASEFILE_SECTIONS = ("overview", "children", "engagement", "meetings", "agreement", "safety")
+
+
+@runtime_checkable
+class CaseFilePanel(Protocol):
+    """A part of the case file's main or side column: a dict with a "template" key and its own context, or None to
+    show nothing. A fixed number of queries, whatever the family's size. `section` is the sub page it is on (one of
+    CASEFILE_SECTIONS), set where the panel is written with `@casefile_panel(section=...)`."""
+
+    section: str
+
+    def __call__(self, *, family, professional) -> dict | None: ...
+
+
+def casefile_panel(*, section: str):
+    """Puts a case-file panel on one sub page of the case file (issue 18): each panel is on exactly one."""
+    if section not in CASEFILE_SECTIONS:
+        raise ValueError(f"{section!r} is not a sub page of the case file: one of {', '.join(CASEFILE_SECTIONS)}")
+
+    def mark(panel):
+        panel.section = section
+        return panel
+
+    return mark
 
 
 @runtime_checkable
@@ -238,14 +267,16 @@ def _fits(entry, positional: tuple, keywords: tuple) -> bool:
 
 
 # Above every page of a family: what a visitor must know first (FLG-1), then open actions.
-CASEFILE_BANNERS = ExtensionPoint("case-file banners", CaseFilePanel, [
+CASEFILE_BANNERS = ExtensionPoint("case-file banners", CaseFileBanner, [
     "doorstep.markers.casefile.risk_banner",
     "doorstep.escalations.home.open_escalations_banner",
 ])
 
-# The case file's main column: the children first (P-1), then each record.
+# The case file's main column, on the sub page each panel names (`casefile_panel`): the children first (P-1), then
+# each record.
 CASEFILE_PANELS = ExtensionPoint("case-file panels", CaseFilePanel, [
     "doorstep.engagement.casefile.children_seen_panel",
+    "doorstep.escalations.home.open_actions_panel",
     "doorstep.engagement.casefile.engagement_grid_panel",
     "doorstep.incidents.casefile.incidents_panel",
     "doorstep.visits.casefile.visits_panel",
@@ -253,7 +284,7 @@ CASEFILE_PANELS = ExtensionPoint("case-file panels", CaseFilePanel, [
     "doorstep.agreements.casefile.agreement_panel",
 ])
 
-# The case file's side column.
+# The case file's side column, on the sub page each panel names.
 CASEFILE_SIDE = ExtensionPoint("case-file side panels", CaseFilePanel, [
     "doorstep.escalations.home.protocol_steps_panel",
     "doorstep.engagement.casefile.defaulted_panel",

@@ -1,5 +1,5 @@
 """The escalation engine's pieces of other pages: the first section of the landing page ("My actions"), the case
-file's banner of open actions, and the case file's side panel of protocol steps."""
+file's one-line banner of open actions and the Overview's list of them, and the side panel of protocol steps."""
 
 from urllib.parse import urlencode
 
@@ -10,10 +10,12 @@ from django.utils.translation import gettext_noop
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core import charts
+from doorstep.core.extensions import casefile_panel
 from doorstep.core.texts import Text
 from doorstep.families.selectors import family_active_involvements
 
-from .selectors import actions_for, family_open_escalations, team_actions_for, team_overdue_by_owner
+from .selectors import (actions_for, family_open_escalations, family_open_escalations_count, team_actions_for,
+                        team_overdue_by_owner)
 
 HOME_LIMIT = 10
 
@@ -62,14 +64,27 @@ def overdue_by_worker_section(request) -> dict | None:
 
 
 def open_escalations_banner(*, family, professional):
-    """Every page about the family shows its open actions (one query)."""
+    """Every page about the family says, in one line, how many actions are open and how many overdue, linking to
+    them on the case file's Overview (issue 18). One query, shared with the Overview's list."""
+    counts = family_open_escalations_count(family=family)
+    if not counts["open"]:
+        return None
+    return {"template": "escalations/_banner.html", "family": family, **counts}
+
+
+@casefile_panel(section="overview")
+def open_actions_panel(*, family, professional):
+    """The Overview: the family's open actions, soonest deadline first, each with its owner and deadline (the
+    banner's line links here). No query of its own: the banner's list."""
     escalations = family_open_escalations(family=family)
     if not escalations:
         return None
-    return {"template": "escalations/_banner.html", "escalations": escalations,
-            "overdue": [e for e in escalations if e.is_overdue]}
+    counts = family_open_escalations_count(family=family)
+    return {"template": "escalations/_casefile_actions.html", "family": family, "escalations": escalations,
+            **counts}
 
 
+@casefile_panel(section="overview")
 def protocol_steps_panel(*, family, professional):
     """Side panel: record evidence of non-compliance (ESC-2) and the steps before ending an involvement (ESC-6)."""
     if not getattr(professional, "works_with_families", False):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 
 from doorstep.core.access import families_visible_to, family_get_for
+from doorstep.families.selectors import case_file_fact
 
 from .models import ACTIVE_STATES, CLOSED_STATES, Escalation, EscalationState
 from .rules import RULES
@@ -73,10 +74,26 @@ def team_overdue_by_owner(*, manager) -> list[dict]:
              or bool(manager.team_id and r["owner__team_id"] == manager.team_id)} for r in rows]
 
 
+OPEN_LISTED = 50
+
+
 def family_open_escalations(*, family) -> list[Escalation]:
-    """The case-file banner: every open action on the family, soonest deadline first (one query)."""
-    return list(Escalation.objects.filter(family=family, state__in=ACTIVE_STATES)
-                .select_related("owner").order_by("deadline", "id")[:50])
+    """The case file's open actions, soonest deadline first, at most OPEN_LISTED: one query, which the banner and
+    the Overview's list share (issue 15)."""
+    return case_file_fact(family, "open_escalations", lambda: list(
+        Escalation.objects.filter(family=family, state__in=ACTIVE_STATES)
+        .select_related("owner").order_by("deadline", "id")[:OPEN_LISTED]))
+
+
+def family_open_escalations_count(*, family) -> dict:
+    """Issue 18: how many actions are open on the family, and how many of them overdue (the banner's one line).
+    From the shared list; counted in the database only for a family with more than OPEN_LISTED open."""
+    listed = family_open_escalations(family=family)
+    if len(listed) < OPEN_LISTED:
+        return {"open": len(listed), "overdue": sum(1 for e in listed if e.is_overdue)}
+    return case_file_fact(family, "open_escalations_count", lambda: Escalation.objects.filter(
+        family=family, state__in=ACTIVE_STATES).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=timezone.now()))))
 
 
 def escalation_get_for(*, professional, escalation_id: int, purpose: str = "escalation") -> Escalation:
@@ -94,4 +111,5 @@ def escalation_get_for(*, professional, escalation_id: int, purpose: str = "esca
     return escalation
 
 
-__all__ = ["EscalationState", "actions_for", "team_actions_for", "family_open_escalations", "escalation_get_for"]
+__all__ = ["EscalationState", "actions_for", "team_actions_for", "family_open_escalations", "family_open_escalations_count",
+           "escalation_get_for"]

@@ -37,7 +37,8 @@ def fact_link(ref: tuple[str, int] | None, *, family_id: int | None) -> str:
     if kind == "contact" and family_id:
         return _contact_link(pk, family_id)
     if kind == "child" and family_id:
-        return reverse("families:detail", kwargs={"family_id": family_id}) + "#children"
+        # Issue 18: a child fact (ESC-8: not seen) points at when each child was last seen, on the Overview.
+        return reverse("families:detail", kwargs={"family_id": family_id}) + "#children-seen"
     if kind == "finding" and family_id:
         return reverse("escalations:non_compliance", kwargs={"family_id": family_id}) + f"#finding-{pk}"
     if kind == "family":

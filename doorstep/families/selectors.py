@@ -37,6 +37,7 @@ def family_case_file(*, family: Family) -> dict:
     family.case_file_members = members
     family.case_file_involvements = involvements
     family.case_file_current_address = current.address if current else None
+    family.case_file_facts = {}
     children = [p for p in members if p.is_child]
     adults = [p for p in members if not p.is_child]
     return {
@@ -48,6 +49,18 @@ def family_case_file(*, family: Family) -> dict:
         "ended_involvements": [i for i in involvements if not i.is_active],
         "current_address": current.address if current else None,
     }
+
+
+def case_file_fact(family: Family, key: str, read):
+    """Issue 15: a fact that the banners and the panels of one case-file page share (the family's open actions),
+    read once for the page: `read()` the first time, what it returned after. Outside the case file (no facts
+    started by family_case_file), read every time."""
+    facts = getattr(family, "case_file_facts", None)
+    if facts is None:
+        return read()
+    if key not in facts:
+        facts[key] = read()
+    return facts[key]
 
 
 def family_members(*, family: Family) -> list[Person]:

@@ -7,6 +7,12 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("new/", views.create, name="create"),
     path("<int:family_id>/", views.detail, name="detail"),
+    # Issue 18: the case file's other sub pages (families/casefile.py SECTIONS).
+    path("<int:family_id>/children/", views.detail, {"section": "children"}, name="children"),
+    path("<int:family_id>/engagement/", views.detail, {"section": "engagement"}, name="engagement"),
+    path("<int:family_id>/meetings-and-plan/", views.detail, {"section": "meetings"}, name="meetings"),
+    path("<int:family_id>/agreement/", views.detail, {"section": "agreement"}, name="agreement"),
+    path("<int:family_id>/safety/", views.detail, {"section": "safety"}, name="safety"),
     path("<int:family_id>/people/new/", views.person_add, name="person_add"),
     path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
     path("<int:family_id>/address/", views.move, name="move"),

@@ -70,17 +70,23 @@ def create(request):
 
 @require_safe  # reads only: POST refused (issue 13)
 @login_required
-def detail(request, family_id: int):
-    family = selectors.family_get_for(professional=request.user, family_id=family_id)
+def detail(request, family_id: int, section: str = "overview"):
+    """A sub page of the case file (issue 18): the Overview at the family's own address, each other sub page under
+    it; every one audited as a read of the family (P-3), with the banners and the sub navigation."""
+    part = casefile.SECTION_BY_SLUG[section]
+    family = selectors.family_get_for(professional=request.user, family_id=family_id, purpose=part.purpose)
     context = selectors.family_case_file(family=family)
+    panels, side = casefile.section_panels(part, family=family, professional=request.user)
     context.update(
         family=family,
+        section=part,
+        sub_navigation=casefile.sub_navigation(family=family, current=part),
         break_glass=family.read_by_break_glass,
         banners=casefile.render_panels(casefile.BANNERS, family=family, professional=request.user),
-        panels=casefile.render_panels(casefile.PANELS, family=family, professional=request.user),
-        side=casefile.render_panels(casefile.SIDE, family=family, professional=request.user),
+        panels=panels,
+        side=side,
     )
-    return render(request, "families/detail.html", context)
+    return render(request, f"families/casefile/{part.slug}.html", context)
 
 
 def _person_form_page(request, family, form, person=None):

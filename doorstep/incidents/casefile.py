@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from doorstep.core.extensions import casefile_panel
+
 from .models import Incident
 from .selectors import incidents_for_family
 from .services import incident_fact_summary
@@ -12,6 +14,7 @@ from .services import incident_fact_summary
 PANEL_SIZE = 5
 
 
+@casefile_panel(section="safety")
 def incidents_panel(*, family, professional) -> dict:
     """The latest incidents in the case file's main column: two queries."""
     latest = list(Incident.objects.filter(family=family).select_related("agency").order_by("-occurred_at", "-id")

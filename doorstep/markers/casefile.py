@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from doorstep.core.extensions import casefile_panel
 from doorstep.incidents.selectors import incidents_recent_summary
 
 from .models import SHOWN, MarkerStatus, WarningMarker
@@ -20,6 +21,7 @@ def risk_banner(*, family, professional) -> dict | None:
     return {"template": "markers/_banner.html", "family": family, "markers": markers, "incidents": incidents}
 
 
+@casefile_panel(section="safety")
 def markers_side_panel(*, family, professional) -> dict:
     counts = WarningMarker.objects.filter(family=family).aggregate(
         shown=Count("pk", filter=SHOWN),

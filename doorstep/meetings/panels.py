@@ -2,9 +2,12 @@
 
 from django.utils import timezone
 
+from doorstep.core.extensions import casefile_panel
+
 from . import selectors
 
 
+@casefile_panel(section="meetings")
 def plan_panel(*, family, professional) -> dict | None:
     """Case file: the current plan and who owns what, open meetings, and escalations that ask for a meeting.
     Four queries, whatever the family's size."""

@@ -1,8 +1,11 @@
 """The case file's side panel of supervision decisions (CHR-1): one query, whatever the family's size."""
 
+from doorstep.core.extensions import casefile_panel
+
 from .models import SupervisionDecision
 
 
+@casefile_panel(section="meetings")
 def decisions_panel(*, family, professional) -> dict | None:
     if not professional.works_with_families:
         return None

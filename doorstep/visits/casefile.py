@@ -2,9 +2,12 @@
 
 from django.utils import timezone
 
+from doorstep.core.extensions import casefile_panel
+
 from .selectors import visit_state, visits_for_family
 
 
+@casefile_panel(section="safety")
 def visits_panel(*, family, professional) -> dict | None:
     """One query, whatever the family's size."""
     if not professional.works_with_families:

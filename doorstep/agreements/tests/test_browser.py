@@ -23,6 +23,7 @@ def test_draft_a_welsh_agreement_and_download_its_pdf(browser_world, live_server
     with browser_page() as page:
         sign_in(page, live_server.url, worker.username, "correct-horse-battery")
         page.goto(f"{live_server.url}/families/{world.family.pk}/")
+        page.locator(".moj-sub-navigation").get_by_role("link", name="Agreement").click()  # issue 18
         page.get_by_role("link", name="Draft a written agreement").click()
 
         # FAM-4: the parent asked for Welsh, so the agreement is in Welsh unless the professional changes it.

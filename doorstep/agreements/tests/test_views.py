@@ -142,7 +142,7 @@ def test_case_file_panel_runs_a_fixed_number_of_queries(world, client, django_as
     version = issued(world)
     by = world.users["involved_practitioner"]
     client.force_login(by)
-    url = reverse("families:detail", args=[world.family.pk])
+    url = reverse("families:agreement", args=[world.family.pk])  # issue 18: the case file's Agreement sub page
     client.get(url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -25,7 +25,12 @@ def test_sign_in_find_a_family_and_open_the_case_file(live_server, browser_world
         page.click("button:has-text('Search')")
         page.click("a:has-text('Testing household')")
         assert page.locator("h1").inner_text() == "Testing household"
-        assert page.locator("#children + table").inner_text().count("Alfie Testing") == 1
+        assert page.locator("#children-seen + table").inner_text().count("Alfie Testing") == 1  # P-1, the Overview
+        assert _axe_serious(page) == []
+        # Issue 18: the case file's sub navigation; each sub page is a page of its own.
+        page.locator(".moj-sub-navigation").get_by_role("link", name="Children").click()
+        assert page.locator(".moj-sub-navigation [aria-current=page]").inner_text() == "Children"
+        assert page.locator("#main-content table").inner_text().count("Alfie Testing") == 1
         assert _axe_serious(page) == []
         page.click("a:has-text('Cymraeg')")
         assert page.locator("html").get_attribute("lang") == "cy"

@@ -216,7 +216,10 @@ def test_the_demo_region_in_welsh_shows_no_english_interface_text(demo, client, 
             families.add(entry.family_id)
     for family_id in sorted(families):
         _assert_welsh(client, reverse("chronology:family", args=[family_id]), messages)
-    _assert_welsh(client, reverse("families:detail", args=[family.pk]), messages)
+    # Issue 18: every sub page of the case file.
+    for name in ("families:detail", "families:children", "families:engagement", "families:meetings",
+                 "families:agreement", "families:safety"):
+        _assert_welsh(client, reverse(name, args=[family.pk]), messages)
     _assert_welsh(client, reverse("engagement:record", args=[family.pk]), messages)
     _assert_welsh(client, reverse("escalations:mine"), messages)
     escalation = Escalation.objects.filter(owner=worker).first() or Escalation.objects.filter(
@@ -230,6 +233,7 @@ def test_the_demo_region_in_welsh_shows_no_english_interface_text(demo, client, 
         _assert_welsh(client, reverse("visits:detail", args=[visit.pk]), messages)
     _welsh(client, Professional.objects.get(username="board.chair"))
     _assert_welsh(client, reverse("meetings:board"), messages)
+    _assert_welsh(client, reverse("board_report"), messages)  # issue 19: the Board's report
     assert not FOUND, "English in Welsh pages:\n" + "\n".join(FOUND)
 
 

@@ -6,11 +6,14 @@ import sys
 import types
 from pathlib import Path
 
+import pytest
 from django.core import checks
 
 from doorstep.core import extensions
 from doorstep.core.checks import extension_points_check
-from doorstep.core.extensions import CaseFilePanel, ChronologyRecordLink, ExtensionPoint, NavigationItem, SweepCheck
+from doorstep.core.extensions import (
+    CaseFileBanner, CaseFilePanel, ChronologyRecordLink, ExtensionPoint, NavigationItem, SweepCheck, casefile_panel,
+)
 from doorstep.core.navigation import NavItem
 
 DOORSTEP = Path(extensions.__file__).resolve().parents[1]
@@ -27,7 +30,7 @@ def test_the_check_refuses_an_empty_point_a_duplicate_a_missing_entry_and_a_wron
         ExtensionPoint("empty", SweepCheck, []),
         ExtensionPoint("twice", SweepCheck, ["doorstep.markers.scheduled.marker_review_sweep"] * 2),
         ExtensionPoint("renamed", SweepCheck, ["doorstep.markers.scheduled.no_such_sweep"]),
-        ExtensionPoint("wrong shape", CaseFilePanel, ["doorstep.markers.scheduled.marker_review_sweep"]),
+        ExtensionPoint("wrong shape", CaseFileBanner, ["doorstep.markers.scheduled.marker_review_sweep"]),
         ExtensionPoint("wrong kind", NavigationItem, ["doorstep.markers.chronology.MARKER_LINK"]),
         ExtensionPoint("same page", NavigationItem,
                        ["doorstep.markers.navigation.ADDRESS_CHECK", "doorstep.wrong.SAME"],
@@ -49,6 +52,19 @@ def test_the_check_refuses_an_empty_point_a_duplicate_a_missing_entry_and_a_wron
     assert "is not a NavigationItem" in errors[4].msg
     assert "doorstep.wrong.SAME has the url_name 'markers:address_check' of doorstep.markers.navigation" in errors[5].msg
     assert "doorstep.wrong.NO_ARGUMENT's url cannot be called as (source_id)" in errors[6].msg
+
+
+def test_a_case_file_panel_names_the_one_sub_page_it_is_on(monkeypatch):
+    """Issue 18: every panel is on one sub page of the case file; one without, or with an unknown one, is refused."""
+    assert {panel.section for panel in (*extensions.CASEFILE_PANELS, *extensions.CASEFILE_SIDE)} <= set(
+        extensions.CASEFILE_SECTIONS)
+    wrong = types.ModuleType("doorstep.wrong")
+    wrong.UNPLACED = lambda *, family, professional: None
+    monkeypatch.setitem(sys.modules, "doorstep.wrong", wrong)
+    assert ExtensionPoint("unplaced", CaseFilePanel, ["doorstep.wrong.UNPLACED"]).problems() == [
+        "unplaced: doorstep.wrong.UNPLACED is not a CaseFilePanel"]
+    with pytest.raises(ValueError, match="not a sub page of the case file"):
+        casefile_panel(section="kitchen")
 
 
 def test_the_order_is_the_declared_order_not_the_order_apps_load_in():

@@ -236,7 +236,10 @@ def test_case_file_shows_the_engagement_panels_and_links(world, worker_client):
     body = worker_client.get(reverse("families:detail", args=[world.family.pk])).content.decode()
     assert reverse("engagement:record", args=[world.family.pk]) in body
     assert reverse("chronology:family", args=[world.family.pk]) in body
-    assert "When each child was last seen" in body and "Never seen" in body
+    assert "When each child was last seen" in body and "Never seen" in body  # P-1: on the Overview
+    # Issue 18: the engagement panels are on the case file's Engagement sub page, with the same links.
+    body = worker_client.get(reverse("families:engagement", args=[world.family.pk])).content.decode()
+    assert reverse("engagement:record", args=[world.family.pk]) in body
     assert "Engagement picture" in body and "Every attempt refused or missed: Health Board" in body
     assert "Defaulted visits and appointments" in body and "Card left" in body
 

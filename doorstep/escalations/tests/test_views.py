@@ -1,6 +1,7 @@
 """The pages: My actions (the landing page's first section), the team queue, an action's detail with its facts and
 history, acknowledging, completing and cancelling, the case-file banner, ESC-2's and ESC-6's pages, rule settings."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -104,12 +105,14 @@ def test_case_file_banner_shows_open_actions_in_a_fixed_number_of_queries(world,
     raise_action(world, key="k0", days=-1)
     with CaptureQueriesContext(connection) as one:
         page = client.get(f"/families/{world.family.pk}/").content.decode()
-    assert "1 open action" in page and "Overdue" in page
+    assert "1 action open, 1 overdue" in page and "Overdue" in page
     for i in range(1, 12):
         raise_action(world, key=f"k{i}")
     with CaptureQueriesContext(connection) as many:
         page = client.get(f"/families/{world.family.pk}/").content.decode()
-    assert "12 open actions" in page and "and 7 more open actions" in page
+    # Issue 18: the banner says it in one line, linking to the Overview's list of every open action.
+    assert "12 actions open, 1 overdue" in page and f'href="/families/{world.family.pk}/#open-actions"' in page
+    assert len(re.findall(r'href="/escalations/\d+/"', page)) == 12 and 'id="open-actions"' in page
     assert len(many.captured_queries) == len(one.captured_queries)
     assert "Record evidence of non-compliance" in page  # the side panel
 

@@ -15,6 +15,12 @@ ROUTES = [
     # Empty POSTs below: the form comes back with its errors (200) to whoever may write, refused to the others.
     Route("families:create", AGENCY_STAFF, method="post"),
     Route("families:detail", FAMILY, lambda w: {"family_id": w.family.pk}),
+    # Issue 18: the case file's other sub pages read the family as the Overview does (POST refused: no row).
+    Route("families:children", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("families:engagement", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("families:meetings", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("families:agreement", FAMILY, lambda w: {"family_id": w.family.pk}),
+    Route("families:safety", FAMILY, lambda w: {"family_id": w.family.pk}),
     Route("families:person_add", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}),
     Route("families:person_add", FAMILY_INVOLVED, lambda w: {"family_id": w.family.pk}, method="post"),
     Route("families:person_edit", FAMILY_INVOLVED, lambda w: {"person_id": w.child.pk}),

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from doorstep.agencies.models import AgencyKind
 from doorstep.audit.models import AuditAction, AuditEvent
@@ -332,3 +333,47 @@ def test_break_glass_needs_a_ground_and_the_managers_review_shows_it(world, clie
     assert "Police called to the address" in review  # the world's own grant
     event = AuditEvent.objects.filter(actor=user, action=AuditAction.BREAK_GLASS).get()
     assert event.reason == "Out-of-hours emergency: Duty call about the children"
+
+
+# Issue 18: each sub page of the case file, and the panels it shows (each panel is on exactly one).
+SUB_PAGE_PANELS = {
+    "overview": ['id="children-seen"', 'id="open-actions"', 'id="agencies"', "Protocol steps"],
+    "children": ["The children of the family"],
+    "engagement": ['id="engagement"', 'id="defaulted"'],
+    "meetings": ['id="meetings-plan-heading"', 'id="supervision-decisions"'],
+    "agreement": ['id="written-agreement"'],
+    "safety": ['id="incidents-panel"', 'id="visits-panel"', 'id="markers-panel"'],
+}
+
+
+def test_each_sub_page_of_the_case_file_is_a_page_of_its_own_name_first_audited_as_a_read(world, client):
+    from doorstep.escalations.models import ACTIVE_STATES, Escalation
+    from doorstep.families.casefile import SECTIONS
+    from doorstep.markers.tests.test_services import raise_marker
+    from doorstep.testing.escalations import escalation_make
+
+    raise_marker(world, urgent=True)  # shown at once, awaiting authorisation (FLG-1)
+    escalation_make(rule_id="ESC-1", clause="003 §7.9", key="T:1", title="Convene a multi-agency meeting",
+                    owner=world.users["involved_practitioner"], family=world.family,
+                    deadline=timezone.now() - timedelta(days=1), facts=[])
+    # The urgent marker asks a manager to authorise it: that action is open too, not yet due.
+    opened = Escalation.objects.filter(family=world.family, state__in=ACTIVE_STATES).count()
+    assert opened > 1
+    worker = world.users["involved_practitioner"]
+    client.force_login(worker)
+    every_panel = {marker for markers in SUB_PAGE_PANELS.values() for marker in markers}
+    for section in SECTIONS:
+        url = reverse(section.url_name, args=[world.family.pk])
+        html = client.get(url).content.decode()
+        # The family's name first, then the short banners, then MOJ Frontend's sub navigation with this page current.
+        name = html.index(f'<h1 class="govuk-heading-l">{world.family.display_name}</h1>')
+        assert name < html.index('id="risk-banner"') < html.index('class="moj-sub-navigation')
+        assert f"{opened} actions open, 1 overdue" in html and f'href="/families/{world.family.pk}/#open-actions"' in html
+        sub_navigation = re.search(r'<nav class="moj-sub-navigation.*?</nav>', html, re.S).group(0)
+        assert sub_navigation.count('aria-current="page"') == 1 and f'aria-current="page" href="{url}"' in html
+        assert f'href="{reverse("chronology:family", args=[world.family.pk])}"' in html
+        assert all(marker in html for marker in SUB_PAGE_PANELS[section.slug]), section.slug
+        assert not any(marker in html for marker in every_panel - set(SUB_PAGE_PANELS[section.slug])), section.slug
+        assert AuditEvent.objects.filter(actor=worker, family=world.family, action=AuditAction.VIEW,
+                                         summary=section.purpose).exists(), section.slug
+        assert client.post(url).status_code == 405

@@ -53,7 +53,7 @@ def test_an_incident_by_a_health_visitor_warns_police_and_school_and_alerts_thei
     base = live_server.url
 
     with browser_page() as page:
-        case_file = f"{base}/families/{world.family.pk}/"
+        case_file = f"{base}/families/{world.family.pk}/safety/"  # issue 18: the case file's Safety sub page
 
         # Before: no warning on the case file.
         _sign_in(page, base, police_officer.username)

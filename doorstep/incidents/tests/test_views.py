@@ -133,7 +133,7 @@ def test_the_case_file_shows_the_incident_panel_and_the_export_carries_it(world,
     from doorstep.families.casefile import export_sections
 
     incident = record(world, account=ACCOUNT, threat_to_kill=True, police_reference="")
-    page = _page(client, world.users["other_involved"], reverse("families:detail", args=[world.family.pk]))
+    page = _page(client, world.users["other_involved"], reverse("families:safety", args=[world.family.pk]))
     html = page.content.decode()
     assert 'id="incidents-panel"' in html and reverse("incidents:detail", args=[incident.pk]) in html
     sections = {s["title"]: s["lines"] for s in export_sections(family=world.family)}

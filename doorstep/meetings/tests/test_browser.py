@@ -61,6 +61,7 @@ def test_housing_calls_a_marp_and_the_plan_reaches_each_owner_and_the_board_chai
         # The housing postholder calls the MARP from the escalation, on the case file.
         _as(page, base, postholder.username)
         page.goto(f"{base}/families/{family.pk}/")
+        page.locator(".moj-sub-navigation").get_by_role("link", name="Meetings and plan").click()  # issue 18
         page.click("a:has-text('Call the meeting this asks for')")
         assert page.locator("#id_kind_0").is_checked()  # MARP, as ESC-1 asks
         _fill_date(page, "starts_on", tomorrow)

@@ -69,11 +69,11 @@ def test_a_meeting_is_called_from_an_escalation_in_one_step(world, client):
 def test_the_case_file_offers_the_meeting_an_escalation_asks_for_and_shows_the_plan(world, client):
     escalation = h.esc1(world)
     client.force_login(world.users["other_involved"])
-    html = client.get(reverse("families:detail", args=[world.family.pk])).content.decode()
+    html = client.get(reverse("families:meetings", args=[world.family.pk])).content.decode()
     assert "Call the meeting this asks for" in html and f"?escalation={escalation.pk}" in html
     assert "No multi-agency plan has been agreed yet." in html
     minutes = h.circulated(world, specialist=False)
-    html = client.get(reverse("families:detail", args=[world.family.pk])).content.decode()
+    html = client.get(reverse("families:meetings", args=[world.family.pk])).content.decode()
     assert "Joint visit with the health visitor" in html
     assert reverse("meetings:minutes", args=[minutes.meeting_id]) in html
 

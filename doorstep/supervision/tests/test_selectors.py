@@ -49,7 +49,7 @@ class TestWhoSeesReflections:
         client.force_login(world.users["other_involved"])
         decisions = client.get(reverse("supervision:family_decisions", args=[world.family.pk])).content.decode()
         assert DECISION in decisions and REFLECTION not in decisions and "Anxious before visits" not in decisions
-        case_file = client.get(reverse("families:detail", args=[world.family.pk])).content.decode()
+        case_file = client.get(reverse("families:meetings", args=[world.family.pk])).content.decode()
         assert DECISION in case_file and REFLECTION not in case_file
         api = client.get(f"/api/v1/supervision/decisions/?family={world.family.pk}").json()
         assert [d["decision"] for d in api["results"]] == [DECISION]

@@ -48,7 +48,7 @@ def test_plan_agree_start_go_overdue_and_the_manager_acknowledges_on_a_phone(liv
     with browser_page(**PHONE) as page:
         # The worker plans the visit from the case file; the dog marker comes first and is already ticked.
         _sign_in(page, base, worker)
-        page.goto(f"{base}/families/{world.family.pk}/")
+        page.goto(f"{base}/families/{world.family.pk}/safety/")  # issue 18: the case file's Safety sub page
         page.locator("#visits-panel ~ p a", has_text="Plan a visit").click()
         expect(page.locator("#risk-banner")).to_contain_text("Dogs or other animals")
         expect(page.locator("input[name=factors][value=animals]")).to_be_checked()

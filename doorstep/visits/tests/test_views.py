@@ -265,7 +265,7 @@ def test_the_home_page_puts_a_live_alarm_first(world, client):
 
 def test_the_case_file_panel_costs_the_same_whatever_the_number_of_visits(world, client, django_assert_num_queries):
     client.force_login(world.users["involved_practitioner"])
-    url = reverse("families:detail", args=[world.family.pk])
+    url = reverse("families:safety", args=[world.family.pk])  # issue 18: the case file's Safety sub page
     plan(world)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
