@@ -2,12 +2,15 @@
 read and checked, the report built by `board.board_report`, the reading audited, the result rendered."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_safe
@@ -23,7 +26,10 @@ from doorstep.audit.services import audit_record
 from .board import NOTE, Period, Report, board_report, can_read_board_report, period_from, quarter_of, \
     report_csv_rows, report_json, threshold
 from .csv import csv_text
+from .pdf import render_pdf
 from .texts import Text
+
+PDF_TEMPLATE = Path(__file__).parent / "pdf_templates" / "board_report.typ"
 
 
 def _require_reader(user) -> None:
@@ -129,32 +135,23 @@ def report_pdf(request):
 
 
 def board_report_pdf(report: Report) -> bytes:
-    """The report as a PDF, through the product's PDF route (chronology/documents.py): a table per section, the two
-    periods side by side. Kept in this one function so that a move to another PDF library touches only this."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Table as PdfTable
-    from reportlab.platypus import TableStyle
-
-    from doorstep.chronology.documents import build_pdf, para, styles
-
-    s = styles()
+    """The report as a tagged PDF through the product's one PDF route (core/pdf.py): a table per section, the two
+    periods side by side."""
     title = _("The Board's report")
-    story = [para(title, s["title"]), para(report.period.label(), s["body"]),
-             para(_("Beside the period before: %(period)s") % {"period": report.previous.label()}, s["body"]),
-             para(NOTE % {"n": report.threshold}, s["body"])]
-    for table in report.tables:
-        story.append(para(table.title, s["h2"]))
-        if table.note:
-            story.append(para(table.note, s["body"]))
-        data = [[para(_("Figure"), s["head"]), para(report.period.label(), s["head"]),
-                 para(report.previous.label(), s["head"])]]
-        data += [[para(r.label, s["head"] if r.is_total else s["cell"]), para(r.current.display(), s["cell"]),
-                  para(r.previous.display(), s["cell"])] for r in table.rows]
-        pdf_table = PdfTable(data, colWidths=["50%", "25%", "25%"], repeatRows=1)
-        pdf_table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
-                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        story.append(pdf_table)
-    return build_pdf(story, title=f"{title}: {report.period.label()}", footer=title)
+    data = {
+        "heading": title,
+        "intro": [report.period.label(), _("Beside the period before: %(period)s") % {"period": report.previous.label()},
+                  NOTE % {"n": report.threshold}],
+        "head": [_("Figure"), report.period.label(), report.previous.label()],
+        "sections": [{"heading": str(table.title), "note": str(table.note or ""),
+                      "rows": [{"label": str(r.label), "total": bool(r.is_total), "current": str(r.current.display()),
+                                "previous": str(r.previous.display())} for r in table.rows]}
+                     for table in report.tables],
+        "footer": title,
+        "page_label": _("Page %(n)s") % {"n": "{page}"},
+    }
+    return render_pdf(PDF_TEMPLATE, data, title=f"{title}: {report.period.label()}", author="Doorstep",
+                      language=translation.get_language() or settings.LANGUAGE_CODE)
 
 
 # --- API -----------------------------------------------------------------------------------------------------------

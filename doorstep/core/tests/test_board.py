@@ -16,6 +16,7 @@ from doorstep.core import board
 from doorstep.core.board import FEWER, WITHHELD, Figure, Period, Table, period_from, quarter_of, suppress
 from doorstep.markers.models import MarkerCategory
 from doorstep.markers.tests.test_services import raise_marker
+from doorstep.testing import pdf as tagged
 
 LIMIT = 5
 
@@ -146,6 +147,11 @@ def test_downloads_and_the_audit(world, client):
     assert '"Warning markers raised, by category",Warning markers raised,6,fewer than 5' in lines
     pdf = client.get(reverse("board_report_pdf") + query)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # Tagged like every Doorstep PDF (issue 18): its language, a heading per section, tables with header cells.
+    language, tags = tagged.structure(pdf.content)
+    assert language == "en" and tags[:2] == ["Document", "H1"]
+    assert tags.count("H2") == tags.count("Table") >= 8 and "TH" in tags
+    assert "Warning markers raised, by category" in tagged.text(pdf.content)
     assert AuditEvent.objects.filter(object_type="board.report", action=AuditAction.EXPORT).count() == 2
 
 
