@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from doorstep.core.workingdays import add_working_days
 from doorstep.core.demo import DemoRegion
 from doorstep.families.models import Involvement
 from doorstep.incidents.models import Incident
@@ -50,7 +51,7 @@ def load(region: DemoRegion) -> None:
     second = services.agreement_revise(agreement=agreement, by=worker)
     # Version 2 is the shorter version the parents asked for; its review date is near, so the sweep makes the
     # review a tracked action for the health visitor (AGR-1).
-    content.update(other_behaviours="", review_date=services.add_working_days(today, 3))
+    content.update(other_behaviours="", review_date=add_working_days(today, 3))
     services.agreement_version_update(version=second, by=worker, **content)
     second = services.agreement_version_issue(version=second, by=worker, issued_on=today - timedelta(days=35))
     services.agreement_version_respond(version=second, by=worker, signed=True, on=today - timedelta(days=35),

@@ -3,7 +3,7 @@ the downloads, the API, who may read it, the audit and the number of queries."""
 
 import itertools
 import random
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.db import connection
