@@ -141,7 +141,7 @@ def test_the_board_chair_reads_the_minutes_and_their_pdf_and_nothing_else(world,
     client.force_login(world.users["board_chair"])
     home = client.get(reverse("home")).content.decode()
     assert "Minutes sent to you" in home and reverse("meetings:minutes", args=[minutes.meeting_id]) in home
-    assert "MARP activity, last 12 months" in home
+    assert "Multi-agency meetings called, by kind" in home  # the Board's report is their home page (OVR-2)
     html = client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).content.decode()
     assert "Joint visit with the health visitor" in html
     assert reverse("families:detail", args=[world.family.pk]) not in html  # no way into the case file

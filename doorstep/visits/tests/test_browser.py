@@ -248,3 +248,41 @@ def test_on_a_phone_the_safety_controls_are_in_the_first_screen_at_every_step_an
     assert visit.status == VisitStatus.IN_PROGRESS and visit.help_requested_at is None
     told = Notification.objects.filter(recipient=manager, kind=NotificationKind.GENERAL).order_by("-id").first()
     assert "False alarm" in str(told.message) and "Pressed it getting my phone out" in str(told.message)
+
+
+@pytest.mark.browser
+def test_the_visit_page_from_the_keyboard_only(live_server, browser_world):
+    """Issue 18 (WCAG 2.1.1, 2.4.7): a worker who cannot use a touch screen signs in, arrives and reports back safe
+    with the keyboard alone; "I need help now" is reachable at every step, each stop with GOV.UK's focus style."""
+    from playwright.sync_api import expect
+
+    from doorstep.core.tests.test_browser_pages import tab_to
+
+    from .helpers import plan
+
+    world = browser_world
+    worker = world.users["involved_practitioner"]
+    visit = plan(world, planned_minutes=15)
+    base = live_server.url
+
+    with browser_page(**PHONE) as page:
+        page.goto(f"{base}/accounts/login/")
+        tab_to(page, "#id_username")
+        page.keyboard.type(worker.username)
+        tab_to(page, "#id_password")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/visits/{visit.pk}/go/")
+        tab_to(page, "#help-now")
+        page.goto(f"{base}/visits/{visit.pk}/go/")
+        tab_to(page, "#arrived")
+        page.keyboard.press("Enter")
+        expect(page.locator("#expected-back")).to_contain_text("Back by")
+        tab_to(page, "#help-now")
+        page.goto(f"{base}/visits/{visit.pk}/go/")
+        tab_to(page, "#check-out")
+        page.keyboard.press("Enter")
+        expect(page.locator(".govuk-panel__title")).to_have_text("You have reported back safe")
+        connections.close_all()
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.COMPLETED
