@@ -94,44 +94,33 @@ def report_page(request):
     return render(request, "core/board_report.html", context, status=200 if period else 400)
 
 
-def _download_period(request) -> tuple[Period | None, HttpResponse | None]:
-    """The period of a download, or the 400 response that says what is wrong with it."""
+def _download(request, *, extension: str, content_type: str, body) -> HttpResponse:
+    """The report for the asked period as a file (`body(report)` makes it), audited as an export; or the 400 that
+    says what is wrong with the period."""
     _require_reader(request.user)
     form, period = _period_or_form(request)
     if period is None:
-        return None, HttpResponseBadRequest(" ".join(str(m) for messages in form.errors.values() for m in messages),
-                                            content_type="text/plain; charset=utf-8")
-    return period, None
-
-
-def _filename(report: Report, extension: str) -> str:
-    return f"board-report-{report.period.start.isoformat()}-to-{report.period.end.isoformat()}.{extension}"
+        return HttpResponseBadRequest(" ".join(str(m) for messages in form.errors.values() for m in messages),
+                                      content_type="text/plain; charset=utf-8")
+    report = board_report(period)
+    _audit(request.user, report, AuditAction.EXPORT)
+    response = HttpResponse(body(report), content_type=content_type)
+    name = f"board-report-{report.period.start.isoformat()}-to-{report.period.end.isoformat()}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_safe
 @login_required
 def report_csv(request):
-    period, refusal = _download_period(request)
-    if refusal:
-        return refusal
-    report = board_report(period)
-    _audit(request.user, report, AuditAction.EXPORT)
-    response = HttpResponse(csv_text(report_csv_rows(report)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
-    return response
+    return _download(request, extension="csv", content_type="text/csv; charset=utf-8",
+                     body=lambda report: csv_text(report_csv_rows(report)))
 
 
 @require_safe
 @login_required
 def report_pdf(request):
-    period, refusal = _download_period(request)
-    if refusal:
-        return refusal
-    report = board_report(period)
-    _audit(request.user, report, AuditAction.EXPORT)
-    response = HttpResponse(board_report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
-    return response
+    return _download(request, extension="pdf", content_type="application/pdf", body=board_report_pdf)
 
 
 def board_report_pdf(report: Report) -> bytes:
