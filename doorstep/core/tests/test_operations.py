@@ -109,7 +109,7 @@ def test_pages_that_only_read_use_a_streaming_replica_and_fall_back_to_the_prima
     replica = pgcluster.replica(servers["primary"], servers["root"] / "clusters")
     servers["started"].append(replica)
     env = {**os.environ, "DATABASE_URL": servers["primary"].url("doorstep"),
-           "DATABASE_REPLICA_URL": replica.url("doorstep"), "DATABASE_REPLICA_MAX_LAG_SECONDS": "1",
+           "DATABASE_REPLICA_URL": replica.url("doorstep"), "DATABASE_REPLICA_MAX_LAG_SECONDS": "2",
            "DATABASE_REPLICA_CHECK_SECONDS": "0", "REPLICA_DIRECTORY": str(replica.directory)}
     result = subprocess.run([sys.executable, "-m", "doorstep.core.tests.replica_scenario"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=600)
