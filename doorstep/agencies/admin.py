@@ -76,7 +76,8 @@ class ProfessionalAdmin(AdministratorsOnlyAdmin):
         (None, {"fields": ("username", "password_note")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         ("Doorstep", {"fields": ("agency", "team", "job_title", "role", "line_manager", "is_designated_postholder",
-                                 "is_duty_manager", "phone", "preferred_language")}),
+                                 "is_duty_manager", "is_disclosure_officer",
+                                 "is_records_manager", "is_case_file_auditor", "phone", "preferred_language")}),
         (_("Status"), {"fields": ("is_active",)}),
     )
     raw_id_fields = ["line_manager"]

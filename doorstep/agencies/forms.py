@@ -42,7 +42,8 @@ class ProfessionalAdminForm(forms.ModelForm):
     class Meta:
         model = Professional
         fields = ["username", "first_name", "last_name", "email", "agency", "team", "job_title", "role",
-                  "line_manager", "is_designated_postholder", "is_duty_manager", "phone", "preferred_language",
+                  "line_manager", "is_designated_postholder", "is_duty_manager", "is_disclosure_officer",
+                  "is_records_manager", "is_case_file_auditor", "phone", "preferred_language",
                   "is_active"]
 
     def __init__(self, *args, **kwargs):

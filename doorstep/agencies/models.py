@@ -95,6 +95,12 @@ class Professional(AbstractUser):
     # MTG-2 (000): "Each agency will designate the appropriate postholder able to call a meeting".
     is_designated_postholder = models.BooleanField(_("designated postholder (may call a MARP)"), default=False)
     is_duty_manager = models.BooleanField(_("duty manager"), default=False)
+    # RIG-1 (004 §4.2; issue 20): records and answers subject access requests for the agency.
+    is_disclosure_officer = models.BooleanField(_("disclosure officer"), default=False)
+    # Issue 20 (retention): reviews records past retention and erases them for the agency as data controller.
+    is_records_manager = models.BooleanField(_("records manager"), default=False)
+    # OVR-1 (004 §4.1; issue 19): a designated auditor of the partnership, who may plan case-file audit rounds.
+    is_case_file_auditor = models.BooleanField(_("case-file auditor"), default=False)
     phone = models.CharField(_("work phone"), max_length=40, blank=True)
     # Issue 13 (an administrator's last ways in): an account that an administrator added to an agency, or whose
     # e-mail address or agency they changed, neither signs in nor receives a password link until a manager of that

@@ -32,7 +32,8 @@ def professional_create(
     *, username: str, first_name: str, last_name: str, email: str, agency: Agency | None, role: Role,
     team: Team | None = None, job_title: str = "", line_manager: Professional | None = None,
     is_designated_postholder: bool = False, is_duty_manager: bool = False, password: str | None = None,
-    password_hash: str | None = None, phone: str = "",
+    password_hash: str | None = None, phone: str = "", is_disclosure_officer: bool = False,
+    is_records_manager: bool = False, is_case_file_auditor: bool = False,
 ) -> Professional:
     """Create a member of staff. `password_hash` (an already hashed password) lets the demo loader hash once."""
     if role in (Role.PRACTITIONER, Role.MANAGER) and agency is None:
@@ -44,7 +45,8 @@ def professional_create(
     person = Professional(
         username=username, first_name=first_name, last_name=last_name, email=email, agency=agency, role=role,
         team=team, job_title=job_title, line_manager=line_manager, is_designated_postholder=is_designated_postholder,
-        is_duty_manager=is_duty_manager, phone=phone,
+        is_duty_manager=is_duty_manager, phone=phone, is_disclosure_officer=is_disclosure_officer,
+        is_records_manager=is_records_manager, is_case_file_auditor=is_case_file_auditor,
     )
     if password_hash:
         person.password = password_hash
@@ -215,7 +217,12 @@ def system_token_request_audit(*, token: AgencySystemToken, method: str, refusal
 # Issue 13 finding 2 (b): what an administrator may never change on their own account, on any page or the admin
 # site: whoever holds these decides what they can read.
 SELF_PROTECTED_FIELDS = ("role", "agency", "team", "line_manager", "is_active", "is_superuser", "is_staff",
-                         "is_designated_postholder", "is_duty_manager")
+                         "is_designated_postholder", "is_duty_manager", "is_disclosure_officer",
+                         "is_records_manager", "is_case_file_auditor")
+# Issue 20 and 19: powers that widen what an account reads (every record about a person for a subject access
+# request; families past retention; an audit round's families). An administrator granting one is held for a
+# manager's approval like a new account (issue 13), not only told.
+READING_POWERS = ("is_disclosure_officer", "is_records_manager", "is_case_file_auditor")
 # Changes an agency's managers are told about: someone joins, leaves, changes role or where their links go.
 AGENCY_TOLD_FIELDS = ("role", "agency", "email", "is_active")
 
@@ -309,7 +316,8 @@ def _hands_over_an_agency(stored: Professional | None, professional: Professiona
     staff from a role outside one (an administrator's second account made a practitioner)."""
     if not professional.works_with_families:
         return False
-    return stored is None or "email" in changed or "agency" in changed or not stored.works_with_families
+    return (stored is None or "email" in changed or "agency" in changed or not stored.works_with_families
+            or any(name in changed and getattr(professional, name) for name in READING_POWERS))
 
 
 def _account_approval_request(*, by: Professional, professional: Professional, changes: str) -> list[Professional]:

@@ -18,6 +18,7 @@ Clock changes do not move a deadline: days are counted as calendar dates in the 
 the deadline is the end of the local day (so 23:59:59 GMT in winter, 23:59:59 BST in summer).
 """
 
+import calendar
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -79,3 +80,24 @@ def working_days_between(start: date, end: date, nation: str | None = None) -> i
         if is_working_day(day, nation):
             count += 1
     return count
+
+
+def add_calendar_months(start: datetime | date, months: int, nation: str | None = None) -> date:
+    """RIG-1 (UK GDPR Article 12(3), as the ICO counts it): "one month" runs from the day of receipt (day 0) to the
+    corresponding calendar date `months` months later; where that month has no such date, the last day of the month
+    (31 January -> 28 February, or 29 in a leap year); where the date is not a working day of the nation, the next
+    working day. Examples: 3 September 2026 -> Monday 5 October 2026 (3 October is a Saturday); 31 January 2027 ->
+    Monday 1 March 2027 (28 February 2027 is a Sunday); 31 January 2028 -> Tuesday 29 February 2028."""
+    if months < 0:
+        raise ValueError("months must not be negative")
+    day = local_date(start)
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    due = date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    while not is_working_day(due, nation):
+        due += timedelta(days=1)
+    return due
+
+
+def calendar_months_deadline(start: datetime | date, months: int, nation: str | None = None) -> datetime:
+    return end_of_day(add_calendar_months(start, months, nation))

@@ -222,3 +222,17 @@ def test_password_reset_links_are_limited_per_requesting_address(world, client, 
     time_machine.shift(3601)  # an hour later the address may ask again
     assert client.post(reverse("password_reset"), {"email": "person10@example.org"},
                        REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
+@pytest.mark.parametrize("power", ["is_disclosure_officer", "is_records_manager", "is_case_file_auditor"])
+def test_a_power_to_read_more_that_an_administrator_grants_is_held_until_a_manager_approves(world, admin_client,
+                                                                                            power):
+    # Issues 19 and 20: a disclosure officer gathers every record about a person, a records manager sees families
+    # past retention, an auditor reads a round's families; granting one is a way in, like a changed e-mail address.
+    worker = world.users["involved_practitioner"]
+    response = admin_client.post(reverse("admin:agencies_professional_change", args=[worker.pk]),
+                                 _professional_data(worker, **{power: "on"}))
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert getattr(worker, power) and worker.awaiting_approval
+    assert worker.approvals.get().state == ApprovalState.REQUESTED

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from doorstep.core.workingdays import add_working_days, is_working_day, working_days_between, working_days_deadline
+from doorstep.core.workingdays import add_calendar_months, add_working_days, is_working_day, working_days_between, working_days_deadline
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -58,3 +58,19 @@ def test_working_days_between_and_negative():
     assert working_days_between(date(2027, 1, 7), date(2026, 12, 24), "england-wales") == 0
     with pytest.raises(ValueError):
         add_working_days(date(2026, 1, 1), -1)
+
+
+@pytest.mark.parametrize("start, months, expected", [
+    (date(2026, 9, 3), 1, date(2026, 10, 5)),    # 3 October 2026 is a Saturday
+    (date(2026, 11, 10), 1, date(2026, 12, 10)),  # the corresponding day
+    (date(2027, 1, 31), 1, date(2027, 3, 1)),     # no 31 February: 28 February 2027, a Sunday -> Monday 1 March
+    (date(2028, 1, 31), 1, date(2028, 2, 29)),    # a leap year: Tuesday 29 February
+    (date(2026, 1, 30), 1, date(2026, 3, 2)),     # clamps to Saturday 28 February 2026 -> Monday 2 March
+    (date(2026, 3, 31), 1, date(2026, 4, 30)),    # April has 30 days
+    (date(2026, 11, 25), 1, date(2026, 12, 29)),  # 25 December, Boxing Day substitute on 28 December
+    (date(2026, 10, 31), 3, date(2027, 2, 1)),    # extended by two further months: Sunday 31 January
+    (date(2026, 12, 15), 0, date(2026, 12, 15)),
+])
+def test_rig_1_one_calendar_month_is_the_corresponding_day_or_the_months_last_then_a_working_day(start, months,
+                                                                                                  expected):
+    assert add_calendar_months(start, months, "england-wales") == expected
