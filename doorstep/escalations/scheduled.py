@@ -20,7 +20,7 @@ from .services import escalation_escalate_overdue
 
 log = logging.getLogger(__name__)
 
-# How many items one sweep takes on, per check: the rest wait for the next sweep (every 30 seconds).
+# How many items one sweep takes on, per check: the rest wait for the next sweep (every DOORSTEP_SWEEP_SECONDS, 20 by default).
 BATCH = 300
 # Families never evaluated yet (e.g. opened before the engine ran) get a due row, this many per sweep.
 NEW_FAMILIES_BATCH = 2000

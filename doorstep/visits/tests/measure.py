@@ -77,7 +77,7 @@ def main() -> None:
     interval = os.environ.get("DOORSTEP_VISIT_SWEEP_SECONDS", "10")
     delays = sorted((first[v] - d).total_seconds() for v, d in deadlines.items() if v in first)
     print(f"visit-alarms job every {interval} s (general sweep every "
-          f"{os.environ.get('DOORSTEP_SWEEP_SECONDS', '30')} s); {len(delays)} of {len(deadlines)} alerted")
+          f"{os.environ.get('DOORSTEP_SWEEP_SECONDS', '20')} s); {len(delays)} of {len(deadlines)} alerted")
     print("seconds from deadline to first alert: " + ", ".join(f"{d:.1f}" for d in delays))
     print(f"min {delays[0]:.1f} s, median {statistics.median(delays):.1f} s, max {delays[-1]:.1f} s")
 
