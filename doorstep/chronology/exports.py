@@ -192,7 +192,10 @@ def csv_chunks(*, family, entries: Iterable[ExportRow], header: list[tuple[str, 
     w.writerow([_("Date"), _("Time"), _("Recorded"), _("Late entry"), _("Kind"), _("Agency"), _("Recorded by"),
                 _("Summary"), _("People"), _("Behaviours and outcomes"), _("Significant"), _("Analysis")])
     yes, no = _("Yes"), _("No")
-    localtime = timezone.localtime
+    zone = timezone.get_current_timezone()  # once, not once per cell (issue 15)
+
+    def localtime(moment):
+        return moment.astimezone(zone)
     tags = {tag: str(label) for tag, label in tag_labels.items()}
     for n, e in enumerate(entries, start=1):
         local = localtime(e.occurred_at)

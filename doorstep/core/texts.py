@@ -210,11 +210,42 @@ def _render(value, language: str | None = None) -> str:
     return str(value)
 
 
+def _render_stored(data, language: str) -> str:
+    """`_render(value_from_json(data), language)` without building the values first (issue 15: a chronology CSV
+    renders thousands of stored sentences, and building each one's Text tree took as long as rendering it). The
+    same words: core/tests/test_texts.py compares the two on every kind of value."""
+    if isinstance(data, dict):
+        if "msgid" in data:
+            msgid = str(data["msgid"])
+            if data.get("msgid_plural"):
+                msgid = f"{msgid}{PLURAL_SEPARATOR}{data['msgid_plural']}"
+            params = data.get("params") or {}
+            message = _translate_in(language, msgid, params)
+            if not params:
+                return message
+            rendered = {name: v if isinstance(v, (int, float)) and not isinstance(v, bool) else
+                        _render_stored(v, language) for name, v in params.items()}
+            sentence = _one_full_stop(message, rendered) % rendered
+            return _welsh_before_a_vowel(sentence) if language.startswith("cy") else sentence
+        if "names" in data:
+            return _names_pick(data["names"], language)
+        return _render(value_from_json(data), language)
+    if isinstance(data, list):
+        return "; ".join(_render_stored(v, language) for v in data)
+    if data is None:
+        return ""
+    return str(data)
+
+
 def text_render(text, language: str | None = None) -> str:
     """The sentence in `language` (default: the active language). Accepts a Text, Verbatim, Names, a plain str (a
     value stored before it was a Text, returned as it is), or a JSON form as `text_to_json` writes it."""
     if isinstance(text, dict) and not isinstance(text, Names):
-        text = text_from_json(text)
+        if "msgid" not in text:
+            text = text_from_json(text)
+        else:
+            with translation.override(language) if language else nullcontext():
+                return _render_stored(text, language or translation.get_language() or "")
     with translation.override(language) if language else nullcontext():
         return _render(text)
 
@@ -224,7 +255,7 @@ def text_shown(stored, fallback: str = "", language: str | None = None) -> str:
     sentence before issue 14, or the person's own words) when there is none."""
     if not stored:
         return fallback
-    return text_render(text_from_json(stored), language)
+    return text_render(stored if isinstance(stored, dict) else text_from_json(stored), language)
 
 
 def text_store(text, *, max_length: int | None = None, language: str | None = None) -> tuple[str, dict | None]:

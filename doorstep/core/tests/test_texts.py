@@ -110,3 +110,35 @@ def test_a_parameter_that_ends_its_own_sentence_gets_no_second_full_stop():
         "Supervision decision: Carry on. Reason: Safe")
     assert text_render(Text(msgid, {"decision": "Wait...", "reason": "x"}), "en") == (
         "Supervision decision: Wait... Reason: x")
+
+
+def test_a_stored_sentence_reads_the_same_rendered_from_its_json_as_from_its_values():
+    """Issue 15: the CSV renders stored JSON without building Text values first; the words must not change, for
+    every kind of parameter, plurals, names, dates, nesting, Welsh mutations and the one-full-stop rule."""
+    from django.utils.translation import gettext_noop, ngettext_lazy
+
+    texts = [
+        Text("%(a)s %(b)s", {
+            "a": "the family's own words", "b": 3, "none": None, "day": date(2027, 1, 12),
+            "moment": datetime(2027, 1, 12, 10, 0, tzinfo=timezone.utc), "nested": Text("never"),
+            "items": [Text("never"), "x"], "name": Names({"en": "Evans household", "cy": "Aelwyd Evans"}),
+            "old": Verbatim("Escalated to A. Manager")}),
+        Text("%(a)s on %(day)s at %(moment)s (%(items)s) %(name)s %(old)s %(none)s", {
+            "a": Text("Home visit"), "day": date(2027, 1, 12),
+            "moment": datetime(2027, 7, 12, 10, 0, tzinfo=timezone.utc), "items": [Text("Yes"), "x", 2],
+            "name": Names({"en": "Evans household", "cy": "Aelwyd Evans"}), "old": Verbatim("Done."), "none": None}),
+        Text(ngettext_lazy("%(count)d professional", "%(count)d professionals", "count")) % {"count": 2},
+        Text(ngettext_lazy("%(count)d professional", "%(count)d professionals", "count")) % {"count": 1},
+        Text(gettext_noop("Yes: there is a warning for visitors to %(a)s.")) % {
+            "a": Names({"en": "Evans household", "cy": "Aelwyd Evans"})},
+        Text("Supervision decision: %(decision)s. Reason: %(reason)s",
+             {"decision": "The worker steps away.", "reason": True}),
+        _nested_text(),
+    ]
+    for text in texts:
+        stored = json.loads(json.dumps(text_to_json(text)))
+        for language in ("en", "cy"):
+            with translation.override("en"):
+                assert text_render(stored, language) == text_render(text_from_json(stored), language), (text, language)
+            with translation.override(language):
+                assert text_render(stored) == text_render(text_from_json(stored))
