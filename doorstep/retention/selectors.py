@@ -71,8 +71,8 @@ def families_past_retention_for(*, officer, today) -> QuerySet[Family]:
 
 
 def families_on_hold_for(*, officer) -> QuerySet[Family]:
-    return (families_for(officer=officer).filter(legal_holds__lifted_at__isnull=True).distinct()
-            .prefetch_related(_active_holds()).order_by("name", "id"))
+    held = LegalHold.objects.filter(family=OuterRef("pk"), lifted_at__isnull=True)
+    return families_for(officer=officer).filter(Exists(held)).prefetch_related(_active_holds()).order_by("name", "id")
 
 
 def requests_awaiting_for(*, officer) -> QuerySet[ErasureRequest]:

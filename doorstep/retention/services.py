@@ -17,9 +17,9 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text, text_to_json
+from doorstep.families.models import CHILD_ROLES, ChildStatus, Family, Involvement, Person
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
-from doorstep.families.models import CHILD_ROLES, ChildStatus, Family, Involvement, Person
 
 from . import selectors
 from .erasure import family_scrub
@@ -259,7 +259,7 @@ def erasure_decide(*, request: ErasureRequest, by: Professional, approve: bool |
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     touched = family_scrub(family=family)
     RetentionReview.objects.update_or_create(family=family, defaults={
-        "computed_at": now, "closed_on": None, "retain_until": decision.retain_until, "kind": decision.kind,
+        "computed_at": now, "retain_until": decision.retain_until, "kind": decision.kind, "reasons": [],
         "erased_at": now})
     # The tombstone (issue 20): no personal data, only the family's number, the rule, the date and the two people.
     audit_record(actor=by, action=AuditAction.UPDATE, obj=request, family=family,
