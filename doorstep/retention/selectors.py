@@ -81,7 +81,7 @@ def requests_awaiting_for(*, officer) -> QuerySet[ErasureRequest]:
             .select_related("family", "proposed_by").order_by("proposed_at", "id"))
 
 
-def family_get_for(*, officer, family_id: int) -> Family:
+def retained_family_get(*, officer, family_id: int) -> Family:
     family = (families_for(officer=officer).filter(pk=family_id).select_related("retention_review")
               .prefetch_related(_active_holds(), _open_requests()).first())
     if family is None:

@@ -137,7 +137,7 @@ def _erased(family: Family) -> bool:
 def legal_hold_place(*, family: Family, by: Professional, ground: str, note: str = "") -> LegalHold:
     """A records manager keeps the family from erasure (litigation, an inquiry, a subject access request)."""
     selectors.require_records_manager(by)
-    family = selectors.family_get_for(officer=by, family_id=family.pk)
+    family = selectors.retained_family_get(officer=by, family_id=family.pk)
     if ground not in HoldGround.values:
         raise ValidationError({"ground": _("Select why the family's records are held")})
     note = note.strip()
@@ -194,7 +194,7 @@ def erasure_refusal(*, family: Family, today: date) -> tuple[str, Decision]:
 def erasure_propose(*, family: Family, by: Professional, note: str = "") -> ErasureRequest:
     """A records manager proposes erasing a family past retention; a second person decides (`erasure_decide`)."""
     selectors.require_records_manager(by)
-    family = selectors.family_get_for(officer=by, family_id=family.pk)
+    family = selectors.retained_family_get(officer=by, family_id=family.pk)
     Family.objects.select_for_update().filter(pk=family.pk).first()
     refusal, decision = erasure_refusal(family=family, today=timezone.localdate())
     if refusal:

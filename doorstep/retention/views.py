@@ -42,7 +42,7 @@ def review(request):
 @require_safe  # reads only: POST refused (issue 13)
 @login_required
 def family(request, family_id: int):
-    found = selectors.family_get_for(officer=request.user, family_id=family_id)
+    found = selectors.retained_family_get(officer=request.user, family_id=family_id)
     refusal, decision = services.erasure_refusal(family=found, today=timezone.localdate())
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=found, family=found,
                  summary=Text(gettext_noop("Viewed the family's retention (issue 20)")))
@@ -55,7 +55,7 @@ def family(request, family_id: int):
 @login_required
 def hold_place(request, family_id: int):
     selectors.require_records_manager(request.user)
-    found = selectors.family_get_for(officer=request.user, family_id=family_id)
+    found = selectors.retained_family_get(officer=request.user, family_id=family_id)
     form = HoldForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.legal_hold_place(family=found, by=request.user, **form.cleaned_data)):
@@ -81,7 +81,7 @@ def hold_lift(request, hold_id: int):
 @login_required
 def propose(request, family_id: int):
     selectors.require_records_manager(request.user)
-    found = selectors.family_get_for(officer=request.user, family_id=family_id)
+    found = selectors.retained_family_get(officer=request.user, family_id=family_id)
     refusal, decision = services.erasure_refusal(family=found, today=timezone.localdate())
     form = ProposeForm(form_data(request))
     if request.method == "POST" and form.is_valid():
