@@ -24,7 +24,7 @@ def years_before(day: date, years: int) -> date:
 
 
 def closed_family(world, *, ended_years_ago: int = 9, name: str = CLOSED, given: str = "Gwenllian",
-                  surname: str = "Pendragon", outcome: str = Outcome.NO_ANSWER) -> Family:
+                  surname: str = "Pendragon", outcome: str = Outcome.SEEN) -> Family:
     """A family of two adults the world's health agency worked with, its involvement ended `ended_years_ago` years
     ago (moved back after the services stamped today). Made once per name."""
     found = Family.objects.filter(name=name).first()
@@ -40,7 +40,7 @@ def closed_family(world, *, ended_years_ago: int = 9, name: str = CLOSED, given:
                date_of_birth=date(1980, 6, 1))
     contact_record(family=family, by=worker, kind=ContactKind.HOME_VISIT, outcome=outcome,
                    occurred_at=timezone.now() - timedelta(hours=2), purpose=f"Visit to {given}.",
-                   note=f"Card left for {given} {surname} at Heol y Bryn.")
+                   note=f"{given} {surname} seen at home, Heol y Bryn.")
     involvement = Involvement.objects.get(family=family)
     involvement_end(involvement=involvement, by=worker, reason=f"{given} moved away.")
     Involvement.objects.filter(pk=involvement.pk).update(ended_on=years_before(today, ended_years_ago))

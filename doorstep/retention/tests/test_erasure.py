@@ -111,7 +111,10 @@ def _figures():
 def _text_columns():
     """Every text, JSON and date column of every model (the history tables included)."""
     kinds = (models.CharField, models.TextField, models.JSONField, models.DateField)
+    tables = set(connection.introspection.table_names())
     for model in apps.get_models():
+        if not model._meta.managed or model._meta.proxy or model._meta.db_table not in tables:
+            continue
         for f in model._meta.concrete_fields:
             if isinstance(f, kinds):
                 yield model._meta.db_table, f.column
