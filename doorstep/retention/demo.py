@@ -2,7 +2,7 @@
 
 - `health.records` (Bethan Rowlands): the health board's records manager (`is_records_manager`), whose line manager
   is health.manager (who may decide an erasure she proposes).
-- Parry household: two adults, no children; health visiting and the police were involved from twelve years ago
+- Madoc household: two adults, no children; health visiting and the police were involved from twelve years ago
   until nine years ago. Records about adults only, and police information, are kept six years after the last
   involvement ended: three years past retention, not on hold, nothing proposed.
 
@@ -47,13 +47,13 @@ def load(region: DemoRegion) -> None:
     worker = region.practitioner("health", 3)
     police = region.practitioner("police", 3)
     started, ended = _years_ago(YEARS_AGO_STARTED), _years_ago(YEARS_AGO_ENDED)
-    family = family_create(by=worker, name="Parry household", reason="Health visiting support for a new mother.",
+    family = family_create(by=worker, name="Madoc household", reason="Health visiting support for a new mother.",
                            line1="12 Ffordd yr Orsaf", town="Afonwy", postcode="AF4 2PP", involved_since=started,
                            moved_in=started,
                            summary="Synthetic demo family (issue 20): no agency involved for nine years.")
-    person_add(family=family, by=worker, role=MemberRole.PARENT, given_name="Glenys", family_name="Parry",
+    person_add(family=family, by=worker, role=MemberRole.PARENT, given_name="Glenys", family_name="Madoc",
                date_of_birth=date(1979, 8, 3))
-    person_add(family=family, by=worker, role=MemberRole.PARTNER, given_name="Emlyn", family_name="Parry",
+    person_add(family=family, by=worker, role=MemberRole.PARTNER, given_name="Emlyn", family_name="Madoc",
                date_of_birth=date(1975, 1, 19))
     involvement_start(family=family, by=worker, agency=police.agency, reason="Domestic disturbance reported.",
                       lead_professional=police, started_on=started)
@@ -68,5 +68,5 @@ def load(region: DemoRegion) -> None:
     Contact.objects.filter(pk=contact.pk).update(occurred_at=moment, recorded_at=moment)
     ChronologyEntry.objects.filter(family=family).update(occurred_at=moment, recorded_at=moment)
     Person.objects.filter(family=family).update(created_at=moment)
-    region.families["parry"] = family
+    region.families["madoc"] = family
     retention_nightly(now=timezone.now())

@@ -258,7 +258,7 @@ def test_health_manager_finds_the_planted_drift_and_visit(demo, client):
     assert client.get(reverse("oversight:discrepancy", args=[planted.pk])).status_code == 200
 
 
-# Retention (issue 20): health.records, the health board's records manager, finds the Parry household past retention
+# Retention (issue 20): health.records, the health board's records manager, finds the Madoc household past retention
 # at once (the demo runs the nightly review when it loads); nothing else in the demo is.
 
 def test_records_manager_finds_the_family_past_retention(demo, client):
@@ -266,12 +266,12 @@ def test_records_manager_finds_the_family_past_retention(demo, client):
 
     records = Professional.objects.get(username="health.records")
     assert records.is_records_manager and records.line_manager.username == "health.manager"
-    parry = Family.objects.get(name="Parry household")
-    assert not Involvement.objects.filter(family=parry, ended_on__isnull=True).exists()
+    madoc = Family.objects.get(name="Madoc household")
+    assert not Involvement.objects.filter(family=madoc, ended_on__isnull=True).exists()
     past = RetentionReview.objects.filter(retain_until__lt=timezone.localdate())
-    assert list(past.values_list("family__name", flat=True)) == ["Parry household"]
+    assert list(past.values_list("family__name", flat=True)) == ["Madoc household"]
     assert past.get().kind == RecordKind.ADULTS
     client.force_login(records)
     html = client.get(reverse("retention:review")).content.decode()
-    assert "Parry household" in html and reverse("retention:family", args=[parry.pk]) in html
+    assert "Madoc household" in html and reverse("retention:family", args=[madoc.pk]) in html
     assert reverse("retention:review") in client.get(reverse("home")).content.decode()  # in the navigation
