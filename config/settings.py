@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "doorstep.agreements",
     "doorstep.supervision",
     "doorstep.oversight",
+    "doorstep.retention",
     "doorstep.scale",
 ]
 

@@ -351,6 +351,7 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.supervision.demo.load",
     "doorstep.core.board_demo.load",  # OVR-2: six months of history for the Board's report
     "doorstep.oversight.demo.load",  # OVR-1: the planted drift and visit recorded that did not take place
+    "doorstep.retention.demo.load",  # issue 20: a family past retention, a records manager, the nightly review
     "doorstep.escalations.demo.load_after_histories",
     "doorstep.oversight.demo.compute",  # OVR-1: the nightly job, once, so the signals show at once (reads escalations)
 ])
@@ -408,12 +409,14 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.markers.navigation.MARKERS_TO_AUTHORISE",
     "doorstep.oversight.navigation.DRIFT",  # OVR-1
     "doorstep.oversight.navigation.VISIT_RECORDS",  # OVR-1 (004 §4.1)
+    "doorstep.retention.navigation.RETENTION",  # issue 20
     "doorstep.core.navigation.EMERGENCY_ACCESS",
     "doorstep.core.navigation.AUDIT",
     "doorstep.escalations.navigation.RULE_SETTINGS",  # ESC-12
     "doorstep.core.navigation.PARTNER_SYSTEMS",
     "doorstep.core.navigation.STAFF_ACCOUNTS",
     "doorstep.engagement.navigation.ENGAGEMENT_SETTINGS",
+    "doorstep.retention.navigation.RETENTION_SCHEDULE",  # issue 20
     "doorstep.core.navigation.ADMINISTRATION",
     "doorstep.core.navigation.API",
     "doorstep.core.navigation.DEMO_MAILBOX",

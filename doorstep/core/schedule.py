@@ -24,4 +24,7 @@ SCHEDULE: list[tuple[str, int, str]] = [
     # OVR-1 (issue 19): each family's drift signals and visit discrepancies, once a day (the first run after midnight
     # finds every family not yet computed today; one family per transaction, core.sweep.sweep_each).
     ("oversight-nightly", settings.DOORSTEP_OVERSIGHT_SECONDS, "doorstep.oversight.tasks.nightly"),
+    # Issue 20: each family's retention, once a day (as oversight-nightly: the first run after midnight finds every
+    # family not yet reviewed today; one family per transaction), for the records managers' list.
+    ("retention-nightly", settings.DOORSTEP_OVERSIGHT_SECONDS, "doorstep.retention.tasks.nightly"),
 ]

@@ -58,7 +58,8 @@ def build_world() -> World:
     health_team = TeamFactory(agency=health, name="North")
     u = {}
     u["involved_manager"] = ProfessionalFactory(username="health.manager", agency=health, team=health_team,
-                                                role=Role.MANAGER, is_designated_postholder=True, is_duty_manager=True)
+                                                role=Role.MANAGER, is_designated_postholder=True, is_duty_manager=True,
+                                                is_records_manager=True)  # issue 20: retention and erasure
     u["involved_practitioner"] = ProfessionalFactory(username="health.worker", agency=health, team=health_team,
                                                      line_manager=u["involved_manager"], phone="07700 900123")
     police_manager = ProfessionalFactory(username="police.manager", agency=police, role=Role.MANAGER)

@@ -256,3 +256,22 @@ def test_health_manager_finds_the_planted_drift_and_visit(demo, client):
     visits = client.get(reverse("oversight:discrepancies")).content.decode()
     assert reverse("oversight:discrepancy", args=[planted.pk]) in visits
     assert client.get(reverse("oversight:discrepancy", args=[planted.pk])).status_code == 200
+
+
+# Retention (issue 20): health.records, the health board's records manager, finds the Madoc household past retention
+# at once (the demo runs the nightly review when it loads); nothing else in the demo is.
+
+def test_records_manager_finds_the_family_past_retention(demo, client):
+    from doorstep.retention.models import RecordKind, RetentionReview
+
+    records = Professional.objects.get(username="health.records")
+    assert records.is_records_manager and records.line_manager.username == "health.manager"
+    madoc = Family.objects.get(name="Madoc household")
+    assert not Involvement.objects.filter(family=madoc, ended_on__isnull=True).exists()
+    past = RetentionReview.objects.filter(retain_until__lt=timezone.localdate())
+    assert list(past.values_list("family__name", flat=True)) == ["Madoc household"]
+    assert past.get().kind == RecordKind.ADULTS
+    client.force_login(records)
+    html = client.get(reverse("retention:review")).content.decode()
+    assert "Madoc household" in html and reverse("retention:family", args=[madoc.pk]) in html
+    assert reverse("retention:review") in client.get(reverse("home")).content.decode()  # in the navigation
