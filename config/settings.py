@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "doorstep.core",
     "doorstep.audit",
     "doorstep.agencies",
+    "doorstep.partnerships",
     "doorstep.families",
     "doorstep.chronology",
     "doorstep.notifications",
