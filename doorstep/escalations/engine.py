@@ -6,7 +6,7 @@ This is the one place where the rules' outcomes turn into state (STYLE.md, Dispa
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -186,7 +186,7 @@ def outcomes_cite(outcomes: list, context: RuleContext) -> list:
 
 def _in_nation(facts, nation: str):
     """A rule's own facts with the partnership's nation, where they carry one that nobody set (issue 21)."""
-    if any(f.name == "nation" for f in fields(facts)) and facts.nation is None:
+    if is_dataclass(facts) and any(f.name == "nation" for f in fields(facts)) and facts.nation is None:
         return replace(facts, nation=nation)
     return facts
 

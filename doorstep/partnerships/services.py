@@ -131,13 +131,13 @@ def partnership_preset_change(*, partnership: Partnership, by: Professional, pre
 
 
 def family_partnership_choose(*, by: Professional, partnership: Partnership | None) -> Partnership:
-    """The partnership a new family belongs to (issue 21): one the creating agency works in; chosen automatically
-    when there is only one. An agency in no partnership yet belongs to the deployment's."""
-    candidates = partnerships_of_agency(by.agency_id) or list(Partnership.objects.all()[:2])
+    """The partnership a new family belongs to (issue 21): one the creating agency works in, chosen automatically
+    when it works in only one. An agency not yet in any partnership opens families in the deployment's default."""
+    candidates = partnerships_of_agency(by.agency_id)
     if not candidates:
-        candidates = [partnership_default()]
+        return partnership or partnership_default()
     if partnership is not None:
-        if partnership.pk not in {p.pk for p in candidates} and partnerships_of_agency(by.agency_id):
+        if partnership.pk not in {p.pk for p in candidates}:
             raise ValidationError({"partnership": _("Select a partnership your agency works in")})
         return partnership
     if len(candidates) == 1:
