@@ -2,8 +2,8 @@
 so far become the deployment's default partnership's (partnerships 0002), and the default partnership gets a row
 for every rule the deployment had settings for.
 
-RuleSetting's key was the rule ID; a new table with its own id takes its place (copied, then renamed), which works
-the same on PostgreSQL and SQLite."""
+RuleSetting's key was the rule ID; a new table with its own id takes its place: copied here, renamed in 0008 (a
+migration of its own, so that PostgreSQL has checked the copied rows' keys before the table is altered)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -64,6 +64,4 @@ class Migration(migrations.Migration):
                                     related_name="rule_setting_changes", to="partnerships.partnership"),
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
-        migrations.DeleteModel(name="RuleSetting"),
-        migrations.RenameModel(old_name="RuleSettingByPartnership", new_name="RuleSetting"),
     ]
