@@ -32,6 +32,7 @@ class PartnershipCreateForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["required"] = _("Enter the partnership's name")
         self.fields["agencies"].queryset = Agency.objects.filter(is_active=True).order_by("name")
+        self.fields["agencies"].label_from_instance = lambda agency: agency.display_name
         self.fields["board_chairs"].queryset = Professional.objects.filter(role=Role.BOARD_CHAIR, is_active=True)
         self.fields["administrators"].queryset = Professional.objects.filter(role=Role.ADMINISTRATOR,
                                                                              is_active=True)

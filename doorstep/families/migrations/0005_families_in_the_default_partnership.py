@@ -12,6 +12,10 @@ def forwards(apps, schema_editor):
     Family.objects.filter(partnership__isnull=True).update(partnership=default)
 
 
+def backwards(apps, schema_editor):
+    apps.get_model("families", "Family").objects.update(partnership=None)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,5 +24,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(forwards, backwards),
     ]

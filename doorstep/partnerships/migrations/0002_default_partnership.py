@@ -19,6 +19,10 @@ def forwards(apps, schema_editor):
     partnership.agencies.set(list(Agency.objects.values_list("pk", flat=True)))
 
 
+def backwards(apps, schema_editor):
+    apps.get_model("partnerships", "Partnership").objects.filter(is_default=True).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -26,5 +30,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(forwards, backwards),
     ]

@@ -9,7 +9,7 @@ from doorstep.testing.migrations import migrated_back_to
 @pytest.mark.django_db(transaction=True)
 def test_existing_families_and_rule_settings_join_the_default_partnership(settings):
     settings.DOORSTEP_NATION = "scotland"
-    before = [("partnerships", None), ("families", "0003_find_a_family_indexes"),
+    before = [("partnerships", "0001_initial"), ("families", "0003_find_a_family_indexes"),
               ("escalations", "0006_outcomes_as_message_ids")]
     apps, forward = migrated_back_to(before)
     Agency = apps.get_model("agencies", "Agency")

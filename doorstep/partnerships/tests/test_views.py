@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from doorstep.agencies.models import Role
+from doorstep.agencies.models import Agency, Role
 from doorstep.core.tests.test_welsh import ALLOWED, _english_messages, english_found
 from doorstep.escalations.services import rule_settings
 from doorstep.partnerships.models import Partnership, PresetChange
@@ -86,7 +86,10 @@ def test_pages_in_welsh(world, admin_client):
                 reverse("partnerships:rule_edit", args=[partnership.pk, "ESC-1"])):
         response = admin_client.get(url)
         assert response.status_code == 200
-        assert [t for t in english_found(response.content.decode(), exact, patterns) if t not in ALLOWED] == [], url
+        # The world's agencies are named after their kinds ("Police") and have no Welsh names.
+        names = {a.name for a in Agency.objects.all()}
+        assert [t for t in english_found(response.content.decode(), exact, patterns)
+                if t not in ALLOWED and t not in names] == [], url
 
 
 def _queries(client, url) -> int:
