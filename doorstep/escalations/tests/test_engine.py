@@ -233,7 +233,8 @@ def test_sweep_with_nothing_due_does_nothing_quickly(world, time_machine):
 @december
 def test_sweep_over_10000_families_with_nothing_due_takes_seconds(world, time_machine):
     families = Family.objects.bulk_create(
-        [Family(reference=f"DS-9{i:06d}", name=f"Household {i}") for i in range(10_000)], batch_size=2000)
+        [Family(reference=f"DS-9{i:06d}", name=f"Household {i}", partnership_id=world.family.partnership_id)
+         for i in range(10_000)], batch_size=2000)
     tomorrow = timezone.now() + timedelta(days=1)
     FamilyCheck.objects.bulk_create([FamilyCheck(family=f, due_at=tomorrow) for f in families]
                                     + [FamilyCheck(family=f, due_at=tomorrow)
