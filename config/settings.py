@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "doorstep.core",
     "doorstep.audit",
     "doorstep.agencies",
+    "doorstep.partnerships",
     "doorstep.families",
     "doorstep.chronology",
     "doorstep.notifications",

@@ -341,6 +341,7 @@ BOARD_FIGURES = ExtensionPoint("Board figures", BoardFigures, [
 # The demo region: agencies and families first; the escalation engine last, once every history exists.
 DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.agencies.demo.load",
+    "doorstep.partnerships.demo.load",  # issue 21: Afonwy, on the Cwm Taf protocol
     "doorstep.families.demo.load",
     "doorstep.escalations.demo.load",
     "doorstep.engagement.demo.load",
@@ -413,6 +414,7 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.core.navigation.EMERGENCY_ACCESS",
     "doorstep.core.navigation.AUDIT",
     "doorstep.escalations.navigation.RULE_SETTINGS",  # ESC-12
+    "doorstep.partnerships.navigation.PARTNERSHIPS",  # issue 21
     "doorstep.core.navigation.PARTNER_SYSTEMS",
     "doorstep.core.navigation.STAFF_ACCOUNTS",
     "doorstep.engagement.navigation.ENGAGEMENT_SETTINGS",

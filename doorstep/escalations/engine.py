@@ -6,7 +6,7 @@ This is the one place where the rules' outcomes turn into state (STYLE.md, Dispa
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -40,10 +40,11 @@ from .rules import (
 from .services import (
     ESCALATION_RAISED,
     _event,
+    RuleContext,
     escalation_resolve,
     notify_in_languages,
+    rule_context,
     rule_settings,
-    rule_settings_all,
 )
 from .texts import fact_link, facts_render, other_languages, text_render
 
@@ -172,15 +173,36 @@ def outcomes_apply(*, family: Family | None, outcomes: list, gathered: Gathered 
     return counts
 
 
+def outcomes_cite(outcomes: list, context: RuleContext) -> list:
+    """Issue 21: each action cites its clause in the family's partnership's protocol ("Cwm Taf protocol 3.1"); the
+    rules themselves cite the merged set's clauses ("004 §3.1")."""
+    from doorstep.partnerships.presets import ALL_FIVE, PRESETS
+
+    preset = PRESETS.get(context.preset)
+    if preset is None or preset.key == ALL_FIVE:
+        return outcomes
+    return [replace(o, clause=preset.cite(o.rule_id, o.clause)) if isinstance(o, Raise) else o for o in outcomes]
+
+
+def _in_nation(facts, nation: str):
+    """A rule's own facts with the partnership's nation, where they carry one that nobody set (issue 21)."""
+    if is_dataclass(facts) and any(f.name == "nation" for f in fields(facts)) and facts.nation is None:
+        return replace(facts, nation=nation)
+    return facts
+
+
 def rule_apply(*, rule_id: str, facts, family: Family | None = None) -> Applied:
-    """Evaluate one rule over its own facts (an incident's, a visit's, a meeting's ...) with the settings an
-    administrator chose (ESC-12), and apply its outcomes, in the caller's transaction. A disabled rule does
+    """Evaluate one rule over its own facts (an incident's, a visit's, a meeting's ...) with the settings the
+    family's partnership chose (ESC-12, issue 21; the deployment's default partnership without a family), its
+    deadlines in the partnership's nation, and apply its outcomes, in the caller's transaction. A disabled rule does
     nothing."""
     definition = RULES[rule_id]
-    enabled, params = rule_settings(rule_id)
+    context = rule_context(family.partnership_id if family is not None else None)
+    enabled, params = context.settings[rule_id]
     if not enabled:
         return Applied(result=RuleResult())
-    result = definition.evaluate(facts, params)
+    result = definition.evaluate(_in_nation(facts, context.nation), params)
+    result.outcomes = outcomes_cite(result.outcomes, context)
     applied = Applied(result=result)
     applied.counts = outcomes_apply(family=family, outcomes=result.outcomes, applied=applied)
     return applied
@@ -270,9 +292,12 @@ def family_rules_evaluate(*, family: Family, now: datetime | None = None) -> Rul
     with transaction.atomic():
         check = _lock_check(family, now)
         # Issue 15: with the settings, only what the rules read of a long history is gathered.
-        settings_all = rule_settings_all()
-        gathered = family_facts(family=family, now=now, settings=settings_all)
+        # Issue 21: the rules, nation and clauses of the family's partnership.
+        context = rule_context(family.partnership_id)
+        settings_all = context.settings
+        gathered = family_facts(family=family, now=now, settings=settings_all, nation=context.nation)
         result = rules_evaluate(gathered.facts, settings_all)
+        result.outcomes = outcomes_cite(result.outcomes, context)
         outcomes_apply(family=family, outcomes=result.outcomes, gathered=gathered)
         today = gathered.facts.today
         latest = today + timedelta(days=RECHECK_DAYS)
@@ -326,11 +351,11 @@ def _meeting_held_on(*, family: Family, agency_id: int, since: date) -> date | N
 
 def involvement_closure_missing(*, involvement: Involvement, now: datetime | None = None) -> list[Text]:
     """What ESC-6 still requires before this involvement may end (empty: it may end)."""
-    enabled, params = rule_settings("ESC-6")
+    family = involvement.family
+    enabled, params = rule_settings("ESC-6", family.partnership_id)
     if not enabled:
         return []
     now = now or timezone.now()
-    family = involvement.family
     gathered = family_facts(family=family, now=now)
     since = gathered.facts.today - timedelta(days=params["consultation_valid_days"])
     steps = list(ClosureStep.objects.filter(involvement=involvement, held_on__gte=since)
@@ -345,7 +370,7 @@ def involvement_closure_missing(*, involvement: Involvement, now: datetime | Non
         meeting_held_on=max(meetings, default=None),
         plan_reasons=tuple(_plan_reasons(gathered.facts, family, involvement.agency_id)),
     )
-    _enabled3, esc_3_params = rule_settings("ESC-3")
+    _enabled3, esc_3_params = rule_settings("ESC-3", family.partnership_id)
     return esc_6_missing(gathered.facts, closure, params, esc_3_params)
 
 

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings as settings_module
 from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -118,10 +117,15 @@ def _is_adult(date_of_birth: date | None, today: date) -> bool:
     return eighteenth <= today
 
 
-def family_facts(*, family: Family, now: datetime, settings: Mapping[str, tuple[bool, dict]] | None = None
-                 ) -> Gathered:
+def family_facts(*, family: Family, now: datetime, settings: Mapping[str, tuple[bool, dict]] | None = None,
+                 nation: str | None = None) -> Gathered:
     """The family's facts for the rules. With the rules' `settings` (rules_settings_all), only what they read of a
-    long history (issue 15); without, every contact and every time each child was seen."""
+    long history (issue 15); without, every contact and every time each child was seen. `nation`: its partnership's
+    (issue 21), read here when the caller has not."""
+    if nation is None:
+        from doorstep.partnerships.selectors import family_nation
+
+        nation = family_nation(family)
     today = timezone.localdate(now)
     bounded = settings is not None
 
@@ -279,7 +283,7 @@ def family_facts(*, family: Family, now: datetime, settings: Mapping[str, tuple[
         if m["role"] == MemberRole.CHILD and not m["lives_elsewhere"] and not _is_adult(m["date_of_birth"], today)
     )
     facts = FamilyFacts(
-        family_id=family.pk, today=today, nation=settings_module.DOORSTEP_NATION,
+        family_id=family.pk, today=today, nation=nation,
         known_to_csc=family.known_to_csc or any(m["known_to_csc"] for m in members),
         overall_lead_id=family.overall_lead_id, children=children, agencies=agencies, contacts=contacts,
         findings=tuple(FindingFact(id=pk, identified_on=identified_on, recorded_at=recorded_at,

@@ -159,19 +159,26 @@ class EscalationEvent(models.Model):
 
 
 class RuleSetting(models.Model):
-    """An administrator's settings for one rule (ESC-12): thresholds and timescales, and whether it is switched on.
-    A rule without a row uses the protocol's defaults (rules.py)."""
+    """A partnership's settings for one rule (ESC-12, issue 21): thresholds and timescales, and whether it is
+    switched on, from its protocol preset and then its administrators' changes. A rule without a row uses the
+    protocol's defaults (rules.py)."""
 
-    rule_id = models.CharField(max_length=16, primary_key=True)
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="rule_settings")
+    rule_id = models.CharField(max_length=16)
     enabled = models.BooleanField(default=True)
     parameters = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "rule_id"], name="one_rule_setting_per_partnership")]
+
 
 class RuleSettingChange(models.Model):
-    """Every change of a rule's settings, with who, when and why (P-3, ESC-12)."""
+    """Every change of a rule's settings, with who, when and why (P-3, ESC-12), in its partnership (issue 21)."""
 
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, null=True,
+                                    related_name="rule_setting_changes")
     rule_id = models.CharField(max_length=16)
     changed_at = models.DateTimeField(auto_now_add=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

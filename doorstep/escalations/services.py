@@ -3,6 +3,7 @@ from the rules' outcomes); other capabilities call `escalations_close_by_key` in
 a change and the escalation it closes commit together (issue 4)."""
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -216,13 +217,30 @@ def escalation_escalate_overdue(*, escalation: Escalation, now: datetime) -> Esc
     return escalation
 
 
-# --- Rule settings (ESC-12) -------------------------------------------------------------------------------------
+# --- Rule settings (ESC-12), per partnership (issue 21) -----------------------------------------------------------
 
-def rule_settings_all() -> dict[str, tuple[bool, dict]]:
-    """Every rule's (enabled, parameters), defaults merged with the administrator's settings, in one query."""
+@dataclass(frozen=True)
+class RuleContext:
+    """What the engine needs of a family's partnership: its rules' (enabled, parameters), the nation whose bank
+    holidays count its deadlines, and the preset whose clauses its actions cite."""
+
+    partnership_id: int | None
+    nation: str
+    preset: str
+    settings: dict[str, tuple[bool, dict]]
+
+
+def _rows(partnership):
+    """The partnership's rule settings; the deployment's default partnership when none is named."""
+    rows = RuleSetting.objects.all()
+    if partnership is None:
+        return rows.filter(partnership__is_default=True)
+    return rows.filter(partnership_id=getattr(partnership, "pk", partnership))
+
+
+def _merged(stored: Mapping[str, RuleSetting]) -> dict[str, tuple[bool, dict]]:
     from .rules import settings_merge
 
-    stored = {s.rule_id: s for s in RuleSetting.objects.all()}
     result = {}
     for rule_id, definition in RULES.items():
         row = stored.get(rule_id)
@@ -230,30 +248,47 @@ def rule_settings_all() -> dict[str, tuple[bool, dict]]:
     return result
 
 
+def rule_settings_all(partnership=None) -> dict[str, tuple[bool, dict]]:
+    """Every rule's (enabled, parameters) in the partnership (a Partnership or its id; None: the deployment's
+    default), defaults merged with its settings, in one query."""
+    return _merged({s.rule_id: s for s in _rows(partnership)})
+
+
+def rule_context(partnership_id: int | None) -> RuleContext:
+    """The family's partnership as the engine reads it: its settings, nation and preset, in one query (two when it
+    has no settings stored)."""
+    from doorstep.partnerships.models import Partnership
+    from doorstep.partnerships.presets import ALL_FIVE
+
+    rows = list(_rows(partnership_id).select_related("partnership"))
+    partnership = rows[0].partnership if rows else (
+        Partnership.objects.filter(**({"pk": partnership_id} if partnership_id else {"is_default": True}))
+        .only("id", "nation", "preset").first())
+    if partnership is None:
+        return RuleContext(None, settings.DOORSTEP_NATION, ALL_FIVE, _merged({}))
+    return RuleContext(partnership.pk, partnership.nation, partnership.preset, _merged({s.rule_id: s for s in rows}))
+
+
 def _enabled(definition, row: RuleSetting | None) -> bool:
     # A rule that is always on stays on even if a row from before says otherwise.
     return definition.always_on or row is None or row.enabled
 
 
-def rule_settings(rule_id: str) -> tuple[bool, dict]:
-    """One rule's (enabled, parameters), for other capabilities' rules registered in rules.RULES."""
+def rule_settings(rule_id: str, partnership=None) -> tuple[bool, dict]:
+    """One rule's (enabled, parameters) in the partnership (None: the deployment's default), for other
+    capabilities' rules registered in rules.RULES."""
     from .rules import settings_merge
 
-    row = RuleSetting.objects.filter(rule_id=rule_id).first()
+    row = _rows(partnership).filter(rule_id=rule_id).first()
     return (_enabled(RULES[rule_id], row), settings_merge(RULES[rule_id], row.parameters if row else None))
 
 
-@transaction.atomic
-def rule_settings_update(*, rule_id: str, by, enabled: bool, parameters: Mapping[str, int], reason: str) -> RuleSetting:
-    """An administrator changes a rule's thresholds and timescales (ESC-12). Audited; open escalations keep the
-    settings they were raised with, so the change applies to new escalations only."""
-    if not getattr(by, "is_administrator", False):
-        raise PermissionDenied(_("Only administrators change the rules' settings."))
+def rule_setting_values(*, rule_id: str, enabled: bool, parameters: Mapping[str, int]) -> dict[str, int]:
+    """The settings checked against the rule's allowed ranges (ESC-12): ValidationError naming each field that is
+    outside its range."""
     definition = RULES.get(rule_id)
     if definition is None:
         raise ValidationError({"rule_id": _("There is no rule %(rule)s") % {"rule": rule_id}})
-    if not reason.strip():
-        raise ValidationError({"reason": _("Enter why the settings are changing")})
     if definition.always_on and not enabled:
         raise ValidationError({"enabled": _("%(rule)s keeps people safe and cannot be switched off: you can change "
                                              "its timescales") % {"rule": rule_id}})
@@ -269,22 +304,45 @@ def rule_settings_update(*, rule_id: str, by, enabled: bool, parameters: Mapping
             values[p.name] = value
     if errors:
         raise ValidationError(errors)
-    before_enabled, before_params = rule_settings(rule_id)
-    setting, _created = RuleSetting.objects.select_for_update().get_or_create(rule_id=rule_id)
+    return values
+
+
+@transaction.atomic
+def rule_settings_update(*, rule_id: str, by, enabled: bool, parameters: Mapping[str, int], reason: str,
+                         partnership=None) -> RuleSetting:
+    """An administrator changes a rule's thresholds and timescales in a partnership (ESC-12; None: the deployment's
+    default partnership). Audited; open escalations keep the settings they were raised with, so the change applies
+    to new escalations only."""
+    from doorstep.partnerships.selectors import partnership_may_manage
+    from doorstep.partnerships.services import partnership_default
+
+    if not getattr(by, "is_administrator", False):
+        raise PermissionDenied(_("Only administrators change the rules' settings."))
+    partnership = partnership or partnership_default()
+    if not partnership_may_manage(professional=by, partnership=partnership):
+        raise PermissionDenied(_("Only this partnership's administrators change its rules' settings."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Enter why the settings are changing")})
+    values = rule_setting_values(rule_id=rule_id, enabled=enabled, parameters=parameters)
+    before_enabled, before_params = rule_settings(rule_id, partnership)
+    setting, _created = RuleSetting.objects.select_for_update().get_or_create(partnership=partnership, rule_id=rule_id)
     setting.enabled = enabled
     setting.parameters = values
     setting.updated_by = by
     setting.save()
     before = {"enabled": before_enabled, **before_params}
     after = {"enabled": enabled, **values}
-    RuleSettingChange.objects.create(rule_id=rule_id, changed_by=by, before=before, after=after, reason=reason.strip())
+    RuleSettingChange.objects.create(partnership=partnership, rule_id=rule_id, changed_by=by, before=before,
+                                     after=after, reason=reason.strip())
     changed = ", ".join(f"{k} {before.get(k)} -> {v}" for k, v in after.items() if before.get(k) != v) or "no change"
     audit_record(actor=by, action=AuditAction.UPDATE, obj=setting,
                  summary=Text(gettext_noop("Rule settings %(rule)s: %(changes)s")) % {
                      "rule": rule_id, "changes": changed},
                  reason=reason.strip())
-    # New thresholds may make families due now: look at every family again soon (the sweep spreads the work).
-    FamilyCheck.objects.filter(due_at__gt=timezone.now()).update(due_at=timezone.now())
+    # New thresholds may make families due now: look at the partnership's families again soon (the sweep spreads
+    # the work).
+    FamilyCheck.objects.filter(due_at__gt=timezone.now(), family__partnership=partnership).update(
+        due_at=timezone.now())
     return setting
 
 

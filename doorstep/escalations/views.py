@@ -195,7 +195,8 @@ def rule_edit(request, rule_id: str):
                 "rule": rule_id})
             return redirect("escalations:rules")
     changes = RuleSettingChange.objects.filter(rule_id=rule_id).select_related("changed_by")[:20]
-    stored = RuleSetting.objects.filter(rule_id=rule_id).select_related("updated_by").first()
+    stored = RuleSetting.objects.filter(rule_id=rule_id, partnership__is_default=True).select_related(
+        "updated_by").first()
     return render(request, "escalations/rule_edit.html", {
         "form": form, "definition": definition, "changes": changes, "stored": stored})
 

@@ -13,6 +13,7 @@ from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record_many
 from doorstep.core.texts import Text
 from doorstep.core.access import require_family_worker
+from doorstep.partnerships.models import Partnership
 # Further parts of the family detail response (FLG-1: warning markers): fn(*, family, professional) -> dict
 # merged into the response.
 from doorstep.core.extensions import FAMILY_DETAIL_EXTRAS as DETAIL_EXTRAS
@@ -72,6 +73,11 @@ class FamilyCreateSerializer(serializers.Serializer):
     line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     town = serializers.CharField(max_length=100)
     postcode = serializers.RegexField(r"^\s*[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\s*$", max_length=10)
+    # Issue 21: needed only when the agency works in several partnerships.
+    partnership = serializers.PrimaryKeyRelatedField(
+        queryset=Partnership.objects.all(), required=False, allow_null=True,
+        help_text="The partnership the family belongs to: one the agency works in (chosen for you when it works in "
+                  "one)")
 
 
 class InvolvementEndSerializer(serializers.Serializer):

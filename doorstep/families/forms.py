@@ -36,7 +36,23 @@ class FamilyCreateForm(AddressFields):
     summary = forms.CharField(label=_("Summary of concerns"), widget=forms.Textarea, required=False, max_length=5000)
     known_to_csc = forms.BooleanField(label=_("Known to children's social care"), required=False)
 
-    field_order = ["name", "reason", "summary", "known_to_csc", "line1", "line2", "town", "postcode"]
+    # Issue 21: every family belongs to exactly one partnership; asked only when the agency works in several.
+    partnership = forms.ModelChoiceField(label=_("Which partnership the family belongs to"), queryset=None,
+                                         widget=forms.RadioSelect, empty_label=None,
+                                         error_messages={"required": _("Select which partnership the family "
+                                                                       "belongs to")})
+
+    field_order = ["name", "reason", "summary", "known_to_csc", "partnership", "line1", "line2", "town", "postcode"]
+
+    def __init__(self, *args, partnerships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        partnerships = list(partnerships)
+        if len(partnerships) > 1:
+            from doorstep.partnerships.models import Partnership
+
+            self.fields["partnership"].queryset = Partnership.objects.filter(pk__in=[p.pk for p in partnerships])
+        else:
+            del self.fields["partnership"]
 
 
 class FamilyMoveForm(AddressFields):

@@ -54,6 +54,10 @@ class Family(models.Model):
         related_name="families_led",
         verbose_name=_("overall lead professional"),
     )
+    # Issue 21: every family belongs to exactly one partnership, whose protocol, rules and bank holidays it follows
+    # (indexed: a deployment may later be partitioned by partnership).
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="families",
+                                    verbose_name=_("partnership"))
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -112,12 +112,18 @@ def family_create(
     known_to_csc: bool = False,
     moved_in: date | None = None,
     involved_since: date | None = None,
+    partnership=None,
 ) -> Family:
-    """Open a family record; the creating professional's agency becomes involved, with them as lead."""
+    """Open a family record; the creating professional's agency becomes involved, with them as lead. The family
+    belongs to `partnership`, one the agency works in (issue 21), chosen automatically when there is only one."""
+    from doorstep.partnerships.services import family_partnership_choose
+
     require_family_worker(by)
     require_a_person(by)
+    partnership = family_partnership_choose(by=by, partnership=partnership)
     family = Family.objects.create(
-        reference=uuid.uuid4().hex[:20], name=name.strip(), summary=summary, known_to_csc=known_to_csc, created_by=by
+        reference=uuid.uuid4().hex[:20], name=name.strip(), summary=summary, known_to_csc=known_to_csc, created_by=by,
+        partnership=partnership,
     )
     family.reference = f"DS-{family.pk:06d}"
     family.overall_lead = by

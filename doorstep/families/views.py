@@ -58,7 +58,9 @@ def search(request):
 @login_required
 def create(request):
     require_family_worker(request.user)
-    form = FamilyCreateForm(form_data(request))
+    from doorstep.partnerships.selectors import partnerships_of_agency
+
+    form = FamilyCreateForm(form_data(request), partnerships=partnerships_of_agency(request.user.agency_id))
     if request.method == "POST" and form.is_valid():
         family = run_service(form, lambda: services.family_create(by=request.user, **form.cleaned_data))
         if family:

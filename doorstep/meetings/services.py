@@ -18,6 +18,7 @@ from doorstep.chronology.services import chronology_record
 from doorstep.core.access import require_a_person
 from doorstep.core.texts import Text, choice_label
 from doorstep.core.workingdays import end_of_day, working_days_deadline
+from doorstep.partnerships.selectors import family_nation
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
 from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.services import escalation_cancel, escalation_complete, rule_settings
@@ -165,7 +166,8 @@ def meeting_call(
     if refused:
         raise PermissionDenied(refused)
     rule = rules.rule_for(kind)
-    usual_days = rules.timescale(kind, rule_settings("MTG-2")[1])  # MTG-2's setting for the kind (ESC-12)
+    # MTG-2's setting for the kind (ESC-12), in the family's partnership (issue 21).
+    usual_days = rules.timescale(kind, rule_settings("MTG-2", family.partnership_id)[1])
     now = timezone.now()
     errors = {}
     if not reason.strip():
@@ -190,7 +192,7 @@ def meeting_call(
     else:
         errors["urgency"] = _("Select how urgent the meeting is")
         within_working_days = usual_days
-    hold_by = working_days_deadline(now, within_working_days)
+    hold_by = working_days_deadline(now, within_working_days, family_nation(family))  # its partnership's nation
     if escalation is not None and escalation.deadline is not None and escalation.deadline > now \
             and not errors.get("escalation"):
         # The protocol's own timescale (e.g. ESC-2: core group within 3 working days) stands if it is sooner.
@@ -422,7 +424,7 @@ def meeting_record_held(
     meeting.save(update_fields=["state", "held_on", "held_recorded_by", "parents_attended"])
     now = timezone.now()
     # MTG-4: within seven days (the rule's setting), by the end of that day in Europe/London.
-    circulate_by = end_of_day(rules.circulate_by(held_on, rule_settings("MTG-4")[1]))
+    circulate_by = end_of_day(rules.circulate_by(held_on, rule_settings("MTG-4", meeting.family.partnership_id)[1]))
     minutes = Minutes.objects.create(meeting=meeting, concerns=meeting.reason, drafted_by=by, drafted_at=now,
                                      circulate_by=circulate_by)
     agencies_present = [a.name_text for a in sorted({i.agency for i in present}, key=lambda a: a.name)]

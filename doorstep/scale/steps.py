@@ -315,6 +315,13 @@ def family_record(region: Region, family: FamilyDraft) -> None:
                   created_at=opened_at, created_by_id=family.opener_id, closed_at=None,
                   summary="Synthetic family (generated). Professionals describe the parents as hard to engage: "
                           "visits are often missed and the children are not always made available.")
+    # Issue 21: every family belongs to a partnership; the generated region is one (the deployment's default) until
+    # the generator assigns its areas to partnerships.
+    if "partnership_id" not in region.data:
+        from doorstep.partnerships.services import partnership_default
+
+        region.data["partnership_id"] = partnership_default().pk
+    values["partnership_id"] = region.data["partnership_id"]
     family.id = region.writer(Family).next_id
     values["reference"] = f"DS-{family.id:06d}"
     region.add(Family, id=family.id, **values)

@@ -21,10 +21,13 @@ def escalation_make(*, rule_id: str, clause: str, key: str, title: str, owner, f
     return applied.escalations[key]
 
 
-def rule_set(rule_id: str, **parameters) -> None:
-    """A rule's settings as an administrator would set them on the Rule settings page (ESC-12), for a test."""
+def rule_set(rule_id: str, partnership=None, **parameters) -> None:
+    """A rule's settings as an administrator would set them on the Rule settings page (ESC-12), for a test; in the
+    deployment's default partnership unless one is named (issue 21)."""
     from doorstep.escalations.models import RuleSetting
+    from doorstep.partnerships.services import partnership_default
 
-    setting, _created = RuleSetting.objects.get_or_create(rule_id=rule_id)
+    setting, _created = RuleSetting.objects.get_or_create(partnership=partnership or partnership_default(),
+                                                          rule_id=rule_id)
     setting.parameters = {**(setting.parameters or {}), **parameters}
     setting.save()

@@ -275,3 +275,24 @@ def test_records_manager_finds_the_family_past_retention(demo, client):
     html = client.get(reverse("retention:review")).content.decode()
     assert "Madoc household" in html and reverse("retention:family", args=[madoc.pk]) in html
     assert reverse("retention:review") in client.get(reverse("home")).content.decode()  # in the navigation
+
+
+# Partnerships (issue 21): the demo region is the partnership Afonwy, in Wales, on the Cwm Taf protocol, with the
+# rules the tour shows that Cwm Taf does not have switched on again by its administrator, each with a reason.
+
+def test_the_demo_region_is_the_partnership_afonwy_on_the_cwm_taf_protocol(demo, client):
+    from doorstep.escalations.models import RuleSettingChange
+    from doorstep.partnerships.models import Partnership
+
+    afonwy = Partnership.objects.get(name="Afonwy")
+    assert (afonwy.nation, afonwy.preset, afonwy.is_default) == ("england-wales", "cwm-taf", True)
+    assert not Family.objects.exclude(partnership=afonwy).exists()
+    assert set(RuleSettingChange.objects.filter(partnership=afonwy).values_list("rule_id", flat=True)) >= {
+        "ESC-1", "ESC-2", "ESC-8"}
+    # Cwm Taf's own rules cite its clauses; the rules switched on again keep the merged set's.
+    assert Escalation.objects.filter(rule_id__in=["ESC-9", "ESC-10", "ESC-11"],
+                                     clause__startswith="Cwm Taf protocol").exists()
+    assert Escalation.objects.filter(rule_id="ESC-1", clause="003 §7.9").exists()
+    client.force_login(Professional.objects.get(username="admin.user"))
+    html = client.get(reverse("partnerships:detail", args=[afonwy.pk])).content.decode()
+    assert "Cwm Taf protocol" in html and "Afonwy" in html

@@ -36,6 +36,7 @@ from doorstep.escalations.services import (
 from doorstep.families.models import ChildStatus, Family
 from doorstep.families.services import involvement_end, person_update
 from doorstep.notifications.models import Notification, NotificationKind
+from doorstep.partnerships.models import Partnership
 
 from .helpers import at, contact
 
@@ -59,6 +60,7 @@ def four_defaults(world, last: date):
 @pytest.mark.parametrize("nation, deadline", [("england-wales", date(2027, 1, 12)), ("scotland", date(2027, 1, 13))])
 def test_fourth_defaulted_visit_raises_esc_1_in_the_contacts_transaction(world, time_machine, settings, nation, deadline):
     settings.DOORSTEP_NATION = nation
+    Partnership.objects.filter(pk=world.family.partnership_id).update(nation=nation)  # issue 21: its partnership's
     time_machine.move_to(at(XMAS_EVE, 16), tick=False)
     worker, manager = world.users["involved_practitioner"], world.users["involved_manager"]
     with transaction.atomic():
@@ -183,6 +185,7 @@ def test_fact_gathering_takes_a_fixed_number_of_queries_for_5000_contacts(world,
 @pytest.mark.parametrize("nation, deadline", [("england-wales", date(2027, 1, 5)), ("scotland", date(2027, 1, 6))])
 def test_sweep_raises_esc_8_the_day_after_the_period_and_not_before(world, time_machine, settings, nation, deadline):
     settings.DOORSTEP_NATION = nation
+    Partnership.objects.filter(pk=world.family.partnership_id).update(nation=nation)  # issue 21: its partnership's
     worker = world.users["involved_practitioner"]
     seen_on = XMAS_EVE - timedelta(days=29)  # Wednesday 25 November
     contact(world.family, worker, seen_on, outcome=Outcome.SEEN, seen=[world.child], seen_alone=[world.child])
@@ -230,7 +233,8 @@ def test_sweep_with_nothing_due_does_nothing_quickly(world, time_machine):
 @december
 def test_sweep_over_10000_families_with_nothing_due_takes_seconds(world, time_machine):
     families = Family.objects.bulk_create(
-        [Family(reference=f"DS-9{i:06d}", name=f"Household {i}") for i in range(10_000)], batch_size=2000)
+        [Family(reference=f"DS-9{i:06d}", name=f"Household {i}", partnership_id=world.family.partnership_id)
+         for i in range(10_000)], batch_size=2000)
     tomorrow = timezone.now() + timedelta(days=1)
     FamilyCheck.objects.bulk_create([FamilyCheck(family=f, due_at=tomorrow) for f in families]
                                     + [FamilyCheck(family=f, due_at=tomorrow)
@@ -323,13 +327,15 @@ def test_the_rules_that_keep_people_safe_cannot_be_switched_off(world, client, r
     refused by the service, no switch on the page, and a row stored off before this change is read as on."""
     from doorstep.escalations.models import RuleSetting
     from doorstep.escalations.services import rule_settings, rule_settings_all
+    from doorstep.partnerships.services import partnership_default
 
     admin = world.users["administrator"]
     with pytest.raises(ValidationError) as error:
         rule_settings_update(rule_id=rule_id, by=admin, enabled=False, parameters=rule_settings(rule_id)[1],
                              reason="Not used here")
     assert "enabled" in error.value.message_dict
-    RuleSetting.objects.update_or_create(rule_id=rule_id, defaults={"enabled": False})
+    RuleSetting.objects.update_or_create(partnership=partnership_default(), rule_id=rule_id,
+                                         defaults={"enabled": False})
     assert rule_settings(rule_id)[0] is True and rule_settings_all()[rule_id][0] is True
     client.force_login(admin)
     page = client.get(reverse("escalations:rule_edit", args=[rule_id])).content.decode()

@@ -1,0 +1,31 @@
+"""Issue 21: the data migrations make one default partnership from today's deployment settings (DOORSTEP_NATION,
+all five protocols) and attach every existing family, agency and rule setting (with its history) to it."""
+
+import pytest
+
+from doorstep.testing.migrations import migrated_back_to
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_families_and_rule_settings_join_the_default_partnership(settings):
+    settings.DOORSTEP_NATION = "scotland"
+    before = [("partnerships", "0001_initial"), ("families", "0003_find_a_family_indexes"),
+              ("escalations", "0006_outcomes_as_message_ids")]
+    apps, forward = migrated_back_to(before)
+    Agency = apps.get_model("agencies", "Agency")
+    Family = apps.get_model("families", "Family")
+    RuleSetting = apps.get_model("escalations", "RuleSetting")
+    agency = Agency.objects.create(name="Afonwy Valleys Police", kind="police")
+    family = Family.objects.create(reference="F-MIG-21", name="Evans household")
+    RuleSetting.objects.create(rule_id="ESC-1", enabled=False, parameters={"threshold": 6})
+
+    apps = forward()
+    Partnership = apps.get_model("partnerships", "Partnership")
+    default = Partnership.objects.get(is_default=True)
+    assert (default.nation, default.preset) == ("scotland", "all-five")
+    assert list(default.agencies.values_list("pk", flat=True)) == [agency.pk]
+    assert apps.get_model("families", "Family").objects.get(pk=family.pk).partnership_id == default.pk
+    settings_ = {s.rule_id: s for s in apps.get_model("escalations", "RuleSetting").objects.filter(
+        partnership=default)}
+    assert (settings_["ESC-1"].enabled, settings_["ESC-1"].parameters) == (False, {"threshold": 6})
+    assert settings_["ESC-8"].enabled is True and settings_["ESC-8"].parameters == {}
