@@ -433,6 +433,7 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.core.navigation.PARTNER_SYSTEMS",
     "doorstep.core.navigation.STAFF_ACCOUNTS",
     "doorstep.engagement.navigation.ENGAGEMENT_SETTINGS",
+    "doorstep.oversight.navigation.AUDIT_QUESTIONS",  # OVR-1: administrators
     "doorstep.core.navigation.ADMINISTRATION",
     "doorstep.core.navigation.API",
     "doorstep.core.navigation.DEMO_MAILBOX",

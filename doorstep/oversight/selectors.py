@@ -104,6 +104,17 @@ def require_auditor(user) -> None:
         raise PermissionDenied(_("Only managers and designated case-file auditors plan case-file audits."))
 
 
+def may_keep_audit_questions(user) -> bool:
+    """The partnership's question set: managers, designated auditors and administrators (no family data)."""
+    return may_audit(user) or bool(getattr(user, "is_authenticated", False) and user.is_administrator)
+
+
+def require_audit_question_keeper(user) -> None:
+    if not may_keep_audit_questions(user):
+        raise PermissionDenied(_("Only managers, designated case-file auditors and administrators keep the audit "
+                                 "questions."))
+
+
 class AuditGrant:
     """OVR-1 (issue 19): a round's auditor reads the round's families while it is open, read-only, whether or not
     their agency is involved; the grant ends when the round closes. Each read under it is audited with this reason

@@ -31,7 +31,7 @@ from .models import (
     OversightCheck, RoundScope, RoundState, SampleMethod, VisitDiscrepancy,
 )
 from .rules import drift_signals, visit_discrepancies
-from .selectors import require_auditor
+from .selectors import require_audit_question_keeper, require_auditor
 
 
 @transaction.atomic
@@ -137,8 +137,9 @@ def audit_questions_seed() -> None:
 
 @transaction.atomic
 def audit_question_add(*, by, english: str, welsh: str = "") -> AuditQuestion:
-    """A manager adds a question of their own to the partnership's set, in English and (optionally) Welsh."""
-    require_auditor(by)
+    """A manager or administrator adds a question of their own to the partnership's set, in English and (optionally)
+    Welsh."""
+    require_audit_question_keeper(by)
     audit_questions_seed()
     english, welsh = english.strip(), welsh.strip()
     if not english:
@@ -155,7 +156,7 @@ def audit_question_add(*, by, english: str, welsh: str = "") -> AuditQuestion:
 @transaction.atomic
 def audit_question_set_active(*, by, question: AuditQuestion, active: bool) -> AuditQuestion:
     """Retire a question from new rounds (rounds already planned keep it), or ask it again."""
-    require_auditor(by)
+    require_audit_question_keeper(by)
     if not active and not AuditQuestion.objects.filter(is_active=True).exclude(pk=question.pk).exists():
         raise ValidationError(_("The question set must keep at least one question."))
     AuditQuestion.objects.filter(pk=question.pk).update(is_active=active)

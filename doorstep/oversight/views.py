@@ -201,7 +201,7 @@ def audit_report_pdf(request, round_id: int):
 
 @login_required
 def audit_questions(request):
-    selectors.require_auditor(request.user)
+    selectors.require_audit_question_keeper(request.user)
     services.audit_questions_seed()
     form = AuditQuestionForm(form_data(request) if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -209,14 +209,14 @@ def audit_questions(request):
                 by=request.user, english=form.cleaned_data["english"], welsh=form.cleaned_data["welsh"])):
             messages.success(request, _("The question is added: new rounds ask it."))
             return redirect("oversight:audit_questions")
-    return render(request, "oversight/audit_questions.html", {"form": form,
-                                                              "questions": list(selectors.audit_questions())})
+    return render(request, "oversight/audit_questions.html", {
+        "form": form, "questions": list(selectors.audit_questions()), "auditor": selectors.may_audit(request.user)})
 
 
 @require_POST
 @login_required
 def audit_question_state(request, question_id: int):
-    selectors.require_auditor(request.user)
+    selectors.require_audit_question_keeper(request.user)
     question = selectors.audit_question_get(question_id=question_id)
     try:
         services.audit_question_set_active(by=request.user, question=question,

@@ -2,7 +2,7 @@
 practitioner's (involved_practitioner), whose line manager is involved_manager. The case-file audit round is the
 health manager's (involved_manager), open, of the world's family (helpers.audit_round)."""
 
-from doorstep.testing.access import AGENCY_STAFF, INVOLVED_MANAGER, MANAGERS, Route
+from doorstep.testing.access import ADMINISTRATOR, AGENCY_STAFF, INVOLVED_MANAGER, MANAGERS, Route
 
 from .helpers import audit_round, audited, discrepancy
 
@@ -47,14 +47,15 @@ ROUTES = [
     Route("oversight:discrepancy", WORKER, _discrepancy, method="post"),
     Route("oversight-signal-list", MANAGERS, api=True),
     Route("oversight-discrepancy-list", MANAGERS, api=True),
-    # OVR-1 case-file audits: managers (and designated auditors) plan rounds and keep the partnership's questions;
-    # an empty POST is the form back with its errors (a question's POST retires it, keeping one at least).
+    # OVR-1 case-file audits: managers (and designated auditors) plan rounds; they and administrators keep the
+    # partnership's questions. An empty POST is the form back with its errors (a question's POST retires it, keeping
+    # one at least).
     Route("oversight:audits", MANAGERS),
     Route("oversight:audit_plan", MANAGERS),
     Route("oversight:audit_plan", MANAGERS, method="post"),
-    Route("oversight:audit_questions", MANAGERS),
-    Route("oversight:audit_questions", MANAGERS, method="post"),
-    Route("oversight:audit_question_state", MANAGERS, _any_question, method="post"),
+    Route("oversight:audit_questions", MANAGERS | ADMINISTRATOR),
+    Route("oversight:audit_questions", MANAGERS | ADMINISTRATOR, method="post"),
+    Route("oversight:audit_question_state", MANAGERS | ADMINISTRATOR, _any_question, method="post"),
     # A round and its families are its auditor's only (the planner); an empty POST changes nothing.
     Route("oversight:audit_round", INVOLVED_MANAGER, _round),
     Route("oversight:audit_round", INVOLVED_MANAGER, _round, method="post"),
