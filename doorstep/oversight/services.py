@@ -169,10 +169,15 @@ def audit_question_set_active(*, by, question: AuditQuestion, active: bool) -> A
 
 
 def own_cases(professional) -> Q:
-    """The families a professional leads or holds open actions on: never theirs to audit (issue 19)."""
+    """The families a professional leads, or (a practitioner) holds open actions on: never theirs to audit (issue
+    19: "a practitioner cannot audit their own cases"). A manager's open actions are the protocol's escalations to
+    "the manager" (ESC-2, ESC-10: oversight of the case, not casework), so they leave the family auditable."""
     leads = Involvement.objects.filter(family=OuterRef("pk"), lead_professional=professional, ended_on__isnull=True)
-    actions = Escalation.objects.filter(family=OuterRef("pk"), owner=professional, state__in=ACTIVE_STATES)
-    return Q(overall_lead=professional) | Q(Exists(leads)) | Q(Exists(actions))
+    condition = Q(overall_lead=professional) | Q(Exists(leads))
+    if not professional.is_manager:
+        actions = Escalation.objects.filter(family=OuterRef("pk"), owner=professional, state__in=ACTIVE_STATES)
+        condition |= Q(Exists(actions))
+    return condition
 
 
 def families_auditable_by(*, professional, scope: str):
@@ -323,7 +328,9 @@ def audit_answer_record(*, audited: AuditedFamily, question: AuditQuestion, by, 
 
     audit_round = audited.round
     _require_planner_of(audit_round, by)
-    if audit_round.state != RoundState.OPEN:
+    # Read under lock: a round closed meanwhile takes no more answers (its grant has ended).
+    if AuditRound.objects.select_for_update().filter(pk=audit_round.pk).values_list("state", flat=True).first() \
+            != RoundState.OPEN:
         raise ValidationError(_("The round is not open: answers are recorded while it is open."))
     if Family.objects.filter(pk=audited.family_id).filter(own_cases(by)).exists():
         raise PermissionDenied(_("You cannot audit a family you lead or hold actions on."))

@@ -157,10 +157,10 @@ def test_ovr_1a_rule_is_pure_and_welsh():
 
     facts = FindingFacts(answer_id=1, family_id=2, round_title="R", question=Text("Was supervision recorded?"),
                          grade=Grade.REQUIRES_IMPROVEMENT, note="", lead_id=3, manager_id=4, auditor_id=5,
-                         today=date(2026, 12, 24), nation="WLS")
+                         today=date(2026, 12, 24), nation="england-wales")
     [raised] = ovr_1a(facts, {"inadequate_working_days": 10, "improvement_working_days": 20}).outcomes
     assert raised.owner_id == 3 and raised.notify_ids == (4, 5) and raised.key == "OVR-1A:answer:1"
-    assert raised.deadline == add_working_days(date(2026, 12, 24), 20, "WLS")
+    assert raised.deadline == add_working_days(date(2026, 12, 24), 20, "england-wales") == date(2027, 1, 26)  # Christmas, Boxing Day (28th) and 1 January skipped
     assert text_render(raised.title, "cy") != text_render(raised.title, "en")
 
 
