@@ -123,6 +123,22 @@ def test_ovr_1_audit_grant_opens_the_case_file_during_the_round_only(world):
         family_get_for(professional=auditor, family_id=world.family.pk)
 
 
+def test_ovr_1_audit_grant_on_the_case_file_page(world, client):
+    auditor = world.users["uninvolved_manager"]
+    auditor.is_case_file_auditor = True
+    auditor.save(update_fields=["is_case_file_auditor"])
+    planned = _plan(auditor, scope=RoundScope.PARTNERSHIP, method=SampleMethod.CASELOAD,
+                    worker=world.users["involved_practitioner"])
+    client.force_login(auditor)
+    url = reverse("families:detail", args=[world.family.pk])
+    assert client.get(url).status_code == 404
+    audit_round_open(audit_round=planned, by=auditor)
+    page = client.get(url)
+    assert page.status_code == 200 and "for a case-file audit round: read-only" in page.content.decode()
+    audit_round_close(audit_round=planned, by=auditor)
+    assert client.get(url).status_code == 404
+
+
 def test_ovr_1a_a_finding_becomes_the_lead_professionals_tracked_action(world):
     manager, lead = world.users["involved_manager"], world.users["involved_practitioner"]
     found = audited(world)
