@@ -373,6 +373,8 @@ SPECTACULAR_SETTINGS = {
         "ContactOutcomeEnum": "doorstep.engagement.models.Outcome",
         "MeetingOutcomeEnum": "doorstep.meetings.models.Outcome",
         "AgreementReviewOutcomeEnum": "doorstep.agreements.models.AgreementReviewOutcome",
+        "AuditRoundStateEnum": "doorstep.oversight.models.RoundState",
+        "StateEnum": "doorstep.escalations.models.EscalationState",  # its name before audit rounds had a state too
     },
 }
 

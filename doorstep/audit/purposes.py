@@ -57,6 +57,7 @@ PURPOSES = frozenset({
     gettext_noop("case file: engagement"),
     gettext_noop("case file: meetings and plan"),
     gettext_noop("case file: safety"),
+    gettext_noop("case-file audit"),  # OVR-1: the auditor reads the family for a round
     gettext_noop("chair a meeting"),
     gettext_noop("change a person"),
     gettext_noop("change a written agreement"),

@@ -8,7 +8,8 @@ Every service, selector, page and API endpoint asks here, and nothing else re-im
   one message, and `FamilyWorker` is the same rule as a DRF permission class.
 - Read: the professional's agency is actively involved with the family, or another capability grants access
   (`EXTRA_ACCESS`, e.g. a specialist invited to a meeting, MTG-6), or the professional holds unexpired emergency
-  (break-glass) access.
+  (break-glass) access, or a read-only grant of another capability applies (`READ_GRANTS`, e.g. a case-file
+  auditor's for the families of their open audit round, OVR-1), each read under it audited with its reason.
 - Write: involved (or granted by another capability), never on emergency access alone, which is read-only.
 - "Does not exist" and "not yours" are the same 404 (issue 13, finding 11), so a refusal confirms nothing.
 """
@@ -25,7 +26,7 @@ from rest_framework.settings import api_settings
 from doorstep.audit.models import AuditAction
 from doorstep.audit.purposes import purpose_text
 from doorstep.audit.services import audit_record
-from doorstep.core.extensions import FAMILY_ACCESS
+from doorstep.core.extensions import FAMILY_ACCESS, FAMILY_READ_GRANTS
 from doorstep.core.texts import Text
 from doorstep.families.models import BreakGlassAccess, Family, Involvement
 
@@ -94,10 +95,30 @@ def _write_condition(professional) -> Q:
     return condition
 
 
+# Read-only ways to a family for a time, declared in core/extensions.py (OVR-1: a case-file audit round's families
+# for its auditor while the round is open): never a write.
+READ_GRANTS = FAMILY_READ_GRANTS
+
+
 def _read_condition(professional) -> Q:
     glass = BreakGlassAccess.objects.filter(family=OuterRef("pk"), professional=professional,
                                             expires_at__gt=timezone.now())
-    return _write_condition(professional) | Q(Exists(glass))
+    condition = _write_condition(professional) | Q(Exists(glass))
+    for grant in READ_GRANTS:
+        more = grant.condition(professional)
+        if more is not None:
+            condition |= more
+    return condition
+
+
+def _read_grant_reason(*, professional, family):
+    """Why a professional who is not involved and holds no emergency access reads the family: the first read grant
+    that applies, as the reason its audit row records; None (another way in, e.g. MTG-6's)."""
+    for grant in READ_GRANTS:
+        reason = grant.audit_reason(professional=professional, family=family)
+        if reason is not None:
+            return reason
+    return None
 
 
 def families_visible_to(*, professional) -> QuerySet[Family]:
@@ -176,12 +197,15 @@ def family_get_for(*, professional, family_id: int, purpose: str = "case file", 
     glass = None if family.agency_involved else _break_glass_grant(professional=professional, family=family)
     # The grant this read relies on, if any (the case file says so and offers no changes).
     family.read_by_break_glass = glass
+    # OVR-1: a read under a read-only grant (a case-file audit round's) records the grant beside its purpose.
+    granted = None if family.agency_involved or glass else _read_grant_reason(professional=professional, family=family)
+    family.read_by_grant = granted
     audit_record(
         actor=professional,
         action=AuditAction.VIEW,
         obj=family,
         family=family,
         summary=purpose_text(purpose),
-        reason=glass.audit_reason if glass else "",
+        reason=glass.audit_reason if glass else (granted or ""),
     )
     return family

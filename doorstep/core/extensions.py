@@ -136,6 +136,18 @@ class FamilyAccess(Protocol):
 
 
 @runtime_checkable
+class FamilyReadGrant(Protocol):
+    """A further way a professional READS a family for a time, never writes (P-4), like emergency access: e.g. a
+    case-file auditor's grant for the families of their open audit round (OVR-1). `condition(professional)`: a Q
+    over Family, or None; `audit_reason(professional=..., family=...)`: the reason (a Text) each read under the
+    grant is audited with, or None where the grant does not apply."""
+
+    def condition(self, professional) -> Any: ...
+
+    def audit_reason(self, *, professional, family) -> Any: ...
+
+
+@runtime_checkable
 class SearchPrefetches(Protocol):
     """Prefetch objects for family search results, so that what each result shows costs a fixed number of
     queries (FLG-1: warning markers)."""
@@ -355,6 +367,7 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.retention.demo.load",  # issue 20: a family past retention, a records manager, the nightly review
     "doorstep.escalations.demo.load_after_histories",
     "doorstep.oversight.demo.compute",  # OVR-1: the nightly job, once, so the signals show at once (reads escalations)
+    "doorstep.oversight.demo.audit_round",  # OVR-1: health.manager's case-file audit round, after the signals
 ])
 
 # The worker's periodic sweep (core/schedule.py), in this order.
@@ -381,6 +394,11 @@ INVOLVEMENT_END_CHECKS = ExtensionPoint("involvement end checks", InvolvementEnd
 # Further ways to read and write a family, beyond the agency's involvement (the access guard, core/access.py).
 FAMILY_ACCESS = ExtensionPoint("family access", FamilyAccess, [
     "doorstep.meetings.selectors.specialist_family_access",  # MTG-6
+])
+
+# Further ways to read a family, read-only and for a time (the access guard, core/access.py), audited as such.
+FAMILY_READ_GRANTS = ExtensionPoint("family read grants", FamilyReadGrant, [
+    "doorstep.oversight.selectors.AUDIT_GRANT",  # OVR-1: a case-file audit round's families, while it is open
 ])
 
 # Family search results.
@@ -411,6 +429,7 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.oversight.navigation.DRIFT",  # OVR-1
     "doorstep.oversight.navigation.VISIT_RECORDS",  # OVR-1 (004 §4.1)
     "doorstep.retention.navigation.RETENTION",  # issue 20
+    "doorstep.oversight.navigation.CASE_FILE_AUDITS",  # OVR-1 (issue 19)
     "doorstep.core.navigation.EMERGENCY_ACCESS",
     "doorstep.core.navigation.AUDIT",
     "doorstep.escalations.navigation.RULE_SETTINGS",  # ESC-12
@@ -419,6 +438,7 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.core.navigation.STAFF_ACCOUNTS",
     "doorstep.engagement.navigation.ENGAGEMENT_SETTINGS",
     "doorstep.retention.navigation.RETENTION_SCHEDULE",  # issue 20
+    "doorstep.oversight.navigation.AUDIT_QUESTIONS",  # OVR-1: administrators
     "doorstep.core.navigation.ADMINISTRATION",
     "doorstep.core.navigation.API",
     "doorstep.core.navigation.DEMO_MAILBOX",
@@ -459,7 +479,8 @@ FAMILY_STEPS = ExtensionPoint("family generator steps", GeneratorStep, [
 EXTENSION_POINTS: tuple[ExtensionPoint, ...] = (
     CASEFILE_BANNERS, CASEFILE_PANELS, CASEFILE_SIDE, CASEFILE_EXPORT_SECTIONS, HOME_SECTIONS, HOME_COUNTERS,
     BOARD_FIGURES,
-    DEMO_LOADERS, SWEEP_CHECKS, FAMILY_EVALUATORS, INVOLVEMENT_END_CHECKS, FAMILY_ACCESS, SEARCH_PREFETCHES,
+    DEMO_LOADERS, SWEEP_CHECKS, FAMILY_EVALUATORS, INVOLVEMENT_END_CHECKS, FAMILY_ACCESS, FAMILY_READ_GRANTS,
+    SEARCH_PREFETCHES,
     FAMILY_DETAIL_EXTRAS, NAVIGATION, CHRONOLOGY_LINKS, CHRONOLOGY_TAGS, REGION_STEPS, FAMILY_STEPS,
 )
 

@@ -20,8 +20,9 @@ OUTPUT = Path(settings.BASE_DIR) / "docs" / "rules.md"
 SOURCE = Path(settings.BASE_DIR) / "doorstep"
 
 # The requirements of PROTOCOL.md (../shared/PROTOCOL.md) that Doorstep implements, in its order. Not built yet:
-# RIG-1 (subject access export), RIG-2 (respect: a principle of the whole product). OVR-1: drift signals and visit
-# discrepancies are built (doorstep/oversight); its audit rounds are not yet.
+# RIG-1 (subject access export), RIG-2 (respect: a principle of the whole product). OVR-1: drift signals, visit
+# discrepancies and case-file audit rounds are built (doorstep/oversight); OVR-1A is its second rule (an audit's
+# findings as tracked actions), listed here as every rule's ID is.
 REQUIREMENTS = {
     "P-1": "The child in view on every screen of a family",
     "P-2": "Non-engagement is a trigger for multi-agency action, never a reason to close or drift",
@@ -62,6 +63,7 @@ REQUIREMENTS = {
     "SUP-4": "Managers track supervision frequency",
     "SUP-5": "How the work will progress safely, and why",
     "OVR-1": "Case file audits to spot drift, and visits recorded that did not take place",
+    "OVR-1A": "Case-file audit findings become the lead professional's tracked actions (OVR-1)",
     "OVR-2": "Board oversight",
     "OVR-3": "Allocation mindful of exposure to threatening families",
 }

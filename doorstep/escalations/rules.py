@@ -307,8 +307,10 @@ def rule_title(rule_id: str) -> str:
 
 
 def rule_sort_key(rule_id: str) -> tuple:
+    # A second rule under one requirement carries a letter ("OVR-1A", OVR-1's audit findings): after "OVR-1".
     prefix, _sep, number = rule_id.partition("-")
-    return (prefix, int(number) if number.isdigit() else 0, rule_id)
+    digits = number.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return (prefix, int(digits) if digits.isdigit() else 0, rule_id)
 
 
 def settings_merge(definition: RuleDefinition, stored: Mapping | None) -> dict:

@@ -7,6 +7,9 @@
   to explain and their manager (health.manager) to read.
 
 `compute` runs the nightly job once after the escalation engine's demo pass, so the signals show at once.
+
+`audit_round` (issue 19, OVR-1): health.manager's case-file audit round of 5 families chosen among those with drift
+signals or visit records to check, with a recorded seed that draws both planted families; planned, for them to open.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -21,7 +24,9 @@ from doorstep.families.services import family_create, person_add
 from doorstep.visits.models import Arrangement, Question, Visit, VisitEvent
 from doorstep.visits.services import visit_check_out, visit_plan, visit_start
 
+from .models import RoundScope, SampleMethod
 from .scheduled import oversight_nightly
+from .services import audit_round_plan, audit_sample, audit_sample_pool, families_auditable_by
 
 SAFE_ANSWERS = {Question.DAYLIGHT: True, Question.CAR_TARGETED: False, Question.PHONE: True,
                 Question.NEUTRAL_VENUE: False, Question.CAN_CONTINUE: True}
@@ -87,3 +92,19 @@ def load(region: DemoRegion) -> None:
 
 def compute(region: DemoRegion) -> None:
     oversight_nightly(now=timezone.now())
+
+
+DEMO_ROUND_TITLE = "Health visiting case files, autumn"
+
+
+def audit_round(region: DemoRegion) -> None:
+    manager = region.manager("health")
+    planted = {region.families["rhydderch"].pk, region.families["bowen"].pk}
+    today = timezone.localdate()
+    start, end = today - timedelta(days=90), today
+    pool = list(audit_sample_pool(pool=families_auditable_by(professional=manager, scope=RoundScope.AGENCY),
+                             method=SampleMethod.DRIFT, worker=None, start=start, end=end).values_list("pk", flat=True))
+    # The first seed whose sample holds both planted families (the seed is recorded on the round and shown).
+    seed = next(n for n in range(1, 10_000) if planted <= set(audit_sample(ids=pool, size=5, seed=n)))
+    audit_round_plan(by=manager, title=DEMO_ROUND_TITLE, period_start=start, period_end=end,
+                     scope=RoundScope.AGENCY, method=SampleMethod.DRIFT, sample_size=5, seed=seed)

@@ -15,9 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from doorstep.core.texts import Text
-from doorstep.escalations.rules import FamilyFacts, Parameter, Raise, RuleDefinition, esc_10, rule_register
+from doorstep.core.workingdays import add_working_days
+from doorstep.escalations.rules import (
+    Fact, FamilyFacts, Parameter, Raise, RuleDefinition, RuleResult, esc_10, rule_register,
+)
 
-from .models import DiscrepancyKind, SignalKind
+from .models import DiscrepancyKind, Grade, SignalKind
 
 CLAUSE = "004 §4.1"
 
@@ -244,4 +247,57 @@ rule_register(RuleDefinition(
      Parameter("late_record_hours", _("Hours after a visit session that count as recorded long after"),
                48, 1, 720)),
     subject="oversight", module=__name__, deadline=_("None: a prompt for oversight and audit."),
+))
+
+
+# --- OVR-1A: a case-file audit's finding becomes a tracked action (issue 19) ---------------------------------------
+
+@dataclass(frozen=True)
+class FindingFacts:
+    """One answer of a case-file audit graded "requires improvement" or "inadequate"."""
+
+    answer_id: int
+    family_id: int
+    round_title: str  # the auditor's own words
+    question: object  # the question's wording (a Text, or Names for one a manager wrote)
+    grade: str  # a Grade value
+    note: str  # the auditor's own words
+    lead_id: int  # the family's lead professional, who owns the action
+    manager_id: int | None  # the lead's line manager, told (ORG-3)
+    auditor_id: int
+    today: date
+    nation: str
+
+
+def finding_key(answer_id: int) -> str:
+    return f"OVR-1A:answer:{answer_id}"
+
+
+def ovr_1a(facts: FindingFacts, params: dict) -> RuleResult:
+    """An inadequate answer is due sooner than one that requires improvement; the deadline counts working days in
+    the partnership's nation from the day the auditor graded it."""
+    days = params["inadequate_working_days" if facts.grade == Grade.INADEQUATE else "improvement_working_days"]
+    lines = [Fact(Text(gettext_noop("Case-file audit “%(round)s”: %(question)s – %(grade)s"),
+                       {"round": facts.round_title, "question": facts.question, "grade": Grade(facts.grade).label}),
+                  ("family", facts.family_id))]
+    if facts.note:
+        lines.append(Fact(Text(gettext_noop("The auditor's note: %(note)s"), {"note": facts.note})))
+    return RuleResult(outcomes=[Raise(
+        rule_id="OVR-1A", clause=CLAUSE, key=finding_key(facts.answer_id),
+        title=Text(gettext_noop("Act on a case-file audit finding: %(question)s"), {"question": facts.question}),
+        owner_id=facts.lead_id, trigger_date=facts.today, deadline=add_working_days(facts.today, days, facts.nation),
+        facts=tuple(lines), parameters=dict(params), source=("oversight.AuditAnswer", facts.answer_id),
+        notify_ids=tuple(dict.fromkeys(i for i in (facts.manager_id, facts.auditor_id) if i and i != facts.lead_id)),
+    )])
+
+
+rule_register(RuleDefinition(
+    "OVR-1A", CLAUSE, _("Case-file audit findings acted on"),
+    _("An auditor grades a question of a family's case-file audit as requiring improvement or inadequate."),
+    _("The family's lead professional: act on the finding; their line manager and the auditor are told."),
+    (Parameter("inadequate_working_days", _("Working days to act on an inadequate finding"), 10, 1, 60),
+     Parameter("improvement_working_days", _("Working days to act on a finding that requires improvement"), 20, 1,
+               120)),
+    ovr_1a, subject="audit finding",
+    deadline=_("The end of the set number of working days after the answer is graded."),
 ))

@@ -296,3 +296,26 @@ def test_the_demo_region_is_the_partnership_afonwy_on_the_cwm_taf_protocol(demo,
     client.force_login(Professional.objects.get(username="admin.user"))
     html = client.get(reverse("partnerships:detail", args=[afonwy.pk])).content.decode()
     assert "Cwm Taf protocol" in html and "Afonwy" in html
+def test_health_managers_audit_round_of_5_finds_the_planted_drift_and_visit(demo, client):
+    """OVR-1 (issue 19): the demo round, 5 families with drift or visit records to check, holds both planted
+    families; its seed draws the same sample again; opened, each family's form shows what was planted beside it."""
+    from doorstep.oversight.demo import DEMO_ROUND_TITLE
+    from doorstep.oversight.models import AuditRound
+    from doorstep.oversight.services import audit_round_plan
+
+    manager = Professional.objects.get(username="health.manager")
+    planned = AuditRound.objects.get(planned_by=manager, title=DEMO_ROUND_TITLE)
+    sample = list(planned.families.order_by("position").values_list("family__name", flat=True))
+    assert len(sample) == 5 and {"Rhydderch household", "Bowen household"} <= set(sample)
+    again = audit_round_plan(by=manager, title="Again", period_start=planned.period_start,
+                             period_end=planned.period_end, scope=planned.scope, method=planned.method, sample_size=5,
+                             seed=planned.seed)
+    assert list(again.families.order_by("position").values_list("family__name", flat=True)) == sample
+    client.force_login(manager)
+    assert client.post(reverse("oversight:audit_round", args=[planned.pk]), {"to": "open"}).status_code == 302
+    forms = {a.family.name: reverse("oversight:audit_family", args=[planned.pk, a.pk])
+             for a in planned.families.select_related("family")}
+    bowen = client.get(forms["Bowen household"]).content.decode()
+    assert str(DiscrepancyKind.NO_SESSION.label) in bowen
+    rhydderch = client.get(forms["Rhydderch household"]).content.decode()
+    assert str(SignalKind.NO_CONTACT.label) in rhydderch and str(SignalKind.NOT_SEEN_ALONE.label) in rhydderch

@@ -78,16 +78,18 @@ def test_the_order_is_the_declared_order_not_the_order_apps_load_in():
     # FLG-1: the risk to professionals is the first banner of every page of a family.
     assert next(iter(extensions.CASEFILE_BANNERS)).__name__ == "risk_banner"
     # The demo's escalation engine runs once every other capability has given the families their histories; then the
-    # nightly oversight job (OVR-1), which reads the escalations.
-    assert [f"{f.__module__}.{f.__name__}" for f in extensions.DEMO_LOADERS][-2:] == [
-        "doorstep.escalations.demo.load_after_histories", "doorstep.oversight.demo.compute"]
+    # nightly oversight job (OVR-1), which reads the escalations; then the case-file audit round, sampled by the signals.
+    assert [f"{f.__module__}.{f.__name__}" for f in extensions.DEMO_LOADERS][-3:] == [
+        "doorstep.escalations.demo.load_after_histories", "doorstep.oversight.demo.compute",
+        "doorstep.oversight.demo.audit_round"]
     # The navigation is in the order the header has always shown it, whatever order the apps load in.
     assert [item.url_name for item in extensions.NAVIGATION] == [
-        "home", "escalations:mine", "escalations:team", "families:search", "markers:address_check", "visits:mine",
-        "meetings:mine", "board_report", "meetings:board", "notifications:inbox", "supervision:home", "visits:board",
-        "markers:awaiting", "oversight:signals", "oversight:discrepancies", "retention:review",
-        "families:break_glass_review", "audit:search", "escalations:rules", "partnerships:list", "agencies:tokens",
-        "agencies:accounts", "engagement:settings", "retention:schedule", "admin:index", "api-docs", "demo_mailbox"]
+        "home", "escalations:mine", "escalations:team", "families:search", "markers:address_check",
+        "visits:mine", "meetings:mine", "board_report", "meetings:board", "notifications:inbox",
+        "supervision:home", "visits:board", "markers:awaiting", "oversight:signals", "oversight:discrepancies",
+        "retention:review", "oversight:audits", "families:break_glass_review", "audit:search",
+        "escalations:rules", "partnerships:list", "agencies:tokens", "agencies:accounts", "engagement:settings",
+        "retention:schedule", "oversight:audit_questions", "admin:index", "api-docs", "demo_mailbox"]
     # CHR-1, CHR-2: the behaviour filter offers ENG-2 behaviours, then ENG-3 threatening behaviour.
     from doorstep.chronology.selectors import filter_tags
     from doorstep.engagement.models import Behaviour, ThreatKind
