@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -197,6 +197,7 @@ def chronology_rows(entries) -> list[dict]:
     comment_url = reverse("chronology:comment", args=[0]).replace("/0/", "/%d/")
     by_name_agency, by_name = gettext("by %(name)s, %(agency)s"), gettext("by %(name)s")
     late_entry, to_the_entry = gettext("Late entry: recorded %(when)s"), gettext("to the entry of %(when)s")
+    url_of = _source_urls()
     rows = []
     for e in entries:
         tags = e.tag_list
@@ -217,7 +218,7 @@ def chronology_rows(entries) -> list[dict]:
             "comments": [{"heading": gettext("Analysis by %(name)s, %(when)s") % {
                 "name": c.author, "when": date_format(timezone.localtime(c.created_at))}, "text": c.text}
                 for c in e.comments.all()],
-            "url": source_url(e), "comment_url": comment_url % e.pk,
+            "url": url_of(e), "comment_url": comment_url % e.pk,
             "comment_hidden": to_the_entry % {"when": when},
         })
     return rows
@@ -230,6 +231,35 @@ def entry_get_for(*, professional, entry_id: int, purpose: str = "chronology ent
         raise Http404("No chronology entry found")
     family_get_for(professional=professional, family_id=family_id, purpose=purpose, write=write)
     return _with_related(ChronologyEntry.objects.filter(pk=entry_id)).select_related("family").get()
+
+
+# A record id no address has in it otherwise: reversed once, then replaced by each entry's id (_source_urls).
+_PROBE = "8123456789"
+
+
+def _source_urls():
+    """source_url for one page's rows (issue 15): one reverse per kind of record a page, not one a row (a reverse
+    was a sixth of the rows' time). A numeric id is put where the probe id was reversed to; anything else, or an
+    address the probe does not appear in exactly once, is reversed as before."""
+    patterns: dict[str, str | None] = {}
+
+    def url_of(entry: ChronologyEntry) -> str | None:
+        link = source_links().get(entry.source_type)
+        if not link or not entry.source_id:
+            return None
+        source_id = str(entry.source_id)
+        if not (source_id.isascii() and source_id.isdigit()):
+            return link.url(source_id)
+        if link.url_name not in patterns:
+            try:
+                probe = link.url(_PROBE)
+            except NoReverseMatch:
+                probe = ""
+            patterns[link.url_name] = probe if probe.count(_PROBE) == 1 else None
+        pattern = patterns[link.url_name]
+        return pattern.replace(_PROBE, source_id) if pattern else link.url(source_id)
+
+    return url_of
 
 
 def source_url(entry: ChronologyEntry) -> str | None:

@@ -21,7 +21,8 @@ from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
 from doorstep.families.casefile import export_sections
-from doorstep.families.models import Involvement, Person
+from doorstep.families.models import Involvement
+from doorstep.families.selectors import family_page_members
 
 from . import exports, selectors, services
 from .forms import ChronologyFilterForm, CommentForm
@@ -37,7 +38,7 @@ def _filter_form(request, family) -> ChronologyFilterForm:
         Q(pk__in=Involvement.objects.filter(family=family).values("agency_id"))
         | Q(pk__in=ChronologyEntry.objects.filter(family=family).values("agency_id"))
     ).order_by("name")
-    people = Person.objects.filter(family=family).order_by("role", "date_of_birth", "id")
+    people = family_page_members(family=family)  # the banners' markers read them too (issue 15)
     bound = any(k in request.GET for k in FILTER_FIELDS)
     return ChronologyFilterForm(request.GET if bound else None, agencies=agencies, people=people)
 

@@ -22,6 +22,7 @@ from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
 from doorstep.families.casefile import export_sections
 from doorstep.families.models import Person
+from doorstep.families.selectors import family_page_members
 
 from . import selectors, services
 from .forms import ContactCorrectForm, ContactForm, EngagementSettingsForm, FollowUpForm, LetterForm, ReasonForm
@@ -168,6 +169,7 @@ def _month_param(value: str | None) -> date | None:
 def picture(request, family_id: int):
     """The engagement picture (CHR-2, FAM-3): agencies and adults, attempted, achieved, refused, by month."""
     family = family_get_for(professional=request.user, family_id=family_id, purpose="engagement picture")
+    family_page_members(family=family)  # read once: the grid's adults and the banners' markers (issue 15)
     this_month = timezone.localdate().replace(day=1)
     end = min(_month_param(request.GET.get("end")) or this_month, this_month)
     grid = selectors.engagement_grid(family=family, end_month=end, months=12)

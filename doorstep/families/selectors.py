@@ -71,6 +71,14 @@ def family_members(*, family: Family) -> list[Person]:
     return list(Person.objects.filter(family=family).order_by("role", "date_of_birth", "id"))
 
 
+def family_page_members(*, family: Family) -> list[Person]:
+    """Issue 15: the family's people read once for a page about the family (the chronology, the engagement picture)
+    and kept on the request's family instance, as the case file does, so that the page's banners (the warning
+    markers on its people), form and panels share them (`family_members` returns them)."""
+    family.case_file_members = family_members(family=family)
+    return family.case_file_members
+
+
 def family_active_involvements(*, family: Family) -> list[Involvement]:
     """The family's active involvements with their agencies, by agency name (those the case file has read, if it
     has)."""

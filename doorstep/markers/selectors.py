@@ -8,7 +8,7 @@
 
 import re
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_noop
 
@@ -68,11 +68,22 @@ def current_address_of(*, family) -> Address | None:
 def markers_shown_for_family(*, family, professional=None, address: Address | None = None) -> list[WarningMarker]:
     """FLG-1: the markers a visitor to this family must see, in a fixed number of queries (three at most)."""
     address = address if address is not None else current_address_of(family=family)
-    # Issue 15: a UNION of the two indexed lookups; `person__family = f OR address = a` joined every person.
-    ids = WarningMarker.objects.filter(person__in=Person.objects.filter(family=family)).values("pk").order_by()
-    if address is not None:
-        ids = ids.union(WarningMarker.objects.filter(address=address).values("pk").order_by())
-    markers = list(_with_people(WarningMarker.objects.filter(SHOWN, pk__in=ids))
+    members = getattr(family, "case_file_members", None)
+    if members is not None:
+        # Issue 15: the page has read the family's people already: their ids and the address, two indexed lookups
+        # ORed on the markers alone (a bitmap OR). The UNION below took 4-5 ms to plan on every page of a family.
+        where = Q(person_id__in=[p.pk for p in members])
+        if address is not None:
+            where |= Q(address=address)
+    else:
+        # Issue 15: a UNION of the two indexed lookups; `person__family = f OR address = a` joined every person.
+        ids = WarningMarker.objects.filter(person__in=Person.objects.filter(family=family)).values("pk").order_by()
+        if address is not None:
+            ids = ids.union(WarningMarker.objects.filter(address=address).values("pk").order_by())
+        where = Q(pk__in=ids)
+    # A marker shown is active or awaiting authorisation: nobody has closed it (no join of who closed it to plan).
+    markers = list(WarningMarker.objects.filter(SHOWN).filter(where)
+                   .select_related("person", "address", "raised_agency", "raised_by", "authorised_by")
                    .order_by("-urgent", "category", "-raised_at", "-id"))
     return _annotate_households(markers, family=family, professional=professional)
 

@@ -34,6 +34,7 @@ FAMILIES_PER_AREA = 5_000  # one local partnership of eight agencies per 5,000 f
 MEAN_CONTACTS = 50  # contacts per ordinary family, on average, with a long tail
 GIANT_EVERY = 25_000  # one family of `giant_contacts` per this many families (at least one)
 GIANT_CONTACTS = 5_000
+EVALUATE_UP_TO = 5_000  # families evaluated by the engine after generation by default (Plan.evaluate)
 
 
 @dataclass
@@ -53,6 +54,12 @@ class Plan:
     giant_contacts: int = GIANT_CONTACTS
     mean_contacts: float = MEAN_CONTACTS
     chunk: int = 1_000  # families generated between two flushes to the database
+    # Issue 15: evaluate every family once after loading, as the running system's nightly evaluation has, so that
+    # the region holds what evaluation stores (the actions the rules raise, their notifications, each family's due
+    # row) and a contact recorded on it measures the steady state, not a family's first evaluation. None: for a
+    # region of up to EVALUATE_UP_TO families (a family's first evaluation raises several actions: 0.1-0.7 s each,
+    # hours for the bench's 100,000).
+    evaluate: bool | None = None
 
     def __post_init__(self):
         if self.anchor is None:
@@ -61,6 +68,8 @@ class Plan:
         if self.giant_families is None:
             self.giant_families = max(1, self.families // GIANT_EVERY) if self.families else 0
         self.giant_families = min(self.giant_families, self.families)
+        if self.evaluate is None:
+            self.evaluate = self.families <= EVALUATE_UP_TO
 
     def giant_indexes(self) -> set[int]:
         """Which family numbers are the few very large families: spread out, never the first."""
@@ -205,6 +214,11 @@ def run_generation(plan: Plan, *, fast: bool | None = None, progress: Callable[[
             record = GeneratedRegion.objects.create(
                 generated_at=timezone.now(), seed=plan.seed, families=plan.families, anchor=plan.anchor, seconds=0,
                 report={})
+            if plan.evaluate and connection.in_atomic_block and len(connection.atomic_blocks) > 1:
+                # Inside a caller's transaction (CI): evaluated here, with the indexes in place.
+                t = time.perf_counter()
+                evaluate_families(progress=say)
+                phases["engine: evaluating every family"] += time.perf_counter() - t
     if postgres and not connection.in_atomic_block:
         t = time.perf_counter()
         say("  VACUUM ANALYZE" if fast else "  ANALYZE")
@@ -212,6 +226,10 @@ def run_generation(plan: Plan, *, fast: bool | None = None, progress: Callable[[
             for w in region.writers.values():
                 cursor.execute(f'{"VACUUM ANALYZE" if fast else "ANALYZE"} "{w.table}"')
         phases["database: vacuum analyze"] += time.perf_counter() - t
+    if plan.evaluate and not connection.in_atomic_block:
+        t = time.perf_counter()
+        evaluate_families(progress=say)
+        phases["engine: evaluating every family"] += time.perf_counter() - t
     seconds = time.perf_counter() - started
     report = {
         "families": plan.families, "seed": plan.seed, "anchor": plan.anchor.isoformat(),
@@ -222,6 +240,44 @@ def run_generation(plan: Plan, *, fast: bool | None = None, progress: Callable[[
     }
     GeneratedRegion.objects.filter(pk=record.pk).update(seconds=seconds, report=report)
     return report
+
+
+def evaluate_families(*, progress: Callable[[str], None], chunk: int = 500) -> int:
+    """Issue 15: every family evaluated once by the escalation engine (FAMILY_EVALUATORS, as its nightly evaluation
+    does), a chunk of families per transaction, so that the region is in the state the running system keeps: each
+    action the rules raise on its history raised (with its event, audit row, chronology entry and notifications),
+    each family's due row set; then one sweep. The e-mails those notifications would have sent are recorded as sent,
+    as the running system's worker would have done long ago, and nothing is left queued for the bench's worker.
+    Returns how many families were evaluated."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from doorstep.escalations.evaluate import family_evaluate, sweep_run
+    from doorstep.families.models import Family
+    from doorstep.notifications.models import EmailState, Notification
+    from doorstep.notifications.tasks import deliver_email
+
+    started = timezone.now()
+    first_notification = next_free_id(Notification)
+    ids = list(Family.objects.order_by("pk").values_list("pk", flat=True))
+    progress(f"  evaluating every family ({len(ids):,}), as the engine's nightly evaluation does")
+    t0, tenth = time.perf_counter(), max(1, len(ids) // 10)
+    for start in range(0, len(ids), chunk):
+        with transaction.atomic():
+            for family in Family.objects.filter(pk__in=ids[start:start + chunk]).order_by("pk"):
+                family_evaluate(family=family)
+        done = min(len(ids), start + chunk)
+        if done // tenth != (done - chunk) // tenth or done == len(ids):
+            progress(f"    {done:,} families evaluated ({time.perf_counter() - t0:.0f} s)")
+    # Then the engine's sweep, as the running system's runs every few minutes: an action raised with its deadline
+    # already past (its trigger was long ago) is escalated to the owner's manager, so a sweep finds nothing due.
+    sweep_run(now=timezone.now())
+    Notification.objects.filter(pk__gte=first_notification, email_state=EmailState.CREATED).update(
+        email_state=EmailState.SENT, email_sent_at=started, email_next_attempt_at=None)
+    if not connection.in_atomic_block:
+        DBTaskResult.objects.filter(task_path=deliver_email.module_path, enqueued_at__gte=started,
+                                    status=TaskResultStatus.READY).delete()
+    return len(ids)
 
 
 def _seal_audit_rows(writer: TableWriter, rows: list[list], previous: str) -> str:
