@@ -35,7 +35,7 @@ from doorstep.meetings.models import (
     AgencyRole, Invitation, InvitationEmail, Meeting, Minutes, MinutesRecipient, PlanAction, PlanActionUpdate,
 )
 from doorstep.notifications.models import Notification
-from doorstep.oversight.models import DriftSignal, OversightCheck, VisitDiscrepancy
+from doorstep.oversight.models import AuditAnswer, AuditedFamily, DriftSignal, OversightCheck, VisitDiscrepancy
 from doorstep.supervision.models import CaseDiscussion, SupervisionActionPlan, SupervisionDecision
 from doorstep.visits.models import Visit, VisitAlert, VisitEvent
 
@@ -129,6 +129,9 @@ PLAN: tuple[Scrub, ...] = (
     Scrub(DriftSignal, "family", delete=True, why="worked out again each night"),
     Scrub(OversightCheck, "family", why="when the nightly job last ran"),
     Scrub(VisitDiscrepancy, "family", {"evidence": [], "explanation_note": ""}),
+    # OVR-1 case-file audits: the grades stay for the round's report; the auditor's notes about the family go.
+    Scrub(AuditedFamily, "family", why="which round audited the family, and when: no words"),
+    Scrub(AuditAnswer, "audited__family", {"note": ""}),
     # retention's own records: the decisions stay (who, when, under which rule); their notes go.
     Scrub(LegalHold, "family", {"note": "", "lift_note": ""}),
     Scrub(ErasureRequest, "family", {"note": "", "decision_note": ""}),
