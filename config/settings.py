@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "doorstep.agreements",
     "doorstep.supervision",
     "doorstep.oversight",
+    "doorstep.recording",  # RIG-2 and UK GDPR Article 16 (issue 20)
     "doorstep.scale",
 ]
 

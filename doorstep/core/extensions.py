@@ -188,6 +188,15 @@ class ChronologyTags(Protocol):
     def __call__(self) -> Iterable: ...
 
 
+@runtime_checkable
+class ChronologyBeside(Protocol):
+    """What stands beside chronology entries (RIG-2, issue 20): the family's own account beside the worker's, a
+    person's statement on a record not corrected. {entry id: [{"heading": str, "text": str}]} for the page's entries,
+    in a fixed number of queries (none where the page has none of its records)."""
+
+    def __call__(self, *, entries) -> dict: ...
+
+
 # --- The points ------------------------------------------------------------------------------------------------
 
 class ExtensionPoint(Generic[T]):
@@ -351,6 +360,7 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.supervision.demo.load",
     "doorstep.core.board_demo.load",  # OVR-2: six months of history for the Board's report
     "doorstep.oversight.demo.load",  # OVR-1: the planted drift and visit recorded that did not take place
+    "doorstep.recording.demo.load",  # RIG-2: a judgemental note with the family's account; a request to correct
     "doorstep.escalations.demo.load_after_histories",
     "doorstep.oversight.demo.compute",  # OVR-1: the nightly job, once, so the signals show at once (reads escalations)
 ])
@@ -408,6 +418,7 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.markers.navigation.MARKERS_TO_AUTHORISE",
     "doorstep.oversight.navigation.DRIFT",  # OVR-1
     "doorstep.oversight.navigation.VISIT_RECORDS",  # OVR-1 (004 §4.1)
+    "doorstep.recording.navigation.RECORDING_TERMS",  # RIG-2
     "doorstep.core.navigation.EMERGENCY_ACCESS",
     "doorstep.core.navigation.AUDIT",
     "doorstep.escalations.navigation.RULE_SETTINGS",  # ESC-12
@@ -425,6 +436,7 @@ CHRONOLOGY_LINKS = ExtensionPoint("chronology links", ChronologyRecordLink, [
     "doorstep.engagement.chronology.PARENT_LETTER_LINK",
     "doorstep.incidents.chronology.INCIDENT_LINK",
     "doorstep.markers.chronology.MARKER_LINK",
+    "doorstep.recording.chronology.CORRECTION_LINK",  # UK GDPR Article 16
 ], unique="model")
 
 # The chronology's tag vocabulary (CHR-1, CHR-2): the behaviour filter offers, in this order, ENG-2 behaviours
@@ -433,6 +445,14 @@ CHRONOLOGY_TAGS = ExtensionPoint("chronology tags", ChronologyTags, [
     "doorstep.engagement.chronology.behaviour_tags",  # ENG-2
     "doorstep.engagement.chronology.threat_tags",  # ENG-3
     "doorstep.engagement.chronology.contact_tags",
+    "doorstep.recording.chronology.correction_tags",  # UK GDPR Article 16
+])
+
+# Beside each chronology entry (RIG-2): the family's own account, then requests to correct the record (Article 16).
+CHRONOLOGY_BESIDE = ExtensionPoint("chronology beside", ChronologyBeside, [
+    "doorstep.engagement.chronology.family_accounts",
+    "doorstep.incidents.chronology.family_accounts",
+    "doorstep.recording.chronology.corrections_beside",
 ])
 
 # The generated region (issue 9): once, then for each family in turn; a step reads what earlier steps made.
@@ -456,6 +476,7 @@ EXTENSION_POINTS: tuple[ExtensionPoint, ...] = (
     BOARD_FIGURES,
     DEMO_LOADERS, SWEEP_CHECKS, FAMILY_EVALUATORS, INVOLVEMENT_END_CHECKS, FAMILY_ACCESS, SEARCH_PREFETCHES,
     FAMILY_DETAIL_EXTRAS, NAVIGATION, CHRONOLOGY_LINKS, CHRONOLOGY_TAGS, REGION_STEPS, FAMILY_STEPS,
+    CHRONOLOGY_BESIDE,
 )
 
 
