@@ -70,14 +70,19 @@ class CorrectionDecideForm(GovukForm):
     reveals = {"decision": {CorrectionState.CORRECTED: ("corrected_text",),
                             CorrectionState.NOT_CORRECTED: ("statement",)}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, text_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # A person's details are corrected on their own page: the decision only records it.
+        self.text_required = text_required
+        if not text_required:
+            del self.fields["corrected_text"]
+            self.reveals = {"decision": {CorrectionState.NOT_CORRECTED: ("statement",)}}
         self.fields["decision"].error_messages["required"] = _("Select whether the record is corrected")
         self.fields["reason"].error_messages["required"] = _("Enter the reasons for your decision")
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == CorrectionState.CORRECTED and not data.get("corrected_text"):
+        if self.text_required and data.get("decision") == CorrectionState.CORRECTED and not data.get("corrected_text"):
             self.add_error("corrected_text", _("Enter the record's corrected words"))
         if data.get("decision") == CorrectionState.NOT_CORRECTED and not data.get("statement"):
             self.add_error("statement", _("Enter the person's statement, in their words"))

@@ -42,6 +42,7 @@ class RecordKind(models.TextChoices):
     CONTACT = "contact", _("Contact")
     INCIDENT = "incident", _("Incident")
     ENTRY = "entry", _("Chronology entry")
+    PERSON = "person", _("A person's details")
 
 
 class CorrectionState(models.TextChoices):
@@ -51,8 +52,9 @@ class CorrectionState(models.TextChoices):
 
 
 class CorrectionRequest(models.Model):
-    """A person's request to correct a record about them (UK GDPR Article 16). Exactly one of `contact`, `incident`
-    and `entry` is the record; `agency` is the record's agency, which decides."""
+    """A person's request to correct a record about them (UK GDPR Article 16). Exactly one of `contact`, `incident`,
+    `entry` and `person_details` is the record; `agency` is the record's agency, which decides (for a person's
+    details, which every involved agency keeps, the agency of the family's overall lead)."""
 
     family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="correction_requests")
     record_kind = models.CharField(_("record"), max_length=16, choices=RecordKind.choices)
@@ -62,6 +64,8 @@ class CorrectionRequest(models.Model):
                                  related_name="correction_requests")
     entry = models.ForeignKey("chronology.ChronologyEntry", on_delete=models.CASCADE, null=True, blank=True,
                               related_name="correction_requests")
+    person_details = models.ForeignKey("families.Person", on_delete=models.CASCADE, null=True, blank=True,
+                                       related_name="correction_requests_about")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("families.Person", on_delete=models.PROTECT, related_name="correction_requests",
                                verbose_name=_("who asked"))
@@ -80,7 +84,8 @@ class CorrectionRequest(models.Model):
     decision_reason = models.TextField(_("reasons for the decision"), blank=True)
     # Not corrected: the person's statement, in their words, attached to the record.
     statement = models.TextField(_("the person's statement"), blank=True)
-    # Corrected: the record's words before and after (a contact also keeps its earlier version, ContactRevision).
+    # Corrected: the record's words before and after (a contact also keeps its earlier version, ContactRevision; a
+    # person's details their history). For a person's details, `before_text` is taken when the request is logged.
     before_text = models.TextField(blank=True)
     after_text = models.TextField(blank=True)
 
@@ -88,9 +93,14 @@ class CorrectionRequest(models.Model):
         ordering = ["-received_on", "-id"]
         indexes = [models.Index(fields=["family", "state"], name="correction_family_state")]
         constraints = [models.CheckConstraint(
-            condition=(models.Q(contact__isnull=False, incident__isnull=True, entry__isnull=True)
-                       | models.Q(contact__isnull=True, incident__isnull=False, entry__isnull=True)
-                       | models.Q(contact__isnull=True, incident__isnull=True, entry__isnull=False)),
+            condition=(models.Q(contact__isnull=False, incident__isnull=True, entry__isnull=True,
+                                person_details__isnull=True)
+                       | models.Q(contact__isnull=True, incident__isnull=False, entry__isnull=True,
+                                  person_details__isnull=True)
+                       | models.Q(contact__isnull=True, incident__isnull=True, entry__isnull=False,
+                                  person_details__isnull=True)
+                       | models.Q(contact__isnull=True, incident__isnull=True, entry__isnull=True,
+                                  person_details__isnull=False)),
             name="correction_one_record")]
         verbose_name = _("request to correct a record")
 
@@ -99,7 +109,7 @@ class CorrectionRequest(models.Model):
 
     @property
     def record_id(self) -> int | None:
-        return self.contact_id or self.incident_id or self.entry_id
+        return self.contact_id or self.incident_id or self.entry_id or self.person_details_id
 
     @property
     def awaiting(self) -> bool:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from doorstep.chronology.models import ChronologyEntry
 from doorstep.core.access import family_get_for
 from doorstep.engagement.models import Contact
+from doorstep.families.models import Person
 from doorstep.incidents.models import Incident
 from doorstep.incidents.selectors import account_visible_to
 
@@ -17,7 +18,11 @@ from .defaults import DEFAULT_TERMS
 from .models import CorrectionRequest, RecordingTerm, RecordKind
 
 # The models a request may be about, by the kind in the address (`/recording/corrections/new/<kind>/<id>/`).
-RECORD_MODELS = {RecordKind.CONTACT: Contact, RecordKind.INCIDENT: Incident, RecordKind.ENTRY: ChronologyEntry}
+RECORD_MODELS = {RecordKind.CONTACT: Contact, RecordKind.INCIDENT: Incident, RecordKind.ENTRY: ChronologyEntry,
+                 RecordKind.PERSON: Person}
+# The request's field that holds each kind of record (`person` is who asked).
+RECORD_FIELDS = {RecordKind.CONTACT: "contact", RecordKind.INCIDENT: "incident", RecordKind.ENTRY: "entry",
+                 RecordKind.PERSON: "person_details"}
 
 
 def terms_in_force() -> list[Term]:
@@ -46,13 +51,26 @@ def record_get_for(*, professional, kind: str, record_id: int, write: bool = Fal
         raise Http404("No record found")
     family = family_get_for(professional=professional, family_id=family_id, purpose="ask to correct a record",
                             write=write)
-    record = model.objects.select_related("agency").get(pk=record_id)
+    record = model.objects.get(pk=record_id) if model is Person else (
+        model.objects.select_related("agency").get(pk=record_id))
     record.family = family
     return record
 
 
+def record_agency(record):
+    """The agency that decides a request about the record: the record's own; for a person's details, which every
+    involved agency keeps, the agency of the family's overall lead (None without one)."""
+    if isinstance(record, Person):
+        lead = record.family.overall_lead
+        return lead.agency if lead is not None else None
+    return record.agency
+
+
 def record_author_id(record) -> int | None:
-    """Who wrote the record: a contact's or incident's recorder, a chronology entry's author."""
+    """Who wrote the record: a contact's or incident's recorder, a chronology entry's author; for a person's
+    details, the family's overall lead."""
+    if isinstance(record, Person):
+        return record.family.overall_lead_id
     return getattr(record, "recorded_by_id", None) or getattr(record, "author_id", None)
 
 
@@ -64,7 +82,7 @@ def may_decide(*, request: CorrectionRequest, professional) -> bool:
 
 
 def correction_record(request: CorrectionRequest):
-    return request.contact or request.incident or request.entry
+    return request.contact or request.incident or request.entry or request.person_details
 
 
 def correction_get_for(*, professional, request_id: int, purpose: str = "request to correct a record",
@@ -75,6 +93,7 @@ def correction_get_for(*, professional, request_id: int, purpose: str = "request
     family_get_for(professional=professional, family_id=family_id, purpose=purpose, write=write)
     return CorrectionRequest.objects.select_related(
         "family", "agency", "person", "logged_by", "decided_by", "contact", "incident", "incident__agency", "entry",
+        "person_details", "person_details__family",
     ).get(pk=request_id)
 
 
@@ -97,12 +116,14 @@ def record_url(request: CorrectionRequest) -> str:
         return reverse("engagement:detail", args=[request.contact_id])
     if request.incident_id:
         return reverse("incidents:detail", args=[request.incident_id])
+    if request.person_details_id:
+        return reverse("families:person_edit", args=[request.person_details_id])
     return reverse("chronology:family", args=[request.family_id]) + f"#entry-{request.entry_id}"
 
 
 def corrections_for_record(*, record) -> list[CorrectionRequest]:
     """Every request about one contact or incident, newest first (one query), for the record's own page."""
-    field = {Contact: "contact", Incident: "incident", ChronologyEntry: "entry"}[type(record)]
+    field = {Contact: "contact", Incident: "incident", ChronologyEntry: "entry", Person: "person_details"}[type(record)]
     return list(CorrectionRequest.objects.filter(**{field: record}).select_related("person", "decided_by", "agency")
                 .order_by("-received_on", "-id"))
 

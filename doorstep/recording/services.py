@@ -28,7 +28,7 @@ from doorstep.incidents.models import Incident
 from . import rules
 from .defaults import DEFAULT_TERMS
 from .models import CorrectionRequest, CorrectionState, RecordingTerm, RecordKind, TermLanguage
-from .selectors import correction_record, may_decide, record_author_id
+from .selectors import RECORD_FIELDS, correction_record, may_decide, record_agency, record_author_id
 
 TEXT_LIMIT = 5000
 TERM_MIN_LENGTH = 3
@@ -105,7 +105,8 @@ def recording_term_update(*, by: Professional, term_id: int, term: str, suggesti
 # --- Requests to correct a record (UK GDPR Article 16) -------------------------------------------------------------
 
 def _kind_of(record) -> str:
-    return {Contact: RecordKind.CONTACT, Incident: RecordKind.INCIDENT, ChronologyEntry: RecordKind.ENTRY}[type(record)]
+    return {Contact: RecordKind.CONTACT, Incident: RecordKind.INCIDENT, ChronologyEntry: RecordKind.ENTRY,
+            Person: RecordKind.PERSON}[type(record)]
 
 
 def _record_behind(record):
@@ -132,7 +133,18 @@ def _owner(record, agency_id: int) -> Professional:
 
 
 def record_text(record) -> str:
-    """The words a correction changes: a contact's note, an incident's worker account, an entry's summary."""
+    """The words a correction changes: a contact's note, an incident's worker account, an entry's summary; a
+    person's details as the case file shows them (changed on their own page, which keeps their history)."""
+    if isinstance(record, Person):
+        details = [str(record), record.role]
+        if record.other_names:
+            details.append(record.other_names)
+        if record.date_of_birth:
+            details.append(record.date_of_birth.isoformat())
+        for value in (record.first_language, record.cultural_dates, record.disability):
+            if value:
+                details.append(value)
+        return "; ".join(details)
     if isinstance(record, Contact):
         return record.note
     if isinstance(record, Incident):
@@ -162,17 +174,21 @@ def correction_request_log(*, record, by: Professional, person: Person, received
         errors["request_text"] = _("This must be %(n)s characters or fewer") % {"n": TEXT_LIMIT}
     if len(requested_through) > 200:
         errors["requested_through"] = _("This must be 200 characters or fewer")
-    if record.agency_id is None:
+    agency = record_agency(record)
+    if isinstance(record, Person) and agency is None:
+        errors["request_text"] = _("The family has no overall lead, whose agency decides: name one first")
+    elif agency is None:
         errors["request_text"] = _("Doorstep wrote this entry from another record: ask to correct that record")
     if errors:
         raise ValidationError(errors)
     kind = _kind_of(record)
-    owner = _owner(record, record.agency_id)
+    owner = _owner(record, agency.pk)
     nation = settings.DOORSTEP_NATION
     request = CorrectionRequest.objects.create(
-        family=family, record_kind=kind, agency_id=record.agency_id, person=person,
+        family=family, record_kind=kind, agency=agency, person=person,
         requested_through=requested_through, received_on=received_on, request_text=request_text, logged_by=by,
-        due_on=rules.correction_due(received_on, nation), **{kind: record},
+        due_on=rules.correction_due(received_on, nation), **{RECORD_FIELDS[kind]: record},
+        before_text=record_text(record) if isinstance(record, Person) else "",
     )
     label = RecordKind(kind).label
     audit_record(actor=by, action=AuditAction.CREATE, obj=request, family=family,
@@ -182,7 +198,7 @@ def correction_request_log(*, record, by: Professional, person: Person, received
         tags=["correction_requested"],
         summary=Text(gettext_noop("%(name)s asked for a record to be corrected (%(record)s, received %(date)s); "
                                   "%(agency)s decides by %(due)s")) % {
-            "name": person, "record": label, "date": received_on, "agency": record.agency.name_text,
+            "name": person, "record": label, "date": received_on, "agency": agency.name_text,
             "due": request.due_on},
     )
     rule_apply(rule_id="RIG-2", family=family, facts=rules.CorrectionFacts(
@@ -198,7 +214,8 @@ def correction_decide(*, request: CorrectionRequest, by: Professional, decision:
     a contact's as a ContactRevision, and on the request) or `not_corrected` (the person's statement attached to the
     record, shown wherever it is shown). Closes the RIG-2 action."""
     request = CorrectionRequest.objects.select_for_update().select_related(
-        "family", "person", "agency", "contact", "incident", "entry").get(pk=request.pk)
+        "family", "person", "agency", "contact", "incident", "entry", "person_details", "person_details__family",
+    ).get(pk=request.pk)
     family_require_write(professional=by, family=request.family, purpose="decide a request to correct a record")
     if not may_decide(request=request, professional=by):
         raise PermissionDenied(_("Only whoever recorded it, or a manager of the record's agency, decides."))
@@ -215,7 +232,12 @@ def correction_decide(*, request: CorrectionRequest, by: Professional, decision:
         if len(value) > TEXT_LIMIT and field not in errors:
             errors[field] = _("This must be %(n)s characters or fewer") % {"n": TEXT_LIMIT}
     before = record_text(record)
-    if decision == CorrectionState.CORRECTED:
+    if decision == CorrectionState.CORRECTED and isinstance(record, Person):
+        # A person's details are changed on their own page (their history keeps every version): this records it.
+        if before == request.before_text:
+            errors["decision"] = _("Change the person's details first (Change, on their page), then record the "
+                                   "decision")
+    elif decision == CorrectionState.CORRECTED:
         if not corrected_text:
             errors["corrected_text"] = _("Enter the record's corrected words")
         elif corrected_text == before.strip():
@@ -228,7 +250,10 @@ def correction_decide(*, request: CorrectionRequest, by: Professional, decision:
     if errors:
         raise ValidationError(errors)
     why = _("At %(name)s's request (UK GDPR Article 16): %(reason)s") % {"name": request.person, "reason": reason}
-    if decision == CorrectionState.CORRECTED:
+    if decision == CorrectionState.CORRECTED and isinstance(record, Person):
+        request.after_text = before
+        outcome = Text(gettext_noop("Corrected; the earlier version is kept"))
+    elif decision == CorrectionState.CORRECTED:
         if isinstance(record, Contact):
             contact_correct(contact=record, by=by, reason=why, note=corrected_text)
         elif isinstance(record, Incident):

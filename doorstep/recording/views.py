@@ -64,6 +64,7 @@ def correction_new(request, kind: str, record_id: int):
             return redirect("recording:correction", request_id=logged.pk)
     return render(request, "recording/correction_new.html", {
         "form": form, "family": family, "record": record, "kind_label": RecordKind(kind).label,
+        "agency": selectors.record_agency(record),
         "record_text": services.record_text(record) if selectors.record_text_visible(
             record=record, professional=request.user) else ""})
 
@@ -87,11 +88,14 @@ def correction_decide(request, request_id: int):
     if not found.awaiting:
         messages.warning(request, _("This request has already been decided."))
         return redirect("recording:correction", request_id=found.pk)
-    current = services.record_text(selectors.correction_record(found))
-    form = CorrectionDecideForm(form_data(request), initial={"corrected_text": current})
+    record = selectors.correction_record(found)
+    current = services.record_text(record)
+    form = CorrectionDecideForm(form_data(request), initial={"corrected_text": current},
+                                text_required=not found.person_details_id)
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.correction_decide(request=found, by=request.user, **form.cleaned_data)):
             messages.success(request, _("Decision recorded"))
             return redirect("recording:correction", request_id=found.pk)
     return render(request, "recording/correction_decide.html", {
-        "form": form, "c": found, "family": found.family, "current": current})
+        "form": form, "c": found, "family": found.family, "current": current,
+        "record_url": selectors.record_url(found)})

@@ -172,3 +172,20 @@ def test_rig_2_the_defaults_are_in_force_until_an_administrator_changes_the_list
                                    language="en", active=False)
     assert "hostile" not in {t.term for t in terms_in_force()}
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(hostile.pk)).exists()
+
+
+def test_article_16_a_persons_details_the_overall_leads_agency_records_the_correction_made_on_their_page(world):
+    from doorstep.families.services import person_update
+
+    request = _log(world, world.parent, text="My name is spelt Siân, with a circumflex.")
+    assert request.record_kind == RecordKind.PERSON and request.person_details == world.parent
+    assert _action(request).owner == world.users["involved_practitioner"]  # the overall lead
+    lead = world.users["involved_practitioner"]
+    with pytest.raises(ValidationError) as refused:  # not yet changed on the person's page
+        services.correction_decide(request=request, by=lead, decision="corrected", reason="Spelling.")
+    assert "decision" in refused.value.message_dict
+    person_update(person=world.parent, by=lead, given_name="Siân")
+    decided = services.correction_decide(request=request, by=lead, decision="corrected", reason="Spelling.")
+    assert decided.state == CorrectionState.CORRECTED and "Siân" in decided.after_text
+    assert "Siân" not in decided.before_text
+    assert world.parent.history.count() >= 2  # the earlier version is kept in the person's history
