@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.audit.models import AuditEvent
+from doorstep.chronology.models import ChronologyEntry
 from doorstep.core.tests.test_welsh import ALLOWED, _english_messages, english_found
 from doorstep.engagement.models import Contact
 from doorstep.engagement.tests.helpers import record
@@ -45,7 +46,7 @@ def test_rig_2_check_wording_marks_the_terms_keeps_what_was_typed_and_saves_noth
     assert '<mark class="ds-recording-mark">uncooperative</mark>' in html and "as usual" in html
     assert "Describe the behaviour: what did you see or hear?" in html
     assert "Opinion stated as fact" in html  # "clearly", in the question about the child
-    assert f">{NOTE}</textarea>" in html and ">Mum says she was frightened.</textarea>" in html  # kept as typed
+    assert f"{NOTE}</textarea>" in html and "Mum says she was frightened.</textarea>" in html  # kept as typed
     # Never stored as a judgement about the worker: the check writes no more than opening the page does.
     assert AuditEvent.objects.count() - audited == per_page
     assert not AuditEvent.objects.filter(summary__icontains="aggressive").exists()
@@ -82,6 +83,8 @@ def test_rig_2_the_familys_account_shows_beside_the_workers_note_in_the_chronolo
     account_at = html.index("Dad says the children stay with their gran on Tuesdays.")
     assert 0 < account_at - note_at < 600  # in the same timeline item, straight after the note
     assert "The family&#x27;s account" in html or "The family's account" in html
+    entry_id = ChronologyEntry.objects.get(source_type="engagement.Contact", source_id=str(contact.pk)).pk
+    assert reverse("recording:correction_new", args=["entry", entry_id]) in html  # Article 16, from any entry
     detail = client.get(reverse("engagement:detail", args=[contact.pk])).content.decode()
     assert 'id="family-account"' in detail and "Ask to correct this record" in detail
     api = client.get(f"/api/v1/contacts/{contact.pk}/").json()
