@@ -155,8 +155,9 @@ def record_text(record) -> str:
 @transaction.atomic
 def correction_request_log(*, record, by: Professional, person: Person, received_on: date, request_text: str,
                            requested_through: str = "") -> CorrectionRequest:
-    """Log a person's request to correct a record about them (a contact, an incident or a chronology entry). Any
-    worker of an involved agency logs it; the record's agency decides within one calendar month (rule RIG-2)."""
+    """Log a person's request to correct a record about them (a contact, an incident, a chronology entry or a
+    person's details). Any worker of an involved agency logs it; the record's agency decides within one calendar
+    month (rule RIG-2)."""
     record = _record_behind(record)
     family = record.family
     family_require_write(professional=by, family=family, purpose="log a request to correct a record")

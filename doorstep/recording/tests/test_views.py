@@ -87,6 +87,8 @@ def test_rig_2_the_familys_account_shows_beside_the_workers_note_in_the_chronolo
     assert reverse("recording:correction_new", args=["entry", entry_id]) in html  # Article 16, from any entry
     detail = client.get(reverse("engagement:detail", args=[contact.pk])).content.decode()
     assert 'id="family-account"' in detail and "Ask to correct this record" in detail
+    csv = b"".join(client.get(reverse("chronology:csv", args=[world.family.pk])).streaming_content).decode()
+    assert "The family's account: Dad says the children stay with their gran on Tuesdays." in csv
     api = client.get(f"/api/v1/contacts/{contact.pk}/").json()
     assert api["family_account"] == "Dad says the children stay with their gran on Tuesdays."
 
