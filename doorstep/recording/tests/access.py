@@ -2,7 +2,7 @@
 recorded by the health practitioner (involved_practitioner): they and their agency's manager decide it."""
 
 from doorstep.engagement.tests.helpers import world_contact
-from doorstep.testing.access import ADMINISTRATOR, FAMILY, FAMILY_INVOLVED, Route
+from doorstep.testing.access import ADMINISTRATOR, AGENCY_STAFF, FAMILY, FAMILY_INVOLVED, PEOPLE_ONLY, Route
 
 from .helpers import world_correction, world_term
 
@@ -30,4 +30,11 @@ ROUTES = [
     # The record's agency decides: whoever recorded it, or a manager of that agency.
     Route("recording:correction_decide", DECIDE, _request),
     Route("recording:correction_decide", DECIDE, _request, method="post"),
+    # The API: the record is named in the body, so an empty body is bad input (400) to any agency's staff (as for
+    # incidents); one that names the world's contact is logged by whoever may write to its family.
+    Route("correction-request-list", AGENCY_STAFF, method="post", api=True),
+    Route("correction-request-detail", FAMILY, lambda w: {"pk": world_correction(w).pk}, api=True),
+    # Access is checked before the body: an empty body is bad input (400) only to whoever may decide.
+    Route("correction-request-decide", DECIDE, lambda w: {"pk": world_correction(w).pk}, method="post", api=True,
+          tokens=PEOPLE_ONLY),
 ]
