@@ -418,13 +418,13 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.markers.navigation.MARKERS_TO_AUTHORISE",
     "doorstep.oversight.navigation.DRIFT",  # OVR-1
     "doorstep.oversight.navigation.VISIT_RECORDS",  # OVR-1 (004 §4.1)
-    "doorstep.recording.navigation.RECORDING_TERMS",  # RIG-2
     "doorstep.core.navigation.EMERGENCY_ACCESS",
     "doorstep.core.navigation.AUDIT",
     "doorstep.escalations.navigation.RULE_SETTINGS",  # ESC-12
     "doorstep.core.navigation.PARTNER_SYSTEMS",
     "doorstep.core.navigation.STAFF_ACCOUNTS",
     "doorstep.engagement.navigation.ENGAGEMENT_SETTINGS",
+    "doorstep.recording.navigation.RECORDING_TERMS",  # RIG-2: the recording check's list
     "doorstep.core.navigation.ADMINISTRATION",
     "doorstep.core.navigation.API",
     "doorstep.core.navigation.DEMO_MAILBOX",

@@ -133,10 +133,11 @@ def test_rig_2_the_administrators_list_refuses_bad_input_and_is_in_the_navigatio
     url = reverse("recording:terms")
     assert f'href="{url}"' in client.get(reverse("home")).content.decode()
     html = client.get(url).content.decode()
-    assert "refused to engage" in html and "gwrthod ymgysylltu" in html and "Doorstep&#x27;s default list" in html
-    refused = client.post(url, {"term": "a", "language": "en", "suggestion": ""})
+    assert "refused to engage" in html and "gwrthod ymgysylltu" in html and "default list" in html
+    refused = client.post(url, {"term": "a", "language": "en", "suggestion": "Describe it."})
     html = refused.content.decode()
     assert "govuk-error-summary" in html and "The word or phrase must be at least 3 letters" in html
+    assert "govuk-error-summary" in client.post(url, {"term": "slovenly", "language": "en"}).content.decode()
     added = client.post(url, {"term": "slovenly", "language": "en", "suggestion": "Describe what you saw."})
     assert added.status_code == 302
     client.force_login(world.users["involved_practitioner"])
