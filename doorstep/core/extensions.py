@@ -192,7 +192,7 @@ class ChronologyTags(Protocol):
 class ChronologyBeside(Protocol):
     """What stands beside chronology entries (RIG-2, issue 20): the family's own account beside the worker's, a
     person's statement on a record not corrected. {entry id: [{"heading": str, "text": str}]} for the page's entries,
-    in a fixed number of queries (none where the page has none of its records)."""
+    in a fixed number of queries, the same whatever the page holds (none for an empty page)."""
 
     def __call__(self, *, entries) -> dict: ...
 
