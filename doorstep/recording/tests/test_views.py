@@ -184,3 +184,28 @@ def test_rig_2_record_pages_and_the_chronology_run_a_fixed_number_of_queries(wor
         world_correction(world)
     assert [_queries(client, url) for url in pages] == before
     assert before[1] <= 24
+
+
+def test_rig_2_check_wording_on_meeting_minutes_and_a_supervision_decision(world, client):
+    from doorstep.meetings.models import Minutes
+    from doorstep.meetings.tests import helpers as meetings
+    from doorstep.supervision.models import SupervisionDecision
+    from doorstep.supervision.tests.builders import case
+
+    minutes = meetings.held(world)
+    concerns = minutes.concerns
+    client.force_login(world.users["involved_manager"])  # the chair
+    page = client.post(reverse("meetings:minutes_edit", args=[minutes.meeting.pk]),
+                       {"concerns": "The family is chaotic and obviously hiding something.", "check_wording": "1"})
+    html = page.content.decode()
+    assert page.status_code == 200 and '<mark class="ds-recording-mark">chaotic</mark>' in html
+    assert '<mark class="ds-recording-mark">obviously</mark>' in html
+    assert Minutes.objects.get(pk=minutes.pk).concerns == concerns  # a check saves nothing
+
+    found = case(world)
+    decisions = SupervisionDecision.objects.count()
+    page = client.post(reverse("supervision:decision_add", args=[found.pk]),
+                       {"kind": "decision", "decision": "Close: mum is resistant.", "reason": "", "check_wording": "1"})
+    html = page.content.decode()
+    assert page.status_code == 200 and '<mark class="ds-recording-mark">resistant</mark>' in html
+    assert "govuk-error-summary" not in html and SupervisionDecision.objects.count() == decisions
