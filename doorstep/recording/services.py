@@ -214,7 +214,8 @@ def correction_decide(*, request: CorrectionRequest, by: Professional, decision:
     """The record's agency decides (Article 16): `corrected` (the record's words replaced, the earlier version kept:
     a contact's as a ContactRevision, and on the request) or `not_corrected` (the person's statement attached to the
     record, shown wherever it is shown). Closes the RIG-2 action."""
-    request = CorrectionRequest.objects.select_for_update().select_related(
+    # Locks the request only (PostgreSQL refuses FOR UPDATE on the nullable side of the records' outer joins).
+    request = CorrectionRequest.objects.select_for_update(of=("self",)).select_related(
         "family", "person", "agency", "contact", "incident", "entry", "person_details", "person_details__family",
     ).get(pk=request.pk)
     family_require_write(professional=by, family=request.family, purpose="decide a request to correct a record")
