@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "doorstep.supervision",
     "doorstep.oversight",
     "doorstep.retention",
+    "doorstep.recording",  # RIG-2 and UK GDPR Article 16 (issue 20)
     "doorstep.scale",
 ]
 

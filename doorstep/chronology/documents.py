@@ -19,6 +19,8 @@ def _when(moment) -> str:
 def entry_text(entry, tag_labels: dict) -> str:
     """An entry's full text for exports (an ExportRow): summary, labels, late entry, and the analysis comments."""
     parts = [entry.summary]
+    # RIG-2 (issue 20): the family's own account, a person's statement, beside the worker's words.
+    parts += [f"{heading}: {text}" for heading, text in entry.beside]
     labels = [str(tag_labels[t]) for t in entry.tags if t in tag_labels]
     if labels:
         parts.append(_("Recorded: %(labels)s") % {"labels": ", ".join(labels)})

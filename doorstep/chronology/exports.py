@@ -100,6 +100,8 @@ class ExportRow:
     tags: tuple  # the tag values, as stored
     people: tuple  # names
     comments: tuple  # (author's name, when, text)
+    # RIG-2 (issue 20): what stands beside the entry (the family's own account, a person's statement): (heading, text)
+    beside: tuple = ()
 
     @property
     def late(self) -> bool:
@@ -107,7 +109,7 @@ class ExportRow:
 
 
 ENTRY_COLUMNS = ("id", "occurred_at", "recorded_at", "kind", "agency_id", "author_id", "summary", "summary_text",
-                 "significant", "tags")
+                 "significant", "tags", "source_type", "source_id")
 
 
 def export_rows(*, family, filters) -> Iterator[ExportRow]:
@@ -153,13 +155,18 @@ def export_rows(*, family, filters) -> Iterator[ExportRow]:
     names(Person, people, {p for ps in linked.values() for p in ps})
 
     def rows(chunk):
-        for pk, occurred_at, recorded_at, kind, agency_id, author_id, summary, summary_text, significant, tags in chunk:
+        # RIG-2: what stands beside each entry of the chunk, in a fixed number of queries (CHRONOLOGY_BESIDE).
+        beside = selectors.entries_beside([SimpleNamespace(pk=row[0], source_type=row[10], source_id=row[11])
+                                           for row in chunk])
+        for (pk, occurred_at, recorded_at, kind, agency_id, author_id, summary, summary_text, significant, tags,
+             _source_type, _source_id) in chunk:
             yield ExportRow(
                 occurred_at=occurred_at, recorded_at=recorded_at, kind=kinds.get(kind, kind),
                 agency=agencies.get(agency_id, ""), author=authors.get(author_id, ""),
                 summary=text_shown(summary_text, summary), significant=significant,
                 tags=tuple(t for t in tags.split("|") if t), people=tuple(people[p] for p in linked.get(pk, ())),
-                comments=tuple((authors.get(a, ""), at, text) for a, at, text in notes.get(pk, ())))
+                comments=tuple((authors.get(a, ""), at, text) for a, at, text in notes.get(pk, ())),
+                beside=tuple((b["heading"], b["text"]) for b in beside.get(pk, ())))
 
     chunk: list = []
     for row in matching.order_by("occurred_at", "id").values_list(*ENTRY_COLUMNS).iterator(chunk_size=CHUNK):
@@ -201,7 +208,8 @@ def csv_chunks(*, family, entries: Iterable[ExportRow], header: list[tuple[str, 
         local = localtime(e.occurred_at)
         w.writerow([
             local.strftime("%Y-%m-%d"), local.strftime("%H:%M"), localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M"),
-            yes if e.late else no, e.kind, e.agency, e.author, e.summary, "; ".join(e.people),
+            yes if e.late else no, e.kind, e.agency, e.author,
+            "\n".join([e.summary, *(f"{heading}: {text}" for heading, text in e.beside)]), "; ".join(e.people),
             "; ".join(tags.get(t, t) for t in e.tags), yes if e.significant else no,
             " | ".join(f"{author} ({_when(at)}): {text}" for author, at, text in e.comments),
         ])

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from doorstep.core.access import family_get_for
-from doorstep.core.extensions import CHRONOLOGY_LINKS, CHRONOLOGY_TAGS
+from doorstep.core.extensions import CHRONOLOGY_BESIDE, CHRONOLOGY_LINKS, CHRONOLOGY_TAGS
 
 from .models import SYSTEM_KINDS, ChronologyComment, ChronologyEntry, EntryKind
 
@@ -189,12 +189,17 @@ def chronology_rows(entries) -> list[dict]:
 
     Each row: id, kind_label, iso, when, byline, late (the "late entry" sentence, or ""), summary, labels,
     significant, system, entered_in_error, corrected, comments, url (the record behind it, or None),
-    comment_url, comment_hidden (the visually hidden end of "Add analysis")."""
+    comment_url, comment_hidden (the visually hidden end of "Add analysis"), correct_url, beside (RIG-2: what stands beside the
+    entry, e.g. the family's own account, from CHRONOLOGY_BESIDE)."""
+    entries = list(entries)
+    beside = entries_beside(entries)
     labels = tag_labels()
     kinds = {value: str(label) for value, label in EntryKind.choices}
     agencies: dict[int, str] = {}
     # "/chronology/entries/%d/analysis/": one reverse a page, not one a row.
     comment_url = reverse("chronology:comment", args=[0]).replace("/0/", "/%d/")
+    # UK GDPR Article 16 (issue 20): "Ask to correct this record" from any entry, one reverse a page.
+    correct_url = reverse("recording:correction_new", args=["entry", 0]).replace("/0/", "/%d/")
     by_name_agency, by_name = gettext("by %(name)s, %(agency)s"), gettext("by %(name)s")
     late_entry, to_the_entry = gettext("Late entry: recorded %(when)s"), gettext("to the entry of %(when)s")
     url_of = _source_urls()
@@ -218,10 +223,20 @@ def chronology_rows(entries) -> list[dict]:
             "comments": [{"heading": gettext("Analysis by %(name)s, %(when)s") % {
                 "name": c.author, "when": date_format(timezone.localtime(c.created_at))}, "text": c.text}
                 for c in e.comments.all()],
-            "url": url_of(e), "comment_url": comment_url % e.pk,
-            "comment_hidden": to_the_entry % {"when": when},
+            "url": url_of(e), "comment_url": comment_url % e.pk, "correct_url": correct_url % e.pk,
+            "comment_hidden": to_the_entry % {"when": when}, "beside": beside.get(e.pk, []),
         })
     return rows
+
+
+def entries_beside(entries) -> dict[int, list[dict]]:
+    """RIG-2 (issue 20): what stands beside each entry (the family's own account, a person's statement), from every
+    CHRONOLOGY_BESIDE entry, in a fixed number of queries whatever the page's size."""
+    beside: dict[int, list[dict]] = {}
+    for add in CHRONOLOGY_BESIDE:
+        for entry_id, items in add(entries=entries).items():
+            beside.setdefault(entry_id, []).extend(items)
+    return beside
 
 
 def entry_get_for(*, professional, entry_id: int, purpose: str = "chronology entry",

@@ -200,6 +200,15 @@ class ChronologyTags(Protocol):
     def __call__(self) -> Iterable: ...
 
 
+@runtime_checkable
+class ChronologyBeside(Protocol):
+    """What stands beside chronology entries (RIG-2, issue 20): the family's own account beside the worker's, a
+    person's statement on a record not corrected. {entry id: [{"heading": str, "text": str}]} for the page's entries,
+    in a fixed number of queries, the same whatever the page holds (none for an empty page)."""
+
+    def __call__(self, *, entries) -> dict: ...
+
+
 # --- The points ------------------------------------------------------------------------------------------------
 
 class ExtensionPoint(Generic[T]):
@@ -365,6 +374,7 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.core.board_demo.load",  # OVR-2: six months of history for the Board's report
     "doorstep.oversight.demo.load",  # OVR-1: the planted drift and visit recorded that did not take place
     "doorstep.retention.demo.load",  # issue 20: a family past retention, a records manager, the nightly review
+    "doorstep.recording.demo.load",  # RIG-2: a judgemental note with the family's account; a request to correct
     "doorstep.escalations.demo.load_after_histories",
     "doorstep.oversight.demo.compute",  # OVR-1: the nightly job, once, so the signals show at once (reads escalations)
     "doorstep.oversight.demo.audit_round",  # OVR-1: health.manager's case-file audit round, after the signals
@@ -439,6 +449,7 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.engagement.navigation.ENGAGEMENT_SETTINGS",
     "doorstep.retention.navigation.RETENTION_SCHEDULE",  # issue 20
     "doorstep.oversight.navigation.AUDIT_QUESTIONS",  # OVR-1: administrators
+    "doorstep.recording.navigation.RECORDING_TERMS",  # RIG-2: the recording check's list
     "doorstep.core.navigation.ADMINISTRATION",
     "doorstep.core.navigation.API",
     "doorstep.core.navigation.DEMO_MAILBOX",
@@ -450,6 +461,7 @@ CHRONOLOGY_LINKS = ExtensionPoint("chronology links", ChronologyRecordLink, [
     "doorstep.engagement.chronology.PARENT_LETTER_LINK",
     "doorstep.incidents.chronology.INCIDENT_LINK",
     "doorstep.markers.chronology.MARKER_LINK",
+    "doorstep.recording.chronology.CORRECTION_LINK",  # UK GDPR Article 16
 ], unique="model")
 
 # The chronology's tag vocabulary (CHR-1, CHR-2): the behaviour filter offers, in this order, ENG-2 behaviours
@@ -458,6 +470,14 @@ CHRONOLOGY_TAGS = ExtensionPoint("chronology tags", ChronologyTags, [
     "doorstep.engagement.chronology.behaviour_tags",  # ENG-2
     "doorstep.engagement.chronology.threat_tags",  # ENG-3
     "doorstep.engagement.chronology.contact_tags",
+    "doorstep.recording.chronology.correction_tags",  # UK GDPR Article 16
+])
+
+# Beside each chronology entry (RIG-2): the family's own account, then requests to correct the record (Article 16).
+CHRONOLOGY_BESIDE = ExtensionPoint("chronology beside", ChronologyBeside, [
+    "doorstep.engagement.chronology.family_accounts",
+    "doorstep.incidents.chronology.family_accounts",
+    "doorstep.recording.chronology.corrections_beside",
 ])
 
 # The generated region (issue 9): once, then for each family in turn; a step reads what earlier steps made.
@@ -482,6 +502,7 @@ EXTENSION_POINTS: tuple[ExtensionPoint, ...] = (
     DEMO_LOADERS, SWEEP_CHECKS, FAMILY_EVALUATORS, INVOLVEMENT_END_CHECKS, FAMILY_ACCESS, FAMILY_READ_GRANTS,
     SEARCH_PREFETCHES,
     FAMILY_DETAIL_EXTRAS, NAVIGATION, CHRONOLOGY_LINKS, CHRONOLOGY_TAGS, REGION_STEPS, FAMILY_STEPS,
+    CHRONOLOGY_BESIDE,
 )
 
 

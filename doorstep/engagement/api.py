@@ -69,7 +69,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "occurred_at", "recorded_at", "recorded_late", "outcome", "defaulted", "purpose", "children",
             "adults_present", "unknown_adults_present", "others_present", "behaviours", "threats", "child_impact",
             "non_cooperation_codes", "non_cooperation_basis", "non_cooperation_reasons", "assessment_areas_missed",
-            "areas_not_achieved", "note", "significant", "version", "entered_in_error", "entered_in_error_reason",
+            "areas_not_achieved", "note", "family_account", "significant", "version", "entered_in_error", "entered_in_error_reason",
             "entered_in_error_at", "follow_ups",
         ]
         read_only_fields = fields
@@ -118,6 +118,8 @@ class ContactWriteSerializer(serializers.Serializer):
     assessment_areas_missed = _choices(AssessmentArea.choices)
     areas_not_achieved = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    # RIG-2 (issue 20): what the family said about it, in their own words.
+    family_account = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     follow_up = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     significant = serializers.BooleanField(default=False)
 

@@ -2,11 +2,12 @@
 its entries carry (core/extensions.py `CHRONOLOGY_LINKS`, `CHRONOLOGY_TAGS`)."""
 
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doorstep.chronology.selectors import ChronologyLink, ChronologyTag
 
-from .models import Behaviour, Outcome, ThreatKind
+from .models import Behaviour, Contact, Outcome, ThreatKind
 
 CONTACT_LINK = ChronologyLink("engagement.Contact", "engagement:detail")
 PARENT_LETTER_LINK = ChronologyLink("engagement.ParentLetter", "engagement:letter_detail")
@@ -28,3 +29,18 @@ def contact_tags() -> list[ChronologyTag]:
             ChronologyTag("defaulted", _("Defaulted")), ChronologyTag("late", _("Late entry")),
             ChronologyTag("corrected", _("Corrected")), ChronologyTag("entered_in_error", _("Entered in error")),
             ChronologyTag("summary_letter", _("Summary for the parent"))]
+
+
+def family_accounts(*, entries) -> dict[int, list[dict]]:
+    """RIG-2 (issue 20): the family's own account beside the worker's, for the contacts behind a page of entries: one
+    query."""
+    ids = {int(e.source_id) for e in entries if e.source_type == CONTACT_LINK.model and e.source_id.isdigit()}
+    if not entries:
+        return {}
+    # One query for any page, with or without these records ("or [0]": an empty list would skip it), so a page runs
+    # the same number of queries whatever it holds (core/tests/test_bounded_queries.py).
+    accounts = dict(Contact.objects.filter(pk__in=ids or [0]).exclude(family_account="")
+                    .values_list("pk", "family_account"))
+    heading = gettext("The family's account")
+    return {e.pk: [{"heading": heading, "text": accounts[int(e.source_id)]}] for e in entries
+            if e.source_type == CONTACT_LINK.model and e.source_id.isdigit() and int(e.source_id) in accounts}

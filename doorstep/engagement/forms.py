@@ -55,6 +55,10 @@ class ContactForm(GovukForm):
     outcome = forms.ChoiceField(label=_("What happened"), choices=Outcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False, max_length=5000,
                            help_text=_("What you saw and heard, factually"))
+    # RIG-2 (issue 20): the family's own account, beside the worker's.
+    family_account = forms.CharField(label=_("The family's account"), widget=forms.Textarea, required=False,
+                                     max_length=5000,
+                                     help_text=_("Optional. What the family said about it, in their own words"))
     adults_present = forms.MultipleChoiceField(label=_("Adults of the household present"), required=False,
                                                widget=forms.CheckboxSelectMultiple)
     unknown_adults_present = forms.IntegerField(
@@ -90,7 +94,9 @@ class ContactForm(GovukForm):
     significant = forms.BooleanField(label=_("Mark as a significant event in the chronology"), required=False,
                                      help_text=_("Threats and violence are always significant"))
 
-    MAIN = ["kind", "occurred_date", "occurred_time", "planned", "outcome", "note"]
+    MAIN = ["kind", "occurred_date", "occurred_time", "planned", "outcome", "note", "family_account"]
+    # RIG-2: the fields where the worker describes the family, read by the recording check ("Check wording").
+    CHECKED = ["note", "child_impact", "non_cooperation_reasons", "areas_not_achieved", "follow_up"]
     SECTIONS = [
         ("children", _("What you saw of the children"), None),
         ("present", _("Who else was there"), ["adults_present", "unknown_adults_present", "others_present"]),
@@ -172,6 +178,7 @@ class ContactForm(GovukForm):
         return {
             "kind": d["kind"], "planned": d["planned"] == "yes", "occurred_at": d["occurred_at"],
             "outcome": d["outcome"], "note": d.get("note", ""), "purpose": d.get("purpose", ""),
+            "family_account": d.get("family_account", ""),
             "children": {child.pk: set(d.get(f"child_{child.pk}") or ()) for child in self.children},
             "adults_present": [int(pk) for pk in d.get("adults_present") or ()],
             "unknown_adults_present": d.get("unknown_adults_present") or 0,
@@ -201,6 +208,7 @@ class ContactForm(GovukForm):
         initial = {
             "kind": contact.kind, "planned": "yes" if contact.planned else "no", "outcome": contact.outcome,
             "occurred_date": local.date(), "occurred_time": local.strftime("%H:%M"), "note": contact.note,
+            "family_account": contact.family_account,
             "purpose": contact.purpose, "adults_present": [str(p.pk) for p in adults],
             "unknown_adults_present": contact.unknown_adults_present, "others_present": contact.others_present,
             "behaviours": contact.behaviours, "threats": contact.threats, "child_impact": contact.child_impact,

@@ -166,6 +166,8 @@ class Contact(models.Model):
     non_cooperation_reasons = models.TextField(_("reasons for non-cooperation"), blank=True)  # FAM-5
     areas_not_achieved = models.TextField(_("areas of assessment not achieved, and why"), blank=True)  # ENG-4
     note = models.TextField(_("note"), blank=True)
+    # RIG-2 (issue 20): what the family said about it, in their own words, shown beside the worker's note.
+    family_account = models.TextField(_("the family's account"), blank=True)
     # ENG-6: whether this outcome counted as defaulted when it was recorded (configuration may change later).
     defaulted = models.BooleanField(default=False)
     entered_in_error = models.BooleanField(default=False)

@@ -105,6 +105,7 @@ def revision_rows(data: dict) -> list[tuple[str, str]]:
         (_("Areas of assessment not achieved"), _labels(data.get("assessment_areas_missed"), AssessmentArea.choices)),
         (_("Why they could not be achieved"), data.get("areas_not_achieved", "")),
         (_("Note"), data.get("note", "")),
+        (_("The family's account"), data.get("family_account", "")),
         (_("Significant event"), yes if data.get("significant") else no),
     ]
     return [(label, value) for label, value in rows if value not in ("", None)]

@@ -76,6 +76,7 @@ CONTACT_FIELDS = (
     "kind", "planned", "occurred_at", "outcome", "purpose", "behaviours", "threats", "child_impact",
     "unknown_adults_present", "others_present", "non_cooperation_codes", "non_cooperation_basis",
     "non_cooperation_reasons", "assessment_areas_missed", "areas_not_achieved", "note", "significant",
+    "family_account",
 )
 
 
@@ -132,7 +133,7 @@ def _clean(*, family: Family, values: dict, children, adults_present, now: datet
         error("purpose", _("The purpose must be 300 characters or fewer"))
     if len(values.get("others_present") or "") > 300:
         error("others_present", _("Who else was present must be 300 characters or fewer"))
-    for field in ("child_impact", "non_cooperation_reasons", "areas_not_achieved", "note"):
+    for field in ("child_impact", "non_cooperation_reasons", "areas_not_achieved", "note", "family_account"):
         if len(values.get(field) or "") > TEXT_LIMIT:
             error(field, _("This must be %(n)s characters or fewer") % {"n": TEXT_LIMIT})
 
@@ -306,6 +307,7 @@ def contact_record(
     assessment_areas_missed: Iterable[str] = (),
     areas_not_achieved: str = "",
     note: str = "",
+    family_account: str = "",
     follow_up: str = "",
     significant: bool = False,
     recorded_at: datetime | None = None,
@@ -327,6 +329,7 @@ def contact_record(
         "non_cooperation_basis": non_cooperation_basis or "", "non_cooperation_reasons": (non_cooperation_reasons or "").strip(),
         "assessment_areas_missed": list(assessment_areas_missed or ()), "areas_not_achieved": (areas_not_achieved or "").strip(),
         "note": (note or "").strip(), "significant": bool(significant),
+        "family_account": (family_account or "").strip(),
     }
     follow_up = (follow_up or "").strip()
     if len(follow_up) > TEXT_LIMIT:
@@ -400,7 +403,7 @@ def contact_correct(*, contact: Contact, by: Professional, reason: str, children
         raise ValidationError({"reason": _("Enter why you are correcting this contact")})
     values = {f: fields.get(f, getattr(contact, f)) for f in CONTACT_FIELDS}
     for text_field in ("purpose", "child_impact", "others_present", "non_cooperation_reasons", "areas_not_achieved",
-                       "note"):
+                       "note", "family_account"):
         values[text_field] = (values[text_field] or "").strip()
     values["planned"] = bool(values["planned"])
     values, seen_by_child, adults = _clean(family=contact.family, values=values, children=children,

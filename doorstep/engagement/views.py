@@ -23,6 +23,7 @@ from doorstep.core.texts import Text
 from doorstep.families.casefile import export_sections
 from doorstep.families.models import Person
 from doorstep.families.selectors import family_page_members
+from doorstep.recording.wording import wording_check_asked, wording_findings
 
 from . import selectors, services
 from .forms import ContactCorrectForm, ContactForm, EngagementSettingsForm, FollowUpForm, LetterForm, ReasonForm
@@ -61,14 +62,16 @@ def record(request, family_id: int):
     family = family_get_for(professional=request.user, family_id=family_id, purpose="record a contact",
                             write=True)
     form = ContactForm(form_data(request), family_members=_members(family))
-    if request.method == "POST" and form.is_valid():
+    checking = wording_check_asked(request)  # RIG-2: "Check wording" shows the form again, saves nothing
+    if request.method == "POST" and not checking and form.is_valid():
         contact = run_service(form, lambda: _on_form(form, lambda: services.contact_record(
             family=family, by=request.user, **form.service_kwargs())))
         if contact:
             messages.success(request, _("Contact recorded"))
             return redirect("engagement:detail", contact_id=contact.pk)
     return render(request, "engagement/contact_form.html", {
-        "form": form, "family": family, "title": _("Record a contact"), "button": _("Save contact")})
+        "form": form, "family": family, "title": _("Record a contact"), "button": _("Save contact"),
+        "wording": wording_findings(form, checking=checking)})
 
 
 @require_safe  # a page that only reads refuses POST (issue 13)
@@ -105,7 +108,8 @@ def correct(request, contact_id: int):
     current = selectors.contact_detail(contact=contact)
     form = ContactCorrectForm(form_data(request), family_members=_members(contact.family),
                               initial=ContactCorrectForm.initial_from(contact, current["children"], current["adults"]))
-    if request.method == "POST" and form.is_valid():
+    checking = wording_check_asked(request)  # RIG-2
+    if request.method == "POST" and not checking and form.is_valid():
         corrected = run_service(form, lambda: _on_form(form, lambda: services.contact_correct(
             contact=contact, by=request.user, reason=form.cleaned_data["reason"], **form.service_kwargs())))
         if corrected:
@@ -113,7 +117,7 @@ def correct(request, contact_id: int):
             return redirect("engagement:detail", contact_id=contact.pk)
     return render(request, "engagement/contact_form.html", {
         "form": form, "family": contact.family, "contact": contact, "title": _("Correct a contact"),
-        "button": _("Save correction")})
+        "button": _("Save correction"), "wording": wording_findings(form, checking=checking)})
 
 
 @login_required

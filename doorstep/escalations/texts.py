@@ -66,6 +66,7 @@ FACT_PATHS = {
     "meeting": "/meetings/{}/",
     "minutes": "/meetings/{}/minutes/",  # by meeting
     "meeting_action": "/meetings/actions/{}/",
+    "correction": "/recording/corrections/{}/",  # a request to correct a record (RIG-2, UK GDPR Article 16)
 }
 
 

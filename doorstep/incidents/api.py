@@ -63,7 +63,7 @@ class IncidentSerializer(serializers.ModelSerializer):
                   "occurred_at", "at_home", "address_text", "location", "people", "unknown_people", "threats",
                   "threat_to_kill", "injury", "motivations", "motivation_detail", "police_informed",
                   "police_informed_at", "police_reference", "manager_informed_at", "life_for_child", "affected",
-                  "account_shared_at", "account_withheld", "account"]
+                  "account_shared_at", "account_withheld", "account", "family_account"]
         read_only_fields = fields
 
     def get_address_text(self, incident) -> str | None:
@@ -88,6 +88,8 @@ class IncidentCreateSerializer(serializers.Serializer):
     threats = serializers.ListField(child=serializers.ChoiceField(choices=ThreatKind.choices), allow_empty=True)
     threat_to_kill = serializers.BooleanField(default=False)
     account = serializers.CharField(max_length=10000)
+    # RIG-2 (issue 20): what the family said about it, in their own words.
+    family_account = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     affected = serializers.ListField(child=serializers.IntegerField(), required=False,
                                      help_text="Professionals it was directed at; by default the caller.")
     at_home = serializers.BooleanField(default=True)

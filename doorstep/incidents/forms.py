@@ -80,11 +80,18 @@ class IncidentForm(GovukForm):
     life_for_child = forms.CharField(
         label=_("If you felt threatened, what is life like for the children?"), widget=forms.Textarea,
         max_length=5000, required=False)
+    # RIG-2 (issue 20): the family's own account, beside the worker's; seen with the facts by every agency.
+    family_account = forms.CharField(
+        label=_("The family's account"), widget=forms.Textarea, max_length=10000, required=False,
+        help_text=_("Optional. What the family said about it, in their own words"))
     support_offered = checkboxes(_("Support you have been offered"), Support.choices, required=False)
     support_taken_up = checkboxes(_("Support you are taking up"), Support.choices, required=False)
     impact = forms.CharField(
         label=_("The impact on you"), widget=forms.Textarea, max_length=5000, required=False,
         help_text=_("Only you and your manager will ever see this."))
+
+    # RIG-2: the fields where the worker describes the family, read by the recording check ("Check wording").
+    CHECKED = ["account", "life_for_child", "witnesses"]
 
     def __init__(self, *args, family, professional, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +127,7 @@ class IncidentForm(GovukForm):
             "police_informed_at": combine(d["police_informed_on"], d["police_informed_time"]),
             "police_reference": d["police_reference"],
             "manager_informed_at": combine(d["manager_informed_on"], d["manager_informed_time"]),
-            "account": d["account"], "life_for_child": d["life_for_child"],
+            "account": d["account"], "life_for_child": d["life_for_child"], "family_account": d["family_account"],
             "support_offered": d["support_offered"], "support_taken_up": d["support_taken_up"], "impact": d["impact"],
         }
 

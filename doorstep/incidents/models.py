@@ -83,6 +83,8 @@ class Incident(models.Model):
     account_shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                           blank=True, related_name="+")
     account_share_reason = models.TextField(_("why the account is shared"), blank=True)
+    # RIG-2 (issue 20): what the family said about it, in their own words; shown with the facts, beside the worker's.
+    family_account = models.TextField(_("the family's account"), blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

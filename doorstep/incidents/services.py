@@ -75,6 +75,7 @@ def incident_record(
     support_offered: Iterable[str] = (),
     support_taken_up: Iterable[str] = (),
     impact: str = "",
+    family_account: str = "",
 ) -> Incident:
     """Record a threat or act of violence or intimidation towards professionals (INC-1), and apply ESC-4/ESC-5.
 
@@ -99,6 +100,8 @@ def incident_record(
         errors["occurred_on"] = _("The date and time it happened must be in the past")
     if not account.strip():
         errors["account"] = _("Enter your account of what happened")
+    if len(family_account or "") > 10000:
+        errors["family_account"] = _("This must be %(n)s characters or fewer") % {"n": 10000}
     if not at_home and not location.strip():
         errors["location"] = _("Enter where it happened")
     people = list(people)
@@ -135,6 +138,7 @@ def incident_record(
         police_informed=police_informed, police_informed_at=police_informed_at,
         police_reference=police_reference.strip(), manager_informed_at=manager_informed_at,
         life_for_child=life_for_child.strip(), account=account.strip(),
+        family_account=(family_account or "").strip(),
     )
     incident.people.set(people)
     for professional in affected:

@@ -13,6 +13,7 @@ from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.engagement.models import ContactKind, ThreatKind
 from doorstep.markers.selectors import markers_from_incident
+from doorstep.recording.wording import wording_check_asked, wording_findings
 
 from . import selectors, services
 from .forms import FollowUpForm, IncidentForm, OwnImpactForm, PoliceForm, ShareAccountForm, combine
@@ -55,14 +56,16 @@ def create(request, family_id: int | None = None):
                                 write=True)
     initial = _initial_from_contact(contact, request.user) if contact else {"affected": [request.user.pk]}
     form = IncidentForm(form_data(request), initial=initial, family=family, professional=request.user)
-    if request.method == "POST" and form.is_valid():
+    checking = wording_check_asked(request)  # RIG-2: "Check wording" shows the form again, saves nothing
+    if request.method == "POST" and not checking and form.is_valid():
         incident = run_service(form, lambda: services.incident_record(
             family=family, by=request.user, contact=contact, **form.service_kwargs()))
         if incident:
             messages.success(request, _("Incident recorded. Your manager has been alerted, and every other agency "
                                         "involved has been told about the risk."))
             return redirect("incidents:detail", incident_id=incident.pk)
-    return render(request, "incidents/form.html", {"form": form, "family": family, "contact": contact})
+    return render(request, "incidents/form.html", {"form": form, "family": family, "contact": contact,
+                                                   "wording": wording_findings(form, checking=checking)})
 
 
 @require_safe  # reads only: POST refused (issue 13)

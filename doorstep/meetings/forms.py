@@ -154,6 +154,9 @@ class HeldForm(GovukForm):
 
 
 class MinutesForm(GovukForm):
+    # RIG-2 (issue 20): the fields where the minutes describe the family, read by the recording check.
+    CHECKED = ["concerns", "no_plan_reason", "sharing_with_family", "dissent", "outcome_detail"]
+
     concerns = forms.CharField(label=_("The concerns discussed"), widget=forms.Textarea, required=False,
                                max_length=10000)
     plan_agreed = forms.ChoiceField(

@@ -19,6 +19,7 @@ from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
 from doorstep.families.models import Involvement
+from doorstep.recording.wording import wording_check_asked, wording_findings
 
 from . import rules, selectors, services
 from .forms import (
@@ -354,7 +355,8 @@ def minutes_edit(request, meeting_id: int):
     }
     form = MinutesForm(form_data(request), initial=initial, agencies=agencies)
     is_chair = request.user.pk == meeting.chair_id
-    if request.method == "POST" and form.is_valid():
+    checking = wording_check_asked(request)  # RIG-2: "Check wording" shows the form again, saves nothing
+    if request.method == "POST" and not checking and form.is_valid():
         d = form.cleaned_data
         saved = run_service(form, lambda: services.minutes_save(
             minutes=minutes, by=request.user, concerns=d["concerns"], roles=form.roles(), plan_agreed=form.plan_value(),
@@ -374,6 +376,7 @@ def minutes_edit(request, meeting_id: int):
     return render(request, "meetings/minutes_edit.html", {
         "form": form, "meeting": meeting, "family": meeting.family, "minutes": minutes, "actions": actions,
         "is_chair": is_chair, "role_fields": [form[name] for name in form.role_fields],
+        "wording": wording_findings(form, checking=checking),
     })
 
 

@@ -110,6 +110,9 @@ class CaseForm(GovukForm):
 
 
 class DecisionForm(GovukForm):
+    # RIG-2 (issue 20): a decision about the family goes on its chronology: read by the recording check.
+    CHECKED = ["decision", "reason"]
+
     kind = forms.ChoiceField(label=_("Kind of decision"), choices=DecisionKind.choices, widget=forms.RadioSelect,
                              initial=DecisionKind.DECISION)
     decision = forms.CharField(label=_("Decision"), widget=forms.Textarea, max_length=5000,

@@ -17,6 +17,7 @@ from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
 from doorstep.families.models import Family
 from doorstep.core.access import family_may_write, family_require_write
+from doorstep.recording.wording import wording_check_asked, wording_findings
 
 from . import selectors, services
 from .forms import AcknowledgeForm, CancelForm, CaseForm, DecisionForm, PlanForm, RecordForm, WithdrawForm
@@ -176,14 +177,16 @@ def decision_add(request, case_id: int):
     # The decision reaches the family's chronology: refused before the form on emergency access alone (issue 13).
     family_require_write(professional=request.user, family=case.family, purpose="record a supervision decision")
     form = DecisionForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
+    checking = wording_check_asked(request)  # RIG-2: "Check wording" shows the form again, saves nothing
+    if request.method == "POST" and not checking and form.is_valid():
         if run_service(form, lambda: services.supervision_decision_add(case=case, by=request.user,
                                                                        **form.cleaned_data)):
             messages.success(request, _("Decision recorded; it is on the family's chronology"))
             return redirect("supervision:session", session_id=case.session_id)
     return render(request, "supervision/simple_form.html", {
         "form": form, "person": case.session.supervisee, "session_id": case.session_id,
-        "title": _("Add a decision about %(family)s") % {"family": case.family.name}, "button": _("Save decision")})
+        "title": _("Add a decision about %(family)s") % {"family": case.family.name}, "button": _("Save decision"),
+        "wording": wording_findings(form, checking=checking), "check_wording": True})
 
 
 @require_POST

@@ -319,3 +319,33 @@ def test_health_managers_audit_round_of_5_finds_the_planted_drift_and_visit(demo
     assert str(DiscrepancyKind.NO_SESSION.label) in bowen
     rhydderch = client.get(forms["Rhydderch household"]).content.decode()
     assert str(SignalKind.NO_CONTACT.label) in rhydderch and str(SignalKind.NOT_SEEN_ALONE.label) in rhydderch
+# A respectful, factual record (issue 20, RIG-2): the planted judgemental note in the Evans household is marked by the
+# recording check, the family's account stands beside it in the chronology, and one request to correct a record
+# awaits the police's decision (UK GDPR Article 16).
+
+def test_rig_2_the_planted_note_is_marked_and_the_familys_account_is_beside_it(demo, client):
+    from doorstep.recording.demo import PLANTED_ACCOUNT, PLANTED_NOTE
+
+    planted = Contact.objects.select_related("recorded_by").get(family__name="Evans household", note=PLANTED_NOTE)
+    assert planted.family_account == PLANTED_ACCOUNT
+    client.force_login(planted.recorded_by)
+    checked = client.post(reverse("engagement:correct", args=[planted.pk]),
+                          {"note": planted.note, "check_wording": "1"}).content.decode()
+    for word in ("aggressive", "uncooperative", "as usual"):
+        assert f'<mark class="ds-recording-mark">{word}</mark>' in checked, word
+    chronology = client.get(reverse("chronology:family", args=[planted.family_id]),
+                            {"agency": str(planted.agency_id)}).content.decode()
+    note_at, account_at = chronology.index(PLANTED_NOTE), chronology.index(PLANTED_ACCOUNT)
+    assert 0 < account_at - note_at < 600
+
+
+def test_rig_2_one_request_to_correct_a_record_awaits_the_polices_decision(demo, client):
+    from doorstep.recording.models import CorrectionRequest, CorrectionState
+
+    request = CorrectionRequest.objects.select_related("contact__agency").get(family__name="Evans household")
+    assert request.state == CorrectionState.AWAITING and request.contact.agency.kind == "police"
+    action = Escalation.objects.get(rule_id="RIG-2", family=request.family)
+    assert action.state == EscalationState.OPEN and action.owner.username == "police.practitioner"
+    client.force_login(action.owner)
+    assert reverse("recording:correction_decide", args=[request.pk]) in client.get(
+        reverse("recording:correction", args=[request.pk])).content.decode()
