@@ -36,6 +36,7 @@ from doorstep.meetings.models import (
 )
 from doorstep.notifications.models import Notification
 from doorstep.oversight.models import AuditAnswer, AuditedFamily, DriftSignal, OversightCheck, VisitDiscrepancy
+from doorstep.recording.models import CorrectionRequest
 from doorstep.supervision.models import CaseDiscussion, SupervisionActionPlan, SupervisionDecision
 from doorstep.visits.models import Visit, VisitAlert, VisitEvent
 
@@ -76,7 +77,8 @@ PLAN: tuple[Scrub, ...] = (
     Scrub(ChronologyExport, "family", delete=True, why="a PDF of the chronology"),
     # engagement
     Scrub(Contact, "family", {"others_present": "", "non_cooperation_reasons": "", "areas_not_achieved": "",
-                              "note": "", "entered_in_error_reason": "", "purpose": "", "child_impact": ""}),
+                              "note": "", "entered_in_error_reason": "", "purpose": "", "child_impact": "",
+                              "family_account": ""}),
     Scrub(ContactChild, "contact__family", why="what was seen of each child: yes or no, kept for the figures"),
     Scrub(ContactRevision, "contact__family", {"data": {}, "reason": ""}),
     Scrub(ContactFollowUp, "contact__family", {"text": ""}),
@@ -90,7 +92,7 @@ PLAN: tuple[Scrub, ...] = (
     # incidents and warning markers
     Scrub(Incident, "family", {"location": "", "unknown_people": "", "motivation_detail": "", "police_reference": "",
                                "life_for_child": "", "account": "", "witnesses": "", "injury_details": "",
-                               "account_share_reason": "", "address": None}),
+                               "account_share_reason": "", "family_account": "", "address": None}),
     Scrub(AffectedWorker, "incident__family", {"support_note": "", "impact": "", "follow_up_note": ""}),
     Scrub(WarningMarker, "family", {"nature": "", "advice": "", "source": "", "close_reason": "", "address": None}),
     Scrub(MarkerEvent, "marker__family", {"note": "", "note_text": None}),
@@ -132,6 +134,9 @@ PLAN: tuple[Scrub, ...] = (
     # OVR-1 case-file audits: the grades stay for the round's report; the auditor's notes about the family go.
     Scrub(AuditedFamily, "family", why="which round audited the family, and when: no words"),
     Scrub(AuditAnswer, "audited__family", {"note": ""}),
+    # RIG-2 / UK GDPR Article 16: a request to correct keeps its decision (who, when, which way); the words go.
+    Scrub(CorrectionRequest, "family", {"requested_through": "", "request_text": "", "decision_reason": "",
+                                        "statement": "", "before_text": "", "after_text": ""}),
     # retention's own records: the decisions stay (who, when, under which rule); their notes go.
     Scrub(LegalHold, "family", {"note": "", "lift_note": ""}),
     Scrub(ErasureRequest, "family", {"note": "", "decision_note": ""}),
