@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "doorstep.agreements",
     "doorstep.supervision",
     "doorstep.oversight",
+    "doorstep.subjectaccess",
     "doorstep.scale",
 ]
 

@@ -20,7 +20,7 @@ OUTPUT = Path(settings.BASE_DIR) / "docs" / "rules.md"
 SOURCE = Path(settings.BASE_DIR) / "doorstep"
 
 # The requirements of PROTOCOL.md (../shared/PROTOCOL.md) that Doorstep implements, in its order. Not built yet:
-# RIG-1 (subject access export), RIG-2 (respect: a principle of the whole product). OVR-1: drift signals and visit
+# RIG-2 (respect: a principle of the whole product). OVR-1: drift signals and visit
 # discrepancies are built (doorstep/oversight); its audit rounds are not yet.
 REQUIREMENTS = {
     "P-1": "The child in view on every screen of a family",
@@ -64,6 +64,7 @@ REQUIREMENTS = {
     "OVR-1": "Case file audits to spot drift, and visits recorded that did not take place",
     "OVR-2": "Board oversight",
     "OVR-3": "Allocation mindful of exposure to threatening families",
+    "RIG-1": "Parents know what is recorded and can access records about them",
 }
 
 
@@ -168,7 +169,7 @@ def rules_index_text() -> str:
             lines += [f"  - `{t}`" for t in cited] or ["  - none"]
         lines += ["", "## Requirements and the tests that cite them", "",
                   "Every requirement of PROTOCOL.md that Doorstep implements, with the tests that exercise it. Not built "
-                  "yet: RIG-1, RIG-2.", ""]
+                  "yet: RIG-2.", ""]
         for requirement, title in REQUIREMENTS.items():
             cited = tests[requirement]
             lines.append(f"- **{requirement}** {title} ({len(cited)}): "
