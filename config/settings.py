@@ -370,6 +370,8 @@ SPECTACULAR_SETTINGS = {
         "ContactOutcomeEnum": "doorstep.engagement.models.Outcome",
         "MeetingOutcomeEnum": "doorstep.meetings.models.Outcome",
         "AgreementReviewOutcomeEnum": "doorstep.agreements.models.AgreementReviewOutcome",
+        "SubjectAccessRequestStateEnum": "doorstep.subjectaccess.models.RequestState",
+        "RedactionStateEnum": "doorstep.subjectaccess.models.RedactionState",
     },
 }
 

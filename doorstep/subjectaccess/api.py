@@ -8,7 +8,8 @@ from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
@@ -17,16 +18,26 @@ from doorstep.core.access import FAMILY_WORKER_PERMISSIONS
 from doorstep.core.texts import Text
 
 from . import redaction as rd
-from . import selectors
-from .bundle import bundle_document, bundle_pdf, item_lines
+from . import selectors, services
+from .bundle import item_lines
 from .models import Redaction, RequestState, SubjectAccessRequest
 
 
+class PDFRenderer(BaseRenderer):
+    """The bundle, for a client that asks for a PDF; an error it is given is its JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else JSONRenderer().render(data)
+
+
 class RequestSerializer(serializers.ModelSerializer):
-    reference = serializers.CharField()
-    family_reference = serializers.CharField(source="family.reference")
-    subject_name = serializers.CharField(source="subject.__str__")
-    state_label = serializers.CharField(source="get_state_display")
+    reference = serializers.CharField(read_only=True)
+    family_reference = serializers.CharField(source="family.reference", read_only=True)
+    subject_name = serializers.CharField(source="subject.__str__", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = SubjectAccessRequest
@@ -91,12 +102,12 @@ class SubjectAccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
         return Response(ItemSerializer(selectors.request_items(request=found), many=True).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The disclosure bundle")})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer])
     def bundle(self, request, pk=None):
-        found = selectors.request_get_for(professional=request.user, request_id=int(pk))
+        found = self.get_object()
         if found.state == RequestState.RECEIVED:
-            return Response({"detail": "Gather the records first."}, status=409)
-        content = bundle_pdf(bundle_document(found, selectors.request_items(request=found)))
+            raise NotFound("There is no bundle yet: the records have not been gathered.")
+        content = services.bundle_download(request=found, by=request.user)
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{found.reference}.pdf"'
         return response

@@ -464,3 +464,17 @@ def request_release(*, request: SubjectAccessRequest, by: Professional) -> Subje
     escalations_close_by_key(key=answer_key(request.pk), by=by,
                              outcome=Text(gettext_noop("Released on %(date)s")) % {"date": timezone.localdate(now)})
     return request
+
+
+def bundle_download(*, request: SubjectAccessRequest, by: Professional) -> bytes:
+    """The bundle as a PDF for the officer or their manager (selectors.request_get_for), audited as an export."""
+    from .bundle import bundle_document, bundle_pdf
+    from .selectors import request_items
+
+    if request.state == RequestState.RECEIVED:
+        raise ValidationError(_("Gather the records first"))
+    content = bundle_pdf(bundle_document(request, request_items(request=request)))
+    audit_record(actor=by, action=AuditAction.EXPORT, obj=request, family=request.family,
+                 summary=Text(gettext_noop("Downloaded the bundle of subject access request %(reference)s"),
+                              {"reference": request.reference}))
+    return content

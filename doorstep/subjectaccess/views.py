@@ -15,7 +15,7 @@ from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 
 from . import selectors, services
-from .bundle import bundle_document, bundle_pdf, item_lines
+from .bundle import item_lines
 from .forms import ConsultationForm, ExtendForm, RedactionAddForm, RedactionDecideForm, RequestForm, ReturnForm
 from .models import Redaction, RequestState
 
@@ -172,10 +172,11 @@ def redaction_decide(request, request_id: int, redaction_id: int):
 @login_required
 def bundle(request, request_id: int):
     found = selectors.request_get_for(professional=request.user, request_id=request_id)
-    if found.state == RequestState.RECEIVED:
-        messages.error(request, _("Gather the records first"))
+    try:
+        content = services.bundle_download(request=found, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect("subjectaccess:detail", request_id=found.pk)
-    content = bundle_pdf(bundle_document(found, selectors.request_items(request=found)))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{found.reference}.pdf"'
     return response

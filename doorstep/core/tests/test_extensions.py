@@ -85,7 +85,8 @@ def test_the_order_is_the_declared_order_not_the_order_apps_load_in():
     assert [item.url_name for item in extensions.NAVIGATION] == [
         "home", "escalations:mine", "escalations:team", "families:search", "markers:address_check", "visits:mine",
         "meetings:mine", "board_report", "meetings:board", "notifications:inbox", "supervision:home", "visits:board",
-        "markers:awaiting", "oversight:signals", "oversight:discrepancies", "families:break_glass_review",
+        "markers:awaiting", "oversight:signals", "oversight:discrepancies", "subjectaccess:list",
+        "families:break_glass_review",
         "audit:search", "escalations:rules", "agencies:tokens",
         "agencies:accounts", "engagement:settings", "admin:index", "api-docs", "demo_mailbox"]
     # CHR-1, CHR-2: the behaviour filter offers ENG-2 behaviours, then ENG-3 threatening behaviour.

@@ -158,3 +158,32 @@ def test_rig_1_officer_adds_a_redaction_only_of_words_in_the_record(world):
     added = services.redaction_add(item=item, by=officer, text="too tired", ground=RedactionGround.SERIOUS_HARM)
     assert added.state == RedactionState.CONFIRMED and not added.automatic
     assert THEIR_WORDS  # the subject's own words: only the officer's own redaction applies to them (test_views)
+
+
+def test_rig_1_board_figures_count_received_on_time_and_extended(world):
+    from doorstep.core.board import Period
+    from doorstep.subjectaccess.board import subject_access_figures
+
+    found, officer = _walk_to_approval(world)
+    services.request_extend(request=found, by=officer, months=1, reason="Many records")
+    services.consultation_answer(consultation=Consultation.objects.get(request=found),
+                                 by=world.users["involved_postholder"], objection=True, response="Withhold the PNC ref")
+    services.request_submit(request=found, by=officer)
+    services.request_approve(request=found, by=world.users["involved_manager"])
+    services.request_release(request=found, by=officer)
+    today = timezone.localdate()
+    start, end = Period(today, today).bounds()
+    (table,) = subject_access_figures(start=start, end=end)
+    assert {f.key: f.value for f in table.figures} == {"sar_received": 1, "sar_on_time": 1, "sar_late": 0,
+                                                       "sar_extended": 1}
+
+
+def test_rig_1_supervision_decisions_are_gathered_never_the_workers_reflections(world):
+    from doorstep.supervision.tests.builders import DECISION, REFLECTION, case
+
+    case(world)
+    found = gathered(world)
+    decisions = DisclosureItem.objects.filter(request=found, kind=ItemKind.DECISION)
+    assert decisions.exists()
+    words = str(list(DisclosureItem.objects.filter(request=found).values_list("lines", flat=True)))
+    assert DECISION in words and REFLECTION not in words
