@@ -224,7 +224,7 @@ def request_gather(*, request: SubjectAccessRequest, by: Professional) -> Subjec
                        source_id=d.source_id, occurred_at=d.occurred_at, title=value_to_json(d.title), lines=d.lines)
         for d in drafts
     ])
-    if connection_needs_ids(items):
+    if _ids_missing(items):
         items = list(DisclosureItem.objects.filter(request=request).order_by("id"))
     candidates = third_party_names(request=request)
     by_key = {(d.source_type, d.source_id): d for d in drafts}
@@ -260,7 +260,7 @@ def request_gather(*, request: SubjectAccessRequest, by: Professional) -> Subjec
     return request
 
 
-def connection_needs_ids(items: list[DisclosureItem]) -> bool:
+def _ids_missing(items: list[DisclosureItem]) -> bool:
     """bulk_create sets primary keys on PostgreSQL and SQLite 3.35+; read them back where it did not."""
     return any(i.pk is None for i in items)
 

@@ -153,6 +153,8 @@ def item_review(request, request_id: int, item_id: int):
 @login_required
 def redaction_decide(request, request_id: int, redaction_id: int):
     found = selectors.request_get_for(professional=request.user, request_id=request_id)
+    if not services.is_officer_for(request.user, found.agency_id):
+        raise PermissionDenied(services.NOT_AN_OFFICER)
     redaction = get_object_or_404(Redaction.objects.select_related("item"), pk=redaction_id, item__request=found)
     form = RedactionDecideForm(request.POST)
     if form.is_valid():

@@ -187,3 +187,11 @@ def test_rig_1_supervision_decisions_are_gathered_never_the_workers_reflections(
     assert decisions.exists()
     words = str(list(DisclosureItem.objects.filter(request=found).values_list("lines", flat=True)))
     assert DECISION in words and REFLECTION not in words
+
+
+def test_rig_1_the_extension_letter_is_in_the_requesters_language(world):
+    found = record(world, language="cy")
+    found = services.request_extend(request=found, by=world.users["involved_practitioner"], months=1,
+                                    reason="Cofnodion gan bedair asiantaeth")
+    letter = " ".join(found.extension_letter_shown)
+    assert "Comisiynydd Gwybodaeth" in letter and "Cofnodion gan bedair asiantaeth" in letter

@@ -120,3 +120,33 @@ def test_rig_1_api_refuses_those_who_do_not_hold_the_request(world, client, role
     found = gathered(world)
     client.force_login(world.users[role])
     assert client.get(f"/api/v1/subject-access/requests/{found.pk}/").status_code in (403, 404)
+
+
+def test_rig_1_pages_run_the_same_queries_for_three_times_the_records(world, client):
+    """Issue 15: the request's page, a record's review page and the bundle's items do not grow with the records."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from doorstep.subjectaccess import services
+
+    officer = world.users["involved_practitioner"]
+    client.force_login(officer)
+
+    def counts() -> tuple[int, ...]:
+        found = record(world)
+        services.request_gather(request=found, by=officer)
+        item = found.items.order_by("-id").first()
+        measured = []
+        for url in (reverse("subjectaccess:detail", args=[found.pk]),
+                    reverse("subjectaccess:item", args=[found.pk, item.pk]),
+                    f"/api/v1/subject-access/requests/{found.pk}/items/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            measured.append(len(queries))
+        return tuple(measured)
+
+    with_records(world)
+    first = counts()
+    with_records(world)
+    with_records(world)
+    assert counts() == first
