@@ -89,7 +89,9 @@ def consultation_get_for(*, professional, request_id: int) -> Consultation:
 
     consultation = (Consultation.objects.select_related("request", "request__family", "request__subject",
                                                         "request__agency", "agency", "owner", "answered_by")
-                    .filter(request_id=request_id, agency_id=getattr(professional, "agency_id", None)).first())
+                    # The request by its own key (an id beyond any row finds nothing, issue 13 finding 7).
+                    .filter(request__in=SubjectAccessRequest.objects.filter(pk=request_id),
+                            agency_id=getattr(professional, "agency_id", None)).first())
     if consultation is None or not consultation_may_answer(professional, consultation):
         _refuse(professional, request_id)
     request = consultation.request
