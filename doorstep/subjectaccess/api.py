@@ -3,13 +3,13 @@ agency, each request's items (redactions applied, as the requester will read the
 bundle as a PDF. The same access rule as the pages (selectors.py), audited the same way; read only. A partner
 system is not a disclosure officer: only people use it."""
 
-from django.http import HttpResponse
+import base64
+
 from django.utils.translation import gettext_noop
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from doorstep.audit.models import AuditAction
@@ -21,16 +21,6 @@ from . import redaction as rd
 from . import selectors, services
 from .bundle import item_lines
 from .models import Redaction, RequestState, SubjectAccessRequest
-
-
-class PDFRenderer(BaseRenderer):
-    """The bundle, for a client that asks for a PDF; an error it is given is its JSON."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else JSONRenderer().render(data)
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -69,6 +59,13 @@ class ItemSerializer(serializers.Serializer):
         return [{"label": line.label, "text": rd.plain(line.parts)} for line in item_lines(item)]
 
 
+class BundleSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    filename = serializers.CharField()
+    media_type = serializers.CharField()
+    content = serializers.CharField(help_text="The PDF, base64-encoded.")
+
+
 class SubjectAccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """RIG-1: subject access requests of your agency (disclosure officers and managers)."""
 
@@ -96,21 +93,22 @@ class SubjectAccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
         return selectors.request_get_for(professional=self.request.user, request_id=int(self.kwargs["pk"]))
 
     @extend_schema(responses=ItemSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def items(self, request, pk=None):
         found = self.get_object()
         return Response(ItemSerializer(selectors.request_items(request=found), many=True).data)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The disclosure bundle")})
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer])
+    @extend_schema(responses=BundleSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None)
     def bundle(self, request, pk=None):
+        """The disclosure bundle (tagged PDF, base64) as the requester will receive it: redactions applied."""
         found = self.get_object()
         if found.state == RequestState.RECEIVED:
             raise NotFound("There is no bundle yet: the records have not been gathered.")
         content = services.bundle_download(request=found, by=request.user)
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{found.reference}.pdf"'
-        return response
+        return Response(BundleSerializer({"reference": found.reference, "filename": f"{found.reference}.pdf",
+                                          "media_type": "application/pdf",
+                                          "content": base64.b64encode(content).decode()}).data)
 
 
 ROUTES = [

@@ -2,6 +2,7 @@
 requester's language, the family's workers see only that a request exists, and pages cost a bounded number of
 queries."""
 
+import base64
 import io
 import re
 
@@ -113,6 +114,10 @@ def test_rig_1_api_items_are_redacted(world, client):
     assert "Dean left" not in text and "[TP]" in text
     listed = client.get("/api/v1/subject-access/requests/").json()
     assert [r["reference"] for r in listed["results"]] == [found.reference]
+    bundle = client.get(f"/api/v1/subject-access/requests/{found.pk}/bundle/").json()
+    content = base64.b64decode(bundle["content"])
+    assert bundle["media_type"] == "application/pdf" and content.startswith(b"%PDF")
+    assert all(FATHER not in words for words in _words(content))
 
 
 @pytest.mark.parametrize("role", ["other_involved", "involved_postholder"])
