@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "doorstep.oversight",
     "doorstep.retention",
     "doorstep.recording",  # RIG-2 and UK GDPR Article 16 (issue 20)
+    "doorstep.subjectaccess",
     "doorstep.scale",
 ]
 
@@ -376,6 +377,8 @@ SPECTACULAR_SETTINGS = {
         "AgreementReviewOutcomeEnum": "doorstep.agreements.models.AgreementReviewOutcome",
         "AuditRoundStateEnum": "doorstep.oversight.models.RoundState",
         "StateEnum": "doorstep.escalations.models.EscalationState",  # its name before audit rounds had a state too
+        "SubjectAccessRequestStateEnum": "doorstep.subjectaccess.models.RequestState",
+        "RedactionStateEnum": "doorstep.subjectaccess.models.RedactionState",
     },
 }
 

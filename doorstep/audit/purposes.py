@@ -136,6 +136,11 @@ PURPOSES = frozenset({
     gettext_noop("who has seen this record"),
     gettext_noop("write a summary for a parent"),
     gettext_noop("written agreement"),
+    # RIG-1 (issue 20): subject access requests.
+    gettext_noop("answer a subject access request"),
+    gettext_noop("approve a subject access request"),
+    gettext_noop("record a subject access request"),
+    gettext_noop("subject access request"),
 })
 
 

@@ -311,6 +311,7 @@ CASEFILE_SIDE = ExtensionPoint("case-file side panels", CaseFilePanel, [
     "doorstep.engagement.casefile.defaulted_panel",
     "doorstep.markers.casefile.markers_side_panel",
     "doorstep.supervision.casefile.decisions_panel",
+    "doorstep.subjectaccess.casefile.requests_side_panel",  # RIG-1: only that a request exists
 ])
 
 # Every export of a family: the risk to professionals first (FLG-1), then violence in full (INC-2).
@@ -357,6 +358,7 @@ BOARD_FIGURES = ExtensionPoint("Board figures", BoardFigures, [
     "doorstep.visits.board.visits_figures",
     "doorstep.supervision.board.supervision_figures",
     "doorstep.agreements.board.agreements_figures",
+    "doorstep.subjectaccess.board.subject_access_figures",  # RIG-1
 ])
 
 # The demo region: agencies and families first; the escalation engine last, once every history exists.
@@ -375,6 +377,7 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.oversight.demo.load",  # OVR-1: the planted drift and visit recorded that did not take place
     "doorstep.retention.demo.load",  # issue 20: a family past retention, a records manager, the nightly review
     "doorstep.recording.demo.load",  # RIG-2: a judgemental note with the family's account; a request to correct
+    "doorstep.subjectaccess.demo.load",  # RIG-1: the Evans mother's subject access request
     "doorstep.escalations.demo.load_after_histories",
     "doorstep.oversight.demo.compute",  # OVR-1: the nightly job, once, so the signals show at once (reads escalations)
     "doorstep.oversight.demo.audit_round",  # OVR-1: health.manager's case-file audit round, after the signals
@@ -440,6 +443,7 @@ NAVIGATION = ExtensionPoint("navigation", NavigationItem, [
     "doorstep.oversight.navigation.VISIT_RECORDS",  # OVR-1 (004 §4.1)
     "doorstep.retention.navigation.RETENTION",  # issue 20
     "doorstep.oversight.navigation.CASE_FILE_AUDITS",  # OVR-1 (issue 19)
+    "doorstep.subjectaccess.navigation.SUBJECT_ACCESS",  # RIG-1
     "doorstep.core.navigation.EMERGENCY_ACCESS",
     "doorstep.core.navigation.AUDIT",
     "doorstep.escalations.navigation.RULE_SETTINGS",  # ESC-12

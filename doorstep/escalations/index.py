@@ -19,10 +19,11 @@ from .rules import RULES, rule_sort_key
 OUTPUT = Path(settings.BASE_DIR) / "docs" / "rules.md"
 SOURCE = Path(settings.BASE_DIR) / "doorstep"
 
-# The requirements of PROTOCOL.md (../shared/PROTOCOL.md) that Doorstep implements, in its order. Not built yet:
-# RIG-1 (subject access export). RIG-2 (issue 20): the recording check, the family's account, correction (rule
-# RIG-2). OVR-1: drift signals, visit discrepancies and case-file audit rounds are built (doorstep/oversight); OVR-1A
-# is its second rule (an audit's findings as tracked actions), listed here as every rule's ID is.
+# The requirements of PROTOCOL.md (../shared/PROTOCOL.md) that Doorstep implements, in its order.
+# Every requirement is built. OVR-1: drift signals, visit discrepancies and case-file audit rounds
+# (doorstep/oversight); OVR-1A is its second rule (an audit's findings as tracked actions), listed here as every
+# rule's ID is. RIG-1 (issue 20): subject access requests (doorstep/subjectaccess). RIG-2 (issue 20): the recording
+# check, the family's account, correction (rule RIG-2, doorstep/recording).
 REQUIREMENTS = {
     "P-1": "The child in view on every screen of a family",
     "P-2": "Non-engagement is a trigger for multi-agency action, never a reason to close or drift",
@@ -66,6 +67,7 @@ REQUIREMENTS = {
     "OVR-1A": "Case-file audit findings become the lead professional's tracked actions (OVR-1)",
     "OVR-2": "Board oversight",
     "OVR-3": "Allocation mindful of exposure to threatening families",
+    "RIG-1": "Parents know what is recorded and can access records about them",
     "RIG-2": "Respect: factual records, the family's own account, and correction",
 }
 
@@ -171,6 +173,7 @@ def rules_index_text() -> str:
             lines += [f"  - `{t}`" for t in cited] or ["  - none"]
         lines += ["", "## Requirements and the tests that cite them", "",
                   "Every requirement of PROTOCOL.md that Doorstep implements, with the tests that exercise it. Not built "
+                  "yet: RIG-2.", ""]
                   "yet: RIG-1.", ""]
         for requirement, title in REQUIREMENTS.items():
             cited = tests[requirement]

@@ -58,6 +58,8 @@ FACT_PAGES = {
     "marker_authorise": "markers:authorise",
     "marker_review": "markers:review",
     "involvement_end": "families:involvement_end",
+    "subject_access": "subjectaccess:detail",  # RIG-1
+    "subject_access_consultation": "subjectaccess:consultation",
 }
 FACT_PATHS = {
     "visit_alarm": "/visits/{}/alarm/",

@@ -349,3 +349,52 @@ def test_rig_2_one_request_to_correct_a_record_awaits_the_polices_decision(demo,
     client.force_login(action.owner)
     assert reverse("recording:correction_decide", args=[request.pk]) in client.get(
         reverse("recording:correction", args=[request.pk])).content.decode()
+# Subject access (issue 20, RIG-1): health.disclosure walks the Evans mother's request through consultation,
+# redaction, approval by health.manager and release; the bundle names neither the children's father nor any other
+# adult of the household (what she told us herself aside, and none of hers names them).
+
+def test_rig_1_evans_mothers_request_walks_through_to_a_bundle_without_the_father(demo, client):
+    import re
+
+    from doorstep.core.board import Period
+    from doorstep.subjectaccess import services as sar
+    from doorstep.subjectaccess.board import subject_access_figures
+    from doorstep.subjectaccess.models import (
+        Consultation, ConsultationState, Redaction, RedactionState, RequestState, SubjectAccessRequest)
+    from doorstep.subjectaccess.rules import answer_key
+    from doorstep.testing.pdf import text as pdf_text
+
+    officer = Professional.objects.get(username="health.disclosure")
+    manager = Professional.objects.get(username="health.manager")
+    assert officer.is_disclosure_officer and officer.line_manager == manager
+    request = SubjectAccessRequest.objects.select_related("subject").get(family__name="Evans household")
+    evans = request.family
+    assert request.officer == officer and request.state == RequestState.GATHERED
+    action = Escalation.objects.get(key=answer_key(request.pk))
+    assert action.owner == officer and action.state == EscalationState.OPEN
+    client.force_login(officer)
+    assert request.reference in client.get(reverse("escalations:mine")).content.decode()  # on My actions
+    start, end = Period(request.received_on, request.received_on).bounds()
+    (table,) = subject_access_figures(start=start, end=end)
+    assert table.figures[0].value >= 1  # received, in the Board's figures
+
+    others = [p for p in Person.objects.filter(family=evans).exclude(pk=request.subject_id) if p.role != "unborn"]
+    adults = [p for p in others if not p.is_child]
+    assert adults, "the Evans household has the children's father"
+    assert Consultation.objects.filter(request=request, state=ConsultationState.OPEN).exists()
+    for consultation in Consultation.objects.filter(request=request, state=ConsultationState.OPEN):
+        sar.consultation_answer(consultation=consultation, by=consultation.owner, objection=False)
+    children = {n for p in others if p.is_child for n in (p.given_name, f"{p.given_name} {p.family_name}")}
+    for proposal in Redaction.objects.filter(item__request=request, state=RedactionState.PROPOSED):
+        # She knows her own children's names; everyone else's are withheld.
+        sar.redaction_decide(redaction=proposal, by=officer, withhold=proposal.text not in children)
+    sar.request_submit(request=request, by=officer)
+    sar.request_approve(request=request, by=manager)
+    bundle = client.get(reverse("subjectaccess:bundle", args=[request.pk]))
+    assert bundle.status_code == 200
+    words = " ".join(pdf_text(bundle.content).split())
+    for adult in adults:
+        assert not re.search(rf"\b{re.escape(adult.given_name)}\b", words), adult.given_name
+    assert "ico.org.uk" in words
+    released = sar.request_release(request=request, by=officer)
+    assert released.state == RequestState.RELEASED and released.released_on_time

@@ -87,10 +87,10 @@ def test_the_order_is_the_declared_order_not_the_order_apps_load_in():
         "home", "escalations:mine", "escalations:team", "families:search", "markers:address_check",
         "visits:mine", "meetings:mine", "board_report", "meetings:board", "notifications:inbox",
         "supervision:home", "visits:board", "markers:awaiting", "oversight:signals", "oversight:discrepancies",
-        "retention:review", "oversight:audits", "families:break_glass_review", "audit:search",
-        "escalations:rules", "partnerships:list", "agencies:tokens", "agencies:accounts", "engagement:settings",
-        "retention:schedule", "oversight:audit_questions", "recording:terms", "admin:index", "api-docs",
-        "demo_mailbox"]
+        "retention:review", "oversight:audits", "subjectaccess:list", "families:break_glass_review",
+        "audit:search", "escalations:rules", "partnerships:list", "agencies:tokens", "agencies:accounts",
+        "engagement:settings", "retention:schedule", "oversight:audit_questions", "recording:terms",
+        "admin:index", "api-docs", "demo_mailbox"]
     # CHR-1, CHR-2: the behaviour filter offers ENG-2 behaviours, then ENG-3 threatening behaviour.
     from doorstep.chronology.selectors import filter_tags
     from doorstep.engagement.models import Behaviour, ThreatKind

@@ -35,5 +35,6 @@ class Command(BaseCommand):
         ):
             extra = " (designated postholder)" if p.is_designated_postholder else ""
             extra += " (records manager)" if p.is_records_manager else ""
+            extra += " (disclosure officer)" if p.is_disclosure_officer else ""
             where = p.agency.name if p.agency else "Partnership"
             self.stdout.write(f"  {p.username:32} {p.get_role_display()}{extra}, {where}")
