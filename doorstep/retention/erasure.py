@@ -37,6 +37,7 @@ from doorstep.meetings.models import (
 from doorstep.notifications.models import Notification
 from doorstep.oversight.models import AuditAnswer, AuditedFamily, DriftSignal, OversightCheck, VisitDiscrepancy
 from doorstep.recording.models import CorrectionRequest
+from doorstep.subjectaccess.models import Consultation, DisclosureItem, Redaction, SubjectAccessRequest
 from doorstep.supervision.models import CaseDiscussion, SupervisionActionPlan, SupervisionDecision
 from doorstep.visits.models import Visit, VisitAlert, VisitEvent
 
@@ -137,6 +138,12 @@ PLAN: tuple[Scrub, ...] = (
     # RIG-2 / UK GDPR Article 16: a request to correct keeps its decision (who, when, which way); the words go.
     Scrub(CorrectionRequest, "family", {"requested_through": "", "request_text": "", "decision_reason": "",
                                         "statement": "", "before_text": "", "after_text": ""}),
+    # RIG-1 subject access: the request stays (received, answered on time or late: the Board's figures); who asked,
+    # why it was extended, the consulted agencies' answers and the gathered copies of the records go.
+    Scrub(SubjectAccessRequest, "family", {"requester_name": "", "extension_reason": "", "extension_letter": None}),
+    Scrub(Redaction, "item__request__family", delete=True, why="the words withheld from erased copies"),
+    Scrub(DisclosureItem, "request__family", delete=True, why="copies of records that are erased"),
+    Scrub(Consultation, "request__family", {"response": ""}),
     # retention's own records: the decisions stay (who, when, under which rule); their notes go.
     Scrub(LegalHold, "family", {"note": "", "lift_note": ""}),
     Scrub(ErasureRequest, "family", {"note": "", "decision_note": ""}),
