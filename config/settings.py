@@ -379,6 +379,9 @@ SPECTACULAR_SETTINGS = {
         "StateEnum": "doorstep.escalations.models.EscalationState",  # its name before audit rounds had a state too
         "SubjectAccessRequestStateEnum": "doorstep.subjectaccess.models.RequestState",
         "RedactionStateEnum": "doorstep.subjectaccess.models.RedactionState",
+        "LanguageEnum": "doorstep.families.models.CorrespondenceLanguage",
+        "CorrectionDecisionEnum": ["corrected", "not_corrected"],
+        "DecisionEnum": "doorstep.visits.models.Decision",  # its name before requests to correct had a decision too
     },
 }
 

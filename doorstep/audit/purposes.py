@@ -141,6 +141,13 @@ PURPOSES = frozenset({
     gettext_noop("approve a subject access request"),
     gettext_noop("record a subject access request"),
     gettext_noop("subject access request"),
+    # RIG-2 / UK GDPR Article 16 (issue 20): requests to correct a record.
+    gettext_noop("API decide a request to correct a record"),
+    gettext_noop("API request to correct a record"),
+    gettext_noop("ask to correct a record"),
+    gettext_noop("decide a request to correct a record"),
+    gettext_noop("log a request to correct a record"),
+    gettext_noop("request to correct a record"),
 })
 
 

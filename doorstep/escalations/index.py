@@ -172,9 +172,7 @@ def rules_index_text() -> str:
             lines.append(f"- Tests that cite it ({len(cited)}):")
             lines += [f"  - `{t}`" for t in cited] or ["  - none"]
         lines += ["", "## Requirements and the tests that cite them", "",
-                  "Every requirement of PROTOCOL.md that Doorstep implements, with the tests that exercise it. Not built "
-                  "yet: RIG-2.", ""]
-                  "yet: RIG-1.", ""]
+                  "Every requirement of PROTOCOL.md, with the tests that exercise it.", ""]
         for requirement, title in REQUIREMENTS.items():
             cited = tests[requirement]
             lines.append(f"- **{requirement}** {title} ({len(cited)}): "

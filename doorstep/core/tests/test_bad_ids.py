@@ -14,7 +14,7 @@ HUGE = "99999999999999999999999999"  # beyond any database integer
 METHODS = ["get", "post", "put", "patch", "delete"]
 ID_PATTERNS = {"[0-9]+", r"\d+"}
 # Named, not numbered: a rule ("ESC-1"), DRF's format suffix, and a password link's user and token.
-NOT_IDS = ("rule_id", "format", "uidb64", "token")
+NOT_IDS = ("rule_id", "format", "uidb64", "token", "kind")  # kind: a kind of record, one of a fixed few words
 
 
 def _patterns(patterns=None, prefix=""):
@@ -32,7 +32,7 @@ def _template(pattern) -> str:
     if isinstance(pattern, RoutePattern):
         text = str(pattern).replace("<str:rule_id>", "{rule}").replace("<drf_format_suffix:format>", "{format}")
         # A password link's user and token are Django's own (an unknown one is a page saying the link is not valid).
-        text = text.replace("<uidb64>", "{link}").replace("<token>", "{link}")
+        text = text.replace("<uidb64>", "{link}").replace("<token>", "{link}").replace("<recordkind:kind>", "contact")
         return re.sub(r"<(?:int:)?\w+>", "{}", text)
     text = str(pattern).lstrip("^").rstrip("$")
     text = re.sub(r"\\\.\(\?P<format>[^)]*\)/\?", "{format}", text)
