@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 
 from doorstep.testing import clock as test_clock
+from doorstep.testing.databases import keep_migrated_sqlite
 from doorstep.testing.world import build_world
 
 CLOCK = pytest.StashKey[test_clock.Clock]()
@@ -76,6 +77,14 @@ def pytest_runtest_teardown(item, nextitem):
     finally:
         if CLOCK in item.stash:
             item.stash[CLOCK].stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request, tmp_path_factory):
+    """pytest-django's test database, and on SQLite a file copy of it as migrated (doorstep/testing/databases.py)."""
+    with django_db_blocker.unblock():
+        keep_migrated_sqlite(request.config, tmp_path_factory.mktemp("migrated"))
+    yield
 
 
 @pytest.fixture
