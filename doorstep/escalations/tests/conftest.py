@@ -2,7 +2,7 @@
 
 PostgreSQL: the test database itself (tests using it are marked `django_db(transaction=True)`, so what the processes
 commit is real and is flushed afterwards). SQLite: the suite's database lives in memory, so the processes share a
-file copied from a template migrated once per session.
+file copied from the test database as migrated (doorstep/testing/databases.py).
 """
 
 import json
@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from doorstep.testing.clock import python_on_clock
+from doorstep.testing.databases import migrated_sqlite
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -53,7 +54,9 @@ class WorkerDB:
 
 
 @pytest.fixture(scope="session")
-def _sqlite_template(tmp_path_factory):
+def _sqlite_template(request, tmp_path_factory):
+    if migrated := migrated_sqlite(request.config):
+        return migrated  # the test database as migrated, copied at the start of the session
     path = tmp_path_factory.mktemp("workerdb") / "template.sqlite3"
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(f"sqlite:///{path}"),
                    check=True, timeout=300)

@@ -23,6 +23,10 @@ from .conftest import CI_FAMILIES, CI_GIANT_CONTACTS
 
 MEASURED = PAGES
 
+# The region takes a while to generate and is generated once per process that runs these tests: keep the module on
+# one xdist worker (`--dist loadgroup` in the Makefile), as core/tests/test_demo.py does with the demo region.
+pytestmark = pytest.mark.xdist_group("scale_region")
+
 
 def test_the_region_has_the_promised_shape(region, db):
     assert Family.objects.count() == CI_FAMILIES
