@@ -194,7 +194,8 @@ def rule_edit(request, rule_id: str):
             messages.success(request, _("Settings for %(rule)s saved. They apply to actions raised from now on.") % {
                 "rule": rule_id})
             return redirect("escalations:rules")
-    changes = RuleSettingChange.objects.filter(rule_id=rule_id).select_related("changed_by")[:20]
+    changes = RuleSettingChange.objects.filter(rule_id=rule_id, partnership__is_default=True).select_related(
+        "changed_by")[:20]
     stored = RuleSetting.objects.filter(rule_id=rule_id, partnership__is_default=True).select_related(
         "updated_by").first()
     return render(request, "escalations/rule_edit.html", {
