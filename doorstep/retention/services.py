@@ -17,6 +17,8 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.texts import Text, text_to_json
+from doorstep.escalations.models import ACTIVE_STATES, Escalation
+from doorstep.escalations.services import escalation_cancel
 from doorstep.families.models import CHILD_ROLES, ChildStatus, Family, Involvement, Person
 from doorstep.notifications.models import NotificationKind
 from doorstep.notifications.services import notify
@@ -27,6 +29,8 @@ from .models import ErasureRequest, ErasureState, HoldGround, LegalHold, RecordK
 from .schedule import AFTER_CLOSURE, DEFAULTS, YEARS_RANGE, Child, Decision, RetentionFacts, retention_decide
 
 NOTE_MAX = 2000
+# Why an erased family's open actions were cancelled, in the reader's language.
+ACTIONS_ENDED = Text(gettext_noop("The family's records were erased under the retention schedule"))
 
 
 def retention_facts(*, family: Family) -> RetentionFacts:
@@ -257,6 +261,10 @@ def erasure_decide(*, request: ErasureRequest, by: Professional, approve: bool |
     request.state, request.decided_by, request.decided_at = ErasureState.ERASED, by, now
     request.decision_note = note
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    # An erased family's open actions end with it, through the engine (each closed, with its event and audit row),
+    # before the words go: nobody is chased for a family whose records no longer exist.
+    for escalation in Escalation.objects.filter(family=family, state__in=ACTIVE_STATES):
+        escalation_cancel(escalation=escalation, by=by, reason=ACTIONS_ENDED)
     touched = family_scrub(family=family)
     RetentionReview.objects.update_or_create(family=family, defaults={
         "computed_at": now, "retain_until": decision.retain_until, "kind": decision.kind, "reasons": [],

@@ -209,3 +209,17 @@ def test_retention_schedule_change_is_audited_and_bad_input_refused(world):
     retention_schedule_update(by=admin, periods={RecordKind.ADULTS: (7, None)}, reason="Local policy")
     row = AuditEvent.objects.filter(object_type="retention.RetentionPeriod").get()
     assert "from 6 to 7 years" in row.summary and row.reason == "Local policy"
+
+
+def test_retention_an_erased_familys_open_actions_are_cancelled_through_the_engine(world):
+    from doorstep.escalations.models import Escalation, EscalationState
+
+    family = closed_family(world)
+    open_action = Escalation.objects.create(rule_id="ESC-1", clause="test", key=f"erase-{family.pk}",
+                                            title="Call a meeting", family=family,
+                                            owner=world.users["involved_practitioner"], state=EscalationState.OPEN)
+    proposal = erasure_propose(family=family, by=second_records_manager(world))
+    erasure_decide(request=proposal, by=world.users["involved_manager"], approve=True)
+    open_action.refresh_from_db()
+    assert open_action.state == EscalationState.CANCELLED and open_action.closed_by == world.users["involved_manager"]
+    assert open_action.events.filter(action="cancelled").exists()
