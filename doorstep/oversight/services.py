@@ -277,34 +277,35 @@ def _require_planner_of(audit_round: AuditRound, by) -> None:
         raise PermissionDenied(_("Only the round's auditor changes it."))
 
 
+def _round_move(audit_round: AuditRound, *, by, from_state: str, to_state: str, stamp: str, refusal,
+                summary: str) -> AuditRound:
+    """One step of a round's life (planned -> open -> closed), by its auditor, stamped and audited."""
+    _require_planner_of(audit_round, by)
+    audit_round = AuditRound.objects.select_for_update().get(pk=audit_round.pk)
+    if audit_round.state != from_state:
+        raise ValidationError(refusal)
+    audit_round.state = to_state
+    setattr(audit_round, stamp, timezone.now())
+    audit_round.save(update_fields=["state", stamp])
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=audit_round,
+                 summary=Text(summary, {"title": audit_round.title}))
+    return audit_round
+
+
 @transaction.atomic
 def audit_round_open(*, audit_round: AuditRound, by) -> AuditRound:
     """Open the round: its auditor now reads its families under the audit grant (core/access.py)."""
-    _require_planner_of(audit_round, by)
-    audit_round = AuditRound.objects.select_for_update().get(pk=audit_round.pk)
-    if audit_round.state != RoundState.PLANNED:
-        raise ValidationError(_("Only a planned round can be opened."))
-    audit_round.state, audit_round.opened_at = RoundState.OPEN, timezone.now()
-    audit_round.save(update_fields=["state", "opened_at"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=audit_round,
-                 summary=Text(gettext_noop("Opened the case-file audit round “%(title)s”"),
-                              {"title": audit_round.title}))
-    return audit_round
+    return _round_move(audit_round, by=by, from_state=RoundState.PLANNED, to_state=RoundState.OPEN,
+                       stamp="opened_at", refusal=_("Only a planned round can be opened."),
+                       summary=gettext_noop("Opened the case-file audit round “%(title)s”"))
 
 
 @transaction.atomic
 def audit_round_close(*, audit_round: AuditRound, by) -> AuditRound:
     """Close the round: the audit grant ends with it."""
-    _require_planner_of(audit_round, by)
-    audit_round = AuditRound.objects.select_for_update().get(pk=audit_round.pk)
-    if audit_round.state != RoundState.OPEN:
-        raise ValidationError(_("Only an open round can be closed."))
-    audit_round.state, audit_round.closed_at = RoundState.CLOSED, timezone.now()
-    audit_round.save(update_fields=["state", "closed_at"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=audit_round,
-                 summary=Text(gettext_noop("Closed the case-file audit round “%(title)s”"),
-                              {"title": audit_round.title}))
-    return audit_round
+    return _round_move(audit_round, by=by, from_state=RoundState.OPEN, to_state=RoundState.CLOSED,
+                       stamp="closed_at", refusal=_("Only an open round can be closed."),
+                       summary=gettext_noop("Closed the case-file audit round “%(title)s”"))
 
 
 def _finding_owner(family: Family, agency_id: int | None):
