@@ -17,7 +17,7 @@ from doorstep.audit.services import audit_record
 from doorstep.chronology.models import ChronologyEntry, EntryKind
 from doorstep.chronology.services import chronology_record
 from doorstep.core.access import family_require_write
-from doorstep.core.texts import Text
+from doorstep.core.texts import Text, text_render
 from doorstep.engagement.models import Contact
 from doorstep.engagement.services import contact_correct
 from doorstep.escalations.engine import rule_apply
@@ -251,13 +251,16 @@ def correction_decide(*, request: CorrectionRequest, by: Professional, decision:
         errors["statement"] = _("Enter the person's statement, in their words")
     if errors:
         raise ValidationError(errors)
-    why = _("At %(name)s's request (UK GDPR Article 16): %(reason)s") % {"name": request.person, "reason": reason}
+    # Stored as a message id in the audit rows (read in each reader's language). A contact's revision holds its reason
+    # as plain words (a worker's field), so there it is written in the decider's language.
+    why = Text(gettext_noop("At %(name)s's request (UK GDPR Article 16): %(reason)s")) % {
+        "name": str(request.person), "reason": reason}
     if decision == CorrectionState.CORRECTED and isinstance(record, Person):
         request.after_text = before
         outcome = Text(gettext_noop("Corrected; the earlier version is kept"))
     elif decision == CorrectionState.CORRECTED:
         if isinstance(record, Contact):
-            contact_correct(contact=record, by=by, reason=why, note=corrected_text)
+            contact_correct(contact=record, by=by, reason=text_render(why), note=corrected_text)
         elif isinstance(record, Incident):
             record.account = corrected_text
             record.save(update_fields=["account"])
