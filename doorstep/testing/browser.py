@@ -1,8 +1,10 @@
 """Playwright driving Debian's Chromium (never a downloaded browser)."""
 
 import contextlib
+import threading
 import time
 
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,3 +38,54 @@ def keep_time_with_the_server(page) -> None:
     count down to a time the server gave them (a visit's "back by") must not see a different day. Call it again after
     moving the test's clock."""
     page.clock.set_fixed_time(time.time())
+
+
+
+class _Turns:
+    """On SQLite, the live server's requests and the test's own database work take turns.
+
+    Django's live server hands its threads the test's one connection to the in-memory test database (for them to see
+    the test's rows), and a connection is not safe for two threads at once: two requests at the same moment (a page
+    and its service worker's fetches, a download still streaming) or a request beside the test building its next
+    record end in "database table is locked". Each request holds the turn from Django's request_started to its
+    request_finished (sent when the response is closed, streamed or not, in every outcome); the test takes it with
+    `server_paused()`. On PostgreSQL each thread has its own connection: nothing waits."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.held = threading.local()
+        request_started.connect(self.started, dispatch_uid="doorstep.testing.browser.started")
+        request_finished.connect(self.finished, dispatch_uid="doorstep.testing.browser.finished")
+
+    @staticmethod
+    def needed() -> bool:
+        from django.db import connection
+
+        return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+    def started(self, **kwargs):
+        # Only the live server's threads: the test client's requests run in the test's own thread.
+        if threading.current_thread() is not threading.main_thread() and self.needed():
+            self.held.turn = self.lock.acquire(timeout=60)
+
+    def finished(self, **kwargs):
+        if getattr(self.held, "turn", False):
+            self.held.turn = False
+            self.lock.release()
+
+
+_TURNS = _Turns()
+
+
+@contextlib.contextmanager
+def server_paused(timeout: float = 30.0):
+    """The test's own database work between a browser's requests, while the live server answers none (see _Turns)."""
+    if not _TURNS.needed():
+        yield
+        return
+    if not _TURNS.lock.acquire(timeout=timeout):
+        raise TimeoutError(f"the live server was still answering a request after {timeout} s")
+    try:
+        yield
+    finally:
+        _TURNS.lock.release()

@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from doorstep.core.tests.test_access_matrix import ROUTES
 from doorstep.core.tests.test_browser_pages import PASSWORD, axe_violations, sideways
-from doorstep.testing.browser import ARGS, CHROMIUM
+from doorstep.testing.browser import ARGS, CHROMIUM, server_paused
 
 # Who opens a page, in this order of preference among those the matrix allows.
 PREFERENCE = ("involved_practitioner", "involved_manager", "administrator", "board_chair", "involved_postholder",
@@ -113,8 +113,9 @@ def test_every_page_in_both_languages_passes_axe_and_reflows_at_320_px(live_serv
                     page.wait_for_url(f"{live_server.url}/")
                 for route in routes:
                     try:
-                        # In a transaction, as in the matrix (some builders lock rows: PostgreSQL needs one).
-                        with transaction.atomic():
+                        # In a transaction, as in the matrix (some builders lock rows: PostgreSQL needs one), while
+                        # the live server answers nothing (a download or a page's own requests may still run).
+                        with server_paused(), transaction.atomic():
                             kwargs = route.kwargs(browser_world)
                     except ValidationError:
                         # A builder of the matrix makes its record on a fresh world; on this shared one an earlier
