@@ -56,3 +56,39 @@ def family_nation(family) -> str:
         return cached.nation
     nation = Partnership.objects.filter(pk=family.partnership_id).values_list("nation", flat=True).first()
     return nation or settings.DOORSTEP_NATION
+
+
+# --- The Board's report (OVR-2, issue 21): a Board chair or analyst reads their own partnerships' only ----------------
+
+def partnerships_reporting_to(professional) -> QuerySet:
+    """The partnerships whose Board's report (and the minutes and figures sent to its Board) this person reads: a Board
+    chair the partnerships they chair, an analyst those they analyse; nobody else any. Issue 21: "a Board chair sees
+    their partnership only"."""
+    if getattr(professional, "is_board_chair", False):
+        return Partnership.objects.filter(board_chairs=professional)
+    if getattr(professional, "is_partnership_analyst", False):
+        return Partnership.objects.filter(analysts=professional)
+    return Partnership.objects.none()
+
+
+def no_partnership_message(professional) -> str:
+    """Issue 21 (bad input): a Board chair or analyst of no partnership is refused with this, never shown figures."""
+    if getattr(professional, "is_partnership_analyst", False):
+        return _("You are not an analyst of any partnership: ask the deployment's administrator to add you to one")
+    return _("You are not the Board chair of any partnership: ask the deployment's administrator to add you to one")
+
+
+def partnership_report_for(*, professional, partnership_id=None) -> Partnership:
+    """The partnership whose Board's report this person reads: the one asked for (`partnership_id`), or by default the
+    first of theirs. PermissionDenied with the reason for a partnership they do not read, or when they read none; a
+    partnership id that is not a number or names no partnership is refused the same way (it says nothing of which
+    partnerships exist)."""
+    readable = list(partnerships_reporting_to(professional))
+    if not readable:
+        raise PermissionDenied(no_partnership_message(professional))
+    if partnership_id in (None, ""):
+        return readable[0]
+    for partnership in readable:
+        if str(partnership.pk) == str(partnership_id).strip():
+            return partnership
+    raise PermissionDenied(_("You do not read the Board's report of this partnership: choose one of yours."))
