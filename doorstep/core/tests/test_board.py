@@ -370,3 +370,40 @@ def test_issue_21_the_report_in_welsh_names_the_partnership_in_welsh(world, clie
         assert [t for t in english_found(html, exact, patterns) if t not in ALLOWED] == [], url
     body = client.get("/api/v1/board/report/").json()
     assert body["partnership"]["name"] == "Partneriaeth Milton Keynes"
+
+
+def test_issue_21_every_section_counts_only_its_own_partnerships_families(world, second):
+    """Records of the world's family (default partnership) in every kind the report counts: the second partnership's
+    figures stay at nothing in every section; the world's show them."""
+    from doorstep.agreements import services as agreement_services
+    from doorstep.agreements.tests.builders import issued
+    from doorstep.core.extensions import BOARD_FIGURES
+    from doorstep.engagement.models import Outcome
+    from doorstep.engagement.tests.helpers import record
+    from doorstep.meetings.tests import helpers as meetings
+    from doorstep.supervision.tests.builders import case
+
+    for __ in range(3):
+        record(world, outcome=Outcome.NO_ANSWER, ago=timedelta(hours=2))
+    raise_marker(world)
+    meetings.circulated(world, specialist=False)
+    version = issued(world)
+    agreement_services.agreement_breach_record(agreement=version.agreement, by=world.users["involved_practitioner"],
+                                               term=version.terms.filter(section="behaviour").first(), description="Missed the visit",
+                                               occurred_at=timezone.now())
+    case(world)
+    start, end = quarter_of(timezone.localdate()).bounds()
+
+    def values(partnership) -> dict:
+        found = {}
+        for section in BOARD_FIGURES:
+            for table in section(start=start, end=end, partnership=partnership):
+                for f in table.figures + ([table.total] if table.total else []):
+                    found[f.key] = f.value
+        return found
+
+    ours, theirs = values(world.family.partnership), values(second.partnership)
+    assert {k: v for k, v in theirs.items() if v not in (0, None)} == {}
+    for key in ("contacts", "contacts_defaulted", "markers_raised", "meetings_called", "minutes_circulated",
+                "escalations_raised", "agreements_made", "agreements_breaches", "supervision_held"):
+        assert ours[key] > 0, key
