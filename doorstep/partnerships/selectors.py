@@ -4,7 +4,7 @@ Nobody else manages one. Families are never read here (their access rule is invo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,27 @@ def partnership_get_for(*, professional, partnership_id: int) -> Partnership:
             raise PermissionDenied(_("You are not an administrator of this partnership."))
         raise Http404("No such partnership")
     return partnership
+
+
+def agencies_of_partnerships(partnerships: QuerySet) -> Q:
+    """A Q over Agency ids (`agency_id`) for the agencies working in `partnerships`; an agency working in none opens
+    its families in the deployment's default partnership (services.family_partnership_choose), so it is the default
+    partnership's. Issue 21: a Board chair decides for their own partnerships' agencies only."""
+    working = Partnership.agencies.through.objects
+    found = Q(agency_id__in=working.filter(partnership__in=partnerships.values("pk")).values("agency"))
+    if partnerships.filter(is_default=True).exists():
+        found |= ~Q(agency_id__in=working.values("agency"))
+    return found
+
+
+def board_chairs_for_agency(agency_id: int | None) -> QuerySet:
+    """The Board chairs of the partnerships an agency works in (the default partnership's if it works in none)."""
+    from doorstep.agencies.models import Professional, Role
+
+    partnerships = Partnership.objects.filter(agencies__id=agency_id)
+    if agency_id is None or not partnerships.exists():
+        partnerships = Partnership.objects.filter(is_default=True)
+    return Professional.objects.filter(role=Role.BOARD_CHAIR, chaired_partnerships__in=partnerships).distinct()
 
 
 def partnerships_of_agency(agency_id: int | None) -> list[Partnership]:
