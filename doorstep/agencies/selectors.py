@@ -90,8 +90,12 @@ def account_approvals_for(*, professional: Professional) -> QuerySet[AccountAppr
     if professional.is_manager and professional.agency_id:
         return approvals.filter(agency_id=professional.agency_id)
     if professional.is_board_chair:
+        from doorstep.partnerships.selectors import agencies_of_partnerships, partnerships_reporting_to
+
         managed = Professional.objects.filter(role=Role.MANAGER, is_active=True, awaiting_approval=False)
-        return approvals.exclude(agency_id__in=managed.values("agency_id"))
+        # Issue 21: of the agencies working in the partnerships they chair only.
+        return approvals.exclude(agency_id__in=managed.values("agency_id")).filter(
+            agencies_of_partnerships(partnerships_reporting_to(professional)))
     raise PermissionDenied(_("Only administrators, managers and the Board chair see accounts waiting for approval."))
 
 

@@ -341,14 +341,16 @@ def _account_approval_request(*, by: Professional, professional: Professional, c
 def account_approvers(*, approval: AccountApproval) -> list[Professional]:
     """Who may approve an account (issue 13): the active managers of its agency, never the account itself, an account
     that is itself waiting, or a manager whose account the requesting administrator created or changed (who could
-    be that administrator in disguise). An agency with no such manager (a new one) is decided by the Board chair,
-    on the same terms."""
+    be that administrator in disguise). An agency with no such manager (a new one) is decided by the Board chair of a
+    partnership it works in (issue 21), on the same terms."""
+    from doorstep.partnerships.selectors import board_chairs_for_agency
+
     def eligible(people):
         return [p for p in people.filter(is_active=True, awaiting_approval=False).exclude(pk=approval.professional_id)
                 if not _changed_by(p, approval.requested_by)]
 
     return (eligible(_agency_managers(approval.agency))
-            or eligible(Professional.objects.filter(role=Role.BOARD_CHAIR)))
+            or eligible(board_chairs_for_agency(approval.agency_id)))
 
 
 @transaction.atomic

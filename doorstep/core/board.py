@@ -2,8 +2,10 @@
 period (a quarter by default) beside the period before it. Aggregate only, nothing identifiable (P-4).
 
 Each capability contributes its section's aggregate queries for a period through `BOARD_FIGURES`
-(doorstep/core/extensions.py): fn(*, start, end) -> [Table, ...], a fixed number of queries whatever the number of
-families, counted in the database. This module puts the two periods side by side and hides small numbers.
+(doorstep/core/extensions.py): fn(*, start, end, partnership) -> [Table, ...], a fixed number of queries whatever
+the number of families, counted in the database. Issue 21: the report is of one partnership, its families' records
+only (a Board chair sees their partnership only; partnerships/selectors.partnership_report_for says whose). This
+module puts the two periods side by side and hides small numbers.
 
 Small numbers, as official statistics do: a count below the threshold (`DOORSTEP_BOARD_SMALL_COUNT`, 5) is shown as
 "fewer than 5" (primary suppression). Where figures add up to a total that is also published, a single hidden part
@@ -242,13 +244,14 @@ class ReportTable:
 class Report:
     period: Period
     previous: Period
+    partnership: object = None  # the partnerships.Partnership it is of (issue 21)
     tables: list[ReportTable] = field(default_factory=list)
     threshold: int = 5
 
 
-def _collect(period: Period) -> list[Table]:
+def _collect(period: Period, partnership) -> list[Table]:
     start, end = period.bounds()
-    return [table for section in BOARD_FIGURES for table in section(start=start, end=end)]
+    return [table for section in BOARD_FIGURES for table in section(start=start, end=end, partnership=partnership)]
 
 
 def _cells(tables: list[Table], limit: int) -> dict[str, Cell]:
@@ -270,14 +273,15 @@ def _cells(tables: list[Table], limit: int) -> dict[str, Cell]:
     return cells
 
 
-def board_report(period: Period) -> Report:
-    """Both periods' figures, side by side, small numbers hidden. A fixed number of queries: each section's, twice."""
+def board_report(period: Period, partnership) -> Report:
+    """The partnership's figures for both periods, side by side, small numbers hidden (issue 21: its families' records
+    only). A fixed number of queries: each section's, twice."""
     limit = threshold()
     previous = period.previous()
-    now_tables, before_tables = _collect(period), _collect(previous)
+    now_tables, before_tables = _collect(period, partnership), _collect(previous, partnership)
     now_cells, before_cells = _cells(now_tables, limit), _cells(before_tables, limit)
     before_by_key = {t.key: t for t in before_tables}
-    report = Report(period=period, previous=previous, threshold=limit)
+    report = Report(period=period, previous=previous, partnership=partnership, threshold=limit)
     for table in now_tables:
         # A breakdown's rows are the union of both periods' (a rule with escalations only in one period).
         seen = [f.key for f in table.figures]
@@ -324,6 +328,7 @@ def report_json(report: Report) -> dict:
     def cell(c: Cell) -> dict:
         return {"value": c.published, "shown": c.display(), "suppressed": c.status != PUBLISHED}
     return {
+        "partnership": {"id": report.partnership.pk, "name": report.partnership.display_name},
         "period": {"from": report.period.start, "to": report.period.end},
         "previous_period": {"from": report.previous.start, "to": report.previous.end},
         "small_count_threshold": report.threshold,
@@ -335,9 +340,9 @@ def report_json(report: Report) -> dict:
     }
 
 
-NOTE = gettext_lazy("Figures for the whole partnership. No family or person can be identified from them: a count "
-                    "below %(n)s is shown as “fewer than %(n)s”, and where that number could be worked out from a "
-                    "total another figure is withheld.")
+NOTE = gettext_lazy("Figures for the partnership %(name)s, its families only. No family or person can be identified "
+                    "from them: a count below %(n)s is shown as “fewer than %(n)s”, and where that number could be "
+                    "worked out from a total another figure is withheld.")
 
 
 def can_read_board_report(user) -> bool:
@@ -346,9 +351,19 @@ def can_read_board_report(user) -> bool:
 
 
 def board_home_section(request):
-    """The Board chair's home page (and an analyst's): the report for the current quarter so far."""
+    """The Board chair's home page (and an analyst's): their partnership's report for the current quarter so far. A
+    Board chair or analyst of no partnership sees why there are no figures instead (issue 21)."""
     if not can_read_board_report(request.user):
         return None
+    from django.core.exceptions import PermissionDenied
+
+    from doorstep.partnerships.selectors import partnership_report_for
+
     from .board_views import report_context
 
-    return {"template": "core/_board.html", **report_context(request, quarter_so_far())}
+    try:
+        partnership = partnership_report_for(professional=request.user,
+                                             partnership_id=request.GET.get("partnership"))
+    except PermissionDenied as refused:
+        return {"template": "core/_board.html", "refused": str(refused)}
+    return {"template": "core/_board.html", **report_context(request, quarter_so_far(), partnership)}

@@ -93,9 +93,11 @@ class HomeCounter(Protocol):
 @runtime_checkable
 class BoardFigures(Protocol):
     """A section of the Board's report (OVR-2), aggregate only (P-4): the period's figures as a list of
-    `doorstep.core.board.Table`, from a fixed number of queries counted in the database (never per family)."""
+    `doorstep.core.board.Table`, from a fixed number of queries counted in the database (never per family). Issue 21:
+    of one partnership (a `doorstep.partnerships.models.Partnership`), its families' records only: a Board chair sees
+    their partnership only."""
 
-    def __call__(self, *, start: datetime, end: datetime) -> list: ...
+    def __call__(self, *, start: datetime, end: datetime, partnership) -> list: ...
 
 
 @runtime_checkable

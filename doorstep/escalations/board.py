@@ -1,5 +1,6 @@
 """The Board's report (OVR-2): the protocol's tracked actions raised in a period, met or missed, by rule. Two
-queries, whatever the number of families."""
+queries, whatever the number of families. Issue 21: the actions about the partnership's families only (an action about
+no family, such as a worker's supervision falling due, belongs to no partnership's figures)."""
 
 from datetime import datetime
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorstep.core.board import MEDIAN_DAYS, Figure, Table, median
+from doorstep.partnerships.models import Partnership
 
 from .models import ACTIVE_STATES, Escalation, EscalationState
 
@@ -25,9 +27,10 @@ def _rule_order(rule_id: str):
     return (prefix, int(number) if number.isdigit() else 0, rule_id)
 
 
-def escalations_figures(*, start: datetime, end: datetime) -> list[Table]:
+def escalations_figures(*, start: datetime, end: datetime, partnership: Partnership) -> list[Table]:
     now = timezone.now()
-    raised = Escalation.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
+    raised = Escalation.objects.filter(family__partnership=partnership, created_at__gte=start,
+                                       created_at__lt=end).order_by()
     rows = {r["rule_id"]: r for r in raised.values("rule_id").annotate(
         raised=Count("id"), met=Count("id", filter=MET), missed=Count("id", filter=missed(now)))}
     rules = sorted(rows, key=_rule_order)

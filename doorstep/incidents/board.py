@@ -1,5 +1,5 @@
 """The Board's report (OVR-2): incidents against staff in a period, by kind; police informed; threats to kill. Two
-queries, whatever the number of families."""
+queries, whatever the number of families; those about the partnership's families only (issue 21)."""
 
 from collections import Counter
 from datetime import datetime
@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 
 from doorstep.core.board import Figure, Table
 from doorstep.engagement.models import ThreatKind
+from doorstep.partnerships.models import Partnership
 
 from .models import Incident
 
 
-def incidents_figures(*, start: datetime, end: datetime) -> list[Table]:
-    incidents = Incident.objects.filter(occurred_at__gte=start, occurred_at__lt=end).order_by()
+def incidents_figures(*, start: datetime, end: datetime, partnership: Partnership) -> list[Table]:
+    incidents = Incident.objects.filter(family__partnership=partnership, occurred_at__gte=start,
+                                        occurred_at__lt=end).order_by()
     counts = incidents.aggregate(total=Count("id"), kill=Count("id", filter=Q(threat_to_kill=True)),
                                  injury=Count("id", filter=Q(injury=True)),
                                  police=Count("id", filter=Q(police_informed=True)))

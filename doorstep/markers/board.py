@@ -1,5 +1,5 @@
 """The Board's report (OVR-2, FLG-2): warning markers raised in a period, reviewed on time, ended. Three queries,
-whatever the number of families."""
+whatever the number of families; the partnership's families' markers only (issue 21)."""
 
 from datetime import datetime
 
@@ -9,19 +9,23 @@ from django.utils.translation import gettext as _
 
 from doorstep.core.board import Figure, Table
 from doorstep.escalations.models import Escalation, EscalationState
+from doorstep.partnerships.models import Partnership
 
 from .models import MarkerCategory, MarkerEvent, WarningMarker
 
 
-def markers_figures(*, start: datetime, end: datetime) -> list[Table]:
-    by_category = dict(WarningMarker.objects.filter(raised_at__gte=start, raised_at__lt=end).order_by()
+def markers_figures(*, start: datetime, end: datetime, partnership: Partnership) -> list[Table]:
+    by_category = dict(WarningMarker.objects.filter(family__partnership=partnership, raised_at__gte=start,
+                                                    raised_at__lt=end).order_by()
                        .values_list("category").annotate(n=Count("id")))
     # FLG-2: each review is a tracked action due on the review date; on time when done by then. Reviews falling due
     # later than now are not counted yet.
-    reviews = Escalation.objects.filter(rule_id="FLG-2", key__contains=":review:", deadline__gte=start,
+    reviews = Escalation.objects.filter(family__partnership=partnership, rule_id="FLG-2", key__contains=":review:",
+                                        deadline__gte=start,
                                         deadline__lt=min(end, timezone.now())).aggregate(
         due=Count("id"), on_time=Count("id", filter=Q(state=EscalationState.DONE, closed_at__lte=F("deadline"))))
-    ended = MarkerEvent.objects.filter(action=MarkerEvent.Action.ENDED, at__gte=start, at__lt=end).count()
+    ended = MarkerEvent.objects.filter(marker__family__partnership=partnership, action=MarkerEvent.Action.ENDED,
+                                       at__gte=start, at__lt=end).count()
     return [
         Table("markers_raised", _("Warning markers raised, by category"),
               [Figure(f"markers_{k}", label, by_category.get(k, 0)) for k, label in MarkerCategory.choices],

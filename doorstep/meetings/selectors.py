@@ -165,6 +165,11 @@ def minutes_get_for(*, professional, meeting_id: int, purpose: str = "minutes") 
             family_get_for(professional=professional, family_id=meeting.family_id, purpose=purpose)
             return MinutesAccess(minutes, meeting, "family")
         sent = MinutesRecipient.objects.filter(minutes=minutes, recipient=professional).first()
+        if sent is not None and sent.kind == RecipientKind.BOARD_CHAIR and not \
+                professional.chaired_partnerships.filter(pk=meeting.family.partnership_id).exists():
+            # Issue 21: a Board chair reads the minutes of their own partnership's families only (one they no longer
+            # chair is refused, though a copy was sent to them then).
+            sent = None
         if sent is not None:
             # MTG-4: a copy was sent to them (an attendee, or the Board chair): they read it, and only it.
             audit_record(actor=professional, action=AuditAction.VIEW, obj=minutes, family=meeting.family,
@@ -315,20 +320,27 @@ def child_on_plan(*, family: Family) -> bool:
 
 
 def minutes_sent_to(*, professional) -> QuerySet[MinutesRecipient]:
+    """The minutes copied to this person (MTG-4). A Board chair's: of the families of the partnerships they chair only
+    (issue 21), whatever was sent before."""
+    sent = MinutesRecipient.objects.filter(recipient=professional)
+    if getattr(professional, "is_board_chair", False):
+        sent = sent.filter(minutes__meeting__family__partnership__in=professional.chaired_partnerships.values("pk"))
     return (
-        MinutesRecipient.objects.filter(recipient=professional)
+        sent
         .select_related("minutes", "minutes__meeting", "minutes__meeting__family", "minutes__meeting__calling_agency")
         .order_by("-sent_at", "-id")
     )
 
 
-def board_figures(*, since: date, until: date) -> dict:
+def board_figures(*, since: date, until: date, partnerships: QuerySet) -> dict:
     """MARP activity for the Board (OVR-2, MTG-4): meetings called, held, minutes circulated on time or late,
-    outcomes, plans and plan actions, by kind of meeting. Counts only: nothing identifiable. Fixed queries."""
+    outcomes, plans and plan actions, by kind of meeting. Counts only: nothing identifiable. Fixed queries. Issue 21:
+    of the families of `partnerships` only (the Board chair's, partnerships/selectors.partnerships_reporting_to)."""
+    ours = partnerships.values("pk")
     now = timezone.now()
     start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
     end = timezone.make_aware(datetime.combine(until, datetime.max.time()))
-    called = Meeting.objects.filter(called_at__range=(start, end))
+    called = Meeting.objects.filter(called_at__range=(start, end), family__partnership__in=ours)
     rows = {
         r["kind"]: r for r in called.order_by().values("kind").annotate(
             called=Count("id"),
@@ -355,7 +367,7 @@ def board_figures(*, since: date, until: date) -> dict:
         .order_by("calling_agency__kind")
     )
     actions = PlanAction.objects.filter(minutes__meeting__kind=MeetingKind.MARP, minutes__meeting__called_at__range=(
-        start, end), minutes__state=MinutesState.CIRCULATED).aggregate(
+        start, end), minutes__state=MinutesState.CIRCULATED, minutes__meeting__family__partnership__in=ours).aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(escalation__state=EscalationState.DONE)),
         overdue=Count("id", filter=Q(escalation__state__in=ACTIVE_STATES, escalation__deadline__lt=now)),
@@ -374,7 +386,8 @@ def board_figures(*, since: date, until: date) -> dict:
         "by_kind": by_kind,
         "actions": actions,
         "board_copies": MinutesRecipient.objects.filter(
-            kind=RecipientKind.BOARD_CHAIR, sent_at__range=(start, end)).values("minutes").distinct().count(),
+            kind=RecipientKind.BOARD_CHAIR, sent_at__range=(start, end),
+            minutes__meeting__family__partnership__in=ours).values("minutes").distinct().count(),
     }
 
 

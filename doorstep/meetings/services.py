@@ -633,7 +633,9 @@ def minutes_circulate(*, minutes: Minutes, by: Professional) -> Minutes:
         recipients[invitation.invitee_id] = (invitation.invitee, invitation.agency_id, RecipientKind.ATTENDEE)
     for person in (meeting.chair, meeting.minute_taker):
         recipients.setdefault(person.pk, (person, person.agency_id, RecipientKind.ATTENDEE))
-    for chair in Professional.objects.filter(role=Role.BOARD_CHAIR, is_active=True):
+    # Issue 21: the copy goes to the Board chairs of the family's partnership, never another partnership's.
+    for chair in Professional.objects.filter(role=Role.BOARD_CHAIR, is_active=True,
+                                             chaired_partnerships=family.partnership_id):
         recipients.setdefault(chair.pk, (chair, None, RecipientKind.BOARD_CHAIR))
     MinutesRecipient.objects.bulk_create([
         MinutesRecipient(minutes=minutes, recipient=person, agency_id=agency_id, kind=kind, sent_at=now)

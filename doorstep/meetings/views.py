@@ -19,6 +19,7 @@ from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
 from doorstep.families.models import Involvement
+from doorstep.partnerships.selectors import no_partnership_message, partnerships_reporting_to
 from doorstep.recording.wording import wording_check_asked, wording_findings
 
 from . import rules, selectors, services
@@ -78,9 +79,13 @@ def mine(request):
 def board(request):
     if not request.user.is_board_chair:
         raise PermissionDenied(_("Only the Board chair sees the minutes sent to the Board."))
+    # Issue 21: the partnerships they chair, and only theirs; a Board chair of none is told why.
+    chaired = partnerships_reporting_to(request.user)
+    if not chaired.exists():
+        raise PermissionDenied(no_partnership_message(request.user))
     today = timezone.localdate()
     page = Paginator(selectors.minutes_sent_to(professional=request.user), 25).get_page(request.GET.get("page"))
-    figures = selectors.board_figures(since=today - timedelta(days=365), until=today)
+    figures = selectors.board_figures(since=today - timedelta(days=365), until=today, partnerships=chaired)
     return render(request, "meetings/board.html", {"page": page, "figures": figures})
 
 

@@ -26,6 +26,8 @@ def load(region: DemoRegion) -> None:
     afonwy.save(update_fields=["name", "name_cy", "nation", "updated_at"])
     afonwy.agencies.set(list(region.agencies.values()))
     afonwy.board_chairs.set([region.staff["board.chair"]])
+    # OVR-2: the demo's partnership analysts (none yet) read Afonwy's Board's report.
+    afonwy.analysts.set([p for p in region.staff.values() if p.is_partnership_analyst])
     partnership_preset_change(partnership=afonwy, by=admin, preset=CWM_TAF.key,
                               reason="The Afonwy Safeguarding Partnership Board adopted the Cwm Taf protocol.")
     for rule_id in KEPT_ON:

@@ -25,6 +25,11 @@ class PartnershipCreateForm(GovukForm):
                                               widget=forms.CheckboxSelectMultiple, required=False)
     board_chairs = forms.ModelMultipleChoiceField(label=_("Board chairs"), queryset=Professional.objects.none(),
                                                   widget=forms.CheckboxSelectMultiple, required=False)
+    # OVR-2 (issue 21): who reads the partnership's Board's report besides its Board chairs.
+    analysts = forms.ModelMultipleChoiceField(label=_("Analysts"), queryset=Professional.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple, required=False,
+                                              help_text=_("They read the partnership's Board's report, never a "
+                                                          "family."))
     administrators = forms.ModelMultipleChoiceField(label=_("Administrators"), queryset=Professional.objects.none(),
                                                     widget=forms.CheckboxSelectMultiple, required=False)
 
@@ -34,6 +39,7 @@ class PartnershipCreateForm(GovukForm):
         self.fields["agencies"].queryset = Agency.objects.filter(is_active=True).order_by("name")
         self.fields["agencies"].label_from_instance = lambda agency: agency.display_name
         self.fields["board_chairs"].queryset = Professional.objects.filter(role=Role.BOARD_CHAIR, is_active=True)
+        self.fields["analysts"].queryset = Professional.objects.filter(role=Role.ANALYST, is_active=True)
         self.fields["administrators"].queryset = Professional.objects.filter(role=Role.ADMINISTRATOR,
                                                                              is_active=True)
 

@@ -1,6 +1,7 @@
 """Partnerships (issue 21): one deployment serves several local safeguarding partnerships, each running its own
 protocol. A partnership has a name (English and Welsh), a nation (its bank holidays, core/workingdays.py), the
-protocol preset it started from (presets.py), its Board chair(s), its administrators and the agencies working in it.
+protocol preset it started from (presets.py), its Board chair(s) and analysts (who read its Board's report), its
+administrators and the agencies working in it.
 Every family belongs to exactly one partnership (families.Family.partnership); the rules engine reads the rule
 settings of the family's partnership (escalations.RuleSetting.partnership) and counts deadlines in its nation.
 
@@ -39,6 +40,9 @@ class Partnership(models.Model):
     preset = models.CharField(_("protocol"), max_length=32, choices=preset_choices())
     board_chairs = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="chaired_partnerships",
                                           verbose_name=_("Board chairs"))
+    # OVR-2 (issue 21): the partnership's analysts read its Board's report (aggregate figures), never another's.
+    analysts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="analysed_partnerships",
+                                      verbose_name=_("analysts"))
     administrators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
                                             related_name="administered_partnerships",
                                             verbose_name=_("administrators"))

@@ -4,7 +4,7 @@ Nobody else manages one. Families are never read here (their access rule is invo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,27 @@ def partnership_get_for(*, professional, partnership_id: int) -> Partnership:
     return partnership
 
 
+def agencies_of_partnerships(partnerships: QuerySet) -> Q:
+    """A Q over Agency ids (`agency_id`) for the agencies working in `partnerships`; an agency working in none opens
+    its families in the deployment's default partnership (services.family_partnership_choose), so it is the default
+    partnership's. Issue 21: a Board chair decides for their own partnerships' agencies only."""
+    working = Partnership.agencies.through.objects
+    found = Q(agency_id__in=working.filter(partnership__in=partnerships.values("pk")).values("agency"))
+    if partnerships.filter(is_default=True).exists():
+        found |= ~Q(agency_id__in=working.values("agency"))
+    return found
+
+
+def board_chairs_for_agency(agency_id: int | None) -> QuerySet:
+    """The Board chairs of the partnerships an agency works in (the default partnership's if it works in none)."""
+    from doorstep.agencies.models import Professional, Role
+
+    partnerships = Partnership.objects.filter(agencies__id=agency_id)
+    if agency_id is None or not partnerships.exists():
+        partnerships = Partnership.objects.filter(is_default=True)
+    return Professional.objects.filter(role=Role.BOARD_CHAIR, chaired_partnerships__in=partnerships).distinct()
+
+
 def partnerships_of_agency(agency_id: int | None) -> list[Partnership]:
     """The partnerships an agency works in (a police force or a health trust may work in several)."""
     if agency_id is None:
@@ -56,3 +77,39 @@ def family_nation(family) -> str:
         return cached.nation
     nation = Partnership.objects.filter(pk=family.partnership_id).values_list("nation", flat=True).first()
     return nation or settings.DOORSTEP_NATION
+
+
+# --- The Board's report (OVR-2, issue 21): a Board chair or analyst reads their own partnerships' only ----------------
+
+def partnerships_reporting_to(professional) -> QuerySet:
+    """The partnerships whose Board's report (and the minutes and figures sent to its Board) this person reads: a Board
+    chair the partnerships they chair, an analyst those they analyse; nobody else any. Issue 21: "a Board chair sees
+    their partnership only"."""
+    if getattr(professional, "is_board_chair", False):
+        return Partnership.objects.filter(board_chairs=professional)
+    if getattr(professional, "is_partnership_analyst", False):
+        return Partnership.objects.filter(analysts=professional)
+    return Partnership.objects.none()
+
+
+def no_partnership_message(professional) -> str:
+    """Issue 21 (bad input): a Board chair or analyst of no partnership is refused with this, never shown figures."""
+    if getattr(professional, "is_partnership_analyst", False):
+        return _("You are not an analyst of any partnership: ask the deployment's administrator to add you to one")
+    return _("You are not the Board chair of any partnership: ask the deployment's administrator to add you to one")
+
+
+def partnership_report_for(*, professional, partnership_id=None) -> Partnership:
+    """The partnership whose Board's report this person reads: the one asked for (`partnership_id`), or by default the
+    first of theirs. PermissionDenied with the reason for a partnership they do not read, or when they read none; a
+    partnership id that is not a number or names no partnership is refused the same way (it says nothing of which
+    partnerships exist)."""
+    readable = list(partnerships_reporting_to(professional))
+    if not readable:
+        raise PermissionDenied(no_partnership_message(professional))
+    if partnership_id in (None, ""):
+        return readable[0]
+    for partnership in readable:
+        if str(partnership.pk) == str(partnership_id).strip():
+            return partnership
+    raise PermissionDenied(_("You do not read the Board's report of this partnership: choose one of yours."))

@@ -59,7 +59,8 @@ def partnership_default() -> Partnership:
 
 
 def _validate(*, name: str, nation: str, preset: str, board_chairs: Iterable[Professional],
-              administrators: Iterable[Professional], exclude_pk: int | None = None) -> dict:
+              administrators: Iterable[Professional], analysts: Iterable[Professional] = (),
+              exclude_pk: int | None = None) -> dict:
     errors = {}
     if not name.strip():
         errors["name"] = _("Enter the partnership's name")
@@ -71,6 +72,8 @@ def _validate(*, name: str, nation: str, preset: str, board_chairs: Iterable[Pro
         errors["preset"] = _("Select the protocol the partnership starts from")
     if any(p.role != Role.BOARD_CHAIR for p in board_chairs):
         errors["board_chairs"] = _("A partnership's Board chair must have the Board chair role")
+    if any(p.role != Role.ANALYST for p in analysts):
+        errors["analysts"] = _("A partnership's analyst must have the partnership analyst role")
     if any(p.role != Role.ADMINISTRATOR for p in administrators):
         errors["administrators"] = _("A partnership's administrator must have the administrator role")
     return errors
@@ -79,12 +82,13 @@ def _validate(*, name: str, nation: str, preset: str, board_chairs: Iterable[Pro
 @transaction.atomic
 def partnership_create(*, by: Professional, name: str, name_cy: str = "", nation: str, preset: str,
                        agencies: Iterable = (), board_chairs: Iterable[Professional] = (),
+                       analysts: Iterable[Professional] = (),
                        administrators: Iterable[Professional] = ()) -> Partnership:
     """A deployment administrator creates a partnership, starting from a protocol preset (issue 21)."""
     if not is_deployment_administrator(by):
         raise PermissionDenied(_("Only the deployment's administrators create partnerships."))
-    board_chairs, administrators = list(board_chairs), list(administrators)
-    errors = _validate(name=name, nation=nation, preset=preset, board_chairs=board_chairs,
+    board_chairs, analysts, administrators = list(board_chairs), list(analysts), list(administrators)
+    errors = _validate(name=name, nation=nation, preset=preset, board_chairs=board_chairs, analysts=analysts,
                        administrators=administrators)
     if errors:
         raise ValidationError(errors)
@@ -92,6 +96,7 @@ def partnership_create(*, by: Professional, name: str, name_cy: str = "", nation
                                              preset=preset, created_by=by)
     partnership.agencies.set(list(agencies))
     partnership.board_chairs.set(board_chairs)
+    partnership.analysts.set(analysts)  # OVR-2: they read its Board's report
     partnership.administrators.set(administrators)
     preset_apply(partnership=partnership, by=by)
     audit_record(actor=by, action=AuditAction.CREATE, obj=partnership,

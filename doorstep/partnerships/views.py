@@ -60,6 +60,9 @@ def detail(request, partnership_id: int):
                      "values": [(p, values.get(p.name)) for p in RULES[rule_id].parameters]})
     return render(request, "partnerships/detail.html", {
         "partnership": partnership, "preset": preset, "rows": rows,
+        # OVR-2 (issue 21): who reads the partnership's Board's report.
+        "board_chairs": list(partnership.board_chairs.order_by("last_name", "first_name")),
+        "analysts": list(partnership.analysts.order_by("last_name", "first_name")),
         "meeting_kinds": sorted(preset.meeting_kinds.items()),
         "preset_changes": PresetChange.objects.filter(partnership=partnership).select_related("changed_by")[:20],
         "changes": RuleSettingChange.objects.filter(partnership=partnership).select_related("changed_by")[:20],

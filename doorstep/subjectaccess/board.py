@@ -1,6 +1,6 @@
 """The Board's report (OVR-2, RIG-1): subject access requests received, answered on time and late, and extended, in
 the period (the report puts it beside the previous one and hides small numbers). One query, whatever the number of
-requests."""
+requests; requests about the partnership's families only (issue 21)."""
 
 from datetime import datetime
 
@@ -8,13 +8,14 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from doorstep.core.board import Figure, Table
+from doorstep.partnerships.models import Partnership
 
 from .models import SubjectAccessRequest
 
 
-def subject_access_figures(*, start: datetime, end: datetime) -> list[Table]:
+def subject_access_figures(*, start: datetime, end: datetime, partnership: Partnership) -> list[Table]:
     released = Q(released_at__gte=start, released_at__lt=end)
-    counts = SubjectAccessRequest.objects.aggregate(
+    counts = SubjectAccessRequest.objects.filter(family__partnership=partnership).aggregate(
         received=Count("id", filter=Q(received_on__gte=start.date(), received_on__lt=end.date())),
         on_time=Count("id", filter=released & Q(released_on_time=True)),
         late=Count("id", filter=released & Q(released_on_time=False)),

@@ -1,5 +1,10 @@
 """The Board's report (OVR-2, SUP-4): supervision of staff in a period, how often, and cancellations. Two queries,
-whatever the number of staff."""
+whatever the number of staff.
+
+Issue 21: a supervision is of a worker, not of a family, so it counts in a partnership's figures where that worker
+works: a partnership their agency works in (Partnership.agencies; an agency in none opens its families in the
+deployment's default partnership, partnerships/services.family_partnership_choose), or one of whose families the
+supervision discussed. A police officer working in two partnerships is in both; a worker of neither, in neither."""
 
 from datetime import datetime
 
@@ -7,16 +12,28 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from doorstep.core.board import RATE, Figure, Table
+from doorstep.partnerships.models import Partnership
 
-from .models import CancelledBy, SessionState, SupervisionSession
+from .models import CancelledBy, CaseDiscussion, SessionState, SupervisionSession
 
 
-def supervision_figures(*, start: datetime, end: datetime) -> list[Table]:
+def of_partnership(partnership: Partnership) -> Q:
+    """The supervisions that count in the partnership's figures (subqueries: no row counted twice, no extra query)."""
+    agencies = Partnership.agencies.through.objects.filter(partnership=partnership).values("agency")
+    found = Q(supervisee__agency__in=agencies) | Q(
+        pk__in=CaseDiscussion.objects.filter(family__partnership=partnership).values("session"))
+    if partnership.is_default:
+        found |= ~Q(supervisee__agency__in=Partnership.agencies.through.objects.values("agency"))
+    return found
+
+
+def supervision_figures(*, start: datetime, end: datetime, partnership: Partnership) -> list[Table]:
     first, after = start.date(), end.date()
-    held = SupervisionSession.objects.filter(state=SessionState.HELD, held_on__gte=first, held_on__lt=after).aggregate(
+    sessions = SupervisionSession.objects.filter(of_partnership(partnership))
+    held = sessions.filter(state=SessionState.HELD, held_on__gte=first, held_on__lt=after).aggregate(
         n=Count("pk"), workers=Count("supervisee", distinct=True),
         safety=Count("pk", filter=Q(health_and_safety_discussed=True)))
-    cancelled = dict(SupervisionSession.objects.filter(
+    cancelled = dict(sessions.filter(
         state=SessionState.CANCELLED, cancelled_on__gte=first, cancelled_on__lt=after).order_by()
         .values_list("cancelled_by_whom").annotate(n=Count("pk")))
     return [

@@ -99,6 +99,9 @@ def build_world() -> World:
         by=u["uninvolved"], name="Other household", reason="Rent arrears and welfare concerns",
         line1="9 Stryd Fawr", town="Afonwy", postcode="AF2 2BB",
     )
+    # Issue 21: the Board chair and the analyst read the Board's report of the world's partnership (its default).
+    family.partnership.board_chairs.add(u["board_chair"])
+    family.partnership.analysts.add(u["analyst"])
     # Each agency added to a family has its managers told (issue 13); tests look only at the notifications their
     # own actions cause, so the world starts with empty inboxes.
     Notification.objects.all().delete()

@@ -1,5 +1,5 @@
 """The Board's report (OVR-2, SAF-3): lone-working alarms in a period and how fast they were acknowledged. Two
-queries, whatever the number of visits."""
+queries, whatever the number of visits; visits to the partnership's families only (issue 21)."""
 
 from datetime import datetime
 
@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from doorstep.core.board import MEDIAN_MINUTES, Figure, Table, median
+from doorstep.partnerships.models import Partnership
 
 from .models import ChainStep, VisitAlert
 
@@ -14,8 +15,9 @@ from .models import ChainStep, VisitAlert
 ALARM_STEPS = (ChainStep.LINE_MANAGER, ChainStep.DUTY_MANAGER, ChainStep.EMERGENCY, ChainStep.HELP)
 
 
-def visits_figures(*, start: datetime, end: datetime) -> list[Table]:
-    alarms = VisitAlert.objects.filter(fired_at__gte=start, fired_at__lt=end, step__in=ALARM_STEPS).order_by()
+def visits_figures(*, start: datetime, end: datetime, partnership: Partnership) -> list[Table]:
+    alarms = VisitAlert.objects.filter(visit__family__partnership=partnership, fired_at__gte=start, fired_at__lt=end,
+                                       step__in=ALARM_STEPS).order_by()
     counts = alarms.aggregate(n=Count("id"), acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
                               emergency=Count("id", filter=Q(step=ChainStep.EMERGENCY)),
                               help=Count("id", filter=Q(step=ChainStep.HELP)))

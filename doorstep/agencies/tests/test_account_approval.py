@@ -236,3 +236,26 @@ def test_a_power_to_read_more_that_an_administrator_grants_is_held_until_a_manag
     worker.refresh_from_db()
     assert getattr(worker, power) and worker.awaiting_approval
     assert worker.approvals.get().state == ApprovalState.REQUESTED
+
+
+def test_issue_21_only_the_board_chair_of_the_agencys_partnership_decides_for_an_agency_without_a_manager(
+        world, admin_client, client):
+    """Health works in no partnership, so in the deployment's default one, whose Board chair is the world's: the
+    Board chair of another partnership neither sees the account waiting nor decides it."""
+    from doorstep.agencies.selectors import account_approvals_for
+    from doorstep.partnerships.services import partnership_create
+    from doorstep.testing.factories import ProfessionalFactory
+
+    other = ProfessionalFactory(username="mk.chair", agency=None, role=Role.BOARD_CHAIR)
+    partnership_create(by=world.users["administrator"], name="Milton Keynes Partnership", nation="england-wales",
+                       preset="milton-keynes", board_chairs=[other])
+    manager = Professional.objects.get(pk=world.users["involved_manager"].pk)
+    manager.phone = "01632 960999"
+    services.professional_save_by_administrator(by=world.users["administrator"], professional=manager)
+    approval = _add_on_the_admin_site(admin_client, world).approvals.get()
+    assert services.account_approvers(approval=approval) == [world.users["board_chair"]]
+    assert list(account_approvals_for(professional=other)) == []
+    client.force_login(other)
+    assert "New Worker" not in client.get(reverse("agencies:accounts")).content.decode()
+    with pytest.raises(services.PermissionDenied):
+        services.account_approve(by=other, approval=approval)

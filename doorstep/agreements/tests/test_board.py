@@ -28,10 +28,10 @@ def test_board_figures(world, client, settings):
                                      occurred_at=timezone.now())
     held(world, days_ago=3, health_and_safety_discussed=False)
     start, end = quarter_so_far().bounds()
-    agreements = _figures(agreements_figures(start=start, end=end))
+    agreements = _figures(agreements_figures(start=start, end=end, partnership=world.family.partnership))
     assert agreements == {"agreements_made": 1, "agreements_signed": 0, "agreements_refused": 0,
                           "agreements_breaches": 1}
-    supervision = _figures(supervision_figures(start=start, end=end))
+    supervision = _figures(supervision_figures(start=start, end=end, partnership=world.family.partnership))
     assert supervision["supervision_held"] == 1 and supervision["supervision_workers"] == 1
     assert supervision["supervision_safety"] == 0 and supervision["supervision_cancelled"] == 0
     assert supervision["supervision_per_worker"] == 1.0

@@ -2,7 +2,8 @@ from doorstep.testing.access import BOARD_READERS, EVERYONE, NOBODY, SIGNED_IN, 
 
 ROUTES = [
     Route("home", SIGNED_IN),
-    # OVR-2 (issue 19): the Board's report, its downloads and its API.
+    # OVR-2 (issue 19): the Board's report, its downloads and its API. Issue 21: the world's Board chair and analyst
+    # read the world's (default) partnership's; another partnership's is refused to them (core/tests/test_board.py).
     Route("board_report", BOARD_READERS),
     Route("board_report_csv", BOARD_READERS),
     Route("board_report_pdf", BOARD_READERS),

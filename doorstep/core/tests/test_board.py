@@ -3,7 +3,8 @@ the downloads, the API, who may read it, the audit and the number of queries."""
 
 import itertools
 import random
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -95,7 +96,7 @@ def test_periods():
 @pytest.fixture
 def nine_held(monkeypatch):
     """A section whose figures are known, through the real report: 9 meetings held, 7 in time, 2 late."""
-    def section(*, start, end):
+    def section(*, start, end, partnership):
         return [Table("held", "Meetings held", [Figure("in_time", "In time", 7), Figure("late", "Late", 2)],
                       Figure("held", "Held", 9))]
     monkeypatch.setattr(board, "BOARD_FIGURES", [section])
@@ -189,3 +190,220 @@ def test_the_report_costs_the_same_queries_whatever_the_data(world, client):
     with CaptureQueriesContext(connection) as more:
         client.get(url)
     assert len(more) == len(few) <= 60
+
+
+# --- Issue 21: the Board's report is of one partnership; a Board chair sees their partnership only -----------------
+
+@dataclass
+class Second:
+    partnership: object
+    chair: object
+    analyst: object
+    worker: object
+    family: object
+    parent: object
+
+
+@pytest.fixture
+def second(world) -> Second:
+    """A second partnership (Milton Keynes, England) with its own agency, family, Board chair and analyst, made by the
+    world's deployment administrator through the real services; the world's own is the default partnership."""
+    from doorstep.agencies.models import AgencyKind, Role
+    from doorstep.families import services as family_services
+    from doorstep.families.models import MemberRole
+    from doorstep.partnerships.services import partnership_create
+    from doorstep.testing.factories import AgencyFactory, ProfessionalFactory
+
+    agency = AgencyFactory(name="Keynes Health", kind=AgencyKind.HEALTH)
+    manager = ProfessionalFactory(username="mk.manager", agency=agency, role=Role.MANAGER)
+    worker = ProfessionalFactory(username="mk.worker", agency=agency, line_manager=manager)
+    chair = ProfessionalFactory(username="mk.chair", agency=None, role=Role.BOARD_CHAIR)
+    analyst = ProfessionalFactory(username="mk.analyst", agency=None, role=Role.ANALYST)
+    partnership = partnership_create(by=world.users["administrator"], name="Milton Keynes Partnership",
+                                     name_cy="Partneriaeth Milton Keynes", nation="england-wales",
+                                     preset="milton-keynes", agencies=[agency], board_chairs=[chair],
+                                     analysts=[analyst])
+    family = family_services.family_create(by=worker, name="Keynes household", reason="Missed health appointments",
+                                           line1="2 Silbury Boulevard", town="Milton Keynes", postcode="MK9 2AB")
+    assert family.partnership_id == partnership.pk
+    parent = family_services.person_add(family=family, by=worker, role=MemberRole.PARENT, given_name="Dana",
+                                        family_name="Keynes", date_of_birth=date(1988, 2, 3))
+    return Second(partnership, chair, analyst, worker, family, parent)
+
+
+def _markers_in_both(world, second: Second) -> None:
+    """Six violence markers in the world's partnership, seven weapons markers in the second: the counts differ."""
+    for __ in range(6):
+        raise_marker(world, category=MarkerCategory.VIOLENCE)
+    for __ in range(7):
+        _raise_in(second)
+
+
+def _raise_in(second: Second):
+    from doorstep.markers import services as marker_services
+
+    return marker_services.marker_raise(
+        family=second.family, by=second.worker, person=second.parent, category=MarkerCategory.WEAPONS,
+        nature="Showed a knife at the door.", advice="Police escort.", source="Visit of 2 June",
+        review_date=timezone.localdate() + timedelta(days=180))
+
+
+def _markers(body: dict) -> dict:
+    table = next(t for t in body["tables"] if t["key"] == "markers_raised")
+    return {r["key"]: r["current"]["shown"] for r in table["rows"]}
+
+
+def test_issue_21_each_board_chair_and_analyst_sees_only_their_own_partnerships_figures(world, client, second):
+    _markers_in_both(world, second)
+    for position in (world.users["board_chair"], world.users["analyst"]):
+        client.force_login(position)
+        body = client.get("/api/v1/board/report/").json()
+        assert body["partnership"]["name"] == "Local safeguarding partnership"
+        markers = _markers(body)
+        assert markers["markers_raised"] == "6" and markers["markers_weapons"] == "fewer than 5"
+    for position in (second.chair, second.analyst):
+        client.force_login(position)
+        body = client.get("/api/v1/board/report/").json()
+        assert body["partnership"] == {"id": second.partnership.pk, "name": "Milton Keynes Partnership"}
+        markers = _markers(body)
+        assert markers["markers_raised"] == "7" and markers["markers_violence"] == "fewer than 5"
+        html = client.get(reverse("board_report")).content.decode()
+        assert "Milton Keynes Partnership" in html and "Figures for the partnership Milton Keynes Partnership" in html
+        assert "Local safeguarding partnership" not in html
+
+
+def test_issue_21_another_partnerships_report_is_refused_on_the_page_csv_pdf_and_api(world, client, second):
+    _markers_in_both(world, second)
+    for position, other in ((world.users["board_chair"], second.partnership.pk),
+                            (world.users["analyst"], second.partnership.pk),
+                            (second.chair, world.family.partnership_id),
+                            (second.analyst, world.family.partnership_id)):
+        client.force_login(position)
+        for asked in (other, "abc", 999999):
+            query = f"?partnership={asked}"
+            page = client.get(reverse("board_report") + query)
+            assert page.status_code == 403
+            assert "You do not read the Board&#x27;s report of this partnership" in page.content.decode()
+            assert client.get(reverse("board_report_csv") + query).status_code == 403
+            assert client.get(reverse("board_report_pdf") + query).status_code == 403
+            api = client.get("/api/v1/board/report/" + query)
+            assert api.status_code == 403 and "You do not read the Board's report of this partnership" in api.json()[
+                "detail"]
+    assert not AuditEvent.objects.filter(object_type="board.report").exists()
+
+
+def test_issue_21_a_board_chair_or_analyst_of_no_partnership_is_told_why(world, client):
+    from doorstep.agencies.models import Role
+    from doorstep.testing.factories import ProfessionalFactory
+
+    for role, message in ((Role.BOARD_CHAIR, "You are not the Board chair of any partnership: ask the deployment's "
+                                             "administrator to add you to one"),
+                          (Role.ANALYST, "You are not an analyst of any partnership: ask the deployment's "
+                                         "administrator to add you to one")):
+        client.force_login(ProfessionalFactory(agency=None, role=role))
+        escaped = message.replace("'", "&#x27;")
+        for url in (reverse("board_report"), reverse("board_report_csv"), reverse("board_report_pdf")):
+            response = client.get(url)
+            assert response.status_code == 403, url
+        assert escaped in client.get(reverse("board_report")).content.decode()
+        api = client.get("/api/v1/board/report/")
+        assert api.status_code == 403 and api.json()["detail"] == message
+        home = client.get(reverse("home"))
+        assert home.status_code == 200 and escaped in home.content.decode()
+        assert "Warning markers raised, by category" not in home.content.decode()
+    assert not AuditEvent.objects.filter(object_type="board.report").exists()
+
+
+def test_issue_21_a_board_chair_of_two_partnerships_chooses_and_the_audit_names_it(world, client, second):
+    _markers_in_both(world, second)
+    chair = world.users["board_chair"]
+    second.partnership.board_chairs.add(chair)
+    client.force_login(chair)
+    html = client.get(reverse("board_report")).content.decode()
+    # Their first partnership by default, with a select of both.
+    assert '<select class="govuk-select" id="id_partnership" name="partnership">' in html
+    assert f'<option value="{second.partnership.pk}">Milton Keynes Partnership</option>' in html
+    assert "Figures for the partnership Local safeguarding partnership" in html
+    body = client.get(f"/api/v1/board/report/?partnership={second.partnership.pk}").json()
+    assert _markers(body)["markers_raised"] == "7"
+    query = f"?partnership={second.partnership.pk}&from={quarter_of(timezone.localdate()).start.isoformat()}"
+    csv = client.get(reverse("board_report_csv") + query)
+    assert csv.status_code == 200 and f"board-report-{second.partnership.pk}-" in csv["Content-Disposition"]
+    assert '"Warning markers raised, by category",Warning markers raised,7,fewer than 5' in csv.content.decode(
+        ).splitlines()
+    pdf = client.get(reverse("board_report_pdf") + query)
+    assert "Milton Keynes Partnership" in tagged.text(pdf.content)
+    audited = AuditEvent.objects.filter(actor=chair, object_type="board.report").order_by("pk")
+    assert [a.object_id.split(":")[0] for a in audited] == [str(world.family.partnership_id)] + [
+        str(second.partnership.pk)] * 3
+    assert [a.action for a in audited] == [AuditAction.VIEW, AuditAction.VIEW, AuditAction.EXPORT, AuditAction.EXPORT]
+
+
+def test_issue_21_the_report_costs_the_same_queries_whatever_the_other_partnerships_data(
+        world, client, second, django_assert_max_num_queries):
+    client.force_login(world.users["board_chair"])
+    url = reverse("board_report")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _markers_in_both(world, second)
+    second.partnership.board_chairs.add(world.users["board_chair"])
+    with django_assert_max_num_queries(len(few)):
+        html = client.get(url).content.decode()
+    assert "Warning markers raised, by category" in html and len(few) <= 60
+
+
+def test_issue_21_the_report_in_welsh_names_the_partnership_in_welsh(world, client, second):
+    from django.conf import settings
+
+    from doorstep.core.tests.test_welsh import ALLOWED, _english_messages, english_found
+
+    _markers_in_both(world, second)
+    exact, patterns = _english_messages()
+    client.force_login(second.chair)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    for url in (reverse("board_report"), reverse("home")):
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200 and "Partneriaeth Milton Keynes" in html
+        assert "Milton Keynes Partnership" not in html
+        assert [t for t in english_found(html, exact, patterns) if t not in ALLOWED] == [], url
+    body = client.get("/api/v1/board/report/").json()
+    assert body["partnership"]["name"] == "Partneriaeth Milton Keynes"
+
+
+def test_issue_21_every_section_counts_only_its_own_partnerships_families(world, second):
+    """Records of the world's family (default partnership) in every kind the report counts: the second partnership's
+    figures stay at nothing in every section; the world's show them."""
+    from doorstep.agreements import services as agreement_services
+    from doorstep.agreements.tests.builders import issued
+    from doorstep.core.extensions import BOARD_FIGURES
+    from doorstep.engagement.models import Outcome
+    from doorstep.engagement.tests.helpers import record
+    from doorstep.meetings.tests import helpers as meetings
+    from doorstep.supervision.tests.builders import case
+
+    for __ in range(3):
+        record(world, outcome=Outcome.NO_ANSWER, ago=timedelta(hours=2))
+    raise_marker(world)
+    meetings.circulated(world, specialist=False)
+    version = issued(world)
+    agreement_services.agreement_breach_record(agreement=version.agreement, by=world.users["involved_practitioner"],
+                                               term=version.terms.filter(section="behaviour").first(), description="Missed the visit",
+                                               occurred_at=timezone.now())
+    case(world)
+    start, end = quarter_of(timezone.localdate()).bounds()
+
+    def values(partnership) -> dict:
+        found = {}
+        for section in BOARD_FIGURES:
+            for table in section(start=start, end=end, partnership=partnership):
+                for f in table.figures + ([table.total] if table.total else []):
+                    found[f.key] = f.value
+        return found
+
+    ours, theirs = values(world.family.partnership), values(second.partnership)
+    assert {k: v for k, v in theirs.items() if v not in (0, None)} == {}
+    for key in ("contacts", "contacts_defaulted", "markers_raised", "meetings_called", "minutes_circulated",
+                "escalations_raised", "agreements_made", "agreements_breaches", "supervision_held"):
+        assert ours[key] > 0, key

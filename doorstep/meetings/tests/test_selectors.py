@@ -10,6 +10,7 @@ from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.families.selectors import family_get_for, family_is_visible_to
 from doorstep.meetings import selectors, services
 from doorstep.meetings.models import MeetingKind, Response
+from doorstep.partnerships.models import Partnership
 from doorstep.testing.factories import ProfessionalFactory
 
 from . import helpers as h
@@ -124,7 +125,8 @@ def test_board_figures_count_marps_timeliness_outcomes_and_plans(world, time_mac
                           reason="x", starts_at=timezone.now() + timedelta(days=1), location="x")
     time_machine.move_to(timezone.now() + timedelta(days=9))
     today = timezone.localdate()
-    figures = selectors.board_figures(since=today - timedelta(days=30), until=today)
+    figures = selectors.board_figures(since=today - timedelta(days=30), until=today,
+                                      partnerships=Partnership.objects.filter(pk=world.family.partnership_id))
     assert figures["marp"] == {"called": 3, "held": 2, "cancelled": 1, "on_time": 1, "late": 0, "awaiting": 1,
                                "overdue": 1, "no_plan": 0}
     assert {row["label"]: row["n"] for row in figures["outcomes"]}["Continue: review and keep trying to engage the "

@@ -238,3 +238,48 @@ def test_an_administrator_sets_each_kinds_timescale_on_the_rule_settings_page_an
     html = client.get(reverse("meetings:call", args=[world.family.pk]) + "?kind=marp").content.decode()
     assert 'name="within_working_days" type="text" value="2"' in html
     assert "usually within 2 working days" in html
+
+
+def _chair_of_another_partnership(world):
+    """Issue 21: a second partnership with its own Board chair (and no family of the world's)."""
+    from doorstep.agencies.models import Role
+    from doorstep.partnerships.services import partnership_create
+    from doorstep.testing.factories import ProfessionalFactory
+
+    chair = ProfessionalFactory(username="mk.chair", agency=None, role=Role.BOARD_CHAIR)
+    partnership_create(by=world.users["administrator"], name="Milton Keynes Partnership", nation="england-wales",
+                       preset="milton-keynes", board_chairs=[chair])
+    return chair
+
+
+def test_issue_21_mtg_4_minutes_go_to_the_board_chair_of_the_familys_partnership_only(world, client):
+    from doorstep.meetings.models import MinutesRecipient, RecipientKind
+    from doorstep.notifications.models import Notification
+
+    other = _chair_of_another_partnership(world)
+    minutes = h.circulated(world)
+    board = MinutesRecipient.objects.filter(minutes=minutes, kind=RecipientKind.BOARD_CHAIR)
+    assert [r.recipient for r in board] == [world.users["board_chair"]]
+    assert not Notification.objects.filter(recipient=other).exists()
+    client.force_login(other)
+    assert client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).status_code == 404
+    page = client.get(reverse("meetings:board")).content.decode()
+    assert reverse("meetings:minutes", args=[minutes.meeting_id]) not in page
+    assert '<span class="govuk-heading-l govuk-!-margin-bottom-0 ds-numeric" id="marp-called">0</span>' in page
+    client.force_login(world.users["board_chair"])
+    page = client.get(reverse("meetings:board")).content.decode()
+    assert reverse("meetings:minutes", args=[minutes.meeting_id]) in page
+    assert '<span class="govuk-heading-l govuk-!-margin-bottom-0 ds-numeric" id="marp-called">1</span>' in page
+
+
+def test_issue_21_a_board_chair_who_no_longer_chairs_the_partnership_reads_none_of_its_minutes(world, client):
+    minutes = h.circulated(world)
+    chair = world.users["board_chair"]
+    world.family.partnership.board_chairs.remove(chair)
+    client.force_login(chair)
+    assert client.get(reverse("meetings:minutes", args=[minutes.meeting_id])).status_code == 404
+    board = client.get(reverse("meetings:board"))
+    message = "You are not the Board chair of any partnership: ask the deployment&#x27;s administrator to add you to one"
+    assert board.status_code == 403 and message in board.content.decode()
+    home = client.get(reverse("home")).content.decode()
+    assert message in home and reverse("meetings:minutes", args=[minutes.meeting_id]) not in home

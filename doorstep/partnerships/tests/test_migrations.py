@@ -29,3 +29,19 @@ def test_existing_families_and_rule_settings_join_the_default_partnership(settin
         partnership=default)}
     assert (settings_["ESC-1"].enabled, settings_["ESC-1"].parameters) == (False, {"threshold": 6})
     assert settings_["ESC-8"].enabled is True and settings_["ESC-8"].parameters == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issue_21_a_deployment_with_only_its_default_partnership_keeps_its_board_report_readers():
+    apps, forward = migrated_back_to([("partnerships", "0002_default_partnership")])
+    Professional = apps.get_model("agencies", "Professional")
+    apps.get_model("partnerships", "Partnership").objects.get_or_create(
+        is_default=True, defaults={"name": "Local safeguarding partnership", "nation": "england-wales",
+                                   "preset": "all-five"})
+    chair = Professional.objects.create(username="old.chair", role="board_chair")
+    analyst = Professional.objects.create(username="old.analyst", role="analyst")
+    Professional.objects.create(username="worker", role="practitioner")
+    apps = forward()
+    default = apps.get_model("partnerships", "Partnership").objects.get(is_default=True)
+    assert list(default.board_chairs.values_list("pk", flat=True)) == [chair.pk]
+    assert list(default.analysts.values_list("pk", flat=True)) == [analyst.pk]

@@ -115,3 +115,24 @@ def test_a_family_with_no_partnership_is_refused(world):
     assert error.value.message_dict["partnership"] == ["Select a partnership your agency works in"]
     assert family_create(**values, partnership=second).partnership == second
     assert first.families.count() == 0
+
+
+def test_ovr_2_issue_21_a_partnerships_analysts_have_the_analyst_role_and_read_only_its_report(world):
+    from doorstep.partnerships.selectors import partnership_report_for, partnerships_reporting_to
+
+    with pytest.raises(ValidationError) as error:
+        _create(world, analysts=[world.users["board_chair"]])
+    assert error.value.message_dict == {"analysts": ["A partnership's analyst must have the partnership analyst role"]}
+    assert not Partnership.objects.filter(name="Milton Keynes").exists()  # nothing half-saved
+    analyst = ProfessionalFactory(username="mk.analyst", agency=None, role=Role.ANALYST)
+    partnership = _create(world, analysts=[analyst])
+    assert list(partnership.analysts.all()) == [analyst]
+    assert list(partnerships_reporting_to(analyst)) == [partnership]
+    assert partnership_report_for(professional=analyst) == partnership
+    # The world's analyst reads the world's (default) partnership only, and nobody else reads any.
+    assert list(partnerships_reporting_to(world.users["analyst"])) == [partnership_default()]
+    with pytest.raises(PermissionDenied) as refused:
+        partnership_report_for(professional=world.users["analyst"], partnership_id=partnership.pk)
+    assert "You do not read the Board's report of this partnership" in str(refused.value)
+    for role in ("involved_manager", "administrator"):
+        assert not partnerships_reporting_to(world.users[role]).exists()

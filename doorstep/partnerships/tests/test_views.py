@@ -109,3 +109,20 @@ def test_the_partnership_pages_run_the_same_queries_however_many_changes(world, 
                                   reason=f"Change {n}")
         Partnership.objects.create(name=f"Extra {n}", nation="scotland", preset=preset)
     assert [_queries(admin_client, url) for url in urls] == before
+
+
+def test_ovr_2_issue_21_the_create_form_takes_analysts_and_the_partnership_page_lists_its_report_readers(
+        world, admin_client):
+    analyst = world.users["analyst"]
+    response = admin_client.post(reverse("partnerships:create"), {
+        "name": "Milton Keynes", "nation": "england-wales", "preset": "milton-keynes",
+        "board_chairs": [world.users["board_chair"].pk], "analysts": [analyst.pk]})
+    created = Partnership.objects.get(name="Milton Keynes")
+    assert response.status_code == 302 and list(created.analysts.all()) == [analyst]
+    html = admin_client.get(reverse("partnerships:detail", args=[created.pk])).content.decode()
+    assert "Analysts" in html and str(analyst) in html and str(world.users["board_chair"]) in html
+    # Someone without the analyst role is not offered, and refused if sent (linked to the field, nothing saved).
+    html = admin_client.post(reverse("partnerships:create"), {
+        "name": "Elsewhere", "nation": "scotland", "preset": "bridgend",
+        "analysts": [world.users["involved_manager"].pk]}).content.decode()
+    assert 'href="#id_analysts' in html and not Partnership.objects.filter(name="Elsewhere").exists()

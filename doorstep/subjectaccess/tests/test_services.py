@@ -173,7 +173,7 @@ def test_rig_1_board_figures_count_received_on_time_and_extended(world):
     services.request_release(request=found, by=officer)
     today = timezone.localdate()
     start, end = Period(today, today).bounds()
-    (table,) = subject_access_figures(start=start, end=end)
+    (table,) = subject_access_figures(start=start, end=end, partnership=world.family.partnership)
     assert {f.key: f.value for f in table.figures} == {"sar_received": 1, "sar_on_time": 1, "sar_late": 0,
                                                        "sar_extended": 1}
 
