@@ -307,6 +307,7 @@ CASEFILE_PANELS = ExtensionPoint("case-file panels", CaseFilePanel, [
 
 # The case file's side column, on the sub page each panel names.
 CASEFILE_SIDE = ExtensionPoint("case-file side panels", CaseFilePanel, [
+    "doorstep.partnerships.casefile.partnership_panel",  # issue 21: its partnership and transfers
     "doorstep.escalations.home.protocol_steps_panel",
     "doorstep.engagement.casefile.defaulted_panel",
     "doorstep.markers.casefile.markers_side_panel",
