@@ -158,6 +158,7 @@ KEPT: dict[str, str] = {
     "families.Family.reference": "Doorstep's own number (DS-000123): the tombstone names it",
     "families.Family.name": "set to the reference by the service",
     "chronology.ChronologyEntry.source_type": "a model label",
+    "partnerships.FamilyTransfer.retimed": "action ids, rule ids and deadlines (issue 21)",
     "chronology.ChronologyEntry.source_id": "a row's id",
     "chronology.ChronologyEntry.tags": "codes (outcomes, behaviours) for the figures",
     "chronology.ChronologyExport.query": "the export rows are deleted",
