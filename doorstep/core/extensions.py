@@ -365,7 +365,7 @@ BOARD_FIGURES = ExtensionPoint("Board figures", BoardFigures, [
 # The demo region: agencies and families first; the escalation engine last, once every history exists.
 DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.agencies.demo.load",
-    "doorstep.partnerships.demo.load",  # issue 21: Afonwy, on the Cwm Taf protocol
+    "doorstep.partnerships.demo.load",  # issue 21: Afonwy (Cwm Taf) and Ouzel Valley (Milton Keynes)
     "doorstep.families.demo.load",
     "doorstep.escalations.demo.load",
     "doorstep.engagement.demo.load",
@@ -380,6 +380,7 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.recording.demo.load",  # RIG-2: a judgemental note with the family's account; a request to correct
     "doorstep.subjectaccess.demo.load",  # RIG-1: the Evans mother's subject access request
     "doorstep.escalations.demo.load_after_histories",
+    "doorstep.partnerships.demo.load_second_partnership",  # issue 21: its families, and a transfer to it
     "doorstep.oversight.demo.compute",  # OVR-1: the nightly job, once, so the signals show at once (reads escalations)
     "doorstep.oversight.demo.audit_round",  # OVR-1: health.manager's case-file audit round, after the signals
 ])

@@ -1,6 +1,7 @@
 """Writes of partnerships (issue 21): creating one (a deployment administrator), changing its protocol preset (with a
 reason, audited, ESC-12), and choosing a new family's partnership. Each writes its audit row in its transaction."""
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -151,6 +152,7 @@ def family_partnership_choose(*, by: Professional, partnership: Partnership | No
 
 # --- Transfers between partnerships (issue 21) ------------------------------------------------------------------
 
+MERGED_CLAUSE = re.compile(r"^\d{3} §")
 # Who may transfer: selectors.family_transfer_may.
 TRANSFER_REFUSED = gettext_lazy("Only a manager of an agency involved with the family that works in the new "
                                 "partnership, or an administrator of either partnership, transfers a family.")
@@ -221,7 +223,9 @@ def family_transfer(*, family, to_partnership: Partnership, by: Professional, re
             escalation.deadline = deadline_retime(trigger_date=escalation.trigger_date, deadline=before,
                                                   from_nation=from_partnership.nation, to_nation=to_partnership.nation)
         if escalation.rule_id in RULES:  # the clause of the family's new protocol (issue 21)
-            escalation.clause = preset.cite(escalation.rule_id, RULES[escalation.rule_id].clause)
+            # A clause of the merged set ("001 §5.1.10") says which of a rule's clauses it was raised under.
+            merged = escalation.clause if MERGED_CLAUSE.match(escalation.clause) else RULES[escalation.rule_id].clause
+            escalation.clause = preset.cite(escalation.rule_id, merged)
         escalation.save(update_fields=["deadline", "clause", "updated_at"])
         retimed.append({"escalation": escalation.pk, "rule": escalation.rule_id,
                         "before": before.isoformat() if before else None,
