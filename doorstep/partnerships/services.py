@@ -156,8 +156,8 @@ MERGED_CLAUSE = re.compile(r"^\d{3} §")
 # Who may transfer: selectors.family_transfer_may.
 TRANSFER_REFUSED = gettext_lazy("Only a manager of an agency involved with the family that works in the new "
                                 "partnership, or an administrator of either partnership, transfers a family.")
-TRANSFERRED = Text(gettext_noop("Transferred from %(from)s to %(to)s: %(count)s open actions moved with the family, "
-                                "re-timed to the new partnership's calendar"))
+TRANSFERRED = Text(gettext_noop("Transferred from %(from)s to %(to)s. Open actions moved with the family, re-timed "
+                                "to the new partnership's calendar: %(count)s"))
 TRANSFER_AUDITED = Text(gettext_noop("Transferred the family from %(from)s to %(to)s"))
 ACTION_RETIMED = Text(gettext_noop("Moved with the family from %(from)s to %(to)s: deadline %(before)s, now "
                                    "%(after)s (%(days)s working days from the trigger in the new partnership's "

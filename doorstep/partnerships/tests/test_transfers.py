@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from doorstep.agencies.models import Agency, Role
 from doorstep.audit.models import AuditAction, AuditEvent
@@ -106,8 +106,11 @@ def test_issue_21_a_transfer_moves_open_actions_re_timed_and_keeps_the_history(w
     entry = ChronologyEntry.objects.get(family=family, source_type="partnerships.FamilyTransfer")
     assert entry.significant and entry.kind == EntryKind.FAMILY
     assert entry.summary_shown == (
-        "Transferred from Local safeguarding partnership to Loch Ard: 2 open actions moved with the family, re-timed "
-        "to the new partnership's calendar")
+        "Transferred from Local safeguarding partnership to Loch Ard. Open actions moved with the family, re-timed "
+        "to the new partnership's calendar: 2")
+    with translation.override("cy"):  # a stored sentence, read in the reader's language (issue 14)
+        assert entry.summary_shown.startswith("Trosglwyddwyd o Partneriaeth ddiogelu leol i Loch Ard.")
+        assert event.note_shown.startswith("Symudwyd gyda'r teulu o Partneriaeth ddiogelu leol i Loch Ard")
     audit = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="families.Family",
                                    object_id=str(family.pk), actor=manager)
     assert audit.reason == "The family moved to Callander" and "Loch Ard" in audit.summary
