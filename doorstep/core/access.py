@@ -177,7 +177,7 @@ def family_get_for(*, professional, family_id: int, purpose: str = "case file", 
     # Issue 15: whether the professional's agency is involved comes with the family (one query, not two more).
     family = (
         families_visible_to(professional=professional)
-        .select_related("overall_lead", "overall_lead__agency")
+        .select_related("overall_lead", "overall_lead__agency", "partnership")  # issue 21: its protocol
         .annotate(agency_involved=Exists(_involved(professional)))
         .filter(pk=family_id)
         .first()

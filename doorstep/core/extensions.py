@@ -309,6 +309,7 @@ CASEFILE_PANELS = ExtensionPoint("case-file panels", CaseFilePanel, [
 
 # The case file's side column, on the sub page each panel names.
 CASEFILE_SIDE = ExtensionPoint("case-file side panels", CaseFilePanel, [
+    "doorstep.partnerships.casefile.partnership_panel",  # issue 21: its partnership and transfers
     "doorstep.escalations.home.protocol_steps_panel",
     "doorstep.engagement.casefile.defaulted_panel",
     "doorstep.markers.casefile.markers_side_panel",
@@ -366,7 +367,7 @@ BOARD_FIGURES = ExtensionPoint("Board figures", BoardFigures, [
 # The demo region: agencies and families first; the escalation engine last, once every history exists.
 DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.agencies.demo.load",
-    "doorstep.partnerships.demo.load",  # issue 21: Afonwy, on the Cwm Taf protocol
+    "doorstep.partnerships.demo.load",  # issue 21: Afonwy (Cwm Taf) and Ouzel Valley (Milton Keynes)
     "doorstep.families.demo.load",
     "doorstep.escalations.demo.load",
     "doorstep.engagement.demo.load",
@@ -381,6 +382,7 @@ DEMO_LOADERS = ExtensionPoint("demo loaders", DemoLoader, [
     "doorstep.recording.demo.load",  # RIG-2: a judgemental note with the family's account; a request to correct
     "doorstep.subjectaccess.demo.load",  # RIG-1: the Evans mother's subject access request
     "doorstep.escalations.demo.load_after_histories",
+    "doorstep.partnerships.demo.load_second_partnership",  # issue 21: its families, and a transfer to it
     "doorstep.oversight.demo.compute",  # OVR-1: the nightly job, once, so the signals show at once (reads escalations)
     "doorstep.oversight.demo.audit_round",  # OVR-1: health.manager's case-file audit round, after the signals
 ])

@@ -147,6 +147,7 @@ class EscalationEvent(models.Model):
         "cancelled": _("Cancelled"),
         "overdue": _("Overdue: escalated to the manager"),
         "resolved": _("Resolved"),
+        "transferred": _("Moved to another partnership"),  # issue 21: re-timed to its calendar
     }
 
     @property

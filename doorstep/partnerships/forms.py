@@ -52,3 +52,23 @@ class PresetChangeForm(GovukForm):
     reason = forms.CharField(label=_("Why the partnership's protocol is changing"), widget=forms.Textarea,
                              max_length=2000, help_text=_("Recorded with the change in the audit log."),
                              error_messages={"required": _("Enter why the partnership's protocol is changing")})
+
+
+class FamilyTransferForm(GovukForm):
+    """Issue 21: a family moves to another partnership, with a reason; its open actions move with it."""
+
+    to_partnership = forms.ModelChoiceField(
+        label=_("Partnership the family is transferring to"), queryset=None, widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Select the partnership the family is transferring to"),
+                        "invalid_choice": _("Select the partnership the family is transferring to")})
+    reason = forms.CharField(label=_("Why the family is transferring"), widget=forms.Textarea, max_length=2000,
+                             help_text=_("For example, the family has moved into the other partnership's area. "
+                                         "Recorded in the chronology and the audit log."),
+                             error_messages={"required": _("Enter why the family is transferring to another "
+                                                           "partnership")})
+
+    def __init__(self, *args, destinations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_partnership"].queryset = destinations
+        self.fields["to_partnership"].label_from_instance = lambda p: f"{p.display_name} ({p.protocol.name})"

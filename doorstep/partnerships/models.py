@@ -8,6 +8,8 @@ settings of the family's partnership (escalations.RuleSetting.partnership) and c
 - `Partnership`: the record; created by a deployment administrator (an administrator who administers no
   partnership), or by the data migration from the deployment's settings (`is_default`).
 - `PresetChange`: every change of a partnership's preset, with who, when and why (ESC-12, P-3).
+- `FamilyTransfer`: a family's move from one partnership to another, with who, when, why and each open action's
+  deadline before and after it was re-timed to the new partnership's calendar (issue 21).
 """
 
 from django.conf import settings
@@ -101,3 +103,23 @@ class PresetChange(models.Model):
     @property
     def after_name(self) -> str:
         return str(PRESETS[self.after].name) if self.after in PRESETS else self.after
+
+
+class FamilyTransfer(models.Model):
+    """Issue 21: a family changes partnership only by a recorded transfer that keeps the history: its contacts and
+    chronology stay as they are; its open actions move with it, re-timed to the new partnership's nation (`retimed`:
+    one {"escalation": id, "before": iso, "after": iso} per open action with a deadline)."""
+
+    family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="transfers")
+    from_partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="transfers_out")
+    to_partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="transfers_in")
+    transferred_at = models.DateTimeField(_("transferred on"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("why the family is transferring"))
+    retimed = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-transferred_at", "-id"]
+        indexes = [models.Index(fields=["family", "-transferred_at"], name="family_transfer_history"),
+                   models.Index(fields=["to_partnership", "-transferred_at"], name="transfer_in_partnership"),
+                   models.Index(fields=["from_partnership", "-transferred_at"], name="transfer_out_partnership")]

@@ -113,3 +113,41 @@ def partnership_report_for(*, professional, partnership_id=None) -> Partnership:
         if str(partnership.pk) == str(partnership_id).strip():
             return partnership
     raise PermissionDenied(_("You do not read the Board's report of this partnership: choose one of yours."))
+# --- Transfers between partnerships (issue 21) ------------------------------------------------------------------
+# Who may transfer a family: a manager of an agency involved with the family (an open involvement) whose agency
+# works in the destination partnership (they answer for the move and keep working the family there), or an
+# administrator of the family's partnership or of the destination (a deployment administrator administers every
+# one). Practitioners ask their manager; nobody else may, and is refused with PermissionDenied.
+
+def family_transfer_may_open(*, professional, family) -> bool:
+    """Whether the professional may see the transfer form for this family (the destination is checked on submit)."""
+    from doorstep.families.models import Involvement
+
+    if getattr(professional, "is_manager", False) and professional.agency_id is not None:
+        return Involvement.objects.filter(family_id=family.pk, agency_id=professional.agency_id,
+                                          ended_on__isnull=True).exists()
+    # An administrator (who reads no case file: the service, e.g. the demo's loader or a shell) is checked against
+    # both partnerships in family_transfer_may.
+    return getattr(professional, "is_administrator", False)
+
+
+def family_transfer_may(*, professional, family, to_partnership: Partnership) -> bool:
+    """The transfer rule above, for one destination."""
+    if getattr(professional, "is_administrator", False):
+        return (partnership_may_manage(professional=professional, partnership=family.partnership)
+                or partnership_may_manage(professional=professional, partnership=to_partnership))
+    return (family_transfer_may_open(professional=professional, family=family)
+            and to_partnership.agencies.filter(pk=professional.agency_id).exists())
+
+
+def transfer_destinations(*, family) -> QuerySet:
+    """The partnerships a family may move to: every other one."""
+    return Partnership.objects.exclude(pk=family.partnership_id)
+
+
+def family_transfers(*, family) -> list:
+    """The family's transfers, newest first, with both partnerships and who transferred (one query)."""
+    from .models import FamilyTransfer
+
+    return list(FamilyTransfer.objects.filter(family=family)
+                .select_related("from_partnership", "to_partnership", "by"))

@@ -1,23 +1,27 @@
 """Writes of partnerships (issue 21): creating one (a deployment administrator), changing its protocol preset (with a
 reason, audited, ESC-12), and choosing a new family's partnership. Each writes its audit row in its transaction."""
 
+import re
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from doorstep.agencies.models import Professional, Role
 from doorstep.audit.models import AuditAction
 from doorstep.audit.services import audit_record
-from doorstep.core.texts import Text
+from doorstep.core.texts import Text, text_store
 
-from .models import DEFAULT_NAME, DEFAULT_NAME_CY, Nation, Partnership, PresetChange
+from .models import DEFAULT_NAME, DEFAULT_NAME_CY, FamilyTransfer, Nation, Partnership, PresetChange
 from .presets import ALL_FIVE, PRESETS
-from .selectors import is_deployment_administrator, partnership_may_manage, partnerships_of_agency
+from .selectors import (
+    family_transfer_may, family_transfer_may_open, is_deployment_administrator, partnership_may_manage, partnerships_of_agency,
+)
 
 
 def preset_apply(*, partnership: Partnership, by: Professional | None) -> None:
@@ -149,3 +153,112 @@ def family_partnership_choose(*, by: Professional, partnership: Partnership | No
         return candidates[0]
     raise ValidationError({"partnership": _("Select which partnership the family belongs to: every family belongs "
                                             "to exactly one")})
+
+
+# --- Transfers between partnerships (issue 21) ------------------------------------------------------------------
+
+MERGED_CLAUSE = re.compile(r"^\d{3} §")
+# Who may transfer: selectors.family_transfer_may.
+TRANSFER_REFUSED = gettext_lazy("Only a manager of an agency involved with the family that works in the new "
+                                "partnership, or an administrator of either partnership, transfers a family.")
+TRANSFERRED = Text(gettext_noop("Transferred from %(from)s to %(to)s. Open actions moved with the family, re-timed "
+                                "to the new partnership's calendar: %(count)s"))
+TRANSFER_AUDITED = Text(gettext_noop("Transferred the family from %(from)s to %(to)s"))
+ACTION_RETIMED = Text(gettext_noop("Moved with the family from %(from)s to %(to)s: deadline %(before)s, now "
+                                   "%(after)s (%(days)s working days from the trigger in the new partnership's "
+                                   "calendar)"))
+
+
+def deadline_retime(*, trigger_date, deadline: datetime, from_nation: str, to_nation: str) -> datetime:
+    """An open action's deadline in another nation's calendar (issue 21). The engine counted it as N working days
+    from the trigger (day 0) in the old nation, due by the end of the Nth day (core/workingdays.py); the same N
+    working days are counted again in the new nation, keeping the time of day. A deadline that does not fall on a
+    working day of the old nation was not a working-day count (calendar days, a month) and is kept as it is."""
+    from doorstep.core.workingdays import add_working_days, is_working_day, local_date, working_days_between
+
+    old_day = local_date(deadline)
+    if from_nation == to_nation or old_day < trigger_date or not is_working_day(old_day, from_nation):
+        return deadline
+    days = working_days_between(trigger_date, old_day, from_nation)
+    new_day = add_working_days(trigger_date, days, to_nation)
+    local = timezone.localtime(deadline, timezone.get_default_timezone())
+    return timezone.make_aware(datetime.combine(new_day, local.time()), timezone.get_default_timezone())
+
+
+@transaction.atomic
+def family_transfer(*, family, to_partnership: Partnership, by: Professional, reason: str) -> FamilyTransfer:
+    """Move a family to another partnership (issue 21): changed only by this recorded transfer, which keeps the
+    history. Contacts and chronology are untouched; every open action (ACTIVE_STATES) stays open, moves with the
+    family and is re-timed to the new partnership's calendar (deadline_retime), each with an event in its history
+    and its clause cited in the new protocol; the chronology says so (significant) and the audit row has the reason.
+    The new protocol's rules are not evaluated here: the family's check is made due now, so the next sweep
+    (escalations/scheduled.py, minutes away) evaluates them, outside the transfer's transaction."""
+    from doorstep.chronology.models import EntryKind
+    from doorstep.chronology.services import chronology_record
+    from doorstep.core.workingdays import local_date
+    from doorstep.escalations.models import ACTIVE_STATES, Escalation, EscalationEvent, FamilyCheck
+    from doorstep.escalations.rules import RULES
+    from doorstep.families.models import Family
+
+    family = Family.objects.select_for_update().select_related("partnership").get(pk=family.pk)
+    from_partnership = family.partnership
+    if not family_transfer_may_open(professional=by, family=family):
+        raise PermissionDenied(TRANSFER_REFUSED)
+    errors = {}
+    if to_partnership is None:
+        errors["to_partnership"] = _("Select the partnership the family is transferring to")
+    elif to_partnership.pk == from_partnership.pk:
+        errors["to_partnership"] = _("The family already belongs to %(name)s: select another partnership") % {
+            "name": from_partnership.display_name}
+    if not (reason or "").strip():
+        errors["reason"] = _("Enter why the family is transferring to another partnership")
+    if errors:
+        raise ValidationError(errors)
+    if not family_transfer_may(professional=by, family=family, to_partnership=to_partnership):
+        raise PermissionDenied(TRANSFER_REFUSED)
+
+    now = timezone.now()
+    family.partnership = to_partnership
+    family.save(update_fields=["partnership"])
+    preset = PRESETS[to_partnership.preset]
+    retimed, events = [], []
+    for escalation in Escalation.objects.select_for_update().filter(family=family, state__in=ACTIVE_STATES):
+        before = escalation.deadline
+        if before is not None and escalation.trigger_date is not None:
+            escalation.deadline = deadline_retime(trigger_date=escalation.trigger_date, deadline=before,
+                                                  from_nation=from_partnership.nation, to_nation=to_partnership.nation)
+        if escalation.rule_id in RULES:  # the clause of the family's new protocol (issue 21)
+            # A clause of the merged set ("001 §5.1.10") says which of a rule's clauses it was raised under.
+            merged = escalation.clause if MERGED_CLAUSE.match(escalation.clause) else RULES[escalation.rule_id].clause
+            escalation.clause = preset.cite(escalation.rule_id, merged)
+        escalation.save(update_fields=["deadline", "clause", "updated_at"])
+        retimed.append({"escalation": escalation.pk, "rule": escalation.rule_id,
+                        "before": before.isoformat() if before else None,
+                        "after": escalation.deadline.isoformat() if escalation.deadline else None})
+        note = ACTION_RETIMED % {
+            "from": from_partnership.name_text, "to": to_partnership.name_text,
+            "before": local_date(before).isoformat() if before else "-",
+            "after": local_date(escalation.deadline).isoformat() if escalation.deadline else "-",
+            "days": _working_days(escalation, to_partnership.nation)}
+        events.append(EscalationEvent(escalation=escalation, by=by, action="transferred",
+                                      **dict(zip(("note", "note_text"), text_store(note), strict=True))))
+    EscalationEvent.objects.bulk_create(events)
+    transfer = FamilyTransfer.objects.create(family=family, from_partnership=from_partnership,
+                                             to_partnership=to_partnership, by=by, reason=reason.strip(),
+                                             retimed=retimed)
+    # The new protocol's rules at the next sweep (the engine's due row, made if the family has none yet).
+    FamilyCheck.objects.update_or_create(family=family, defaults={"due_at": now})
+    names = {"from": from_partnership.name_text, "to": to_partnership.name_text}
+    chronology_record(family=family, kind=EntryKind.FAMILY, occurred_at=now, by=by, source=transfer,
+                      significant=True, summary=TRANSFERRED % {**names, "count": len(retimed)})
+    audit_record(actor=by, action=AuditAction.UPDATE, obj=family, family=family, summary=TRANSFER_AUDITED % names,
+                 reason=reason.strip())
+    return transfer
+
+
+def _working_days(escalation, nation: str) -> int:
+    from doorstep.core.workingdays import local_date, working_days_between
+
+    if escalation.deadline is None or escalation.trigger_date is None:
+        return 0
+    return working_days_between(escalation.trigger_date, local_date(escalation.deadline), nation)

@@ -11,15 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from doorstep.core.access import family_get_for
 from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.escalations import services as rule_services
 from doorstep.escalations.forms import RuleSettingsForm
-from doorstep.escalations.models import RuleSettingChange
+from doorstep.escalations.models import ACTIVE_STATES, Escalation, RuleSettingChange
 from doorstep.escalations.rules import RULES, rule_sort_key
 
 from . import selectors, services
-from .forms import PartnershipCreateForm, PresetChangeForm
+from .forms import FamilyTransferForm, PartnershipCreateForm, PresetChangeForm
 from .models import PresetChange
 
 
@@ -104,3 +105,25 @@ def rule_edit(request, partnership_id: int, rule_id: str):
     return render(request, "partnerships/rule_edit.html", {
         "form": form, "definition": definition, "changes": changes, "partnership": partnership,
         "clause": partnership.protocol.cite(rule_id, definition.clause)})
+
+
+@login_required
+def transfer(request, family_id: int):
+    """Issue 21: transfer a family to another partnership (GET the form, POST it). A manager of an involved agency
+    (or an administrator of the partnership, through the API) sees it; the destination is checked by the service."""
+    family = family_get_for(professional=request.user, family_id=family_id,
+                            purpose="transfer to another partnership", write=True)
+    if not selectors.family_transfer_may_open(professional=request.user, family=family):
+        raise PermissionDenied(services.TRANSFER_REFUSED)
+    form = FamilyTransferForm(form_data(request), destinations=selectors.transfer_destinations(family=family))
+    if request.method == "POST" and form.is_valid():
+        done = run_service(form, lambda: services.family_transfer(
+            family=family, to_partnership=form.cleaned_data["to_partnership"], by=request.user,
+            reason=form.cleaned_data["reason"]))
+        if done:
+            messages.success(request, _("The family now belongs to %(name)s. Its open actions moved with it.") % {
+                "name": done.to_partnership.display_name})
+            return redirect("families:detail", family_id=family.pk)
+    open_actions = Escalation.objects.filter(family=family, state__in=ACTIVE_STATES).count()
+    return render(request, "partnerships/transfer.html", {
+        "form": form, "family": family, "partnership": family.partnership, "open_actions": open_actions})

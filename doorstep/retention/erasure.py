@@ -36,6 +36,7 @@ from doorstep.meetings.models import (
 )
 from doorstep.notifications.models import Notification
 from doorstep.oversight.models import AuditAnswer, AuditedFamily, DriftSignal, OversightCheck, VisitDiscrepancy
+from doorstep.partnerships.models import FamilyTransfer
 from doorstep.recording.models import CorrectionRequest
 from doorstep.subjectaccess.models import Consultation, DisclosureItem, Redaction, SubjectAccessRequest
 from doorstep.supervision.models import CaseDiscussion, SupervisionActionPlan, SupervisionDecision
@@ -90,6 +91,8 @@ PLAN: tuple[Scrub, ...] = (
     Scrub(NonComplianceFinding, "family", {"evidence": "", "concerns": ""}),
     Scrub(ClosureStep, "family", {"person": "", "note": ""}),
     Scrub(FamilyCheck, "family", {"last_error": ""}),
+    # Issue 21: the transfer's partnerships, dates and re-timed deadlines stay (the Board's figures); why goes.
+    Scrub(FamilyTransfer, "family", {"reason": ""}),
     # incidents and warning markers
     Scrub(Incident, "family", {"location": "", "unknown_people": "", "motivation_detail": "", "police_reference": "",
                                "life_for_child": "", "account": "", "witnesses": "", "injury_details": "",
@@ -155,6 +158,7 @@ KEPT: dict[str, str] = {
     "families.Family.reference": "Doorstep's own number (DS-000123): the tombstone names it",
     "families.Family.name": "set to the reference by the service",
     "chronology.ChronologyEntry.source_type": "a model label",
+    "partnerships.FamilyTransfer.retimed": "action ids, rule ids and deadlines (issue 21)",
     "chronology.ChronologyEntry.source_id": "a row's id",
     "chronology.ChronologyEntry.tags": "codes (outcomes, behaviours) for the figures",
     "chronology.ChronologyExport.query": "the export rows are deleted",

@@ -286,7 +286,8 @@ def test_the_demo_region_is_the_partnership_afonwy_on_the_cwm_taf_protocol(demo,
 
     afonwy = Partnership.objects.get(name="Afonwy")
     assert (afonwy.nation, afonwy.preset, afonwy.is_default) == ("england-wales", "cwm-taf", True)
-    assert not Family.objects.exclude(partnership=afonwy).exists()
+    # Issue 21: every family but Ouzel Valley's (two opened there, one transferred there) is Afonwy's.
+    assert Family.objects.exclude(partnership=afonwy).count() == 3
     assert set(RuleSettingChange.objects.filter(partnership=afonwy).values_list("rule_id", flat=True)) >= {
         "ESC-1", "ESC-2", "ESC-8"}
     # Cwm Taf's own rules cite its clauses; the rules switched on again keep the merged set's.
@@ -296,6 +297,66 @@ def test_the_demo_region_is_the_partnership_afonwy_on_the_cwm_taf_protocol(demo,
     client.force_login(Professional.objects.get(username="admin.user"))
     html = client.get(reverse("partnerships:detail", args=[afonwy.pk])).content.decode()
     assert "Cwm Taf protocol" in html and "Afonwy" in html
+def test_issue_21_two_partnerships_with_their_presets_police_and_health_working_in_both(demo, client):
+    from doorstep.partnerships.models import Partnership
+
+    afonwy, ouzel = Partnership.objects.get(name="Afonwy"), Partnership.objects.get(name="Ouzel Valley")
+    assert (ouzel.nation, ouzel.preset) == ("england-wales", "milton-keynes")
+    assert [p.username for p in ouzel.board_chairs.all()] == ["board.chair.ouzel"]
+    assert [p.username for p in ouzel.administrators.all()] == ["admin.ouzel"]
+    assert [p.username for p in afonwy.board_chairs.all()] == ["board.chair"]
+    both = set(afonwy.agencies.all()) & set(ouzel.agencies.all())
+    assert {a.kind for a in both} == {"police", "health"} and set(ouzel.agencies.all()) == both
+    # The Ouzel Valley administrator manages their own partnership only.
+    client.force_login(Professional.objects.get(username="admin.ouzel"))
+    html = client.get(reverse("partnerships:list")).content.decode()
+    assert "Ouzel Valley" in html and "Afonwy" not in html
+    assert client.get(reverse("partnerships:detail", args=[afonwy.pk])).status_code == 403
+
+
+def test_issue_21_the_same_police_practitioner_sees_each_familys_own_protocols_clauses(demo, client):
+    """Done when: the same police practitioner works families in both partnerships and sees each family's own
+    protocol's clause numbers (on the action's page, "Rule ... from clause ...")."""
+    police = Professional.objects.get(username="police.practitioner")
+    client.force_login(police)
+    involved = Involvement.objects.filter(agency=police.agency, ended_on__isnull=True).values("family")
+    seen = {}
+    for name, citation in (("Afonwy", "Cwm Taf protocol"), ("Ouzel Valley", "Milton Keynes procedures")):
+        action = (Escalation.objects.filter(family__in=involved, family__partnership__name=name,
+                                            state__in=[EscalationState.OPEN, EscalationState.ACKNOWLEDGED],
+                                            clause__startswith=citation).order_by("pk").first())
+        assert action is not None, name
+        html = client.get(reverse("escalations:detail", args=[action.pk])).content.decode()
+        assert action.clause in html, name
+        assert client.get(reverse("families:detail", args=[action.family_id])).status_code == 200
+        seen[name] = action.clause
+    assert seen["Afonwy"].startswith("Cwm Taf protocol ")
+    assert seen["Ouzel Valley"].startswith("Milton Keynes procedures 5.1.")
+    # police.practitioner's own action in Ouzel Valley: the Milton Keynes access rule (ESC-3, 001 §5.1.9.1).
+    assert Escalation.objects.filter(owner=police, family__partnership__name="Ouzel Valley", rule_id="ESC-3",
+                                     clause="Milton Keynes procedures 5.1.9.1").exists()
+
+
+def test_issue_21_an_afonwy_family_transferred_to_ouzel_valley_keeps_its_history_and_open_actions(demo, client):
+    from doorstep.partnerships.models import FamilyTransfer
+
+    transfer = FamilyTransfer.objects.select_related("family", "from_partnership", "to_partnership").get()
+    family = transfer.family
+    assert (transfer.from_partnership.name, transfer.to_partnership.name, family.partnership.name) == (
+        "Afonwy", "Ouzel Valley", "Ouzel Valley")
+    assert transfer.by.username == "health.manager" and transfer.retimed
+    entry = ChronologyEntry.objects.get(family=family, source_type="partnerships.FamilyTransfer")
+    assert entry.significant and "Transferred from Afonwy to Ouzel Valley" in entry.summary_shown
+    assert ChronologyEntry.objects.filter(family=family, kind=EntryKind.CONTACT).exists()  # history kept
+    moved = Escalation.objects.filter(pk__in=[row["escalation"] for row in transfer.retimed])
+    assert moved.exists() and all(e.state in (EscalationState.OPEN, EscalationState.ACKNOWLEDGED) for e in moved)
+    assert all(e.events.filter(action="transferred").exists() for e in moved)
+    assert moved.filter(clause__startswith="Milton Keynes procedures").exists()  # cites its new protocol
+    client.force_login(Professional.objects.get(username="health.manager"))
+    html = client.get(reverse("families:detail", args=[family.pk])).content.decode()
+    assert "Ouzel Valley" in html and "moved to Ouzelford" in html
+
+
 def test_health_managers_audit_round_of_5_finds_the_planted_drift_and_visit(demo, client):
     """OVR-1 (issue 19): the demo round, 5 families with drift or visit records to check, holds both planted
     families; its seed draws the same sample again; opened, each family's form shows what was planted beside it."""

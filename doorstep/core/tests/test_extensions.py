@@ -78,10 +78,12 @@ def test_the_order_is_the_declared_order_not_the_order_apps_load_in():
     # FLG-1: the risk to professionals is the first banner of every page of a family.
     assert next(iter(extensions.CASEFILE_BANNERS)).__name__ == "risk_banner"
     # The demo's escalation engine runs once every other capability has given the families their histories; then the
-    # nightly oversight job (OVR-1), which reads the escalations; then the case-file audit round, sampled by the signals.
-    assert [f"{f.__module__}.{f.__name__}" for f in extensions.DEMO_LOADERS][-3:] == [
-        "doorstep.escalations.demo.load_after_histories", "doorstep.oversight.demo.compute",
-        "doorstep.oversight.demo.audit_round"]
+    # second partnership's families, evaluated as they are recorded, and a family transferred with its open actions
+    # (issue 21); then the nightly oversight job (OVR-1), which reads the escalations; then the case-file audit
+    # round, sampled by the signals.
+    assert [f"{f.__module__}.{f.__name__}" for f in extensions.DEMO_LOADERS][-4:] == [
+        "doorstep.escalations.demo.load_after_histories", "doorstep.partnerships.demo.load_second_partnership",
+        "doorstep.oversight.demo.compute", "doorstep.oversight.demo.audit_round"]
     # The navigation is in the order the header has always shown it, whatever order the apps load in.
     assert [item.url_name for item in extensions.NAVIGATION] == [
         "home", "escalations:mine", "escalations:team", "families:search", "markers:address_check",
