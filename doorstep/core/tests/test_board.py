@@ -312,6 +312,13 @@ def test_issue_21_a_board_chair_or_analyst_of_no_partnership_is_told_why(world, 
         assert home.status_code == 200 and escaped in home.content.decode()
         assert "Warning markers raised, by category" not in home.content.decode()
     assert not AuditEvent.objects.filter(object_type="board.report").exists()
+    # In Welsh too.
+    from django.conf import settings
+
+    client.force_login(ProfessionalFactory(agency=None, role=Role.BOARD_CHAIR))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    assert "Nid chi yw cadeirydd Bwrdd unrhyw bartneriaeth" in client.get(reverse("home")).content.decode()
+    assert "Nid chi yw cadeirydd Bwrdd unrhyw bartneriaeth" in client.get(reverse("board_report")).content.decode()
 
 
 def test_issue_21_a_board_chair_of_two_partnerships_chooses_and_the_audit_names_it(world, client, second):
