@@ -1,6 +1,7 @@
 """The Board's report (OVR-2): the protocol's tracked actions raised in a period, met or missed, by rule. Two
-queries, whatever the number of families. Issue 21: the actions about the partnership's families only (an action about
-no family, such as a worker's supervision falling due, belongs to no partnership's figures)."""
+queries, whatever the number of families. Issue 21: the actions about the partnership's families, and those about no
+family: a warning marker's by the marker's family, others (a worker's supervision falling due) by whether their
+owner's agency works in the partnership."""
 
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from doorstep.core.board import MEDIAN_DAYS, Figure, Table, median
 from doorstep.partnerships.models import Partnership
+from doorstep.partnerships.selectors import works_in_partnership
 
 from .models import ACTIVE_STATES, Escalation, EscalationState
 
@@ -29,8 +31,12 @@ def _rule_order(rule_id: str):
 
 def escalations_figures(*, start: datetime, end: datetime, partnership: Partnership) -> list[Table]:
     now = timezone.now()
-    raised = Escalation.objects.filter(family__partnership=partnership, created_at__gte=start,
-                                       created_at__lt=end).order_by()
+    from doorstep.markers.board import marker_actions_of
+
+    # A warning marker's actions by its family; other actions about no family by their owner's agency.
+    ours = Q(family__partnership=partnership) | Q(family__isnull=True) & (marker_actions_of(partnership) | (
+        ~Q(source_type="markers.WarningMarker") & works_in_partnership(partnership, agency_field="owner__agency")))
+    raised = Escalation.objects.filter(ours, created_at__gte=start, created_at__lt=end).order_by()
     rows = {r["rule_id"]: r for r in raised.values("rule_id").annotate(
         raised=Count("id"), met=Count("id", filter=MET), missed=Count("id", filter=missed(now)))}
     rules = sorted(rows, key=_rule_order)

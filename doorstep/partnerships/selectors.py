@@ -53,6 +53,17 @@ def agencies_of_partnerships(partnerships: QuerySet) -> Q:
     return found
 
 
+def works_in_partnership(partnership: Partnership, *, agency_field: str) -> Q:
+    """A Q for records whose agency (`agency_field`, e.g. "supervisee__agency") works in the partnership, or in none
+    when it is the default partnership (where such an agency opens its families). For the Board's figures of staff
+    work that has no family (a supervision, an action about no family): no query of its own (issue 21)."""
+    working = Partnership.agencies.through.objects
+    found = Q(**{f"{agency_field}__in": working.filter(partnership_id=partnership.pk).values("agency")})
+    if partnership.is_default:
+        found |= ~Q(**{f"{agency_field}__in": working.values("agency")})
+    return found
+
+
 def board_chairs_for_agency(agency_id: int | None) -> QuerySet:
     """The Board chairs of the partnerships an agency works in (the default partnership's if it works in none)."""
     from doorstep.agencies.models import Professional, Role

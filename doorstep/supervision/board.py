@@ -13,18 +13,15 @@ from django.utils.translation import gettext as _
 
 from doorstep.core.board import RATE, Figure, Table
 from doorstep.partnerships.models import Partnership
+from doorstep.partnerships.selectors import works_in_partnership
 
 from .models import CancelledBy, CaseDiscussion, SessionState, SupervisionSession
 
 
 def of_partnership(partnership: Partnership) -> Q:
     """The supervisions that count in the partnership's figures (subqueries: no row counted twice, no extra query)."""
-    agencies = Partnership.agencies.through.objects.filter(partnership=partnership).values("agency")
-    found = Q(supervisee__agency__in=agencies) | Q(
+    return works_in_partnership(partnership, agency_field="supervisee__agency") | Q(
         pk__in=CaseDiscussion.objects.filter(family__partnership=partnership).values("session"))
-    if partnership.is_default:
-        found |= ~Q(supervisee__agency__in=Partnership.agencies.through.objects.values("agency"))
-    return found
 
 
 def supervision_figures(*, start: datetime, end: datetime, partnership: Partnership) -> list[Table]:
