@@ -122,7 +122,7 @@ def call(request, family_id: int):
         if escalation else review_of.kind if review_of else None)
     if kind not in rules.DEFAULT_RULES:
         kind = None
-    timescales = selectors.meeting_timescales()
+    timescales = selectors.meeting_timescales(family=family)
     initial = {"chair": request.user.pk, "minute_taker": request.user.pk, "urgency": Urgency.WORKING_DAYS,
                "duration_minutes": 60, "start_time": "10:00"}
     if kind:

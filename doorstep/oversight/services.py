@@ -21,7 +21,7 @@ from doorstep.core.texts import Names, Text, text_to_json, value_to_json
 from doorstep.engagement.models import Contact
 from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import rule_settings
+from doorstep.escalations.services import rule_settings_all
 from doorstep.families.models import Family, Involvement
 
 from . import facts as oversight_facts
@@ -39,9 +39,11 @@ def family_oversight_compute(*, family: Family, now: datetime) -> tuple[list[Dri
     """Recompute one family's drift signals and visit discrepancies, in one transaction and a fixed number of
     queries (facts.py). Idempotent: a signal is one row per family and kind, a discrepancy one row per contact and
     kind; what no longer holds is removed, except a discrepancy the worker has explained (their explanation stays)."""
-    enabled, params = rule_settings("OVR-1")
-    _esc8_enabled, esc_8 = rule_settings("ESC-8")
-    esc_10_enabled, esc_10 = rule_settings("ESC-10")
+    # OVR-1, ESC-8 and ESC-10 as the family's partnership set them (issue 21), in one query.
+    rules = rule_settings_all(family.partnership_id)
+    enabled, params = rules["OVR-1"]
+    esc_8 = rules["ESC-8"][1]
+    esc_10_enabled, esc_10 = rules["ESC-10"]
     gathered = oversight_facts.oversight_facts(family=family, now=now, params=params)
     # An administrator may switch OVR-1 off on the Rule settings page: then nothing is shown (explanations stay).
     signals = drift_signals(gathered, params, not_seen_alone_days=esc_8["not_seen_alone_days"], esc_10_params=esc_10,

@@ -238,3 +238,15 @@ def test_an_administrator_sets_each_kinds_timescale_on_the_rule_settings_page_an
     html = client.get(reverse("meetings:call", args=[world.family.pk]) + "?kind=marp").content.decode()
     assert 'name="within_working_days" type="text" value="2"' in html
     assert "usually within 2 working days" in html
+
+
+def test_issue_21_mtg_2_the_call_page_offers_the_family_partnerships_timescale(world, client):
+    """MTG-2 (issue 21): the call page offers the timescale the family's partnership set (3 working days for a MARP),
+    not the deployment's default partnership's (5)."""
+    from doorstep.testing.partnerships import second_partnership
+
+    second_partnership(world, settings={"MTG-2": {"marp_working_days": 3}}, families=[world.family])
+    client.force_login(world.users["involved_manager"])
+    html = client.get(reverse("meetings:call", args=[world.family.pk]) + "?kind=marp").content.decode()
+    assert 'name="within_working_days" type="text" value="3"' in html
+    assert "usually within 3 working days" in html
