@@ -376,7 +376,7 @@ def minutes_edit(request, meeting_id: int):
     return render(request, "meetings/minutes_edit.html", {
         "form": form, "meeting": meeting, "family": meeting.family, "minutes": minutes, "actions": actions,
         "is_chair": is_chair, "role_fields": [form[name] for name in form.role_fields],
-        "wording": wording_findings(form, checking=checking),
+        "wording": wording_findings(form, checking=checking, family=meeting.family),
     })
 
 
