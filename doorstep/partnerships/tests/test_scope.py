@@ -135,3 +135,15 @@ def test_issue_21_ovr_1_a_round_asks_the_planners_partnerships_questions_over_it
     assert {q.partnership_id for q in audit_round.questions.all()} == {b.pk}
     assert "Is the police log attached?" in {q.text for q in audit_round.questions.all()}
     assert {f.family.partnership_id for f in audit_round.families.select_related("family")} == {b.pk}
+
+
+def test_issue_21_pages_in_welsh(world, client, settings):
+    a, b, admin_a, admin_b = _two(world)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    client.force_login(world.users["administrator"])
+    page = client.get(reverse("recording:terms")).content.decode()
+    assert "Dyma restr Partneriaeth ddiogelu leol" in page and "Partneriaethau eraill rydych chi'n eu cadw:" in page
+    page = client.get(reverse("oversight:audit_questions")).content.decode()
+    assert "mae pob partneriaeth yn gofyn ei chwestiynau ei hun" in page
+    page = client.get(reverse("escalations:rules")).content.decode()
+    assert "Dyma osodiadau'r bartneriaeth ddiofyn, Partneriaeth ddiogelu leol" in page
