@@ -29,3 +29,19 @@ def test_existing_families_and_rule_settings_join_the_default_partnership(settin
         partnership=default)}
     assert (settings_["ESC-1"].enabled, settings_["ESC-1"].parameters) == (False, {"threshold": 6})
     assert settings_["ESC-8"].enabled is True and settings_["ESC-8"].parameters == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issue_21_existing_audit_questions_and_recording_terms_join_the_default_partnership():
+    """Issue 21: the case-file audit's questions (oversight 0003) and the recording check's list (recording 0002)
+    asked and kept so far become the default partnership's."""
+    before = [("oversight", "0002_case_file_audit_rounds"), ("recording", "0001_recording_terms_and_corrections"),
+              ("partnerships", "0002_default_partnership")]
+    apps, forward = migrated_back_to(before)
+    question = apps.get_model("oversight", "AuditQuestion").objects.create(key="", wording={"en": "Q?"}, position=10)
+    term = apps.get_model("recording", "RecordingTerm").objects.create(term="unkempt", language="en",
+                                                                       suggestion="Describe it.")
+    apps = forward()
+    default = apps.get_model("partnerships", "Partnership").objects.get(is_default=True)
+    assert apps.get_model("oversight", "AuditQuestion").objects.get(pk=question.pk).partnership_id == default.pk
+    assert apps.get_model("recording", "RecordingTerm").objects.get(pk=term.pk).partnership_id == default.pk
