@@ -45,10 +45,21 @@ class AdministratorsOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def _scoped(request, queryset, field: str):
+    """Issue 21: the rows of the agencies a partnership's administrator manages (services.administered_agency_ids);
+    every row for a deployment administrator."""
+    scope = services.administered_agency_ids(request.user)
+    return queryset if scope is None else queryset.filter(**{f"{field}__in": scope})
+
+
 @admin.register(Agency, site=site)
 class AgencyAdmin(AdministratorsOnlyAdmin):
     list_display = ["name", "name_cy", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
+
+    def get_queryset(self, request):
+        # Issue 21: a partnership's administrator lists the agencies working in their partnership only.
+        return _scoped(request, super().get_queryset(request), "pk")
 
     def save_model(self, request, obj, form, change):
         services.agency_save_by_administrator(by=request.user, agency=obj)
@@ -58,6 +69,9 @@ class AgencyAdmin(AdministratorsOnlyAdmin):
 class TeamAdmin(AdministratorsOnlyAdmin):
     list_display = ["name", "agency"]
     list_filter = ["agency"]
+
+    def get_queryset(self, request):
+        return _scoped(request, super().get_queryset(request), "agency_id")  # issue 21
 
     def save_model(self, request, obj, form, change):
         services.team_save_by_administrator(by=request.user, team=obj)
@@ -90,7 +104,8 @@ class ProfessionalAdmin(AdministratorsOnlyAdmin):
 
     def get_queryset(self, request):
         # Partner-system accounts belong to their tokens (Partner systems), not to the admin site.
-        return super().get_queryset(request).exclude(role=Role.SYSTEM)
+        # Issue 21: a partnership's administrator lists the staff of agencies working in their partnership only.
+        return _scoped(request, super().get_queryset(request).exclude(role=Role.SYSTEM), "agency_id")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["password_note"]

@@ -12,11 +12,19 @@ from django.utils.translation import gettext as _
 from .models import AccountApproval, AgencySystemToken, Professional, Role, TokenState
 
 
+def _in_scope(professional: Professional, rows: QuerySet) -> QuerySet:
+    """Issue 21: a partnership's administrator sees the rows of agencies working in their partnership only."""
+    administered = list(professional.administered_partnerships.values_list("pk", flat=True))
+    if not administered:
+        return rows
+    return rows.filter(agency__partnerships__in=administered).distinct()
+
+
 def system_tokens_for(*, professional: Professional) -> QuerySet[AgencySystemToken]:
     """Administrators see every partner-system token; a manager sees their own agency's (issue 13 finding 2)."""
     tokens = AgencySystemToken.objects.select_related("agency", "requested_by", "decided_by", "revoked_by")
     if professional.is_administrator:
-        return tokens.order_by("-created_at", "-id")
+        return _in_scope(professional, tokens).order_by("-created_at", "-id")
     if professional.is_manager and professional.agency_id:
         return tokens.filter(agency_id=professional.agency_id).order_by("-created_at", "-id")
     raise PermissionDenied(_("Only administrators and managers see partner system tokens."))
@@ -86,7 +94,7 @@ def account_approvals_for(*, professional: Professional) -> QuerySet[AccountAppr
     agency's, the Board chair those of agencies without an active manager (whom the Board chair decides for)."""
     approvals = AccountApproval.objects.select_related("professional", "agency", "requested_by", "decided_by")
     if professional.is_administrator:
-        return approvals
+        return _in_scope(professional, approvals)
     if professional.is_manager and professional.agency_id:
         return approvals.filter(agency_id=professional.agency_id)
     if professional.is_board_chair:

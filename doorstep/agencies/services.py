@@ -78,6 +78,7 @@ def system_token_request(
     """
     if not by.is_administrator:
         raise PermissionDenied(_("Only administrators request partner system tokens."))
+    _require_agency_in_scope(by, agency.pk)
     today = timezone.localdate()
     expires_on = expires_on or system_token_default_expiry()
     errors = {}
@@ -232,6 +233,24 @@ def _require_administrator(by: Professional) -> None:
         raise PermissionDenied(_("Only administrators manage agencies, teams and staff."))
 
 
+def administered_agency_ids(by: Professional) -> set[int] | None:
+    """Issue 21: the agencies a partnership's administrator manages, those working in their partnerships; None for a
+    deployment administrator (every agency)."""
+    administered = list(by.administered_partnerships.values_list("pk", flat=True))
+    if not administered:
+        return None
+    return set(Agency.partnerships.through.objects.filter(partnership_id__in=administered)
+               .values_list("agency_id", flat=True))
+
+
+def _require_agency_in_scope(by: Professional, *agency_ids: int | None) -> None:
+    """Issue 21: a partnership's administrator manages the agencies working in their partnership, their teams and
+    staff only; staff of no agency (administrators, Board chairs, analysts) are the deployment administrator's."""
+    scope = administered_agency_ids(by)
+    if scope is not None and any(a is None or a not in scope for a in agency_ids):
+        raise PermissionDenied(_("You manage the agencies working in your own partnership only."))
+
+
 def _differences(stored: models.Model | None, obj: models.Model) -> list[str]:
     """The concrete fields whose values differ from the stored row (all of them for a new record)."""
     fields = [f for f in obj._meta.concrete_fields if not f.primary_key and f.name not in ("password", "last_login")]
@@ -258,6 +277,8 @@ def professional_save_by_administrator(*, by: Professional, professional: Profes
     changed; a new account has no password until its owner sets one from a reset link (issue 13 finding 2)."""
     _require_administrator(by)
     stored = Professional.objects.select_for_update().filter(pk=professional.pk).first() if professional.pk else None
+    if not (stored is not None and professional.pk == by.pk):  # their own name and e-mail: always theirs
+        _require_agency_in_scope(by, professional.agency_id, *([stored.agency_id] if stored is not None else []))
     if professional.role == Role.SYSTEM or (stored is not None and stored.role == Role.SYSTEM):
         # A partner-system account belongs to its token: given an e-mail address and a password it would be a
         # way into the agency's families.
@@ -421,10 +442,17 @@ def _save_by_administrator(*, by: Professional, obj, noun: str):
     """An agency or a team added or changed on the admin site: saved with an audit row naming what changed."""
     _require_administrator(by)
     stored = type(obj).objects.select_for_update().filter(pk=obj.pk).first() if obj.pk else None
+    if noun == "team":
+        _require_agency_in_scope(by, obj.agency_id, *([stored.agency_id] if stored is not None else []))
+    elif stored is not None:
+        _require_agency_in_scope(by, obj.pk)
     changed = _differences(stored, obj)
     if stored is not None and not changed:
         return obj
     obj.save()
+    if noun == "agency" and stored is None and administered_agency_ids(by) is not None:
+        # A partnership's administrator adds an agency to their own partnership(s) (issue 21).
+        obj.partnerships.add(*by.administered_partnerships.all())
     audit_record(actor=by, action=AuditAction.CREATE if stored is None else AuditAction.UPDATE, obj=obj,
                  summary=_SAVED[noun, stored is None] % {"name": str(obj), "changes": _describe(stored, obj, changed)})
     return obj

@@ -4,7 +4,7 @@ core/extensions.py SWEEP_CHECKS and run by the worker's periodic sweep."""
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from doorstep.core.workingdays import add_working_days
@@ -12,16 +12,27 @@ from doorstep.escalations.engine import rule_apply
 
 from . import rules
 from .models import WrittenAgreement
-from .services import review_notice_working_days
+from doorstep.escalations.services import rule_settings_by_partnership
+from doorstep.partnerships.models import Partnership
+
+
+def _within_notice(today) -> Q:
+    """AGR-1 (issue 21): a review date within the notice of the family's partnership, counted in working days of its
+    nation: one horizon per partnership, from two queries whatever the number of agreements."""
+    notice = rule_settings_by_partnership(rule_ids=["AGR-1"])
+    within = Q(pk__in=[])
+    for partnership_id, nation in Partnership.objects.values_list("pk", "nation"):
+        days = notice[partnership_id]["AGR-1"][1]["review_notice_working_days"]
+        within |= Q(family__partnership_id=partnership_id, review_date__lte=add_working_days(today, days, nation))
+    return within
 
 
 def agreement_reviews_sweep(*, now: datetime) -> int:
     """The sweep check (AGR-1): an agreement whose review date is near becomes a tracked action for the
     responsible professional, due at the end of the review date; raised once for each review date."""
     today = timezone.localdate(now)
-    horizon = add_working_days(today, review_notice_working_days())
     due = (
-        WrittenAgreement.objects.filter(ended_at__isnull=True, review_date__isnull=False, review_date__lte=horizon)
+        WrittenAgreement.objects.filter(_within_notice(today), ended_at__isnull=True, review_date__isnull=False)
         .exclude(review_escalated_for=F("review_date"))
         .order_by("review_date", "pk").values_list("pk", flat=True)
     )

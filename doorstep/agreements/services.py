@@ -56,10 +56,10 @@ def review_key(agreement_id: int) -> str:
     return rules.review_key(agreement_id)
 
 
-def review_notice_working_days() -> int:
-    # ESC-12: AGR-1's setting on the Rule settings page. The review action is raised this many working days before
-    # the review date.
-    return rule_settings("AGR-1")[1]["review_notice_working_days"]
+def review_notice_working_days(partnership=None) -> int:
+    # ESC-12: AGR-1's setting on the Rule settings page of the family's partnership (issue 21). The review action is
+    # raised this many working days before the review date.
+    return rule_settings("AGR-1", partnership)[1]["review_notice_working_days"]
 
 
 def _lines(text: str) -> list[str]:

@@ -9,8 +9,8 @@ from .selectors import child_panel, defaulted_summary, engagement_grid
 @casefile_panel(section="overview")
 def children_seen_panel(*, family, professional) -> dict:
     """P-1: every child, when last seen and seen alone, by whom; those not seen for the configured period stand
-    out (ESC-8: its thresholds, set once on the Rule settings page)."""
-    _enabled, esc_8 = rule_settings("ESC-8")
+    out (ESC-8: its thresholds, set on the Rule settings page of the family's partnership, issue 21)."""
+    _enabled, esc_8 = rule_settings("ESC-8", family.partnership_id)
     return {"template": "engagement/_panel_children.html", "rows": child_panel(family=family, esc_8=esc_8),
             "esc_8": esc_8}
 

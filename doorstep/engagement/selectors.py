@@ -133,7 +133,7 @@ def child_panel(*, family: Family, esc_8: dict | None = None) -> list[dict]:
     if esc_8 is None:
         from doorstep.escalations.services import rule_settings
 
-        esc_8 = rule_settings("ESC-8")[1]
+        esc_8 = rule_settings("ESC-8", family.partnership_id)[1]  # the family's partnership's (issue 21)
     seen = (ContactChild.objects.filter(child=OuterRef("pk"), seen=True, contact__entered_in_error=False)
             .order_by("-contact__occurred_at", "-contact_id"))
     children = list(

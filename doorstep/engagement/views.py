@@ -71,7 +71,7 @@ def record(request, family_id: int):
             return redirect("engagement:detail", contact_id=contact.pk)
     return render(request, "engagement/contact_form.html", {
         "form": form, "family": family, "title": _("Record a contact"), "button": _("Save contact"),
-        "wording": wording_findings(form, checking=checking)})
+        "wording": wording_findings(form, checking=checking, family=family)})
 
 
 @require_safe  # a page that only reads refuses POST (issue 13)
@@ -117,7 +117,7 @@ def correct(request, contact_id: int):
             return redirect("engagement:detail", contact_id=contact.pk)
     return render(request, "engagement/contact_form.html", {
         "form": form, "family": contact.family, "contact": contact, "title": _("Correct a contact"),
-        "button": _("Save correction"), "wording": wording_findings(form, checking=checking)})
+        "button": _("Save correction"), "wording": wording_findings(form, checking=checking, family=contact.family)})
 
 
 @login_required

@@ -191,13 +191,13 @@ def _in_nation(facts, nation: str):
     return facts
 
 
-def rule_apply(*, rule_id: str, facts, family: Family | None = None) -> Applied:
+def rule_apply(*, rule_id: str, facts, family: Family | None = None, partnership_id: int | None = None) -> Applied:
     """Evaluate one rule over its own facts (an incident's, a visit's, a meeting's ...) with the settings the
     family's partnership chose (ESC-12, issue 21; the deployment's default partnership without a family), its
     deadlines in the partnership's nation, and apply its outcomes, in the caller's transaction. A disabled rule does
-    nothing."""
+    nothing. A staff-level rule with no family (SUP-4) names the worker's partnership instead (supervision/conf.py)."""
     definition = RULES[rule_id]
-    context = rule_context(family.partnership_id if family is not None else None)
+    context = rule_context(family.partnership_id if family is not None else partnership_id)
     enabled, params = context.settings[rule_id]
     if not enabled:
         return Applied(result=RuleResult())

@@ -254,6 +254,33 @@ def rule_settings_all(partnership=None) -> dict[str, tuple[bool, dict]]:
     return _merged({s.rule_id: s for s in _rows(partnership)})
 
 
+class PartnershipRuleSettings(dict):
+    """Every rule's (enabled, parameters) keyed by partnership id, for a list over many families (issue 21: each
+    family follows its own partnership's settings). A partnership with nothing stored reads the rules' defaults."""
+
+    def __init__(self, by_partnership: Mapping[int, dict], fallback: dict):
+        super().__init__(by_partnership)
+        self.fallback = fallback
+
+    def __missing__(self, partnership_id):
+        return self.fallback
+
+
+def rule_settings_by_partnership(partnership_ids: Iterable[int] | None = None,
+                                 rule_ids: Iterable[str] | None = None) -> PartnershipRuleSettings:
+    """The rule settings of many partnerships at once (None: every partnership), in one query, never one query per
+    family (issue 21). `rule_ids` narrows the rows read; the others keep their defaults."""
+    rows = RuleSetting.objects.all()
+    if partnership_ids is not None:
+        rows = rows.filter(partnership_id__in=set(partnership_ids))
+    if rule_ids is not None:
+        rows = rows.filter(rule_id__in=set(rule_ids))
+    stored: dict[int, dict[str, RuleSetting]] = {}
+    for setting in rows:
+        stored.setdefault(setting.partnership_id, {})[setting.rule_id] = setting
+    return PartnershipRuleSettings({pk: _merged(s) for pk, s in stored.items()}, _merged({}))
+
+
 def rule_context(partnership_id: int | None) -> RuleContext:
     """The family's partnership as the engine reads it: its settings, nation and preset, in one query (two when it
     has no settings stored)."""

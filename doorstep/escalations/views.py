@@ -18,6 +18,8 @@ from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
 from doorstep.families.selectors import involvement_get_for
 
+from doorstep.partnerships.services import partnership_default
+
 from . import selectors, services
 from .engine import involvement_closure_missing
 from .forms import CancelForm, ClosureStepForm, CompleteForm, NonComplianceForm, RuleSettingsForm, TeamFilterForm
@@ -170,13 +172,32 @@ def ending(request, involvement_id: int):
 @require_safe  # a page that only reads refuses POST (issue 13)
 @login_required
 def rules(request):
-    """ESC-12: the rules, their clauses and their current settings, for administrators."""
+    """ESC-12: the rules, their clauses and their current settings, for administrators. Issue 21: a partnership's
+    administrator is sent to their own partnership's rules; a deployment administrator sees the default
+    partnership's, with a link to every partnership."""
     _administrator(request)
-    settings = services.rule_settings_all()
+    own = _own_partnership(request)
+    if own is not None:
+        return own
+    partnership = partnership_default()
+    settings = services.rule_settings_all(partnership)
     rows = [{"definition": RULES[r], "enabled": settings[r][0], "values": [
         (p, settings[r][1].get(p.name)) for p in RULES[r].parameters]} for r in sorted(RULES, key=rule_sort_key)]
-    changes = RuleSettingChange.objects.select_related("changed_by")[:20]
-    return render(request, "escalations/rules.html", {"rows": rows, "changes": changes})
+    changes = RuleSettingChange.objects.filter(partnership=partnership).select_related("changed_by")[:20]
+    return render(request, "escalations/rules.html", {"rows": rows, "changes": changes, "partnership": partnership})
+
+
+def _own_partnership(request, rule_id: str | None = None):
+    """Issue 21: a partnership's administrator manages their own partnership's rules only: the redirect to them (to
+    the list when they administer several); None for a deployment administrator."""
+    administered = list(request.user.administered_partnerships.values_list("pk", flat=True)[:2])
+    if not administered:
+        return None
+    if len(administered) > 1:
+        return redirect("partnerships:list")
+    if rule_id is not None:
+        return redirect("partnerships:rule_edit", partnership_id=administered[0], rule_id=rule_id)
+    return redirect("partnerships:detail", partnership_id=administered[0])
 
 
 @login_required
@@ -185,19 +206,23 @@ def rule_edit(request, rule_id: str):
     definition = RULES.get(rule_id)
     if definition is None:
         raise Http404("No such rule")
-    enabled, values = services.rule_settings(rule_id)
+    own = _own_partnership(request, rule_id)
+    if own is not None:
+        return own
+    partnership = partnership_default()  # a deployment administrator's page: the default partnership (issue 21)
+    enabled, values = services.rule_settings(rule_id, partnership)
     form = RuleSettingsForm(form_data(request), definition=definition, initial={"enabled": enabled, **values})
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.rule_settings_update(
                 rule_id=rule_id, by=request.user, enabled=form.cleaned_data.get("enabled", True),
-                parameters=form.parameters(), reason=form.cleaned_data["reason"])):
+                parameters=form.parameters(), reason=form.cleaned_data["reason"], partnership=partnership)):
             messages.success(request, _("Settings for %(rule)s saved. They apply to actions raised from now on.") % {
                 "rule": rule_id})
             return redirect("escalations:rules")
-    changes = RuleSettingChange.objects.filter(rule_id=rule_id, partnership__is_default=True).select_related(
+    changes = RuleSettingChange.objects.filter(rule_id=rule_id, partnership=partnership).select_related(
         "changed_by")[:20]
-    stored = RuleSetting.objects.filter(rule_id=rule_id, partnership__is_default=True).select_related(
+    stored = RuleSetting.objects.filter(rule_id=rule_id, partnership=partnership).select_related(
         "updated_by").first()
     return render(request, "escalations/rule_edit.html", {
-        "form": form, "definition": definition, "changes": changes, "stored": stored})
+        "form": form, "definition": definition, "changes": changes, "stored": stored, "partnership": partnership})
 

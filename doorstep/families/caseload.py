@@ -18,7 +18,7 @@ from django.utils import timezone
 from doorstep.core.access import families_visible_to
 from doorstep.engagement.models import Contact
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import rule_settings
+from doorstep.escalations.services import rule_settings_by_partnership
 from doorstep.visits.models import OPEN_STATUSES, Visit
 
 from .models import Family, Involvement, MemberRole, Person
@@ -92,9 +92,11 @@ def caseload_for(*, professional, now: datetime | None = None) -> list[CaseloadE
         families_visible_to(professional=professional).filter(mine)
         .annotate(overdue=Subquery(overdue, output_field=IntegerField()), visit_today=Subquery(visit_today),
                   leads=ExpressionWrapper(leads, output_field=BooleanField()))
-        .only("id", "name", "reference", "overall_lead_id")
+        .only("id", "name", "reference", "overall_lead_id", "partnership_id")
     )
-    esc_8 = rule_settings("ESC-8")[1]
+    # ESC-8 as each family's own partnership set it (issue 21): every partnership's settings in one query.
+    esc_8 = rule_settings_by_partnership({f.partnership_id for f in families}, rule_ids=["ESC-8"])
+    partnership_of = {f.pk: f.partnership_id for f in families}
     seen = Q(contact_records__seen=True, contact_records__contact__entered_in_error=False)
     children = (Person.objects.filter(family_id__in=[f.pk for f in families], role=MemberRole.CHILD)
                 .annotate(last_seen=Max("contact_records__contact__occurred_at", filter=seen),
@@ -103,8 +105,9 @@ def caseload_for(*, professional, now: datetime | None = None) -> list[CaseloadE
                 .only("id", "family_id", "given_name", "family_name", "date_of_birth", "role"))
     worst: dict[int, ChildNotSeen] = {}
     for child in children:
-        for alone, last, limit in ((False, child.last_seen, esc_8["not_seen_days"]),
-                                   (True, child.last_alone, esc_8["not_seen_alone_days"])):
+        limits = esc_8[partnership_of[child.family_id]]["ESC-8"][1]
+        for alone, last, limit in ((False, child.last_seen, limits["not_seen_days"]),
+                                   (True, child.last_alone, limits["not_seen_alone_days"])):
             days = (today - timezone.localdate(last)).days if last else None
             if days is not None and days <= limit:
                 continue

@@ -65,7 +65,7 @@ def create(request, family_id: int | None = None):
                                         "involved has been told about the risk."))
             return redirect("incidents:detail", incident_id=incident.pk)
     return render(request, "incidents/form.html", {"form": form, "family": family, "contact": contact,
-                                                   "wording": wording_findings(form, checking=checking)})
+                                                   "wording": wording_findings(form, checking=checking, family=family)})
 
 
 @require_safe  # reads only: POST refused (issue 13)

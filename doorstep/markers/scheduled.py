@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from doorstep.core.sweep import sweep_each
-from doorstep.escalations.services import rule_settings
+from doorstep.escalations.services import rule_settings_by_partnership
 
 from .models import SHOWN, WarningMarker
 from .services import marker_raise_review_action
@@ -21,10 +21,16 @@ BATCH = 200
 
 
 def _due(now):
-    # FLG-2: the review action is raised the set number of days before the review date (Rule settings, ESC-12).
-    _enabled, params = rule_settings("FLG-2")
-    horizon = timezone.localdate(now) + timedelta(days=params["review_notice_days"])
-    return WarningMarker.objects.filter(SHOWN, review_date__lte=horizon).filter(
+    # FLG-2: the review action is raised the set number of days before the review date (Rule settings, ESC-12), as
+    # the marker's family's partnership set it (issue 21): one horizon per partnership, the settings in one query.
+    today = timezone.localdate(now)
+    settings = rule_settings_by_partnership(rule_ids=["FLG-2"])
+    horizon = {pk: today + timedelta(days=rules["FLG-2"][1]["review_notice_days"]) for pk, rules in settings.items()}
+    default = today + timedelta(days=settings.fallback["FLG-2"][1]["review_notice_days"])
+    within = Q(~Q(family__partnership_id__in=list(horizon)), review_date__lte=default)
+    for partnership_id, until in horizon.items():
+        within |= Q(family__partnership_id=partnership_id, review_date__lte=until)
+    return WarningMarker.objects.filter(SHOWN).filter(within).filter(
         Q(review_action_for__isnull=True) | ~Q(review_action_for=F("review_date")))
 
 

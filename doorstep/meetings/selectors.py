@@ -66,9 +66,10 @@ def specialist_family_access(professional) -> Q | None:
     return Q(Exists(invited))
 
 
-def meeting_timescales() -> dict[str, int]:
-    """MTG-2: each kind's usual timescale in working days, as the administrator set it (ESC-12)."""
-    params = rule_settings("MTG-2")[1]
+def meeting_timescales(*, family) -> dict[str, int]:
+    """MTG-2: each kind's usual timescale in working days, as the administrator of the family's partnership set it
+    (ESC-12, issue 21)."""
+    params = rule_settings("MTG-2", family.partnership_id)[1]
     return {kind: timescale(kind, params) for kind in MeetingKind.values}
 
 

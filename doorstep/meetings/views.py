@@ -127,7 +127,7 @@ def call(request, family_id: int):
         if escalation else review_of.kind if review_of else None)
     if kind not in rules.DEFAULT_RULES:
         kind = None
-    timescales = selectors.meeting_timescales()
+    timescales = selectors.meeting_timescales(family=family)
     initial = {"chair": request.user.pk, "minute_taker": request.user.pk, "urgency": Urgency.WORKING_DAYS,
                "duration_minutes": 60, "start_time": "10:00"}
     if kind:
@@ -381,7 +381,7 @@ def minutes_edit(request, meeting_id: int):
     return render(request, "meetings/minutes_edit.html", {
         "form": form, "meeting": meeting, "family": meeting.family, "minutes": minutes, "actions": actions,
         "is_chair": is_chair, "role_fields": [form[name] for name in form.role_fields],
-        "wording": wording_findings(form, checking=checking),
+        "wording": wording_findings(form, checking=checking, family=meeting.family),
     })
 
 

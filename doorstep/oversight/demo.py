@@ -102,9 +102,13 @@ def audit_round(region: DemoRegion) -> None:
     planted = {region.families["rhydderch"].pk, region.families["bowen"].pk}
     today = timezone.localdate()
     start, end = today - timedelta(days=90), today
-    pool = list(audit_sample_pool(pool=families_auditable_by(professional=manager, scope=RoundScope.AGENCY),
-                             method=SampleMethod.DRIFT, worker=None, start=start, end=end).values_list("pk", flat=True))
+    # Issue 21: a round is one partnership's, the planted families'.
+    partnership_id = region.families["rhydderch"].partnership_id
+    pool = list(audit_sample_pool(pool=families_auditable_by(professional=manager, scope=RoundScope.AGENCY).filter(
+        partnership_id=partnership_id), method=SampleMethod.DRIFT, worker=None, start=start, end=end,
+    ).values_list("pk", flat=True))
     # The first seed whose sample holds both planted families (the seed is recorded on the round and shown).
     seed = next(n for n in range(1, 10_000) if planted <= set(audit_sample(ids=pool, size=5, seed=n)))
     audit_round_plan(by=manager, title=DEMO_ROUND_TITLE, period_start=start, period_end=end,
-                     scope=RoundScope.AGENCY, method=SampleMethod.DRIFT, sample_size=5, seed=seed)
+                     scope=RoundScope.AGENCY, method=SampleMethod.DRIFT, sample_size=5, seed=seed,
+                     partnership=partnership_id)

@@ -132,6 +132,9 @@ class AuditQuestion(models.Model):
     `wording` is a sentence (core/texts.py): a message id for the protocol's defaults (English and Welsh), or
     `Names` {"en": ..., "cy": ...} for a question a manager wrote."""
 
+    # Issue 21: each partnership keeps its own question set (indexed: a deployment may be partitioned by partnership).
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE,
+                                    related_name="audit_questions", verbose_name=_("partnership"))
     key = models.CharField(max_length=40, blank=True)  # the default question's name, blank for one written here
     wording = models.JSONField()
     position = models.PositiveIntegerField(default=0)

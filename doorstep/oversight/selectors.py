@@ -196,14 +196,21 @@ def evidence_choices(*, family: Family, limit: int = 60):
     return list(ChronologyEntry.objects.filter(family=family).order_by("-occurred_at", "-id")[:limit])
 
 
-def audit_questions() -> QuerySet[AuditQuestion]:
-    return AuditQuestion.objects.order_by("-is_active", "position", "id")
+def audit_questions(*, partnership) -> QuerySet[AuditQuestion]:
+    """One partnership's question set (issue 21)."""
+    return AuditQuestion.objects.filter(partnership=partnership).order_by("-is_active", "position", "id")
 
 
-def audit_question_get(*, question_id: int) -> AuditQuestion:
+def audit_question_get(*, professional, question_id: int) -> AuditQuestion:
+    """A question of a partnership whose set the professional keeps (issue 21: another's is refused)."""
+    from doorstep.partnerships.selectors import list_partnerships_for
+
+    require_audit_question_keeper(professional)
     found = AuditQuestion.objects.filter(pk=question_id).first()
     if found is None:
         raise Http404(NOT_FOUND)
+    if found.partnership_id not in {p.pk for p in list_partnerships_for(professional=professional)}:
+        raise PermissionDenied(_("You keep the questions of your own partnership only."))
     return found
 
 

@@ -21,8 +21,9 @@ from doorstep.core.texts import Names, Text, text_to_json, value_to_json
 from doorstep.engagement.models import Contact
 from doorstep.escalations.engine import rule_apply
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import rule_settings
+from doorstep.escalations.services import rule_settings_all
 from doorstep.families.models import Family, Involvement
+from doorstep.partnerships.selectors import list_partnership_for
 
 from . import facts as oversight_facts
 from . import rules as oversight_rules
@@ -39,9 +40,11 @@ def family_oversight_compute(*, family: Family, now: datetime) -> tuple[list[Dri
     """Recompute one family's drift signals and visit discrepancies, in one transaction and a fixed number of
     queries (facts.py). Idempotent: a signal is one row per family and kind, a discrepancy one row per contact and
     kind; what no longer holds is removed, except a discrepancy the worker has explained (their explanation stays)."""
-    enabled, params = rule_settings("OVR-1")
-    _esc8_enabled, esc_8 = rule_settings("ESC-8")
-    esc_10_enabled, esc_10 = rule_settings("ESC-10")
+    # OVR-1, ESC-8 and ESC-10 as the family's partnership set them (issue 21), in one query.
+    rules = rule_settings_all(family.partnership_id)
+    enabled, params = rules["OVR-1"]
+    esc_8 = rules["ESC-8"][1]
+    esc_10_enabled, esc_10 = rules["ESC-10"]
     gathered = oversight_facts.oversight_facts(family=family, now=now, params=params)
     # An administrator may switch OVR-1 off on the Rule settings page: then nothing is shown (explanations stay).
     signals = drift_signals(gathered, params, not_seen_alone_days=esc_8["not_seen_alone_days"], esc_10_params=esc_10,
@@ -126,27 +129,35 @@ DEFAULT_QUESTIONS = (
 )
 
 
-def audit_questions_seed() -> None:
-    """The default questions, the first time the partnership's question set is needed (idempotent)."""
-    if AuditQuestion.objects.exists():
+def audit_questions_seed(partnership) -> None:
+    """The default questions, when a partnership is created or the first time its question set is needed
+    (idempotent; issue 21: each partnership has its own set)."""
+    if AuditQuestion.objects.filter(partnership=partnership).exists():
         return
     AuditQuestion.objects.bulk_create(
-        AuditQuestion(key=key, wording=text_to_json(Text(msgid)), position=(i + 1) * 10)
+        AuditQuestion(partnership=partnership, key=key, wording=text_to_json(Text(msgid)), position=(i + 1) * 10)
         for i, (key, msgid) in enumerate(DEFAULT_QUESTIONS))
 
 
-@transaction.atomic
-def audit_question_add(*, by, english: str, welsh: str = "") -> AuditQuestion:
-    """A manager or administrator adds a question of their own to the partnership's set, in English and (optionally)
-    Welsh."""
+def _keeper_partnership(by, partnership):
+    """Issue 21: the partnership whose questions `by` keeps (their own when None); PermissionDenied for another's."""
     require_audit_question_keeper(by)
-    audit_questions_seed()
+    return list_partnership_for(professional=by, partnership_id=getattr(partnership, "pk", partnership))
+
+
+@transaction.atomic
+def audit_question_add(*, by, english: str, welsh: str = "", partnership=None) -> AuditQuestion:
+    """A manager or administrator adds a question of their own to their partnership's set, in English and
+    (optionally) Welsh. Another partnership's set is refused (issue 21)."""
+    partnership = _keeper_partnership(by, partnership)
+    audit_questions_seed(partnership)
     english, welsh = english.strip(), welsh.strip()
     if not english:
         raise ValidationError({"english": _("Enter the question in English")})
-    last = AuditQuestion.objects.order_by("-position").values_list("position", flat=True).first() or 0
-    question = AuditQuestion.objects.create(wording=value_to_json(Names({"en": english, "cy": welsh or english})),
-                                            position=last + 10)
+    last = (AuditQuestion.objects.filter(partnership=partnership).order_by("-position")
+            .values_list("position", flat=True).first() or 0)
+    question = AuditQuestion.objects.create(partnership=partnership, position=last + 10,
+                                            wording=value_to_json(Names({"en": english, "cy": welsh or english})))
     audit_record(actor=by, action=AuditAction.CREATE, obj=question,
                  summary=Text(gettext_noop("Added a case-file audit question: %(question)s"),
                               {"question": question.wording_text}))
@@ -155,9 +166,11 @@ def audit_question_add(*, by, english: str, welsh: str = "") -> AuditQuestion:
 
 @transaction.atomic
 def audit_question_set_active(*, by, question: AuditQuestion, active: bool) -> AuditQuestion:
-    """Retire a question from new rounds (rounds already planned keep it), or ask it again."""
-    require_audit_question_keeper(by)
-    if not active and not AuditQuestion.objects.filter(is_active=True).exclude(pk=question.pk).exists():
+    """Retire a question from new rounds (rounds already planned keep it), or ask it again; in the keeper's own
+    partnership only (issue 21)."""
+    _keeper_partnership(by, question.partnership_id)
+    if not active and not AuditQuestion.objects.filter(partnership_id=question.partnership_id, is_active=True).exclude(
+            pk=question.pk).exists():
         raise ValidationError(_("The question set must keep at least one question."))
     AuditQuestion.objects.filter(pk=question.pk).update(is_active=active)
     question.is_active = active
@@ -214,12 +227,18 @@ def audit_sample(*, ids, size: int, seed: int) -> list[int]:
 
 @transaction.atomic
 def audit_round_plan(*, by, title: str, period_start: date | None, period_end: date | None, scope: str,
-                     method: str, sample_size: int | None, seed: int | None = None, worker=None) -> AuditRound:
+                     method: str, sample_size: int | None, seed: int | None = None, worker=None,
+                     partnership=None) -> AuditRound:
     """Plan a case-file audit round (OVR-1): its sample drawn now, at random or by criteria, from the families the
     planner may audit, with the seed recorded; the partnership's active questions. Refused with a specific message:
-    no families, a period that ends before it starts, a question set with no questions, the planner's own caseload."""
+    no families, a period that ends before it starts, a question set with no questions, the planner's own caseload.
+
+    Issue 21: a round is one partnership's: the planner's own (partnerships/selectors.list_partnership_for: their
+    agency's, or one they name that their agency works in). It asks that partnership's questions and samples only
+    its families, so that every audited family is asked its own partnership's questions."""
     require_auditor(by)
-    audit_questions_seed()
+    partnership = list_partnership_for(professional=by, partnership_id=getattr(partnership, "pk", partnership))
+    audit_questions_seed(partnership)
     errors = {}
     title = (title or "").strip()
     if not title:
@@ -245,14 +264,14 @@ def audit_round_plan(*, by, title: str, period_start: date | None, period_end: d
             errors["worker"] = _("Select a worker of your agency")
     if not sample_size or sample_size < 1:
         errors["sample_size"] = _("Enter a number of families of 1 or more")
-    questions = list(AuditQuestion.objects.filter(is_active=True))
+    questions = list(AuditQuestion.objects.filter(partnership=partnership, is_active=True))
     if not questions:
         errors["__all__"] = _("The question set has no questions: add a question before planning a round")
     if errors:
         raise ValidationError(errors)
     seed = seed if seed is not None else secrets.randbelow(10 ** 9) + 1
-    pool = audit_sample_pool(pool=families_auditable_by(professional=by, scope=scope), method=method, worker=worker,
-                        start=period_start, end=period_end)
+    pool = audit_sample_pool(pool=families_auditable_by(professional=by, scope=scope).filter(partnership=partnership),
+                             method=method, worker=worker, start=period_start, end=period_end)
     chosen = audit_sample(ids=pool.values_list("pk", flat=True), size=sample_size, seed=seed)
     if not chosen:
         raise ValidationError({"method": _("No family you may audit matches: choose another way to pick the families "

@@ -21,6 +21,9 @@ from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.core.texts import Text
 
+from doorstep.partnerships.selectors import list_partnership_for, list_partnerships_for
+from doorstep.partnerships.choice import partnership_param, partnership_url
+
 from . import reports, selectors, services
 from .forms import AuditAnswerForm, AuditPlanForm, AuditQuestionForm, ExplainForm
 from .models import RoundState
@@ -82,19 +85,21 @@ def audits(request):
 @login_required
 def audit_plan(request):
     selectors.require_auditor(request.user)
-    services.audit_questions_seed()
+    partnership = list_partnership_for(professional=request.user)  # issue 21: the planner's partnership's questions
+    services.audit_questions_seed(partnership)
     form = AuditPlanForm(form_data(request), planner=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         planned = run_service(form, lambda: services.audit_round_plan(
             by=request.user, title=data["title"], period_start=data["period_start"], period_end=data["period_end"],
             scope=data["scope"], method=data["method"], sample_size=data["sample_size"], seed=data["seed"],
-            worker=data["worker"]))
+            worker=data["worker"], partnership=partnership))
         if planned:
             messages.success(request, _("The round is planned. Open it when you are ready to audit."))
             return redirect("oversight:audit_round", round_id=planned.pk)
-    questions = selectors.audit_questions().filter(is_active=True)
-    return render(request, "oversight/audit_plan.html", {"form": form, "questions": questions})
+    questions = selectors.audit_questions(partnership=partnership).filter(is_active=True)
+    return render(request, "oversight/audit_plan.html", {"form": form, "questions": questions,
+                                                         "partnership": partnership})
 
 
 @login_required
@@ -201,27 +206,33 @@ def audit_report_pdf(request, round_id: int):
 
 @login_required
 def audit_questions(request):
+    """The case-file audit's questions of the keeper's own partnership, or of another they keep, named
+    `?partnership=<id>` (issue 21: never another partnership's)."""
     selectors.require_audit_question_keeper(request.user)
-    services.audit_questions_seed()
+    partnership = list_partnership_for(professional=request.user, partnership_id=partnership_param(request))
+    services.audit_questions_seed(partnership)
     form = AuditQuestionForm(form_data(request) if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.audit_question_add(
-                by=request.user, english=form.cleaned_data["english"], welsh=form.cleaned_data["welsh"])):
+                by=request.user, english=form.cleaned_data["english"], welsh=form.cleaned_data["welsh"],
+                partnership=partnership)):
             messages.success(request, _("The question is added: new rounds ask it."))
-            return redirect("oversight:audit_questions")
+            return redirect(partnership_url("oversight:audit_questions", partnership))
     return render(request, "oversight/audit_questions.html", {
-        "form": form, "questions": list(selectors.audit_questions()), "auditor": selectors.may_audit(request.user)})
+        "form": form, "questions": list(selectors.audit_questions(partnership=partnership)),
+        "auditor": selectors.may_audit(request.user), "partnership": partnership,
+        "others": [p for p in list_partnerships_for(professional=request.user) if p.pk != partnership.pk]})
 
 
 @require_POST
 @login_required
 def audit_question_state(request, question_id: int):
     selectors.require_audit_question_keeper(request.user)
-    question = selectors.audit_question_get(question_id=question_id)
+    question = selectors.audit_question_get(professional=request.user, question_id=question_id)
     try:
         services.audit_question_set_active(by=request.user, question=question,
                                            active=request.POST.get("active") == "yes")
         messages.success(request, _("The question set is saved."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("oversight:audit_questions")
+    return redirect(partnership_url("oversight:audit_questions", question.partnership))

@@ -162,3 +162,33 @@ def family_transfers(*, family) -> list:
 
     return list(FamilyTransfer.objects.filter(family=family)
                 .select_related("from_partnership", "to_partnership", "by"))
+def list_partnerships_for(*, professional) -> list[Partnership]:
+    """Issue 21: the partnerships whose own lists (the case-file audit's questions, the recording check's terms) this
+    professional may keep: an administrator's are those they manage; a worker's those their agency works in, or the
+    deployment's default when it works in none."""
+    from .services import partnership_default
+
+    if getattr(professional, "is_administrator", False):
+        return list(partnerships_for(professional=professional))
+    worked = partnerships_of_agency(getattr(professional, "agency_id", None))
+    return worked or [partnership_default()]
+
+
+def list_partnership_for(*, professional, partnership_id: int | None = None) -> Partnership:
+    """Issue 21: the partnership whose lists a page or service keeps for this professional: the one named, if theirs
+    to keep (PermissionDenied otherwise; Http404 if there is none), else their own: a deployment administrator's is
+    the deployment's default partnership; anyone else's the first (by name) of those they may keep, which is the
+    only one for a partnership's administrator or an agency working in one partnership."""
+    from .services import partnership_default
+
+    keeps = list_partnerships_for(professional=professional)
+    if partnership_id is not None:
+        found = next((p for p in keeps if p.pk == partnership_id), None)
+        if found is None:
+            if Partnership.objects.filter(pk=partnership_id).exists():
+                raise PermissionDenied(_("You keep the lists of your own partnership only."))
+            raise Http404("No such partnership")
+        return found
+    if is_deployment_administrator(professional):
+        return partnership_default()
+    return keeps[0]

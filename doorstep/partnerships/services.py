@@ -83,6 +83,16 @@ def _validate(*, name: str, nation: str, preset: str, board_chairs: Iterable[Pro
     return errors
 
 
+def _lists_seed(*, partnership: Partnership, by: Professional) -> None:
+    """Issue 21: a new partnership starts with Doorstep's default case-file audit questions and recording-check list,
+    its own to change."""
+    from doorstep.oversight.services import audit_questions_seed
+    from doorstep.recording.services import recording_terms_seed
+
+    audit_questions_seed(partnership)
+    recording_terms_seed(partnership=partnership, by=by)
+
+
 @transaction.atomic
 def partnership_create(*, by: Professional, name: str, name_cy: str = "", nation: str, preset: str,
                        agencies: Iterable = (), board_chairs: Iterable[Professional] = (),
@@ -103,6 +113,7 @@ def partnership_create(*, by: Professional, name: str, name_cy: str = "", nation
     partnership.analysts.set(analysts)  # OVR-2: they read its Board's report
     partnership.administrators.set(administrators)
     preset_apply(partnership=partnership, by=by)
+    _lists_seed(partnership=partnership, by=by)
     audit_record(actor=by, action=AuditAction.CREATE, obj=partnership,
                  summary=Text(gettext_noop("Created the partnership %(name)s (%(preset)s)")) % {
                      "name": partnership.name_text, "preset": PRESETS[preset].name})

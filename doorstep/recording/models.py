@@ -21,6 +21,9 @@ class TermLanguage(models.TextChoices):
 class RecordingTerm(models.Model):
     """A word or phrase that judges or labels a family, and the prompt towards the facts shown instead (RIG-2)."""
 
+    # Issue 21: each partnership keeps its own list (indexed: a deployment may be partitioned by partnership).
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE,
+                                    related_name="recording_terms", verbose_name=_("partnership"))
     term = models.CharField(_("word or phrase"), max_length=100)
     language = models.CharField(_("language"), max_length=2, choices=TermLanguage.choices)
     suggestion = models.CharField(_("suggested factual alternative or prompt"), max_length=300)
@@ -31,7 +34,8 @@ class RecordingTerm(models.Model):
 
     class Meta:
         ordering = ["language", "term", "id"]
-        constraints = [models.UniqueConstraint(fields=["language", "term"], name="recording_term_once")]
+        constraints = [models.UniqueConstraint(fields=["partnership", "language", "term"],
+                                               name="recording_term_once_per_partnership")]
         verbose_name = _("recording check term")
 
     def __str__(self) -> str:

@@ -25,20 +25,45 @@ RECORD_FIELDS = {RecordKind.CONTACT: "contact", RecordKind.INCIDENT: "incident",
                  RecordKind.PERSON: "person_details"}
 
 
-def terms_in_force() -> list[Term]:
-    """The partnership's list in use (one query), or Doorstep's defaults until an administrator first changes it."""
-    rows = list(RecordingTerm.objects.values_list("term", "suggestion", "language", "active"))
+def terms_in_force(partnership=None) -> list[Term]:
+    """The partnership's list in use (one query; issue 21: the family's partnership, the deployment's default when
+    none is named), or Doorstep's defaults until an administrator first changes it."""
+    rows = RecordingTerm.objects.all()
+    if partnership is None:
+        rows = rows.filter(partnership__is_default=True)
+    else:
+        rows = rows.filter(partnership_id=getattr(partnership, "pk", partnership))
+    rows = list(rows.values_list("term", "suggestion", "language", "active"))
     if not rows:
         return list(DEFAULT_TERMS)
     return [Term(term, suggestion, language) for term, suggestion, language, active in rows if active]
 
 
-def terms_for_administrator() -> tuple[list[RecordingTerm], bool]:
-    """The list as an administrator maintains it, and whether it is still Doorstep's defaults (no row yet)."""
-    rows = list(RecordingTerm.objects.select_related("updated_by").order_by("language", "term", "id"))
+def terms_for_administrator(*, partnership) -> tuple[list[RecordingTerm], bool]:
+    """The partnership's list as its administrator maintains it, and whether it is still Doorstep's defaults (no row
+    yet)."""
+    rows = list(RecordingTerm.objects.filter(partnership=partnership).select_related("updated_by")
+                .order_by("language", "term", "id"))
     if rows:
         return rows, False
     return [RecordingTerm(term=t.term, suggestion=t.suggestion, language=t.language) for t in DEFAULT_TERMS], True
+
+
+def term_get_for(*, professional, term_id: int) -> RecordingTerm:
+    """A term of a partnership whose list the administrator keeps (issue 21: another's is refused)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from doorstep.partnerships.selectors import list_partnerships_for
+
+    if not professional.is_administrator:
+        raise PermissionDenied(_("Only administrators change the recording check's list."))
+    row = RecordingTerm.objects.filter(pk=term_id).select_related("partnership").first()
+    if row is None:
+        raise Http404("No such term")
+    if row.partnership_id not in {p.pk for p in list_partnerships_for(professional=professional)}:
+        raise PermissionDenied(_("You keep the lists of your own partnership only."))
+    return row
 
 
 def record_get_for(*, professional, kind: str, record_id: int, write: bool = False):

@@ -36,19 +36,25 @@ TERM_MIN_LENGTH = 3
 
 # --- The recording check's list (RIG-2) -------------------------------------------------------------------------
 
-def _require_administrator(by: Professional) -> None:
+def _require_administrator(by: Professional, partnership=None):
+    """An administrator of the partnership (their own when None; issue 21: never another's): the partnership."""
+    from doorstep.partnerships.selectors import list_partnership_for
+
     if not by.is_administrator:
         raise PermissionDenied(_("Only administrators change the recording check's list."))
+    return list_partnership_for(professional=by, partnership_id=getattr(partnership, "pk", partnership))
 
 
-def _seed_defaults(by: Professional) -> None:
-    """The first change copies Doorstep's defaults into the partnership's own list (nothing is lost)."""
-    if not RecordingTerm.objects.exists():
-        RecordingTerm.objects.bulk_create([RecordingTerm(term=t.term, suggestion=t.suggestion, language=t.language,
-                                                         updated_by=by) for t in DEFAULT_TERMS])
+def recording_terms_seed(*, partnership, by: Professional | None = None) -> None:
+    """Doorstep's defaults copied into the partnership's own list: when a partnership is created (issue 21), or at
+    an older partnership's first change (nothing is lost). Idempotent."""
+    if not RecordingTerm.objects.filter(partnership=partnership).exists():
+        RecordingTerm.objects.bulk_create([RecordingTerm(partnership=partnership, term=t.term, suggestion=t.suggestion,
+                                                         language=t.language, updated_by=by) for t in DEFAULT_TERMS])
 
 
-def _clean_term(*, term: str, suggestion: str, language: str, exclude_id: int | None = None) -> tuple[str, str]:
+def _clean_term(*, partnership, term: str, suggestion: str, language: str,
+                exclude_id: int | None = None) -> tuple[str, str]:
     term, suggestion = " ".join((term or "").split()).lower(), (suggestion or "").strip()
     errors = {}
     if not term:
@@ -59,7 +65,8 @@ def _clean_term(*, term: str, suggestion: str, language: str, exclude_id: int | 
         errors["term"] = _("The word or phrase must be 100 characters or fewer")
     elif not any(c.isalpha() for c in term):
         errors["term"] = _("The word or phrase must contain letters")
-    elif RecordingTerm.objects.filter(language=language, term=term).exclude(pk=exclude_id).exists():
+    elif RecordingTerm.objects.filter(partnership=partnership, language=language, term=term).exclude(
+            pk=exclude_id).exists():
         errors["term"] = _("That word or phrase is already on the list")
     if language not in TermLanguage.values:
         errors["language"] = _("Select English or Welsh")
@@ -73,12 +80,14 @@ def _clean_term(*, term: str, suggestion: str, language: str, exclude_id: int | 
 
 
 @transaction.atomic
-def recording_term_add(*, by: Professional, term: str, suggestion: str, language: str) -> RecordingTerm:
-    """An administrator adds a term to the partnership's list (RIG-2). Audited."""
-    _require_administrator(by)
-    _seed_defaults(by)
-    term, suggestion = _clean_term(term=term, suggestion=suggestion, language=language)
-    row = RecordingTerm.objects.create(term=term, suggestion=suggestion, language=language, updated_by=by)
+def recording_term_add(*, by: Professional, term: str, suggestion: str, language: str,
+                       partnership=None) -> RecordingTerm:
+    """An administrator adds a term to their partnership's list (RIG-2; issue 21: never another's). Audited."""
+    partnership = _require_administrator(by, partnership)
+    recording_terms_seed(partnership=partnership, by=by)
+    term, suggestion = _clean_term(partnership=partnership, term=term, suggestion=suggestion, language=language)
+    row = RecordingTerm.objects.create(partnership=partnership, term=term, suggestion=suggestion, language=language,
+                                       updated_by=by)
     audit_record(actor=by, action=AuditAction.CREATE, obj=row,
                  summary=Text(gettext_noop("Added '%(term)s' to the recording check's list")) % {"term": term})
     return row
@@ -87,10 +96,11 @@ def recording_term_add(*, by: Professional, term: str, suggestion: str, language
 @transaction.atomic
 def recording_term_update(*, by: Professional, term_id: int, term: str, suggestion: str, language: str,
                           active: bool) -> RecordingTerm:
-    """An administrator changes a term, or stops using it (it is kept, not used). Audited."""
-    _require_administrator(by)
+    """An administrator of the term's partnership changes it, or stops using it (it is kept, not used). Audited."""
     row = RecordingTerm.objects.select_for_update().get(pk=term_id)
-    term, suggestion = _clean_term(term=term, suggestion=suggestion, language=language, exclude_id=row.pk)
+    _require_administrator(by, row.partnership_id)
+    term, suggestion = _clean_term(partnership=row.partnership_id, term=term, suggestion=suggestion, language=language,
+                                   exclude_id=row.pk)
     before = (row.term, row.suggestion, row.language, row.active)
     if before == (term, suggestion, language, bool(active)):
         return row

@@ -4,7 +4,7 @@ a record (UK GDPR Article 16). Thin: each calls one selector or service."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -12,9 +12,12 @@ from doorstep.core.drafts import form_data
 from doorstep.core.forms_support import run_service
 from doorstep.families.models import Person
 
+from doorstep.partnerships.choice import partnership_param, partnership_url
+from doorstep.partnerships.selectors import list_partnership_for, list_partnerships_for
+
 from . import selectors, services
 from .forms import CorrectionDecideForm, CorrectionRequestForm, TermEditForm, TermForm
-from .models import RecordingTerm, RecordKind
+from .models import RecordKind
 
 
 def _require_administrator(user) -> None:
@@ -26,26 +29,30 @@ def _require_administrator(user) -> None:
 def terms(request):
     """RIG-2: the partnership's list of judgemental terms, with their prompts; add one."""
     _require_administrator(request.user)
+    # Issue 21: the administrator's own partnership's list, or another they manage named in the address.
+    partnership = list_partnership_for(professional=request.user, partnership_id=partnership_param(request))
     form = TermForm(form_data(request))
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.recording_term_add(by=request.user, **form.cleaned_data)):
+        if run_service(form, lambda: services.recording_term_add(by=request.user, partnership=partnership,
+                                                                 **form.cleaned_data)):
             messages.success(request, _("Added to the recording check's list"))
-            return redirect("recording:terms")
-    rows, defaults = selectors.terms_for_administrator()
-    return render(request, "recording/terms.html", {"form": form, "rows": rows, "defaults": defaults})
+            return redirect(partnership_url("recording:terms", partnership))
+    rows, defaults = selectors.terms_for_administrator(partnership=partnership)
+    return render(request, "recording/terms.html", {
+        "form": form, "rows": rows, "defaults": defaults, "partnership": partnership,
+        "others": [p for p in list_partnerships_for(professional=request.user) if p.pk != partnership.pk]})
 
 
 @login_required
 def term(request, term_id: int):
-    _require_administrator(request.user)
-    row = get_object_or_404(RecordingTerm, pk=term_id)
+    row = selectors.term_get_for(professional=request.user, term_id=term_id)
     form = TermEditForm(form_data(request), initial={"term": row.term, "language": row.language,
                                                      "suggestion": row.suggestion, "active": row.active})
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.recording_term_update(by=request.user, term_id=row.pk,
                                                                     **form.cleaned_data)):
             messages.success(request, _("The recording check's list is saved"))
-            return redirect("recording:terms")
+            return redirect(partnership_url("recording:terms", row.partnership))
     return render(request, "recording/term.html", {"form": form, "row": row})
 
 

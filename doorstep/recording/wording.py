@@ -7,7 +7,7 @@ A view uses it in two lines:
 
     checking = wording_check_asked(request)
     if request.method == "POST" and not checking and form.is_valid(): ...save...
-    return render(..., {"wording": wording_findings(form, checking=checking)})
+    return render(..., {"wording": wording_findings(form, checking=checking, family=family)})
 
 and its template includes "recording/_wording.html" (the findings) and "recording/_check_button.html".
 """
@@ -24,10 +24,10 @@ def wording_check_asked(request) -> bool:
     return request.method == "POST" and CHECK_BUTTON in request.POST
 
 
-def wording_findings(form, *, checking: bool) -> dict | None:
+def wording_findings(form, *, checking: bool, family=None) -> dict | None:
     """What the check found in the form's text as posted: {"checked": bool, "fields": [{"id", "label", "marked",
     "findings"}]}, or None when nothing was posted. With `checking`, the form shows what was typed without errors:
-    only a check, nothing was sent to be saved."""
+    only a check, nothing was sent to be saved. The terms are the family's partnership's list (issue 21)."""
     if not form.is_bound:
         return None
     if checking:
@@ -41,7 +41,7 @@ def wording_findings(form, *, checking: bool) -> dict | None:
         text = form[name].value() or ""
         if not text.strip():
             continue
-        terms = terms if terms is not None else terms_in_force()
+        terms = terms if terms is not None else terms_in_force(getattr(family, "partnership_id", None))
         found = recording_check(text, terms)
         if found:
             bound = form[name]

@@ -19,10 +19,10 @@ from doorstep.audit.services import audit_record, audit_record_many
 from doorstep.core.texts import Text
 from doorstep.core.access import family_get_for
 from doorstep.escalations.models import ACTIVE_STATES, Escalation
-from doorstep.escalations.services import rule_settings_all
 from doorstep.families.models import Involvement
 
 from . import oversight
+from . import conf
 from .models import (
     CaseDiscussion,
     SessionState,
@@ -196,19 +196,23 @@ def staff_oversight(*, manager) -> dict:
     incidents = oversight.incidents_since(since=since)
     open_actions = set(Escalation.objects.filter(key__in=[overdue_key(pk) for pk in ids], state__in=ACTIVE_STATES)
                        .values_list("key", flat=True))
-    rules = rule_settings_all()  # SUP-4's interval and OVR-3's threshold (ESC-12), in one query
-    threshold = rules["OVR-3"][1]["marked_families_threshold"]
-    interval_days = rules["SUP-4"][1]["interval_days"]
+    # SUP-4's interval and OVR-3's threshold (ESC-12) of each worker's agency's partnership (issue 21, conf.py), in
+    # three queries; the page states the manager's own.
+    staff_rules = conf.staff_settings({w.agency_id for w in staff} | {manager.agency_id})
+    threshold = staff_rules[manager.agency_id]["OVR-3"][1]["marked_families_threshold"]
+    interval_days = staff_rules[manager.agency_id]["SUP-4"][1]["interval_days"]
     rows = []
     for w in staff:
-        due = supervision_due_date(last_held=w.last_held, joined=w.date_joined, interval_days=interval_days)
+        own = staff_rules[w.agency_id]
+        due = supervision_due_date(last_held=w.last_held, joined=w.date_joined,
+                                   interval_days=own["SUP-4"][1]["interval_days"])
         marked_count = len(led[w.pk] & marked) if marked is not None else None
         rows.append(StaffRow(
             worker=w, last_held=w.last_held, days_since=(today - w.last_held).days if w.last_held else None,
             due=due, overdue=due < today, overdue_action=overdue_key(w.pk) in open_actions,
             last_session_id=w.last_session_id, health_and_safety=w.last_hs, unreported_threats_asked=w.last_threats,
             cancelled=w.cancelled or 0, next_planned=w.next_planned, families=len(led[w.pk]),
-            marked_families=marked_count, high_exposure=marked_count is not None and marked_count >= threshold,
+            marked_families=marked_count, high_exposure=marked_count is not None and marked_count >= own["OVR-3"][1]["marked_families_threshold"],
             incidents=incidents.get(w.pk, 0) if incidents is not None else None,
         ))
     return {
@@ -219,18 +223,20 @@ def staff_oversight(*, manager) -> dict:
 
 def supervisions_due(*, manager, within_days: int = 7) -> int:
     """The manager's home page (issue 18): how many of the staff they line-manage have a supervision overdue or due
-    within `within_days` days (SUP-4). Two queries."""
+    within `within_days` days (SUP-4). Four queries."""
     if not manager.is_manager:
         return 0
     held = SupervisionSession.objects.filter(supervisee=OuterRef("pk"), state=SessionState.HELD).order_by(
         "-held_on", "-id")
-    staff = (Professional.objects.filter(line_manager=manager, is_active=True,
-                                         role__in=(Role.PRACTITIONER, Role.MANAGER))
-             .annotate(last_held=Subquery(held.values("held_on")[:1])).values_list("last_held", "date_joined"))
-    interval = rule_settings_all()["SUP-4"][1]["interval_days"]
+    staff = list(Professional.objects.filter(line_manager=manager, is_active=True,
+                                              role__in=(Role.PRACTITIONER, Role.MANAGER))
+                 .annotate(last_held=Subquery(held.values("held_on")[:1]))
+                 .values_list("last_held", "date_joined", "agency_id"))
+    # SUP-4 of each worker's agency's partnership (issue 21, conf.py).
+    interval = {a: s["SUP-4"][1]["interval_days"] for a, s in conf.staff_settings({a for *_x, a in staff}).items()}
     horizon = timezone.localdate() + timedelta(days=within_days)
-    return sum(1 for last_held, joined in staff
-               if supervision_due_date(last_held=last_held, joined=joined, interval_days=interval) <= horizon)
+    return sum(1 for last_held, joined, agency_id in staff
+               if supervision_due_date(last_held=last_held, joined=joined, interval_days=interval[agency_id]) <= horizon)
 
 
 def my_supervisions(*, professional, limit: int = 20) -> list[SupervisionSession]:

@@ -186,7 +186,7 @@ def decision_add(request, case_id: int):
     return render(request, "supervision/simple_form.html", {
         "form": form, "person": case.session.supervisee, "session_id": case.session_id,
         "title": _("Add a decision about %(family)s") % {"family": case.family.name}, "button": _("Save decision"),
-        "wording": wording_findings(form, checking=checking), "check_wording": True})
+        "wording": wording_findings(form, checking=checking, family=case.family), "check_wording": True})
 
 
 @require_POST

@@ -172,3 +172,49 @@ def test_a_failed_sign_in_to_the_admin_site_is_a_page_not_a_server_error(db, cli
     visitor's `is_administrator` and answered a wrong password with a 500."""
     response = client.post("/admin/login/", {"username": "nobody", "password": "wrong"})
     assert response.status_code == 200
+
+
+def test_issue_21_a_partnership_administrator_manages_the_agencies_working_in_their_partnership_only(world, client):
+    """Issue 21: B's administrator lists and changes the police (working in B) and its staff; the health board (not
+    in B), its teams and staff are refused on the admin site and by the services; so is a token for it."""
+    from django.core.exceptions import PermissionDenied
+
+    from doorstep.agencies.selectors import system_tokens_for
+    from doorstep.testing.factories import ProfessionalFactory
+    from doorstep.testing.partnerships import second_partnership
+
+    police = world.users["other_involved"].agency
+    health = world.users["involved_practitioner"].agency
+    admin_b = ProfessionalFactory(username="b.admin", agency=None, role=Role.ADMINISTRATOR)
+    second_partnership(world, agencies=[police], administrators=[admin_b])
+    client.force_login(admin_b)
+    listed = client.get(reverse("admin:agencies_agency_changelist")).content.decode()
+    assert "Police" in listed and "Health Board" not in listed
+    assert client.get(reverse("admin:agencies_professional_change",
+                              args=[world.users["involved_practitioner"].pk])).status_code in (302, 404)
+    assert client.get(reverse("admin:agencies_professional_change",
+                              args=[world.users["other_involved"].pk])).status_code == 200
+    worker = world.users["involved_practitioner"]
+    worker.job_title = "Changed by another partnership"
+    with pytest.raises(PermissionDenied):
+        services.professional_save_by_administrator(by=admin_b, professional=worker)
+    health.name = "Renamed"
+    with pytest.raises(PermissionDenied):
+        services.agency_save_by_administrator(by=admin_b, agency=health)
+    team = Team.objects.filter(agency=health).first()
+    with pytest.raises(PermissionDenied):
+        services.team_save_by_administrator(by=admin_b, team=team)
+    with pytest.raises(PermissionDenied):
+        services.system_token_request(by=admin_b, agency=health, system_name="Health PAS", contact_name="A",
+                                      contact_email="a@example.org")
+    assert Agency.objects.get(pk=health.pk).name == "Health Board"
+    # Their own partnership's agency: changed, and a new agency joins their partnership.
+    police.name_cy = "Heddlu"
+    services.agency_save_by_administrator(by=admin_b, agency=police)
+    added = services.agency_save_by_administrator(by=admin_b, agency=Agency(name="Fire", kind=AgencyKind.VOLUNTARY))
+    assert list(added.partnerships.values_list("name", flat=True)) == ["Second partnership"]
+    token, _key = services.system_token_request(by=admin_b, agency=police, system_name="Police RMS",
+                                                 contact_name="A", contact_email="a@example.org")
+    assert list(system_tokens_for(professional=admin_b)) == [token]
+    # The deployment's administrator still manages every agency.
+    services.agency_save_by_administrator(by=world.users["administrator"], agency=health)

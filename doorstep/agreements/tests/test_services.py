@@ -272,6 +272,19 @@ class TestReviewEscalation:
         assert Escalation.objects.filter(key=escalation.key).count() == 1
 
     @pytest.mark.clock("2026-11-02 09:00")
+    def test_issue_21_agr_1_the_notice_is_the_family_partnerships(self, world, time_machine):
+        """AGR-1 (issue 21): the family's partnership gives 2 working days' notice; the default's 5 do not apply."""
+        from doorstep.testing.partnerships import second_partnership
+
+        second_partnership(world, settings={"AGR-1": {"review_notice_working_days": 2}}, families=[world.family])
+        version = issued(world, review_date=date(2026, 11, 13))
+        time_machine.move_to(datetime(2026, 11, 6, 8, 0, tzinfo=LONDON))  # 5 working days before: not in this one
+        assert scheduled.agreement_reviews_sweep(now=timezone.now()) == 0
+        time_machine.move_to(datetime(2026, 11, 11, 8, 0, tzinfo=LONDON))  # 2 working days before
+        assert scheduled.agreement_reviews_sweep(now=timezone.now()) == 1
+        assert Escalation.objects.filter(key=services.review_key(version.agreement_id)).exists()
+
+    @pytest.mark.clock("2026-11-02 09:00")
     def test_a_review_closes_the_action_and_the_next_date_raises_it_again(self, world, time_machine):
         version = issued(world, review_date=date(2026, 11, 4))
         scheduled.agreement_reviews_sweep(now=timezone.now())

@@ -164,3 +164,19 @@ def test_the_grid_lists_involved_agencies_and_those_with_contacts_without_joinin
     assert "Housing" not in names
     agencies_sql = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "agencies_agency"."id"'))
     assert "DISTINCT" not in agencies_sql and "JOIN" not in agencies_sql
+
+
+@pytest.mark.clock("2026-06-15 12:00")
+def test_issue_21_esc_8_the_child_panel_reads_the_family_partnerships_periods(world, client, time_machine):
+    """ESC-8 (issue 21): seen alone 50 days ago: within the default partnership's 56 days, but past the 42 days of
+    the family's own partnership, on the panel and on the case file."""
+    from doorstep.testing.partnerships import second_partnership
+
+    record(world, children={world.child: {"seen": True, "seen_alone": True}}, ago=timedelta(days=50))
+    assert child_panel(family=world.family)[0]["not_seen_alone"] is False
+    second_partnership(world, settings={"ESC-8": {"not_seen_alone_days": 42}}, families=[world.family])
+    assert child_panel(family=world.family)[0]["not_seen_alone"] is True
+    from doorstep.engagement.casefile import children_seen_panel
+
+    panel = children_seen_panel(family=world.family, professional=world.users["involved_practitioner"])
+    assert panel["esc_8"]["not_seen_alone_days"] == 42 and panel["rows"][0]["not_seen_alone"] is True

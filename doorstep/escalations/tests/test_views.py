@@ -173,6 +173,80 @@ def test_administrator_changes_a_rule_setting_with_a_reason(world, client):
     assert "Board decision of 3 March" in client.get("/escalations/rules/").content.decode()
 
 
+def _partnership_administrators(world):
+    """Issue 21: partnership A (the default, where the world's families are) and B, each with its own administrator."""
+    from doorstep.agencies.models import Role
+    from doorstep.partnerships.services import partnership_default
+    from doorstep.testing.factories import ProfessionalFactory
+    from doorstep.testing.partnerships import second_partnership
+
+    admin_a = ProfessionalFactory(username="a.admin", agency=None, role=Role.ADMINISTRATOR)
+    admin_b = ProfessionalFactory(username="b.admin", agency=None, role=Role.ADMINISTRATOR)
+    a = partnership_default()
+    a.administrators.add(admin_a)
+    b = second_partnership(world, administrators=[admin_b])
+    return a, b, admin_a, admin_b
+
+
+def test_issue_21_a_partnership_administrator_is_sent_to_their_own_partnerships_rules(world, client):
+    a, b, admin_a, admin_b = _partnership_administrators(world)
+    client.force_login(admin_b)
+    assert client.get("/escalations/rules/")["Location"] == f"/partnerships/{b.pk}/"
+    assert client.get("/escalations/rules/ESC-8/")["Location"] == f"/partnerships/{b.pk}/rules/ESC-8/"
+    # A POST to the old page changes nothing in the default partnership: it is sent to its own page.
+    response = client.post("/escalations/rules/ESC-8/", {"enabled": "on", "not_seen_days": "14",
+                                                          "not_seen_alone_days": "56", "deadline_working_days": "5",
+                                                          "reason": "Not mine"})
+    assert response.status_code == 302
+    from doorstep.escalations.services import rule_settings
+
+    assert rule_settings("ESC-8", a)[1]["not_seen_days"] == 28 and not RuleSetting.objects.filter(
+        rule_id="ESC-8", updated_by=admin_b).exists()
+
+
+def test_issue_21_an_administrator_of_a_is_refused_bs_rule_settings_by_page_and_service(world, client):
+    from django.core.exceptions import PermissionDenied
+
+    from doorstep.escalations.services import rule_settings, rule_settings_update
+
+    a, b, admin_a, admin_b = _partnership_administrators(world)
+    client.force_login(admin_a)
+    assert client.get(f"/partnerships/{b.pk}/").status_code == 403
+    response = client.post(f"/partnerships/{b.pk}/rules/ESC-8/", {
+        "enabled": "on", "not_seen_days": "14", "not_seen_alone_days": "56", "deadline_working_days": "5",
+        "reason": "Not my partnership"})
+    assert response.status_code == 403
+    assert rule_settings("ESC-8", b)[1]["not_seen_days"] == 28
+    with pytest.raises(PermissionDenied):
+        rule_settings_update(rule_id="ESC-8", by=admin_a, enabled=True, partnership=b, reason="Not mine",
+                             parameters={**rule_settings("ESC-8", b)[1], "not_seen_days": 14})
+    assert rule_settings("ESC-8", b)[1]["not_seen_days"] == 28
+    # Their own partnership's: allowed.
+    rule_settings_update(rule_id="ESC-8", by=admin_a, enabled=True, partnership=a, reason="Board decision",
+                         parameters={**rule_settings("ESC-8", a)[1], "not_seen_days": 14})
+    assert (rule_settings("ESC-8", a)[1]["not_seen_days"], rule_settings("ESC-8", b)[1]["not_seen_days"]) == (14, 28)
+
+
+def test_issue_21_a_deployment_administrator_sees_the_default_partnerships_rules_with_a_link_to_every_one(
+        world, client, django_assert_max_num_queries):
+    from doorstep.escalations.services import rule_settings
+    from doorstep.partnerships.services import partnership_default
+    from doorstep.testing.partnerships import second_partnership
+
+    b = second_partnership(world)
+    login(client, world, "administrator")
+    with django_assert_max_num_queries(12):
+        page = client.get("/escalations/rules/").content.decode()
+    assert "These are the settings of the default partnership" in page and 'href="/partnerships/"' in page
+    response = client.post("/escalations/rules/ESC-8/", {
+        "enabled": "on", "not_seen_days": "14", "not_seen_alone_days": "56", "deadline_working_days": "5",
+        "reason": "Board decision"})
+    assert response.status_code == 302
+    assert rule_settings("ESC-8", partnership_default())[1]["not_seen_days"] == 14
+    assert rule_settings("ESC-8", b)[1]["not_seen_days"] == 28
+    assert "Board decision" in client.get("/escalations/rules/").content.decode()
+
+
 def test_navigation_entries(world, client):
     login(client, world, "involved_manager")
     page = client.get("/").content.decode()

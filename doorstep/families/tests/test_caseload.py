@@ -124,3 +124,19 @@ def test_the_practitioners_home_page_runs_the_same_queries_for_a_caseload_three_
         record(world, family=family, children={family.members.get(): {"seen": True}}, ago=timedelta(days=n))
     assert len(caseload_for(professional=worker)) == 15
     assert _home_queries(client, worker) == small <= 30
+
+
+def test_issue_21_esc_8_each_family_is_ranked_by_its_own_partnerships_periods(world):
+    """ESC-8 (issue 21): two children seen 40 days ago; the default partnership's 28 days make one stand out, the
+    second partnership's 50 days do not. Settings read once for the list, not once per family."""
+    from doorstep.testing.partnerships import second_partnership
+
+    here, there = _family(world, "Morgan household", child="Nia"), _family(world, "Price household", child="Bryn")
+    for family in (here, there):
+        child = family.members.get(role=MemberRole.CHILD)
+        record(world, family=family, children={child: {"seen": True, "seen_alone": True}}, ago=timedelta(days=40))
+    second_partnership(world, settings={"ESC-8": {"not_seen_days": 50, "not_seen_alone_days": 60}},
+                       families=[there])
+    entries = {e.family.name: e for e in caseload_for(professional=world.users["involved_practitioner"])}
+    assert entries["Morgan household"].child_not_seen.days == 40
+    assert entries["Price household"].child_not_seen is None

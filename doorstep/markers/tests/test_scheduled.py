@@ -126,3 +126,19 @@ def test_two_workers_sweeping_at_once_raise_one_review_action():
         assert len(results) == 4
     assert sum(results) == 1
     assert Escalation.objects.filter(key=f"FLG-2:marker:{marker.pk}:review:{marker.review_date.isoformat()}").count() == 1
+
+
+@pytest.mark.clock("2026-11-02 09:00")
+def test_issue_21_flg_2_the_review_notice_is_the_family_partnerships(world, time_machine):
+    """FLG-2 (issue 21): the review action is raised as many days ahead as the marker's family's partnership says,
+    not the deployment's default partnership (14 days there; 3 days in the family's)."""
+    from doorstep.testing.partnerships import second_partnership
+
+    second_partnership(world, settings={"FLG-2": {"review_notice_days": 3}}, families=[world.family])
+    marker = services.marker_authorise(marker=raise_marker(world, review_date=date(2027, 1, 20)),
+                                       by=world.users["involved_manager"])
+    time_machine.move_to(_at(date(2027, 1, 6)), tick=False)  # 14 days before: the default would raise it
+    assert marker_review_sweep(now=_at(date(2027, 1, 6))) == 0
+    time_machine.move_to(_at(date(2027, 1, 17)), tick=False)  # 3 days before: the family's partnership raises it
+    assert marker_review_sweep(now=_at(date(2027, 1, 17))) == 1
+    assert Escalation.objects.filter(key=f"FLG-2:marker:{marker.pk}:review:2027-01-20").exists()

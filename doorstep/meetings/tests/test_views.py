@@ -283,3 +283,13 @@ def test_issue_21_a_board_chair_who_no_longer_chairs_the_partnership_reads_none_
     assert board.status_code == 403 and message in board.content.decode()
     home = client.get(reverse("home")).content.decode()
     assert message in home and reverse("meetings:minutes", args=[minutes.meeting_id]) not in home
+def test_issue_21_mtg_2_the_call_page_offers_the_family_partnerships_timescale(world, client):
+    """MTG-2 (issue 21): the call page offers the timescale the family's partnership set (3 working days for a MARP),
+    not the deployment's default partnership's (5)."""
+    from doorstep.testing.partnerships import second_partnership
+
+    second_partnership(world, settings={"MTG-2": {"marp_working_days": 3}}, families=[world.family])
+    client.force_login(world.users["involved_manager"])
+    html = client.get(reverse("meetings:call", args=[world.family.pk]) + "?kind=marp").content.decode()
+    assert 'name="within_working_days" type="text" value="3"' in html
+    assert "usually within 3 working days" in html

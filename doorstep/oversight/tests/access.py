@@ -32,8 +32,9 @@ def _question(world) -> dict:
 def _any_question(world) -> dict:
     from doorstep.oversight.models import AuditQuestion
     from doorstep.oversight.services import audit_questions_seed
+    from doorstep.partnerships.services import partnership_default
 
-    audit_questions_seed()
+    audit_questions_seed(partnership_default())
     return {"question_id": AuditQuestion.objects.order_by("position").first().pk}
 
 

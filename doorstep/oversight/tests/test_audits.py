@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from doorstep.partnerships.services import partnership_default
 from doorstep.audit.models import AuditAction, AuditEvent
 from doorstep.chronology.models import ChronologyEntry
 from doorstep.core.access import family_get_for, family_may_write
@@ -54,7 +55,7 @@ def test_ovr_1_plan_refuses_with_a_specific_message(world):
         "You cannot audit your own caseload: ask another manager or auditor"]
     assert _errors(lambda: _plan(manager, scope=RoundScope.PARTNERSHIP))["scope"] == [
         "Only a designated case-file auditor of the partnership plans a multi-agency round"]
-    audit_questions_seed()
+    audit_questions_seed(partnership_default())
     AuditQuestion.objects.update(is_active=False)
     assert _errors(lambda: _plan(manager))["__all__"] == [
         "The question set has no questions: add a question before planning a round"]

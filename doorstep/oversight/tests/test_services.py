@@ -163,3 +163,17 @@ def test_the_worker_explains_audited_and_the_explanation_survives(world):
     contact_enter_in_error(contact=found.contact, by=worker, reason="Recorded on the wrong family")
     family_oversight_compute(family=world.family, now=timezone.now())
     assert VisitDiscrepancy.objects.filter(pk=found.pk).exists()
+
+
+def test_issue_21_ovr_1_drift_follows_the_family_partnerships_settings(world, time_machine):
+    """OVR-1, ESC-8 (issue 21): the default partnership has OVR-1 switched off; the family's own partnership keeps
+    it on with a shorter seen-alone period, so the family's drift signals are computed from its own settings."""
+    from doorstep.escalations.services import rule_settings_update
+    from doorstep.testing.partnerships import second_partnership
+
+    rule_settings_update(rule_id="OVR-1", by=world.users["administrator"], enabled=False,
+                         parameters=RULES["OVR-1"].defaults(), reason="Not in the default partnership")
+    second_partnership(world, settings={"ESC-8": {"not_seen_alone_days": 10}}, families=[world.family])
+    time_machine.shift(timedelta(days=11))
+    family_oversight_compute(family=world.family, now=timezone.now())
+    assert SignalKind.NOT_SEEN_ALONE in _kinds(world.family)

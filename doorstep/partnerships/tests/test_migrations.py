@@ -45,3 +45,18 @@ def test_issue_21_a_deployment_with_only_its_default_partnership_keeps_its_board
     default = apps.get_model("partnerships", "Partnership").objects.get(is_default=True)
     assert list(default.board_chairs.values_list("pk", flat=True)) == [chair.pk]
     assert list(default.analysts.values_list("pk", flat=True)) == [analyst.pk]
+
+
+def test_issue_21_existing_audit_questions_and_recording_terms_join_the_default_partnership():
+    """Issue 21: the case-file audit's questions (oversight 0003) and the recording check's list (recording 0002)
+    asked and kept so far become the default partnership's."""
+    before = [("oversight", "0002_case_file_audit_rounds"), ("recording", "0001_recording_terms_and_corrections"),
+              ("partnerships", "0002_default_partnership")]
+    apps, forward = migrated_back_to(before)
+    question = apps.get_model("oversight", "AuditQuestion").objects.create(key="", wording={"en": "Q?"}, position=10)
+    term = apps.get_model("recording", "RecordingTerm").objects.create(term="unkempt", language="en",
+                                                                       suggestion="Describe it.")
+    apps = forward()
+    default = apps.get_model("partnerships", "Partnership").objects.get(is_default=True)
+    assert apps.get_model("oversight", "AuditQuestion").objects.get(pk=question.pk).partnership_id == default.pk
+    assert apps.get_model("recording", "RecordingTerm").objects.get(pk=term.pk).partnership_id == default.pk

@@ -114,8 +114,9 @@ class TestOversight:
         for _ in range(12):
             ProfessionalFactory(agency=manager.agency, line_manager=manager)
         # Staff with their supervision, the families they lead, markers (2), incidents, open overdue actions, and the
-        # rules' settings (SUP-4's interval, OVR-3's threshold: ESC-12).
-        with django_assert_max_num_queries(7):
+        # rules' settings (SUP-4's interval, OVR-3's threshold: ESC-12) of each agency's partnership (issue 21: the
+        # default partnership, the agencies' partnerships, their settings: three).
+        with django_assert_max_num_queries(9):
             rows = selectors.staff_oversight(manager=manager)["rows"]
         assert len(rows) == 13
 

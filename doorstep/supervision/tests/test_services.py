@@ -195,6 +195,29 @@ class TestOverdue:
         row = selectors.staff_oversight(manager=world.users["involved_manager"])["rows"][0]
         assert not row.overdue and row.due == timezone.localdate() + timedelta(days=52)
 
+    def test_issue_21_sup_4_a_worker_follows_their_agencys_only_partnership(self, world):
+        """SUP-4, OVR-3 (issue 21, supervision/conf.py): the health board works in exactly one partnership, whose
+        interval is 7 days and threshold 1; the default partnership's 60 days still hold for the police, which
+        works in none. An agency in several partnerships follows the default."""
+        from doorstep.supervision import conf
+        from doorstep.testing.partnerships import second_partnership
+
+        health, police = world.users["involved_practitioner"].agency, world.users["other_involved"].agency
+        rule_set("SUP-4", interval_days=60)
+        held(world, days_ago=8)
+        assert scheduled.supervision_overdue_sweep(now=timezone.now()) == 0
+        second_partnership(world, agencies=[health], settings={"SUP-4": {"interval_days": 7},
+                                                                     "OVR-3": {"marked_families_threshold": 1}})
+        assert conf.interval_days(health.pk) == 7 and conf.interval_days(police.pk) == 60
+        assert conf.marked_families_threshold(health.pk) == 1
+        assert scheduled.supervision_overdue_sweep(now=timezone.now()) == 1
+        escalation = Escalation.objects.get(key=services.overdue_key(world.users["involved_practitioner"].pk))
+        assert escalation.rule_id == "SUP-4"
+        row = selectors.staff_oversight(manager=world.users["involved_manager"])["rows"][0]
+        assert row.overdue and row.due == timezone.localdate() - timedelta(days=1)
+        second_partnership(world, agencies=[health], name="Third partnership")
+        assert conf.interval_days(health.pk) == 60  # in two partnerships: the default's
+
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.clock("2026-10-01 10:00")

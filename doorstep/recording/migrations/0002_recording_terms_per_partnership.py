@@ -1,0 +1,36 @@
+"""Issue 21: the recording check's list belongs to a partnership. The list kept so far becomes the deployment's
+default partnership's (partnerships 0002); 0003 makes the partnership required and a term unique within its
+partnership (a migration of its own, so that PostgreSQL has no pending trigger events when the table is altered)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def forwards(apps, schema_editor):
+    Partnership = apps.get_model("partnerships", "Partnership")
+    RecordingTerm = apps.get_model("recording", "RecordingTerm")
+    if not RecordingTerm.objects.exists():
+        return
+    default = Partnership.objects.filter(is_default=True).first()
+    if default is None:  # made by partnerships 0002; never absent once it has run
+        raise RuntimeError("No default partnership to attach the recording check's list to")
+    RecordingTerm.objects.filter(partnership__isnull=True).update(partnership=default)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("recording", "0001_recording_terms_and_corrections"),
+        ("partnerships", "0002_default_partnership"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="recordingterm",
+            name="partnership",
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE,
+                                    related_name="recording_terms", to="partnerships.partnership",
+                                    verbose_name="partnership"),
+        ),
+        migrations.RunPython(forwards, migrations.RunPython.noop),
+    ]
