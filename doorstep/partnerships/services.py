@@ -19,6 +19,9 @@ from .models import DEFAULT_NAME, DEFAULT_NAME_CY, Nation, Partnership, PresetCh
 from .presets import ALL_FIVE, PRESETS
 from .selectors import is_deployment_administrator, partnership_may_manage, partnerships_of_agency
 
+# The audit row of a partnership's creation (also written by the generated region, partnerships/generation.py).
+PARTNERSHIP_CREATED = Text(gettext_noop("Created the partnership %(name)s (%(preset)s)"))
+
 
 def preset_apply(*, partnership: Partnership, by: Professional | None) -> None:
     """Write the partnership's rule settings from its preset: every rule on or off, with the protocol's thresholds
@@ -95,8 +98,7 @@ def partnership_create(*, by: Professional, name: str, name_cy: str = "", nation
     partnership.administrators.set(administrators)
     preset_apply(partnership=partnership, by=by)
     audit_record(actor=by, action=AuditAction.CREATE, obj=partnership,
-                 summary=Text(gettext_noop("Created the partnership %(name)s (%(preset)s)")) % {
-                     "name": partnership.name_text, "preset": PRESETS[preset].name})
+                 summary=PARTNERSHIP_CREATED % {"name": partnership.name_text, "preset": PRESETS[preset].name})
     return partnership
 
 
