@@ -25,8 +25,11 @@ class Command(BaseCommand):
                             help="The generated world's 'now' (YYYY-MM-DD); default the start of today. The same "
                                  "seed, families and anchor give the same rows.")
         parser.add_argument("--chunk", type=int, default=1_000)
-        parser.add_argument("--families-per-area", type=int, default=5_000,
-                            help="Families per area; each area is a partnership of its own (issue 21). Default 5,000.")
+        from doorstep.scale.generate import FAMILIES_PER_AREA
+
+        parser.add_argument("--families-per-area", type=int, default=FAMILIES_PER_AREA,
+                            help=f"Families per area; each area is a partnership of its own (issue 21). Default "
+                                 f"{FAMILIES_PER_AREA:,}.")
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database has families.")
         parser.add_argument("--evaluate", action=argparse.BooleanOptionalAction, default=None,
                             help="Evaluate every family once with the escalation engine after loading, as the running "
