@@ -491,6 +491,7 @@ CHRONOLOGY_BESIDE = ExtensionPoint("chronology beside", ChronologyBeside, [
 # The generated region (issue 9): once, then for each family in turn; a step reads what earlier steps made.
 REGION_STEPS = ExtensionPoint("region generator steps", GeneratorStep, [
     "doorstep.scale.steps.AGENCIES_AND_STAFF",
+    "doorstep.partnerships.generation.PARTNERSHIPS_STEP",  # issue 21: each area a partnership, after its agencies
     "doorstep.scale.steps.SUPERVISION",
 ])
 FAMILY_STEPS = ExtensionPoint("family generator steps", GeneratorStep, [

@@ -23,6 +23,9 @@ from .selectors import (
     family_transfer_may, family_transfer_may_open, is_deployment_administrator, partnership_may_manage, partnerships_of_agency,
 )
 
+# The audit row of a partnership's creation (also written by the generated region, partnerships/generation.py).
+PARTNERSHIP_CREATED = Text(gettext_noop("Created the partnership %(name)s (%(preset)s)"))
+
 
 def preset_apply(*, partnership: Partnership, by: Professional | None) -> None:
     """Write the partnership's rule settings from its preset: every rule on or off, with the protocol's thresholds
@@ -115,8 +118,7 @@ def partnership_create(*, by: Professional, name: str, name_cy: str = "", nation
     preset_apply(partnership=partnership, by=by)
     _lists_seed(partnership=partnership, by=by)
     audit_record(actor=by, action=AuditAction.CREATE, obj=partnership,
-                 summary=Text(gettext_noop("Created the partnership %(name)s (%(preset)s)")) % {
-                     "name": partnership.name_text, "preset": PRESETS[preset].name})
+                 summary=PARTNERSHIP_CREATED % {"name": partnership.name_text, "preset": PRESETS[preset].name})
     return partnership
 
 

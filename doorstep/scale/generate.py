@@ -30,7 +30,7 @@ from doorstep.core.extensions import FAMILY_STEPS, REGION_STEPS
 from .rows import CopySink, FastLoad, InsertSink, TableWriter, next_free_id, reset_sequences
 
 # Shape of the region (the figures docs/performance.md quotes).
-FAMILIES_PER_AREA = 5_000  # one local partnership of eight agencies per 5,000 families
+FAMILIES_PER_AREA = 5_000  # one area of eight agencies, its own local partnership (issue 21), per 5,000 families
 MEAN_CONTACTS = 50  # contacts per ordinary family, on average, with a long tail
 GIANT_EVERY = 25_000  # one family of `giant_contacts` per this many families (at least one)
 GIANT_CONTACTS = 5_000
@@ -54,6 +54,8 @@ class Plan:
     giant_contacts: int = GIANT_CONTACTS
     mean_contacts: float = MEAN_CONTACTS
     chunk: int = 1_000  # families generated between two flushes to the database
+    # Issue 21: each area is a partnership of its own; a smaller figure gives a small region several partnerships.
+    families_per_area: int = FAMILIES_PER_AREA
     # Issue 15: evaluate every family once after loading, as the running system's nightly evaluation has, so that
     # the region holds what evaluation stores (the actions the rules raise, their notifications, each family's due
     # row) and a contact recorded on it measures the steady state, not a family's first evaluation. None: for a
@@ -290,5 +292,5 @@ def _seal_audit_rows(writer: TableWriter, rows: list[list], previous: str) -> st
     return previous
 
 
-def areas_for(families: int) -> int:
-    return max(1, math.ceil(families / FAMILIES_PER_AREA))
+def areas_for(families: int, per_area: int = FAMILIES_PER_AREA) -> int:
+    return max(1, math.ceil(families / per_area))

@@ -34,7 +34,7 @@ from doorstep.families.services import (
 )
 from doorstep.notifications.models import Notification, NotificationKind
 
-from .generate import FAMILIES_PER_AREA, FamilyDraft, Region, Step, areas_for
+from .generate import FamilyDraft, Region, Step, areas_for
 
 BENCH_PASSWORD = "doorstep-bench-2026"
 CASELOAD = 35  # families per practitioner of an agency
@@ -167,6 +167,10 @@ class Area:
     def __init__(self, name: str):
         self.name = name
         self.agencies: dict[str, dict] = {}  # key -> {"id", "name", "kind", "practitioners", "managers", ...}
+        self.board_chair_id: int | None = None
+        # Issue 21: the area's partnership and the protocol preset it runs (partnerships/generation.py gives them).
+        self.partnership_id: int | None = None
+        self.preset: str = ""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -178,7 +182,7 @@ def agencies_and_staff(region: Region) -> None:
     rng = region.rng
     joined = region.now - timedelta(days=3 * 365)
     hashed = make_password(BENCH_PASSWORD)
-    n_areas = areas_for(plan.families)
+    n_areas = areas_for(plan.families, plan.families_per_area)
     per_area = math.ceil(plan.families / n_areas) if plan.families else 0
     areas, manager_of, agency_of = [], {}, {}
     serial = 0
@@ -222,18 +226,21 @@ def agencies_and_staff(region: Region) -> None:
                     manager_of[pid] = manager
                     agency_of[pid] = agency_id
             area.agencies[key] = info
+        # Issue 21: each area's partnership has a Board chair of its own, who sees that partnership only.
+        area.board_chair_id = professional(username=f"{slug}.board.chair", role=Role.BOARD_CHAIR,
+                                           job_title="Chair, Safeguarding Partnership Board")
         areas.append(area)
+    region.data["board_chair_id"] = areas[0].board_chair_id
     rng.shuffle(areas)  # families are spread over areas in an order that does not follow the ids
     region.add(Agency, name="Regional Safeguarding Partnership", kind=AgencyKind.PARTNERSHIP, is_active=True)
-    region.data["board_chair_id"] = professional(username="bench.board.chair", role=Role.BOARD_CHAIR,
-                                                 job_title="Chair, Safeguarding Partnership Board")
+    # The deployment's administrator (administers no partnership: creates them, issue 21).
     region.data["administrator_id"] = professional(username="bench.admin", role=Role.ADMINISTRATOR,
                                                    job_title="Systems administrator")
     region.data.update(areas=areas, manager_of=manager_of, agency_of=agency_of, names=names)
     region.data["labels"] = {"kind": _labels(ContactKind), "outcome": _labels(Outcome)}
     # The case file's read, as the one access guard records it (core/access.py: the purpose "case file").
     region.data["case_file_read"] = _stored(purpose_text("case file"), 300)
-    assert per_area <= FAMILIES_PER_AREA
+    assert per_area <= plan.families_per_area
 
 
 AGENCIES_AND_STAFF = Step("agencies and staff", agencies_and_staff)
@@ -271,12 +278,17 @@ def _chronology(region: Region, family: FamilyDraft, *, kind, at, summary: Text,
 
 
 
+def area_of(region: Region, index: int) -> Area:
+    """The area of the family generated index-th: the areas in turn (shuffled once, so not in order of their ids)."""
+    areas = region.data["areas"]
+    return areas[index % len(areas)]
+
+
 def family_record(region: Region, family: FamilyDraft) -> None:
     """The family (FAM-1), its address history, and the agencies that will be involved (who opened it)."""
     rng = family.rng
     today = region.today.toordinal()
-    areas = region.data["areas"]
-    family.area = area = areas[family.index % len(areas)]
+    family.area = area = area_of(region, family.index)
     if family.giant:
         known_days = rng.randrange(3000, 4200)  # known for years: thousands of entries
         family.profile = "hostile"
@@ -315,13 +327,15 @@ def family_record(region: Region, family: FamilyDraft) -> None:
                   created_at=opened_at, created_by_id=family.opener_id, closed_at=None,
                   summary="Synthetic family (generated). Professionals describe the parents as hard to engage: "
                           "visits are often missed and the children are not always made available.")
-    # Issue 21: every family belongs to a partnership; the generated region is one (the deployment's default) until
-    # the generator assigns its areas to partnerships.
-    if "partnership_id" not in region.data:
+    # Issue 21: every family belongs to exactly one partnership, its area's (partnerships/generation.py); the
+    # deployment's default if no step gave the area one.
+    partnership_id = area.partnership_id
+    if partnership_id is None:
         from doorstep.partnerships.services import partnership_default
 
-        region.data["partnership_id"] = partnership_default().pk
-    values["partnership_id"] = region.data["partnership_id"]
+        default = partnership_default()
+        partnership_id, area.partnership_id, area.preset = default.pk, default.pk, default.preset
+    values["partnership_id"] = partnership_id
     family.id = region.writer(Family).next_id
     values["reference"] = f"DS-{family.id:06d}"
     region.add(Family, id=family.id, **values)
@@ -642,16 +656,20 @@ def escalations(region: Region, family: FamilyDraft) -> None:
         if r >= 0.08:
             return
         n_open, n_closed = (1 if r < 0.05 else 0), 1 + int(rng.random() * 2)
+    # Issue 21: only the rules the family's partnership runs, citing its protocol's clauses, as the engine raises
+    # them (engine.py); a partnership whose protocol has none of these rules (the MARP protocol) has no such actions.
+    rules, esc_8_days = _escalation_rules(region, family.area.preset)
+    if not rules:
+        return
     manager_of = region.data["manager_of"]
     names = region.data["names"]
-    rules = list(ESCALATION_RULES)
+    rules = list(rules)
     rng.shuffle(rules)
     now = region.now
     plan = [(rules[i % len(rules)], True) for i in range(n_open)]
     plan += [(rules[rng.randrange(len(rules))], False) for _ in range(n_closed)]
     children = family.children
     child = children[0]["given_name"] if children else family.extra["surname"]
-    esc_8_days = escalation_rules.RULES["ESC-8"].defaults()["not_seen_alone_days"]
     for (rule_id, clause, title), is_open in plan:
         if rule_id == "ESC-8":
             title = title % {"child": child, "days": esc_8_days}
@@ -715,6 +733,20 @@ def escalations(region: Region, family: FamilyDraft) -> None:
                         author_id=owner, source_type="escalations.Escalation", source_id=str(escalation_id),
                         summary=ESCALATION_CLOSED % {"rule": rule_id, "state": Lowercase(EscalationState(state).label),
                                                      "note": CLOSED_OUTCOME})
+
+
+def _escalation_rules(region: Region, preset_key: str) -> tuple[list, int]:
+    """The generated actions' rules that the preset has on, each with the clause it cites in that protocol's
+    numbering ("Cwm Taf protocol 3.1"), and the preset's ESC-8 period; worked out once per preset."""
+    cache = region.data.setdefault("escalation_rules", {})
+    if preset_key not in cache:
+        from doorstep.partnerships.presets import PRESETS
+
+        preset = PRESETS[preset_key]
+        rules = [(rule_id, preset.cite(rule_id, clause), title) for rule_id, clause, title in ESCALATION_RULES
+                 if preset.rule_state(rule_id).enabled]
+        cache[preset_key] = rules, preset.rule_state("ESC-8").parameters["not_seen_alone_days"]
+    return cache[preset_key]
 
 
 FAMILY_RECORD = Step("family and addresses", family_record)

@@ -25,6 +25,11 @@ class Command(BaseCommand):
                             help="The generated world's 'now' (YYYY-MM-DD); default the start of today. The same "
                                  "seed, families and anchor give the same rows.")
         parser.add_argument("--chunk", type=int, default=1_000)
+        from doorstep.scale.generate import FAMILIES_PER_AREA
+
+        parser.add_argument("--families-per-area", type=int, default=FAMILIES_PER_AREA,
+                            help=f"Families per area; each area is a partnership of its own (issue 21). Default "
+                                 f"{FAMILIES_PER_AREA:,}.")
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database has families.")
         parser.add_argument("--evaluate", action=argparse.BooleanOptionalAction, default=None,
                             help="Evaluate every family once with the escalation engine after loading, as the running "
@@ -59,7 +64,7 @@ class Command(BaseCommand):
         plan = Plan(families=options["families"], seed=options["seed"], anchor=anchor,
                     giant_families=options["giant_families"], giant_contacts=options["giant_contacts"],
                     mean_contacts=options["mean_contacts"], chunk=options["chunk"],
-                    evaluate=options["evaluate"])
+                    families_per_area=options["families_per_area"], evaluate=options["evaluate"])
         self.stdout.write(f"Generating {plan.families:,} families (seed {plan.seed}, {plan.giant_families} of "
                           f"{plan.giant_contacts:,}+ contacts, anchor {plan.anchor:%Y-%m-%d})")
         started = time.perf_counter()
