@@ -2,6 +2,8 @@
 default partnership's (partnerships 0002); 0004 makes the partnership required (a migration of its own, so that
 PostgreSQL has no pending trigger events on the table when it is altered)."""
 
+from importlib import import_module
+
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -11,9 +13,10 @@ def forwards(apps, schema_editor):
     AuditQuestion = apps.get_model("oversight", "AuditQuestion")
     if not AuditQuestion.objects.exists():
         return
-    default = Partnership.objects.filter(is_default=True).first()
-    if default is None:  # made by partnerships 0002; never absent once it has run
-        raise RuntimeError("No default partnership to attach the audit questions to")
+    if not Partnership.objects.filter(is_default=True).exists():
+        # Made by partnerships 0002; made again the same way if it has gone (a database emptied since).
+        import_module("doorstep.partnerships.migrations.0002_default_partnership").forwards(apps, schema_editor)
+    default = Partnership.objects.get(is_default=True)
     AuditQuestion.objects.filter(partnership__isnull=True).update(partnership=default)
 
 
