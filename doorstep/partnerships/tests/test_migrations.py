@@ -47,6 +47,7 @@ def test_issue_21_a_deployment_with_only_its_default_partnership_keeps_its_board
     assert list(default.analysts.values_list("pk", flat=True)) == [analyst.pk]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_issue_21_existing_audit_questions_and_recording_terms_join_the_default_partnership():
     """Issue 21: the case-file audit's questions (oversight 0003) and the recording check's list (recording 0002)
     asked and kept so far become the default partnership's."""
