@@ -151,9 +151,13 @@ def family_transfer_may(*, professional, family, to_partnership: Partnership) ->
             and to_partnership.agencies.filter(pk=professional.agency_id).exists())
 
 
-def transfer_destinations(*, family) -> QuerySet:
-    """The partnerships a family may move to: every other one."""
-    return Partnership.objects.exclude(pk=family.partnership_id)
+def transfer_destinations(*, family, professional) -> QuerySet:
+    """The partnerships this professional may move the family to: every other one their agency works in (an
+    administrator: every other one; family_transfer_may decides)."""
+    others = Partnership.objects.exclude(pk=family.partnership_id)
+    if getattr(professional, "is_administrator", False):
+        return others
+    return others.filter(agencies__id=professional.agency_id).distinct()
 
 
 def family_transfers(*, family) -> list:

@@ -115,7 +115,8 @@ def transfer(request, family_id: int):
                             purpose="transfer to another partnership", write=True)
     if not selectors.family_transfer_may_open(professional=request.user, family=family):
         raise PermissionDenied(services.TRANSFER_REFUSED)
-    form = FamilyTransferForm(form_data(request), destinations=selectors.transfer_destinations(family=family))
+    form = FamilyTransferForm(form_data(request), destinations=selectors.transfer_destinations(family=family,
+                                                                                        professional=request.user))
     if request.method == "POST" and form.is_valid():
         done = run_service(form, lambda: services.family_transfer(
             family=family, to_partnership=form.cleaned_data["to_partnership"], by=request.user,

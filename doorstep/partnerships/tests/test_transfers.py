@@ -155,9 +155,14 @@ def manager_client(world, client):
 
 def test_issue_21_the_transfer_page_refuses_bad_input_linked_to_the_field_then_transfers(world, manager_client):
     loch_ard = _scottish(world)
+    elsewhere = partnership_create(by=world.users["administrator"], name="Housing only", nation=Nation.SCOTLAND,
+                                   preset=BRIDGEND.key, agencies=[world.users["uninvolved_manager"].agency])
     url = reverse("partnerships:transfer", args=[world.family.pk])
     html = manager_client.get(url).content.decode()
-    assert "Loch Ard" in html and "0 open actions" in html
+    # Only the partnerships the manager's agency works in are offered.
+    assert "Loch Ard" in html and "Housing only" not in html and "0 open actions" in html
+    html = manager_client.post(url, {"to_partnership": str(elsewhere.pk), "reason": "Moved"}).content.decode()
+    assert 'href="#id_to_partnership' in html and "Select the partnership the family is transferring to" in html
     html = manager_client.post(url, {"to_partnership": str(loch_ard.pk), "reason": ""}).content.decode()
     assert "govuk-error-summary" in html and 'href="#id_reason"' in html
     assert Family.objects.get(pk=world.family.pk).partnership_id != loch_ard.pk
