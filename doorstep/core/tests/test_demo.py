@@ -314,6 +314,31 @@ def test_issue_21_two_partnerships_with_their_presets_police_and_health_working_
     assert client.get(reverse("partnerships:detail", args=[afonwy.pk])).status_code == 403
 
 
+def test_issue_21_each_board_chair_sees_only_their_own_partnership(demo, client):
+    """Done when: each Board chair sees only their own partnership: the Board's report is theirs (another's refused)
+    and the MARP minutes sent to the Board are of their partnership's families only."""
+    from doorstep.meetings.models import MinutesRecipient, RecipientKind
+    from doorstep.partnerships.models import Partnership
+
+    afonwy, ouzel = Partnership.objects.get(name="Afonwy"), Partnership.objects.get(name="Ouzel Valley")
+    afonwy_minutes = MinutesRecipient.objects.filter(kind=RecipientKind.BOARD_CHAIR,
+                                                     minutes__meeting__family__partnership=afonwy)
+    assert afonwy_minutes.exists()
+    assert set(afonwy_minutes.values_list("recipient__username", flat=True)) == {"board.chair"}
+    meeting_id = afonwy_minutes.values_list("minutes__meeting_id", flat=True).first()
+    for username, own, other in (("board.chair", afonwy, ouzel), ("board.chair.ouzel", ouzel, afonwy)):
+        client.force_login(Professional.objects.get(username=username))
+        assert client.get("/api/v1/board/report/").json()["partnership"]["id"] == own.pk
+        assert client.get(reverse("board_report") + f"?partnership={other.pk}").status_code == 403
+        assert client.get(f"/api/v1/board/report/?partnership={other.pk}").status_code == 403
+        page = client.get(reverse("meetings:board")).content.decode()
+        minutes_link = reverse("meetings:minutes", args=[meeting_id])
+        if own == afonwy:
+            assert minutes_link in page and client.get(minutes_link).status_code == 200
+        else:
+            assert minutes_link not in page and client.get(minutes_link).status_code == 404
+
+
 def test_issue_21_the_same_police_practitioner_sees_each_familys_own_protocols_clauses(demo, client):
     """Done when: the same police practitioner works families in both partnerships and sees each family's own
     protocol's clause numbers (on the action's page, "Rule ... from clause ...")."""
