@@ -3,7 +3,7 @@ reason, audited, ESC-12), and choosing a new family's partnership. Each writes i
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -208,9 +208,11 @@ def family_transfer(*, family, to_partnership: Partnership, by: Professional, re
     (escalations/scheduled.py, minutes away) evaluates them, outside the transfer's transaction."""
     from doorstep.chronology.models import EntryKind
     from doorstep.chronology.services import chronology_record
+    from doorstep.core.tasks_support import enqueue_at
     from doorstep.core.workingdays import local_date
     from doorstep.escalations.models import ACTIVE_STATES, Escalation, EscalationEvent, FamilyCheck
     from doorstep.escalations.rules import RULES
+    from doorstep.escalations.tasks import overdue_due
     from doorstep.families.models import Family
 
     family = Family.objects.select_for_update().select_related("partnership").get(pk=family.pk)
@@ -245,6 +247,10 @@ def family_transfer(*, family, to_partnership: Partnership, by: Professional, re
             merged = escalation.clause if MERGED_CLAUSE.match(escalation.clause) else RULES[escalation.rule_id].clause
             escalation.clause = preset.cite(escalation.rule_id, merged)
         escalation.save(update_fields=["deadline", "clause", "updated_at"])
+        if escalation.deadline is not None and escalation.deadline != before:
+            # Issue 16: escalated when the new deadline passes, as the engine queues it when it raises an action
+            # (the task queued for the old one finds nothing overdue; the sweep stays the safety net).
+            enqueue_at(overdue_due, escalation.deadline + timedelta(seconds=1), escalation.pk)
         retimed.append({"escalation": escalation.pk, "rule": escalation.rule_id,
                         "before": before.isoformat() if before else None,
                         "after": escalation.deadline.isoformat() if escalation.deadline else None})

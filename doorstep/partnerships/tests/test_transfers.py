@@ -4,7 +4,7 @@ partnership's calendar (a Scottish bank holiday that England and Wales do not ke
 chronology, the action's history and the audit; the page (GOV.UK error summary, Welsh, bounded queries) and the API.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -64,6 +64,24 @@ def test_the_same_deadline_counted_again_in_scotland_moves_past_its_bank_holiday
     saturday = datetime.combine(date(2027, 1, 9), time(12, 0), tzinfo=LONDON)
     assert deadline_retime(trigger_date=XMAS_EVE, deadline=saturday, from_nation="england-wales",
                            to_nation="scotland") == saturday
+
+
+@december
+def test_issue_21_a_re_timed_action_is_queued_to_escalate_when_its_new_deadline_passes(world, time_machine,
+                                                                                       monkeypatch):
+    """Issue 16's promise survives a transfer: the overdue task is queued for the new deadline (13 January in
+    Scotland), not only for the one the engine queued when it raised the action (12 January)."""
+    from doorstep.core import tasks_support
+    from doorstep.escalations.tasks import overdue_due
+
+    escalation = _four_defaulted_visits(world, time_machine)
+    queued = []
+    monkeypatch.setattr(tasks_support, "enqueue_at", lambda task, when, *args: queued.append((task, when, args)))
+    family_transfer(family=world.family, to_partnership=_scottish(world), by=world.users["involved_manager"],
+                    reason="The family moved to Callander")
+    escalation.refresh_from_db()
+    assert queued == [(overdue_due, escalation.deadline + timedelta(seconds=1), (escalation.pk,))]
+    assert timezone.localtime(escalation.deadline).date() == date(2027, 1, 13)
 
 
 @december
